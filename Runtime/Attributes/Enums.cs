@@ -1,0 +1,35 @@
+namespace StaticNets;
+
+/// <summary>An activation function applied after a layer (inline, as <c>Activation = ...</c>) or as a layer of its own.</summary>
+public enum Activation
+{
+    /// <summary>No activation: the layer's output is its linear result.</summary>
+    None,
+    /// <summary><c>max(0, x)</c>.</summary>
+    ReLU,
+    /// <summary><c>max(alpha*x, x)</c> with alpha = 0.01 when used inline.</summary>
+    LeakyReLU,
+    /// <summary>The exact Gaussian error linear unit <c>x * Phi(x)</c>, Phi the standard normal CDF.</summary>
+    GELU,
+    /// <summary><c>1 / (1 + e^-x)</c>. Saturates: deep stacks of it suffer vanishing gradients.</summary>
+    Sigmoid,
+    /// <summary><c>tanh(x)</c>. Saturates: deep stacks of it suffer vanishing gradients.</summary>
+    Tanh,
+    /// <summary>Normalised exponentials over the layer's outputs. As the last layer, training uses cross-entropy.</summary>
+    Softmax,
+}
+
+/// <summary>How a layer's weights are initialised. Biases always start at zero.</summary>
+public enum Init
+{
+    /// <summary>He (Kaiming) normal for ReLU, LeakyReLU and GELU; Xavier (Glorot) uniform for the others.</summary>
+    Auto,
+    /// <summary>He (2015): normal with standard deviation <c>sqrt(2 / fanIn)</c>.</summary>
+    HeNormal,
+    /// <summary>He (2015): uniform on <c>[-sqrt(6 / fanIn), sqrt(6 / fanIn)]</c>.</summary>
+    HeUniform,
+    /// <summary>Glorot and Bengio (2010): normal with standard deviation <c>sqrt(2 / (fanIn + fanOut))</c>.</summary>
+    XavierNormal,
+    /// <summary>Glorot and Bengio (2010): uniform on <c>[-sqrt(6 / (fanIn + fanOut)), sqrt(6 / (fanIn + fanOut))]</c>.</summary>
+    XavierUniform,
+}

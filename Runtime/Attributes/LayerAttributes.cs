@@ -1,0 +1,154 @@
+namespace StaticNets;
+
+// The layer attributes. A network is a partial class carrying them in order, [Input] first; the
+// StaticNets generator reads them at build time and writes the network's code. AllowMultiple is
+// true on every one so that a repeated [Input] is the analyzer's SN1002, not a compiler error.
+
+/// <summary>The network's input: <c>[Input(height, width, channels)]</c> for images (laid out channel, row, column), <c>[Input(features)]</c> for vectors. First, exactly once.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class InputAttribute : Attribute
+{
+    /// <summary>An image input of <paramref name="height"/> x <paramref name="width"/> pixels with <paramref name="channels"/> channels.</summary>
+    public InputAttribute(int height, int width, int channels) { Height = height; Width = width; Channels = channels; }
+
+    /// <summary>A flat input of <paramref name="features"/> values.</summary>
+    public InputAttribute(int features) { Height = 1; Width = 1; Channels = features; }
+
+    /// <summary>Rows of the image (1 for a flat input).</summary>
+    public int Height { get; }
+    /// <summary>Columns of the image (1 for a flat input).</summary>
+    public int Width { get; }
+    /// <summary>Channels of the image, or the number of features of a flat input.</summary>
+    public int Channels { get; }
+}
+
+/// <summary>A 2-D convolution over all input channels with <c>filters</c> square kernels. Output size per side: <c>(S_in - kernel + 2*Padding) / Stride + 1</c>, which must divide exactly (SN2001).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class Conv2DAttribute : Attribute
+{
+    /// <summary>A convolution with <paramref name="filters"/> output channels and a <paramref name="kernel"/> x <paramref name="kernel"/> window.</summary>
+    public Conv2DAttribute(int filters, int kernel) { Filters = filters; Kernel = kernel; }
+
+    /// <summary>Output channels (number of filters).</summary>
+    public int Filters { get; }
+    /// <summary>Side of the square kernel.</summary>
+    public int Kernel { get; }
+    /// <summary>Step between windows, in pixels. Default 1.</summary>
+    public int Stride { get; set; } = 1;
+    /// <summary>Zeros added on every side of the input. Default 0.</summary>
+    public int Padding { get; set; }
+    /// <summary>Activation applied to the output. Default none.</summary>
+    public Activation Activation { get; set; }
+    /// <summary>Weight initialisation. Default <see cref="StaticNets.Init.Auto"/>.</summary>
+    public Init Init { get; set; }
+    /// <summary>L1 penalty <c>L1 * sum|w|</c> on this layer's weights (not its bias), added to the training loss.</summary>
+    public double L1 { get; set; }
+    /// <summary>L2 penalty <c>0.5 * L2 * sum w^2</c> on this layer's weights (not its bias), added to the training loss.</summary>
+    public double L2 { get; set; }
+}
+
+/// <summary>Max pooling over <c>size</c> x <c>size</c> windows; <see cref="Stride"/> defaults to the size. Window and stride must tile the input (SN2002).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MaxPoolAttribute : Attribute
+{
+    /// <summary>Max pooling with a <paramref name="size"/> x <paramref name="size"/> window.</summary>
+    public MaxPoolAttribute(int size) { Size = size; Stride = size; }
+
+    /// <summary>Side of the pooling window.</summary>
+    public int Size { get; }
+    /// <summary>Step between windows; defaults to <see cref="Size"/>. When given, must be positive.</summary>
+    public int Stride { get; set; }
+}
+
+/// <summary>Average pooling over <c>size</c> x <c>size</c> windows; <see cref="Stride"/> defaults to the size. Window and stride must tile the input (SN2002).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AvgPoolAttribute : Attribute
+{
+    /// <summary>Average pooling with a <paramref name="size"/> x <paramref name="size"/> window.</summary>
+    public AvgPoolAttribute(int size) { Size = size; Stride = size; }
+
+    /// <summary>Side of the pooling window.</summary>
+    public int Size { get; }
+    /// <summary>Step between windows; defaults to <see cref="Size"/>. When given, must be positive.</summary>
+    public int Stride { get; set; }
+}
+
+/// <summary>Turns an image shape into a flat vector, in channel, row, column order. Required between spatial layers and <see cref="DenseAttribute"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class FlattenAttribute : Attribute
+{
+}
+
+/// <summary>A fully connected layer of <c>units</c> outputs over a flat input; weights laid out <c>[units][inputs]</c>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DenseAttribute : Attribute
+{
+    /// <summary>A fully connected layer with <paramref name="units"/> outputs.</summary>
+    public DenseAttribute(int units) { Units = units; }
+
+    /// <summary>Number of outputs.</summary>
+    public int Units { get; }
+    /// <summary>Activation applied to the output. Default none.</summary>
+    public Activation Activation { get; set; }
+    /// <summary>Weight initialisation. Default <see cref="StaticNets.Init.Auto"/>.</summary>
+    public Init Init { get; set; }
+    /// <summary>L1 penalty <c>L1 * sum|w|</c> on this layer's weights (not its bias), added to the training loss.</summary>
+    public double L1 { get; set; }
+    /// <summary>L2 penalty <c>0.5 * L2 * sum w^2</c> on this layer's weights (not its bias), added to the training loss.</summary>
+    public double L2 { get; set; }
+}
+
+/// <summary>Dropout: in training, each value is zeroed with probability <c>rate</c> and the kept ones are scaled by <c>1/(1 - rate)</c>; in <c>Forward</c> and <c>Predict</c> it is the identity (all neurons used).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DropoutAttribute : Attribute
+{
+    /// <summary>Dropout with drop probability <paramref name="rate"/>, <c>0 &lt;= rate &lt; 1</c>.</summary>
+    public DropoutAttribute(double rate) { Rate = rate; }
+
+    /// <summary>Probability that a value is dropped in training.</summary>
+    public double Rate { get; }
+}
+
+/// <summary>The activation <c>max(0, x)</c> as a layer of its own.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ReLUAttribute : Attribute
+{
+}
+
+/// <summary>The activation <c>max(alpha*x, x)</c> as a layer of its own; alpha defaults to 0.01.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LeakyReLUAttribute : Attribute
+{
+    /// <summary>Leaky ReLU with slope 0.01 for negative inputs.</summary>
+    public LeakyReLUAttribute() : this(0.01) { }
+
+    /// <summary>Leaky ReLU with slope <paramref name="alpha"/> (non-negative) for negative inputs.</summary>
+    public LeakyReLUAttribute(double alpha) { Alpha = alpha; }
+
+    /// <summary>Slope for negative inputs.</summary>
+    public double Alpha { get; }
+}
+
+/// <summary>The exact GELU <c>x * Phi(x)</c> as a layer of its own.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GELUAttribute : Attribute
+{
+}
+
+/// <summary>The logistic sigmoid as a layer of its own.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SigmoidAttribute : Attribute
+{
+}
+
+/// <summary>The hyperbolic tangent as a layer of its own.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class TanhAttribute : Attribute
+{
+}
+
+/// <summary>Softmax over all values as a layer of its own. As the last layer, training uses cross-entropy.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SoftmaxAttribute : Attribute
+{
+}

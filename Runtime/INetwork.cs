@@ -1,0 +1,64 @@
+namespace StaticNets;
+
+/// <summary>
+/// What every generated network implements. A class <c>N</c> with layer attributes gets these
+/// members from the StaticNets generator; the Runtime's training loop, weight files and ONNX
+/// export work on any <c>N</c> through this interface.
+/// </summary>
+/// <typeparam name="TSelf">The network class itself.</typeparam>
+public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
+{
+    /// <summary>The network's layers, shapes and parameter layout, fixed at build time.</summary>
+    static abstract NetworkInfo Info { get; }
+
+    /// <summary>A new instance with weights initialised from <paramref name="seed"/> (the same as <c>new N(seed)</c>).</summary>
+    static abstract TSelf Create(int seed);
+
+    /// <summary>Reads a weight file written by <see cref="Save(string)"/>.</summary>
+    static abstract TSelf Load(string path);
+
+    /// <summary>Reads a weight file written by <see cref="Save(Stream)"/>.</summary>
+    static abstract TSelf Load(Stream stream);
+
+    /// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>The gradient of the loss with respect to <see cref="Parameters"/>, in the same layout.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>Inference: writes the network's output for <paramref name="input"/> (dropout off).</summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>The index of the largest output for <paramref name="input"/>.</summary>
+    int Predict(ReadOnlySpan<float> input);
+
+    /// <summary>Sets every entry of <see cref="Gradients"/> to zero.</summary>
+    void ZeroGradients();
+
+    /// <summary>Training-mode forward and backward pass of one sample with a class label; adds its gradient into <see cref="Gradients"/> and returns its loss.</summary>
+    float ComputeGradients(ReadOnlySpan<float> input, int label);
+
+    /// <summary>Training-mode forward and backward pass of one sample with a target vector; adds its gradient into <see cref="Gradients"/> and returns its loss.</summary>
+    float ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<float> target);
+
+    /// <summary>Sets the state of the generator that dropout masks are drawn from, so that training is reproducible.</summary>
+    void SetRandomState(ulong state);
+
+    /// <summary>Mini-batch training on <paramref name="data"/>.</summary>
+    TrainingReport Train(Dataset data, TrainingOptions options);
+
+    /// <summary>Mean loss and accuracy on <paramref name="data"/>, in inference mode.</summary>
+    Evaluation Evaluate(Dataset data);
+
+    /// <summary>Writes the weights to a file, through a temporary file and a rename.</summary>
+    void Save(string path);
+
+    /// <summary>Writes the weights to a stream.</summary>
+    void Save(Stream stream);
+
+    /// <summary>Writes the network and its weights as an ONNX model whose output is <see cref="Forward"/>'s.</summary>
+    void ExportOnnx(string path);
+
+    /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
+    void ExportOnnx(Stream stream);
+}

@@ -1,0 +1,110 @@
+namespace StaticNets;
+
+/// <summary>The kind of a layer, as declared by its attribute.</summary>
+public enum LayerKind
+{
+    /// <summary><see cref="Conv2DAttribute"/>.</summary>
+    Conv2D,
+    /// <summary><see cref="MaxPoolAttribute"/>.</summary>
+    MaxPool,
+    /// <summary><see cref="AvgPoolAttribute"/>.</summary>
+    AvgPool,
+    /// <summary><see cref="FlattenAttribute"/>.</summary>
+    Flatten,
+    /// <summary><see cref="DenseAttribute"/>.</summary>
+    Dense,
+    /// <summary><see cref="DropoutAttribute"/>.</summary>
+    Dropout,
+    /// <summary>A standalone activation layer (<see cref="ReLUAttribute"/>, <see cref="SoftmaxAttribute"/>, ...); see <see cref="LayerInfo.Activation"/>.</summary>
+    Activation,
+}
+
+/// <summary>The loss a network trains with: cross-entropy after a final Softmax, mean squared error otherwise.</summary>
+public enum LossKind
+{
+    /// <summary><c>-sum t_i log y_i</c> (with a label, <c>-log y_label</c>), fused with the final Softmax.</summary>
+    CrossEntropy,
+    /// <summary><c>(1/n) sum (y_i - t_i)^2</c> over the n outputs (with a label, t is its one-hot vector).</summary>
+    MeanSquaredError,
+}
+
+/// <summary>A shape, channels by rows by columns (a flat vector of n values is n x 1 x 1).</summary>
+/// <param name="Channels">Channels (or features of a flat vector).</param>
+/// <param name="Height">Rows.</param>
+/// <param name="Width">Columns.</param>
+public readonly record struct TensorShape(int Channels, int Height, int Width)
+{
+    /// <summary>Number of values.</summary>
+    public int Size => Channels * Height * Width;
+
+    /// <summary><c>HxWxC</c>, or the length of a flat vector.</summary>
+    public override string ToString() => Height == 1 && Width == 1 ? Channels.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Height}x{Width}x{Channels}";
+}
+
+/// <summary>One layer of a generated network, as the generator laid it out.</summary>
+public sealed record LayerInfo
+{
+    /// <summary>Name used in generated code, summaries and files: <c>conv1</c>, <c>pool2</c>, <c>dense3</c>...</summary>
+    public required string Name { get; init; }
+    /// <summary>What the layer is.</summary>
+    public required LayerKind Kind { get; init; }
+    /// <summary>Shape of the layer's input.</summary>
+    public required TensorShape InputShape { get; init; }
+    /// <summary>Shape of the layer's output.</summary>
+    public required TensorShape OutputShape { get; init; }
+    /// <summary>Activation applied by the layer (inline on Conv2D and Dense, or the standalone activation's own).</summary>
+    public Activation Activation { get; init; }
+    /// <summary>Slope for negative inputs, for LeakyReLU.</summary>
+    public float Alpha { get; init; }
+    /// <summary>Filters of a convolution or units of a dense layer.</summary>
+    public int Units { get; init; }
+    /// <summary>Kernel or pooling window side.</summary>
+    public int Kernel { get; init; }
+    /// <summary>Stride of a convolution or pooling window.</summary>
+    public int Stride { get; init; }
+    /// <summary>Zero padding on each side of a convolution's input.</summary>
+    public int Padding { get; init; }
+    /// <summary>Drop probability of a dropout layer.</summary>
+    public float Rate { get; init; }
+    /// <summary>L1 penalty on the weights.</summary>
+    public float L1 { get; init; }
+    /// <summary>L2 penalty on the weights.</summary>
+    public float L2 { get; init; }
+    /// <summary>Weight initialisation as resolved (never <see cref="Init.Auto"/> for a layer with weights).</summary>
+    public Init Init { get; init; }
+    /// <summary>Offset of this layer's weights in <c>Parameters</c>.</summary>
+    public int ParameterOffset { get; init; }
+    /// <summary>Number of weights (they are followed by <see cref="BiasCount"/> biases).</summary>
+    public int WeightCount { get; init; }
+    /// <summary>Number of biases.</summary>
+    public int BiasCount { get; init; }
+    /// <summary>Weights plus biases.</summary>
+    public int ParameterCount => WeightCount + BiasCount;
+    /// <summary>Fan-in of one output (inputs per unit, or channels x kernel x kernel).</summary>
+    public int FanIn { get; init; }
+    /// <summary>Fan-out of one input (units, or filters x kernel x kernel).</summary>
+    public int FanOut { get; init; }
+}
+
+/// <summary>A generated network's architecture: name, shapes, parameter layout and loss.</summary>
+public sealed record NetworkInfo
+{
+    /// <summary>The network class's name (with its namespace).</summary>
+    public required string Name { get; init; }
+    /// <summary>Shape of the input.</summary>
+    public required TensorShape InputShape { get; init; }
+    /// <summary>The layers in order.</summary>
+    public required IReadOnlyList<LayerInfo> Layers { get; init; }
+    /// <summary>The loss training minimises.</summary>
+    public required LossKind Loss { get; init; }
+    /// <summary>Number of input values.</summary>
+    public int InputSize => InputShape.Size;
+    /// <summary>Number of output values.</summary>
+    public int OutputSize => Layers.Count == 0 ? InputShape.Size : Layers[^1].OutputShape.Size;
+    /// <summary>Total number of weights and biases.</summary>
+    public int ParameterCount => Layers.Sum(l => l.ParameterCount);
+
+    /// <summary>A one-line description of every layer's shape, used in weight-file headers to recognise an architecture.</summary>
+    public string Signature => string.Join(";", Layers.Select(l =>
+        $"{l.Name}:{l.Kind}:{l.InputShape}->{l.OutputShape}:{l.ParameterCount}"));
+}
