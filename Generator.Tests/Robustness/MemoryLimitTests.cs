@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using StaticNets.Generator.Tests.Support;
+using Xunit;
+
+namespace StaticNets.Generator.Tests.Robustness;
+
+/// <summary>
+/// The limit of 1 GiB per instance holds for what the generated code really allocates: for random large
+/// networks (sizes drawn log-uniformly so that many land near the limit), every network that gets code states in
+/// its <c>Summary</c> a total of parameters, gradients and activation buffers of at most 1 GiB. Only the generator
+/// runs (no compilation), so hundreds of networks take a second or two.
+/// </summary>
+public class MemoryLimitTests
+{
+    private const long Limit = 1L << 30;
+
+    [Fact]
+    public void Every_network_that_gets_code_fits_in_the_stated_limit()
+    {
+        const int Networks = 300, PerCompilation = 100;
+        var random = new Random(20240611);
+        var sources = Enumerable.Range(0, Networks).Select(i => (Seed: 9500 + i, Text: LargeNetwork(9500 + i, random))).ToList();
+
+        int emitted = 0, near = 0;
+        var over = new List<string>();
+        foreach (var chunk in sources.Chunk(PerCompilation))
+        {
+            var compilation = GeneratorHarness.Compile(chunk.Select(c => c.Text).ToArray());
+            var result = GeneratorHarness.Driver().RunGenerators(compilation).GetRunResult();
+            Assert.All(result.Results, r => Assert.Null(r.Exception));
+            foreach (var (seed, text) in chunk)
+            {
+                var tree = Assert.Single(result.GeneratedTrees, t => t.FilePath.EndsWith($"Case{seed}.Net.g.cs", StringComparison.Ordinal));
+                string generated = tree.ToString();
+                if (generated.Contains("has build errors", StringComparison.Ordinal)) continue;
+                emitted++;
+                long bytes = HugeNetworkTests.InstanceBytes(generated);
+                if (bytes > Limit / 4) near++;
+                if (bytes > Limit) over.Add($"{bytes:N0} B without SN2006:\n{text}");
+            }
+        }
+        Assert.True(over.Count == 0, $"{over.Count} networks exceed 1 GiB per instance:\n{string.Join("\n", over.Take(5))}");
+        // The draw must reach the neighbourhood of the limit for the check to mean anything.
+        Assert.True(emitted >= Networks / 4 && near >= 10, $"only {emitted} networks got code, {near} of them above 256 MiB");
+    }
+
+    private static int LogUniform(Random random, int min, int max) => (int)Math.Round(Math.Exp(Math.Log(min) + random.NextDouble() * (Math.Log(max) - Math.Log(min))));
+
+    /// <summary>A convolutional or dense network whose sizes are drawn over several orders of magnitude.</summary>
+    private static string LargeNetwork(int seed, Random random)
+    {
+        var sb = new StringBuilder($"using StaticNets;\nnamespace Case{seed};\n");
+        string activation = new[] { "", ", Activation = Activation.ReLU", ", Activation = Activation.Softmax", ", Activation = Activation.Tanh" }[random.Next(4)];
+        if (random.Next(3) == 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"[Input({LogUniform(random, 1, 200000)})]\n");
+            int dense = random.Next(1, 4);
+            for (int i = 0; i < dense; i++) sb.Append(CultureInfo.InvariantCulture, $"[Dense({LogUniform(random, 1, 200000)}{activation})]\n");
+        }
+        else
+        {
+            int h = LogUniform(random, 4, 512), w = random.Next(2) == 0 ? h : LogUniform(random, 4, 512);
+            sb.Append(CultureInfo.InvariantCulture, $"[Input({h}, {w}, {random.Next(1, 5)})]\n");
+            int spatial = random.Next(1, 3);
+            for (int i = 0; i < spatial && Math.Min(h, w) > 1; i++)
+            {
+                int side = Math.Min(h, w);
+                if (random.Next(3) == 0)
+                {
+                    sb.Append("[MaxPool(2, Stride = 1)]\n");
+                    h -= 1; w -= 1;
+                    continue;
+                }
+                // Stride 1 (the wide-row path with its extra buffers) most of the time; kernels up to the whole side.
+                int kernel = random.Next(2) == 0 ? random.Next(1, Math.Min(side, 7) + 1) : LogUniform(random, 1, side);
+                int padding = kernel > 1 && random.Next(3) == 0 ? random.Next(1, kernel) : 0;
+                int stride = random.Next(4) == 0 ? 2 : 1;
+                if ((h + 2 * padding - kernel) % stride != 0 || (w + 2 * padding - kernel) % stride != 0) stride = 1;
+                sb.Append(CultureInfo.InvariantCulture, $"[Conv2D({LogUniform(random, 1, 20000)}, {kernel}, Stride = {stride}, Padding = {padding}{activation})]\n");
+                h = (h + 2 * padding - kernel) / stride + 1;
+                w = (w + 2 * padding - kernel) / stride + 1;
+            }
+            if (random.Next(2) == 0) sb.Append(CultureInfo.InvariantCulture, $"[Flatten]\n[Dense({LogUniform(random, 1, 5000)})]\n");
+        }
+        if (random.Next(4) == 0) sb.Append("[Dropout(0.5)]\n");
+        return sb.Append("public partial class Net { }\n").ToString();
+    }
+}
