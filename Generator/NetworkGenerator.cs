@@ -16,13 +16,18 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // 1. Find and 2. parse: a value-equatable spec per network class.
+        // 1. Find and 2. parse: a value-equatable spec per network class. A partial class is found once per
+        // declaration carrying [Input]; only the one with its first [Input] is parsed, so that each network gets one file.
         IncrementalValuesProvider<NetworkSpec> specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkParser.InputAttributeName,
                 predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
-                transform: static (ctx, ct) => NetworkParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
-            .WithTrackingName(TrackingNames.Spec);
+                transform: static (ctx, ct) => NetworkParser.HasFirstInput((INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode)
+                    ? NetworkParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct)
+                    : null)
+            .WithTrackingName(TrackingNames.Spec)
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!);
 
         // 3. Infer: shapes, parameter counts and diagnostics, Roslyn-free.
         IncrementalValuesProvider<(NetworkSpec Spec, NetworkShape Shape)> networks = specs
