@@ -93,18 +93,20 @@ internal static class NetworkParser
                 containingNotPartial = true;
             }
             containingNotPartial |= outer.IsGenericType;
-            containing.Insert(0, $"{Keyword(outer)} {outer.Name}");
+            containing.Insert(0, $"{Keyword(outer)} {Identifier(outer.Name)}");
         }
 
-        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
-        string fullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
-        string hint = fullName.Replace('<', '_').Replace('>', '_').Replace(',', '_').Replace(' ', '_') + ".g.cs";
+        // Names as they are written in code: a keyword used as a name keeps its '@' (namespace @fixed, class @event).
+        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString(QualifiedName) : null;
+        string fullName = type.ToDisplayString(QualifiedName);
+        // '@' is not allowed in a hint name.
+        string hint = fullName.Replace("@", "").Replace('<', '_').Replace('>', '_').Replace(',', '_').Replace(' ', '_') + ".g.cs";
         var first = declarations.FirstOrDefault();
         string file = first?.SyntaxTree.FilePath is { Length: > 0 } path ? System.IO.Path.GetFileName(path) : type.Name + ".cs";
 
         return new NetworkSpec(
             ns,
-            type.Name,
+            Identifier(type.Name),
             fullName,
             hint,
             AccessibilityKeyword(type.DeclaredAccessibility),
@@ -205,6 +207,12 @@ internal static class NetworkParser
             LocationInfo.From(syntax),
             arguments.ToEquatableArray());
     }
+
+    private static readonly SymbolDisplayFormat QualifiedName = SymbolDisplayFormat.FullyQualifiedFormat
+        .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
+    /// <summary>A name as C# code can use it: <c>@event</c> for a keyword.</summary>
+    private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 
     private static readonly System.Collections.Immutable.ImmutableArray<IParameterSymbol> ImmutableArrayOfNone =
         System.Collections.Immutable.ImmutableArray<IParameterSymbol>.Empty;
