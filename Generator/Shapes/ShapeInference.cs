@@ -290,7 +290,8 @@ internal static class ShapeInference
                 break;
             case LayerType.LeakyReLU:
                 NotNegative("alpha", l.Value);
-                if (double.IsInfinity(l.Value)) report("SN1003", $"{name} (LeakyReLU): alpha must be finite.", l.ArgumentOrAttribute("alpha"), true);
+                // The network computes in float: a double beyond float range (1e300) is infinite there.
+                if (double.IsInfinity((float)l.Value)) report("SN1003", $"{name} (LeakyReLU): alpha must be finite as a float (at most {FloatMax}).", l.ArgumentOrAttribute("alpha"), true);
                 break;
         }
 
@@ -298,7 +299,7 @@ internal static class ShapeInference
         {
             NotNegative("L1", l.L1);
             NotNegative("L2", l.L2);
-            if (double.IsInfinity(l.L1) || double.IsInfinity(l.L2)) report("SN1003", $"{name} ({what}): L1 and L2 must be finite.", l.Location, true);
+            if (double.IsInfinity((float)l.L1) || double.IsInfinity((float)l.L2)) report("SN1003", $"{name} ({what}): L1 and L2 must be finite as floats (at most {FloatMax}).", l.Location, true);
             if (l.Activation < ActivationKind.None || l.Activation > ActivationKind.Softmax)
             {
                 report("SN1003", $"{name} ({what}): Activation = {(int)l.Activation} is not a value of the Activation enum.", l.ArgumentOrAttribute("Activation"), true);
@@ -479,4 +480,6 @@ internal static class ShapeInference
     private static string Num(long n) => n.ToString("N0", Inv);
 
     private static string Format(double value) => value.ToString("R", Inv);
+
+    private static readonly string FloatMax = float.MaxValue.ToString("R", Inv);
 }
