@@ -94,4 +94,8 @@ internal sealed record NetworkSpec(
     bool IsStatic,
     LocationInfo? ClassLocation,
     string SourceFileName,
-    EquatableArray<LayerSpec> Layers);
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>The class is abstract, so <c>Create</c> and <c>Load</c> could not make an instance (SN1001).</summary>
+    public bool IsAbstract { get; init; }
+}

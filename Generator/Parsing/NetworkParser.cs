@@ -117,7 +117,10 @@ internal static class NetworkParser
             type.IsStatic,
             first is null ? null : LocationInfo.From(first.Identifier.GetLocation()),
             file,
-            layers.ToEquatableArray());
+            layers.ToEquatableArray())
+        {
+            IsAbstract = type.IsAbstract && !type.IsStatic,
+        };
     }
 
     private static LayerSpec ParseLayer(LayerType type, AttributeData attribute, AttributeSyntax? syntax, int declaration)

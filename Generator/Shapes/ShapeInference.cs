@@ -50,6 +50,10 @@ internal static class ShapeInference
         {
             Report("SN1001", $"{spec.ClassName} is static; a network has instances holding its weights. Remove 'static'.", spec.ClassLocation);
         }
+        else if (spec.IsAbstract)
+        {
+            Report("SN1001", $"{spec.ClassName} is abstract; a network has instances holding its weights, made by Create and Load. Remove 'abstract'.", spec.ClassLocation);
+        }
 
         var specs = spec.Layers;
 
