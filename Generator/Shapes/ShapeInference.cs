@@ -368,7 +368,7 @@ internal static class ShapeInference
         }
         else
         {
-            var strides = Enumerable.Range(1, Math.Max(stride - 1, 1)).Where(s => s < stride && spanH % s == 0 && spanW % s == 0).Reverse().Take(1);
+            var strides = Enumerable.Range(1, StrideCandidates(stride - 1L, spanH, spanW)).Where(s => s < stride && spanH % s == 0 && spanW % s == 0).Reverse().Take(1);
             var kernels = NearbyKernels(input, kernel, padding, stride);
             var parts = strides.Select(s => $"Stride = {s}").ToList();
             if (kernels.Count > 0) parts.Add($"Kernel = {string.Join(" or ", kernels)}");
@@ -388,11 +388,17 @@ internal static class ShapeInference
                 .OrderBy(s => Math.Abs(s - size)).Take(2).OrderBy(s => s).ToList();
             if (sizes.Count > 0) parts.Add($"Size = {string.Join(" or ", sizes)}");
         }
-        var strides = Enumerable.Range(1, Math.Max(stride, 1)).Where(s => s != stride && spanH % s == 0 && spanW % s == 0).Reverse().Take(1);
+        var strides = Enumerable.Range(1, StrideCandidates(stride, spanH, spanW)).Where(s => s != stride && spanH % s == 0 && spanW % s == 0).Reverse().Take(1);
         parts.AddRange(strides.Select(s => $"Stride = {s}"));
         string repair = parts.Count == 0 ? "Change the window or the stride." : $"Use {string.Join(", or ", parts)}.";
         return $"{name} ({what}) on {input}: {arithmetic}; {Dropped(input, spanH, spanW, stride)}. {repair}";
     }
+
+    /// <summary>
+    /// How many strides from 1 up to repair a remainder: at most <paramref name="below"/>, and no more than the larger
+    /// span, since a stride that fits divides a span that is not zero (Stride = int.MaxValue would be two billion tries).
+    /// </summary>
+    private static int StrideCandidates(long below, long spanH, long spanW) => (int)Math.Max(1, Math.Min(below, Math.Max(spanH, spanW)));
 
     private static List<int> NearbyKernels(Shape input, int kernel, int padding, int stride)
     {
