@@ -164,6 +164,15 @@ internal static class ShapeInference
                             shapesKnown = false;
                             break;
                         }
+                        if (conv && (paddedH > int.MaxValue || paddedW > int.MaxValue || paddedH * paddedW > int.MaxValue / current.C))
+                        {
+                            // The padded copy of the input is a buffer of its own, indexed with ints.
+                            string size = ((decimal)paddedH * paddedW * current.C).ToString("N0", Inv);
+                            Report("SN2006", $"{name} ({what}) on {current}: the padded input {paddedH}x{paddedW}x{current.C} = {size} values overflows a 32-bit size (at most {Num(int.MaxValue)}).",
+                                l.ArgumentOrAttribute("Padding"));
+                            shapesKnown = false;
+                            break;
+                        }
                         long spanH = paddedH - kernel, spanW = paddedW - kernel;
                         if (spanH % stride != 0 || spanW % stride != 0)
                         {
