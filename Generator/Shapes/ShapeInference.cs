@@ -198,7 +198,6 @@ internal static class ShapeInference
                             biases = l.A;
                             fanIn = (long)current.C * kernel * kernel;
                             fanOut = (long)l.A * kernel * kernel;
-                            if (padding > 0) activationFloats += 2 * (paddedH * paddedW * current.C);
                         }
                         break;
                     }
@@ -239,7 +238,7 @@ internal static class ShapeInference
                     break;
                 }
 
-                activationFloats += 2L * next.Size;
+                activationFloats += 2L * next.Size + ExtraBuffers(l.Type, current, next, kernel, stride, padding, activation);
                 long total = 2 * (offset + weights + biases) + activationFloats;
                 if (total > MaxFloats)
                 {
@@ -261,6 +260,34 @@ internal static class ShapeInference
         var loss = last is not null && last.Activation == ActivationKind.Softmax ? LossKind.CrossEntropy : LossKind.MeanSquaredError;
         bool canEmit = shapesKnown && !fatal && layers.Count > 0;
         return new NetworkShape(input, (canEmit ? layers : new List<LayerShape>()).ToEquatableArray(), diagnostics.ToEquatableArray(), canEmit, loss);
+    }
+
+    /// <summary>Spare floats the emitters put after a padded or wide buffer (<c>LayerEmitter.Slack</c>).</summary>
+    private const int Slack = 16;
+
+    /// <summary>
+    /// The floats a layer holds beyond its output and output gradient, as the emitters allocate them: a convolution's
+    /// zero-padded copy of its input and that copy's gradient, and for stride 1 its wide rows and their gradient
+    /// (Conv2DEmitter); the values before an inline activation and their gradient; max pooling's argmax, dropout's mask.
+    /// Kept in step with the emitters: MemoryLimitTests checks the limit against the total each generated Summary states.
+    /// Called once the parameter count fits an int, which bounds every product here well within a long.
+    /// </summary>
+    private static long ExtraBuffers(LayerType type, Shape input, Shape output, int kernel, int stride, int padding, ActivationKind activation)
+    {
+        long extra = 0;
+        if (type == LayerType.Conv2D)
+        {
+            long paddedH = input.H + 2L * padding, paddedW = input.W + 2L * padding, plane = paddedH * paddedW;
+            extra += 2 * (plane * input.C + Slack);
+            if (stride == 1)
+            {
+                long wide = (output.H - 1L) * paddedW + output.W, guard = (kernel - 1L) * paddedW + kernel - 1, rows = (plane + 7) / 8 * 8;
+                extra += (long)output.C * (wide + guard + rows) + 2 * Slack;
+            }
+        }
+        if (type is LayerType.Conv2D or LayerType.Dense && activation != ActivationKind.None) extra += 2L * output.Size;
+        if (type is LayerType.MaxPool or LayerType.Dropout) extra += output.Size;
+        return extra;
     }
 
     private static void CheckArguments(LayerSpec l, string name, Action<string, string, LocationInfo?, bool> report)
