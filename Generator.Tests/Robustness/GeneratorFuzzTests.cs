@@ -25,11 +25,12 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
         int first = Environment("STATICNETS_FUZZ_SEED", DefaultFirstSeed);
         int count = Environment("STATICNETS_FUZZ_CASES", DefaultCases);
         var clock = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var cases = Enumerable.Range(first, count).Select(NetworkFuzzer.Generate).ToList();
         var outcomes = cases.Chunk(BatchSize).SelectMany(FuzzRunner.Run).ToList();
 
         var failures = outcomes.Where(o => o.Problems.Count > 0).ToList();
-        output.WriteLine(Statistics(outcomes, clock.Elapsed));
+        output.WriteLine(Statistics(outcomes, clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu));
         if (failures.Count > 0)
         {
             var report = new StringBuilder($"{failures.Count} of {outcomes.Count} cases break a rule (seeds {string.Join(", ", failures.Select(f => f.Case.Seed))}):\n");
@@ -56,12 +57,12 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static string Statistics(IReadOnlyList<CaseOutcome> outcomes, TimeSpan elapsed)
+    private static string Statistics(IReadOnlyList<CaseOutcome> outcomes, TimeSpan elapsed, TimeSpan cpu)
     {
         var ids = outcomes.SelectMany(o => o.Diagnostics.Select(d => d.Id).Distinct()).GroupBy(id => id).OrderBy(g => g.Key)
             .Select(g => $"{g.Key} {g.Count()}");
         int clean = outcomes.Count(o => !o.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error));
-        return $"{outcomes.Count} cases in {elapsed.TotalSeconds:0.0} s; {clean} compile with no error, {outcomes.Count(o => o.HasSnError)} have an SN error. "
+        return $"{outcomes.Count} cases in {elapsed.TotalSeconds:0.0} s ({cpu.TotalSeconds:0.0} s of CPU in the process, other tests included); {clean} compile with no error, {outcomes.Count(o => o.HasSnError)} have an SN error. "
             + $"Cases reporting each id: {string.Join(", ", ids)}";
     }
 

@@ -46,6 +46,8 @@ public class HugeNetworkTests
     [InlineData(9109, "[Input(30000, 30000, 1)] [ReLU]")]
     [InlineData(9110, "[Input(int.MaxValue)] [ReLU]")]
     [InlineData(9111, "[Input(2, 2, int.MaxValue)] [Flatten]")]
+    [InlineData(9115, "[Input(46341, int.MaxValue, 100000)] [Flatten]")]
+    [InlineData(9116, "[Input(int.MaxValue, int.MaxValue, int.MaxValue)] [AvgPool(1, Stride = 3)]")]
     [InlineData(9112, "[Input(1000)] [Dense(100000)] [Dense(1000)]")]
     [InlineData(9113, "[Input(64, 64, 1)] [Conv2D(60000, 33)]")]
     [InlineData(9114, "[Input(128, 128, 3)] [Conv2D(3000, 3, Padding = 1, Activation = Activation.ReLU)] [MaxPool(2)]")]
