@@ -3,6 +3,7 @@ using System.Text;
 using StaticNets.Serialization;
 using StaticNets.Tests.Support;
 using Xunit;
+using static System.FormattableString;
 
 namespace StaticNets.Tests.Serialization;
 
@@ -230,9 +231,9 @@ public class WeightFileTests
         var streamError = Assert.Throws<InvalidDataException>(() => RefLeNet5.Load(nonSeekable));
 
         Assert.Contains(path, error.Message);
-        Assert.Contains($"file has 100,000", error.Message);
-        Assert.Contains($"needs at least {file.Length:N0} bytes", error.Message);
-        Assert.Contains($"ends after 100,000 bytes, a complete file has {file.Length:N0}", streamError.Message);
+        Assert.Contains("file has 100,000", error.Message);
+        Assert.Contains(Invariant($"needs at least {file.Length:N0} bytes"), error.Message);
+        Assert.Contains(Invariant($"ends after 100,000 bytes, a complete file has {file.Length:N0}"), streamError.Message);
     }
 
     [Fact]
