@@ -144,7 +144,7 @@ internal static class NetworkEmitter
             if (final.Layer.Type is LayerType.Conv2D or LayerType.Dense)
             {
                 plan.Logits = "_" + final.Layer.Name + "Linear";
-                plan.LossGrad = "_" + final.Layer.Name + "LinearGrad";
+                plan.LossGrad = final.OutputGrad;
             }
             else
             {
