@@ -2,14 +2,6 @@
 #pragma warning disable CS1591 // shells, documented when filled in
 namespace StaticNets;
 
-public sealed class Dataset
-{
-    public Dataset(float[] inputs, int[] labels) { Inputs = inputs; Labels = labels; Count = labels.Length; }
-    public int Count { get; }
-    internal float[] Inputs { get; }
-    internal int[]? Labels { get; }
-}
-
 public sealed class TrainingOptions
 {
     public int Epochs { get; init; } = 1;
