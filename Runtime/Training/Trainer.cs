@@ -82,14 +82,14 @@ public static class Trainer
             if (data.HasLabels)
             {
                 int label = data.Label(i);
-                loss += Losses.Of(info.Loss, output, label);
-                correct += Losses.IsCorrect(output, label) ? 1 : 0;
+                loss += Metrics.Loss(info.Loss, output, label);
+                correct += Metrics.IsCorrect(output, label) ? 1 : 0;
             }
             else
             {
                 ReadOnlySpan<float> target = data.Target(i);
-                loss += Losses.Of(info.Loss, output, target);
-                correct += Losses.IsCorrect(output, target) ? 1 : 0;
+                loss += Metrics.Loss(info.Loss, output, target);
+                correct += Metrics.IsCorrect(output, target) ? 1 : 0;
             }
         }
 

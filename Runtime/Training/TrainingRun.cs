@@ -214,13 +214,13 @@ internal sealed class TrainingRun<TNet>
             if (data.HasLabels)
             {
                 int label = data.Label(sample);
-                correct += Losses.IsCorrect(output, label) ? 1 : 0;
+                correct += Metrics.IsCorrect(output, label) ? 1 : 0;
                 loss += replica.ComputeGradients(input, label);
             }
             else
             {
                 ReadOnlySpan<float> target = data.Target(sample);
-                correct += Losses.IsCorrect(output, target) ? 1 : 0;
+                correct += Metrics.IsCorrect(output, target) ? 1 : 0;
                 loss += replica.ComputeGradients(input, target);
             }
         }

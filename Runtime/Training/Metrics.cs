@@ -3,13 +3,13 @@ using System.Numerics.Tensors;
 namespace StaticNets.Training;
 
 /// <summary>The per-sample losses and the correctness test that <see cref="Trainer.Evaluate"/> reports, computed in double.</summary>
-internal static class Losses
+internal static class Metrics
 {
     /// <summary>Probabilities are clamped to this before the logarithm, so a confident mistake costs about 27.6, not infinity.</summary>
     private const double MinProbability = 1e-12;
 
     /// <summary>The loss of <paramref name="output"/> for class <paramref name="label"/>.</summary>
-    public static double Of(LossKind kind, ReadOnlySpan<float> output, int label)
+    public static double Loss(LossKind kind, ReadOnlySpan<float> output, int label)
     {
         if (kind == LossKind.CrossEntropy)
         {
@@ -27,7 +27,7 @@ internal static class Losses
     }
 
     /// <summary>The loss of <paramref name="output"/> for the target vector <paramref name="target"/>.</summary>
-    public static double Of(LossKind kind, ReadOnlySpan<float> output, ReadOnlySpan<float> target)
+    public static double Loss(LossKind kind, ReadOnlySpan<float> output, ReadOnlySpan<float> target)
     {
         double sum = 0;
         for (int i = 0; i < output.Length; i++)
