@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using StaticNets.Generator.Model;
+
+namespace StaticNets.Generator.Emit;
+
+/// <summary>
+/// Dense: <c>z[u] = b[u] + dot(W[u], x)</c> with W laid out <c>[units][inputs]</c>; each row is a vectorised
+/// dot product. Backward: <c>dW[u] += dz[u] * x</c>, <c>db[u] += dz[u]</c>, <c>dx = sum over u of dz[u] * W[u]</c>.
+/// </summary>
+internal sealed class DenseEmitter : LayerEmitter
+{
+    private const string T = "global::System.Numerics.Tensors.TensorPrimitives";
+
+    public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
+    {
+        if (c.Layer.Activation != ActivationKind.None)
+        {
+            yield return ("_" + c.Layer.Name + "Linear", I(c.Layer.Out.Size), "float");
+            yield return ("_" + c.Layer.Name + "LinearGrad", I(c.Layer.Out.Size), "float");
+        }
+    }
+
+    private static void Constants(SourceWriter w, LayerShape l)
+    {
+        w.Line($"const int N = {l.In.Size}, U = {l.Units};");
+        w.Line($"const int WeightOffset = {l.ParameterOffset}, BiasOffset = {l.ParameterOffset + l.WeightCount};");
+    }
+
+    public override void Forward(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
+        Constants(w, l);
+        bool act = l.Activation != ActivationKind.None;
+        if (act) w.Line($"global::System.Span<float> z = _{l.Name}Linear;");
+        string z = act ? "z" : "y";
+        w.Line("global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);");
+        w.Line("global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);");
+        w.Line("x = x.Slice(0, N);");
+        w.Open("for (int u = 0; u < U; u++)");
+        w.Line($"{z}[u] = bias[u] + {T}.Dot(weights.Slice(u * N, N), x);");
+        w.Close();
+        if (act) ActivationForward(w, l.Activation, l.Alpha, "z", "y");
+        w.Close();
+    }
+
+    public override void Backward(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        w.Line($"/// <summary>{l.Name} backward: adds into its weight and bias gradients{(c.NeedsInputGrad ? "; writes dx" : "")}.</summary>");
+        string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
+        w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
+        Constants(w, l);
+        if (l.Activation != ActivationKind.None && !c.FusedSoftmax)
+        {
+            ActivationBackward(w, l.Activation, l.Alpha, $"_{l.Name}Linear", c.Output, "dy", $"_{l.Name}LinearGrad");
+            w.Line($"global::System.ReadOnlySpan<float> dz = _{l.Name}LinearGrad;");
+        }
+        else
+        {
+            w.Line(c.FusedSoftmax
+                ? $"global::System.ReadOnlySpan<float> dz = _{l.Name}LinearGrad; // the loss wrote softmax-and-cross-entropy's gradient here"
+                : "global::System.ReadOnlySpan<float> dz = dy;");
+        }
+        w.Line("global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);");
+        w.Line("global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);");
+        w.Line("x = x.Slice(0, N);");
+        w.Line($"{T}.Add(db, dz, db);");
+        w.Open("for (int u = 0; u < U; u++)");
+        w.Line("global::System.Span<float> row = dw.Slice(u * N, N);");
+        w.Line($"{T}.MultiplyAdd(x, dz[u], row, row);");
+        w.Close();
+        if (c.NeedsInputGrad)
+        {
+            w.Line("global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);");
+            w.Line("dx = dx.Slice(0, N);");
+            w.Line("dx.Clear();");
+            w.Open("for (int u = 0; u < U; u++)");
+            w.Line($"{T}.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);");
+            w.Close();
+        }
+        w.Close();
+    }
+}

@@ -1,0 +1,214 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticNets.Generator.Model;
+
+namespace StaticNets.Generator.Parsing;
+
+/// <summary>
+/// Reads a network class's layer attributes into a <see cref="NetworkSpec"/>. The only code that
+/// touches symbols and syntax; the generator and the analyzer both call it.
+/// </summary>
+internal static class NetworkParser
+{
+    public const string InputAttributeName = "StaticNets.InputAttribute";
+
+    private static readonly Dictionary<string, LayerType> Types = new()
+    {
+        ["InputAttribute"] = LayerType.Input,
+        ["Conv2DAttribute"] = LayerType.Conv2D,
+        ["MaxPoolAttribute"] = LayerType.MaxPool,
+        ["AvgPoolAttribute"] = LayerType.AvgPool,
+        ["FlattenAttribute"] = LayerType.Flatten,
+        ["DenseAttribute"] = LayerType.Dense,
+        ["DropoutAttribute"] = LayerType.Dropout,
+        ["ReLUAttribute"] = LayerType.ReLU,
+        ["LeakyReLUAttribute"] = LayerType.LeakyReLU,
+        ["GELUAttribute"] = LayerType.GELU,
+        ["SigmoidAttribute"] = LayerType.Sigmoid,
+        ["TanhAttribute"] = LayerType.Tanh,
+        ["SoftmaxAttribute"] = LayerType.Softmax,
+    };
+
+    /// <summary>The layer type of a StaticNets attribute class, or null for any other attribute.</summary>
+    public static LayerType? TypeOf(INamedTypeSymbol? attributeClass)
+    {
+        if (attributeClass is null || attributeClass.ContainingNamespace is not { Name: "StaticNets" } ns
+            || !ns.ContainingNamespace.IsGlobalNamespace)
+        {
+            return null;
+        }
+        return Types.TryGetValue(attributeClass.Name, out var type) ? type : null;
+    }
+
+    /// <summary>True when the class carries at least one StaticNets layer attribute.</summary>
+    public static bool HasLayerAttributes(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => TypeOf(a.AttributeClass) is not null);
+
+    public static NetworkSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var declarations = type.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax(cancellationToken))
+            .OfType<TypeDeclarationSyntax>()
+            .ToList();
+
+        var layers = new List<LayerSpec>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (TypeOf(attribute.AttributeClass) is not { } layerType) continue;
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            int declaration = syntax is null ? 0 : declarations.FindIndex(d => d.Span.Contains(syntax.Span));
+            layers.Add(ParseLayer(layerType, attribute, syntax, declaration));
+        }
+
+        bool isPartial = declarations.Count > 0 && declarations.All(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
+        var containing = new List<string>();
+        bool containingNotPartial = false;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            var outerSyntax = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().ToList();
+            if (outerSyntax.Count == 0 || !outerSyntax.All(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+            {
+                containingNotPartial = true;
+            }
+            containingNotPartial |= outer.IsGenericType;
+            containing.Insert(0, $"{Keyword(outer)} {outer.Name}");
+        }
+
+        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        string fullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
+        string hint = fullName.Replace('<', '_').Replace('>', '_').Replace(',', '_').Replace(' ', '_') + ".g.cs";
+        var first = declarations.FirstOrDefault();
+        string file = first?.SyntaxTree.FilePath is { Length: > 0 } path ? System.IO.Path.GetFileName(path) : type.Name + ".cs";
+
+        return new NetworkSpec(
+            ns,
+            type.Name,
+            fullName,
+            hint,
+            AccessibilityKeyword(type.DeclaredAccessibility),
+            containing.ToEquatableArray(),
+            isPartial,
+            type.IsGenericType,
+            containingNotPartial,
+            type.IsStatic,
+            first is null ? null : LocationInfo.From(first.Identifier.GetLocation()),
+            file,
+            layers.ToEquatableArray());
+    }
+
+    private static LayerSpec ParseLayer(LayerType type, AttributeData attribute, AttributeSyntax? syntax, int declaration)
+    {
+        // Positional arguments by constructor parameter name; named arguments by property name.
+        var values = new Dictionary<string, TypedConstant>();
+        var parameters = attribute.AttributeConstructor?.Parameters ?? ImmutableArrayOfNone;
+        for (int i = 0; i < attribute.ConstructorArguments.Length && i < parameters.Length; i++)
+        {
+            values[parameters[i].Name] = attribute.ConstructorArguments[i];
+        }
+        foreach (var named in attribute.NamedArguments) values[named.Key] = named.Value;
+
+        bool hasErrors = attribute.AttributeConstructor is null
+            || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+            || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
+
+        int Int(string name, int fallback) => values.TryGetValue(name, out var v) && v.Value is int i ? i : fallback;
+        double Double(string name, double fallback) => values.TryGetValue(name, out var v) ? v.Value switch
+        {
+            double d => d,
+            float f => f,
+            int i => i,
+            _ => fallback,
+        } : fallback;
+
+        int a = 0, b = 0, c = 0, stride = 1, padding = 0;
+        double value = 0;
+        bool strideGiven = values.ContainsKey("Stride");
+        switch (type)
+        {
+            case LayerType.Input:
+                if (values.ContainsKey("features"))
+                {
+                    a = 1; b = 1; c = Int("features", 0);
+                }
+                else
+                {
+                    a = Int("height", 0); b = Int("width", 0); c = Int("channels", 0);
+                }
+                break;
+            case LayerType.Conv2D:
+                a = Int("filters", 0); b = Int("kernel", 0);
+                stride = Int("Stride", 1); padding = Int("Padding", 0);
+                break;
+            case LayerType.MaxPool:
+            case LayerType.AvgPool:
+                a = Int("size", 0);
+                stride = strideGiven ? Int("Stride", a) : a;
+                break;
+            case LayerType.Dense:
+                a = Int("units", 0);
+                break;
+            case LayerType.Dropout:
+                value = Double("rate", 0);
+                break;
+            case LayerType.LeakyReLU:
+                value = Double("alpha", 0.01);
+                break;
+        }
+
+        var arguments = new List<ArgumentLocation>();
+        if (syntax?.ArgumentList is { } list)
+        {
+            int position = 0;
+            foreach (var argument in list.Arguments)
+            {
+                string? name = argument.NameEquals?.Name.Identifier.ValueText
+                    ?? argument.NameColon?.Name.Identifier.ValueText
+                    ?? (position < parameters.Length ? parameters[position].Name : null);
+                if (argument.NameEquals is null) position++;
+                if (name is not null && LocationInfo.From(argument) is { } location)
+                {
+                    arguments.Add(new ArgumentLocation(name, location));
+                }
+            }
+        }
+
+        return new LayerSpec(
+            type, declaration, a, b, c, stride, strideGiven, padding,
+            (ActivationKind)Int("Activation", 0),
+            (InitKind)Int("Init", 0),
+            value,
+            Double("L1", 0),
+            Double("L2", 0),
+            hasErrors,
+            LocationInfo.From(syntax),
+            arguments.ToEquatableArray());
+    }
+
+    private static readonly System.Collections.Immutable.ImmutableArray<IParameterSymbol> ImmutableArrayOfNone =
+        System.Collections.Immutable.ImmutableArray<IParameterSymbol>.Empty;
+
+    private static string Keyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "partial record struct",
+        { IsRecord: true } => "partial record",
+        { TypeKind: TypeKind.Struct } => "partial struct",
+        { TypeKind: TypeKind.Interface } => "partial interface",
+        _ => "partial class",
+    };
+
+    private static string AccessibilityKeyword(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Internal => "internal",
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "internal",
+    };
+}
