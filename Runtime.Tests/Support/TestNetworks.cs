@@ -41,9 +41,3 @@ public sealed class SpiedShape : ITinyMlpShape
 {
     public static TinyMlpShape Shape { get; } = new("SpiedNet", 2, 4, 2, LossKind.CrossEntropy, DropoutRate: 0.5f);
 }
-
-/// <summary>784-32-10 softmax: a small MLP for the shipped MNIST digits.</summary>
-public sealed class MnistMlpShape : ITinyMlpShape
-{
-    public static TinyMlpShape Shape { get; } = new("MnistMlp", 784, 32, 10, LossKind.CrossEntropy);
-}
