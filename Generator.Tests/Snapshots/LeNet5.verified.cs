@@ -71,6 +71,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private ulong _randomState;
+    private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
     private readonly float[] _conv1Output = new float[4704];
     private readonly float[] _conv1OutputGrad = new float[4704];
     private readonly float[] _conv1Input = new float[1040];
@@ -140,8 +141,13 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Length(output.Length, OutputSize, "LeNet5", "10", nameof(output));
-        ForwardCore(input, training: false);
-        ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize).CopyTo(output);
+        Enter();
+        try
+        {
+            ForwardCore(input, training: false);
+            ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize).CopyTo(output);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>The index of the largest output for <paramref name="input"/>. Allocates nothing.</summary>
@@ -149,8 +155,13 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public int Predict(global::System.ReadOnlySpan<float> input)
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
-        ForwardCore(input, training: false);
-        return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
+        Enter();
+        try
+        {
+            ForwardCore(input, training: false);
+            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Sets every gradient to zero.</summary>
@@ -163,10 +174,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Label(label, OutputSize, "LeNet5");
-        ForwardCore(input, training: true);
-        float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), label, _dense3LinearGrad);
-        BackwardCore(input);
-        return loss;
+        Enter();
+        try
+        {
+            ForwardCore(input, training: true);
+            float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), label, _dense3LinearGrad);
+            BackwardCore(input);
+            return loss;
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Training-mode forward and backward pass of one sample with a target vector: adds its gradient into <see cref="Gradients"/> and returns its loss. Allocates nothing.</summary>
@@ -175,10 +191,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Length(target.Length, OutputSize, "LeNet5", "10", nameof(target));
-        ForwardCore(input, training: true);
-        float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), target, _dense3LinearGrad);
-        BackwardCore(input);
-        return loss;
+        Enter();
+        try
+        {
+            ForwardCore(input, training: true);
+            float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), target, _dense3LinearGrad);
+            BackwardCore(input);
+            return loss;
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>
@@ -217,6 +238,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
     public void ExportOnnx(global::System.IO.Stream stream) => global::StaticNets.Serialization.OnnxExporter.Export(this, stream);
+
+    /// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>
+    private void Enter()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            global::StaticNets.Kernels.Guard.ConcurrentUse("LeNet5");
+        }
+    }
 
     /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using StaticNets.Tests.Serialization; // TempDirectory
 using StaticNets.Tests.Support;
 using Xunit;
 
