@@ -194,6 +194,9 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
+    /// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>
+    public global::System.ReadOnlySpan<float> Output => ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize);
+
     /// <summary>Sets every gradient to zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
     public void ZeroGradients() => global::System.Array.Clear(_gradients);

@@ -101,6 +101,7 @@ internal static class NetworkEmitter
         public string Output { get; set; } = "input";
         public string LossGrad { get; set; } = "";
         public string? Logits { get; set; }
+        public bool CopyInputToOutput { get; set; }
     }
 
     private static BufferPlan Plan(NetworkSpec spec, NetworkShape shape)
@@ -137,6 +138,13 @@ internal static class NetworkEmitter
             currentGrad = c.OutputGrad.Length > 0 ? c.OutputGrad : null;
         }
 
+        if (current == "input")
+        {
+            // No layer writes a buffer (the network only flattens): keep a copy of the input as the output.
+            plan.Buffers.Add(("_output", shape.OutputSize, "float"));
+            plan.CopyInputToOutput = true;
+            current = "_output";
+        }
         plan.Output = current;
         var final = plan.Contexts.Last();
         if (shape.Loss == LossKind.CrossEntropy)
@@ -251,6 +259,9 @@ internal static class NetworkEmitter
         w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
         w.Close();
         w.Line();
+        w.Line("/// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>");
+        w.Line($"public {Rs} Output => (({Rs}){last}).Slice(0, OutputSize);");
+        w.Line();
         w.Line("/// <summary>Sets every gradient to zero.</summary>");
         w.Line(GeneratedCode);
         w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
@@ -330,6 +341,7 @@ internal static class NetworkEmitter
         w.Line("/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
         w.Open($"private void ForwardCore({Rs} input, bool training)");
         foreach (var c in plan.Contexts) w.Line(LayerEmitter.For(c.Layer.Type).ForwardCall(c));
+        if (plan.CopyInputToOutput) w.Line("input.CopyTo(_output);");
         w.Close();
         w.Line();
         w.Line("/// <summary>Runs every layer backward from the loss gradient, adding into <see cref=\"Gradients\"/>.</summary>");
@@ -425,6 +437,8 @@ internal static class NetworkEmitter
         w.Line($"public int Predict({Rs} input) => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");
         w.Line($"public void ZeroGradients() => {Throw};");
+        w.Line("/// <summary>Not available: the network has build errors.</summary>");
+        w.Line($"public {Rs} Output => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");
         w.Line($"public float ComputeGradients({Rs} input, int label) => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");

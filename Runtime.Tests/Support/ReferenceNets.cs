@@ -59,16 +59,20 @@ public abstract class ReferenceNet<TSelf> where TSelf : ReferenceNet<TSelf>, INe
         {
             throw new ArgumentException($"output must hold {y.Length} values.", nameof(output));
         }
-        for (int i = 0; i < y.Length; i++)
-        {
-            output[i] = (float)y[i];
-        }
+        _output = y.Select(v => (float)v).ToArray();
+        _output.CopyTo(output);
     }
+
+    /// <inheritdoc cref="INetwork{TSelf}.Output"/>
+    public ReadOnlySpan<float> Output => _output;
+
+    private float[] _output = [];
 
     /// <inheritdoc cref="INetwork{TSelf}.Predict"/>
     public int Predict(ReadOnlySpan<float> input)
     {
         double[] y = ReferenceNetwork.Forward(TSelf.Info, _parameters, input);
+        _output = y.Select(v => (float)v).ToArray();
         return Array.IndexOf(y, y.Max());
     }
 

@@ -100,6 +100,8 @@ public sealed class TinyMlp<TShape> : INetwork<TinyMlp<TShape>>
         output.CopyTo(result);
     }
 
+    public ReadOnlySpan<float> Output => output;
+
     public int Predict(ReadOnlySpan<float> input)
     {
         Span<float> result = stackalloc float[S.Outputs];

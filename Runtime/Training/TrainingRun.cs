@@ -31,7 +31,6 @@ internal sealed class TrainingRun<TNet>
 
     // replicas[0] is net itself; replicas[s] computes shard s.
     private readonly TNet[] replicas;
-    private readonly float[][] outputs;
     private readonly double[] shardLoss;
     private readonly int[] shardCorrect;
     private readonly int[] order;
@@ -65,12 +64,6 @@ internal sealed class TrainingRun<TNet>
         for (int s = 1; s < shards; s++)
         {
             replicas[s] = TNet.Create(0);
-        }
-
-        outputs = new float[shards][];
-        for (int s = 0; s < shards; s++)
-        {
-            outputs[s] = new float[TNet.Info.OutputSize];
         }
 
         shardLoss = new double[shards];
@@ -198,7 +191,6 @@ internal sealed class TrainingRun<TNet>
     private void RunShard(int shard)
     {
         TNet replica = replicas[shard];
-        Span<float> output = outputs[shard];
         int from = batchStart + (int)((long)shard * batchSize / shardCount);
         int to = batchStart + (int)((long)(shard + 1) * batchSize / shardCount);
 
@@ -209,19 +201,19 @@ internal sealed class TrainingRun<TNet>
         {
             int sample = order[k];
             ReadOnlySpan<float> input = data.Input(sample);
-            replica.Forward(input, output);
             replica.SetRandomState(SplitMix64.Hash(seed, (ulong)epoch, (ulong)sample));
+            // Training accuracy is read from the training-mode output (dropout active), as the loss is.
             if (data.HasLabels)
             {
                 int label = data.Label(sample);
-                correct += Metrics.IsCorrect(output, label) ? 1 : 0;
                 loss += replica.ComputeGradients(input, label);
+                correct += Metrics.IsCorrect(replica.Output, label) ? 1 : 0;
             }
             else
             {
                 ReadOnlySpan<float> target = data.Target(sample);
-                correct += Metrics.IsCorrect(output, target) ? 1 : 0;
                 loss += replica.ComputeGradients(input, target);
+                correct += Metrics.IsCorrect(replica.Output, target) ? 1 : 0;
             }
         }
 
