@@ -393,7 +393,7 @@ internal static class ShapeInference
                 if (saturating == SaturatingDepth)
                 {
                     double shrink = Math.Pow(0.25, SaturatingDepth);
-                    report("SN3002", $"{Head(i)}: {activation} here is the {Ordinal(SaturatingDepth)} saturating activation in a row ({Join(saturatingNames, "and")}). Each scales the gradient by its slope, at most 0.25 for Sigmoid and 1 for Tanh, and near 0 where it saturates: 0.25^{SaturatingDepth} = {shrink.ToString("0.####", Inv)}, so the first layers barely learn. Use ReLU, LeakyReLU or GELU (initialised with He) for the hidden layers.", at);
+                    report("SN3002", $"{Head(i)}: {activation} here is the {Ordinal(SaturatingDepth)} saturating activation in this network ({Join(saturatingNames, "and")}). Each scales the gradient by its slope, at most 0.25 for Sigmoid and 1 for Tanh, and near 0 where it saturates: 0.25^{SaturatingDepth} = {shrink.ToString("0.####", Inv)}, so the first layers barely learn. Use ReLU, LeakyReLU or GELU (initialised with He) for the hidden layers.", at);
                 }
             }
             if (l.Type == LayerType.Conv2D && l.B > 0 && l.Padding >= l.B)
