@@ -23,13 +23,19 @@ internal static class AnalyzerHarness
 {
     public const string Directory = "/src";
 
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    /// <summary>C# as .NET 10 has it; doc comments parsed (not diagnosed), so that a type's documentation, what a hover shows, can be read.</summary>
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Parse);
 
     public static readonly CSharpCompilationOptions CompilationOptions = new(
         OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
 
+    /// <summary>.NET 10, the StaticNets runtime, and System.Numerics.Tensors (a package the generated code calls).</summary>
     public static readonly ImmutableArray<MetadataReference> References =
-        [.. Basic.Reference.Assemblies.Net100.References.All, MetadataReference.CreateFromFile(typeof(InputAttribute).Assembly.Location)];
+    [
+        .. Basic.Reference.Assemblies.Net100.References.All,
+        MetadataReference.CreateFromFile(typeof(InputAttribute).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location),
+    ];
 
     public static string PathOf(int index) => $"{Directory}/Test{index}.cs";
 
