@@ -1,0 +1,108 @@
+using StaticNets.Tests.Networks;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace StaticNets.Tests.Numerics;
+
+/// <summary>
+/// Every layer's backward pass against central finite differences of the loss, on both the vector and the
+/// scalar paths. The networks compute in float, so the differences use a step of 1e-3 and the loss is
+/// evaluated with the same dropout mask each time; a gradient passes when
+/// <c>|analytic - numeric| &lt;= 2e-3 + 3% of |numeric|</c> (float rounding of the loss is about 1e-7,
+/// divided by the step 2e-3 that gives about 1e-4; the rest is room for the curvature of tanh and GELU).
+/// </summary>
+[Collection(SimdCollection.Name)]
+public class GradientCheckTests(ITestOutputHelper output)
+{
+    private const float Step = 1e-3f;
+    private const double Absolute = 2e-3, Relative = 3e-2;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ConvNetA_max_pooling_tanh_relu_sigmoid_softmax(bool vectors) =>
+        Check(new ConvNetA(seed: 3), vectors, label: 2);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ConvNetB_stride_padding_avgpool_leaky_gelu_dropout_standalone_softmax(bool vectors) =>
+        Check(new ConvNetB(seed: 4), vectors, label: 1);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ConvMse_five_filters_large_kernel_mean_squared_error(bool vectors) =>
+        Check(new ConvMse(seed: 5), vectors, target: [0.3f, -0.7f]);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void MlpMse_standalone_activations(bool vectors) =>
+        Check(new MlpMse(seed: 6), vectors, target: [0.5f, 0.1f, -0.2f]);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void StridedNet_stride_three_after_dropout(bool vectors) =>
+        Check(new StridedNet(seed: 7), vectors, label: 3);
+
+    [Fact]
+    public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), vectors: true, label: 7, samples: 300);
+
+    private void Check<TNet>(TNet net, bool vectors, int label = -1, float[]? target = null, int samples = 400)
+        where TNet : class, INetwork<TNet>
+    {
+        using var _ = new SimdScope(vectors);
+        var info = TNet.Info;
+        var random = new Random(11);
+        var input = new float[info.InputSize];
+        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1);
+        // Biases start at zero; give them values so that their gradients and the kinks are exercised.
+        foreach (var layer in info.Layers)
+        {
+            for (int i = 0; i < layer.BiasCount; i++) net.Parameters[layer.ParameterOffset + layer.WeightCount + i] = (float)(random.NextDouble() * 0.2 - 0.1);
+        }
+
+        float Loss()
+        {
+            net.SetRandomState(12345);
+            net.ZeroGradients();
+            return target is null ? net.ComputeGradients(input, label) : net.ComputeGradients(input, target);
+        }
+
+        Loss();
+        float[] analytic = net.Gradients.ToArray();
+        Assert.Contains(analytic, g => g != 0f);
+
+        var indices = Enumerable.Range(0, info.ParameterCount).ToList();
+        if (indices.Count > samples) indices = indices.OrderBy(_ => random.Next()).Take(samples).ToList();
+        int failures = 0;
+        double worst = 0;
+        foreach (int i in indices)
+        {
+            float saved = net.Parameters[i];
+            net.Parameters[i] = saved + Step;
+            double plus = Loss();
+            net.Parameters[i] = saved - Step;
+            double minus = Loss();
+            net.Parameters[i] = saved;
+            double numeric = (plus - minus) / (2 * Step);
+            double error = Math.Abs(analytic[i] - numeric);
+            worst = Math.Max(worst, error / (Absolute + Relative * Math.Abs(numeric)));
+            if (error > Absolute + Relative * Math.Abs(numeric))
+            {
+                failures++;
+                output.WriteLine($"parameter {i} ({LayerOf(info, i)}): analytic {analytic[i]:G6}, numeric {numeric:G6}");
+            }
+        }
+        output.WriteLine($"{indices.Count} parameters checked, worst error {worst:F3} of the tolerance");
+        Assert.Equal(0, failures);
+    }
+
+    private static string LayerOf(NetworkInfo info, int index)
+    {
+        var layer = info.Layers.Last(l => l.ParameterCount > 0 && l.ParameterOffset <= index);
+        return index < layer.ParameterOffset + layer.WeightCount ? $"{layer.Name} weight" : $"{layer.Name} bias";
+    }
+}
