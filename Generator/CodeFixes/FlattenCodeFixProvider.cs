@@ -70,7 +70,13 @@ public sealed class FlattenCodeFixProvider : CodeFixProvider
         bool ownLine = list.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia))
             || previous.TrailingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
         var indentation = list.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
-        var newList = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(flatten)).WithLeadingTrivia(list.GetLeadingTrivia());
+        // Tokens without elastic trivia: elastic trivia would let the code action's formatter move the lists.
+        var newList = SyntaxFactory.AttributeList(
+                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.OpenBracketToken, SyntaxFactory.TriviaList()),
+                null,
+                SyntaxFactory.SingletonSeparatedList(flatten),
+                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CloseBracketToken, SyntaxFactory.TriviaList()))
+            .WithLeadingTrivia(list.GetLeadingTrivia());
         newList = ownLine
             ? newList.WithTrailingTrivia(EndOfLine(previous, declaration))
             : newList.WithTrailingTrivia(previous.TrailingTrivia.Concat(list.GetLeadingTrivia()).Any(t => t.IsKind(SyntaxKind.WhitespaceTrivia))
@@ -105,6 +111,7 @@ public sealed class FlattenCodeFixProvider : CodeFixProvider
             _ => null,
         };
         if (simple is null || replacement is null) return SyntaxFactory.ParseName("global::StaticNets.Flatten");
-        return dense.ReplaceNode(simple, SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(replacement).WithTriviaFrom(simple.Identifier)));
+        return dense.ReplaceNode(simple, SyntaxFactory.IdentifierName(
+            SyntaxFactory.Identifier(simple.Identifier.LeadingTrivia, replacement, simple.Identifier.TrailingTrivia)));
     }
 }

@@ -86,7 +86,8 @@ public sealed class PartialCodeFixProvider : CodeFixProvider
         if (declaration.Modifiers.Any(SyntaxKind.PartialKeyword)) return declaration;
         if (declaration.Modifiers.Count > 0)
         {
-            return declaration.WithModifiers(declaration.Modifiers.Add(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space)));
+            return declaration.WithModifiers(declaration.Modifiers.Add(
+                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space))));
         }
         // No modifiers: partial takes the keyword's leading trivia (indentation, or the comments before it).
         var keyword = declaration.Keyword;

@@ -69,8 +69,9 @@ public sealed class StrideCodeFixProvider : CodeFixProvider
     /// </summary>
     private static AttributeSyntax? WithArgument(AttributeSyntax attribute, Repair repair, SemanticModel model, CancellationToken cancellationToken)
     {
+        // Tokens with explicit trivia (no elastic trivia, which the code action's formatter would act on).
         var value = SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression,
-            SyntaxFactory.Literal(repair.Value.ToString(CultureInfo.InvariantCulture), repair.Value));
+            SyntaxFactory.Literal(SyntaxFactory.TriviaList(), repair.Value.ToString(CultureInfo.InvariantCulture), repair.Value, SyntaxFactory.TriviaList()));
         // Kernel and Size are constructor parameters (kernel, size); Padding and Stride are properties.
         bool positional = repair.Argument is "Kernel" or "Size";
         string name = positional ? repair.Argument.ToLowerInvariant() : repair.Argument;
@@ -91,12 +92,14 @@ public sealed class StrideCodeFixProvider : CodeFixProvider
         }
         if (positional || attribute.ArgumentList is null) return null;
         var added = SyntaxFactory.AttributeArgument(
-            SyntaxFactory.NameEquals(SyntaxFactory.IdentifierName(name), SyntaxFactory.Token(SyntaxKind.EqualsToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space)),
+            SyntaxFactory.NameEquals(
+                SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), name, SyntaxFactory.TriviaList(SyntaxFactory.Space))),
+                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.EqualsToken, SyntaxFactory.TriviaList(SyntaxFactory.Space))),
             null, value);
         var list = attribute.ArgumentList;
         var separators = list.Arguments.GetSeparators().ToList();
         var nodes = list.Arguments.ToList();
-        if (nodes.Count > 0) separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space));
+        if (nodes.Count > 0) separators.Add(SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CommaToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)));
         nodes.Add(added);
         return attribute.WithArgumentList(list.WithArguments(SyntaxFactory.SeparatedList(nodes, separators)));
     }
