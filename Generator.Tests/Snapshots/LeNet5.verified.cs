@@ -20,7 +20,7 @@ namespace Samples;
 /// dense3    Dense 10 Softmax            10               850
 /// total                                               61,706
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 246,824 B, gradients 246,824 B, activations 213,152 B; 706,800 B in all
+/// memory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all
 /// </code>
 /// </summary>
 partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
@@ -37,7 +37,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     // dense3    Dense 10 Softmax            10               850
     // total                                               61,706
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 246,824 B, gradients 246,824 B, activations 213,152 B; 706,800 B in all
+    // memory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [1][28][28].</summary>
     public const int InputSize = 784;
@@ -47,7 +47,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public const int ParameterCount = 61706;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 213,152 B; 706,800 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -71,13 +71,12 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private ulong _randomState;
+    private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
     private readonly float[] _conv1Output = new float[4704];
     private readonly float[] _conv1OutputGrad = new float[4704];
     private readonly float[] _conv1Input = new float[1040];
     private readonly float[] _conv1Wide = new float[5368];
     private readonly float[] _conv1WideGrad = new float[6952];
-    private readonly float[] _conv1Linear = new float[4704];
-    private readonly float[] _conv1LinearGrad = new float[4704];
     private readonly float[] _pool1Output = new float[1176];
     private readonly float[] _pool1OutputGrad = new float[1176];
     private readonly int[] _pool1Argmax = new int[1176];
@@ -86,24 +85,17 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _conv2Input = new float[1192];
     private readonly float[] _conv2Wide = new float[2192];
     private readonly float[] _conv2WideGrad = new float[4432];
-    private readonly float[] _conv2Linear = new float[1600];
-    private readonly float[] _conv2LinearGrad = new float[1600];
     private readonly float[] _conv2InputGrad = new float[1312];
     private readonly float[] _pool2Output = new float[400];
     private readonly float[] _pool2OutputGrad = new float[400];
     private readonly int[] _pool2Argmax = new int[400];
     private readonly float[] _dense1Output = new float[120];
     private readonly float[] _dense1OutputGrad = new float[120];
-    private readonly float[] _dense1Linear = new float[120];
-    private readonly float[] _dense1LinearGrad = new float[120];
     private readonly float[] _dense2Output = new float[84];
     private readonly float[] _dense2OutputGrad = new float[84];
-    private readonly float[] _dense2Linear = new float[84];
-    private readonly float[] _dense2LinearGrad = new float[84];
     private readonly float[] _dense3Output = new float[10];
     private readonly float[] _dense3OutputGrad = new float[10];
     private readonly float[] _dense3Linear = new float[10];
-    private readonly float[] _dense3LinearGrad = new float[10];
 
     /// <summary>A LeNet5 with weights initialised from seed 0; biases start at zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
@@ -140,8 +132,13 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Length(output.Length, OutputSize, "LeNet5", "10", nameof(output));
-        ForwardCore(input, training: false);
-        ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize).CopyTo(output);
+        Enter();
+        try
+        {
+            ForwardCore(input, training: false);
+            ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize).CopyTo(output);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>The index of the largest output for <paramref name="input"/>. Allocates nothing.</summary>
@@ -149,8 +146,13 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public int Predict(global::System.ReadOnlySpan<float> input)
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
-        ForwardCore(input, training: false);
-        return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
+        Enter();
+        try
+        {
+            ForwardCore(input, training: false);
+            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Sets every gradient to zero.</summary>
@@ -163,10 +165,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Label(label, OutputSize, "LeNet5");
-        ForwardCore(input, training: true);
-        float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), label, _dense3LinearGrad);
-        BackwardCore(input);
-        return loss;
+        Enter();
+        try
+        {
+            ForwardCore(input, training: true);
+            float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), label, _dense3OutputGrad);
+            BackwardCore(input);
+            return loss;
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Training-mode forward and backward pass of one sample with a target vector: adds its gradient into <see cref="Gradients"/> and returns its loss. Allocates nothing.</summary>
@@ -175,10 +182,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Length(target.Length, OutputSize, "LeNet5", "10", nameof(target));
-        ForwardCore(input, training: true);
-        float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), target, _dense3LinearGrad);
-        BackwardCore(input);
-        return loss;
+        Enter();
+        try
+        {
+            ForwardCore(input, training: true);
+            float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), target, _dense3OutputGrad);
+            BackwardCore(input);
+            return loss;
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>
@@ -217,6 +229,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
     public void ExportOnnx(global::System.IO.Stream stream) => global::StaticNets.Serialization.OnnxExporter.Export(this, stream);
+
+    /// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>
+    private void Enter()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            global::StaticNets.Kernels.Guard.ConcurrentUse("LeNet5");
+        }
+    }
 
     /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
@@ -259,7 +280,6 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                 x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
             }
         }
-        global::System.Span<float> z = _conv1Linear;
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Wide);
@@ -505,10 +525,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         {
             for (int oy = 0; oy < HO; oy++)
             {
-                new global::System.ReadOnlySpan<float>(_conv1Wide, k * L + oy * WP, WO).CopyTo(z.Slice((k * HO + oy) * WO, WO));
+                new global::System.ReadOnlySpan<float>(_conv1Wide, k * L + oy * WP, WO).CopyTo(y.Slice((k * HO + oy) * WO, WO));
             }
         }
-        global::StaticNets.Kernels.Activations.ReLU(z, y);
+        global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
@@ -520,8 +540,8 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
         const int LV = (L + 7) / 8 * 8, QV = 1024; // QV: a padded plane rounded up to whole blocks of 32
         const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
-        global::StaticNets.Kernels.Activations.ReLUBackward(_conv1Output, dy, _conv1LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _conv1LinearGrad;
+        global::StaticNets.Kernels.Activations.ReLUBackward(_conv1Output, _conv1OutputGrad, _conv1OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gradients);
@@ -665,7 +685,6 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                 x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
             }
         }
-        global::System.Span<float> z = _conv2Linear;
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Wide);
@@ -911,10 +930,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         {
             for (int oy = 0; oy < HO; oy++)
             {
-                new global::System.ReadOnlySpan<float>(_conv2Wide, k * L + oy * WP, WO).CopyTo(z.Slice((k * HO + oy) * WO, WO));
+                new global::System.ReadOnlySpan<float>(_conv2Wide, k * L + oy * WP, WO).CopyTo(y.Slice((k * HO + oy) * WO, WO));
             }
         }
-        global::StaticNets.Kernels.Activations.ReLU(z, y);
+        global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -926,8 +945,8 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
         const int LV = (L + 7) / 8 * 8, QV = 216; // QV: a padded plane rounded up to whole blocks of 24
         const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
-        global::StaticNets.Kernels.Activations.ReLUBackward(_conv2Output, dy, _conv2LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _conv2LinearGrad;
+        global::StaticNets.Kernels.Activations.ReLUBackward(_conv2Output, _conv2OutputGrad, _conv2OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gradients);
@@ -1298,15 +1317,14 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 400, U = 120;
         const int WeightOffset = 2572, BiasOffset = 50572;
-        global::System.Span<float> z = _dense1Linear;
         global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
         global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
         x = x.Slice(0, N);
         for (int u = 0; u < U; u++)
         {
-            z[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
+            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
         }
-        global::StaticNets.Kernels.Activations.ReLU(z, y);
+        global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -1314,8 +1332,8 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 400, U = 120;
         const int WeightOffset = 2572, BiasOffset = 50572;
-        global::StaticNets.Kernels.Activations.ReLUBackward(_dense1Output, dy, _dense1LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _dense1LinearGrad;
+        global::StaticNets.Kernels.Activations.ReLUBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
         global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
         x = x.Slice(0, N);
@@ -1339,15 +1357,14 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 120, U = 84;
         const int WeightOffset = 50692, BiasOffset = 60772;
-        global::System.Span<float> z = _dense2Linear;
         global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
         global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
         x = x.Slice(0, N);
         for (int u = 0; u < U; u++)
         {
-            z[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
+            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
         }
-        global::StaticNets.Kernels.Activations.ReLU(z, y);
+        global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -1355,8 +1372,8 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 120, U = 84;
         const int WeightOffset = 50692, BiasOffset = 60772;
-        global::StaticNets.Kernels.Activations.ReLUBackward(_dense2Output, dy, _dense2LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _dense2LinearGrad;
+        global::StaticNets.Kernels.Activations.ReLUBackward(_dense2Output, _dense2OutputGrad, _dense2OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
         global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
         x = x.Slice(0, N);
@@ -1396,7 +1413,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 84, U = 10;
         const int WeightOffset = 60856, BiasOffset = 61696;
-        global::System.ReadOnlySpan<float> dz = _dense3LinearGrad; // the loss wrote softmax-and-cross-entropy's gradient here
+        global::System.ReadOnlySpan<float> dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits
         global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
         global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
         x = x.Slice(0, N);

@@ -65,11 +65,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             yield return (n + "Wide", I(g.K * g.L + Slack), "float");
             yield return (n + "WideGrad", I(g.K * g.DS + Slack), "float");
         }
-        if (l.Activation != ActivationKind.None)
-        {
-            yield return (n + "Linear", I(l.Out.Size), "float");
-            yield return (n + "LinearGrad", I(l.Out.Size), "float");
-        }
+        if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
         if (c.NeedsInputGrad) yield return (n + "InputGrad", I(g.C * (g.Wide ? g.QV : g.HP * g.WP) + Slack), "float");
     }
 
@@ -112,8 +108,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
         w.Open("for (int h = 0; h < H; h++)");
         w.Line("x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));");
         w.Close().Close();
-        string z = l.Activation == ActivationKind.None ? "y" : "z";
-        if (l.Activation != ActivationKind.None) w.Line($"global::System.Span<float> z = {n}Linear;");
+        string z = KeepsLinear(l.Activation) ? "z" : "y";
+        if (KeepsLinear(l.Activation)) w.Line($"global::System.Span<float> z = {n}Linear;");
         w.Line($"ref float xr = ref {Ms}.GetArrayDataReference({n}Input);");
         w.Line($"ref float wr = ref {Ms}.GetArrayDataReference(_parameters);");
 
@@ -200,7 +196,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Line($"{z}[(k * HO + oy) * WO + ox] = s;");
             w.Close().Close().Close();
         }
-        if (l.Activation != ActivationKind.None) ActivationForward(w, l.Activation, l.Alpha, "z", "y");
+        InlineActivationForward(w, l);
         w.Close();
     }
 
@@ -232,17 +228,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
         string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
         Constants(w, l, g, backward: true);
-        if (l.Activation != ActivationKind.None && !c.FusedSoftmax)
-        {
-            ActivationBackward(w, l.Activation, l.Alpha, $"{n}Linear", c.Output, "dy", $"{n}LinearGrad");
-            w.Line($"global::System.ReadOnlySpan<float> dz = {n}LinearGrad;");
-        }
-        else
-        {
-            w.Line(c.FusedSoftmax
-                ? $"global::System.ReadOnlySpan<float> dz = {n}LinearGrad; // the loss wrote softmax-and-cross-entropy's gradient here"
-                : "global::System.ReadOnlySpan<float> dz = dy;");
-        }
+        InlineActivationBackward(w, c);
         w.Line($"ref float xr = ref {Ms}.GetArrayDataReference({n}Input);");
         w.Line($"ref float wr = ref {Ms}.GetArrayDataReference(_parameters);");
         w.Line($"ref float gw = ref {Ms}.GetArrayDataReference(_gradients);");

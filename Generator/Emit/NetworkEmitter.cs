@@ -144,7 +144,7 @@ internal static class NetworkEmitter
             if (final.Layer.Type is LayerType.Conv2D or LayerType.Dense)
             {
                 plan.Logits = "_" + final.Layer.Name + "Linear";
-                plan.LossGrad = "_" + final.Layer.Name + "LinearGrad";
+                plan.LossGrad = final.OutputGrad;
             }
             else
             {
@@ -187,6 +187,7 @@ internal static class NetworkEmitter
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line("private ulong _randomState;");
+        w.Line("private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time");
         foreach (var (name, length, type) in plan.Buffers)
         {
             w.Line($"private readonly {type}[] {name} = new {type}[{length}];");
@@ -230,16 +231,24 @@ internal static class NetworkEmitter
         w.Open($"public void Forward({Rs} input, {Sp} output)");
         w.Line($"global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
         w.Line($"global::StaticNets.Kernels.Guard.Length(output.Length, OutputSize, \"{n}\", \"{Num(shape.OutputSize)}\", nameof(output));");
+        w.Line("Enter();");
+        w.Open("try");
         w.Line("ForwardCore(input, training: false);");
         w.Line($"(({Rs}){last}).Slice(0, OutputSize).CopyTo(output);");
+        w.Close();
+        w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
         w.Close();
         w.Line();
         w.Line("/// <summary>The index of the largest output for <paramref name=\"input\"/>. Allocates nothing.</summary>");
         w.Line(GeneratedCode);
         w.Open($"public int Predict({Rs} input)");
         w.Line($"global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
+        w.Line("Enter();");
+        w.Open("try");
         w.Line("ForwardCore(input, training: false);");
         w.Line($"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax((({Rs}){last}).Slice(0, OutputSize));");
+        w.Close();
+        w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
         w.Close();
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero.</summary>");
@@ -257,6 +266,8 @@ internal static class NetworkEmitter
             w.Line(label
                 ? $"global::StaticNets.Kernels.Guard.Label(label, OutputSize, \"{n}\");"
                 : $"global::StaticNets.Kernels.Guard.Length(target.Length, OutputSize, \"{n}\", \"{Num(shape.OutputSize)}\", nameof(target));");
+            w.Line("Enter();");
+            w.Open("try");
             w.Line("ForwardCore(input, training: true);");
             string t = label ? "label" : "target";
             w.Line(shape.Loss == LossKind.CrossEntropy
@@ -264,6 +275,8 @@ internal static class NetworkEmitter
                 : $"float loss = global::StaticNets.Kernels.Losses.MeanSquaredError((({Rs}){last}).Slice(0, OutputSize), {t}, {plan.LossGrad});");
             w.Line("BackwardCore(input);");
             w.Line("return loss;");
+            w.Close();
+            w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
             w.Close();
             w.Line();
         }
@@ -307,6 +320,13 @@ internal static class NetworkEmitter
         w.Line();
 
         // The passes.
+        w.Line("/// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>");
+        w.Open("private void Enter()");
+        w.Open("if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)");
+        w.Line($"global::StaticNets.Kernels.Guard.ConcurrentUse(\"{n}\");");
+        w.Close();
+        w.Close();
+        w.Line();
         w.Line("/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
         w.Open($"private void ForwardCore({Rs} input, bool training)");
         foreach (var c in plan.Contexts) w.Line(LayerEmitter.For(c.Layer.Type).ForwardCall(c));
