@@ -53,9 +53,8 @@ public sealed class StrideCodeFixProvider : CodeFixProvider
                 if (changed is null) continue;
                 var annotation = FixCheck.NewAnnotation();
                 var newRoot = root.ReplaceNode(declaration, declaration.ReplaceNode(attribute, changed).WithAdditionalAnnotations(annotation));
-                var solution = document.WithSyntaxRoot(newRoot).Project.Solution;
-                if (!await FixCheck.ImprovesAsync(before, solution, document.Id, annotation, diagnostic.Id, cancellationToken).ConfigureAwait(false)) continue;
                 var result = document.WithSyntaxRoot(newRoot);
+                if (!await FixCheck.ImprovesAsync(before, result.Project.Solution, document.Id, annotation, diagnostic.Id, cancellationToken).ConfigureAwait(false)) continue;
                 context.RegisterCodeFix(
                     CodeAction.Create($"Set {repair}", _ => Task.FromResult(result), $"{diagnostic.Id}:{repair.Argument}={repair.Value}"),
                     diagnostic);

@@ -25,7 +25,11 @@ namespace StaticNets.Generator.Shapes;
 /// </remarks>
 internal static class ShapeInference
 {
-    /// <summary>An instance's parameters, gradients and activation buffers together may hold at most this many floats (1 GiB).</summary>
+    /// <summary>
+    /// An instance's parameters, gradients and activation buffers together may hold at most this many floats (1 GiB).
+    /// Activations are counted as an upper bound: the input, every layer's output and its gradient, and a
+    /// padded convolution's copy of its input and that copy's gradient; the emitter may need less (in-place layers).
+    /// </summary>
     public const long MaxFloats = 1L << 28;
 
     /// <summary>
@@ -247,7 +251,7 @@ internal static class ShapeInference
                 BigInteger total = parameterFloats + activationFloats;
                 if (total > MaxFloats)
                 {
-                    Report("SN2006", $"{head}: with this layer an instance needs {Num(total * 4)} bytes (parameters and gradients {Num(parameterFloats * 4)}, activations {Num(activationFloats * 4)}), more than the limit of {Num(MaxFloats * 4)} bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier.", l.Location);
+                    Report("SN2006", $"{head}: with this layer an instance would need up to {Num(total * 4)} bytes (parameters and gradients {Num(parameterFloats * 4)}, activations up to {Num(activationFloats * 4)}), more than the limit of {Num(MaxFloats * 4)} bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier.", l.Location);
                     shapesKnown = false;
                     break;
                 }
