@@ -16,22 +16,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // 1. Find and 2. parse: a value-equatable spec per network class. A partial class is found once per
-        // declaration carrying [Input]; only the one with its first [Input] is parsed, so that each network gets one file.
-        IncrementalValuesProvider<NetworkSpec> specs = context.SyntaxProvider
+        // 1. Find and 2. parse: a value-equatable spec per network class. A class with [Input] on two of its
+        // partial declarations (SN1002, SN1004) is found twice: only the declaration holding its first [Input]
+        // parses it, so that it gets one file.
+        IncrementalValuesProvider<NetworkSpec?> specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkParser.InputAttributeName,
                 predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
-                transform: static (ctx, ct) => NetworkParser.HasFirstInput((INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode)
-                    ? NetworkParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct)
-                    : null)
-            .WithTrackingName(TrackingNames.Spec)
-            .Where(static spec => spec is not null)
-            .Select(static (spec, _) => spec!);
+                transform: static (ctx, ct) => HoldsFirstInput(ctx) ? NetworkParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct) : null)
+            .WithTrackingName(TrackingNames.Spec);
 
         // 3. Infer: shapes, parameter counts and diagnostics, Roslyn-free.
         IncrementalValuesProvider<(NetworkSpec Spec, NetworkShape Shape)> networks = specs
-            .Select(static (spec, _) => (spec, ShapeInference.Infer(spec)))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => (spec!, ShapeInference.Infer(spec!)))
             .WithTrackingName(TrackingNames.Shape);
 
         // 4. Emit: one file per network.
@@ -40,6 +38,18 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             if (!NetworkEmitter.CanAddMembers(network.Spec)) return;
             spc.AddSource(network.Spec.HintName, NetworkEmitter.Emit(network.Spec, network.Shape));
         });
+    }
+
+    /// <summary>True when the declaration found holds the class's first <c>[Input]</c> (in the order the compiler lists attributes).</summary>
+    private static bool HoldsFirstInput(GeneratorAttributeSyntaxContext context)
+    {
+        foreach (var attribute in context.TargetSymbol.GetAttributes())
+        {
+            if (NetworkParser.TypeOf(attribute.AttributeClass) != LayerType.Input) continue;
+            var syntax = attribute.ApplicationSyntaxReference;
+            return syntax is null || (syntax.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(syntax.Span));
+        }
+        return true;
     }
 }
 

@@ -29,6 +29,12 @@ public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
     /// <summary>Inference: writes the network's output for <paramref name="input"/> (dropout off).</summary>
     void Forward(ReadOnlySpan<float> input, Span<float> output);
 
+    /// <summary>
+    /// The output of the most recent <see cref="Forward"/>, <see cref="Predict"/> or <see cref="ComputeGradients(ReadOnlySpan{float}, int)"/>
+    /// (in training mode for the latter: dropout active). A view of the instance's buffer, valid until its next pass.
+    /// </summary>
+    ReadOnlySpan<float> Output { get; }
+
     /// <summary>The index of the largest output for <paramref name="input"/>.</summary>
     int Predict(ReadOnlySpan<float> input);
 

@@ -28,7 +28,7 @@ namespace Samples;
 /// softmax1  Softmax                     3                  0
 /// total                                                  256
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 1,024 B, gradients 1,024 B, activations 4,740 B; 6,788 B in all
+/// memory: parameters 1,024 B, gradients 1,024 B, activations 3,908 B; 5,956 B in all
 /// </code>
 /// </summary>
 partial class AllLayers : global::StaticNets.INetwork<AllLayers>
@@ -53,7 +53,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     // softmax1  Softmax                     3                  0
     // total                                                  256
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 1,024 B, gradients 1,024 B, activations 4,740 B; 6,788 B in all
+    // memory: parameters 1,024 B, gradients 1,024 B, activations 3,908 B; 5,956 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [2][9][9].</summary>
     public const int InputSize = 162;
@@ -63,7 +63,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     public const int ParameterCount = 256;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       9x9x2              0\nconv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\npool1     MaxPool 3x3 s1              3x3x4              0\nconv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\npool2     AvgPool 2x2 s2              1x1x3              0\nsigmoid1  Sigmoid                     1x1x3              0\nflatten1  Flatten                     3                  0\ndense1    Dense 8 Tanh                8                 32\ndropout1  Dropout 0.25                8                  0\nleakyrelu1LeakyReLU 0.2               8                  0\ndense2    Dense 6                     6                 54\ngelu1     GELU                        6                  0\nrelu1     ReLU                        6                  0\ntanh1     Tanh                        6                  0\ndense3    Dense 4 Sigmoid             4                 28\ndense4    Dense 3                     3                 15\nsoftmax1  Softmax                     3                  0\ntotal                                                  256\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 1,024 B, gradients 1,024 B, activations 4,740 B; 6,788 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       9x9x2              0\nconv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\npool1     MaxPool 3x3 s1              3x3x4              0\nconv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\npool2     AvgPool 2x2 s2              1x1x3              0\nsigmoid1  Sigmoid                     1x1x3              0\nflatten1  Flatten                     3                  0\ndense1    Dense 8 Tanh                8                 32\ndropout1  Dropout 0.25                8                  0\nleakyrelu1LeakyReLU 0.2               8                  0\ndense2    Dense 6                     6                 54\ngelu1     GELU                        6                  0\nrelu1     ReLU                        6                  0\ntanh1     Tanh                        6                  0\ndense3    Dense 4 Sigmoid             4                 28\ndense4    Dense 3                     3                 15\nsoftmax1  Softmax                     3                  0\ntotal                                                  256\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 1,024 B, gradients 1,024 B, activations 3,908 B; 5,956 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -95,11 +95,10 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private ulong _randomState;
+    private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
     private readonly float[] _conv1Output = new float[100];
     private readonly float[] _conv1OutputGrad = new float[100];
     private readonly float[] _conv1Input = new float[258];
-    private readonly float[] _conv1Linear = new float[100];
-    private readonly float[] _conv1LinearGrad = new float[100];
     private readonly float[] _pool1Output = new float[36];
     private readonly float[] _pool1OutputGrad = new float[36];
     private readonly int[] _pool1Argmax = new int[36];
@@ -109,16 +108,13 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     private readonly float[] _conv2Wide = new float[31];
     private readonly float[] _conv2WideGrad = new float[76];
     private readonly float[] _conv2Linear = new float[12];
-    private readonly float[] _conv2LinearGrad = new float[12];
-    private readonly float[] _conv2InputGrad = new float[52];
+    private readonly float[] _conv2InputGrad = new float[80];
     private readonly float[] _pool2Output = new float[3];
     private readonly float[] _pool2OutputGrad = new float[3];
     private readonly float[] _sigmoid1Output = new float[3];
     private readonly float[] _sigmoid1OutputGrad = new float[3];
     private readonly float[] _dense1Output = new float[8];
     private readonly float[] _dense1OutputGrad = new float[8];
-    private readonly float[] _dense1Linear = new float[8];
-    private readonly float[] _dense1LinearGrad = new float[8];
     private readonly float[] _dropout1Output = new float[8];
     private readonly float[] _dropout1OutputGrad = new float[8];
     private readonly float[] _dropout1Mask = new float[8];
@@ -134,8 +130,6 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     private readonly float[] _tanh1OutputGrad = new float[6];
     private readonly float[] _dense3Output = new float[4];
     private readonly float[] _dense3OutputGrad = new float[4];
-    private readonly float[] _dense3Linear = new float[4];
-    private readonly float[] _dense3LinearGrad = new float[4];
     private readonly float[] _dense4Output = new float[3];
     private readonly float[] _dense4OutputGrad = new float[3];
     private readonly float[] _softmax1Output = new float[3];
@@ -177,8 +171,13 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
         global::StaticNets.Kernels.Guard.Length(output.Length, OutputSize, "AllLayers", "3", nameof(output));
-        ForwardCore(input, training: false);
-        ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize).CopyTo(output);
+        Enter();
+        try
+        {
+            ForwardCore(input, training: false);
+            ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize).CopyTo(output);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>The index of the largest output for <paramref name="input"/>. Allocates nothing.</summary>
@@ -186,9 +185,17 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     public int Predict(global::System.ReadOnlySpan<float> input)
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
-        ForwardCore(input, training: false);
-        return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize));
+        Enter();
+        try
+        {
+            ForwardCore(input, training: false);
+            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize));
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
+
+    /// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>
+    public global::System.ReadOnlySpan<float> Output => ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize);
 
     /// <summary>Sets every gradient to zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
@@ -200,10 +207,15 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
         global::StaticNets.Kernels.Guard.Label(label, OutputSize, "AllLayers");
-        ForwardCore(input, training: true);
-        float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense4Output).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize), label, _dense4OutputGrad);
-        BackwardCore(input);
-        return loss;
+        Enter();
+        try
+        {
+            ForwardCore(input, training: true);
+            float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense4Output).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize), label, _dense4OutputGrad);
+            BackwardCore(input);
+            return loss;
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Training-mode forward and backward pass of one sample with a target vector: adds its gradient into <see cref="Gradients"/> and returns its loss. Allocates nothing.</summary>
@@ -212,10 +224,15 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
         global::StaticNets.Kernels.Guard.Length(target.Length, OutputSize, "AllLayers", "3", nameof(target));
-        ForwardCore(input, training: true);
-        float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense4Output).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize), target, _dense4OutputGrad);
-        BackwardCore(input);
-        return loss;
+        Enter();
+        try
+        {
+            ForwardCore(input, training: true);
+            float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense4Output).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize), target, _dense4OutputGrad);
+            BackwardCore(input);
+            return loss;
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>
@@ -254,6 +271,15 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
     public void ExportOnnx(global::System.IO.Stream stream) => global::StaticNets.Serialization.OnnxExporter.Export(this, stream);
+
+    /// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>
+    private void Enter()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            global::StaticNets.Kernels.Guard.ConcurrentUse("AllLayers");
+        }
+    }
 
     /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
@@ -310,7 +336,6 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                 x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
             }
         }
-        global::System.Span<float> z = _conv1Linear;
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         // Stride above 1: one output at a time, the window unrolled.
@@ -335,11 +360,11 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                         s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 7) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 23);
                         s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 8) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 24);
                     }
-                    z[(k * HO + oy) * WO + ox] = s;
+                    y[(k * HO + oy) * WO + ox] = s;
                 }
             }
         }
-        global::StaticNets.Kernels.Activations.LeakyReLU(z, y, 0.01f);
+        global::StaticNets.Kernels.Activations.LeakyReLU(y, y, 0.01f);
     }
 
     /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
@@ -348,8 +373,8 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
         const int WeightOffset = 0, BiasOffset = 72;
-        global::StaticNets.Kernels.Activations.LeakyReLUBackward(_conv1Linear, dy, _conv1LinearGrad, 0.01f);
-        global::System.ReadOnlySpan<float> dz = _conv1LinearGrad;
+        global::StaticNets.Kernels.Activations.LeakyReLUBackward(_conv1Output, _conv1OutputGrad, _conv1OutputGrad, 0.01f);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gradients);
@@ -450,34 +475,50 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Wide);
         if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 8)
         {
-            // 3 filters at a time: each input run loaded once feeds 3 accumulators.
+            // 3 filters by 1 vectors of 8 positions: each input vector loaded once feeds 3 accumulators, each weight 1.
             for (int k = 0; k < K; k += 3)
             {
                 ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-                float b0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0);
                 ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-                float b1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1);
                 ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-                float b2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2);
                 for (int p0 = 0; p0 < L; p0 += 8)
                 {
                     int p = global::System.Math.Min(p0, L - 8); // the last block overlaps the one before
-                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(b0);
-                    var a1 = global::System.Runtime.Intrinsics.Vector256.Create(b1);
-                    var a2 = global::System.Runtime.Intrinsics.Vector256.Create(b2);
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
                     for (int c = 0; c < C; c++)
                     {
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
                         int wc = c * F * F;
-                        global::System.Runtime.Intrinsics.Vector256<float> v;
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)), a2);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0, wk;
+                        // tap (0, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        // tap (0, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        // tap (1, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        // tap (1, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref zr, (nuint)((k + 0) * L + p));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref zr, (nuint)((k + 1) * L + p));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref zr, (nuint)((k + 2) * L + p));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
                 }
             }
         }
@@ -520,10 +561,10 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
         const int WeightOffset = 76, BiasOffset = 124;
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 7) / 8 * 8, QV = (HP * WP + 7) / 8 * 8;
+        const int LV = (L + 7) / 8 * 8, QV = 16; // QV: a padded plane rounded up to whole blocks of 16
         const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
-        global::StaticNets.Kernels.Activations.GELUBackward(_conv2Linear, dy, _conv2LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _conv2LinearGrad;
+        global::StaticNets.Kernels.Activations.GELUBackward(_conv2Linear, _conv2OutputGrad, _conv2OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gradients);
@@ -544,25 +585,29 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
         if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
-            for (int k = 0; k < K; k++)
+            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 1)
             {
                 for (int c = 0; c < C; c++)
                 {
                     for (int ky = 0; ky < F; ky++)
                     {
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                        ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + G);
-                        var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        for (int kx = 0; kx < F; kx++)
+                        {
+                        }
+                        var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         for (int p = 0; p < LV; p += 8)
                         {
-                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, (nuint)p);
-                            a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0)), a0);
-                            a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1)), a1);
+                            var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x0, a00);
+                            var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x1, a01);
                         }
-                        ref float dw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k * C + c) * F + ky) * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a1);
+                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a00);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a01);
                     }
                 }
             }
@@ -590,21 +635,64 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2InputGrad);
         if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
-            for (int c = 0; c < C; c++)
+            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 8)
+                for (int q = 0; q < QV; q += 16)
                 {
-                    var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     for (int k = 0; k < K; k++)
                     {
                         ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
-                        ref float wc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c) * F * F);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 0)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 1)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 2)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 3)), a);
+                        ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        global::System.Runtime.Intrinsics.Vector256<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 0)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 1)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 0): dz shifted back by 3
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 2)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 1): dz shifted back by 4
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a, ref dr, (nuint)(c * HP * WP + q)); // past the plane's end: rewritten by the next channel, or slack
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
                 }
             }
         }
@@ -622,7 +710,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                             s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c) * F * F + t) * global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + G + q - t / F * WP - t % F);
                         }
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dr, c * HP * WP + q) = s;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dr, c * QV + q) = s;
                 }
             }
         }
@@ -630,7 +718,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         {
             for (int h = 0; h < H; h++)
             {
-                new global::System.ReadOnlySpan<float>(_conv2InputGrad, (c * HP + h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));
+                new global::System.ReadOnlySpan<float>(_conv2InputGrad, c * QV + (h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));
             }
         }
     }
@@ -697,15 +785,14 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
         const int N = 3, U = 8;
         const int WeightOffset = 127, BiasOffset = 151;
-        global::System.Span<float> z = _dense1Linear;
         global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
         global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
         x = x.Slice(0, N);
         for (int u = 0; u < U; u++)
         {
-            z[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
+            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
         }
-        global::StaticNets.Kernels.Activations.Tanh(z, y);
+        global::StaticNets.Kernels.Activations.Tanh(y, y);
     }
 
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -713,8 +800,8 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
         const int N = 3, U = 8;
         const int WeightOffset = 127, BiasOffset = 151;
-        global::StaticNets.Kernels.Activations.TanhBackward(_dense1Output, dy, _dense1LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _dense1LinearGrad;
+        global::StaticNets.Kernels.Activations.TanhBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
         global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
         x = x.Slice(0, N);
@@ -848,15 +935,14 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
         const int N = 6, U = 4;
         const int WeightOffset = 213, BiasOffset = 237;
-        global::System.Span<float> z = _dense3Linear;
         global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
         global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
         x = x.Slice(0, N);
         for (int u = 0; u < U; u++)
         {
-            z[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
+            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
         }
-        global::StaticNets.Kernels.Activations.Sigmoid(z, y);
+        global::StaticNets.Kernels.Activations.Sigmoid(y, y);
     }
 
     /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -864,8 +950,8 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
         const int N = 6, U = 4;
         const int WeightOffset = 213, BiasOffset = 237;
-        global::StaticNets.Kernels.Activations.SigmoidBackward(_dense3Output, dy, _dense3LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _dense3LinearGrad;
+        global::StaticNets.Kernels.Activations.SigmoidBackward(_dense3Output, _dense3OutputGrad, _dense3OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
         global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
         x = x.Slice(0, N);

@@ -20,7 +20,7 @@ namespace Samples;
 /// dense3    Dense 10 Softmax            10               850
 /// total                                               61,706
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 246,824 B, gradients 246,824 B, activations 211,648 B; 705,296 B in all
+/// memory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all
 /// </code>
 /// </summary>
 partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
@@ -37,7 +37,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     // dense3    Dense 10 Softmax            10               850
     // total                                               61,706
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 246,824 B, gradients 246,824 B, activations 211,648 B; 705,296 B in all
+    // memory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [1][28][28].</summary>
     public const int InputSize = 784;
@@ -47,7 +47,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public const int ParameterCount = 61706;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 211,648 B; 705,296 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -71,13 +71,12 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private ulong _randomState;
+    private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
     private readonly float[] _conv1Output = new float[4704];
     private readonly float[] _conv1OutputGrad = new float[4704];
     private readonly float[] _conv1Input = new float[1040];
     private readonly float[] _conv1Wide = new float[5368];
     private readonly float[] _conv1WideGrad = new float[6952];
-    private readonly float[] _conv1Linear = new float[4704];
-    private readonly float[] _conv1LinearGrad = new float[4704];
     private readonly float[] _pool1Output = new float[1176];
     private readonly float[] _pool1OutputGrad = new float[1176];
     private readonly int[] _pool1Argmax = new int[1176];
@@ -85,25 +84,18 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _conv2OutputGrad = new float[1600];
     private readonly float[] _conv2Input = new float[1192];
     private readonly float[] _conv2Wide = new float[2192];
-    private readonly float[] _conv2WideGrad = new float[4176];
-    private readonly float[] _conv2Linear = new float[1600];
-    private readonly float[] _conv2LinearGrad = new float[1600];
-    private readonly float[] _conv2InputGrad = new float[1192];
+    private readonly float[] _conv2WideGrad = new float[4432];
+    private readonly float[] _conv2InputGrad = new float[1312];
     private readonly float[] _pool2Output = new float[400];
     private readonly float[] _pool2OutputGrad = new float[400];
     private readonly int[] _pool2Argmax = new int[400];
     private readonly float[] _dense1Output = new float[120];
     private readonly float[] _dense1OutputGrad = new float[120];
-    private readonly float[] _dense1Linear = new float[120];
-    private readonly float[] _dense1LinearGrad = new float[120];
     private readonly float[] _dense2Output = new float[84];
     private readonly float[] _dense2OutputGrad = new float[84];
-    private readonly float[] _dense2Linear = new float[84];
-    private readonly float[] _dense2LinearGrad = new float[84];
     private readonly float[] _dense3Output = new float[10];
     private readonly float[] _dense3OutputGrad = new float[10];
     private readonly float[] _dense3Linear = new float[10];
-    private readonly float[] _dense3LinearGrad = new float[10];
 
     /// <summary>A LeNet5 with weights initialised from seed 0; biases start at zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
@@ -140,8 +132,13 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Length(output.Length, OutputSize, "LeNet5", "10", nameof(output));
-        ForwardCore(input, training: false);
-        ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize).CopyTo(output);
+        Enter();
+        try
+        {
+            ForwardCore(input, training: false);
+            ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize).CopyTo(output);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>The index of the largest output for <paramref name="input"/>. Allocates nothing.</summary>
@@ -149,9 +146,17 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public int Predict(global::System.ReadOnlySpan<float> input)
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
-        ForwardCore(input, training: false);
-        return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
+        Enter();
+        try
+        {
+            ForwardCore(input, training: false);
+            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
+
+    /// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>
+    public global::System.ReadOnlySpan<float> Output => ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize);
 
     /// <summary>Sets every gradient to zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
@@ -163,10 +168,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Label(label, OutputSize, "LeNet5");
-        ForwardCore(input, training: true);
-        float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), label, _dense3LinearGrad);
-        BackwardCore(input);
-        return loss;
+        Enter();
+        try
+        {
+            ForwardCore(input, training: true);
+            float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), label, _dense3OutputGrad);
+            BackwardCore(input);
+            return loss;
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Training-mode forward and backward pass of one sample with a target vector: adds its gradient into <see cref="Gradients"/> and returns its loss. Allocates nothing.</summary>
@@ -175,10 +185,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
         global::StaticNets.Kernels.Guard.Length(target.Length, OutputSize, "LeNet5", "10", nameof(target));
-        ForwardCore(input, training: true);
-        float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), target, _dense3LinearGrad);
-        BackwardCore(input);
-        return loss;
+        Enter();
+        try
+        {
+            ForwardCore(input, training: true);
+            float loss = global::StaticNets.Kernels.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), target, _dense3OutputGrad);
+            BackwardCore(input);
+            return loss;
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
 
     /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>
@@ -217,6 +232,15 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
     public void ExportOnnx(global::System.IO.Stream stream) => global::StaticNets.Serialization.OnnxExporter.Export(this, stream);
+
+    /// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>
+    private void Enter()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            global::StaticNets.Kernels.Guard.ConcurrentUse("LeNet5");
+        }
+    }
 
     /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
@@ -259,61 +283,222 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                 x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
             }
         }
-        global::System.Span<float> z = _conv1Linear;
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Wide);
-        if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 8)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 24)
         {
-            // 3 filters at a time: each input run loaded once feeds 3 accumulators.
+            // 3 filters by 3 vectors of 8 positions: each input vector loaded once feeds 3 accumulators, each weight 3.
             for (int k = 0; k < K; k += 3)
             {
                 ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-                float b0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0);
                 ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-                float b1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1);
                 ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-                float b2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2);
-                for (int p0 = 0; p0 < L; p0 += 8)
+                for (int p0 = 0; p0 < L; p0 += 24)
                 {
-                    int p = global::System.Math.Min(p0, L - 8); // the last block overlaps the one before
-                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(b0);
-                    var a1 = global::System.Runtime.Intrinsics.Vector256.Create(b1);
-                    var a2 = global::System.Runtime.Intrinsics.Vector256.Create(b2);
+                    int p = global::System.Math.Min(p0, L - 24); // the last block overlaps the one before
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var a12 = b1;
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var a22 = b2;
                     for (int c = 0; c < C; c++)
                     {
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
                         int wc = c * F * F;
-                        global::System.Runtime.Intrinsics.Vector256<float> v;
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 33); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 34); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 35); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 36); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 64); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 65); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 66); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 67); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 68); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 96); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 97); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 98); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 99); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 100); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 128); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 129); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 130); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 131); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23)), a2);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 132); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24)), a2);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0, x1, x2, wk;
+                        // tap (0, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (0, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (0, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (0, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (0, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 33);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 33 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 33 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 34);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 34 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 34 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 35);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 35 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 35 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 36);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 36 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 36 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 64);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 64 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 64 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 65);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 65 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 65 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 66);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 66 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 66 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 67);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 67 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 67 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 68);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 68 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 68 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 96);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 96 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 96 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 97);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 97 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 97 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 98);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 98 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 98 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 99);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 99 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 99 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 100);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 100 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 100 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 128);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 128 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 128 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 129);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 129 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 129 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 130);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 130 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 130 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 131);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 131 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 131 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 132);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 132 + 8);
+                        x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 132 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref zr, (nuint)((k + 0) * L + p));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref zr, (nuint)((k + 1) * L + p));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref zr, (nuint)((k + 2) * L + p));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 16));
                 }
             }
         }
@@ -343,10 +528,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         {
             for (int oy = 0; oy < HO; oy++)
             {
-                new global::System.ReadOnlySpan<float>(_conv1Wide, k * L + oy * WP, WO).CopyTo(z.Slice((k * HO + oy) * WO, WO));
+                new global::System.ReadOnlySpan<float>(_conv1Wide, k * L + oy * WP, WO).CopyTo(y.Slice((k * HO + oy) * WO, WO));
             }
         }
-        global::StaticNets.Kernels.Activations.ReLU(z, y);
+        global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
@@ -356,10 +541,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
         const int WeightOffset = 0, BiasOffset = 150;
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 7) / 8 * 8, QV = (HP * WP + 7) / 8 * 8;
+        const int LV = (L + 7) / 8 * 8, QV = 1024; // QV: a padded plane rounded up to whole blocks of 32
         const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
-        global::StaticNets.Kernels.Activations.ReLUBackward(_conv1Output, dy, _conv1LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _conv1LinearGrad;
+        global::StaticNets.Kernels.Activations.ReLUBackward(_conv1Output, _conv1OutputGrad, _conv1OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gradients);
@@ -380,34 +565,51 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
         if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
-            for (int k = 0; k < K; k++)
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
             {
                 for (int c = 0; c < C; c++)
                 {
                     for (int ky = 0; ky < F; ky++)
                     {
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                        ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + G);
-                        var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        for (int kx = 0; kx < F; kx++)
+                        {
+                        }
+                        var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a04 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a14 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         for (int p = 0; p < LV; p += 8)
                         {
-                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, (nuint)p);
-                            a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0)), a0);
-                            a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1)), a1);
-                            a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 2)), a2);
-                            a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 3)), a3);
-                            a4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 4)), a4);
+                            var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x0, a00); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x1, a01); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 2)); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x2, a02); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x2, a12);
+                            var x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 3)); a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x3, a03); a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x3, a13);
+                            var x4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 4)); a04 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x4, a04); a14 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x4, a14);
                         }
-                        ref float dw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k * C + c) * F + ky) * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a4);
+                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a00);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a01);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a02);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a03);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a04);
+                        ref float dw1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a10);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a11);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a12);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a13);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a14);
                     }
                 }
             }
@@ -486,65 +688,222 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                 x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
             }
         }
-        global::System.Span<float> z = _conv2Linear;
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Wide);
-        if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 8)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 16)
         {
-            // 4 filters at a time: each input run loaded once feeds 4 accumulators.
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
                 ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-                float b0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0);
                 ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-                float b1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1);
                 ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-                float b2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2);
                 ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                float b3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 3);
-                for (int p0 = 0; p0 < L; p0 += 8)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = global::System.Math.Min(p0, L - 8); // the last block overlaps the one before
-                    var a0 = global::System.Runtime.Intrinsics.Vector256.Create(b0);
-                    var a1 = global::System.Runtime.Intrinsics.Vector256.Create(b1);
-                    var a2 = global::System.Runtime.Intrinsics.Vector256.Create(b2);
-                    var a3 = global::System.Runtime.Intrinsics.Vector256.Create(b3);
+                    int p = global::System.Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
                         int wc = c * F * F;
-                        global::System.Runtime.Intrinsics.Vector256<float> v;
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 0)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 1)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 2)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 3)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 4)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 14); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 5)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 15); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 6)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 16); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 7)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 17); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 8)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 18); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 9)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 28); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 10)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 29); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 11)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 30); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 12)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 31); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 13)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 14)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 42); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 15)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 43); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 16)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 44); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 17)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 45); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 18)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 46); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 19)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 56); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 20)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 57); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 21)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 58); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 22)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 59); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 23)), a3);
-                        v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 60); a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24)), a0); a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24)), a1); a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24)), a2); a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(v, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 24)), a3);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 0)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 1)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 2)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 3)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 4)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 14);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 14 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 5)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 15);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 15 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 6)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 16);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 16 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 7)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 17);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 17 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 8)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 18);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 18 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 9)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 28);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 28 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 10)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 29);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 29 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 11)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 30);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 30 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 12)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 31);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 31 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 13)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 14)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 42);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 42 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 15)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 43);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 43 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 16)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 44);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 44 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 17)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 45);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 45 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 18)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 46);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 46 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 19)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 56);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 56 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 20)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 57);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 57 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 21)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 58);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 58 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 22)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 59);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 59 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 23)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 60);
+                        x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 60 + 8);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 24)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref zr, (nuint)((k + 0) * L + p));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref zr, (nuint)((k + 1) * L + p));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2, ref zr, (nuint)((k + 2) * L + p));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3, ref zr, (nuint)((k + 3) * L + p));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
         }
@@ -574,10 +933,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         {
             for (int oy = 0; oy < HO; oy++)
             {
-                new global::System.ReadOnlySpan<float>(_conv2Wide, k * L + oy * WP, WO).CopyTo(z.Slice((k * HO + oy) * WO, WO));
+                new global::System.ReadOnlySpan<float>(_conv2Wide, k * L + oy * WP, WO).CopyTo(y.Slice((k * HO + oy) * WO, WO));
             }
         }
-        global::StaticNets.Kernels.Activations.ReLU(z, y);
+        global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -587,10 +946,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
         const int WeightOffset = 156, BiasOffset = 2556;
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 7) / 8 * 8, QV = (HP * WP + 7) / 8 * 8;
+        const int LV = (L + 7) / 8 * 8, QV = 216; // QV: a padded plane rounded up to whole blocks of 24
         const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
-        global::StaticNets.Kernels.Activations.ReLUBackward(_conv2Output, dy, _conv2LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _conv2LinearGrad;
+        global::StaticNets.Kernels.Activations.ReLUBackward(_conv2Output, _conv2OutputGrad, _conv2OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gradients);
@@ -611,34 +970,51 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
         if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
-            for (int k = 0; k < K; k++)
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
             {
                 for (int c = 0; c < C; c++)
                 {
                     for (int ky = 0; ky < F; ky++)
                     {
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                        ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + G);
-                        var a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        for (int kx = 0; kx < F; kx++)
+                        {
+                        }
+                        var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a04 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var a14 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         for (int p = 0; p < LV; p += 8)
                         {
-                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, (nuint)p);
-                            a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0)), a0);
-                            a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1)), a1);
-                            a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 2)), a2);
-                            a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 3)), a3);
-                            a4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 4)), a4);
+                            var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x0, a00); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x1, a01); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 2)); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x2, a02); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x2, a12);
+                            var x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 3)); a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x3, a03); a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x3, a13);
+                            var x4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 4)); a04 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x4, a04); a14 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x4, a14);
                         }
-                        ref float dw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k * C + c) * F + ky) * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a4);
+                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a00);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a01);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a02);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a03);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a04);
+                        ref float dw1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a10);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a11);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a12);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a13);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a14);
                     }
                 }
             }
@@ -666,42 +1042,212 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2InputGrad);
         if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
-            for (int c = 0; c < C; c++)
+            // 3 channel(s) by 3 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 3)
             {
-                for (int q = 0; q < QV; q += 8)
+                for (int q = 0; q < QV; q += 24)
                 {
-                    var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a22 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     for (int k = 0; k < K; k++)
                     {
                         ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
-                        ref float wc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c) * F * F);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 60), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 0)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 59), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 1)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 58), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 2)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 57), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 3)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 56), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 4)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 46), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 5)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 45), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 6)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 44), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 7)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 43), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 8)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 42), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 9)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 32), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 10)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 31), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 11)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 30), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 12)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 29), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 13)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 28), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 14)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 18), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 15)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 17), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 16)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 16), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 17)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 15), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 18)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 14), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 19)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 20)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 21)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 2), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 22)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 23)), a);
-                        a = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 24)), a);
+                        ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        global::System.Runtime.Intrinsics.Vector256<float> d0, d1, d2, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 60);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 60 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 60 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 59);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 59 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 59 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 58);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 58 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 58 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 3): dz shifted back by 3
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 57);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 57 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 57 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 4): dz shifted back by 4
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 56);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 56 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 56 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 0): dz shifted back by 14
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 46);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 46 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 46 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 5)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 1): dz shifted back by 15
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 45);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 45 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 45 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 6)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 6)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 2): dz shifted back by 16
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 44);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 44 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 44 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 7)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 7)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 3): dz shifted back by 17
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 43);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 43 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 43 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 8)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 8)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 8)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 4): dz shifted back by 18
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 42);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 42 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 42 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 9)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 9)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 0): dz shifted back by 28
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 32);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 32 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 32 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 10)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 10)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 1): dz shifted back by 29
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 31);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 31 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 31 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 11)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 11)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 11)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 2): dz shifted back by 30
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 30);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 30 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 30 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 12)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 12)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 12)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 3): dz shifted back by 31
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 29);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 29 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 29 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 13)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 13)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 13)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 4): dz shifted back by 32
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 28);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 28 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 28 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 14)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 14)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 14)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 0): dz shifted back by 42
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 18);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 18 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 18 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 15)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 15)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 15)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 1): dz shifted back by 43
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 17);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 17 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 17 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 16)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 16)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 16)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 2): dz shifted back by 44
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 16);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 16 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 16 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 17)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 17)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 17)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 3): dz shifted back by 45
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 15);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 15 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 15 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 18)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 18)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 4): dz shifted back by 46
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 14);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 14 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 14 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 19)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 19)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 19)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 0): dz shifted back by 56
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 20)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 20)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 1): dz shifted back by 57
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 21)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 21)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 21)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 2): dz shifted back by 58
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 2);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 2 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 2 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 22)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 22)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 22)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 3): dz shifted back by 59
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 23)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 23)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 23)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 4): dz shifted back by 60
+                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 24)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 24)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a, ref dr, (nuint)(c * HP * WP + q)); // past the plane's end: rewritten by the next channel, or slack
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a02, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a12, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a22, ref dr, (nuint)((c + 2) * QV + q + 16));
                 }
             }
         }
@@ -719,7 +1265,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                             s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c) * F * F + t) * global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + G + q - t / F * WP - t % F);
                         }
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dr, c * HP * WP + q) = s;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dr, c * QV + q) = s;
                 }
             }
         }
@@ -727,7 +1273,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         {
             for (int h = 0; h < H; h++)
             {
-                new global::System.ReadOnlySpan<float>(_conv2InputGrad, (c * HP + h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));
+                new global::System.ReadOnlySpan<float>(_conv2InputGrad, c * QV + (h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));
             }
         }
     }
@@ -774,15 +1320,14 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 400, U = 120;
         const int WeightOffset = 2572, BiasOffset = 50572;
-        global::System.Span<float> z = _dense1Linear;
         global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
         global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
         x = x.Slice(0, N);
         for (int u = 0; u < U; u++)
         {
-            z[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
+            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
         }
-        global::StaticNets.Kernels.Activations.ReLU(z, y);
+        global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -790,8 +1335,8 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 400, U = 120;
         const int WeightOffset = 2572, BiasOffset = 50572;
-        global::StaticNets.Kernels.Activations.ReLUBackward(_dense1Output, dy, _dense1LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _dense1LinearGrad;
+        global::StaticNets.Kernels.Activations.ReLUBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
         global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
         x = x.Slice(0, N);
@@ -815,15 +1360,14 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 120, U = 84;
         const int WeightOffset = 50692, BiasOffset = 60772;
-        global::System.Span<float> z = _dense2Linear;
         global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
         global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
         x = x.Slice(0, N);
         for (int u = 0; u < U; u++)
         {
-            z[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
+            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
         }
-        global::StaticNets.Kernels.Activations.ReLU(z, y);
+        global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -831,8 +1375,8 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 120, U = 84;
         const int WeightOffset = 50692, BiasOffset = 60772;
-        global::StaticNets.Kernels.Activations.ReLUBackward(_dense2Output, dy, _dense2LinearGrad);
-        global::System.ReadOnlySpan<float> dz = _dense2LinearGrad;
+        global::StaticNets.Kernels.Activations.ReLUBackward(_dense2Output, _dense2OutputGrad, _dense2OutputGrad);
+        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
         global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
         global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
         x = x.Slice(0, N);
@@ -872,7 +1416,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
         const int N = 84, U = 10;
         const int WeightOffset = 60856, BiasOffset = 61696;
-        global::System.ReadOnlySpan<float> dz = _dense3LinearGrad; // the loss wrote softmax-and-cross-entropy's gradient here
+        global::System.ReadOnlySpan<float> dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits
         global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
         global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
         x = x.Slice(0, N);

@@ -1,6 +1,10 @@
+using System;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using StaticNets.Generator.Model;
 using StaticNets.Generator.Parsing;
 using StaticNets.Generator.Shapes;
 
@@ -8,13 +12,22 @@ namespace StaticNets.Generator.Diagnostics;
 
 /// <summary>
 /// Reports every StaticNets diagnostic. It parses each class with layer attributes exactly as the generator
-/// does and reports what <see cref="ShapeInference"/> found, at the attribute argument at fault.
+/// does and reports what <see cref="ShapeInference"/> found, at the attribute argument at fault. The repairs a
+/// message names travel in the diagnostic's <see cref="RepairsProperty"/>, for the code fix.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>
+    /// The property holding the repairs of SN2001 and SN2002, as <c>Padding=1;Stride=1</c>:
+    /// attribute property names and values, in the order the message gives them.
+    /// </summary>
+    public const string RepairsProperty = "Repairs";
+
+    /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.All);
 
+    /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
@@ -32,8 +45,40 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         {
             var descriptor = DiagnosticDescriptors.ById(info.Id);
             if (descriptor is null) continue;
-            var location = info.Location?.ToLocation() ?? type.Locations[0];
-            context.ReportDiagnostic(Diagnostic.Create(descriptor, location, info.Message));
+            var properties = info.Repairs.Count == 0
+                ? ImmutableDictionary<string, string?>.Empty
+                : ImmutableDictionary<string, string?>.Empty.Add(RepairsProperty, string.Join(";", info.Repairs.Select(r => $"{r.Argument}={r.Value}")));
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, ToSourceLocation(info.Location, type, context.Compilation), properties, info.Message));
         }
+    }
+
+    /// <summary>
+    /// The location in the syntax tree it was read from: a source location, so that <c>#pragma</c>,
+    /// per-file <c>.editorconfig</c> severities and the IDE's code fixes apply. <see cref="LocationInfo"/>
+    /// keeps only the path, so the tree is found among the type's declarations first.
+    /// </summary>
+    private static Location ToSourceLocation(LocationInfo? info, INamedTypeSymbol type, Compilation compilation)
+    {
+        if (info is null) return type.Locations.FirstOrDefault() ?? Location.None;
+        var tree = type.DeclaringSyntaxReferences.Select(r => r.SyntaxTree).FirstOrDefault(t => t.FilePath == info.FilePath)
+            ?? compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == info.FilePath);
+        if (tree is null || info.Start + info.Length > tree.Length) return info.ToLocation();
+        return Location.Create(tree, new TextSpan(info.Start, info.Length));
+    }
+
+    /// <summary>Reads <see cref="RepairsProperty"/> back: (property name, value) pairs.</summary>
+    internal static ImmutableArray<Repair> ReadRepairs(Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(RepairsProperty, out var text) || string.IsNullOrEmpty(text)) return ImmutableArray<Repair>.Empty;
+        var builder = ImmutableArray.CreateBuilder<Repair>();
+        foreach (var part in text!.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq > 0 && int.TryParse(part.Substring(eq + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value))
+            {
+                builder.Add(new Repair(part.Substring(0, eq), value));
+            }
+        }
+        return builder.ToImmutable();
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using StaticNets.Generator.Model;
 
 namespace StaticNets.Generator.Emit;
@@ -29,13 +30,26 @@ internal sealed class Conv2DEmitter : LayerEmitter
             HP = H + 2 * P; WP = W + 2 * P; HO = l.Out.H; WO = l.Out.W;
             L = (HO - 1) * WP + WO;
             LV = (L + 7) / 8 * 8;
-            QV = (HP * WP + 7) / 8 * 8;
+            KB = Block(K);
+            PB = System.Math.Max(1, System.Math.Min(Vectors(KB), L / 8));
+            CB = Block(C);
+            QB = System.Math.Max(1, System.Math.Min(Vectors(CB), (HP * WP + 7) / 8));
+            QV = (HP * WP + 8 * QB - 1) / (8 * QB) * (8 * QB);
             G = (Fk - 1) * WP + (Fk - 1);
             DS = G + QV;
-            KB = K % 4 == 0 ? 4 : K % 3 == 0 ? 3 : K % 2 == 0 ? 2 : 1;
+            KW = Fk <= 5 && K % 2 == 0 ? 2 : 1;
         }
 
-        public int C, H, W, K, Fk, P, S, HP, WP, HO, WO, L, LV, QV, G, DS, KB;
+        /// <summary>Filters (or channels) computed together: the largest of 4, 3, 2, 1 that divides the count.</summary>
+        private static int Block(int n) => n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 2 == 0 ? 2 : 1;
+
+        /// <summary>Vectors of positions per block, so that about 8 accumulators stay in registers.</summary>
+        private static int Vectors(int block) => block == 4 ? 2 : block == 3 ? 3 : 4;
+
+        public int C, H, W, K, Fk, P, S, HP, WP, HO, WO, L, LV, QV, G, DS;
+
+        /// <summary>Forward: KB filters by PB vectors of 8 positions. Input gradient: CB channels by QB vectors. Weight gradient: KW filters.</summary>
+        public int KB, PB, CB, QB, KW;
 
         public bool Wide => S == 1;
     }
@@ -51,12 +65,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
             yield return (n + "Wide", I(g.K * g.L + Slack), "float");
             yield return (n + "WideGrad", I(g.K * g.DS + Slack), "float");
         }
-        if (l.Activation != ActivationKind.None)
-        {
-            yield return (n + "Linear", I(l.Out.Size), "float");
-            yield return (n + "LinearGrad", I(l.Out.Size), "float");
-        }
-        if (c.NeedsInputGrad) yield return (n + "InputGrad", I(g.C * g.HP * g.WP + Slack), "float");
+        if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
+        if (c.NeedsInputGrad) yield return (n + "InputGrad", I(g.C * (g.Wide ? g.QV : g.HP * g.WP) + Slack), "float");
     }
 
     private static string Field(LayerShape l, string suffix) => "_" + l.Name + suffix;
@@ -71,7 +81,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Line("const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox");
             if (backward)
             {
-                w.Line("const int LV = (L + 7) / 8 * 8, QV = (HP * WP + 7) / 8 * 8;");
+                w.Line($"const int LV = (L + 7) / 8 * 8, QV = {g.QV}; // QV: a padded plane rounded up to whole blocks of {8 * g.QB}");
                 w.Line("const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros");
             }
         }
@@ -98,49 +108,61 @@ internal sealed class Conv2DEmitter : LayerEmitter
         w.Open("for (int h = 0; h < H; h++)");
         w.Line("x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));");
         w.Close().Close();
-        string z = l.Activation == ActivationKind.None ? "y" : "z";
-        if (l.Activation != ActivationKind.None) w.Line($"global::System.Span<float> z = {n}Linear;");
+        string z = KeepsLinear(l.Activation) ? "z" : "y";
+        if (KeepsLinear(l.Activation)) w.Line($"global::System.Span<float> z = {n}Linear;");
         w.Line($"ref float xr = ref {Ms}.GetArrayDataReference({n}Input);");
         w.Line($"ref float wr = ref {Ms}.GetArrayDataReference(_parameters);");
 
         if (g.Wide)
         {
             w.Line($"ref float zr = ref {Ms}.GetArrayDataReference({n}Wide);");
-            w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 8)");
-            w.Line($"// {g.KB} filters at a time: each input run loaded once feeds {g.KB} accumulators.");
+            w.Open($"if (global::StaticNets.Kernels.Simd.IsEnabled && L >= {8 * g.PB})");
+            w.Line($"// {g.KB} filters by {g.PB} vectors of 8 positions: each input vector loaded once feeds {g.KB} accumulators, each weight {g.PB}.");
             w.Open($"for (int k = 0; k < K; k += {g.KB})");
             for (int j = 0; j < g.KB; j++)
             {
                 w.Line($"ref float w{j} = ref {Us}.Add(ref wr, WeightOffset + (k + {j}) * C * F * F);");
-                w.Line($"float b{j} = {Us}.Add(ref wr, BiasOffset + k + {j});");
             }
-            w.Open("for (int p0 = 0; p0 < L; p0 += 8)");
-            w.Line("int p = global::System.Math.Min(p0, L - 8); // the last block overlaps the one before");
-            for (int j = 0; j < g.KB; j++) w.Line($"var a{j} = {V}.Create(b{j});");
+            w.Open($"for (int p0 = 0; p0 < L; p0 += {8 * g.PB})");
+            w.Line($"int p = global::System.Math.Min(p0, L - {8 * g.PB}); // the last block overlaps the one before");
+            for (int j = 0; j < g.KB; j++)
+            {
+                w.Line($"var b{j} = {V}.Create({Us}.Add(ref wr, BiasOffset + k + {j}));");
+                for (int v = 0; v < g.PB; v++) w.Line($"var a{j}{v} = b{j};");
+            }
             w.Open("for (int c = 0; c < C; c++)");
             w.Line($"ref float xc = ref {Us}.Add(ref xr, c * HP * WP + p);");
             w.Line("int wc = c * F * F;");
-            w.Line("global::System.Runtime.Intrinsics.Vector256<float> v;");
+            w.Line($"global::System.Runtime.Intrinsics.Vector256<float> {string.Join(", ", Enumerable.Range(0, g.PB).Select(v => "x" + v))}, wk;");
+            void Tap(string offset, string t)
+            {
+                for (int v = 0; v < g.PB; v++) w.Line($"x{v} = {V}.LoadUnsafe(ref xc, {offset}{(v == 0 ? "" : " + " + I(8 * v))});");
+                for (int j = 0; j < g.KB; j++)
+                {
+                    var line = new System.Text.StringBuilder($"wk = {V}.Create({Us}.Add(ref w{j}, wc + {t}));");
+                    for (int v = 0; v < g.PB; v++) line.Append($" a{j}{v} = {V}.MultiplyAddEstimate(x{v}, wk, a{j}{v});");
+                    w.Line(line.ToString());
+                }
+            }
             if (g.Fk * g.Fk <= MaxUnrolled)
             {
                 foreach (var (t, ky, kx) in Taps(g.Fk))
                 {
-                    var line = new System.Text.StringBuilder($"v = {V}.LoadUnsafe(ref xc, {I(ky * g.WP + kx)});");
-                    for (int j = 0; j < g.KB; j++) line.Append($" a{j} = {V}.MultiplyAddEstimate(v, {V}.Create({Us}.Add(ref w{j}, wc + {I(t)})), a{j});");
-                    w.Line(line.ToString());
+                    w.Line($"// tap ({ky}, {kx})");
+                    Tap(I(ky * g.WP + kx), I(t));
                 }
             }
             else
             {
                 w.Open("for (int ky = 0; ky < F; ky++)");
                 w.Open("for (int kx = 0; kx < F; kx++)");
-                var line = new System.Text.StringBuilder($"v = {V}.LoadUnsafe(ref xc, (nuint)(ky * WP + kx));");
-                for (int j = 0; j < g.KB; j++) line.Append($" a{j} = {V}.MultiplyAddEstimate(v, {V}.Create({Us}.Add(ref w{j}, wc + ky * F + kx)), a{j});");
-                w.Line(line.ToString());
+                Tap("(nuint)(ky * WP + kx)", "ky * F + kx");
                 w.Close().Close();
             }
             w.Close();
-            for (int j = 0; j < g.KB; j++) w.Line($"{V}.StoreUnsafe(a{j}, ref zr, (nuint)((k + {j}) * L + p));");
+            for (int j = 0; j < g.KB; j++)
+                for (int v = 0; v < g.PB; v++)
+                    w.Line($"{V}.StoreUnsafe(a{j}{v}, ref zr, (nuint)((k + {j}) * L + p + {8 * v}));");
             w.Close().Close().Close();
             w.Open("else");
             w.Open("for (int k = 0; k < K; k++)");
@@ -174,7 +196,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Line($"{z}[(k * HO + oy) * WO + ox] = s;");
             w.Close().Close().Close();
         }
-        if (l.Activation != ActivationKind.None) ActivationForward(w, l.Activation, l.Alpha, "z", "y");
+        InlineActivationForward(w, l);
         w.Close();
     }
 
@@ -206,17 +228,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
         string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
         Constants(w, l, g, backward: true);
-        if (l.Activation != ActivationKind.None && !c.FusedSoftmax)
-        {
-            ActivationBackward(w, l.Activation, l.Alpha, $"{n}Linear", c.Output, "dy", $"{n}LinearGrad");
-            w.Line($"global::System.ReadOnlySpan<float> dz = {n}LinearGrad;");
-        }
-        else
-        {
-            w.Line(c.FusedSoftmax
-                ? $"global::System.ReadOnlySpan<float> dz = {n}LinearGrad; // the loss wrote softmax-and-cross-entropy's gradient here"
-                : "global::System.ReadOnlySpan<float> dz = dy;");
-        }
+        InlineActivationBackward(w, c);
         w.Line($"ref float xr = ref {Ms}.GetArrayDataReference({n}Input);");
         w.Line($"ref float wr = ref {Ms}.GetArrayDataReference(_parameters);");
         w.Line($"ref float gw = ref {Ms}.GetArrayDataReference(_gradients);");
@@ -235,18 +247,45 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Line($"ref float gr = ref {Ms}.GetArrayDataReference({n}WideGrad);");
             w.Line("// Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].");
             w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
-            w.Open("for (int k = 0; k < K; k++)");
+            w.Line($"// {g.KW} filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.");
+            w.Open($"for (int k = 0; k < K; k += {g.KW})");
             w.Open("for (int c = 0; c < C; c++)");
             w.Open("for (int ky = 0; ky < F; ky++)");
             w.Line($"ref float xc = ref {Us}.Add(ref xr, c * HP * WP + ky * WP);");
-            w.Line($"ref float gk = ref {Us}.Add(ref gr, k * DS + G);");
-            for (int kx = 0; kx < g.Fk; kx++) w.Line($"var a{kx} = global::System.Runtime.Intrinsics.Vector256<float>.Zero;");
-            w.Open("for (int p = 0; p < LV; p += 8)");
-            w.Line($"var d = {V}.LoadUnsafe(ref gk, (nuint)p);");
-            for (int kx = 0; kx < g.Fk; kx++) w.Line($"a{kx} = {V}.MultiplyAddEstimate(d, {V}.LoadUnsafe(ref xc, (nuint)(p + {kx})), a{kx});");
-            w.Close();
-            w.Line($"ref float dw = ref {Us}.Add(ref gw, WeightOffset + ((k * C + c) * F + ky) * F);");
-            for (int kx = 0; kx < g.Fk; kx++) w.Line($"{Us}.Add(ref dw, {kx}) += {V}.Sum(a{kx});");
+            for (int j = 0; j < g.KW; j++) w.Line($"ref float g{j} = ref {Us}.Add(ref gr, (k + {j}) * DS + G);");
+            w.Open("for (int kx = 0; kx < F; kx++)");
+            if (g.Fk <= 7)
+            {
+                w.Close();
+                for (int j = 0; j < g.KW; j++)
+                    for (int kx = 0; kx < g.Fk; kx++)
+                        w.Line($"var a{j}{kx} = global::System.Runtime.Intrinsics.Vector256<float>.Zero;");
+                w.Open("for (int p = 0; p < LV; p += 8)");
+                for (int j = 0; j < g.KW; j++) w.Line($"var d{j} = {V}.LoadUnsafe(ref g{j}, (nuint)p);");
+                for (int kx = 0; kx < g.Fk; kx++)
+                {
+                    var line = new System.Text.StringBuilder($"var x{kx} = {V}.LoadUnsafe(ref xc, (nuint)(p + {kx}));");
+                    for (int j = 0; j < g.KW; j++) line.Append($" a{j}{kx} = {V}.MultiplyAddEstimate(d{j}, x{kx}, a{j}{kx});");
+                    w.Line(line.ToString());
+                }
+                w.Close();
+                for (int j = 0; j < g.KW; j++)
+                {
+                    w.Line($"ref float dw{j} = ref {Us}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F);");
+                    for (int kx = 0; kx < g.Fk; kx++) w.Line($"{Us}.Add(ref dw{j}, {kx}) += {V}.Sum(a{j}{kx});");
+                }
+            }
+            else
+            {
+                // Large kernels: one kernel column at a time.
+                for (int j = 0; j < g.KW; j++) w.Line($"var a{j} = global::System.Runtime.Intrinsics.Vector256<float>.Zero;");
+                w.Open("for (int p = 0; p < LV; p += 8)");
+                w.Line($"var xv = {V}.LoadUnsafe(ref xc, (nuint)(p + kx));");
+                for (int j = 0; j < g.KW; j++) w.Line($"a{j} = {V}.MultiplyAddEstimate({V}.LoadUnsafe(ref g{j}, (nuint)p), xv, a{j});");
+                w.Close();
+                for (int j = 0; j < g.KW; j++) w.Line($"{Us}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F + kx) += {V}.Sum(a{j});");
+                w.Close();
+            }
             w.Close().Close().Close().Close();
             w.Open("else");
             w.Open("for (int k = 0; k < K; k++)");
@@ -265,27 +304,44 @@ internal sealed class Conv2DEmitter : LayerEmitter
                 w.Line("// Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.");
                 w.Line($"ref float dr = ref {Ms}.GetArrayDataReference({n}InputGrad);");
                 w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
-                w.Open("for (int c = 0; c < C; c++)");
-                w.Open("for (int q = 0; q < QV; q += 8)");
-                w.Line($"var a = global::System.Runtime.Intrinsics.Vector256<float>.Zero;");
+                w.Line($"// {g.CB} channel(s) by {g.QB} vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.");
+                w.Open($"for (int c = 0; c < C; c += {g.CB})");
+                w.Open($"for (int q = 0; q < QV; q += {8 * g.QB})");
+                for (int j = 0; j < g.CB; j++)
+                    for (int v = 0; v < g.QB; v++)
+                        w.Line($"var a{j}{v} = global::System.Runtime.Intrinsics.Vector256<float>.Zero;");
                 w.Open("for (int k = 0; k < K; k++)");
                 w.Line($"ref float gk = ref {Us}.Add(ref gr, k * DS + q);");
-                w.Line($"ref float wc = ref {Us}.Add(ref wr, WeightOffset + (k * C + c) * F * F);");
+                for (int j = 0; j < g.CB; j++) w.Line($"ref float w{j} = ref {Us}.Add(ref wr, WeightOffset + (k * C + c + {j}) * F * F);");
+                w.Line($"global::System.Runtime.Intrinsics.Vector256<float> {string.Join(", ", Enumerable.Range(0, g.QB).Select(v => "d" + v))}, wk;");
+                void Tap(string offset, string t)
+                {
+                    for (int v = 0; v < g.QB; v++) w.Line($"d{v} = {V}.LoadUnsafe(ref gk, {offset}{(v == 0 ? "" : " + " + I(8 * v))});");
+                    for (int j = 0; j < g.CB; j++)
+                    {
+                        var line = new System.Text.StringBuilder($"wk = {V}.Create({Us}.Add(ref w{j}, {t}));");
+                        for (int v = 0; v < g.QB; v++) line.Append($" a{j}{v} = {V}.MultiplyAddEstimate(d{v}, wk, a{j}{v});");
+                        w.Line(line.ToString());
+                    }
+                }
                 if (g.Fk * g.Fk <= MaxUnrolled)
                 {
                     foreach (var (t, ky, kx) in Taps(g.Fk))
                     {
-                        w.Line($"a = {V}.MultiplyAddEstimate({V}.LoadUnsafe(ref gk, {I(g.G - (ky * g.WP + kx))}), {V}.Create({Us}.Add(ref wc, {I(t)})), a);");
+                        w.Line($"// tap ({ky}, {kx}): dz shifted back by {ky * g.WP + kx}");
+                        Tap(I(g.G - (ky * g.WP + kx)), I(t));
                     }
                 }
                 else
                 {
                     w.Open("for (int t = 0; t < F * F; t++)");
-                    w.Line($"a = {V}.MultiplyAddEstimate({V}.LoadUnsafe(ref gk, (nuint)(G - t / F * WP - t % F)), {V}.Create({Us}.Add(ref wc, t)), a);");
+                    Tap("(nuint)(G - t / F * WP - t % F)", "t");
                     w.Close();
                 }
                 w.Close();
-                w.Line($"{V}.StoreUnsafe(a, ref dr, (nuint)(c * HP * WP + q)); // past the plane's end: rewritten by the next channel, or slack");
+                for (int j = 0; j < g.CB; j++)
+                    for (int v = 0; v < g.QB; v++)
+                        w.Line($"{V}.StoreUnsafe(a{j}{v}, ref dr, (nuint)((c + {j}) * QV + q + {8 * v}));");
                 w.Close().Close().Close();
                 w.Open("else");
                 w.Open("for (int c = 0; c < C; c++)");
@@ -295,9 +351,9 @@ internal sealed class Conv2DEmitter : LayerEmitter
                 w.Open("for (int t = 0; t < F * F; t++)");
                 w.Line($"s += {Us}.Add(ref wr, WeightOffset + (k * C + c) * F * F + t) * {Us}.Add(ref gr, k * DS + G + q - t / F * WP - t % F);");
                 w.Close().Close();
-                w.Line($"{Us}.Add(ref dr, c * HP * WP + q) = s;");
+                w.Line($"{Us}.Add(ref dr, c * QV + q) = s;");
                 w.Close().Close().Close();
-                Crop(w, n);
+                Crop(w, n, "QV");
             }
         }
         else
@@ -324,16 +380,16 @@ internal sealed class Conv2DEmitter : LayerEmitter
                 EmitDirectTaps(w, g, "{x} += d * {w};", wRef: "kc", xRef: "dc");
             }
             w.Close().Close().Close().Close();
-            if (c.NeedsInputGrad) Crop(w, n);
+            if (c.NeedsInputGrad) Crop(w, n, "HP * WP");
         }
         w.Close();
     }
 
-    private static void Crop(SourceWriter w, string n)
+    private static void Crop(SourceWriter w, string n, string plane)
     {
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int h = 0; h < H; h++)");
-        w.Line($"new global::System.ReadOnlySpan<float>({n}InputGrad, (c * HP + h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));");
+        w.Line($"new global::System.ReadOnlySpan<float>({n}InputGrad, c * {plane} + (h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));");
         w.Close().Close();
     }
 }

@@ -13,11 +13,7 @@ internal sealed class DenseEmitter : LayerEmitter
 
     public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
     {
-        if (c.Layer.Activation != ActivationKind.None)
-        {
-            yield return ("_" + c.Layer.Name + "Linear", I(c.Layer.Out.Size), "float");
-            yield return ("_" + c.Layer.Name + "LinearGrad", I(c.Layer.Out.Size), "float");
-        }
+        if (KeepsLinear(c.Layer.Activation)) yield return ("_" + c.Layer.Name + "Linear", I(c.Layer.Out.Size), "float");
     }
 
     private static void Constants(SourceWriter w, LayerShape l)
@@ -32,16 +28,16 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Line($"/// <summary>{Title(l)}</summary>");
         w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
         Constants(w, l);
-        bool act = l.Activation != ActivationKind.None;
-        if (act) w.Line($"global::System.Span<float> z = _{l.Name}Linear;");
-        string z = act ? "z" : "y";
+        bool linear = KeepsLinear(l.Activation);
+        if (linear) w.Line($"global::System.Span<float> z = _{l.Name}Linear;");
+        string z = linear ? "z" : "y";
         w.Line("global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);");
         w.Line("global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);");
         w.Line("x = x.Slice(0, N);");
         w.Open("for (int u = 0; u < U; u++)");
         w.Line($"{z}[u] = bias[u] + {T}.Dot(weights.Slice(u * N, N), x);");
         w.Close();
-        if (act) ActivationForward(w, l.Activation, l.Alpha, "z", "y");
+        InlineActivationForward(w, l);
         w.Close();
     }
 
@@ -52,17 +48,7 @@ internal sealed class DenseEmitter : LayerEmitter
         string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
         Constants(w, l);
-        if (l.Activation != ActivationKind.None && !c.FusedSoftmax)
-        {
-            ActivationBackward(w, l.Activation, l.Alpha, $"_{l.Name}Linear", c.Output, "dy", $"_{l.Name}LinearGrad");
-            w.Line($"global::System.ReadOnlySpan<float> dz = _{l.Name}LinearGrad;");
-        }
-        else
-        {
-            w.Line(c.FusedSoftmax
-                ? $"global::System.ReadOnlySpan<float> dz = _{l.Name}LinearGrad; // the loss wrote softmax-and-cross-entropy's gradient here"
-                : "global::System.ReadOnlySpan<float> dz = dy;");
-        }
+        InlineActivationBackward(w, c);
         w.Line("global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);");
         w.Line("global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);");
         w.Line("x = x.Slice(0, N);");

@@ -110,6 +110,39 @@ internal abstract class LayerEmitter
 
     // ---- activations, shared by Conv2D and Dense (inline) and the standalone layers ----
 
+    /// <summary>
+    /// Whether an inline activation keeps the linear result in a buffer of its own: GELU's derivative needs
+    /// it, and so does the loss for Softmax (its logits). The others are applied in place and differentiated
+    /// from their output (LeakyReLU's output has the sign of its input, since alpha is not negative).
+    /// </summary>
+    public static bool KeepsLinear(ActivationKind activation) => activation is ActivationKind.GELU or ActivationKind.Softmax;
+
+    /// <summary>The inline activation's forward, after the linear part wrote <c>z</c> (or <c>y</c> when applied in place).</summary>
+    protected static void InlineActivationForward(SourceWriter w, LayerShape l)
+    {
+        if (l.Activation == ActivationKind.None) return;
+        ActivationForward(w, l.Activation, l.Alpha, KeepsLinear(l.Activation) ? "z" : "y", "y");
+    }
+
+    /// <summary>
+    /// The inline activation's backward, written in place over the output gradient field; declares <c>dz</c>.
+    /// Where the loss is fused with a final Softmax, it already wrote <c>dz</c> there.
+    /// </summary>
+    protected static void InlineActivationBackward(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        if (l.Activation != ActivationKind.None && !c.FusedSoftmax)
+        {
+            string z = KeepsLinear(l.Activation) ? $"_{l.Name}Linear" : c.Output;
+            ActivationBackward(w, l.Activation, l.Alpha, z, c.Output, c.OutputGrad, c.OutputGrad);
+        }
+        w.Line(c.FusedSoftmax
+            ? "global::System.ReadOnlySpan<float> dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits"
+            : l.Activation == ActivationKind.None
+                ? "global::System.ReadOnlySpan<float> dz = dy;"
+                : "global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above");
+    }
+
     /// <summary>Writes <c>y = act(z)</c>.</summary>
     protected static void ActivationForward(SourceWriter w, ActivationKind activation, double alpha, string z, string y)
     {

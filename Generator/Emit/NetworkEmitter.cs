@@ -101,6 +101,7 @@ internal static class NetworkEmitter
         public string Output { get; set; } = "input";
         public string LossGrad { get; set; } = "";
         public string? Logits { get; set; }
+        public bool CopyInputToOutput { get; set; }
     }
 
     private static BufferPlan Plan(NetworkSpec spec, NetworkShape shape)
@@ -137,6 +138,13 @@ internal static class NetworkEmitter
             currentGrad = c.OutputGrad.Length > 0 ? c.OutputGrad : null;
         }
 
+        if (current == "input")
+        {
+            // No layer writes a buffer (the network only flattens): keep a copy of the input as the output.
+            plan.Buffers.Add(("_output", shape.OutputSize, "float"));
+            plan.CopyInputToOutput = true;
+            current = "_output";
+        }
         plan.Output = current;
         var final = plan.Contexts.Last();
         if (shape.Loss == LossKind.CrossEntropy)
@@ -144,7 +152,7 @@ internal static class NetworkEmitter
             if (final.Layer.Type is LayerType.Conv2D or LayerType.Dense)
             {
                 plan.Logits = "_" + final.Layer.Name + "Linear";
-                plan.LossGrad = "_" + final.Layer.Name + "LinearGrad";
+                plan.LossGrad = final.OutputGrad;
             }
             else
             {
@@ -187,6 +195,7 @@ internal static class NetworkEmitter
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line("private ulong _randomState;");
+        w.Line("private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time");
         foreach (var (name, length, type) in plan.Buffers)
         {
             w.Line($"private readonly {type}[] {name} = new {type}[{length}];");
@@ -230,17 +239,28 @@ internal static class NetworkEmitter
         w.Open($"public void Forward({Rs} input, {Sp} output)");
         w.Line($"global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
         w.Line($"global::StaticNets.Kernels.Guard.Length(output.Length, OutputSize, \"{n}\", \"{Num(shape.OutputSize)}\", nameof(output));");
+        w.Line("Enter();");
+        w.Open("try");
         w.Line("ForwardCore(input, training: false);");
         w.Line($"(({Rs}){last}).Slice(0, OutputSize).CopyTo(output);");
+        w.Close();
+        w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
         w.Close();
         w.Line();
         w.Line("/// <summary>The index of the largest output for <paramref name=\"input\"/>. Allocates nothing.</summary>");
         w.Line(GeneratedCode);
         w.Open($"public int Predict({Rs} input)");
         w.Line($"global::StaticNets.Kernels.Guard.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
+        w.Line("Enter();");
+        w.Open("try");
         w.Line("ForwardCore(input, training: false);");
         w.Line($"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax((({Rs}){last}).Slice(0, OutputSize));");
         w.Close();
+        w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>");
+        w.Line($"public {Rs} Output => (({Rs}){last}).Slice(0, OutputSize);");
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero.</summary>");
         w.Line(GeneratedCode);
@@ -257,6 +277,8 @@ internal static class NetworkEmitter
             w.Line(label
                 ? $"global::StaticNets.Kernels.Guard.Label(label, OutputSize, \"{n}\");"
                 : $"global::StaticNets.Kernels.Guard.Length(target.Length, OutputSize, \"{n}\", \"{Num(shape.OutputSize)}\", nameof(target));");
+            w.Line("Enter();");
+            w.Open("try");
             w.Line("ForwardCore(input, training: true);");
             string t = label ? "label" : "target";
             w.Line(shape.Loss == LossKind.CrossEntropy
@@ -264,6 +286,8 @@ internal static class NetworkEmitter
                 : $"float loss = global::StaticNets.Kernels.Losses.MeanSquaredError((({Rs}){last}).Slice(0, OutputSize), {t}, {plan.LossGrad});");
             w.Line("BackwardCore(input);");
             w.Line("return loss;");
+            w.Close();
+            w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
             w.Close();
             w.Line();
         }
@@ -307,9 +331,17 @@ internal static class NetworkEmitter
         w.Line();
 
         // The passes.
+        w.Line("/// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>");
+        w.Open("private void Enter()");
+        w.Open("if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)");
+        w.Line($"global::StaticNets.Kernels.Guard.ConcurrentUse(\"{n}\");");
+        w.Close();
+        w.Close();
+        w.Line();
         w.Line("/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
         w.Open($"private void ForwardCore({Rs} input, bool training)");
         foreach (var c in plan.Contexts) w.Line(LayerEmitter.For(c.Layer.Type).ForwardCall(c));
+        if (plan.CopyInputToOutput) w.Line("input.CopyTo(_output);");
         w.Close();
         w.Line();
         w.Line("/// <summary>Runs every layer backward from the loss gradient, adding into <see cref=\"Gradients\"/>.</summary>");
@@ -405,6 +437,8 @@ internal static class NetworkEmitter
         w.Line($"public int Predict({Rs} input) => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");
         w.Line($"public void ZeroGradients() => {Throw};");
+        w.Line("/// <summary>Not available: the network has build errors.</summary>");
+        w.Line($"public {Rs} Output => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");
         w.Line($"public float ComputeGradients({Rs} input, int label) => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");

@@ -1,7 +1,17 @@
 namespace StaticNets.Generator.Model;
 
-/// <summary>A diagnostic as plain values: its id, the full message, and where it points.</summary>
-internal sealed record DiagnosticInfo(string Id, string Message, LocationInfo? Location);
+/// <summary>
+/// A diagnostic as plain values: its id, the full message, where it points, and the argument values
+/// that repair it (the ones the message names, offered by the code fix after a check).
+/// </summary>
+internal sealed record DiagnosticInfo(string Id, string Message, LocationInfo? Location, EquatableArray<Repair> Repairs = default);
+
+/// <summary>One repair of a layer: set <see cref="Argument"/> (<c>Padding</c>, <c>Stride</c>, <c>Kernel</c>, <c>Size</c>) to <see cref="Value"/>.</summary>
+internal sealed record Repair(string Argument, int Value)
+{
+    /// <summary><c>Padding = 1</c>, as messages and code fix titles write it.</summary>
+    public override string ToString() => $"{Argument} = {Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+}
 
 /// <summary>A shape, channels by rows by columns. <see cref="Flat"/> after [Flatten] or for [Input(n)].</summary>
 internal readonly record struct Shape(int C, int H, int W, bool Flat)

@@ -48,23 +48,6 @@ internal static class NetworkParser
     public static bool HasLayerAttributes(INamedTypeSymbol type) =>
         type.GetAttributes().Any(a => TypeOf(a.AttributeClass) is not null);
 
-    /// <summary>
-    /// True when <paramref name="declaration"/> (one declaration of <paramref name="type"/>) carries the class's first
-    /// [Input]. A partial class with [Input] on several declarations (SN1002) is found once per declaration; the
-    /// network is parsed and generated for this one only.
-    /// </summary>
-    public static bool HasFirstInput(INamedTypeSymbol type, SyntaxNode declaration)
-    {
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (TypeOf(attribute.AttributeClass) != LayerType.Input) continue;
-            return attribute.ApplicationSyntaxReference is { } reference
-                && reference.SyntaxTree == declaration.SyntaxTree
-                && declaration.Span.Contains(reference.Span);
-        }
-        return false;
-    }
-
     public static NetworkSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         var declarations = type.DeclaringSyntaxReferences

@@ -169,3 +169,24 @@ public class GeneratedMemberTests
         Assert.All(net.Gradients.ToArray(), g => Assert.Equal(0f, g));
     }
 }
+
+/// <summary>One instance, one thread at a time: a second thread entering while a pass runs is told so.</summary>
+public class ConcurrentUseTests
+{
+    [Fact]
+    public void Entering_an_instance_that_is_busy_throws_a_clear_error()
+    {
+        var net = new LeNet5(seed: 1);
+        var busy = typeof(LeNet5).GetField("_busy", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        busy.SetValue(net, 1); // as if another thread were inside Forward
+        var e = Assert.Throws<InvalidOperationException>(() => net.Predict(new float[LeNet5.InputSize]));
+        Assert.Contains("another thread", e.Message);
+        Assert.Throws<InvalidOperationException>(() => net.ComputeGradients(new float[LeNet5.InputSize], 1));
+        busy.SetValue(net, 0);
+        net.Predict(new float[LeNet5.InputSize]);
+        // A pass that throws leaves the instance usable.
+        Assert.Throws<ArgumentOutOfRangeException>(() => net.ComputeGradients(new float[LeNet5.InputSize], 99));
+        net.Predict(new float[LeNet5.InputSize]);
+        Assert.Equal(0, (int)busy.GetValue(net)!);
+    }
+}

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace StaticNets.Kernels;
 
@@ -18,19 +20,58 @@ public static class Activations
     /// <summary><c>dx = dy</c> where <c>y &gt; 0</c>, else 0.</summary>
     public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        for (int i = 0; i < y.Length; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+        int n = Checked(y, dy, dx), i = 0;
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        if (Simd.IsEnabled)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256<float>.Zero);
+                Vector256.StoreUnsafe(positive & Vector256.LoadUnsafe(ref dyr, (nuint)i), ref dxr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
     }
 
     /// <summary><c>y = max(alpha*x, x)</c> for <c>0 &lt;= alpha &lt;= 1</c>; <c>x</c> if positive, else <c>alpha*x</c> in general.</summary>
     public static void LeakyReLU(ReadOnlySpan<float> x, Span<float> y, float alpha)
     {
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0f ? x[i] : alpha * x[i];
+        int n = x.Length, i = 0;
+        if (y.Length < n) throw new ArgumentException("Destination too short.", nameof(y));
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (Simd.IsEnabled)
+        {
+            var a = Vector256.Create(alpha);
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
+                Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * a), ref yr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) y[i] = x[i] > 0f ? x[i] : alpha * x[i];
     }
 
     /// <summary><c>dx = dy</c> where <c>x &gt; 0</c>, else <c>alpha*dy</c>.</summary>
     public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha)
     {
-        for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0f ? dy[i] : alpha * dy[i];
+        int n = Checked(x, dy, dx), i = 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        if (Simd.IsEnabled)
+        {
+            var a = Vector256.Create(alpha);
+            for (; i <= n - 8; i += 8)
+            {
+                var d = Vector256.LoadUnsafe(ref dyr, (nuint)i);
+                var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256<float>.Zero);
+                Vector256.StoreUnsafe(Vector256.ConditionalSelect(positive, d, d * a), ref dxr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) dx[i] = x[i] > 0f ? dy[i] : alpha * dy[i];
     }
 
     /// <summary>The exact GELU, <c>y = x * Phi(x)</c>.</summary>
@@ -56,7 +97,19 @@ public static class Activations
     /// <summary><c>dx = y (1 - y) dy</c>.</summary>
     public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        for (int i = 0; i < y.Length; i++) dx[i] = y[i] * (1f - y[i]) * dy[i];
+        int n = Checked(y, dy, dx), i = 0;
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        if (Simd.IsEnabled)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref yr, (nuint)i);
+                Vector256.StoreUnsafe(v * (Vector256<float>.One - v) * Vector256.LoadUnsafe(ref dyr, (nuint)i), ref dxr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) dx[i] = y[i] * (1f - y[i]) * dy[i];
     }
 
     /// <summary><c>y = tanh(x)</c>.</summary>
@@ -65,7 +118,26 @@ public static class Activations
     /// <summary><c>dx = (1 - y^2) dy</c>.</summary>
     public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        for (int i = 0; i < y.Length; i++) dx[i] = (1f - y[i] * y[i]) * dy[i];
+        int n = Checked(y, dy, dx), i = 0;
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        if (Simd.IsEnabled)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref yr, (nuint)i);
+                Vector256.StoreUnsafe((Vector256<float>.One - v * v) * Vector256.LoadUnsafe(ref dyr, (nuint)i), ref dxr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) dx[i] = (1f - y[i] * y[i]) * dy[i];
+    }
+
+    /// <summary>The common length of a backward's spans; throws if the gradients are shorter than the values.</summary>
+    private static int Checked(ReadOnlySpan<float> values, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        if (dy.Length < values.Length || dx.Length < values.Length) throw new ArgumentException($"Gradient spans ({dy.Length}, {dx.Length}) are shorter than the values ({values.Length}).");
+        return values.Length;
     }
 
     /// <summary>Softmax over all of <paramref name="x"/>, computed stably (the maximum is subtracted first).</summary>

@@ -22,6 +22,11 @@ public static class Guard
         if ((uint)label >= (uint)classes) ThrowLabel(label, classes, network);
     }
 
+    /// <summary>Throws the error for an instance entered by a second thread while a pass runs.</summary>
+    [DoesNotReturn]
+    public static void ConcurrentUse(string network) =>
+        throw new InvalidOperationException($"This {network} is already running Forward, Predict or ComputeGradients on another thread. An instance holds one set of activation buffers, so use one instance per thread (separate instances are independent).");
+
     [DoesNotReturn]
     private static void ThrowLength(int actual, int expected, string network, string shape, string parameter) =>
         throw new ArgumentException($"{network} expects {parameter} of {expected} values ({shape}); got {actual}.", parameter);

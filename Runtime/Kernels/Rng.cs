@@ -10,6 +10,9 @@ namespace StaticNets.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Rng
 {
+    /// <summary>SplitMix64's increment, the golden ratio in 64 bits.</summary>
+    internal const ulong Gamma = 0x9E3779B97F4A7C15UL;
+
     /// <summary>A state derived from a seed and a stream number (for example the layer index), well mixed.</summary>
     public static ulong Seed(long seed, long stream) => Mix(Mix(unchecked((ulong)seed)) ^ unchecked((ulong)stream * 0xD1B54A32D192ED03UL));
 
@@ -17,7 +20,7 @@ public static class Rng
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Next(ref ulong state)
     {
-        state = unchecked(state + 0x9E3779B97F4A7C15UL);
+        state = unchecked(state + Gamma);
         return Mix(state);
     }
 
@@ -39,7 +42,8 @@ public static class Rng
     /// <summary>A uniform integer in [0, <paramref name="bound"/>).</summary>
     public static int NextInt(ref ulong state, int bound) => (int)((Next(ref state) >> 33) * (ulong)bound >> 31);
 
-    private static ulong Mix(ulong z)
+    /// <summary>SplitMix64's output function: a bijective mix of 64 bits.</summary>
+    internal static ulong Mix(ulong z)
     {
         unchecked
         {

@@ -1,10 +1,523 @@
-#pragma warning disable CS1591 // shell until weight files land
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
 namespace StaticNets.Serialization;
 
+/// <summary>
+/// Weight files: a network's parameters with a header that recognises its architecture, and a
+/// checksum. Generated networks call this from their <c>Save</c> and <c>Load</c> members.
+/// </summary>
+/// <remarks>
+/// <para>The format (version 1), all integers and floats little-endian, described for people in
+/// <c>docs/weight-files.md</c>:</para>
+/// <code>
+/// magic           4 bytes   "SNW1"
+/// version         int32     1
+/// name            string    the network's name (NetworkInfo.Name)
+/// signature       string    NetworkInfo.Signature
+/// layer count     int32
+/// per layer       string name, string kind (LayerKind's name),
+///                 int32 x 3 input shape (channels, height, width),
+///                 int32 x 3 output shape (channels, height, width),
+///                 int32 parameter count
+/// parameter count int32
+/// parameters      float32 x parameter count, in the layout of INetwork.Parameters
+/// checksum        uint32    CRC-32 (as in zip) of every byte before it
+/// </code>
+/// <para>A string is an int32 byte length followed by that many bytes of UTF-8. Every length and
+/// count is checked against a limit and, where the stream can tell, against the bytes that remain,
+/// before anything is allocated for it.</para>
+/// </remarks>
 public static class WeightFile
 {
-    public static void Save<TNet>(TNet net, string path) where TNet : class, INetwork<TNet> => throw new NotSupportedException();
-    public static void Save<TNet>(TNet net, Stream stream) where TNet : class, INetwork<TNet> => throw new NotSupportedException();
-    public static TNet Load<TNet>(string path) where TNet : class, INetwork<TNet> => throw new NotSupportedException();
-    public static TNet Load<TNet>(Stream stream) where TNet : class, INetwork<TNet> => throw new NotSupportedException();
+    /// <summary>The format version this Runtime writes, and the only one it reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The longest string (name, signature, layer name or kind) a weight file may hold, in bytes.</summary>
+    internal const int MaxStringBytes = 1 << 20;
+
+    /// <summary>The most layers a weight file may describe.</summary>
+    internal const int MaxLayers = 100_000;
+
+    // The smallest layer record: two empty strings, six shape ints, one count.
+    private const int MinLayerRecordBytes = 4 + 4 + 6 * 4 + 4;
+
+    private static ReadOnlySpan<byte> Magic => "SNW1"u8;
+
+    /// <summary>
+    /// Writes <paramref name="net"/>'s parameters to the file <paramref name="path"/>. The file is
+    /// written under a temporary name in the same directory, flushed to the disk and then renamed,
+    /// so a failure or a crash never leaves half a file under <paramref name="path"/>, and an existing
+    /// file there is replaced only by a complete one.
+    /// </summary>
+    /// <typeparam name="TNet">The network class.</typeparam>
+    /// <param name="net">The network to save.</param>
+    /// <param name="path">The file to write; its directory must exist.</param>
+    /// <exception cref="InvalidOperationException">A parameter is NaN or infinite (a file could never be loaded again).</exception>
+    public static void Save<TNet>(TNet net, string path) where TNet : class, INetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        AtomicFile.Write(path, stream => Save(net, stream));
+    }
+
+    /// <summary>Writes <paramref name="net"/>'s parameters to <paramref name="stream"/>, from its current position.</summary>
+    /// <typeparam name="TNet">The network class.</typeparam>
+    /// <param name="net">The network to save.</param>
+    /// <param name="stream">A writable stream; it is left open.</param>
+    /// <exception cref="InvalidOperationException">A parameter is NaN or infinite (a file could never be loaded again).</exception>
+    public static void Save<TNet>(TNet net, Stream stream) where TNet : class, INetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(stream);
+        NetworkInfo info = TNet.Info;
+        ReadOnlySpan<float> parameters = net.Parameters;
+        if (parameters.Length != info.ParameterCount)
+        {
+            throw new ArgumentException(Invariant($"{info.Name}.Parameters holds {parameters.Length:N0} values, but its architecture has {info.ParameterCount:N0}."), nameof(net));
+        }
+        int bad = FirstNonFinite(parameters);
+        if (bad >= 0)
+        {
+            throw new InvalidOperationException(Invariant($"Cannot save {info.Name}: parameter {bad:N0} ({DescribeParameter(info, bad)}) is {parameters[bad]}. Training has diverged; a weight file holds finite numbers only."));
+        }
+
+        var writer = new Writer(stream);
+        writer.Write(Magic);
+        writer.WriteInt32(FormatVersion);
+        writer.WriteString(info.Name);
+        writer.WriteString(info.Signature);
+        writer.WriteInt32(info.Layers.Count);
+        foreach (LayerInfo layer in info.Layers)
+        {
+            writer.WriteString(layer.Name);
+            writer.WriteString(layer.Kind.ToString());
+            writer.WriteShape(layer.InputShape);
+            writer.WriteShape(layer.OutputShape);
+            writer.WriteInt32(layer.ParameterCount);
+        }
+        writer.WriteInt32(parameters.Length);
+        writer.WriteFloats(parameters);
+        writer.WriteChecksum();
+    }
+
+    /// <summary>Reads a weight file written by <see cref="Save{TNet}(TNet, string)"/> into a new <typeparamref name="TNet"/>.</summary>
+    /// <typeparam name="TNet">The network class the file must have been saved from (same layers and shapes).</typeparam>
+    /// <param name="path">The file to read.</param>
+    /// <returns>A new network holding the file's parameters.</returns>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not a weight file, has another format version, holds another architecture, is
+    /// truncated, has bytes after its end, is corrupted (checksum) or holds a NaN or infinity. The
+    /// message names the file and says what differs.
+    /// </exception>
+    public static TNet Load<TNet>(string path) where TNet : class, INetwork<TNet>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Weight file not found: '{path}'.", path);
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return Load<TNet>(stream, $"Weight file '{path}'", wholeStream: true);
+    }
+
+    /// <summary>Reads a weight file written by <see cref="Save{TNet}(TNet, Stream)"/> from <paramref name="stream"/>'s current position, up to the end of the checksum.</summary>
+    /// <typeparam name="TNet">The network class the file must have been saved from (same layers and shapes).</typeparam>
+    /// <param name="stream">A readable stream; it is left open.</param>
+    /// <returns>A new network holding the file's parameters.</returns>
+    /// <exception cref="InvalidDataException">
+    /// The data is not a weight file, has another format version, holds another architecture, is
+    /// truncated, is corrupted (checksum) or holds a NaN or infinity. The message says what differs.
+    /// </exception>
+    public static TNet Load<TNet>(Stream stream) where TNet : class, INetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Load<TNet>(stream, "Weight stream", wholeStream: false);
+    }
+
+    private static TNet Load<TNet>(Stream stream, string source, bool wholeStream) where TNet : class, INetwork<TNet>
+    {
+        NetworkInfo info = TNet.Info;
+        var reader = new Reader(stream, source);
+
+        Span<byte> magic = stackalloc byte[4];
+        reader.Read(magic);
+        if (!magic.SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{source} is not a StaticNets weight file: it starts with {Convert.ToHexString(magic)}, not \"SNW1\".");
+        }
+        int version = reader.ReadInt32();
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException(Invariant($"{source} has weight file format version {version}; this StaticNets reads version {FormatVersion} only."));
+        }
+
+        string name = reader.ReadString("the network name");
+        string signature = reader.ReadString("the architecture signature");
+        int layerCount = reader.ReadCount("the layer count", MaxLayers, MinLayerRecordBytes);
+        var layers = new List<FileLayer>(Math.Min(layerCount, 256));
+        for (int i = 0; i < layerCount; i++)
+        {
+            string layerName = reader.ReadString(Invariant($"the name of layer {i + 1}"));
+            string kind = reader.ReadString(Invariant($"the kind of layer {i + 1}"));
+            TensorShape input = reader.ReadShape();
+            TensorShape output = reader.ReadShape();
+            int count = reader.ReadInt32();
+            layers.Add(new FileLayer(layerName, kind, input, output, count));
+        }
+
+        int parameterCount = reader.ReadCount("the parameter count", Array.MaxLength / sizeof(float), sizeof(float), trailingBytes: sizeof(uint));
+        reader.ExpectLength(reader.Position + (long)parameterCount * sizeof(float) + sizeof(uint));
+
+        // Read the parameters straight into a new network when they can belong to it; otherwise
+        // only run them through the checksum, so that a corrupted header is reported as corruption
+        // rather than as another architecture.
+        TNet? net = null;
+        if (parameterCount == info.ParameterCount)
+        {
+            net = TNet.Create(0);
+            reader.ReadFloats(net.Parameters);
+        }
+        else
+        {
+            reader.Skip((long)parameterCount * sizeof(float));
+        }
+        reader.VerifyChecksum();
+        if (wholeStream)
+        {
+            reader.ExpectEnd();
+        }
+
+        // Throws unless the file's layers, signature and parameter count are the network's, so
+        // from here on the parameters were read into a network.
+        CompareArchitecture(info, source, name, signature, layers, parameterCount);
+        ReadOnlySpan<float> parameters = net!.Parameters;
+        int bad = FirstNonFinite(parameters);
+        if (bad >= 0)
+        {
+            throw new InvalidDataException(Invariant($"{source}: parameter {bad:N0} ({DescribeParameter(info, bad)}) is {parameters[bad]}; a weight file holds finite numbers only."));
+        }
+        return net;
+    }
+
+    private sealed record FileLayer(string Name, string Kind, TensorShape Input, TensorShape Output, int ParameterCount);
+
+    private static void CompareArchitecture(NetworkInfo info, string source, string fileName, string fileSignature, List<FileLayer> fileLayers, int fileParameterCount)
+    {
+        string prefix = $"{source} holds another architecture ({fileName}) than {info.Name}: ";
+        int common = Math.Min(fileLayers.Count, info.Layers.Count);
+        for (int i = 0; i < common; i++)
+        {
+            FileLayer f = fileLayers[i];
+            LayerInfo n = info.Layers[i];
+            if (f.Name == n.Name && f.Kind == n.Kind.ToString())
+            {
+                if (f.Input != n.InputShape || f.Output != n.OutputShape || f.ParameterCount != n.ParameterCount)
+                {
+                    bool sameInput = f.Input == n.InputShape;
+                    throw new InvalidDataException(prefix + Invariant(
+                        $"{n.Name}: file has {Describe(f.Input, f.Output, f.ParameterCount, sameInput)}, {info.Name} has {Describe(n.InputShape, n.OutputShape, n.ParameterCount, sameInput)}."));
+                }
+            }
+            else
+            {
+                throw new InvalidDataException(prefix + Invariant(
+                    $"layer {i + 1}: file has {f.Name} ({f.Kind}, {Describe(f.Input, f.Output, f.ParameterCount, false)}), {info.Name} has {n.Name} ({n.Kind}, {Describe(n.InputShape, n.OutputShape, n.ParameterCount, false)})."));
+            }
+        }
+        if (fileLayers.Count > common)
+        {
+            FileLayer extra = fileLayers[common];
+            throw new InvalidDataException(prefix + Invariant($"file has {Count(fileLayers.Count, "layer")}, {info.Name} has {info.Layers.Count}; the file's layer {common + 1}, {extra.Name} ({extra.Kind}, {extra.Output}), is not in {info.Name}."));
+        }
+        if (info.Layers.Count > common)
+        {
+            LayerInfo missing = info.Layers[common];
+            throw new InvalidDataException(prefix + Invariant($"file has {Count(fileLayers.Count, "layer")}, {info.Name} has {info.Layers.Count}; {info.Name}'s layer {common + 1}, {missing.Name} ({missing.Kind}, {missing.OutputShape}), is not in the file."));
+        }
+        if (fileSignature != info.Signature)
+        {
+            throw new InvalidDataException(prefix + $"the architecture signature differs: file has \"{fileSignature}\", {info.Name} has \"{info.Signature}\".");
+        }
+        if (fileParameterCount != info.ParameterCount)
+        {
+            throw new InvalidDataException(Invariant($"{source}: parameter count mismatch: file has {fileParameterCount:N0} parameters, {info.Name} has {info.ParameterCount:N0}."));
+        }
+    }
+
+    private static string Describe(TensorShape input, TensorShape output, int parameters, bool outputOnly) =>
+        outputOnly
+            ? Invariant($"{output} ({parameters:N0} parameters)")
+            : Invariant($"{input} -> {output} ({parameters:N0} parameters)");
+
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Which layer a flat parameter index belongs to, e.g. <c>conv2 weight 17</c> or <c>dense3 bias 4</c>.</summary>
+    internal static string DescribeParameter(NetworkInfo info, int index)
+    {
+        foreach (LayerInfo layer in info.Layers)
+        {
+            int local = index - layer.ParameterOffset;
+            if (local >= 0 && local < layer.ParameterCount)
+            {
+                return local < layer.WeightCount
+                    ? Invariant($"{layer.Name} weight {local}")
+                    : Invariant($"{layer.Name} bias {local - layer.WeightCount}");
+            }
+        }
+        return "outside every layer";
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Count(long n, string noun) => Invariant($"{n:N0} {noun}{(n == 1 ? "" : "s")}");
+
+    /// <summary>Buffers what it writes and keeps a running CRC-32 of it.</summary>
+    private sealed class Writer(Stream stream)
+    {
+        private readonly byte[] _buffer = new byte[1 << 16];
+        private int _used;
+        private uint _crc = Crc32.Initial;
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            while (!bytes.IsEmpty)
+            {
+                int n = Math.Min(bytes.Length, _buffer.Length - _used);
+                bytes[..n].CopyTo(_buffer.AsSpan(_used));
+                _used += n;
+                bytes = bytes[n..];
+                if (_used == _buffer.Length)
+                {
+                    FlushBuffer();
+                }
+            }
+        }
+
+        public void WriteInt32(int value)
+        {
+            Span<byte> bytes = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
+            Write(bytes);
+        }
+
+        public void WriteString(string value)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(value);
+            if (bytes.Length > MaxStringBytes)
+            {
+                throw new ArgumentException(Invariant($"A string of {bytes.Length:N0} bytes is longer than the {MaxStringBytes:N0} a weight file allows: \"{value[..40]}...\"."));
+            }
+            WriteInt32(bytes.Length);
+            Write(bytes);
+        }
+
+        public void WriteShape(TensorShape shape)
+        {
+            WriteInt32(shape.Channels);
+            WriteInt32(shape.Height);
+            WriteInt32(shape.Width);
+        }
+
+        public void WriteFloats(ReadOnlySpan<float> values)
+        {
+            Span<byte> bytes = stackalloc byte[4];
+            foreach (float value in values)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(bytes, value);
+                Write(bytes);
+            }
+        }
+
+        /// <summary>Writes the CRC-32 of everything written so far, and flushes.</summary>
+        public void WriteChecksum()
+        {
+            FlushBuffer();
+            Span<byte> bytes = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes, Crc32.Finish(_crc));
+            stream.Write(bytes);
+            stream.Flush();
+        }
+
+        private void FlushBuffer()
+        {
+            _crc = Crc32.Update(_crc, _buffer.AsSpan(0, _used));
+            stream.Write(_buffer, 0, _used);
+            _used = 0;
+        }
+    }
+
+    /// <summary>
+    /// Reads exactly what is asked or reports a truncated file; keeps a running CRC-32 and the
+    /// number of bytes read; knows, where the stream can seek, how many bytes remain.
+    /// </summary>
+    private sealed class Reader(Stream stream, string source)
+    {
+        private readonly byte[] _buffer = new byte[1 << 16];
+        private uint _crc = Crc32.Initial;
+        private long? _expectedLength;
+
+        /// <summary>Bytes read so far.</summary>
+        public long Position { get; private set; }
+
+        /// <summary>Bytes left in the stream, or null when the stream cannot tell.</summary>
+        private long? Remaining => stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : null;
+
+        /// <summary>Records the complete file's length once the header has told it, for messages about truncation.</summary>
+        public void ExpectLength(long length) => _expectedLength = length;
+
+        public void Read(Span<byte> destination)
+        {
+            ReadRaw(destination);
+            _crc = Crc32.Update(_crc, destination);
+        }
+
+        public int ReadInt32()
+        {
+            Span<byte> bytes = stackalloc byte[4];
+            Read(bytes);
+            return BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        }
+
+        public TensorShape ReadShape()
+        {
+            int channels = ReadInt32();
+            int height = ReadInt32();
+            int width = ReadInt32();
+            return new TensorShape(channels, height, width);
+        }
+
+        /// <summary>
+        /// A string's length prefix and bytes. The length is checked first; a long string is then
+        /// collected a buffer at a time, so that memory grows with the bytes that arrive, never
+        /// with a length that a non-seekable stream cannot back.
+        /// </summary>
+        public string ReadString(string what)
+        {
+            int length = ReadCount(what + "'s length", MaxStringBytes, 1);
+            if (length <= _buffer.Length)
+            {
+                Span<byte> bytes = _buffer.AsSpan(0, length);
+                Read(bytes);
+                return Encoding.UTF8.GetString(bytes);
+            }
+            var collected = new MemoryStream();
+            for (int left = length; left > 0;)
+            {
+                Span<byte> chunk = _buffer.AsSpan(0, Math.Min(left, _buffer.Length));
+                Read(chunk);
+                collected.Write(chunk);
+                left -= chunk.Length;
+            }
+            return Encoding.UTF8.GetString(collected.GetBuffer(), 0, length);
+        }
+
+        /// <summary>
+        /// An int32 count of items of at least <paramref name="bytesPerItem"/> bytes each, rejected
+        /// when negative, above <paramref name="limit"/>, or larger than the bytes that remain.
+        /// </summary>
+        public int ReadCount(string what, int limit, int bytesPerItem, int trailingBytes = 0)
+        {
+            int count = ReadInt32();
+            if (count < 0 || count > limit)
+            {
+                throw new InvalidDataException(Invariant($"{source} is corrupted: {what} is {count:N0}, outside 0..{limit:N0}."));
+            }
+            long needed = (long)count * bytesPerItem + trailingBytes;
+            if (Remaining is long remaining && needed > remaining)
+            {
+                throw new InvalidDataException(Invariant(
+                    $"{source} is truncated or corrupted: {what} is {count:N0}, which needs at least {Position + needed:N0} bytes, but the file has {Position + remaining:N0}."));
+            }
+            return count;
+        }
+
+        public void ReadFloats(Span<float> destination)
+        {
+            while (!destination.IsEmpty)
+            {
+                int n = Math.Min(destination.Length, _buffer.Length / sizeof(float));
+                Span<byte> bytes = _buffer.AsSpan(0, n * sizeof(float));
+                Read(bytes);
+                for (int i = 0; i < n; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
+                }
+                destination = destination[n..];
+            }
+        }
+
+        /// <summary>Reads <paramref name="count"/> bytes into the checksum only, a buffer at a time.</summary>
+        public void Skip(long count)
+        {
+            while (count > 0)
+            {
+                int n = (int)Math.Min(count, _buffer.Length);
+                Read(_buffer.AsSpan(0, n));
+                count -= n;
+            }
+        }
+
+        public void VerifyChecksum()
+        {
+            uint computed = Crc32.Finish(_crc);
+            Span<byte> bytes = stackalloc byte[4];
+            ReadRaw(bytes);
+            uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+            if (stored != computed)
+            {
+                throw new InvalidDataException($"{source} is corrupted: checksum 0x{stored:X8} stored, 0x{computed:X8} computed from its content.");
+            }
+        }
+
+        public void ExpectEnd()
+        {
+            if (Remaining is long remaining && remaining > 0)
+            {
+                throw new InvalidDataException(Invariant($"{source} has {Count(remaining, "byte")} after its checksum: the file is {Position + remaining:N0} bytes, a weight file of this header is {Position:N0}."));
+            }
+        }
+
+        private void ReadRaw(Span<byte> destination)
+        {
+            int read = 0;
+            try
+            {
+                while (read < destination.Length)
+                {
+                    int n = stream.Read(destination[read..]);
+                    if (n == 0)
+                    {
+                        throw Truncated(Position + read, Position + destination.Length, null);
+                    }
+                    read += n;
+                }
+            }
+            catch (EndOfStreamException e)
+            {
+                throw Truncated(Position + read, Position + destination.Length, e);
+            }
+            Position += destination.Length;
+        }
+
+        private InvalidDataException Truncated(long actual, long needed, Exception? inner)
+        {
+            string expected = _expectedLength is long length
+                ? Invariant($"a complete file has {length:N0}")
+                : Invariant($"expected at least {needed:N0}");
+            return new InvalidDataException(Invariant($"{source} is truncated: it ends after {actual:N0} bytes, {expected}."), inner);
+        }
+    }
 }

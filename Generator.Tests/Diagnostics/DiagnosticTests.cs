@@ -1,0 +1,221 @@
+using Microsoft.CodeAnalysis;
+using StaticNets.Generator.Diagnostics;
+using StaticNets.Generator.Tests.Support;
+using Xunit;
+
+namespace StaticNets.Generator.Tests.Diagnostics;
+
+/// <summary>
+/// One or more positive cases per id (the id, its severity, the exact text under its location and the exact
+/// message) and negative cases: networks at the edge of each rule that must get no diagnostic at all.
+/// </summary>
+public class DiagnosticTests
+{
+    private const DiagnosticSeverity Error = DiagnosticSeverity.Error;
+    private const DiagnosticSeverity Warning = DiagnosticSeverity.Warning;
+
+    /// <summary>A network <c>N</c> with <paramref name="attributes"/>.</summary>
+    private static string Net(string attributes) => $"using StaticNets;\n\n{attributes}\npublic partial class N {{ }}\n";
+
+    public static TheoryData<string, string, DiagnosticSeverity, string, string> Positive => new()
+    {
+        // SN1001: the class itself; the location is its name.
+        { "SN1001", "using StaticNets;\n[Input(4)][Dense(2)]\npublic class N { }", Error, "N",
+            "N is not partial, so the generator cannot add the network's members to it. Add 'partial' to its declaration." },
+        { "SN1001", "using StaticNets;\n[Input(4)][Dense(2)]\npublic partial class N<T> { }", Error, "N",
+            "N is generic, but a network's shapes and buffers are fixed at build time. Remove its type parameters." },
+        { "SN1001", "using StaticNets;\npublic class O { public partial class P { [Input(4)][Dense(2)] public partial class N { } } }", Error, "N",
+            "N is nested in P in O, and the generator can add its members only if every containing type is partial and not generic. Add 'partial' to each of them." },
+        { "SN1001", "using StaticNets;\n[Input(4)][Dense(2)]\npublic static partial class N { }", Error, "N",
+            "N is static, but a network has instances that hold its weights. Remove 'static'." },
+
+        // SN1002: [Input] missing, repeated, not first.
+        { "SN1002", Net("[Dense(3)]"), Error, "Dense(3)",
+            "N has layer attributes but no [Input]: declare the input shape first, e.g. [Input(28, 28, 1)] for 28x28 images with 1 channel, or [Input(784)] for 784 features." },
+        { "SN1002", Net("[Input(8)][Dense(3)][Input(9)]"), Error, "Input(9)",
+            "input (2nd of 2 [Input] attributes on N): a network has exactly one input, declared first. Remove this one." },
+        { "SN1002", Net("[Conv2D(6, 5)][MaxPool(2)][Input(28, 28, 1)]"), Error, "Input(28, 28, 1)",
+            "input (attribute 3 of N): [Input] must come first, but conv1 and pool1 come before it. Move [Input] before conv1." },
+
+        // SN1003: the argument that is wrong.
+        { "SN1003", Net("[Input(28, 28, 1)][Conv2D(0, 5)]"), Error, "0", "conv1 (Conv2D): filters = 0 must be at least 1." },
+        { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, -5)]"), Error, "-5", "conv1 (Conv2D): kernel = -5 must be at least 1." },
+        { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 0)]"), Error, "Stride = 0", "conv1 (Conv2D): Stride = 0 must be at least 1." },
+        { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 5, Padding = -1)]"), Error, "Padding = -1", "conv1 (Conv2D): Padding = -1 must be at least 0." },
+        { "SN1003", Net("[Input(28, 28, 1)][MaxPool(2, Stride = -2)]"), Error, "Stride = -2", "pool1 (MaxPool): Stride = -2 must be at least 1." },
+        { "SN1003", Net("[Input(0, 28, 1)][Flatten]"), Error, "0", "input (Input): height = 0 must be at least 1." },
+        { "SN1003", Net("[Input(10)][Dense(units: 0)]"), Error, "units: 0", "dense1 (Dense): units = 0 must be at least 1." },
+        { "SN1003", Net("[Input(10)][Dropout(1.5)]"), Error, "1.5",
+            "dropout1 (Dropout): rate = 1.5 must be at least 0 and less than 1 (the fraction of values dropped in training)." },
+        { "SN1003", Net("[Input(10)][LeakyReLU(-0.1)]"), Error, "-0.1", "leakyrelu1 (LeakyReLU): alpha = -0.1 must be finite and at least 0." },
+        { "SN1003", Net("[Input(10)][Dense(3, L2 = double.PositiveInfinity)]"), Error, "L2 = double.PositiveInfinity",
+            "dense1 (Dense): L2 = Infinity must be finite and at least 0." },
+        { "SN1003", Net("[Input(10)][Dense(3, Activation = (Activation)42)]"), Error, "Activation = (Activation)42",
+            "dense1 (Dense): Activation = 42 is not a value of the Activation enum. Use one of Activation.None, ReLU, LeakyReLU, GELU, Sigmoid, Tanh or Softmax." },
+        { "SN1003", Net("[Input(28, 28)][Flatten]"), Error, "Input(28, 28)",
+            "input (Input): the attribute's arguments could not be read. Fix the compiler errors on it." },
+
+        // SN1004: the first layer attribute on a second declaration.
+        { "SN1004", "using StaticNets;\n[Input(4)] public partial class N { }\n[Dense(2)] public partial class N { }\n", Error, "Dense(2)",
+            "N declares layer attributes on 2 partial declarations, so the layer order would depend on the order of the files. Move every layer attribute to one declaration." },
+
+        // SN2001: Stride when written.
+        { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 2)]"), Error, "Stride = 2",
+            "conv1 (Conv2D 5x5, stride 2) on 28x28x1: (28 - 5 + 2*0) = 23 is not a multiple of 2; the last input column would be dropped. Use Stride = 1, or Kernel = 4 or 6." },
+        { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 3)]"), Error, "Stride = 3",
+            "conv1 (Conv2D 5x5, stride 3) on 28x28x1: (28 - 5 + 2*0) = 23 is not a multiple of 3; the last 2 input columns would be dropped. Use Padding = 2." },
+        { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 2, Padding = 2)]"), Error, "Stride = 2",
+            "conv1 (Conv2D 5x5, stride 2) on 28x28x1: (28 - 5 + 2*2) = 27 is not a multiple of 2; the padding would be uneven: 2 columns on the left, 1 on the right. Use Stride = 1, or Kernel = 4 or 6." },
+        { "SN2001", Net("[Input(28, 32, 1)][Conv2D(6, 4, Stride = 3)]"), Error, "Stride = 3",
+            "conv1 (Conv2D 4x4, stride 3) on 28x32x1: (32 - 4 + 2*0) = 28 (columns) is not a multiple of 3; the last input column would be dropped. Use Stride = 2." },
+        { "SN2001", Net("[Input(29, 32, 1)][Conv2D(6, 4, Stride = 2)]"), Error, "Stride = 2",
+            "conv1 (Conv2D 4x4, stride 2) on 29x32x1: (29 - 4 + 2*0) = 25 (rows) is not a multiple of 2; the last input row would be dropped. Use Stride = 1." },
+
+        // SN2002: Stride when written, else the size.
+        { "SN2002", Net("[Input(28, 28, 1)][MaxPool(3)]"), Error, "3",
+            "pool1 (MaxPool 3x3, stride 3) on 28x28x1: (28 - 3) = 25 is not a multiple of 3; the last input column would be dropped. Use Size = 2 or 4, or Stride = 1." },
+        { "SN2002", Net("[Input(28, 28, 1)][AvgPool(3, Stride = 2)]"), Error, "Stride = 2",
+            "pool1 (AvgPool 3x3, stride 2) on 28x28x1: (28 - 3) = 25 is not a multiple of 2; the last input column would be dropped. Use Size = 2 or 4, or Stride = 1." },
+
+        // SN2003: the kernel, or the pooling size.
+        { "SN2003", Net("[Input(5, 5, 1)][Conv2D(6, 7)]"), Error, "7",
+            "conv1 (Conv2D 7x7, stride 1) on 5x5x1: the 7x7 kernel does not fit the 5x5 input padded by 0 (5 + 2*0 = 5 < 7). Use Kernel = 5, or Padding = 1." },
+        { "SN2003", Net("[Input(4, 4, 16)][MaxPool(2)][MaxPool(2)][MaxPool(2)]"), Error, "2",
+            "pool3 (MaxPool 2x2, stride 2) on 1x1x16: the 2x2 window does not fit the 1x1 input (1 < 2). Use Size = 1, or remove the layer." },
+
+        // SN2004: the attribute.
+        { "SN2004", Net("[Input(784)][Conv2D(6, 5)]"), Error, "Conv2D(6, 5)",
+            "conv1 (Conv2D 5x5, stride 1) on 784: the input is flat ([Input(features)]), and a convolution needs an image. Declare the input as [Input(height, width, channels)], or remove this layer." },
+        { "SN2004", Net("[Input(28, 28, 1)][Flatten][MaxPool(2)]"), Error, "MaxPool(2)",
+            "pool1 (MaxPool 2x2, stride 2) on 784: the shape is already flat after flatten1, and pooling needs an image. Move this layer before the [Flatten]." },
+
+        // SN2005: the [Dense] attribute.
+        { "SN2005", Net("[Input(4, 4, 16)][Dense(120)]"), Error, "Dense(120)",
+            "dense1 (Dense 120) on 4x4x16: a dense layer needs a flat input. Insert [Flatten] before it, to feed it the 4*4*16 = 256 values." },
+
+        // SN2006: sizes beyond int, buffers beyond 1 GiB.
+        { "SN2006", Net("[Input(int.MaxValue, int.MaxValue, int.MaxValue)][Flatten]"), Error, "Input(int.MaxValue, int.MaxValue, int.MaxValue)",
+            "input (Input 2147483647x2147483647x2147483647): 2147483647*2147483647*2147483647 = 9,903,520,300,447,984,150,353,281,023 values overflows a 32-bit size (at most 2,147,483,647). Use a smaller input." },
+        { "SN2006", Net("[Input(28, 28, 1)][Conv2D(int.MaxValue, 1)]"), Error, "Conv2D(int.MaxValue, 1)",
+            "conv1 (Conv2D 1x1, stride 1) on 28x28x1: the output 28x28x2147483647 = 1,683,627,179,248 values overflows a 32-bit size (at most 2,147,483,647). Use fewer filters, a larger stride, or less padding." },
+        { "SN2006", Net("[Input(100000)][Dense(100000)]"), Error, "Dense(100000)",
+            "dense1 (Dense 100000) on 100000: 100000*100000 weights + 100000 biases = 10,000,100,000 parameters, more than a 32-bit size (2,147,483,647). Use fewer units, or a smaller input to it." },
+        { "SN2006", Net("[Input(20000, 20000, 1)][MaxPool(2)]"), Error, "MaxPool(2)",
+            "pool1 (MaxPool 2x2, stride 2) on 20000x20000x1: with this layer an instance would need up to 2,400,000,000 bytes (parameters and gradients 0, activations up to 2,400,000,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
+        { "SN2006", Net("[Input(1000)][Dense(1000000)]"), Error, "Dense(1000000)",
+            "dense1 (Dense 1000000) on 1000: with this layer an instance would need up to 8,016,004,000 bytes (parameters and gradients 8,008,000,000, activations up to 8,004,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
+
+        // SN3001: the Activation argument, or the [Softmax] attribute.
+        { "SN3001", Net("[Input(10)][Dense(5, Activation = Activation.Softmax)][Dense(3)]"), Warning, "Activation = Activation.Softmax",
+            "dense1 (Dense 5) on 10: Softmax here is not at the output (dense2 is the last layer). Softmax belongs last, where training pairs it with cross-entropy; in the middle it squashes the signal and its gradient. Remove Activation = Softmax here, or make it the last layer." },
+        { "SN3001", Net("[Input(10)][Dense(5)][Softmax][Dense(3)]"), Warning, "Softmax",
+            "softmax1 (Softmax) on 5: Softmax here is not at the output (dense2 is the last layer). Softmax belongs last, where training pairs it with cross-entropy; in the middle it squashes the signal and its gradient. Remove this [Softmax], or make it the last layer." },
+
+        // SN3002: the fourth saturating activation, inline or standalone.
+        { "SN3002", Net("[Input(10)][Dense(5, Activation = Activation.Sigmoid)][Tanh][Dense(5)][Sigmoid][Dense(3, Activation = Activation.Tanh)]"), Warning,
+            "Activation = Activation.Tanh",
+            "dense3 (Dense 3) on 5: Tanh here is the 4th saturating activation in this network (dense1, tanh1, sigmoid1 and dense3). Each scales the gradient by its slope, at most 0.25 for Sigmoid and 1 for Tanh, and near 0 where it saturates: 0.25^4 = 0.0039, so the first layers barely learn. Use ReLU, LeakyReLU or GELU (initialised with He) for the hidden layers." },
+        { "SN3002", Net("[Input(10)][Sigmoid][Sigmoid][Sigmoid][Sigmoid][Sigmoid]"), Warning, "Sigmoid",
+            "sigmoid4 (Sigmoid) on 10: Sigmoid here is the 4th saturating activation in this network (sigmoid1, sigmoid2, sigmoid3 and sigmoid4). Each scales the gradient by its slope, at most 0.25 for Sigmoid and 1 for Tanh, and near 0 where it saturates: 0.25^4 = 0.0039, so the first layers barely learn. Use ReLU, LeakyReLU or GELU (initialised with He) for the hidden layers." },
+
+        // SN3003: the Padding argument.
+        { "SN3003", Net("[Input(28, 28, 1)][Conv2D(6, 5, Padding = 5)]"), Warning, "Padding = 5",
+            "conv1 (Conv2D 5x5, stride 1) on 28x28x1: Padding = 5 is not smaller than the kernel (5 >= 5), so the outermost outputs see only padding zeros. Use Padding = 2, for a 28x28 output." },
+        { "SN3003", Net("[Input(28, 28, 1)][Conv2D(6, 4, Padding = 4)]"), Warning, "Padding = 4",
+            "conv1 (Conv2D 4x4, stride 1) on 28x28x1: Padding = 4 is not smaller than the kernel (4 >= 4), so the outermost outputs see only padding zeros. Use Padding = 1, for a 27x27 output." },
+    };
+
+    [Theory]
+    [MemberData(nameof(Positive))]
+    public void Reports_the_id_with_its_severity_location_and_message(string id, string source, DiagnosticSeverity severity, string span, string message)
+    {
+        var diagnostics = AnalyzerHarness.Analyze(source);
+        var diagnostic = AnalyzerHarness.Single(diagnostics, id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(span, AnalyzerHarness.SpanText(diagnostic));
+        Assert.Equal(message, diagnostic.GetMessage());
+        Assert.Equal("docs/diagnostics.md#" + id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
+    }
+
+    [Fact]
+    public void A_repeated_input_is_reported_at_the_second_one()
+    {
+        string source = Net("[Input(8)][Dense(3)][Input(8)]");
+        var diagnostic = AnalyzerHarness.Single(AnalyzerHarness.Analyze(source), "SN1002");
+        Assert.Equal(source.LastIndexOf("Input(8)", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_the_severity_of_the_design_table_and_is_supported()
+    {
+        var expected = new Dictionary<string, DiagnosticSeverity>
+        {
+            ["SN1001"] = Error, ["SN1002"] = Error, ["SN1003"] = Error, ["SN1004"] = Error,
+            ["SN2001"] = Error, ["SN2002"] = Error, ["SN2003"] = Error, ["SN2004"] = Error, ["SN2005"] = Error, ["SN2006"] = Error,
+            ["SN3001"] = Warning, ["SN3002"] = Warning, ["SN3003"] = Warning,
+        };
+        var supported = new NetworkAnalyzer().SupportedDiagnostics;
+        Assert.Equal(expected.Keys.Order(), supported.Select(d => d.Id).Order());
+        foreach (var descriptor in supported)
+        {
+            Assert.Equal(expected[descriptor.Id], descriptor.DefaultSeverity);
+            Assert.True(descriptor.IsEnabledByDefault);
+            Assert.Equal(descriptor.Id[2] switch { '1' => "StaticNets.Usage", '2' => "StaticNets.Shape", _ => "StaticNets.Design" }, descriptor.Category);
+        }
+    }
+
+    [Fact]
+    public void Every_id_of_the_design_table_is_covered_by_a_positive_case()
+    {
+        var covered = Positive.Select(row => (string)row[0]).Distinct();
+        Assert.Equal(new NetworkAnalyzer().SupportedDiagnostics.Select(d => d.Id).Order(), covered.Order());
+    }
+
+    public static TheoryData<string, string> Negative => new()
+    {
+        { "SN1001", "using StaticNets;\n[Input(4)][Dense(2)]\npublic sealed partial class N { }" },
+        { "SN1001", "using StaticNets;\npublic partial class O { public partial class P { [Input(4)][Dense(2)] public partial class N { } } }" },
+        { "SN1002", Net("[Input(8)][Dense(3)]") },
+        { "SN1003", Net("[Input(1, 1, 1)][Conv2D(1, 1, Stride = 1, Padding = 0)][Dropout(0)][LeakyReLU(0)][Flatten][Dense(1, L1 = 0, L2 = 0)][Dropout(0.999)]") },
+        { "SN1003", Net("[Input(features: 10)][Dense(units: 3, Activation = Activation.Softmax, Init = Init.XavierUniform)]") },
+        { "SN1004", "using StaticNets;\n[Input(4)][Dense(2)] public partial class N { }\npublic partial class N { }\n" },
+        { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 4, Stride = 2)]") },
+        { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 3, Padding = 2)]") },
+        { "SN2002", Net("[Input(28, 28, 1)][MaxPool(2)][AvgPool(3, Stride = 1)]") },
+        { "SN2003", Net("[Input(5, 5, 1)][Conv2D(6, 5)]") },
+        { "SN2003", Net("[Input(5, 5, 1)][Conv2D(6, 7, Padding = 1)]") },
+        { "SN2004", Net("[Input(28, 28, 1)][Conv2D(6, 5)][Flatten][Dense(10)]") },
+        { "SN2005", Net("[Input(4, 4, 16)][Flatten][Dense(120)]") },
+        { "SN2006", Net("[Input(8000)][Dense(16000)]") },
+        { "SN3001", Net("[Input(10)][Dense(5, Activation = Activation.ReLU)][Dense(3)][Softmax]") },
+        { "SN3002", Net("[Input(10)][Dense(5, Activation = Activation.Sigmoid)][Tanh][Dense(3, Activation = Activation.Sigmoid)]") },
+        { "SN3003", Net("[Input(28, 28, 1)][Conv2D(6, 5, Padding = 4)]") },
+        // LeNet-5 as the design writes it.
+        { "all", Net("""
+            [Input(28, 28, 1)]
+            [Conv2D(6, 5, Padding = 2, Activation = Activation.ReLU)]
+            [MaxPool(2)]
+            [Conv2D(16, 5, Activation = Activation.ReLU)]
+            [MaxPool(2)]
+            [Flatten]
+            [Dense(120, Activation = Activation.ReLU)]
+            [Dense(84, Activation = Activation.ReLU)]
+            [Dense(10, Activation = Activation.Softmax)]
+            """) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Negative))]
+    public void A_valid_network_at_the_edge_of_the_rule_gets_no_diagnostic(string id, string source)
+    {
+        var diagnostics = AnalyzerHarness.Analyze(source);
+        Assert.True(diagnostics.IsEmpty, $"{id}: unexpected {AnalyzerHarness.Describe(diagnostics)}");
+    }
+
+    [Fact]
+    public void A_class_without_StaticNets_attributes_is_not_analyzed()
+    {
+        var diagnostics = AnalyzerHarness.Analyze("[System.Serializable] public class N { }");
+        Assert.Empty(diagnostics);
+    }
+}

@@ -1,0 +1,78 @@
+using StaticNets.Tests.Networks;
+using StaticNets.Tests.Reference;
+using Xunit;
+using static StaticNets.Tests.Onnx.OnnxTestModels;
+
+namespace StaticNets.Tests.Onnx;
+
+/// <summary>
+/// Generated networks (from <c>Networks/TestNetworks.cs</c>) exported with their own
+/// <c>ExportOnnx</c>: ONNX Runtime must give their <c>Forward</c>'s outputs and the reference's, and
+/// the weights must import back unchanged.
+/// </summary>
+public class GeneratedNetworkOnnxTests
+{
+    private const double Tolerance = 1e-5;
+
+    public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly"]);
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Export_RunsInOnnxRuntime_AsForwardAndTheReference(string network)
+    {
+        switch (network)
+        {
+            case "LeNet5": Check(new LeNet5(seed: 1)); break;
+            case "ConvNetA": Check(new ConvNetA(seed: 2)); break;
+            case "ConvNetB": Check(new ConvNetB(seed: 3)); break;
+            case "ConvMse": Check(new ConvMse(seed: 4)); break;
+            case "MlpMse": Check(new MlpMse(seed: 5)); break;
+            case "StridedNet": Check(new StridedNet(seed: 6)); break;
+            case "PoolOnly": Check(new PoolOnly(seed: 7)); break;
+            default: throw new ArgumentException(network);
+        }
+    }
+
+    private static void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>
+    {
+        NetworkInfo info = TNet.Info;
+        RandomizeBiases(net);
+        byte[] model = Exported(net);
+        const int batch = 3;
+        float[] inputs = RandomInputs(batch * info.InputSize, seed: 31);
+
+        float[] onnx = Run(model, info, inputs, batch);
+
+        var forward = new float[info.OutputSize];
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> input = inputs.AsSpan(b * info.InputSize, info.InputSize);
+            net.Forward(input, forward);
+            double[] reference = ReferenceNetwork.Forward(info, net.Parameters, input);
+            for (int i = 0; i < info.OutputSize; i++)
+            {
+                float actual = onnx[b * info.OutputSize + i];
+                Assert.True(Math.Abs(actual - forward[i]) <= Tolerance, $"{info.Name}, sample {b}, output {i}: ONNX {actual}, Forward {forward[i]}");
+                Assert.True(Math.Abs(actual - reference[i]) <= Tolerance, $"{info.Name}, sample {b}, output {i}: ONNX {actual}, reference {reference[i]}");
+            }
+        }
+
+        TNet again = TNet.Create(seed: 99);
+        again.ImportOnnx(new MemoryStream(model));
+        Assert.Equal(net.Parameters.ToArray(), again.Parameters.ToArray());
+    }
+
+    /// <summary>Biases start at zero; give them values so that a misplaced bias shows.</summary>
+    private static void RandomizeBiases<TNet>(TNet net) where TNet : class, INetwork<TNet>
+    {
+        var random = new Random(17);
+        foreach (LayerInfo layer in TNet.Info.Layers)
+        {
+            Span<float> bias = net.Parameters.Slice(layer.ParameterOffset + layer.WeightCount, layer.BiasCount);
+            for (int i = 0; i < bias.Length; i++)
+            {
+                bias[i] = (float)(random.NextDouble() - 0.5);
+            }
+        }
+    }
+}

@@ -1,0 +1,306 @@
+using System.Globalization;
+
+namespace StaticNets.Tests.Reference;
+
+/// <summary>
+/// A deliberately naive forward pass in double precision: the oracle that generated code, ONNX
+/// export and everything else numeric is compared against. Each layer is a plain loop over the
+/// formula, written to be checked by eye, with no attempt at speed.
+/// </summary>
+/// <remarks>
+/// Layouts as in PyTorch and ONNX: values <c>[C][H][W]</c>; conv weights <c>[K][C][k][k]</c>
+/// followed by bias <c>[K]</c>; dense weights <c>[units][inputs]</c> followed by bias <c>[units]</c>;
+/// flatten in C-H-W order. Output sizes use PyTorch's floor. Dropout is the identity (inference).
+/// Softmax is over the whole vector. LeakyReLU is <c>x &lt; 0 ? alpha*x : x</c>; GELU is the
+/// exact <c>x * Phi(x)</c>.
+/// </remarks>
+public static class ReferenceNetwork
+{
+    /// <summary>The network's output for <paramref name="input"/>, computed in double precision.</summary>
+    /// <param name="info">The architecture; it is checked for consistency first (chained shapes, output sizes, parameter counts and offsets).</param>
+    /// <param name="parameters">All weights and biases, layer by layer, each layer's weights then its bias.</param>
+    /// <param name="input">One sample, <c>[C][H][W]</c>.</param>
+    public static double[] Forward(NetworkInfo info, ReadOnlySpan<float> parameters, ReadOnlySpan<float> input)
+    {
+        Validate(info);
+        if (parameters.Length != info.ParameterCount)
+        {
+            throw new ArgumentException($"{info.Name} has {info.ParameterCount} parameters, {parameters.Length} given.", nameof(parameters));
+        }
+        if (input.Length != info.InputSize)
+        {
+            throw new ArgumentException($"{info.Name} takes {info.InputSize} inputs, {input.Length} given.", nameof(input));
+        }
+
+        double[] x = ToDouble(input);
+        foreach (LayerInfo layer in info.Layers)
+        {
+            ReadOnlySpan<float> weights = parameters.Slice(layer.ParameterOffset, layer.WeightCount);
+            ReadOnlySpan<float> bias = parameters.Slice(layer.ParameterOffset + layer.WeightCount, layer.BiasCount);
+            x = layer.Kind switch
+            {
+                LayerKind.Conv2D => Activate(Conv2D(x, layer.InputShape, layer.OutputShape, layer.Kernel, layer.Stride, layer.Padding, weights, bias), layer.Activation, layer.Alpha),
+                LayerKind.MaxPool => MaxPool(x, layer.InputShape, layer.OutputShape, layer.Kernel, layer.Stride),
+                LayerKind.AvgPool => AvgPool(x, layer.InputShape, layer.OutputShape, layer.Kernel, layer.Stride),
+                LayerKind.Flatten => x,
+                LayerKind.Dense => Activate(Dense(x, layer.Units, weights, bias), layer.Activation, layer.Alpha),
+                LayerKind.Dropout => x,
+                LayerKind.Activation => Activate(x, layer.Activation, layer.Alpha),
+                _ => throw new ArgumentException($"{layer.Name}: unknown layer kind {layer.Kind}."),
+            };
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// <c>y[k][oy][ox] = bias[k] + sum over c, i, j of w[k][c][i][j] * x[c][oy*s - p + i][ox*s - p + j]</c>,
+    /// where a position outside the input is a zero of the padding.
+    /// </summary>
+    public static double[] Conv2D(double[] x, TensorShape input, TensorShape output, int kernel, int stride, int padding, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        int channels = input.Channels, height = input.Height, width = input.Width;
+        int filters = output.Channels, outHeight = output.Height, outWidth = output.Width;
+        var y = new double[output.Size];
+        for (int k = 0; k < filters; k++)
+        {
+            for (int oy = 0; oy < outHeight; oy++)
+            {
+                for (int ox = 0; ox < outWidth; ox++)
+                {
+                    double sum = bias[k];
+                    for (int c = 0; c < channels; c++)
+                    {
+                        for (int i = 0; i < kernel; i++)
+                        {
+                            for (int j = 0; j < kernel; j++)
+                            {
+                                int iy = oy * stride - padding + i;
+                                int ix = ox * stride - padding + j;
+                                if (iy < 0 || iy >= height || ix < 0 || ix >= width)
+                                {
+                                    continue; // zero padding
+                                }
+                                double w = weights[((k * channels + c) * kernel + i) * kernel + j];
+                                sum += w * x[(c * height + iy) * width + ix];
+                            }
+                        }
+                    }
+                    y[(k * outHeight + oy) * outWidth + ox] = sum;
+                }
+            }
+        }
+        return y;
+    }
+
+    /// <summary><c>y[c][oy][ox]</c> = the largest <c>x[c][oy*s + i][ox*s + j]</c> over the window (no padding).</summary>
+    public static double[] MaxPool(double[] x, TensorShape input, TensorShape output, int size, int stride) =>
+        Pool(x, input, output, size, stride, window => window.Max());
+
+    /// <summary><c>y[c][oy][ox]</c> = the mean of <c>x[c][oy*s + i][ox*s + j]</c> over the window (no padding).</summary>
+    public static double[] AvgPool(double[] x, TensorShape input, TensorShape output, int size, int stride) =>
+        Pool(x, input, output, size, stride, window => window.Sum() / window.Count);
+
+    private static double[] Pool(double[] x, TensorShape input, TensorShape output, int size, int stride, Func<List<double>, double> reduce)
+    {
+        var y = new double[output.Size];
+        for (int c = 0; c < output.Channels; c++)
+        {
+            for (int oy = 0; oy < output.Height; oy++)
+            {
+                for (int ox = 0; ox < output.Width; ox++)
+                {
+                    var window = new List<double>(size * size);
+                    for (int i = 0; i < size; i++)
+                    {
+                        for (int j = 0; j < size; j++)
+                        {
+                            window.Add(x[(c * input.Height + oy * stride + i) * input.Width + ox * stride + j]);
+                        }
+                    }
+                    y[(c * output.Height + oy) * output.Width + ox] = reduce(window);
+                }
+            }
+        }
+        return y;
+    }
+
+    /// <summary><c>y[u] = bias[u] + sum over i of w[u][i] * x[i]</c>.</summary>
+    public static double[] Dense(double[] x, int units, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        var y = new double[units];
+        for (int u = 0; u < units; u++)
+        {
+            double sum = bias[u];
+            for (int i = 0; i < x.Length; i++)
+            {
+                sum += weights[u * x.Length + i] * x[i];
+            }
+            y[u] = sum;
+        }
+        return y;
+    }
+
+    /// <summary>Applies <paramref name="activation"/> to every value (Softmax: to the whole vector).</summary>
+    public static double[] Activate(double[] x, Activation activation, double alpha)
+    {
+        if (activation == Activation.Softmax)
+        {
+            return Softmax(x);
+        }
+        return x.Select(v => activation switch
+        {
+            Activation.None => v,
+            Activation.ReLU => Math.Max(0, v),
+            Activation.LeakyReLU => v < 0 ? alpha * v : v,
+            Activation.GELU => Gelu(v),
+            Activation.Sigmoid => Sigmoid(v),
+            Activation.Tanh => Math.Tanh(v),
+            _ => throw new ArgumentException($"unknown activation {activation}"),
+        }).ToArray();
+    }
+
+    /// <summary><c>exp(x_i - max) / sum_j exp(x_j - max)</c>: the same as without the max, but never overflows.</summary>
+    public static double[] Softmax(double[] x)
+    {
+        double max = x.Max();
+        double[] e = x.Select(v => Math.Exp(v - max)).ToArray();
+        double sum = e.Sum();
+        return e.Select(v => v / sum).ToArray();
+    }
+
+    /// <summary><c>1 / (1 + e^-x)</c>, written so that neither branch overflows.</summary>
+    public static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
+
+    /// <summary>The exact GELU, <c>x * Phi(x)</c> with <c>Phi(x) = erfc(-x / sqrt 2) / 2</c> (accurate for very negative x too).</summary>
+    public static double Gelu(double x) => x * 0.5 * Erfc(-x / Math.Sqrt(2));
+
+    /// <summary>The error function, to about 1e-15.</summary>
+    public static double Erf(double x)
+    {
+        if (double.IsNaN(x))
+        {
+            return double.NaN;
+        }
+        double a = Math.Abs(x);
+        double r = a < SeriesLimit ? ErfSeries(a) : 1 - ErfcContinuedFraction(a);
+        return x < 0 ? -r : r;
+    }
+
+    /// <summary>The complementary error function <c>1 - erf(x)</c>, with full relative precision in both tails.</summary>
+    public static double Erfc(double x)
+    {
+        if (double.IsNaN(x))
+        {
+            return double.NaN;
+        }
+        if (x >= SeriesLimit)
+        {
+            return ErfcContinuedFraction(x);
+        }
+        if (x <= -SeriesLimit)
+        {
+            return 2 - ErfcContinuedFraction(-x);
+        }
+        return 1 - (x < 0 ? -ErfSeries(-x) : ErfSeries(x));
+    }
+
+    private const double SeriesLimit = 2.5;
+
+    /// <summary>
+    /// For 0 &lt;= x &lt; 2.5: <c>erf(x) = 2/sqrt(pi) * e^(-x^2) * sum_n (2x^2)^n x / (1*3*...*(2n+1))</c>
+    /// (Abramowitz and Stegun 7.1.6). Every term is positive, so nothing cancels.
+    /// </summary>
+    private static double ErfSeries(double x)
+    {
+        double term = x, sum = x, twoX2 = 2 * x * x;
+        for (int n = 1; n < 500 && term > 1e-18 * sum; n++)
+        {
+            term *= twoX2 / (2 * n + 1);
+            sum += term;
+        }
+        return 2 / Math.Sqrt(Math.PI) * Math.Exp(-x * x) * sum;
+    }
+
+    /// <summary>
+    /// For x &gt;= 2.5: the continued fraction (Abramowitz and Stegun 7.1.14)
+    /// <c>erfc(x) = e^(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))</c>,
+    /// evaluated from a deep tail backwards.
+    /// </summary>
+    private static double ErfcContinuedFraction(double x)
+    {
+        double t = x;
+        for (int n = 400; n >= 1; n--)
+        {
+            t = x + n / 2.0 / t;
+        }
+        return Math.Exp(-x * x) / Math.Sqrt(Math.PI) / t;
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="info"/> describes a network this reference can compute: shapes
+    /// chain, output sizes follow the floor formula, parameter counts and offsets fit the layout.
+    /// </summary>
+    public static void Validate(NetworkInfo info)
+    {
+        TensorShape shape = info.InputShape;
+        int offset = 0;
+        foreach (LayerInfo layer in info.Layers)
+        {
+            void Check(bool condition, string what)
+            {
+                if (!condition)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{info.Name}.{layer.Name} ({layer.Kind}): {what}."), nameof(info));
+                }
+            }
+
+            TensorShape i = layer.InputShape, o = layer.OutputShape;
+            Check(i == shape, $"input shape {i} is not the previous output {shape}");
+            Check(layer.ParameterOffset == offset, $"parameter offset {layer.ParameterOffset}, expected {offset}");
+            switch (layer.Kind)
+            {
+                case LayerKind.Conv2D:
+                    int size(int s) => (s + 2 * layer.Padding - layer.Kernel) / layer.Stride + 1;
+                    Check(layer.Kernel > 0 && layer.Stride > 0 && layer.Padding >= 0, "kernel and stride must be positive, padding non-negative");
+                    Check(o == new TensorShape(layer.Units, size(i.Height), size(i.Width)), $"output {o}, expected {size(i.Height)}x{size(i.Width)}x{layer.Units}");
+                    Check(layer.WeightCount == layer.Units * i.Channels * layer.Kernel * layer.Kernel && layer.BiasCount == layer.Units, $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units}@{layer.Kernel}x{layer.Kernel} over {i.Channels} channels");
+                    break;
+                case LayerKind.MaxPool:
+                case LayerKind.AvgPool:
+                    int pooled(int s) => (s - layer.Kernel) / layer.Stride + 1;
+                    Check(layer.Kernel > 0 && layer.Stride > 0 && layer.Kernel <= i.Height && layer.Kernel <= i.Width, "window must be positive and fit the input");
+                    Check(o == new TensorShape(i.Channels, pooled(i.Height), pooled(i.Width)), $"output {o}, expected {pooled(i.Height)}x{pooled(i.Width)}x{i.Channels}");
+                    Check(layer.ParameterCount == 0, "pooling has no parameters");
+                    break;
+                case LayerKind.Flatten:
+                    Check(o == new TensorShape(i.Size, 1, 1), $"output {o}, expected {i.Size}");
+                    Check(layer.ParameterCount == 0, "flatten has no parameters");
+                    break;
+                case LayerKind.Dense:
+                    Check(o == new TensorShape(layer.Units, 1, 1), $"output {o}, expected {layer.Units}");
+                    Check(layer.WeightCount == layer.Units * i.Size && layer.BiasCount == layer.Units, $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units} units over {i.Size} inputs");
+                    break;
+                case LayerKind.Dropout:
+                case LayerKind.Activation:
+                    Check(o == i, $"output {o} differs from input {i}");
+                    Check(layer.ParameterCount == 0, "no parameters expected");
+                    break;
+                default:
+                    Check(false, "unknown layer kind");
+                    break;
+            }
+            shape = o;
+            offset += layer.ParameterCount;
+        }
+    }
+
+    private static double[] ToDouble(ReadOnlySpan<float> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = values[i];
+        }
+        return result;
+    }
+}

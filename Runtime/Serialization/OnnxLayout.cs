@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace StaticNets.Serialization;
+
+/// <summary>
+/// What the ONNX exporter and importer agree on: the protobuf field numbers of the ONNX messages
+/// they use (from onnx.proto), the initializer names, and the tensor shapes of each layer's
+/// weights and bias.
+/// </summary>
+internal static class OnnxLayout
+{
+    /// <summary>The IR version written (ONNX 1.10+ reads it; ONNX Runtime 1.10+ runs it).</summary>
+    public const long IrVersion = 8;
+
+    /// <summary>The opset of the default domain the graph is written against.</summary>
+    public const long OpsetVersion = 17;
+
+    /// <summary>TensorProto.DataType.FLOAT.</summary>
+    public const int Float = 1;
+
+    /// <summary>TensorProto.DataType.INT64.</summary>
+    public const int Int64 = 7;
+
+    /// <summary>AttributeProto.AttributeType values used here.</summary>
+    public const int AttributeFloat = 1, AttributeInt = 2, AttributeInts = 7;
+
+    /// <summary>ModelProto fields.</summary>
+    public const int ModelIrVersion = 1, ModelProducerName = 2, ModelProducerVersion = 3, ModelDocString = 6, ModelGraph = 7, ModelOpsetImport = 8;
+
+    /// <summary>OperatorSetIdProto fields.</summary>
+    public const int OpsetDomain = 1, OpsetVersionField = 2;
+
+    /// <summary>GraphProto fields.</summary>
+    public const int GraphNode = 1, GraphName = 2, GraphInitializer = 5, GraphDocString = 10, GraphInput = 11, GraphOutput = 12;
+
+    /// <summary>NodeProto fields.</summary>
+    public const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5;
+
+    /// <summary>AttributeProto fields.</summary>
+    public const int AttributeName = 1, AttributeF = 2, AttributeI = 3, AttributeIntsField = 8, AttributeType = 20;
+
+    /// <summary>TensorProto fields.</summary>
+    public const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9, TensorDataLocation = 14;
+
+    /// <summary>ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto and its Dimension fields.</summary>
+    public const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorTypeElemType = 1, TensorTypeShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;
+
+    /// <summary>Whether a layer has weights that an ONNX model carries (a Conv or a Gemm).</summary>
+    public static bool HasWeights(LayerInfo layer) => layer.Kind is LayerKind.Conv2D or LayerKind.Dense;
+
+    /// <summary>The initializer name of a layer's weights, e.g. <c>conv1.weight</c>.</summary>
+    public static string WeightName(LayerInfo layer) => layer.Name + ".weight";
+
+    /// <summary>The initializer name of a layer's bias, e.g. <c>conv1.bias</c>.</summary>
+    public static string BiasName(LayerInfo layer) => layer.Name + ".bias";
+
+    /// <summary>
+    /// The weight tensor's shape: <c>[filters, channels, kernel, kernel]</c> for a convolution,
+    /// <c>[units, inputs]</c> for a dense layer, checked against the layer's weight count.
+    /// </summary>
+    public static long[] WeightDims(LayerInfo layer)
+    {
+        long[] dims = layer.Kind == LayerKind.Conv2D
+            ? [layer.Units, layer.InputShape.Channels, layer.Kernel, layer.Kernel]
+            : [layer.Units, layer.InputShape.Size];
+        long product = 1;
+        foreach (long d in dims)
+        {
+            product *= d;
+        }
+        if (product != layer.WeightCount || (layer.BiasCount != 0 && layer.BiasCount != layer.Units))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{layer.Name}: the layer info is inconsistent: {layer.WeightCount} weights and {layer.BiasCount} biases, but its weight tensor is {FormatDims(dims)} with {layer.Units} units."));
+        }
+        return dims;
+    }
+
+    /// <summary><c>[16,6,5,5]</c>.</summary>
+    public static string FormatDims(ReadOnlySpan<long> dims)
+    {
+        var parts = new string[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            parts[i] = dims[i].ToString(CultureInfo.InvariantCulture);
+        }
+        return "[" + string.Join(",", parts) + "]";
+    }
+}

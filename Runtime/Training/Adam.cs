@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace StaticNets;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015) with bias correction, computed as PyTorch does: at step t,
+/// <c>m = b1*m + (1-b1)*g</c>, <c>v = b2*v + (1-b2)*g^2</c>, and
+/// <c>p -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>.
+/// </summary>
+/// <remarks>
+/// Regularisation reaches Adam through the gradient (L2, not AdamW's decoupled decay): see
+/// <see cref="TrainingOptions.WeightDecay"/>.
+/// </remarks>
+public sealed class Adam : Optimizer
+{
+    private float[]? firstMoment;
+    private float[]? secondMoment;
+    private long step;
+
+    /// <summary>Adam with the given hyper-parameters (the defaults are the paper's and PyTorch's).</summary>
+    /// <param name="learningRate">The step size, positive and finite.</param>
+    /// <param name="beta1">Decay of the gradient's running mean, in <c>[0, 1)</c>.</param>
+    /// <param name="beta2">Decay of the squared gradient's running mean, in <c>[0, 1)</c>.</param>
+    /// <param name="epsilon">Added to the denominator for stability; positive.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
+    public Adam(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+        : base(learningRate)
+    {
+        CheckBeta(beta1, nameof(beta1));
+        CheckBeta(beta2, nameof(beta2));
+        if (!(epsilon > 0) || !float.IsFinite(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon,
+                $"epsilon must be positive and finite, but it is {epsilon.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Decay of the gradient's running mean.</summary>
+    public float Beta1 { get; }
+
+    /// <summary>Decay of the squared gradient's running mean.</summary>
+    public float Beta2 { get; }
+
+    /// <summary>Added to the denominator for stability.</summary>
+    public float Epsilon { get; }
+
+    /// <inheritdoc/>
+    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
+    {
+        Span<float> m = EnsureState(ref firstMoment, parameters, gradients);
+        Span<float> v = EnsureState(ref secondMoment, parameters, gradients);
+        step++;
+
+        float b1 = Beta1, b2 = Beta2, eps = Epsilon;
+        float oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2;
+        float stepSize = (float)(LearningRate / (1 - Math.Pow(b1, step)));
+        float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(b2, step));
+
+        int i = 0;
+        for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var g = new Vector<float>(gradients[i..]);
+            Vector<float> mi = b1 * new Vector<float>(m[i..]) + oneMinusB1 * g;
+            Vector<float> vi = b2 * new Vector<float>(v[i..]) + oneMinusB2 * (g * g);
+            mi.CopyTo(m[i..]);
+            vi.CopyTo(v[i..]);
+            Vector<float> denominator = Vector.SquareRoot(vi) / correction2Sqrt + new Vector<float>(eps);
+            (new Vector<float>(parameters[i..]) - stepSize * (mi / denominator)).CopyTo(parameters[i..]);
+        }
+
+        for (; i < parameters.Length; i++)
+        {
+            float g = gradients[i];
+            m[i] = b1 * m[i] + oneMinusB1 * g;
+            v[i] = b2 * v[i] + oneMinusB2 * (g * g);
+            float denominator = MathF.Sqrt(v[i]) / correction2Sqrt + eps;
+            parameters[i] -= stepSize * (m[i] / denominator);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Reset()
+    {
+        firstMoment = null;
+        secondMoment = null;
+        step = 0;
+    }
+
+    /// <summary>The settings, as they would be written in code.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"Adam(learningRate: {LearningRate}, beta1: {Beta1}, beta2: {Beta2}, epsilon: {Epsilon})");
+
+    private static void CheckBeta(float beta, string name)
+    {
+        if (!(beta >= 0 && beta < 1))
+        {
+            throw new ArgumentOutOfRangeException(name, beta, $"{name} must be in [0, 1), but it is {beta.ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
+
+namespace StaticNets.Training;
+
+/// <summary>One call to <see cref="Trainer.Train"/>: the replicas, buffers and counters it needs, allocated once.</summary>
+internal sealed class TrainingRun<TNet>
+    where TNet : class, INetwork<TNet>
+{
+    /// <summary>The most shards a batch is cut into. A constant, not the thread count, so that the sums are the same for any thread count.</summary>
+    private const int MaxShards = 8;
+
+    /// <summary>Salt of the epoch permutation's seed, distinct from any sample index (those are below 2^31).</summary>
+    private const ulong OrderStream = ulong.MaxValue;
+
+    private readonly TNet net;
+    private readonly Dataset data;
+    private readonly Optimizer optimizer;
+    private readonly Regularization regularization;
+
+    // The options, read once: a callback that changes them cannot upset a run under way.
+    private readonly int epochs;
+    private readonly int batchSizeOption;
+    private readonly int threads;
+    private readonly ulong seed;
+    private readonly bool shuffle;
+    private readonly Dataset? validation;
+    private readonly Action<EpochResult>? onEpoch;
+    private readonly Action<BatchProgress>? onBatch;
+
+    // replicas[0] is net itself; replicas[s] computes shard s.
+    private readonly TNet[] replicas;
+    private readonly double[] shardLoss;
+    private readonly int[] shardCorrect;
+    private readonly int[] order;
+    private readonly ParallelOptions parallelOptions;
+    private readonly Action<int> runShard;
+
+    // The batch being computed, read by the shards.
+    private int epoch;
+    private int batchStart;
+    private int batchSize;
+    private int shardCount;
+
+    public TrainingRun(TNet net, Dataset data, TrainingOptions options)
+    {
+        this.net = net;
+        this.data = data;
+        optimizer = options.Optimizer ?? new Adam(0.001f);
+        regularization = Regularization.For(TNet.Info, options.WeightDecay);
+        epochs = options.Epochs;
+        batchSizeOption = options.BatchSize;
+        threads = options.Threads;
+        seed = (ulong)options.Seed;
+        shuffle = options.Shuffle;
+        validation = options.Validation;
+        onEpoch = options.OnEpoch;
+        onBatch = options.OnBatch;
+
+        int shards = Math.Min(MaxShards, Math.Min(batchSizeOption, data.Count));
+        replicas = new TNet[shards];
+        replicas[0] = net;
+        for (int s = 1; s < shards; s++)
+        {
+            replicas[s] = TNet.Create(0);
+        }
+
+        shardLoss = new double[shards];
+        shardCorrect = new int[shards];
+        order = new int[data.Count];
+        parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        runShard = RunShard;
+    }
+
+    public TrainingReport Run()
+    {
+        var clock = Stopwatch.StartNew();
+        var results = new List<EpochResult>(epochs);
+        for (int e = 1; e <= epochs; e++)
+        {
+            EpochResult result = RunEpoch(e);
+            results.Add(result);
+            onEpoch?.Invoke(result);
+        }
+
+        return new TrainingReport(results, clock.Elapsed);
+    }
+
+    private EpochResult RunEpoch(int epochNumber)
+    {
+        var clock = Stopwatch.StartNew();
+        epoch = epochNumber;
+        FillOrder();
+
+        int count = data.Count;
+        int batches = (count - 1) / batchSizeOption + 1;
+        double lossSum = 0;
+        int correct = 0;
+        int seen = 0;
+        for (int batch = 0; batch < batches; batch++)
+        {
+            batchStart = batch * batchSizeOption;
+            batchSize = Math.Min(batchSizeOption, count - batchStart);
+            (double batchLossSum, int batchCorrect) = ComputeBatchGradients();
+
+            Span<float> parameters = net.Parameters;
+            Span<float> gradients = net.Gradients;
+            double regularizationLoss = regularization.Loss(parameters);
+            regularization.AddGradient(parameters, gradients);
+            float batchLoss = (float)(batchLossSum / batchSize + regularizationLoss);
+            if (!float.IsFinite(batchLoss) || !float.IsFinite(TensorPrimitives.Sum(gradients)))
+            {
+                throw new TrainingDivergedException(epoch, batch + 1, batchLoss, optimizer.LearningRate);
+            }
+
+            optimizer.Step(parameters, gradients);
+
+            lossSum += batchLossSum + regularizationLoss * batchSize;
+            correct += batchCorrect;
+            seen += batchSize;
+            onBatch?.Invoke(new BatchProgress(
+                epoch, batch + 1, batches, (float)(lossSum / seen), (float)correct / seen, Rate(seen, clock.Elapsed)));
+        }
+
+        double samplesPerSecond = Rate(count, clock.Elapsed);
+        Evaluation? evaluation = validation is null ? null : Trainer.Evaluate(net, validation);
+        return new EpochResult(
+            epoch, (float)(lossSum / count), (float)correct / count, evaluation?.Loss, evaluation?.Accuracy, clock.Elapsed, samplesPerSecond);
+    }
+
+    /// <summary>The identity, shuffled (when asked) by a generator seeded from the seed and the epoch alone.</summary>
+    private void FillOrder()
+    {
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        if (shuffle)
+        {
+            new SplitMix64(SplitMix64.Hash(seed, (ulong)epoch, OrderStream)).Shuffle(order);
+        }
+    }
+
+    /// <summary>Leaves the batch's mean gradient in net.Gradients; returns the sum of its sample losses and its correct count.</summary>
+    private (double LossSum, int Correct) ComputeBatchGradients()
+    {
+        shardCount = Math.Min(replicas.Length, batchSize);
+        ReadOnlySpan<float> parameters = net.Parameters;
+        for (int s = 1; s < shardCount; s++)
+        {
+            parameters.CopyTo(replicas[s].Parameters);
+        }
+
+        if (threads == 1 || shardCount == 1)
+        {
+            for (int s = 0; s < shardCount; s++)
+            {
+                RunShard(s);
+            }
+        }
+        else
+        {
+            try
+            {
+                Parallel.For(0, shardCount, parallelOptions, runShard);
+            }
+            catch (AggregateException e)
+            {
+                ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+            }
+        }
+
+        // Shard 0 already sits in net.Gradients; the others are added in shard order, always the same.
+        Span<float> gradients = net.Gradients;
+        double lossSum = shardLoss[0];
+        int correct = shardCorrect[0];
+        for (int s = 1; s < shardCount; s++)
+        {
+            TensorPrimitives.Add(gradients, replicas[s].Gradients, gradients);
+            lossSum += shardLoss[s];
+            correct += shardCorrect[s];
+        }
+
+        TensorPrimitives.Divide(gradients, batchSize, gradients);
+        return (lossSum, correct);
+    }
+
+    /// <summary>Shard <paramref name="shard"/> of the batch: a fixed contiguous slice, computed sample by sample on its replica.</summary>
+    private void RunShard(int shard)
+    {
+        TNet replica = replicas[shard];
+        int from = batchStart + (int)((long)shard * batchSize / shardCount);
+        int to = batchStart + (int)((long)(shard + 1) * batchSize / shardCount);
+
+        replica.ZeroGradients();
+        double loss = 0;
+        int correct = 0;
+        for (int k = from; k < to; k++)
+        {
+            int sample = order[k];
+            ReadOnlySpan<float> input = data.Input(sample);
+            replica.SetRandomState(SplitMix64.Hash(seed, (ulong)epoch, (ulong)sample));
+            // Training accuracy is read from the training-mode output (dropout active), as the loss is.
+            if (data.HasLabels)
+            {
+                int label = data.Label(sample);
+                loss += replica.ComputeGradients(input, label);
+                correct += Metrics.IsCorrect(replica.Output, label) ? 1 : 0;
+            }
+            else
+            {
+                ReadOnlySpan<float> target = data.Target(sample);
+                loss += replica.ComputeGradients(input, target);
+                correct += Metrics.IsCorrect(replica.Output, target) ? 1 : 0;
+            }
+        }
+
+        shardLoss[shard] = loss;
+        shardCorrect[shard] = correct;
+    }
+
+    private static double Rate(int samples, TimeSpan elapsed) => elapsed > TimeSpan.Zero ? samples / elapsed.TotalSeconds : 0;
+}
