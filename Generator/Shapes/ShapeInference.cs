@@ -312,9 +312,11 @@ internal static class ShapeInference
         }
         void FiniteNotNegative(string argument, double value)
         {
-            if (!(value >= 0) || double.IsInfinity(value))
+            // The network computes in float: a double beyond float range (1e300) is infinite there.
+            if (!(value >= 0) || double.IsInfinity((float)value))
             {
-                report("SN1003", $"{name} ({what}): {argument} = {Format(value)} must be finite and at least 0.", l.ArgumentOrAttribute(argument));
+                string range = value > float.MaxValue && !double.IsInfinity(value) ? $" (as a float: at most {float.MaxValue.ToString("R", Inv)})" : "";
+                report("SN1003", $"{name} ({what}): {argument} = {Format(value)} must be finite{range} and at least 0.", l.ArgumentOrAttribute(argument));
             }
         }
 
