@@ -293,6 +293,10 @@ internal static class ShapeInference
         {
             report("SN1001", $"{n} is static, but a network has instances that hold its weights. Remove 'static'.", spec.ClassLocation);
         }
+        else if (spec.IsAbstract)
+        {
+            report("SN1001", $"{n} is abstract, but a network has instances that hold its weights, made by Create and Load. Remove 'abstract'.", spec.ClassLocation);
+        }
     }
 
     // ---------------------------------------------------------------- SN1003
