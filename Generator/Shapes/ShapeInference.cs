@@ -27,8 +27,9 @@ internal static class ShapeInference
 {
     /// <summary>
     /// An instance's parameters, gradients and activation buffers together may hold at most this many floats (1 GiB).
-    /// Activations are counted as an upper bound: the input, every layer's output and its gradient, and a
-    /// padded convolution's copy of its input and that copy's gradient; the emitter may need less (in-place layers).
+    /// Activations are counted as an upper bound: the input, every layer's output and its gradient, a convolution's
+    /// padded copy of its input, wide rows and their gradients (<see cref="ConvBuffers"/>), the values before an inline
+    /// activation, argmax and dropout masks; the emitter may need less (in-place layers).
     /// </summary>
     public const long MaxFloats = 1L << 28;
 
@@ -200,8 +201,7 @@ internal static class ShapeInference
                             biases = l.A;
                             fanIn = (BigInteger)current.C * kernel * kernel;
                             fanOut = (BigInteger)l.A * kernel * kernel;
-                            // The padded copy of the input and its gradient.
-                            if (padding > 0) extra = 2 * ((BigInteger)paddedH * paddedW * current.C);
+                            extra = ConvBuffers(current, next, kernel, stride, padding);
                         }
                         break;
                     }
@@ -234,6 +234,9 @@ internal static class ShapeInference
                         break;
                 }
                 if (!shapesKnown) break;
+                // The values before an inline activation (kept for GELU and Softmax; counted for all); max pooling's argmax; dropout's mask.
+                if (activation != ActivationKind.None && l.Type is LayerType.Conv2D or LayerType.Dense) extra += next.Size;
+                if (l.Type is LayerType.MaxPool or LayerType.Dropout) extra += next.Size;
 
                 BigInteger parameters = weights + biases;
                 if (parameters > int.MaxValue || offset + parameters > int.MaxValue)
@@ -269,6 +272,28 @@ internal static class ShapeInference
         var loss = last is not null && last.Activation == ActivationKind.Softmax ? LossKind.CrossEntropy : LossKind.MeanSquaredError;
         bool canEmit = shapesKnown && !fatal && layers.Count > 0;
         return new NetworkShape(input, (canEmit ? layers : new List<LayerShape>()).ToEquatableArray(), diagnostics.ToEquatableArray(), canEmit, loss);
+    }
+
+    /// <summary>Spare floats the emitters put after a padded or wide buffer (<c>LayerEmitter.Slack</c>).</summary>
+    private const int Slack = 16;
+
+    /// <summary>
+    /// What a convolution holds beyond its output and output gradient, as Conv2DEmitter allocates it, as an upper
+    /// bound: the zero-padded copy of its input and that copy's gradient (each plane rounded up by less than 32 for the
+    /// vector blocks), and for stride 1 the wide rows (<c>L</c> per filter) and their gradient (the guard <c>G</c> and
+    /// a rounded plane per filter). Kept in step with the emitter: MemoryLimitTests checks that every network that gets
+    /// code states in its Summary a total within the limit.
+    /// </summary>
+    private static BigInteger ConvBuffers(Shape input, Shape output, int kernel, int stride, int padding)
+    {
+        BigInteger paddedH = input.H + 2L * padding, paddedW = input.W + 2L * padding, plane = paddedH * paddedW;
+        BigInteger floats = input.C * (2 * plane + 31) + 2 * Slack;
+        if (stride == 1)
+        {
+            BigInteger wide = (output.H - 1) * paddedW + output.W, guard = (kernel - 1) * paddedW + kernel - 1;
+            floats += output.C * (wide + guard + plane + 31) + 2 * Slack;
+        }
+        return floats;
     }
 
     // ---------------------------------------------------------------- SN1001
