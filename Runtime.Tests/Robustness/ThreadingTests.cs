@@ -1,14 +1,15 @@
 using Xunit;
+using Xunit.Abstractions;
 
 namespace StaticNets.Tests.Robustness;
 
 /// <summary>
 /// Separate instances are independent (docs/threading.md): used from several threads at once, each one computes
 /// bit for bit what a single thread computes, for inference and for training-mode passes with dropout, while the
-/// static members are read concurrently. (One instance used by two threads at once is not supported, and not tested:
-/// its activation buffers are its own, so the outcome is undefined.)
+/// static members are read concurrently. One instance used by several threads at once is misuse; what is promised
+/// then is that no pass silently returns a wrong result: it returns what one thread gets, or throws.
 /// </summary>
-public class ThreadingTests
+public class ThreadingTests(ITestOutputHelper output)
 {
     private const int Samples = 2000;
 
@@ -92,6 +93,46 @@ public class ThreadingTests
         AssertBitIdentical(expectedVectors, actualVectors);
         // The predictions are not all the same class, or the comparison would say little.
         Assert.True(expectedImages.Select(r => r.Prediction).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void One_instance_shared_by_threads_never_returns_a_wrong_result_silently()
+    {
+        // Without the check on entry, this use mixes the passes' activation buffers and returns wrong outputs
+        // and gradients without a word. With it, a pass that overlaps another throws InvalidOperationException;
+        // every pass that returns must give exactly what a single thread gives.
+        const int Threads = 4;
+        var images = Inputs(ImageNet.InputSize, seed: 7).Take(500).ToArray();
+        var expected = Sequential<ImageNet>(images);
+        var shared = ImageNet.Create(21);
+        int collisions = 0, returned = 0;
+        using var start = new Barrier(Threads);
+        System.Threading.Tasks.Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, k =>
+        {
+            start.SignalAndWait();
+            for (int round = 0; round < 4; round++)
+            {
+                for (int i = k; i < images.Length; i += Threads)
+                {
+                    try
+                    {
+                        var output = new float[ImageNet.OutputSize];
+                        shared.Forward(images[i], output);
+                        Assert.True(Bits(expected[i].Output).SequenceEqual(Bits(output)), $"sample {i}: a concurrent Forward returned a wrong output");
+                        Assert.Equal(expected[i].Prediction, shared.Predict(images[i]));
+                        Interlocked.Increment(ref returned);
+                    }
+                    catch (InvalidOperationException e) when (e.Message.Contains("another thread", StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref collisions);
+                    }
+                }
+            }
+        });
+        output.WriteLine($"{returned} passes returned, {collisions} were refused for overlapping another thread");
+        Assert.True(returned > 0, "no pass returned");
+        // The instance is usable again once the threads are done.
+        Assert.Equal(expected[0].Prediction, shared.Predict(images[0]));
     }
 
     [Fact]
