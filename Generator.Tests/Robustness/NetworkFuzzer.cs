@@ -9,13 +9,11 @@ internal sealed record FuzzFile(string Path, string Text);
 /// <summary>
 /// A network declaration written by <see cref="NetworkFuzzer"/>: its files, the compiler errors it causes on
 /// purpose (a string where an int goes, a missing argument...), and a one-line description of the choices made.
-/// Every file path and every generated hint name of the case contains <see cref="Tag"/>, so that diagnostics of a
+/// Every file path and every generated hint name of the case contains <see cref="TagOf"/> of its seed, so that diagnostics of a
 /// batch compiled together can be told apart.
 /// </summary>
 internal sealed record FuzzCase(int Seed, IReadOnlyList<FuzzFile> Files, IReadOnlySet<string> IntendedErrors, string Description)
 {
-    public string Tag => TagOf(Seed);
-
     public static string TagOf(int seed) => "Case" + seed.ToString(CultureInfo.InvariantCulture);
 
     public string Source => string.Join("\n", Files.Select(f => $"// ---- {f.Path}\n{f.Text}"));
@@ -290,7 +288,6 @@ internal static class NetworkFuzzer
             string access = Pick("public ", "internal ", "");
             string sealedOrNot = Chance(0.2) ? "sealed " : "";
             string ns = $"namespace {tag};\n";
-            string name = "Net";
             string? usage = null; // code that uses the generated members, where they must exist
             var sb = new StringBuilder("using StaticNets;\n");
             var files = new List<FuzzFile>();
@@ -362,19 +359,23 @@ internal static class NetworkFuzzer
                     break;
                 }
                 case ClassShape.KeywordName:
-                    name = Pick("@event", "@class", "@int", "@namespace");
+                {
+                    string name = Pick("@event", "@class", "@int", "@namespace");
                     sb.Append(ns).Append($"{attributes}\n{access}partial class {name} {body}\n");
                     usage = Usage(name, instantiate: true);
                     break;
+                }
                 case ClassShape.KeywordNamespace:
                     sb.Append($"namespace {tag}.@{Pick("fixed", "global", "checked")};\n").Append($"{attributes}\n{access}partial class Net {body}\n");
                     usage = Usage("Net", instantiate: true);
                     break;
                 case ClassShape.GlobalNamespace:
-                    name = tag + "Net";
+                {
+                    string name = tag + "Net";
                     sb.Append($"{attributes}\n{access}partial class {name} {body}\n");
                     usage = Usage(name, instantiate: true).Replace("static class Use", $"static class {tag}Use");
                     break;
+                }
                 case ClassShape.FileLocal:
                     sb.Append(ns).Append($"{attributes}\nfile partial class Net {body}\n");
                     break;
