@@ -26,6 +26,7 @@ internal sealed class DenseEmitter : LayerEmitter
     {
         var l = c.Layer;
         w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
         Constants(w, l);
         bool linear = KeepsLinear(l.Activation);
@@ -41,6 +42,7 @@ internal sealed class DenseEmitter : LayerEmitter
         var l = c.Layer;
         w.Line($"/// <summary>{l.Name} backward: adds into its weight and bias gradients{(c.NeedsInputGrad ? "; writes dx" : "")}.</summary>");
         string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
         Constants(w, l);
         InlineActivationBackward(w, c);

@@ -33,6 +33,7 @@ internal sealed class PoolEmitter : LayerEmitter
         bool max = l.Type == LayerType.MaxPool;
         bool unrolled = l.Kernel * l.Kernel <= MaxUnrolled;
         w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
         Constants(w, l);
         w.Line("x = x.Slice(0, C * H * W);");
@@ -90,6 +91,7 @@ internal sealed class PoolEmitter : LayerEmitter
         var l = c.Layer;
         bool max = l.Type == LayerType.MaxPool;
         w.Line($"/// <summary>{l.Name} backward: {(max ? "each gradient goes to the input that was the maximum" : "each gradient is spread evenly over its window")}.</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)");
         Constants(w, l);
         w.Line("dx.Clear();");

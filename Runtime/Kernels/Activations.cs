@@ -15,9 +15,11 @@ namespace StaticNets.Kernels;
 public static class Activations
 {
     /// <summary><c>y = max(0, x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReLU(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
     /// <summary><c>dx = dy</c> where <c>y &gt; 0</c>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         int n = Checked(y, dy, dx), i = 0;
@@ -36,6 +38,7 @@ public static class Activations
     }
 
     /// <summary><c>y = max(alpha*x, x)</c> for <c>0 &lt;= alpha &lt;= 1</c>; <c>x</c> if positive, else <c>alpha*x</c> in general.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeakyReLU(ReadOnlySpan<float> x, Span<float> y, float alpha)
     {
         int n = x.Length, i = 0;
@@ -55,6 +58,7 @@ public static class Activations
     }
 
     /// <summary><c>dx = dy</c> where <c>x &gt; 0</c>, else <c>alpha*dy</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha)
     {
         int n = Checked(x, dy, dx), i = 0;
@@ -75,12 +79,14 @@ public static class Activations
     }
 
     /// <summary>The exact GELU, <c>y = x * Phi(x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GELU(ReadOnlySpan<float> x, Span<float> y)
     {
         for (int i = 0; i < x.Length; i++) y[i] = (float)(x[i] * Phi(x[i]));
     }
 
     /// <summary><c>dx = (Phi(x) + x * phi(x)) * dy</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
     {
         const double InvSqrt2Pi = 0.3989422804014327;
@@ -92,9 +98,11 @@ public static class Activations
     }
 
     /// <summary><c>y = 1 / (1 + e^-x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
 
     /// <summary><c>dx = y (1 - y) dy</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         int n = Checked(y, dy, dx), i = 0;
@@ -113,9 +121,11 @@ public static class Activations
     }
 
     /// <summary><c>y = tanh(x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
 
     /// <summary><c>dx = (1 - y^2) dy</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         int n = Checked(y, dy, dx), i = 0;
@@ -141,6 +151,7 @@ public static class Activations
     }
 
     /// <summary>Softmax over all of <paramref name="x"/>, computed stably (the maximum is subtracted first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y)
     {
         float max = TensorPrimitives.Max(x);
@@ -151,6 +162,7 @@ public static class Activations
     }
 
     /// <summary>The Jacobian-vector product of softmax: <c>dx = y * (dy - dot(dy, y))</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         float dot = TensorPrimitives.Dot(dy, y);

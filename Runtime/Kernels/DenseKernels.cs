@@ -14,6 +14,7 @@ namespace StaticNets.Kernels;
 public static class DenseKernels
 {
     /// <summary><c>y[u] = b[u] + dot(W[u], x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
     {
         int units = bias.Length, n = x.Length;
@@ -64,6 +65,7 @@ public static class DenseKernels
     }
 
     /// <summary><c>dW[u] += dz[u] * x</c> and <c>db[u] += dz[u]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient)
     {
         int units = dz.Length, n = x.Length;
@@ -90,6 +92,7 @@ public static class DenseKernels
     }
 
     /// <summary><c>dx = sum over u of dz[u] * W[u]</c> (written, not added).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardInput(ReadOnlySpan<float> weights, ReadOnlySpan<float> dz, Span<float> dx)
     {
         int units = dz.Length, n = dx.Length;
