@@ -281,6 +281,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
     {
         Conv1Forward(input, _conv1Output);
@@ -302,6 +303,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardCore(global::System.ReadOnlySpan<float> input)
     {
         Dense4Backward(_dense3Output, _dense4OutputGrad, _dense3OutputGrad);
@@ -321,6 +323,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>conv1: Conv2D 4@3x3, stride 2, padding 1, LeakyReLU. 9x9x2 -> 5x5x4.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
@@ -367,6 +370,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy)
     {
         const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
@@ -411,6 +415,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>pool1: MaxPool 3x3, stride 1. 5x5x4 -> 3x3x4.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
@@ -443,6 +448,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>pool1 backward: each gradient goes to the input that was the maximum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
@@ -466,6 +472,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>conv2: Conv2D 3@2x2, stride 1, padding 0, GELU. 3x3x4 -> 2x2x3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
@@ -567,6 +574,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
@@ -736,6 +744,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>pool2: AvgPool 2x2, stride 2. 2x2x3 -> 1x1x3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
@@ -764,6 +773,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>pool2 backward: each gradient is spread evenly over its window.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
@@ -786,18 +796,21 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>sigmoid1: Sigmoid. 1x1x3 -> 1x1x3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Sigmoid1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.Sigmoid(x.Slice(0, 3), y);
     }
 
     /// <summary>sigmoid1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Sigmoid1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.SigmoidBackward(_sigmoid1Output, dy, dx);
     }
 
     /// <summary>dense1: Dense 8, Tanh. 3 -> 8.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 3, U = 8;
@@ -807,6 +820,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 3, U = 8;
@@ -818,6 +832,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>dropout1: Dropout 0.25. 8 -> 8. Active only in training.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dropout1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, bool training)
     {
         const int N = 8;
@@ -836,24 +851,28 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>dropout1 backward: the gradient passes where the mask kept the value, scaled the same.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dropout1Backward(global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::System.Numerics.Tensors.TensorPrimitives.Multiply(dy, _dropout1Mask, dx);
     }
 
     /// <summary>leakyrelu1: LeakyReLU, alpha 0.2. 8 -> 8.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Leakyrelu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.LeakyReLU(x.Slice(0, 8), y, 0.2f);
     }
 
     /// <summary>leakyrelu1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Leakyrelu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.LeakyReLUBackward(x.Slice(0, 8), dy, dx, 0.2f);
     }
 
     /// <summary>dense2: Dense 6. 8 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 8, U = 6;
@@ -862,6 +881,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 8, U = 6;
@@ -872,42 +892,49 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>gelu1: GELU. 6 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Gelu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.GELU(x.Slice(0, 6), y);
     }
 
     /// <summary>gelu1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Gelu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.GELUBackward(x.Slice(0, 6), dy, dx);
     }
 
     /// <summary>relu1: ReLU. 6 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Relu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.ReLU(x.Slice(0, 6), y);
     }
 
     /// <summary>relu1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Relu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.ReLUBackward(_relu1Output, dy, dx);
     }
 
     /// <summary>tanh1: Tanh. 6 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Tanh1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.Tanh(x.Slice(0, 6), y);
     }
 
     /// <summary>tanh1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Tanh1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.TanhBackward(_tanh1Output, dy, dx);
     }
 
     /// <summary>dense3: Dense 4, Sigmoid. 6 -> 4.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 6, U = 4;
@@ -917,6 +944,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 6, U = 4;
@@ -928,6 +956,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>dense4: Dense 3. 4 -> 3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense4Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 4, U = 3;
@@ -936,6 +965,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>dense4 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense4Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 4, U = 3;
@@ -946,6 +976,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>softmax1: Softmax. 3 -> 3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Softmax1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.Softmax(x.Slice(0, 3), y);

@@ -241,6 +241,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
     {
         Conv1Forward(input, _conv1Output);
@@ -254,6 +255,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardCore(global::System.ReadOnlySpan<float> input)
     {
         Dense3Backward(_dense2Output, _dense3OutputGrad, _dense2OutputGrad);
@@ -266,6 +268,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
@@ -533,6 +536,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy)
     {
         const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
@@ -634,6 +638,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>pool1: MaxPool 2x2, stride 2. 28x28x6 -> 14x14x6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
@@ -661,6 +666,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>pool1 backward: each gradient goes to the input that was the maximum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
@@ -684,6 +690,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>conv2: Conv2D 16@5x5, stride 1, padding 0, ReLU. 14x14x6 -> 10x10x16.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
@@ -951,6 +958,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
@@ -1290,6 +1298,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>pool2: MaxPool 2x2, stride 2. 10x10x16 -> 5x5x16.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
@@ -1317,6 +1326,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>pool2 backward: each gradient goes to the input that was the maximum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
@@ -1340,6 +1350,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>dense1: Dense 120, ReLU. 400 -> 120.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 400, U = 120;
@@ -1349,6 +1360,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 400, U = 120;
@@ -1360,6 +1372,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>dense2: Dense 84, ReLU. 120 -> 84.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 120, U = 84;
@@ -1369,6 +1382,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 120, U = 84;
@@ -1380,6 +1394,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>dense3: Dense 10, Softmax. 84 -> 10.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 84, U = 10;
@@ -1390,6 +1405,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 84, U = 10;
