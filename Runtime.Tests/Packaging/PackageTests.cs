@@ -46,14 +46,23 @@ public sealed class PackageFixture : IDisposable
 
         // The Runtime's project is packed by path into the temporary feed; nothing of the test host
         // (Runtime.Tests/bin) is touched, and the repository's own restore and package cache are left as they are.
-        Pack = DotNetCli.Run(RepoRoot, TimeSpan.FromMinutes(4), environment: null,
-            "pack", Path.Combine(RepoRoot, "Runtime", "StaticNets.Runtime.csproj"), "-c", Configuration, "-o", FeedDir, "--nologo");
-        if (Pack.ExitCode != 0) throw new InvalidOperationException("dotnet pack failed. " + Pack.Describe());
         PackagePath = Path.Combine(FeedDir, $"StaticNets.{Version}.nupkg");
-        if (!File.Exists(PackagePath))
+        try
         {
-            string found = Directory.Exists(FeedDir) ? string.Join(", ", Directory.GetFiles(FeedDir).Select(Path.GetFileName)) : "no feed folder";
-            throw new InvalidOperationException($"dotnet pack did not write {PackagePath} (found: {found}). " + Pack.Describe());
+            Pack = DotNetCli.Run(RepoRoot, TimeSpan.FromMinutes(4), environment: null,
+                "pack", Path.Combine(RepoRoot, "Runtime", "StaticNets.Runtime.csproj"), "-c", Configuration, "-o", FeedDir, "--nologo");
+            if (Pack.ExitCode != 0) throw new InvalidOperationException("dotnet pack failed. " + Pack.Describe());
+            if (!File.Exists(PackagePath))
+            {
+                string found = Directory.Exists(FeedDir) ? string.Join(", ", Directory.GetFiles(FeedDir).Select(Path.GetFileName)) : "no feed folder";
+                throw new InvalidOperationException($"dotnet pack did not write {PackagePath} (found: {found}). " + Pack.Describe());
+            }
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose constructor failed.
+            Dispose();
+            throw;
         }
     }
 
