@@ -24,14 +24,15 @@ Console.WriteLine(LeNet5.Summary);
 Console.WriteLine();
 
 var net = new LeNet5(seed: options.Seed);
+var adam = new Adam(options.LearningRate);
 bool live = !Console.IsOutputRedirected;
-Console.WriteLine($"training: {options.Epochs} epochs, batch {options.BatchSize}, Adam({options.LearningRate}), seed {options.Seed}, {options.Threads} thread{(options.Threads == 1 ? "" : "s")}");
+Console.WriteLine($"training: {options.Epochs} epochs, batch {options.BatchSize}, Adam({options.LearningRate}) decayed by {options.Decay} after each epoch, seed {options.Seed}, {options.Threads} thread{(options.Threads == 1 ? "" : "s")}");
 var clock = Stopwatch.StartNew();
 var report = net.Train(train, new TrainingOptions
 {
     Epochs = options.Epochs,
     BatchSize = options.BatchSize,
-    Optimizer = new Adam(options.LearningRate),
+    Optimizer = adam,
     Seed = options.Seed,
     Threads = options.Threads,
     Validation = test,
@@ -48,6 +49,7 @@ var report = net.Train(train, new TrainingOptions
     {
         if (live) Console.Write("\r" + new string(' ', 72) + "\r");
         Console.WriteLine($"epoch {e.Epoch}/{options.Epochs}: loss {e.Loss:F4}, training accuracy {e.Accuracy * 100:F2}%, test accuracy {e.ValidationAccuracy * 100:F2}%, {e.Time.TotalSeconds:F1} s");
+        adam.LearningRate *= options.Decay; // smaller steps as the loss settles
     },
 });
 Console.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F1} s");

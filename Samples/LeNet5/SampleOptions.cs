@@ -12,7 +12,8 @@ internal sealed class SampleOptions
 
           --epochs N          passes over the training digits (default 12)
           --batch-size N      samples per mini-batch (default 32)
-          --learning-rate X   Adam's learning rate (default 0.001)
+          --learning-rate X   Adam's learning rate at the start (default 0.001)
+          --decay X           factor applied to the learning rate after each epoch (default 0.8)
           --seed N            seed of the weights, shuffling and dropout (default 1)
           --threads N         threads for data-parallel training (default: all cores)
           --data DIR          folder with the four MNIST IDX files, gzip'd or raw (default: Samples/data/mnist)
@@ -23,6 +24,7 @@ internal sealed class SampleOptions
     public int Epochs { get; private set; } = 12;
     public int BatchSize { get; private set; } = 32;
     public float LearningRate { get; private set; } = 0.001f;
+    public float Decay { get; private set; } = 0.8f;
     public int Seed { get; private set; } = 1;
     public int Threads { get; private set; } = Environment.ProcessorCount;
     public string? Data { get; private set; }
@@ -53,6 +55,7 @@ internal sealed class SampleOptions
                 "--threads" => Positive(value, v => options.Threads = v),
                 "--seed" => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) && Set(() => options.Seed = seed),
                 "--learning-rate" => float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) && rate > 0 && float.IsFinite(rate) && Set(() => options.LearningRate = rate),
+                "--decay" => float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float decay) && decay > 0 && decay <= 1 && Set(() => options.Decay = decay),
                 "--data" => Set(() => options.Data = Path.GetFullPath(value)),
                 "--output" => Set(() => options.Output = value),
                 _ => false,
