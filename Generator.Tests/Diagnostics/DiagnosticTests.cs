@@ -101,7 +101,7 @@ public class DiagnosticTests
         { "SN2006", Net("[Input(100000)][Dense(100000)]"), Error, "Dense(100000)",
             "dense1 (Dense 100000) on 100000: 100000*100000 weights + 100000 biases = 10,000,100,000 parameters, more than a 32-bit size (2,147,483,647). Use fewer units, or a smaller input to it." },
         { "SN2006", Net("[Input(20000, 20000, 1)][MaxPool(2)]"), Error, "MaxPool(2)",
-            "pool1 (MaxPool 2x2, stride 2) on 20000x20000x1: with this layer an instance would need up to 2,800,000,000 bytes (parameters and gradients 0, activations up to 2,800,000,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
+            "pool1 (MaxPool 2x2, stride 2) on 20000x20000x1: with this layer an instance would need up to 2,400,000,000 bytes (parameters and gradients 0, activations up to 2,400,000,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
         { "SN2006", Net("[Input(1000)][Dense(1000000)]"), Error, "Dense(1000000)",
             "dense1 (Dense 1000000) on 1000: with this layer an instance would need up to 8,016,004,000 bytes (parameters and gradients 8,008,000,000, activations up to 8,004,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
 

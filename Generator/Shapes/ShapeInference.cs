@@ -29,7 +29,7 @@ internal static class ShapeInference
     /// An instance's parameters, gradients and activation buffers together may hold at most this many floats (1 GiB).
     /// Activations are counted as an upper bound: the input, every layer's output and its gradient, a convolution's
     /// padded copy of its input, wide rows and their gradients (<see cref="ConvBuffers"/>), the values before an inline
-    /// activation, argmax and dropout masks; the emitter may need less (in-place layers).
+    /// activation and dropout masks; the emitter may need less (in-place layers).
     /// </summary>
     public const long MaxFloats = 1L << 28;
 
@@ -234,9 +234,9 @@ internal static class ShapeInference
                         break;
                 }
                 if (!shapesKnown) break;
-                // The values before an inline activation (kept for GELU and Softmax; counted for all); max pooling's argmax; dropout's mask.
+                // The values before an inline activation (kept for GELU and Softmax; counted for all); dropout's mask.
                 if (activation != ActivationKind.None && l.Type is LayerType.Conv2D or LayerType.Dense) extra += next.Size;
-                if (l.Type is LayerType.MaxPool or LayerType.Dropout) extra += next.Size;
+                if (l.Type == LayerType.Dropout) extra += next.Size;
 
                 BigInteger parameters = weights + biases;
                 if (parameters > int.MaxValue || offset + parameters > int.MaxValue)
