@@ -106,6 +106,24 @@ public class GeneratorCrashTests
         AssertNoError(outcome);
     }
 
+    [Theory]
+    [InlineData("[Input(4, 4, 1)] [MaxPool(1)] [Flatten] [Dense(2)]")]
+    [InlineData("[Input(5, 5, 2)] [MaxPool(1, Stride = 2)] [Flatten]")]
+    public void One_by_one_max_pooling_compiles_without_warnings(string layers)
+    {
+        // A 1x1 window has no tap to compare: the generated `float m = xc, v;` left v unused (CS0168), an error
+        // in every project that treats warnings as errors.
+        var outcome = FuzzRunner.RunSource(9006, $$"""
+            using StaticNets;
+            namespace Case9006;
+            {{layers}}
+            public partial class Net { }
+            static class Use { static int Run() => new Net(1).Predict(new float[Net.InputSize]); }
+            """);
+        AssertNoProblem(outcome);
+        AssertNoError(outcome);
+    }
+
     [Fact]
     public void Abstract_network_class_is_SN1001_not_an_error_in_generated_code()
     {
