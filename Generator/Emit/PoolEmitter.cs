@@ -48,7 +48,7 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line($"ref float xc = ref {Us}.Add(ref xrow, ox * S);");
         if (max)
         {
-            w.Line("float m = xc, v;");
+            w.Line(l.Kernel == 1 ? "float m = xc;" : "float m = xc, v;"); // a 1x1 window has no other tap to compare
             if (unrolled)
             {
                 foreach (int off in Offsets(l))
