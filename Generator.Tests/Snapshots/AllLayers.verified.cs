@@ -28,7 +28,7 @@ namespace Samples;
 /// softmax1  Softmax                     3                  0
 /// total                                                  256
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 1,024 B, gradients 1,024 B, activations 3,908 B; 5,956 B in all
+/// memory: parameters 1,024 B, gradients 1,024 B, activations 3,764 B; 5,812 B in all
 /// </code>
 /// </summary>
 partial class AllLayers : global::StaticNets.INetwork<AllLayers>
@@ -53,7 +53,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     // softmax1  Softmax                     3                  0
     // total                                                  256
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 1,024 B, gradients 1,024 B, activations 3,908 B; 5,956 B in all
+    // memory: parameters 1,024 B, gradients 1,024 B, activations 3,764 B; 5,812 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [2][9][9].</summary>
     public const int InputSize = 162;
@@ -63,7 +63,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     public const int ParameterCount = 256;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       9x9x2              0\nconv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\npool1     MaxPool 3x3 s1              3x3x4              0\nconv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\npool2     AvgPool 2x2 s2              1x1x3              0\nsigmoid1  Sigmoid                     1x1x3              0\nflatten1  Flatten                     3                  0\ndense1    Dense 8 Tanh                8                 32\ndropout1  Dropout 0.25                8                  0\nleakyrelu1LeakyReLU 0.2               8                  0\ndense2    Dense 6                     6                 54\ngelu1     GELU                        6                  0\nrelu1     ReLU                        6                  0\ntanh1     Tanh                        6                  0\ndense3    Dense 4 Sigmoid             4                 28\ndense4    Dense 3                     3                 15\nsoftmax1  Softmax                     3                  0\ntotal                                                  256\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 1,024 B, gradients 1,024 B, activations 3,908 B; 5,956 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       9x9x2              0\nconv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\npool1     MaxPool 3x3 s1              3x3x4              0\nconv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\npool2     AvgPool 2x2 s2              1x1x3              0\nsigmoid1  Sigmoid                     1x1x3              0\nflatten1  Flatten                     3                  0\ndense1    Dense 8 Tanh                8                 32\ndropout1  Dropout 0.25                8                  0\nleakyrelu1LeakyReLU 0.2               8                  0\ndense2    Dense 6                     6                 54\ngelu1     GELU                        6                  0\nrelu1     ReLU                        6                  0\ntanh1     Tanh                        6                  0\ndense3    Dense 4 Sigmoid             4                 28\ndense4    Dense 3                     3                 15\nsoftmax1  Softmax                     3                  0\ntotal                                                  256\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 1,024 B, gradients 1,024 B, activations 3,764 B; 5,812 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -101,7 +101,6 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     private readonly float[] _conv1Input = new float[258];
     private readonly float[] _pool1Output = new float[36];
     private readonly float[] _pool1OutputGrad = new float[36];
-    private readonly int[] _pool1Argmax = new int[36];
     private readonly float[] _conv2Output = new float[12];
     private readonly float[] _conv2OutputGrad = new float[12];
     private readonly float[] _conv2Input = new float[52];
@@ -282,6 +281,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
     {
         Conv1Forward(input, _conv1Output);
@@ -303,6 +303,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardCore(global::System.ReadOnlySpan<float> input)
     {
         Dense4Backward(_dense3Output, _dense4OutputGrad, _dense3OutputGrad);
@@ -322,6 +323,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>conv1: Conv2D 4@3x3, stride 2, padding 1, LeakyReLU. 9x9x2 -> 5x5x4.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
@@ -368,6 +370,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy)
     {
         const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
@@ -412,10 +415,45 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>pool1: MaxPool 3x3, stride 1. 5x5x4 -> 3x3x4.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
-        global::System.Span<int> argmax = _pool1Argmax;
+        x = x.Slice(0, C * H * W);
+        y = y.Slice(0, C * HO * WO);
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        for (int c = 0; c < C; c++)
+        {
+            for (int oy = 0; oy < HO; oy++)
+            {
+                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                for (int ox = 0; ox < WO; ox++)
+                {
+                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
+                    float m = xc, v;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 5); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 6); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 7); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 12); m = v > m ? v : m;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
+                }
+            }
+        }
+    }
+
+    /// <summary>pool1 backward: each gradient goes to the input that was the maximum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Pool1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
+    {
+        const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
+        dx.Clear();
+        global::System.ReadOnlySpan<float> y = _pool1Output;
         for (int c = 0; c < C; c++)
         {
             for (int oy = 0; oy < HO; oy++)
@@ -424,36 +462,17 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                 {
                     int at = (c * H + oy * S) * W + ox * S;
                     int o = (c * HO + oy) * WO + ox;
-                    float m = x[at];
+                    float m = y[o];
                     int a = at;
-                    if (x[at + 1] > m) { m = x[at + 1]; a = at + 1; }
-                    if (x[at + 2] > m) { m = x[at + 2]; a = at + 2; }
-                    if (x[at + 5] > m) { m = x[at + 5]; a = at + 5; }
-                    if (x[at + 6] > m) { m = x[at + 6]; a = at + 6; }
-                    if (x[at + 7] > m) { m = x[at + 7]; a = at + 7; }
-                    if (x[at + 10] > m) { m = x[at + 10]; a = at + 10; }
-                    if (x[at + 11] > m) { m = x[at + 11]; a = at + 11; }
-                    if (x[at + 12] > m) { m = x[at + 12]; a = at + 12; }
-                    y[o] = m;
-                    argmax[o] = a;
+                    if (x[at] == m) { } else if (x[at + 1] == m) a = at + 1; else if (x[at + 2] == m) a = at + 2; else if (x[at + 5] == m) a = at + 5; else if (x[at + 6] == m) a = at + 6; else if (x[at + 7] == m) a = at + 7; else if (x[at + 10] == m) a = at + 10; else if (x[at + 11] == m) a = at + 11; else if (x[at + 12] == m) a = at + 12;
+                    dx[a] += dy[o];
                 }
             }
         }
     }
 
-    /// <summary>pool1 backward: each gradient goes to the input that was the maximum.</summary>
-    private void Pool1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
-        dx.Clear();
-        global::System.ReadOnlySpan<int> argmax = _pool1Argmax;
-        for (int o = 0; o < C * HO * WO; o++)
-        {
-            dx[argmax[o]] += dy[o];
-        }
-    }
-
     /// <summary>conv2: Conv2D 3@2x2, stride 1, padding 0, GELU. 3x3x4 -> 2x2x3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
@@ -555,6 +574,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
@@ -724,29 +744,36 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>pool2: AvgPool 2x2, stride 2. 2x2x3 -> 1x1x3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
+        x = x.Slice(0, C * H * W);
+        y = y.Slice(0, C * HO * WO);
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         for (int c = 0; c < C; c++)
         {
             for (int oy = 0; oy < HO; oy++)
             {
+                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
                 for (int ox = 0; ox < WO; ox++)
                 {
-                    int at = (c * H + oy * S) * W + ox * S;
-                    int o = (c * HO + oy) * WO + ox;
+                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
                     float s = 0f;
-                    s += x[at + 0];
-                    s += x[at + 1];
-                    s += x[at + 2];
-                    s += x[at + 3];
-                    y[o] = s * (1f / (F * F));
+                    s += global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0);
+                    s += global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1);
+                    s += global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2);
+                    s += global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 3);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = s * (1f / (F * F));
                 }
             }
         }
     }
 
     /// <summary>pool2 backward: each gradient is spread evenly over its window.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
@@ -769,58 +796,43 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>sigmoid1: Sigmoid. 1x1x3 -> 1x1x3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Sigmoid1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.Sigmoid(x.Slice(0, 3), y);
     }
 
     /// <summary>sigmoid1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Sigmoid1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.SigmoidBackward(_sigmoid1Output, dy, dx);
     }
 
     /// <summary>dense1: Dense 8, Tanh. 3 -> 8.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 3, U = 8;
         const int WeightOffset = 127, BiasOffset = 151;
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
-        x = x.Slice(0, N);
-        for (int u = 0; u < U; u++)
-        {
-            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
-        }
+        global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
         global::StaticNets.Kernels.Activations.Tanh(y, y);
     }
 
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 3, U = 8;
         const int WeightOffset = 127, BiasOffset = 151;
         global::StaticNets.Kernels.Activations.TanhBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
-        global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
-        x = x.Slice(0, N);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(db, dz, db);
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Span<float> row = dw.Slice(u * N, N);
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, dz[u], row, row);
-        }
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        dx = dx.Slice(0, N);
-        dx.Clear();
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);
-        }
+        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
+        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
     }
 
     /// <summary>dropout1: Dropout 0.25. 8 -> 8. Active only in training.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dropout1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, bool training)
     {
         const int N = 8;
@@ -839,176 +851,132 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     }
 
     /// <summary>dropout1 backward: the gradient passes where the mask kept the value, scaled the same.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dropout1Backward(global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::System.Numerics.Tensors.TensorPrimitives.Multiply(dy, _dropout1Mask, dx);
     }
 
     /// <summary>leakyrelu1: LeakyReLU, alpha 0.2. 8 -> 8.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Leakyrelu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.LeakyReLU(x.Slice(0, 8), y, 0.2f);
     }
 
     /// <summary>leakyrelu1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Leakyrelu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.LeakyReLUBackward(x.Slice(0, 8), dy, dx, 0.2f);
     }
 
     /// <summary>dense2: Dense 6. 8 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 8, U = 6;
         const int WeightOffset = 159, BiasOffset = 207;
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
-        x = x.Slice(0, N);
-        for (int u = 0; u < U; u++)
-        {
-            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
-        }
+        global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
     }
 
     /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 8, U = 6;
         const int WeightOffset = 159, BiasOffset = 207;
         global::System.ReadOnlySpan<float> dz = dy;
-        global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
-        global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
-        x = x.Slice(0, N);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(db, dz, db);
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Span<float> row = dw.Slice(u * N, N);
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, dz[u], row, row);
-        }
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        dx = dx.Slice(0, N);
-        dx.Clear();
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);
-        }
+        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
+        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
     }
 
     /// <summary>gelu1: GELU. 6 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Gelu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.GELU(x.Slice(0, 6), y);
     }
 
     /// <summary>gelu1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Gelu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.GELUBackward(x.Slice(0, 6), dy, dx);
     }
 
     /// <summary>relu1: ReLU. 6 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Relu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.ReLU(x.Slice(0, 6), y);
     }
 
     /// <summary>relu1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Relu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.ReLUBackward(_relu1Output, dy, dx);
     }
 
     /// <summary>tanh1: Tanh. 6 -> 6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Tanh1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.Tanh(x.Slice(0, 6), y);
     }
 
     /// <summary>tanh1 backward: writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Tanh1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         global::StaticNets.Kernels.Activations.TanhBackward(_tanh1Output, dy, dx);
     }
 
     /// <summary>dense3: Dense 4, Sigmoid. 6 -> 4.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 6, U = 4;
         const int WeightOffset = 213, BiasOffset = 237;
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
-        x = x.Slice(0, N);
-        for (int u = 0; u < U; u++)
-        {
-            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
-        }
+        global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
         global::StaticNets.Kernels.Activations.Sigmoid(y, y);
     }
 
     /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 6, U = 4;
         const int WeightOffset = 213, BiasOffset = 237;
         global::StaticNets.Kernels.Activations.SigmoidBackward(_dense3Output, _dense3OutputGrad, _dense3OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
-        global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
-        x = x.Slice(0, N);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(db, dz, db);
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Span<float> row = dw.Slice(u * N, N);
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, dz[u], row, row);
-        }
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        dx = dx.Slice(0, N);
-        dx.Clear();
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);
-        }
+        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
+        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
     }
 
     /// <summary>dense4: Dense 3. 4 -> 3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense4Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 4, U = 3;
         const int WeightOffset = 241, BiasOffset = 253;
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
-        x = x.Slice(0, N);
-        for (int u = 0; u < U; u++)
-        {
-            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
-        }
+        global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
     }
 
     /// <summary>dense4 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense4Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 4, U = 3;
         const int WeightOffset = 241, BiasOffset = 253;
         global::System.ReadOnlySpan<float> dz = dy;
-        global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
-        global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
-        x = x.Slice(0, N);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(db, dz, db);
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Span<float> row = dw.Slice(u * N, N);
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, dz[u], row, row);
-        }
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        dx = dx.Slice(0, N);
-        dx.Clear();
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);
-        }
+        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
+        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
     }
 
     /// <summary>softmax1: Softmax. 3 -> 3.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Softmax1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         global::StaticNets.Kernels.Activations.Softmax(x.Slice(0, 3), y);

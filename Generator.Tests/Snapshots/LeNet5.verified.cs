@@ -20,7 +20,7 @@ namespace Samples;
 /// dense3    Dense 10 Softmax            10               850
 /// total                                               61,706
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all
+/// memory: parameters 246,824 B, gradients 246,824 B, activations 154,744 B; 648,392 B in all
 /// </code>
 /// </summary>
 partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
@@ -37,7 +37,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     // dense3    Dense 10 Softmax            10               850
     // total                                               61,706
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all
+    // memory: parameters 246,824 B, gradients 246,824 B, activations 154,744 B; 648,392 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [1][28][28].</summary>
     public const int InputSize = 784;
@@ -47,7 +47,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public const int ParameterCount = 61706;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 161,048 B; 654,696 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 154,744 B; 648,392 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -79,7 +79,6 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _conv1WideGrad = new float[6952];
     private readonly float[] _pool1Output = new float[1176];
     private readonly float[] _pool1OutputGrad = new float[1176];
-    private readonly int[] _pool1Argmax = new int[1176];
     private readonly float[] _conv2Output = new float[1600];
     private readonly float[] _conv2OutputGrad = new float[1600];
     private readonly float[] _conv2Input = new float[1192];
@@ -88,7 +87,6 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _conv2InputGrad = new float[1312];
     private readonly float[] _pool2Output = new float[400];
     private readonly float[] _pool2OutputGrad = new float[400];
-    private readonly int[] _pool2Argmax = new int[400];
     private readonly float[] _dense1Output = new float[120];
     private readonly float[] _dense1OutputGrad = new float[120];
     private readonly float[] _dense2Output = new float[84];
@@ -243,6 +241,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
     {
         Conv1Forward(input, _conv1Output);
@@ -256,6 +255,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardCore(global::System.ReadOnlySpan<float> input)
     {
         Dense3Backward(_dense2Output, _dense3OutputGrad, _dense2OutputGrad);
@@ -268,6 +268,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
@@ -535,6 +536,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy)
     {
         const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
@@ -636,10 +638,40 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>pool1: MaxPool 2x2, stride 2. 28x28x6 -> 14x14x6.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
-        global::System.Span<int> argmax = _pool1Argmax;
+        x = x.Slice(0, C * H * W);
+        y = y.Slice(0, C * HO * WO);
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        for (int c = 0; c < C; c++)
+        {
+            for (int oy = 0; oy < HO; oy++)
+            {
+                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                for (int ox = 0; ox < WO; ox++)
+                {
+                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
+                    float m = xc, v;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 28); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 29); m = v > m ? v : m;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
+                }
+            }
+        }
+    }
+
+    /// <summary>pool1 backward: each gradient goes to the input that was the maximum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Pool1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
+    {
+        const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
+        dx.Clear();
+        global::System.ReadOnlySpan<float> y = _pool1Output;
         for (int c = 0; c < C; c++)
         {
             for (int oy = 0; oy < HO; oy++)
@@ -648,31 +680,17 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                 {
                     int at = (c * H + oy * S) * W + ox * S;
                     int o = (c * HO + oy) * WO + ox;
-                    float m = x[at];
+                    float m = y[o];
                     int a = at;
-                    if (x[at + 1] > m) { m = x[at + 1]; a = at + 1; }
-                    if (x[at + 28] > m) { m = x[at + 28]; a = at + 28; }
-                    if (x[at + 29] > m) { m = x[at + 29]; a = at + 29; }
-                    y[o] = m;
-                    argmax[o] = a;
+                    if (x[at] == m) { } else if (x[at + 1] == m) a = at + 1; else if (x[at + 28] == m) a = at + 28; else if (x[at + 29] == m) a = at + 29;
+                    dx[a] += dy[o];
                 }
             }
         }
     }
 
-    /// <summary>pool1 backward: each gradient goes to the input that was the maximum.</summary>
-    private void Pool1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
-        dx.Clear();
-        global::System.ReadOnlySpan<int> argmax = _pool1Argmax;
-        for (int o = 0; o < C * HO * WO; o++)
-        {
-            dx[argmax[o]] += dy[o];
-        }
-    }
-
     /// <summary>conv2: Conv2D 16@5x5, stride 1, padding 0, ReLU. 14x14x6 -> 10x10x16.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
@@ -940,6 +958,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Conv2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
@@ -1279,10 +1298,40 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     }
 
     /// <summary>pool2: MaxPool 2x2, stride 2. 10x10x16 -> 5x5x16.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Pool2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
-        global::System.Span<int> argmax = _pool2Argmax;
+        x = x.Slice(0, C * H * W);
+        y = y.Slice(0, C * HO * WO);
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        for (int c = 0; c < C; c++)
+        {
+            for (int oy = 0; oy < HO; oy++)
+            {
+                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                for (int ox = 0; ox < WO; ox++)
+                {
+                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
+                    float m = xc, v;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10); m = v > m ? v : m;
+                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11); m = v > m ? v : m;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
+                }
+            }
+        }
+    }
+
+    /// <summary>pool2 backward: each gradient goes to the input that was the maximum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Pool2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
+    {
+        const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
+        dx.Clear();
+        global::System.ReadOnlySpan<float> y = _pool2Output;
         for (int c = 0; c < C; c++)
         {
             for (int oy = 0; oy < HO; oy++)
@@ -1291,147 +1340,78 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                 {
                     int at = (c * H + oy * S) * W + ox * S;
                     int o = (c * HO + oy) * WO + ox;
-                    float m = x[at];
+                    float m = y[o];
                     int a = at;
-                    if (x[at + 1] > m) { m = x[at + 1]; a = at + 1; }
-                    if (x[at + 10] > m) { m = x[at + 10]; a = at + 10; }
-                    if (x[at + 11] > m) { m = x[at + 11]; a = at + 11; }
-                    y[o] = m;
-                    argmax[o] = a;
+                    if (x[at] == m) { } else if (x[at + 1] == m) a = at + 1; else if (x[at + 10] == m) a = at + 10; else if (x[at + 11] == m) a = at + 11;
+                    dx[a] += dy[o];
                 }
             }
         }
     }
 
-    /// <summary>pool2 backward: each gradient goes to the input that was the maximum.</summary>
-    private void Pool2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
-        dx.Clear();
-        global::System.ReadOnlySpan<int> argmax = _pool2Argmax;
-        for (int o = 0; o < C * HO * WO; o++)
-        {
-            dx[argmax[o]] += dy[o];
-        }
-    }
-
     /// <summary>dense1: Dense 120, ReLU. 400 -> 120.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 400, U = 120;
         const int WeightOffset = 2572, BiasOffset = 50572;
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
-        x = x.Slice(0, N);
-        for (int u = 0; u < U; u++)
-        {
-            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
-        }
+        global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
         global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 400, U = 120;
         const int WeightOffset = 2572, BiasOffset = 50572;
         global::StaticNets.Kernels.Activations.ReLUBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
-        global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
-        x = x.Slice(0, N);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(db, dz, db);
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Span<float> row = dw.Slice(u * N, N);
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, dz[u], row, row);
-        }
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        dx = dx.Slice(0, N);
-        dx.Clear();
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);
-        }
+        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
+        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
     }
 
     /// <summary>dense2: Dense 84, ReLU. 120 -> 84.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 120, U = 84;
         const int WeightOffset = 50692, BiasOffset = 60772;
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
-        x = x.Slice(0, N);
-        for (int u = 0; u < U; u++)
-        {
-            y[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
-        }
+        global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
         global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
     /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 120, U = 84;
         const int WeightOffset = 50692, BiasOffset = 60772;
         global::StaticNets.Kernels.Activations.ReLUBackward(_dense2Output, _dense2OutputGrad, _dense2OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
-        global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
-        x = x.Slice(0, N);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(db, dz, db);
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Span<float> row = dw.Slice(u * N, N);
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, dz[u], row, row);
-        }
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        dx = dx.Slice(0, N);
-        dx.Clear();
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);
-        }
+        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
+        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
     }
 
     /// <summary>dense3: Dense 10, Softmax. 84 -> 10.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
         const int N = 84, U = 10;
         const int WeightOffset = 60856, BiasOffset = 61696;
         global::System.Span<float> z = _dense3Linear;
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);
-        x = x.Slice(0, N);
-        for (int u = 0; u < U; u++)
-        {
-            z[u] = bias[u] + global::System.Numerics.Tensors.TensorPrimitives.Dot(weights.Slice(u * N, N), x);
-        }
+        global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), z.Slice(0, U));
         global::StaticNets.Kernels.Activations.Softmax(z, y);
     }
 
     /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int N = 84, U = 10;
         const int WeightOffset = 60856, BiasOffset = 61696;
         global::System.ReadOnlySpan<float> dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits
-        global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);
-        global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);
-        x = x.Slice(0, N);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(db, dz, db);
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Span<float> row = dw.Slice(u * N, N);
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, dz[u], row, row);
-        }
-        global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);
-        dx = dx.Slice(0, N);
-        dx.Clear();
-        for (int u = 0; u < U; u++)
-        {
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);
-        }
+        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
+        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
     }
 }

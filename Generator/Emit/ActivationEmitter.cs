@@ -13,6 +13,7 @@ internal sealed class ActivationEmitter : LayerEmitter
     {
         var l = c.Layer;
         w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
         ActivationForward(w, l.Activation, l.Alpha, $"x.Slice(0, {I(l.In.Size)})", "y");
         w.Close();
@@ -23,6 +24,7 @@ internal sealed class ActivationEmitter : LayerEmitter
         if (!c.NeedsInputGrad || c.FusedSoftmax) return;
         var l = c.Layer;
         w.Line($"/// <summary>{l.Name} backward: writes dx.</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)");
         ActivationBackward(w, l.Activation, l.Alpha, $"x.Slice(0, {I(l.In.Size)})", c.Output, "dy", "dx");
         w.Close();

@@ -100,6 +100,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
         var g = new Geometry(l);
         string n = Field(l, "");
         w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
         Constants(w, l, g, backward: false);
         w.Line("// Copy x into the padded input; its zero border is never written.");
@@ -226,6 +227,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
         string n = Field(l, "");
         w.Line($"/// <summary>{l.Name} backward: adds into its weight and bias gradients{(c.NeedsInputGrad ? "; writes dx" : "")}.</summary>");
         string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
         Constants(w, l, g, backward: true);
         InlineActivationBackward(w, c);

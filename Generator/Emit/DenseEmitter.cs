@@ -4,12 +4,12 @@ using StaticNets.Generator.Model;
 namespace StaticNets.Generator.Emit;
 
 /// <summary>
-/// Dense: <c>z[u] = b[u] + dot(W[u], x)</c> with W laid out <c>[units][inputs]</c>; each row is a vectorised
-/// dot product. Backward: <c>dW[u] += dz[u] * x</c>, <c>db[u] += dz[u]</c>, <c>dx = sum over u of dz[u] * W[u]</c>.
+/// Dense: <c>z[u] = b[u] + dot(W[u], x)</c> with W laid out <c>[units][inputs]</c>, four rows at a time
+/// (<c>DenseKernels</c> in the Runtime). Backward: <c>dW[u] += dz[u] * x</c>, <c>db[u] += dz[u]</c>, <c>dx = sum over u of dz[u] * W[u]</c>.
 /// </summary>
 internal sealed class DenseEmitter : LayerEmitter
 {
-    private const string T = "global::System.Numerics.Tensors.TensorPrimitives";
+    private const string K = "global::StaticNets.Kernels.DenseKernels";
 
     public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
     {
@@ -26,17 +26,13 @@ internal sealed class DenseEmitter : LayerEmitter
     {
         var l = c.Layer;
         w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
         Constants(w, l);
         bool linear = KeepsLinear(l.Activation);
         if (linear) w.Line($"global::System.Span<float> z = _{l.Name}Linear;");
         string z = linear ? "z" : "y";
-        w.Line("global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);");
-        w.Line("global::System.ReadOnlySpan<float> bias = new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U);");
-        w.Line("x = x.Slice(0, N);");
-        w.Open("for (int u = 0; u < U; u++)");
-        w.Line($"{z}[u] = bias[u] + {T}.Dot(weights.Slice(u * N, N), x);");
-        w.Close();
+        w.Line($"{K}.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), {z}.Slice(0, U));");
         InlineActivationForward(w, l);
         w.Close();
     }
@@ -46,25 +42,14 @@ internal sealed class DenseEmitter : LayerEmitter
         var l = c.Layer;
         w.Line($"/// <summary>{l.Name} backward: adds into its weight and bias gradients{(c.NeedsInputGrad ? "; writes dx" : "")}.</summary>");
         string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
         Constants(w, l);
         InlineActivationBackward(w, c);
-        w.Line("global::System.Span<float> dw = new global::System.Span<float>(_gradients, WeightOffset, U * N);");
-        w.Line("global::System.Span<float> db = new global::System.Span<float>(_gradients, BiasOffset, U);");
-        w.Line("x = x.Slice(0, N);");
-        w.Line($"{T}.Add(db, dz, db);");
-        w.Open("for (int u = 0; u < U; u++)");
-        w.Line("global::System.Span<float> row = dw.Slice(u * N, N);");
-        w.Line($"{T}.MultiplyAdd(x, dz[u], row, row);");
-        w.Close();
+        w.Line($"{K}.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));");
         if (c.NeedsInputGrad)
         {
-            w.Line("global::System.ReadOnlySpan<float> weights = new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N);");
-            w.Line("dx = dx.Slice(0, N);");
-            w.Line("dx.Clear();");
-            w.Open("for (int u = 0; u < U; u++)");
-            w.Line($"{T}.MultiplyAdd(weights.Slice(u * N, N), dz[u], dx, dx);");
-            w.Close();
+            w.Line($"{K}.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));");
         }
         w.Close();
     }

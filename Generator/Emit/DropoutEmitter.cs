@@ -22,6 +22,7 @@ internal sealed class DropoutEmitter : LayerEmitter
     {
         var l = c.Layer;
         w.Line($"/// <summary>{Title(l)} Active only in training.</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, bool training)");
         w.Line($"const int N = {l.Out.Size};");
         w.Line($"const float Rate = {F(l.Rate)}, Scale = {F(1.0 / (1.0 - l.Rate))};");
@@ -42,6 +43,7 @@ internal sealed class DropoutEmitter : LayerEmitter
         if (!c.NeedsInputGrad) return;
         var l = c.Layer;
         w.Line($"/// <summary>{l.Name} backward: the gradient passes where the mask kept the value, scaled the same.</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)");
         w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(dy, _{l.Name}Mask, dx);");
         w.Close();

@@ -52,6 +52,12 @@ internal abstract class LayerEmitter
 {
     protected static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>
+    /// On every layer method: compiled fully optimised at once. Tiered compilation would first run these long,
+    /// loop-heavy methods unoptimised, and the first epoch of training with them.
+    /// </summary>
+    public const string Hot = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
     /// <summary>Spare floats after a buffer that vector loops may read past the last value.</summary>
     public const int Slack = 16;
 

@@ -339,12 +339,14 @@ internal static class NetworkEmitter
         w.Close();
         w.Line();
         w.Line("/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void ForwardCore({Rs} input, bool training)");
         foreach (var c in plan.Contexts) w.Line(LayerEmitter.For(c.Layer.Type).ForwardCall(c));
         if (plan.CopyInputToOutput) w.Line("input.CopyTo(_output);");
         w.Close();
         w.Line();
         w.Line("/// <summary>Runs every layer backward from the loss gradient, adding into <see cref=\"Gradients\"/>.</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void BackwardCore({Rs} input)");
         for (int i = plan.Contexts.Count - 1; i >= 0; i--)
         {

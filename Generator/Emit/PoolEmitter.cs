@@ -4,18 +4,16 @@ using StaticNets.Generator.Model;
 namespace StaticNets.Generator.Emit;
 
 /// <summary>
-/// MaxPool and AvgPool, windows unrolled. Max pooling remembers where each maximum came from, and its
-/// backward sends the gradient there (adding, since windows may overlap when the stride is below the size);
-/// average pooling spreads each gradient evenly over its window.
+/// MaxPool and AvgPool, windows unrolled. Max pooling's backward finds each maximum again (the first input
+/// of the window equal to the output, the one the forward kept) and sends the gradient there, adding, since
+/// windows overlap when the stride is below the size; so the forward stores nothing but its output.
+/// Average pooling spreads each gradient evenly over its window.
 /// </summary>
 internal sealed class PoolEmitter : LayerEmitter
 {
     private const int MaxUnrolled = 49;
-
-    public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
-    {
-        if (c.Layer.Type == LayerType.MaxPool) yield return ("_" + c.Layer.Name + "Argmax", I(c.Layer.Out.Size), "int");
-    }
+    private const string Ms = "global::System.Runtime.InteropServices.MemoryMarshal";
+    private const string Us = "global::System.Runtime.CompilerServices.Unsafe";
 
     private static void Constants(SourceWriter w, LayerShape l)
     {
@@ -35,51 +33,54 @@ internal sealed class PoolEmitter : LayerEmitter
         bool max = l.Type == LayerType.MaxPool;
         bool unrolled = l.Kernel * l.Kernel <= MaxUnrolled;
         w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
         Constants(w, l);
-        if (max) w.Line($"global::System.Span<int> argmax = _{l.Name}Argmax;");
+        w.Line("x = x.Slice(0, C * H * W);");
+        w.Line("y = y.Slice(0, C * HO * WO);");
+        w.Line($"ref float xr = ref {Ms}.GetReference(x);");
+        w.Line($"ref float yr = ref {Ms}.GetReference(y);");
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int oy = 0; oy < HO; oy++)");
+        w.Line($"ref float xrow = ref {Us}.Add(ref xr, (c * H + oy * S) * W);");
+        w.Line($"ref float yrow = ref {Us}.Add(ref yr, (c * HO + oy) * WO);");
         w.Open("for (int ox = 0; ox < WO; ox++)");
-        w.Line("int at = (c * H + oy * S) * W + ox * S;");
-        w.Line("int o = (c * HO + oy) * WO + ox;");
+        w.Line($"ref float xc = ref {Us}.Add(ref xrow, ox * S);");
         if (max)
         {
-            w.Line("float m = x[at];");
-            w.Line("int a = at;");
+            w.Line("float m = xc, v;");
             if (unrolled)
             {
                 foreach (int off in Offsets(l))
                 {
                     if (off == 0) continue;
-                    w.Line($"if (x[at + {I(off)}] > m) {{ m = x[at + {I(off)}]; a = at + {I(off)}; }}");
+                    w.Line($"v = {Us}.Add(ref xc, {I(off)}); m = v > m ? v : m;");
                 }
             }
             else
             {
                 w.Open("for (int ky = 0; ky < F; ky++)");
                 w.Open("for (int kx = 0; kx < F; kx++)");
-                w.Line("if (x[at + ky * W + kx] > m) { m = x[at + ky * W + kx]; a = at + ky * W + kx; }");
+                w.Line($"v = {Us}.Add(ref xc, ky * W + kx); m = v > m ? v : m;");
                 w.Close().Close();
             }
-            w.Line("y[o] = m;");
-            w.Line("argmax[o] = a;");
+            w.Line($"{Us}.Add(ref yrow, ox) = m;");
         }
         else
         {
             w.Line("float s = 0f;");
             if (unrolled)
             {
-                foreach (int off in Offsets(l)) w.Line($"s += x[at + {I(off)}];");
+                foreach (int off in Offsets(l)) w.Line($"s += {Us}.Add(ref xc, {I(off)});");
             }
             else
             {
                 w.Open("for (int ky = 0; ky < F; ky++)");
                 w.Open("for (int kx = 0; kx < F; kx++)");
-                w.Line("s += x[at + ky * W + kx];");
+                w.Line($"s += {Us}.Add(ref xc, ky * W + kx);");
                 w.Close().Close();
             }
-            w.Line("y[o] = s * (1f / (F * F));");
+            w.Line($"{Us}.Add(ref yrow, ox) = s * (1f / (F * F));");
         }
         w.Close().Close().Close();
         w.Close();
@@ -90,15 +91,40 @@ internal sealed class PoolEmitter : LayerEmitter
         var l = c.Layer;
         bool max = l.Type == LayerType.MaxPool;
         w.Line($"/// <summary>{l.Name} backward: {(max ? "each gradient goes to the input that was the maximum" : "each gradient is spread evenly over its window")}.</summary>");
+        w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)");
         Constants(w, l);
         w.Line("dx.Clear();");
         if (max)
         {
-            w.Line($"global::System.ReadOnlySpan<int> argmax = _{l.Name}Argmax;");
-            w.Open("for (int o = 0; o < C * HO * WO; o++)");
-            w.Line("dx[argmax[o]] += dy[o];");
-            w.Close();
+            w.Line($"global::System.ReadOnlySpan<float> y = {c.Output};");
+            w.Open("for (int c = 0; c < C; c++)");
+            w.Open("for (int oy = 0; oy < HO; oy++)");
+            w.Open("for (int ox = 0; ox < WO; ox++)");
+            w.Line("int at = (c * H + oy * S) * W + ox * S;");
+            w.Line("int o = (c * HO + oy) * WO + ox;");
+            w.Line("float m = y[o];");
+            w.Line("int a = at;");
+            if (l.Kernel * l.Kernel <= MaxUnrolled)
+            {
+                var offsets = new List<int>(Offsets(l));
+                // The first input equal to the maximum, in the forward's order.
+                var chain = new System.Text.StringBuilder("if (x[at] == m) { }");
+                foreach (int off in offsets)
+                {
+                    if (off == 0) continue;
+                    chain.Append($" else if (x[at + {I(off)}] == m) a = at + {I(off)};");
+                }
+                w.Line(chain.ToString());
+            }
+            else
+            {
+                w.Open("for (int t = F * F - 1; t >= 0; t--)");
+                w.Line("if (x[at + t / F * W + t % F] == m) a = at + t / F * W + t % F;");
+                w.Close();
+            }
+            w.Line("dx[a] += dy[o];");
+            w.Close().Close().Close();
         }
         else
         {

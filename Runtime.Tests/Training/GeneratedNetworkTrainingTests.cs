@@ -51,3 +51,21 @@ public class GeneratedNetworkTrainingTests
         Assert.Equal(one, TrainConvNetB(threads: 3));
     }
 }
+
+/// <summary>The LeNet-5 sample's recipe on all the shipped digits must reach the accuracy the README promises.</summary>
+public class LeNet5AccuracyTests
+{
+    [Fact]
+    public void Sample_recipe_reaches_98_percent_on_the_test_digits()
+    {
+        string directory = TestData.MnistDirectory();
+        Dataset train = Mnist.Load(directory, MnistSplit.Train);
+        Dataset test = Mnist.Load(directory, MnistSplit.Test);
+        var net = new LeNet5(seed: 1);
+        var adam = new Adam(0.001f);
+        // As Samples/LeNet5 does by default: 12 epochs of Adam, the learning rate times 0.8 after each.
+        net.Train(train, new TrainingOptions { Epochs = 12, BatchSize = 32, Optimizer = adam, Seed = 1, OnEpoch = _ => adam.LearningRate *= 0.8f });
+        Evaluation evaluation = net.Evaluate(test);
+        Assert.True(evaluation.Accuracy >= 0.98f, $"test accuracy {evaluation.Accuracy:P2}");
+    }
+}

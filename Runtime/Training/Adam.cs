@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
 
@@ -50,6 +51,7 @@ public sealed class Adam : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         Span<float> m = EnsureState(ref firstMoment, parameters, gradients);

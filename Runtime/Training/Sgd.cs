@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -44,6 +45,7 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         float lr = LearningRate;

@@ -1,0 +1,134 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticNets.Kernels;
+
+/// <summary>
+/// The dense layer's three products, with weights <c>[units][inputs]</c>. Four rows go together so that each
+/// vector of the input (or of dx) is loaded once for four multiply-adds. Called by generated code with the
+/// layer's constant sizes; every span must be exactly as long as the sizes say.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class DenseKernels
+{
+    /// <summary><c>y[u] = b[u] + dot(W[u], x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int units = bias.Length, n = x.Length;
+        Check(weights, units, n, y.Length);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        int u = 0;
+        if (Simd.IsEnabled && n >= 8)
+        {
+            for (; u <= units - 4; u += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref w, u * n);
+                ref float w1 = ref Unsafe.Add(ref w0, n);
+                ref float w2 = ref Unsafe.Add(ref w1, n);
+                ref float w3 = ref Unsafe.Add(ref w2, n);
+                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                int i = 0;
+                for (; i <= n - 8; i += 8)
+                {
+                    var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)i), v, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)i), v, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)i), v, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)i), v, a3);
+                }
+                float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
+                for (; i < n; i++)
+                {
+                    float v = Unsafe.Add(ref xr, i);
+                    s0 += Unsafe.Add(ref w0, i) * v;
+                    s1 += Unsafe.Add(ref w1, i) * v;
+                    s2 += Unsafe.Add(ref w2, i) * v;
+                    s3 += Unsafe.Add(ref w3, i) * v;
+                }
+                y[u] = bias[u] + s0;
+                y[u + 1] = bias[u + 1] + s1;
+                y[u + 2] = bias[u + 2] + s2;
+                y[u + 3] = bias[u + 3] + s3;
+            }
+        }
+        for (; u < units; u++)
+        {
+            float s = 0f;
+            ref float row = ref Unsafe.Add(ref w, u * n);
+            for (int i = 0; i < n; i++) s += Unsafe.Add(ref row, i) * Unsafe.Add(ref xr, i);
+            y[u] = bias[u] + s;
+        }
+    }
+
+    /// <summary><c>dW[u] += dz[u] * x</c> and <c>db[u] += dz[u]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient)
+    {
+        int units = dz.Length, n = x.Length;
+        Check(weightGradient, units, n, biasGradient.Length);
+        ref float g = ref MemoryMarshal.GetReference(weightGradient);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        for (int u = 0; u < units; u++)
+        {
+            float d = dz[u];
+            biasGradient[u] += d;
+            if (d == 0f) continue; // a ReLU that was off: nothing to add
+            ref float row = ref Unsafe.Add(ref g, u * n);
+            int i = 0;
+            if (Simd.IsEnabled)
+            {
+                var dv = Vector256.Create(d);
+                for (; i <= n - 8; i += 8)
+                {
+                    Vector256.StoreUnsafe(Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref xr, (nuint)i), dv, Vector256.LoadUnsafe(ref row, (nuint)i)), ref row, (nuint)i);
+                }
+            }
+            for (; i < n; i++) Unsafe.Add(ref row, i) += d * Unsafe.Add(ref xr, i);
+        }
+    }
+
+    /// <summary><c>dx = sum over u of dz[u] * W[u]</c> (written, not added).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardInput(ReadOnlySpan<float> weights, ReadOnlySpan<float> dz, Span<float> dx)
+    {
+        int units = dz.Length, n = dx.Length;
+        Check(weights, units, n, units);
+        ref float w = ref MemoryMarshal.GetReference(weights);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        int i = 0;
+        if (Simd.IsEnabled)
+        {
+            // Column blocks of 8 inputs: all units' contributions summed in registers, dx written once.
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<float> a0 = default, a1 = default;
+                int u = 0;
+                for (; u <= units - 2; u += 2)
+                {
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w, (nuint)(u * n + i)), Vector256.Create(dz[u]), a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w, (nuint)((u + 1) * n + i)), Vector256.Create(dz[u + 1]), a1);
+                }
+                if (u < units) a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w, (nuint)(u * n + i)), Vector256.Create(dz[u]), a0);
+                Vector256.StoreUnsafe(a0 + a1, ref dxr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float s = 0f;
+            for (int u = 0; u < units; u++) s += Unsafe.Add(ref w, u * n + i) * dz[u];
+            Unsafe.Add(ref dxr, i) = s;
+        }
+    }
+
+    private static void Check(ReadOnlySpan<float> weights, int units, int inputs, int outputs)
+    {
+        if (weights.Length != units * inputs || outputs != units)
+        {
+            throw new ArgumentException($"A dense layer of {units} units over {inputs} inputs needs {units * inputs} weights and {units} outputs; got {weights.Length} and {outputs}.");
+        }
+    }
+}
