@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace StaticNets;
 
@@ -63,25 +65,42 @@ public sealed class Adam : Optimizer
         float stepSize = (float)(LearningRate / (1 - Math.Pow(b1, step)));
         float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(b2, step));
 
-        int i = 0;
-        for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+        // One square root and one division per value: sqrt(v) / sqrt(1 - b2^t) is a multiplication by a constant.
+        float inverseCorrection2 = 1f / correction2Sqrt;
+        int n = parameters.Length, i = 0;
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float gr = ref MemoryMarshal.GetReference(gradients);
+        ref float mr = ref MemoryMarshal.GetReference(m);
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        if (Vector256.IsHardwareAccelerated)
         {
-            var g = new Vector<float>(gradients[i..]);
-            Vector<float> mi = b1 * new Vector<float>(m[i..]) + oneMinusB1 * g;
-            Vector<float> vi = b2 * new Vector<float>(v[i..]) + oneMinusB2 * (g * g);
-            mi.CopyTo(m[i..]);
-            vi.CopyTo(v[i..]);
-            Vector<float> denominator = Vector.SquareRoot(vi) / correction2Sqrt + new Vector<float>(eps);
-            (new Vector<float>(parameters[i..]) - stepSize * (mi / denominator)).CopyTo(parameters[i..]);
+            var vb1 = Vector256.Create(b1);
+            var vb2 = Vector256.Create(b2);
+            var v1 = Vector256.Create(oneMinusB1);
+            var v2 = Vector256.Create(oneMinusB2);
+            var vEps = Vector256.Create(eps);
+            var vStep = Vector256.Create(stepSize);
+            var vCorrection = Vector256.Create(inverseCorrection2);
+            for (; i <= n - 8; i += 8)
+            {
+                var g = Vector256.LoadUnsafe(ref gr, (nuint)i);
+                var mi = vb1 * Vector256.LoadUnsafe(ref mr, (nuint)i) + v1 * g;
+                var vi = vb2 * Vector256.LoadUnsafe(ref vr, (nuint)i) + v2 * (g * g);
+                Vector256.StoreUnsafe(mi, ref mr, (nuint)i);
+                Vector256.StoreUnsafe(vi, ref vr, (nuint)i);
+                var denominator = Vector256.Sqrt(vi) * vCorrection + vEps;
+                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref p, (nuint)i) - vStep * mi / denominator, ref p, (nuint)i);
+            }
         }
 
-        for (; i < parameters.Length; i++)
+        for (; i < n; i++)
         {
-            float g = gradients[i];
-            m[i] = b1 * m[i] + oneMinusB1 * g;
-            v[i] = b2 * v[i] + oneMinusB2 * (g * g);
-            float denominator = MathF.Sqrt(v[i]) / correction2Sqrt + eps;
-            parameters[i] -= stepSize * (m[i] / denominator);
+            float g = Unsafe.Add(ref gr, i);
+            float mi = b1 * Unsafe.Add(ref mr, i) + oneMinusB1 * g;
+            float vi = b2 * Unsafe.Add(ref vr, i) + oneMinusB2 * (g * g);
+            Unsafe.Add(ref mr, i) = mi;
+            Unsafe.Add(ref vr, i) = vi;
+            Unsafe.Add(ref p, i) -= stepSize * mi / (MathF.Sqrt(vi) * inverseCorrection2 + eps);
         }
     }
 
