@@ -492,7 +492,56 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Wide);
-        if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 8)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512 && L >= 16)
+        {
+            // 3 filters by 1 vectors of 16 positions: each input vector loaded once feeds 3 accumulators, each weight 1.
+            for (int k = 0; k < K; k += 3)
+            {
+                ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = global::System.Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        global::System.Runtime.Intrinsics.Vector512<float> x0, wk;
+                        // tap (0, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        // tap (0, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        // tap (1, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        // tap (1, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                }
+            }
+        }
+        else if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 8)
         {
             // 3 filters by 1 vectors of 8 positions: each input vector loaded once feeds 3 accumulators, each weight 1.
             for (int k = 0; k < K; k += 3)
@@ -581,7 +630,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
         const int WeightOffset = 76, BiasOffset = 124;
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 7) / 8 * 8, QV = 16; // QV: a padded plane rounded up to whole blocks of 16
+        const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
         const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
         global::StaticNets.Kernels.Activations.GELUBackward(_conv2Linear, _conv2OutputGrad, _conv2OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
@@ -603,7 +652,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         }
         ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2WideGrad);
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        if (global::StaticNets.Kernels.Simd.IsEnabled)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512)
         {
             // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
             for (int k = 0; k < K; k += 1)
@@ -614,9 +663,32 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                     {
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
                         ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                        for (int kx = 0; kx < F; kx++)
+                        var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
                         {
+                            var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x0, a00);
+                            var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x1, a01);
                         }
+                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a00);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a01);
+                    }
+                }
+            }
+        }
+        else if (global::StaticNets.Kernels.Simd.IsEnabled)
+        {
+            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 1)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
                         var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         for (int p = 0; p < LV; p += 8)
@@ -653,7 +725,58 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         }
         // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
         ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2InputGrad);
-        if (global::StaticNets.Kernels.Simd.IsEnabled)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512)
+        {
+            // 4 channel(s) by 1 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        global::System.Runtime.Intrinsics.Vector512<float> d0, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 0)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 1)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        // tap (1, 0): dz shifted back by 3
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 2)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        // tap (1, 1): dz shifted back by 4
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                }
+            }
+        }
+        else if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
             // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
             for (int c = 0; c < C; c += 4)

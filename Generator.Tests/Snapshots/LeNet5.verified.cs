@@ -20,7 +20,7 @@ namespace Samples;
 /// dense3    Dense 10 Softmax            10               850
 /// total                                               61,706
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 246,824 B, gradients 246,824 B, activations 154,744 B; 648,392 B in all
+/// memory: parameters 246,824 B, gradients 246,824 B, activations 156,856 B; 650,504 B in all
 /// </code>
 /// </summary>
 partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
@@ -37,7 +37,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     // dense3    Dense 10 Softmax            10               850
     // total                                               61,706
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 246,824 B, gradients 246,824 B, activations 154,744 B; 648,392 B in all
+    // memory: parameters 246,824 B, gradients 246,824 B, activations 156,856 B; 650,504 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [1][28][28].</summary>
     public const int InputSize = 784;
@@ -47,7 +47,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public const int ParameterCount = 61706;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 154,744 B; 648,392 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 156,856 B; 650,504 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -83,8 +83,8 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _conv2OutputGrad = new float[1600];
     private readonly float[] _conv2Input = new float[1192];
     private readonly float[] _conv2Wide = new float[2192];
-    private readonly float[] _conv2WideGrad = new float[4432];
-    private readonly float[] _conv2InputGrad = new float[1312];
+    private readonly float[] _conv2WideGrad = new float[4816];
+    private readonly float[] _conv2InputGrad = new float[1456];
     private readonly float[] _pool2Output = new float[400];
     private readonly float[] _pool2OutputGrad = new float[400];
     private readonly float[] _dense1Output = new float[120];
@@ -287,7 +287,223 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Wide);
-        if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 24)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512 && L >= 48)
+        {
+            // 3 filters by 3 vectors of 16 positions: each input vector loaded once feeds 3 accumulators, each weight 3.
+            for (int k = 0; k < K; k += 3)
+            {
+                ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 48)
+                {
+                    int p = global::System.Math.Min(p0, L - 48); // the last block overlaps the one before
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var a12 = b1;
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var a22 = b2;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        global::System.Runtime.Intrinsics.Vector512<float> x0, x1, x2, wk;
+                        // tap (0, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (0, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (0, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (0, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (0, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 33);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 33 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 33 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 34);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 34 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 34 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 35);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 35 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 35 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (1, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 36);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 36 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 36 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 64);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 64 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 64 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 65);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 65 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 65 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 66);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 66 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 66 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 67);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 67 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 67 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (2, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 68);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 68 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 68 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 96);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 96 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 96 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 97);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 97 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 97 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 98);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 98 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 98 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 99);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 99 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 99 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (3, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 100);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 100 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 100 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 128);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 128 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 128 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 129);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 129 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 129 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 130);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 130 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 130 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 131);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 131 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 131 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        // tap (4, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 132);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 132 + 16);
+                        x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 132 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
+                }
+            }
+        }
+        else if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 24)
         {
             // 3 filters by 3 vectors of 8 positions: each input vector loaded once feeds 3 accumulators, each weight 3.
             for (int k = 0; k < K; k += 3)
@@ -543,7 +759,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
         const int WeightOffset = 0, BiasOffset = 150;
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 7) / 8 * 8, QV = 1024; // QV: a padded plane rounded up to whole blocks of 32
+        const int LV = (L + 15) / 16 * 16, QV = 1024; // QV: a padded plane rounded up to whole blocks of vectors
         const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
         global::StaticNets.Kernels.Activations.ReLUBackward(_conv1Output, _conv1OutputGrad, _conv1OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
@@ -565,7 +781,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         }
         ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1WideGrad);
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        if (global::StaticNets.Kernels.Simd.IsEnabled)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512)
         {
             // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
             for (int k = 0; k < K; k += 2)
@@ -577,9 +793,54 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
                         ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
                         ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
-                        for (int kx = 0; kx < F; kx++)
+                        var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a04 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
                         {
+                            var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x0, a00); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x1, a01); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 2)); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x2, a02); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x2, a12);
+                            var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 3)); a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x3, a03); a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x3, a13);
+                            var x4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 4)); a04 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x4, a04); a14 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x4, a14);
                         }
+                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a00);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a01);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 2) += global::System.Runtime.Intrinsics.Vector512.Sum(a02);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 3) += global::System.Runtime.Intrinsics.Vector512.Sum(a03);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 4) += global::System.Runtime.Intrinsics.Vector512.Sum(a04);
+                        ref float dw1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a10);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a11);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 2) += global::System.Runtime.Intrinsics.Vector512.Sum(a12);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 3) += global::System.Runtime.Intrinsics.Vector512.Sum(a13);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 4) += global::System.Runtime.Intrinsics.Vector512.Sum(a14);
+                    }
+                }
+            }
+        }
+        else if (global::StaticNets.Kernels.Simd.IsEnabled)
+        {
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
                         var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -709,7 +970,223 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
         ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Wide);
-        if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 16)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512 && L >= 32)
+        {
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 32)
+                {
+                    int p = global::System.Math.Min(p0, L - 32); // the last block overlaps the one before
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        global::System.Runtime.Intrinsics.Vector512<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 0)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 1)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 2)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 3)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 4)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 14);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 14 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 5)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 15);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 15 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 6)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 16);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 16 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 7)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 17);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 17 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 8)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 18);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 18 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 9)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 28);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 28 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 10)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 29);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 29 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 11)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 30);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 30 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 12)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 31);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 31 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 13)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 14)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 42);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 42 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 15)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 43);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 43 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 16)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 44);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 44 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 17)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 45);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 45 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 18)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 46);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 46 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 19)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 0)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 56);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 56 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 20)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 1)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 57);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 57 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 21)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 2)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 58);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 58 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 22)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 3)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 59);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 59 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 23)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 4)
+                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 60);
+                        x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 60 + 16);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 24)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                }
+            }
+        }
+        else if (global::StaticNets.Kernels.Simd.IsEnabled && L >= 16)
         {
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
@@ -965,7 +1442,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
         const int WeightOffset = 156, BiasOffset = 2556;
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 7) / 8 * 8, QV = 216; // QV: a padded plane rounded up to whole blocks of 24
+        const int LV = (L + 15) / 16 * 16, QV = 240; // QV: a padded plane rounded up to whole blocks of vectors
         const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
         global::StaticNets.Kernels.Activations.ReLUBackward(_conv2Output, _conv2OutputGrad, _conv2OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
@@ -987,7 +1464,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         }
         ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2WideGrad);
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        if (global::StaticNets.Kernels.Simd.IsEnabled)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512)
         {
             // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
             for (int k = 0; k < K; k += 2)
@@ -999,9 +1476,54 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                         ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
                         ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
                         ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
-                        for (int kx = 0; kx < F; kx++)
+                        var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a04 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
                         {
+                            var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x0, a00); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x1, a01); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 2)); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x2, a02); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x2, a12);
+                            var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 3)); a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x3, a03); a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x3, a13);
+                            var x4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 4)); a04 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x4, a04); a14 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x4, a14);
                         }
+                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a00);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a01);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 2) += global::System.Runtime.Intrinsics.Vector512.Sum(a02);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 3) += global::System.Runtime.Intrinsics.Vector512.Sum(a03);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 4) += global::System.Runtime.Intrinsics.Vector512.Sum(a04);
+                        ref float dw1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a10);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a11);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 2) += global::System.Runtime.Intrinsics.Vector512.Sum(a12);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 3) += global::System.Runtime.Intrinsics.Vector512.Sum(a13);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 4) += global::System.Runtime.Intrinsics.Vector512.Sum(a14);
+                    }
+                }
+            }
+        }
+        else if (global::StaticNets.Kernels.Simd.IsEnabled)
+        {
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
                         var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -1059,7 +1581,218 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         }
         // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
         ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2InputGrad);
-        if (global::StaticNets.Kernels.Simd.IsEnabled)
+        if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512)
+        {
+            // 3 channel(s) by 3 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 3)
+            {
+                for (int q = 0; q < QV; q += 48)
+                {
+                    var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        global::System.Runtime.Intrinsics.Vector512<float> d0, d1, d2, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 60);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 60 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 60 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 59);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 59 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 59 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 58);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 58 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 58 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 3): dz shifted back by 3
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 57);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 57 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 57 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 4): dz shifted back by 4
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 56);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 56 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 56 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 0): dz shifted back by 14
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 46);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 46 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 46 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 5)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 1): dz shifted back by 15
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 45);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 45 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 45 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 6)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 6)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 2): dz shifted back by 16
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 44);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 44 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 44 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 7)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 7)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 3): dz shifted back by 17
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 43);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 43 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 43 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 8)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 8)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 8)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 4): dz shifted back by 18
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 42);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 42 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 42 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 9)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 9)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 0): dz shifted back by 28
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 32);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 32 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 32 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 10)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 10)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 1): dz shifted back by 29
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 31);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 31 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 31 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 11)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 11)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 11)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 2): dz shifted back by 30
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 30);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 30 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 30 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 12)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 12)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 12)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 3): dz shifted back by 31
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 29);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 29 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 29 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 13)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 13)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 13)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 4): dz shifted back by 32
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 28);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 28 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 28 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 14)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 14)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 14)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 0): dz shifted back by 42
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 18);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 18 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 18 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 15)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 15)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 15)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 1): dz shifted back by 43
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 17);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 17 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 17 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 16)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 16)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 16)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 2): dz shifted back by 44
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 16);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 16 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 16 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 17)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 17)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 17)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 3): dz shifted back by 45
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 15);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 15 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 15 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 18)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 18)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 4): dz shifted back by 46
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 14);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 14 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 14 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 19)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 19)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 19)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 0): dz shifted back by 56
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 20)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 20)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 1): dz shifted back by 57
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 21)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 21)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 21)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 2): dz shifted back by 58
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 2);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 2 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 2 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 22)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 22)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 22)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 3): dz shifted back by 59
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 23)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 23)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 23)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 4): dz shifted back by 60
+                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0 + 16);
+                        d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0 + 32);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 24)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 24)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21); a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a02, ref dr, (nuint)((c + 0) * QV + q + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a12, ref dr, (nuint)((c + 1) * QV + q + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a22, ref dr, (nuint)((c + 2) * QV + q + 32));
+                }
+            }
+        }
+        else if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
             // 3 channel(s) by 3 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
             for (int c = 0; c < C; c += 3)

@@ -29,15 +29,31 @@ internal sealed class Conv2DEmitter : LayerEmitter
             C = l.In.C; H = l.In.H; W = l.In.W; K = l.Units; Fk = l.Kernel; P = l.Padding; S = l.Stride;
             HP = H + 2 * P; WP = W + 2 * P; HO = l.Out.H; WO = l.Out.W;
             L = (HO - 1) * WP + WO;
-            LV = (L + 7) / 8 * 8;
+            LV = (L + 15) / 16 * 16;
             KB = Block(K);
-            PB = System.Math.Max(1, System.Math.Min(Vectors(KB), L / 8));
             CB = Block(C);
-            QB = System.Math.Max(1, System.Math.Min(Vectors(CB), (HP * WP + 7) / 8));
-            QV = (HP * WP + 8 * QB - 1) / (8 * QB) * (8 * QB);
+            // A padded plane, rounded up so that whole input-gradient blocks of either width fit.
+            int step = Lcm(Lanes * QB(Lanes), 2 * Lanes * QB(2 * Lanes));
+            QV = (HP * WP + step - 1) / step * step;
             G = (Fk - 1) * WP + (Fk - 1);
             DS = G + QV;
             KW = Fk <= 5 && K % 2 == 0 ? 2 : 1;
+        }
+
+        /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
+        public const int Lanes = 8;
+
+        /// <summary>Vectors of positions per forward block at a width, so that about 8 accumulators stay in registers.</summary>
+        public int PB(int lanes) => System.Math.Max(1, System.Math.Min(Vectors(KB), L / lanes));
+
+        /// <summary>Vectors of positions per input-gradient block at a width.</summary>
+        public int QB(int lanes) => System.Math.Max(1, System.Math.Min(Vectors(CB), (HP * WP + lanes - 1) / lanes));
+
+        private static int Lcm(int a, int b)
+        {
+            int x = a, y = b;
+            while (y != 0) (x, y) = (y, x % y);
+            return a / x * b;
         }
 
         /// <summary>Filters (or channels) computed together: the largest of 4, 3, 2, 1 that divides the count.</summary>
@@ -48,8 +64,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
 
         public int C, H, W, K, Fk, P, S, HP, WP, HO, WO, L, LV, QV, G, DS;
 
-        /// <summary>Forward: KB filters by PB vectors of 8 positions. Input gradient: CB channels by QB vectors. Weight gradient: KW filters.</summary>
-        public int KB, PB, CB, QB, KW;
+        /// <summary>Forward: KB filters by PB vectors of positions. Input gradient: CB channels by QB vectors. Weight gradient: KW filters.</summary>
+        public int KB, CB, KW;
 
         public bool Wide => S == 1;
     }
@@ -81,7 +97,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Line("const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox");
             if (backward)
             {
-                w.Line($"const int LV = (L + 7) / 8 * 8, QV = {g.QV}; // QV: a padded plane rounded up to whole blocks of {8 * g.QB}");
+                w.Line($"const int LV = (L + 15) / 16 * 16, QV = {g.QV}; // QV: a padded plane rounded up to whole blocks of vectors");
                 w.Line("const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros");
             }
         }
@@ -117,54 +133,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
         if (g.Wide)
         {
             w.Line($"ref float zr = ref {Ms}.GetArrayDataReference({n}Wide);");
-            w.Open($"if (global::StaticNets.Kernels.Simd.IsEnabled && L >= {8 * g.PB})");
-            w.Line($"// {g.KB} filters by {g.PB} vectors of 8 positions: each input vector loaded once feeds {g.KB} accumulators, each weight {g.PB}.");
-            w.Open($"for (int k = 0; k < K; k += {g.KB})");
-            for (int j = 0; j < g.KB; j++)
-            {
-                w.Line($"ref float w{j} = ref {Us}.Add(ref wr, WeightOffset + (k + {j}) * C * F * F);");
-            }
-            w.Open($"for (int p0 = 0; p0 < L; p0 += {8 * g.PB})");
-            w.Line($"int p = global::System.Math.Min(p0, L - {8 * g.PB}); // the last block overlaps the one before");
-            for (int j = 0; j < g.KB; j++)
-            {
-                w.Line($"var b{j} = {V}.Create({Us}.Add(ref wr, BiasOffset + k + {j}));");
-                for (int v = 0; v < g.PB; v++) w.Line($"var a{j}{v} = b{j};");
-            }
-            w.Open("for (int c = 0; c < C; c++)");
-            w.Line($"ref float xc = ref {Us}.Add(ref xr, c * HP * WP + p);");
-            w.Line("int wc = c * F * F;");
-            w.Line($"global::System.Runtime.Intrinsics.Vector256<float> {string.Join(", ", Enumerable.Range(0, g.PB).Select(v => "x" + v))}, wk;");
-            void Tap(string offset, string t)
-            {
-                for (int v = 0; v < g.PB; v++) w.Line($"x{v} = {V}.LoadUnsafe(ref xc, {offset}{(v == 0 ? "" : " + " + I(8 * v))});");
-                for (int j = 0; j < g.KB; j++)
-                {
-                    var line = new System.Text.StringBuilder($"wk = {V}.Create({Us}.Add(ref w{j}, wc + {t}));");
-                    for (int v = 0; v < g.PB; v++) line.Append($" a{j}{v} = {V}.MultiplyAddEstimate(x{v}, wk, a{j}{v});");
-                    w.Line(line.ToString());
-                }
-            }
-            if (g.Fk * g.Fk <= MaxUnrolled)
-            {
-                foreach (var (t, ky, kx) in Taps(g.Fk))
-                {
-                    w.Line($"// tap ({ky}, {kx})");
-                    Tap(I(ky * g.WP + kx), I(t));
-                }
-            }
-            else
-            {
-                w.Open("for (int ky = 0; ky < F; ky++)");
-                w.Open("for (int kx = 0; kx < F; kx++)");
-                Tap("(nuint)(ky * WP + kx)", "ky * F + kx");
-                w.Close().Close();
-            }
-            w.Close();
-            for (int j = 0; j < g.KB; j++)
-                for (int v = 0; v < g.PB; v++)
-                    w.Line($"{V}.StoreUnsafe(a{j}{v}, ref zr, (nuint)((k + {j}) * L + p + {8 * v}));");
-            w.Close().Close().Close();
+            VectorPaths(w, g, "L >= {0}", lanes => lanes * g.PB(lanes), (v, lanes) => ForwardVectors(w, g, v, lanes));
             w.Open("else");
             w.Open("for (int k = 0; k < K; k++)");
             w.Open("for (int p = 0; p < L; p++)");
@@ -199,6 +168,162 @@ internal sealed class Conv2DEmitter : LayerEmitter
         }
         InlineActivationForward(w, l);
         w.Close();
+    }
+
+    /// <summary>
+    /// The vector paths, widest first: Vector512 where the hardware has it, then Vector256, then the scalar loops
+    /// that follow. <paramref name="condition"/> formats the least size a path needs (null: none).
+    /// </summary>
+    private static void VectorPaths(SourceWriter w, Geometry g, string? condition, System.Func<int, int> least, System.Action<string, int> emit)
+    {
+        const string Simd = "global::StaticNets.Kernels.Simd";
+        w.Open($"if ({Simd}.IsEnabled && {Simd}.UseVector512{(condition is null ? "" : " && " + string.Format(condition, least(16)))})");
+        emit(V512, 16);
+        w.Close();
+        w.Open($"else if ({Simd}.IsEnabled{(condition is null ? "" : " && " + string.Format(condition, least(8)))})");
+        emit(V, 8);
+        w.Close();
+    }
+
+    private const string V512 = "global::System.Runtime.Intrinsics.Vector512";
+
+    private static void ForwardVectors(SourceWriter w, Geometry g, string V, int lanes)
+    {
+        int pb = g.PB(lanes);
+        w.Line($"// {g.KB} filters by {pb} vectors of {lanes} positions: each input vector loaded once feeds {g.KB} accumulators, each weight {pb}.");
+        w.Open($"for (int k = 0; k < K; k += {g.KB})");
+        for (int j = 0; j < g.KB; j++)
+        {
+            w.Line($"ref float w{j} = ref {Us}.Add(ref wr, WeightOffset + (k + {j}) * C * F * F);");
+        }
+        w.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
+        w.Line($"int p = global::System.Math.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
+        for (int j = 0; j < g.KB; j++)
+        {
+            w.Line($"var b{j} = {V}.Create({Us}.Add(ref wr, BiasOffset + k + {j}));");
+            for (int v = 0; v < pb; v++) w.Line($"var a{j}{v} = b{j};");
+        }
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Line($"ref float xc = ref {Us}.Add(ref xr, c * HP * WP + p);");
+        w.Line("int wc = c * F * F;");
+        w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, pb).Select(v => "x" + v))}, wk;");
+        void Tap(string offset, string t)
+        {
+            for (int v = 0; v < pb; v++) w.Line($"x{v} = {V}.LoadUnsafe(ref xc, {offset}{(v == 0 ? "" : " + " + I(lanes * v))});");
+            for (int j = 0; j < g.KB; j++)
+            {
+                var line = new System.Text.StringBuilder($"wk = {V}.Create({Us}.Add(ref w{j}, wc + {t}));");
+                for (int v = 0; v < pb; v++) line.Append($" a{j}{v} = {V}.MultiplyAddEstimate(x{v}, wk, a{j}{v});");
+                w.Line(line.ToString());
+            }
+        }
+        if (g.Fk * g.Fk <= MaxUnrolled)
+        {
+            foreach (var (t, ky, kx) in Taps(g.Fk))
+            {
+                w.Line($"// tap ({ky}, {kx})");
+                Tap(I(ky * g.WP + kx), I(t));
+            }
+        }
+        else
+        {
+            w.Open("for (int ky = 0; ky < F; ky++)");
+            w.Open("for (int kx = 0; kx < F; kx++)");
+            Tap("(nuint)(ky * WP + kx)", "ky * F + kx");
+            w.Close().Close();
+        }
+        w.Close();
+        for (int j = 0; j < g.KB; j++)
+            for (int v = 0; v < pb; v++)
+                w.Line($"{V}.StoreUnsafe(a{j}{v}, ref zr, (nuint)((k + {j}) * L + p + {lanes * v}));");
+        w.Close().Close();
+    }
+
+    private static void WeightGradientVectors(SourceWriter w, Geometry g, string V, int lanes)
+    {
+        w.Line($"// {g.KW} filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.");
+        w.Open($"for (int k = 0; k < K; k += {g.KW})");
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Open("for (int ky = 0; ky < F; ky++)");
+        w.Line($"ref float xc = ref {Us}.Add(ref xr, c * HP * WP + ky * WP);");
+        for (int j = 0; j < g.KW; j++) w.Line($"ref float g{j} = ref {Us}.Add(ref gr, (k + {j}) * DS + G);");
+        if (g.Fk <= 7)
+        {
+            for (int j = 0; j < g.KW; j++)
+                for (int kx = 0; kx < g.Fk; kx++)
+                    w.Line($"var a{j}{kx} = {V}<float>.Zero;");
+            w.Open($"for (int p = 0; p < LV; p += {lanes})");
+            for (int j = 0; j < g.KW; j++) w.Line($"var d{j} = {V}.LoadUnsafe(ref g{j}, (nuint)p);");
+            for (int kx = 0; kx < g.Fk; kx++)
+            {
+                var line = new System.Text.StringBuilder($"var x{kx} = {V}.LoadUnsafe(ref xc, (nuint)(p + {kx}));");
+                for (int j = 0; j < g.KW; j++) line.Append($" a{j}{kx} = {V}.MultiplyAddEstimate(d{j}, x{kx}, a{j}{kx});");
+                w.Line(line.ToString());
+            }
+            w.Close();
+            for (int j = 0; j < g.KW; j++)
+            {
+                w.Line($"ref float dw{j} = ref {Us}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F);");
+                for (int kx = 0; kx < g.Fk; kx++) w.Line($"{Us}.Add(ref dw{j}, {kx}) += {V}.Sum(a{j}{kx});");
+            }
+        }
+        else
+        {
+            // Large kernels: one kernel column at a time.
+            w.Open("for (int kx = 0; kx < F; kx++)");
+            for (int j = 0; j < g.KW; j++) w.Line($"var a{j} = {V}<float>.Zero;");
+            w.Open($"for (int p = 0; p < LV; p += {lanes})");
+            w.Line($"var xv = {V}.LoadUnsafe(ref xc, (nuint)(p + kx));");
+            for (int j = 0; j < g.KW; j++) w.Line($"a{j} = {V}.MultiplyAddEstimate({V}.LoadUnsafe(ref g{j}, (nuint)p), xv, a{j});");
+            w.Close();
+            for (int j = 0; j < g.KW; j++) w.Line($"{Us}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F + kx) += {V}.Sum(a{j});");
+            w.Close();
+        }
+        w.Close().Close().Close();
+    }
+
+    private static void InputGradientVectors(SourceWriter w, Geometry g, string V, int lanes)
+    {
+        int qb = g.QB(lanes);
+        w.Line($"// {g.CB} channel(s) by {qb} vectors of {lanes} positions; each channel's plane takes QV floats here, so no block writes into another's.");
+        w.Open($"for (int c = 0; c < C; c += {g.CB})");
+        w.Open($"for (int q = 0; q < QV; q += {lanes * qb})");
+        for (int j = 0; j < g.CB; j++)
+            for (int v = 0; v < qb; v++)
+                w.Line($"var a{j}{v} = {V}<float>.Zero;");
+        w.Open("for (int k = 0; k < K; k++)");
+        w.Line($"ref float gk = ref {Us}.Add(ref gr, k * DS + q);");
+        for (int j = 0; j < g.CB; j++) w.Line($"ref float w{j} = ref {Us}.Add(ref wr, WeightOffset + (k * C + c + {j}) * F * F);");
+        w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, qb).Select(v => "d" + v))}, wk;");
+        void Tap(string offset, string t)
+        {
+            for (int v = 0; v < qb; v++) w.Line($"d{v} = {V}.LoadUnsafe(ref gk, {offset}{(v == 0 ? "" : " + " + I(lanes * v))});");
+            for (int j = 0; j < g.CB; j++)
+            {
+                var line = new System.Text.StringBuilder($"wk = {V}.Create({Us}.Add(ref w{j}, {t}));");
+                for (int v = 0; v < qb; v++) line.Append($" a{j}{v} = {V}.MultiplyAddEstimate(d{v}, wk, a{j}{v});");
+                w.Line(line.ToString());
+            }
+        }
+        if (g.Fk * g.Fk <= MaxUnrolled)
+        {
+            foreach (var (t, ky, kx) in Taps(g.Fk))
+            {
+                w.Line($"// tap ({ky}, {kx}): dz shifted back by {ky * g.WP + kx}");
+                Tap(I(g.G - (ky * g.WP + kx)), I(t));
+            }
+        }
+        else
+        {
+            w.Open("for (int t = 0; t < F * F; t++)");
+            Tap("(nuint)(G - t / F * WP - t % F)", "t");
+            w.Close();
+        }
+        w.Close();
+        for (int j = 0; j < g.CB; j++)
+            for (int v = 0; v < qb; v++)
+                w.Line($"{V}.StoreUnsafe(a{j}{v}, ref dr, (nuint)((c + {j}) * QV + q + {lanes * v}));");
+        w.Close().Close();
     }
 
     /// <summary>Writes the window's taps with <c>{w}</c> and <c>{x}</c> replaced by the weight and input expressions.</summary>
@@ -248,47 +373,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Close().Close();
             w.Line($"ref float gr = ref {Ms}.GetArrayDataReference({n}WideGrad);");
             w.Line("// Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].");
-            w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
-            w.Line($"// {g.KW} filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.");
-            w.Open($"for (int k = 0; k < K; k += {g.KW})");
-            w.Open("for (int c = 0; c < C; c++)");
-            w.Open("for (int ky = 0; ky < F; ky++)");
-            w.Line($"ref float xc = ref {Us}.Add(ref xr, c * HP * WP + ky * WP);");
-            for (int j = 0; j < g.KW; j++) w.Line($"ref float g{j} = ref {Us}.Add(ref gr, (k + {j}) * DS + G);");
-            w.Open("for (int kx = 0; kx < F; kx++)");
-            if (g.Fk <= 7)
-            {
-                w.Close();
-                for (int j = 0; j < g.KW; j++)
-                    for (int kx = 0; kx < g.Fk; kx++)
-                        w.Line($"var a{j}{kx} = global::System.Runtime.Intrinsics.Vector256<float>.Zero;");
-                w.Open("for (int p = 0; p < LV; p += 8)");
-                for (int j = 0; j < g.KW; j++) w.Line($"var d{j} = {V}.LoadUnsafe(ref g{j}, (nuint)p);");
-                for (int kx = 0; kx < g.Fk; kx++)
-                {
-                    var line = new System.Text.StringBuilder($"var x{kx} = {V}.LoadUnsafe(ref xc, (nuint)(p + {kx}));");
-                    for (int j = 0; j < g.KW; j++) line.Append($" a{j}{kx} = {V}.MultiplyAddEstimate(d{j}, x{kx}, a{j}{kx});");
-                    w.Line(line.ToString());
-                }
-                w.Close();
-                for (int j = 0; j < g.KW; j++)
-                {
-                    w.Line($"ref float dw{j} = ref {Us}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F);");
-                    for (int kx = 0; kx < g.Fk; kx++) w.Line($"{Us}.Add(ref dw{j}, {kx}) += {V}.Sum(a{j}{kx});");
-                }
-            }
-            else
-            {
-                // Large kernels: one kernel column at a time.
-                for (int j = 0; j < g.KW; j++) w.Line($"var a{j} = global::System.Runtime.Intrinsics.Vector256<float>.Zero;");
-                w.Open("for (int p = 0; p < LV; p += 8)");
-                w.Line($"var xv = {V}.LoadUnsafe(ref xc, (nuint)(p + kx));");
-                for (int j = 0; j < g.KW; j++) w.Line($"a{j} = {V}.MultiplyAddEstimate({V}.LoadUnsafe(ref g{j}, (nuint)p), xv, a{j});");
-                w.Close();
-                for (int j = 0; j < g.KW; j++) w.Line($"{Us}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F + kx) += {V}.Sum(a{j});");
-                w.Close();
-            }
-            w.Close().Close().Close().Close();
+            VectorPaths(w, g, null, _ => 0, (v, lanes) => WeightGradientVectors(w, g, v, lanes));
             w.Open("else");
             w.Open("for (int k = 0; k < K; k++)");
             w.Open("for (int c = 0; c < C; c++)");
@@ -305,46 +390,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             {
                 w.Line("// Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.");
                 w.Line($"ref float dr = ref {Ms}.GetArrayDataReference({n}InputGrad);");
-                w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
-                w.Line($"// {g.CB} channel(s) by {g.QB} vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.");
-                w.Open($"for (int c = 0; c < C; c += {g.CB})");
-                w.Open($"for (int q = 0; q < QV; q += {8 * g.QB})");
-                for (int j = 0; j < g.CB; j++)
-                    for (int v = 0; v < g.QB; v++)
-                        w.Line($"var a{j}{v} = global::System.Runtime.Intrinsics.Vector256<float>.Zero;");
-                w.Open("for (int k = 0; k < K; k++)");
-                w.Line($"ref float gk = ref {Us}.Add(ref gr, k * DS + q);");
-                for (int j = 0; j < g.CB; j++) w.Line($"ref float w{j} = ref {Us}.Add(ref wr, WeightOffset + (k * C + c + {j}) * F * F);");
-                w.Line($"global::System.Runtime.Intrinsics.Vector256<float> {string.Join(", ", Enumerable.Range(0, g.QB).Select(v => "d" + v))}, wk;");
-                void Tap(string offset, string t)
-                {
-                    for (int v = 0; v < g.QB; v++) w.Line($"d{v} = {V}.LoadUnsafe(ref gk, {offset}{(v == 0 ? "" : " + " + I(8 * v))});");
-                    for (int j = 0; j < g.CB; j++)
-                    {
-                        var line = new System.Text.StringBuilder($"wk = {V}.Create({Us}.Add(ref w{j}, {t}));");
-                        for (int v = 0; v < g.QB; v++) line.Append($" a{j}{v} = {V}.MultiplyAddEstimate(d{v}, wk, a{j}{v});");
-                        w.Line(line.ToString());
-                    }
-                }
-                if (g.Fk * g.Fk <= MaxUnrolled)
-                {
-                    foreach (var (t, ky, kx) in Taps(g.Fk))
-                    {
-                        w.Line($"// tap ({ky}, {kx}): dz shifted back by {ky * g.WP + kx}");
-                        Tap(I(g.G - (ky * g.WP + kx)), I(t));
-                    }
-                }
-                else
-                {
-                    w.Open("for (int t = 0; t < F * F; t++)");
-                    Tap("(nuint)(G - t / F * WP - t % F)", "t");
-                    w.Close();
-                }
-                w.Close();
-                for (int j = 0; j < g.CB; j++)
-                    for (int v = 0; v < g.QB; v++)
-                        w.Line($"{V}.StoreUnsafe(a{j}{v}, ref dr, (nuint)((c + {j}) * QV + q + {8 * v}));");
-                w.Close().Close().Close();
+                VectorPaths(w, g, null, _ => 0, (v, lanes) => InputGradientVectors(w, g, v, lanes));
                 w.Open("else");
                 w.Open("for (int c = 0; c < C; c++)");
                 w.Open("for (int q = 0; q < HP * WP; q++)");

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace StaticNets.Tests.Numerics;
 
 /// <summary>
-/// Every layer's backward pass against central finite differences of the loss, on both the vector and the
+/// Every layer's backward pass against central finite differences of the loss, on the Vector512, Vector256 and
 /// scalar paths. The networks compute in float, so the differences use a step of 1e-3 and the loss is
 /// evaluated with the same dropout mask each time; a gradient passes when
 /// <c>|analytic - numeric| &lt;= 2e-3 + 3% of |numeric|</c> (float rounding of the loss is about 1e-7,
@@ -18,42 +18,47 @@ public class GradientCheckTests(ITestOutputHelper output)
     private const double Absolute = 2e-3, Relative = 3e-2;
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void ConvNetA_max_pooling_tanh_relu_sigmoid_softmax(bool vectors) =>
-        Check(new ConvNetA(seed: 3), vectors, label: 2);
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void ConvNetA_max_pooling_tanh_relu_sigmoid_softmax(int width) =>
+        Check(new ConvNetA(seed: 3), width, label: 2);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void ConvNetB_stride_padding_avgpool_leaky_gelu_dropout_standalone_softmax(bool vectors) =>
-        Check(new ConvNetB(seed: 4), vectors, label: 1);
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void ConvNetB_stride_padding_avgpool_leaky_gelu_dropout_standalone_softmax(int width) =>
+        Check(new ConvNetB(seed: 4), width, label: 1);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void ConvMse_five_filters_large_kernel_mean_squared_error(bool vectors) =>
-        Check(new ConvMse(seed: 5), vectors, target: [0.3f, -0.7f]);
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void ConvMse_five_filters_large_kernel_mean_squared_error(int width) =>
+        Check(new ConvMse(seed: 5), width, target: [0.3f, -0.7f]);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void MlpMse_standalone_activations(bool vectors) =>
-        Check(new MlpMse(seed: 6), vectors, target: [0.5f, 0.1f, -0.2f]);
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void MlpMse_standalone_activations(int width) =>
+        Check(new MlpMse(seed: 6), width, target: [0.5f, 0.1f, -0.2f]);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void StridedNet_stride_three_after_dropout(bool vectors) =>
-        Check(new StridedNet(seed: 7), vectors, label: 3);
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void StridedNet_stride_three_after_dropout(int width) =>
+        Check(new StridedNet(seed: 7), width, label: 3);
 
     [Fact]
-    public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), vectors: true, label: 7, samples: 300);
+    public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), width: 512, label: 7, samples: 300);
 
-    private void Check<TNet>(TNet net, bool vectors, int label = -1, float[]? target = null, int samples = 400)
+    private void Check<TNet>(TNet net, int width, int label = -1, float[]? target = null, int samples = 400)
         where TNet : class, INetwork<TNet>
     {
-        using var _ = new SimdScope(vectors);
+        using var _ = new SimdScope(width);
         var info = TNet.Info;
         var random = new Random(11);
         var input = new float[info.InputSize];

@@ -12,12 +12,24 @@ public sealed class SimdCollection
     public const string Name = "Simd switch";
 }
 
-/// <summary>Sets the vector switch for the life of a test and restores it after.</summary>
+/// <summary>
+/// Picks the vector width for the life of a test and restores the switches after: 512 (Vector512 where the
+/// hardware has it), 256 (Vector256 only) or 0 (the scalar fallbacks).
+/// </summary>
 internal sealed class SimdScope : IDisposable
 {
-    private readonly bool _before = StaticNets.Kernels.Simd.IsEnabled;
+    private readonly bool _enabled = StaticNets.Kernels.Simd.IsEnabled;
+    private readonly bool _wide = StaticNets.Kernels.Simd.UseVector512;
 
-    public SimdScope(bool enabled) => StaticNets.Kernels.Simd.IsEnabled = enabled && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+    public SimdScope(int width)
+    {
+        StaticNets.Kernels.Simd.IsEnabled = width > 0 && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+        StaticNets.Kernels.Simd.UseVector512 = width == 512 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+    }
 
-    public void Dispose() => StaticNets.Kernels.Simd.IsEnabled = _before;
+    public void Dispose()
+    {
+        StaticNets.Kernels.Simd.IsEnabled = _enabled;
+        StaticNets.Kernels.Simd.UseVector512 = _wide;
+    }
 }

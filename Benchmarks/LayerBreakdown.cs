@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace StaticNets.Benchmarks;
+
+/// <summary>
+/// Where the time goes, outside BenchmarkDotNet: each generated layer method of LeNet-5 timed alone in a
+/// loop on one thread, with its FLOPs, GFLOP/s and share of the peak, beside the whole
+/// <c>Forward</c>, <c>ComputeGradients</c>, <c>ZeroGradients</c> and Adam step; then the generator's runs
+/// of <see cref="GeneratorBenchmarks"/> on the same clock. Coarser than the benchmarks (one process,
+/// medians of a few rounds), but enough to say which layer to work on, and on Linux it counts only the
+/// time the thread ran, so it stays readable on a machine shared with other work.
+/// </summary>
+/// <remarks>
+/// The layer methods are private members of the generated class, named as STYLE.md names them
+/// (<c>Conv1Forward</c>, <c>Conv1Backward</c>, ...). They are found by those names and called through
+/// delegates on the buffers that <c>ForwardCore</c> and <c>BackwardCore</c> pass them
+/// (<c>_conv1Output</c>, <c>_conv1OutputGrad</c>, ...), after one <c>ComputeGradients</c> has filled every
+/// buffer. A layer whose method or buffer is not found is reported as such: the breakdown follows the
+/// generated code, it does not constrain it.
+/// </remarks>
+internal static partial class LayerBreakdown
+{
+    private const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
+
+    private delegate void ForwardMethod(ReadOnlySpan<float> x, Span<float> y);
+
+    private delegate void BackwardMethod(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx);
+
+    private delegate void FirstBackwardMethod(ReadOnlySpan<float> x, ReadOnlySpan<float> dy);
+
+    public static void Run(bool quick)
+    {
+        var clock = new Clock(roundMilliseconds: quick ? 20 : 100, rounds: quick ? 5 : 11);
+        NetworkInfo info = LeNet5.Info;
+        Dataset data = Digits.Load(1);
+        float[] input = data.Input(0).ToArray();
+        int label = data.Label(0);
+        var output = new float[LeNet5.OutputSize];
+        var net = new LeNet5(Digits.Seed);
+        var adam = new Adam(0.001f);
+        net.ComputeGradients(input, label);
+        adam.Step(net.Parameters, net.Gradients);
+
+        double peak = PeakFmaBenchmarks.FlopsPerCall(8) / clock.Nanoseconds(() => PeakFmaBenchmarks.Fma256(1f));
+        double peak512 = PeakFmaBenchmarks.FlopsPerCall(16) / clock.Nanoseconds(() => PeakFmaBenchmarks.Fma512(1f));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"LeNet-5 per layer, one thread: medians of {clock.Rounds} rounds of about {clock.RoundMilliseconds} ms of {Clock.Kind}."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"FMA peak of this core: Vector256 {peak:F1} GFLOP/s (the % column), Vector512 {peak512:F1} GFLOP/s{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "" : " (not accelerated)")}."));
+        Console.WriteLine();
+        Console.WriteLine("| part | µs | share | FLOP | GFLOP/s | % of peak |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+
+        double forward = clock.Nanoseconds(() => net.Forward(input, output));
+        Print("Forward", forward, forward, Flops.Forward(info), peak);
+        double forwardParts = 0;
+        for (int i = 0; i < info.Layers.Count; i++)
+        {
+            LayerInfo layer = info.Layers[i];
+            MethodInfo? method = typeof(LeNet5).GetMethod(Stem(layer) + "Forward", Private);
+            float[]? x = InputOf(net, info, i, input);
+            float[]? y = Buffer(net, layer.Name + "Output");
+            if (method is null || x is null || y is null)
+            {
+                PrintMissing($"  {layer.Name} forward", method is null ? "no method (no code of its own)" : "buffers not found");
+                continue;
+            }
+
+            var call = method.CreateDelegate<ForwardMethod>(net);
+            double ns = clock.Nanoseconds(() => call(x, y));
+            forwardParts += ns;
+            Print($"  {layer.Name} forward", ns, forward, Flops.LayerForward(layer), peak);
+        }
+
+        Print("  sum of the layers", forwardParts, forward, Flops.Forward(info), peak);
+
+        double training = clock.Nanoseconds(() => net.ComputeGradients(input, label));
+        long trainingFlops = Flops.Training(info);
+        Print("ComputeGradients", training, training, trainingFlops, peak);
+        double backwardParts = 0;
+        for (int i = info.Layers.Count - 1; i >= 0; i--)
+        {
+            LayerInfo layer = info.Layers[i];
+            MethodInfo? method = typeof(LeNet5).GetMethod(Stem(layer) + "Backward", Private);
+            float[]? x = InputOf(net, info, i, input);
+            float[]? dy = Buffer(net, layer.Name + "OutputGrad");
+            float[]? dx = i == 0 ? [] : InputGradientOf(net, info, i);
+            if (method is null || x is null || dy is null || dx is null)
+            {
+                PrintMissing($"  {layer.Name} backward", method is null ? "no method (no code of its own)" : "buffers not found");
+                continue;
+            }
+
+            Action run = method.GetParameters().Length == 2
+                ? Bind(method.CreateDelegate<FirstBackwardMethod>(net), x, dy)
+                : Bind(method.CreateDelegate<BackwardMethod>(net), x, dy, dx);
+            double ns = clock.Nanoseconds(run);
+            backwardParts += ns;
+            Print($"  {layer.Name} backward", ns, training, Flops.LayerBackward(layer, first: i == 0), peak);
+        }
+
+        Print("  sum of the backward layers", backwardParts, training, trainingFlops - Flops.Forward(info), peak);
+        Print("  rest: training forward, loss", training - backwardParts, training, Flops.Forward(info), peak);
+
+        double zero = clock.Nanoseconds(net.ZeroGradients);
+        Print("ZeroGradients", zero, zero, 0, peak);
+        double step = clock.Nanoseconds(() => adam.Step(net.Parameters, net.Gradients));
+        Print("Adam step", step, step, 0, peak);
+        Console.WriteLine();
+        Console.WriteLine("share: of the Forward row for forward layers, of the ComputeGradients row for backward layers. "
+            + "Backward FLOPs: weight gradient plus input gradient (none for the first layer).");
+
+        // The generator on the same clock, so that a busy machine's figures can be read beside BenchmarkDotNet's.
+        var generator = new GeneratorBenchmarks();
+        generator.Setup();
+        Console.WriteLine();
+        Console.WriteLine("| generator (GeneratorBenchmarks, same clock) | ms |");
+        Console.WriteLine("|---|---:|");
+        PrintMilliseconds("first run: LeNet-5 (target ≤ 20 ms)", clock.Nanoseconds(() => generator.FirstRunLeNet5()));
+        PrintMilliseconds("first run: 20-layer network", clock.Nanoseconds(() => generator.FirstRunTwentyLayers()));
+        PrintMilliseconds("floor: a generator that only finds [Input]", clock.Nanoseconds(() => generator.FirstRunAttributeOnly()));
+        PrintMilliseconds("rerun after an unrelated edit", clock.Nanoseconds(() => generator.RerunAfterUnrelatedEdit()));
+    }
+
+    private static void PrintMilliseconds(string part, double ns) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {part} | {ns / 1e6:F2} |"));
+
+    private static Action Bind(FirstBackwardMethod call, float[] x, float[] dy) => () => call(x, dy);
+
+    private static Action Bind(BackwardMethod call, float[] x, float[] dy, float[] dx) => () => call(x, dy, dx);
+
+    /// <summary><c>conv1</c> to <c>Conv1</c>, the stem of the layer's generated methods.</summary>
+    private static string Stem(LayerInfo layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name[1..];
+
+    /// <summary>The buffer layer <paramref name="index"/> reads: the output of the nearest earlier layer that has one (flatten has none), or the network input.</summary>
+    private static float[]? InputOf(LeNet5 net, NetworkInfo info, int index, float[] input)
+    {
+        for (int i = index - 1; i >= 0; i--)
+        {
+            if (Buffer(net, info.Layers[i].Name + "Output") is { } output)
+            {
+                return output;
+            }
+        }
+
+        return input;
+    }
+
+    /// <summary>The buffer layer <paramref name="index"/>'s backward writes: the output gradient of the nearest earlier layer that has one.</summary>
+    private static float[]? InputGradientOf(LeNet5 net, NetworkInfo info, int index)
+    {
+        for (int i = index - 1; i >= 0; i--)
+        {
+            if (Buffer(net, info.Layers[i].Name + "OutputGrad") is { } gradient)
+            {
+                return gradient;
+            }
+        }
+
+        return null;
+    }
+
+    private static float[]? Buffer(LeNet5 net, string name) =>
+        typeof(LeNet5).GetField("_" + name, Private)?.GetValue(net) as float[];
+
+    private static void Print(string part, double ns, double whole, long flops, double peak)
+    {
+        double gflops = flops / ns;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {part} | {ns / 1e3:F2} | {100 * ns / whole:F0}% | {flops:N0} | {(flops == 0 ? "—" : gflops.ToString("F1", CultureInfo.InvariantCulture))} | {(flops == 0 ? "—" : (100 * gflops / peak).ToString("F0", CultureInfo.InvariantCulture) + "%")} |"));
+    }
+
+    private static void PrintMissing(string part, string why) => Console.WriteLine($"| {part} | {why} | | | | |");
+
+    /// <summary>
+    /// Median time of one call over a number of rounds. On Linux the time is the calling thread's CPU time
+    /// (<c>CLOCK_THREAD_CPUTIME_ID</c>), so the time the thread spends descheduled on a busy machine is not
+    /// counted; elsewhere it is the Stopwatch's wall time.
+    /// </summary>
+    private sealed partial class Clock(int roundMilliseconds, int rounds)
+    {
+        private const int WarmUpMilliseconds = 300;
+        private const int ThreadCpuTimeClock = 3; // CLOCK_THREAD_CPUTIME_ID
+
+        public int RoundMilliseconds => roundMilliseconds;
+
+        public int Rounds => rounds;
+
+        public static string Kind => OperatingSystem.IsLinux() ? "thread CPU time" : "Stopwatch wall time";
+
+        public double Nanoseconds(Action action)
+        {
+            // Warm up long enough for tiered compilation to install the optimised code (it waits for 100 ms
+            // without new methods before compiling in the background), counting the calls to calibrate a round.
+            long calls = 0;
+            long warmUpStart = Now();
+            while (Now() - warmUpStart < WarmUpMilliseconds * 1_000_000L)
+            {
+                action();
+                calls++;
+            }
+
+            long perRound = Math.Max(1, calls * roundMilliseconds / WarmUpMilliseconds);
+            var times = new double[rounds];
+            for (int r = 0; r < rounds; r++)
+            {
+                long start = Now();
+                for (long i = 0; i < perRound; i++)
+                {
+                    action();
+                }
+
+                times[r] = (double)(Now() - start) / perRound;
+            }
+
+            Array.Sort(times);
+            return times[rounds / 2];
+        }
+
+        /// <summary>Nanoseconds on this clock.</summary>
+        private static long Now()
+        {
+            if (OperatingSystem.IsLinux() && ClockGetTime(ThreadCpuTimeClock, out TimeSpec now) == 0)
+            {
+                return now.Seconds * 1_000_000_000L + now.Nanoseconds;
+            }
+
+            return (long)Stopwatch.GetElapsedTime(0).TotalNanoseconds;
+        }
+
+        [LibraryImport("libc", EntryPoint = "clock_gettime")]
+        private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+        private struct TimeSpec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
+    }
+}
