@@ -277,21 +277,24 @@ internal static class ShapeInference
     /// <summary>Spare floats the emitters put after a padded or wide buffer (<c>LayerEmitter.Slack</c>).</summary>
     private const int Slack = 16;
 
+    /// <summary>More than a convolution adds when it rounds a padded plane up to whole blocks of vectors (at most 191 today).</summary>
+    private const int RoundUp = 256;
+
     /// <summary>
     /// What a convolution holds beyond its output and output gradient, as Conv2DEmitter allocates it, as an upper
-    /// bound: the zero-padded copy of its input and that copy's gradient (each plane rounded up by less than 32 for the
-    /// vector blocks), and for stride 1 the wide rows (<c>L</c> per filter) and their gradient (the guard <c>G</c> and
-    /// a rounded plane per filter). Kept in step with the emitter: MemoryLimitTests checks that every network that gets
+    /// bound: the zero-padded copy of its input and that copy's gradient (each plane rounded up by less than
+    /// <see cref="RoundUp"/> for the vector blocks), and for stride 1 the wide rows (<c>L</c> per filter) and their
+    /// gradient (the guard <c>G</c> and a rounded plane per filter). Kept in step with the emitter: MemoryLimitTests checks that every network that gets
     /// code states in its Summary a total within the limit.
     /// </summary>
     private static BigInteger ConvBuffers(Shape input, Shape output, int kernel, int stride, int padding)
     {
         BigInteger paddedH = input.H + 2L * padding, paddedW = input.W + 2L * padding, plane = paddedH * paddedW;
-        BigInteger floats = input.C * (2 * plane + 31) + 2 * Slack;
+        BigInteger floats = input.C * (2 * plane + RoundUp) + 2 * Slack;
         if (stride == 1)
         {
             BigInteger wide = (output.H - 1) * paddedW + output.W, guard = (kernel - 1) * paddedW + kernel - 1;
-            floats += output.C * (wide + guard + plane + 31) + 2 * Slack;
+            floats += output.C * (wide + guard + plane + RoundUp) + 2 * Slack;
         }
         return floats;
     }
