@@ -333,10 +333,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         global::System.Span<float> xp = _conv1Input;
         for (int c = 0; c < C; c++)
         {
-            for (int h = 0; h < H; h++)
-            {
-                x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
-            }
+            global::StaticNets.Kernels.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
         }
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
@@ -432,15 +429,15 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                 for (int ox = 0; ox < WO; ox++)
                 {
                     ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    float m = xc, v;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 5); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 6); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 7); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 12); m = v > m ? v : m;
+                    float m = xc; // the maximum without branches: inputs change, and a mispredicted branch costs more than the comparison
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 5));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 6));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 7));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 12));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
                 }
             }
@@ -464,7 +461,14 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                     int o = (c * HO + oy) * WO + ox;
                     float m = y[o];
                     int a = at;
-                    if (x[at] == m) { } else if (x[at + 1] == m) a = at + 1; else if (x[at + 2] == m) a = at + 2; else if (x[at + 5] == m) a = at + 5; else if (x[at + 6] == m) a = at + 6; else if (x[at + 7] == m) a = at + 7; else if (x[at + 10] == m) a = at + 10; else if (x[at + 11] == m) a = at + 11; else if (x[at + 12] == m) a = at + 12;
+                    a = x[at + 12] == m ? at + 12 : a;
+                    a = x[at + 11] == m ? at + 11 : a;
+                    a = x[at + 10] == m ? at + 10 : a;
+                    a = x[at + 7] == m ? at + 7 : a;
+                    a = x[at + 6] == m ? at + 6 : a;
+                    a = x[at + 5] == m ? at + 5 : a;
+                    a = x[at + 2] == m ? at + 2 : a;
+                    a = x[at + 1] == m ? at + 1 : a;
                     dx[a] += dy[o];
                 }
             }
@@ -483,10 +487,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         global::System.Span<float> xp = _conv2Input;
         for (int c = 0; c < C; c++)
         {
-            for (int h = 0; h < H; h++)
-            {
-                x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
-            }
+            global::StaticNets.Kernels.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
         }
         global::System.Span<float> z = _conv2Linear;
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
@@ -614,10 +615,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         // Gather the wide rows into [K][HO][WO].
         for (int k = 0; k < K; k++)
         {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                new global::System.ReadOnlySpan<float>(_conv2Wide, k * L + oy * WP, WO).CopyTo(z.Slice((k * HO + oy) * WO, WO));
-            }
+            global::StaticNets.Kernels.Rows.Copy(new global::System.ReadOnlySpan<float>(_conv2Wide, k * L, L), WP, z.Slice(k * HO * WO, HO * WO), WO, HO, WO);
         }
         global::StaticNets.Kernels.Activations.GELU(z, y);
     }
@@ -645,10 +643,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
         for (int k = 0; k < K; k++)
         {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                dz.Slice((k * HO + oy) * WO, WO).CopyTo(new global::System.Span<float>(_conv2WideGrad, k * DS + G + oy * WP, WO));
-            }
+            global::StaticNets.Kernels.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new global::System.Span<float>(_conv2WideGrad, k * DS + G, L), WP, HO, WO);
         }
         ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2WideGrad);
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
@@ -859,10 +854,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         }
         for (int c = 0; c < C; c++)
         {
-            for (int h = 0; h < H; h++)
-            {
-                new global::System.ReadOnlySpan<float>(_conv2InputGrad, c * QV + (h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));
-            }
+            global::StaticNets.Kernels.Rows.Copy(new global::System.ReadOnlySpan<float>(_conv2InputGrad, c * QV + P * WP + P, (H - 1) * WP + W), WP, dx.Slice(c * H * W, H * W), W, H, W);
         }
     }
 

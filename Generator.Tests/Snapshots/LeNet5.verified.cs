@@ -279,10 +279,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         global::System.Span<float> xp = _conv1Input;
         for (int c = 0; c < C; c++)
         {
-            for (int h = 0; h < H; h++)
-            {
-                x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
-            }
+            global::StaticNets.Kernels.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
         }
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
@@ -743,10 +740,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         // Gather the wide rows into [K][HO][WO].
         for (int k = 0; k < K; k++)
         {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                new global::System.ReadOnlySpan<float>(_conv1Wide, k * L + oy * WP, WO).CopyTo(y.Slice((k * HO + oy) * WO, WO));
-            }
+            global::StaticNets.Kernels.Rows.Copy(new global::System.ReadOnlySpan<float>(_conv1Wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
         }
         global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
@@ -774,10 +768,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
         for (int k = 0; k < K; k++)
         {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                dz.Slice((k * HO + oy) * WO, WO).CopyTo(new global::System.Span<float>(_conv1WideGrad, k * DS + G + oy * WP, WO));
-            }
+            global::StaticNets.Kernels.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new global::System.Span<float>(_conv1WideGrad, k * DS + G, L), WP, HO, WO);
         }
         ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1WideGrad);
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
@@ -916,10 +907,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                 for (int ox = 0; ox < WO; ox++)
                 {
                     ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    float m = xc, v;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 28); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 29); m = v > m ? v : m;
+                    float m = xc; // the maximum without branches: inputs change, and a mispredicted branch costs more than the comparison
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 28));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 29));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
                 }
             }
@@ -943,7 +934,9 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                     int o = (c * HO + oy) * WO + ox;
                     float m = y[o];
                     int a = at;
-                    if (x[at] == m) { } else if (x[at + 1] == m) a = at + 1; else if (x[at + 28] == m) a = at + 28; else if (x[at + 29] == m) a = at + 29;
+                    a = x[at + 29] == m ? at + 29 : a;
+                    a = x[at + 28] == m ? at + 28 : a;
+                    a = x[at + 1] == m ? at + 1 : a;
                     dx[a] += dy[o];
                 }
             }
@@ -962,10 +955,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         global::System.Span<float> xp = _conv2Input;
         for (int c = 0; c < C; c++)
         {
-            for (int h = 0; h < H; h++)
-            {
-                x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));
-            }
+            global::StaticNets.Kernels.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
         }
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
         ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
@@ -1426,10 +1416,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         // Gather the wide rows into [K][HO][WO].
         for (int k = 0; k < K; k++)
         {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                new global::System.ReadOnlySpan<float>(_conv2Wide, k * L + oy * WP, WO).CopyTo(y.Slice((k * HO + oy) * WO, WO));
-            }
+            global::StaticNets.Kernels.Rows.Copy(new global::System.ReadOnlySpan<float>(_conv2Wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
         }
         global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
@@ -1457,10 +1444,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
         for (int k = 0; k < K; k++)
         {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                dz.Slice((k * HO + oy) * WO, WO).CopyTo(new global::System.Span<float>(_conv2WideGrad, k * DS + G + oy * WP, WO));
-            }
+            global::StaticNets.Kernels.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new global::System.Span<float>(_conv2WideGrad, k * DS + G, L), WP, HO, WO);
         }
         ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2WideGrad);
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
@@ -2023,10 +2007,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         }
         for (int c = 0; c < C; c++)
         {
-            for (int h = 0; h < H; h++)
-            {
-                new global::System.ReadOnlySpan<float>(_conv2InputGrad, c * QV + (h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));
-            }
+            global::StaticNets.Kernels.Rows.Copy(new global::System.ReadOnlySpan<float>(_conv2InputGrad, c * QV + P * WP + P, (H - 1) * WP + W), WP, dx.Slice(c * H * W, H * W), W, H, W);
         }
     }
 
@@ -2048,10 +2029,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                 for (int ox = 0; ox < WO; ox++)
                 {
                     ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    float m = xc, v;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10); m = v > m ? v : m;
-                    v = global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11); m = v > m ? v : m;
+                    float m = xc; // the maximum without branches: inputs change, and a mispredicted branch costs more than the comparison
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10));
+                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
                 }
             }
@@ -2075,7 +2056,9 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
                     int o = (c * HO + oy) * WO + ox;
                     float m = y[o];
                     int a = at;
-                    if (x[at] == m) { } else if (x[at + 1] == m) a = at + 1; else if (x[at + 10] == m) a = at + 10; else if (x[at + 11] == m) a = at + 11;
+                    a = x[at + 11] == m ? at + 11 : a;
+                    a = x[at + 10] == m ? at + 10 : a;
+                    a = x[at + 1] == m ? at + 1 : a;
                     dx[a] += dy[o];
                 }
             }

@@ -122,9 +122,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
         w.Line("// Copy x into the padded input; its zero border is never written.");
         w.Line($"global::System.Span<float> xp = {n}Input;");
         w.Open("for (int c = 0; c < C; c++)");
-        w.Open("for (int h = 0; h < H; h++)");
-        w.Line("x.Slice((c * H + h) * W, W).CopyTo(xp.Slice((c * HP + h + P) * WP + P, W));");
-        w.Close().Close();
+        w.Line($"{RowCopy}(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);");
+        w.Close();
         string z = KeepsLinear(l.Activation) ? "z" : "y";
         if (KeepsLinear(l.Activation)) w.Line($"global::System.Span<float> z = {n}Linear;");
         w.Line($"ref float xr = ref {Ms}.GetArrayDataReference({n}Input);");
@@ -147,9 +146,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Close().Close().Close();
             w.Line("// Gather the wide rows into [K][HO][WO].");
             w.Open("for (int k = 0; k < K; k++)");
-            w.Open("for (int oy = 0; oy < HO; oy++)");
-            w.Line($"new global::System.ReadOnlySpan<float>({n}Wide, k * L + oy * WP, WO).CopyTo({z}.Slice((k * HO + oy) * WO, WO));");
-            w.Close().Close();
+            w.Line($"{RowCopy}(new global::System.ReadOnlySpan<float>({n}Wide, k * L, L), WP, {z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
+            w.Close();
         }
         else
         {
@@ -368,9 +366,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
         {
             w.Line("// Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.");
             w.Open("for (int k = 0; k < K; k++)");
-            w.Open("for (int oy = 0; oy < HO; oy++)");
-            w.Line($"dz.Slice((k * HO + oy) * WO, WO).CopyTo(new global::System.Span<float>({n}WideGrad, k * DS + G + oy * WP, WO));");
-            w.Close().Close();
+            w.Line($"{RowCopy}(dz.Slice(k * HO * WO, HO * WO), WO, new global::System.Span<float>({n}WideGrad, k * DS + G, L), WP, HO, WO);");
+            w.Close();
             w.Line($"ref float gr = ref {Ms}.GetArrayDataReference({n}WideGrad);");
             w.Line("// Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].");
             VectorPaths(w, g, null, _ => 0, (v, lanes) => WeightGradientVectors(w, g, v, lanes));
@@ -436,8 +433,9 @@ internal sealed class Conv2DEmitter : LayerEmitter
     private static void Crop(SourceWriter w, string n, string plane)
     {
         w.Open("for (int c = 0; c < C; c++)");
-        w.Open("for (int h = 0; h < H; h++)");
-        w.Line($"new global::System.ReadOnlySpan<float>({n}InputGrad, c * {plane} + (h + P) * WP + P, W).CopyTo(dx.Slice((c * H + h) * W, W));");
-        w.Close().Close();
+        w.Line($"{RowCopy}(new global::System.ReadOnlySpan<float>({n}InputGrad, c * {plane} + P * WP + P, (H - 1) * WP + W), WP, dx.Slice(c * H * W, H * W), W, H, W);");
+        w.Close();
     }
+
+    private const string RowCopy = "global::StaticNets.Kernels.Rows.Copy";
 }

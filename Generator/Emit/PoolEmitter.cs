@@ -48,20 +48,20 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line($"ref float xc = ref {Us}.Add(ref xrow, ox * S);");
         if (max)
         {
-            w.Line(l.Kernel == 1 ? "float m = xc;" : "float m = xc, v;"); // a 1x1 window has no other tap to compare
+            w.Line("float m = xc; // the maximum without branches: inputs change, and a mispredicted branch costs more than the comparison"); // a 1x1 window has no other tap to compare
             if (unrolled)
             {
                 foreach (int off in Offsets(l))
                 {
                     if (off == 0) continue;
-                    w.Line($"v = {Us}.Add(ref xc, {I(off)}); m = v > m ? v : m;");
+                    w.Line($"m = float.MaxNative(m, {Us}.Add(ref xc, {I(off)}));");
                 }
             }
             else
             {
                 w.Open("for (int ky = 0; ky < F; ky++)");
                 w.Open("for (int kx = 0; kx < F; kx++)");
-                w.Line($"v = {Us}.Add(ref xc, ky * W + kx); m = v > m ? v : m;");
+                w.Line($"m = float.MaxNative(m, {Us}.Add(ref xc, ky * W + kx));");
                 w.Close().Close();
             }
             w.Line($"{Us}.Add(ref yrow, ox) = m;");
@@ -105,17 +105,16 @@ internal sealed class PoolEmitter : LayerEmitter
             w.Line("int o = (c * HO + oy) * WO + ox;");
             w.Line("float m = y[o];");
             w.Line("int a = at;");
-            if (l.Kernel * l.Kernel <= MaxUnrolled)
+            if (l.Kernel * l.Kernel <= MaxUnrolled && l.Kernel > 1)
             {
                 var offsets = new List<int>(Offsets(l));
-                // The first input equal to the maximum, in the forward's order.
-                var chain = new System.Text.StringBuilder("if (x[at] == m) { }");
+                // The first input equal to the maximum, in the forward's order: tried from the last, so the first wins; selects, not branches.
+                offsets.Reverse();
                 foreach (int off in offsets)
                 {
                     if (off == 0) continue;
-                    chain.Append($" else if (x[at + {I(off)}] == m) a = at + {I(off)};");
+                    w.Line($"a = x[at + {I(off)}] == m ? at + {I(off)} : a;");
                 }
-                w.Line(chain.ToString());
             }
             else
             {

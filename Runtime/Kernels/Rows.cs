@@ -1,0 +1,49 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticNets.Kernels;
+
+/// <summary>Copies of short rows between planes of different strides (padding an input, gathering wide rows), in one call per plane.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Rows
+{
+    /// <summary>
+    /// Copies <paramref name="rows"/> rows of <paramref name="width"/> floats from <paramref name="source"/>
+    /// (rows <paramref name="sourceStride"/> apart) to <paramref name="destination"/> (rows
+    /// <paramref name="destinationStride"/> apart). Rows of 8 or more go by vectors, the last one overlapping.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Copy(ReadOnlySpan<float> source, int sourceStride, Span<float> destination, int destinationStride, int rows, int width)
+    {
+        if (rows <= 0) return;
+        if ((long)(rows - 1) * sourceStride + width > source.Length || (long)(rows - 1) * destinationStride + width > destination.Length)
+        {
+            throw new ArgumentException($"{rows} rows of {width} do not fit the spans ({source.Length} and {destination.Length} floats, strides {sourceStride} and {destinationStride}).");
+        }
+        ref float s = ref MemoryMarshal.GetReference(source);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        if (Simd.IsEnabled && width >= 8)
+        {
+            int last = width - 8;
+            for (int r = 0; r < rows; r++)
+            {
+                ref float sr = ref Unsafe.Add(ref s, r * sourceStride);
+                ref float dr = ref Unsafe.Add(ref d, r * destinationStride);
+                for (int i = 0; i < last; i += 8)
+                {
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref sr, (nuint)i), ref dr, (nuint)i);
+                }
+                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref sr, (nuint)last), ref dr, (nuint)last);
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            ref float sr = ref Unsafe.Add(ref s, r * sourceStride);
+            ref float dr = ref Unsafe.Add(ref d, r * destinationStride);
+            for (int i = 0; i < width; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref sr, i);
+        }
+    }
+}
