@@ -14,6 +14,13 @@ public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
     /// <summary>A new instance with weights initialised from <paramref name="seed"/> (the same as <c>new N(seed)</c>).</summary>
     static abstract TSelf Create(int seed);
 
+    /// <summary>
+    /// A new instance that shares this one's <see cref="Parameters"/> (the same memory, not a copy) and has
+    /// gradients and activation buffers of its own. Training runs one per worker; the replicas see every
+    /// update of the parameters at once.
+    /// </summary>
+    TSelf CreateReplica();
+
     /// <summary>Reads a weight file written by <see cref="Save(string)"/>.</summary>
     static abstract TSelf Load(string path);
 

@@ -92,7 +92,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         },
     };
 
-    private readonly float[] _parameters = new float[ParameterCount];
+    private readonly float[] _parameters; // shared with the replicas of CreateReplica
     private readonly float[] _gradients = new float[ParameterCount];
     private ulong _randomState;
     private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
@@ -142,7 +142,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
 
     /// <summary>A AllLayers with weights initialised deterministically from <paramref name="seed"/>; biases start at zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public AllLayers(int seed)
+    public AllLayers(int seed) : this(new float[ParameterCount])
     {
         _randomState = global::StaticNets.Kernels.Rng.Seed(seed, -1);
         global::StaticNets.Kernels.Initializers.Fill(new global::System.Span<float>(_parameters, 0, 72), global::StaticNets.Init.HeUniform, fanIn: 18, fanOut: 36, seed, layer: 1); // conv1
@@ -156,6 +156,13 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     /// <summary>The same as <c>new AllLayers(seed)</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
     public static AllLayers Create(int seed) => new AllLayers(seed);
+
+    /// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>
+    private AllLayers(float[] parameters) => _parameters = parameters;
+
+    /// <summary>A new instance that shares this one's <see cref="Parameters"/> (the same array, not a copy), with gradients and buffers of its own: data-parallel training's workers.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+    public AllLayers CreateReplica() => new AllLayers(_parameters);
 
     /// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>
     public global::System.Span<float> Parameters => _parameters;

@@ -68,7 +68,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         },
     };
 
-    private readonly float[] _parameters = new float[ParameterCount];
+    private readonly float[] _parameters; // shared with the replicas of CreateReplica
     private readonly float[] _gradients = new float[ParameterCount];
     private ulong _randomState;
     private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
@@ -103,7 +103,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
 
     /// <summary>A LeNet5 with weights initialised deterministically from <paramref name="seed"/>; biases start at zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public LeNet5(int seed)
+    public LeNet5(int seed) : this(new float[ParameterCount])
     {
         _randomState = global::StaticNets.Kernels.Rng.Seed(seed, -1);
         global::StaticNets.Kernels.Initializers.Fill(new global::System.Span<float>(_parameters, 0, 150), global::StaticNets.Init.HeNormal, fanIn: 25, fanOut: 150, seed, layer: 1); // conv1
@@ -116,6 +116,13 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     /// <summary>The same as <c>new LeNet5(seed)</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
     public static LeNet5 Create(int seed) => new LeNet5(seed);
+
+    /// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>
+    private LeNet5(float[] parameters) => _parameters = parameters;
+
+    /// <summary>A new instance that shares this one's <see cref="Parameters"/> (the same array, not a copy), with gradients and buffers of its own: data-parallel training's workers.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+    public LeNet5 CreateReplica() => new LeNet5(_parameters);
 
     /// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>
     public global::System.Span<float> Parameters => _parameters;

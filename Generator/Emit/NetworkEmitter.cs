@@ -192,7 +192,7 @@ internal static class NetworkEmitter
         w.Line();
         EmitInfo(w, spec, shape);
 
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
+        w.Line("private readonly float[] _parameters; // shared with the replicas of CreateReplica");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line("private ulong _randomState;");
         w.Line("private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time");
@@ -211,7 +211,7 @@ internal static class NetworkEmitter
         w.Line();
         w.Line($"/// <summary>A {n} with weights initialised deterministically from <paramref name=\"seed\"/>; biases start at zero.</summary>");
         w.Line(GeneratedCode);
-        w.Open($"public {n}(int seed)");
+        w.Open($"public {n}(int seed) : this(new float[ParameterCount])");
         w.Line("_randomState = global::StaticNets.Kernels.Rng.Seed(seed, -1);");
         foreach (var c in plan.Contexts.Where(c => c.Layer.WeightCount > 0))
         {
@@ -223,6 +223,13 @@ internal static class NetworkEmitter
         w.Line($"/// <summary>The same as <c>new {n}(seed)</c>.</summary>");
         w.Line(GeneratedCode);
         w.Line($"public static {n} Create(int seed) => new {n}(seed);");
+        w.Line();
+        w.Line("/// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>");
+        w.Line($"private {n}(float[] parameters) => _parameters = parameters;");
+        w.Line();
+        w.Line("/// <summary>A new instance that shares this one's <see cref=\"Parameters\"/> (the same array, not a copy), with gradients and buffers of its own: data-parallel training's workers.</summary>");
+        w.Line(GeneratedCode);
+        w.Line($"public {n} CreateReplica() => new {n}(_parameters);");
         w.Line();
 
         w.Line("/// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>");
@@ -429,6 +436,8 @@ internal static class NetworkEmitter
         w.Line($"public {n}(int seed) => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");
         w.Line($"public static {n} Create(int seed) => {Throw};");
+        w.Line("/// <summary>Not available: the network has build errors.</summary>");
+        w.Line($"public {n} CreateReplica() => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");
         w.Line($"public {Sp} Parameters => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");

@@ -39,6 +39,9 @@ public abstract class ReferenceNet<TSelf> where TSelf : ReferenceNet<TSelf>, INe
         }
     }
 
+    /// <summary>Not supported: reference networks are for inference, files and export only.</summary>
+    public TSelf CreateReplica() => throw new NotSupportedException("Reference networks do not train.");
+
     /// <summary>When set, reading <see cref="Parameters"/> throws an <see cref="IOException"/>: a network whose weights cannot be written.</summary>
     public bool FailOnParameters { get; set; }
 

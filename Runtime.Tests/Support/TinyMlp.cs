@@ -41,7 +41,7 @@ public sealed class TinyMlp<TShape> : INetwork<TinyMlp<TShape>>
 {
     private static readonly TinyMlpShape S = TShape.Shape;
 
-    private readonly float[] parameters = new float[S.ParameterCount];
+    private readonly float[] parameters;
     private readonly float[] gradients = new float[S.ParameterCount];
     private readonly float[] hidden = new float[S.Hidden];     // tanh output, before dropout
     private readonly float[] dropped = new float[S.Hidden];    // hidden * mask: dense2's input
@@ -53,6 +53,7 @@ public sealed class TinyMlp<TShape> : INetwork<TinyMlp<TShape>>
 
     public TinyMlp(int seed)
     {
+        parameters = new float[S.ParameterCount];
         var random = new TestRandom((ulong)seed);
         float hiddenLimit = MathF.Sqrt(6f / (S.Inputs + S.Hidden));
         float outputLimit = MathF.Sqrt(6f / (S.Hidden + S.Outputs));
@@ -85,6 +86,15 @@ public sealed class TinyMlp<TShape> : INetwork<TinyMlp<TShape>>
     {
         Interlocked.Increment(ref CreateCount);
         return new TinyMlp<TShape>(seed);
+    }
+
+    private TinyMlp(float[] shared) => parameters = shared;
+
+    /// <summary>A replica over the same parameter array; counted in <see cref="CreateCount"/> like <see cref="Create"/>.</summary>
+    public TinyMlp<TShape> CreateReplica()
+    {
+        Interlocked.Increment(ref CreateCount);
+        return new TinyMlp<TShape>(parameters);
     }
 
     public Span<float> Parameters => parameters;

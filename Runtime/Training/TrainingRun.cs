@@ -63,7 +63,7 @@ internal sealed class TrainingRun<TNet>
         replicas[0] = net;
         for (int s = 1; s < shards; s++)
         {
-            replicas[s] = TNet.Create(0);
+            replicas[s] = net.CreateReplica(); // shares net's parameters: nothing to copy before a batch
         }
 
         shardLoss = new double[shards];
@@ -147,11 +147,6 @@ internal sealed class TrainingRun<TNet>
     private (double LossSum, int Correct) ComputeBatchGradients()
     {
         shardCount = Math.Min(replicas.Length, batchSize);
-        ReadOnlySpan<float> parameters = net.Parameters;
-        for (int s = 1; s < shardCount; s++)
-        {
-            parameters.CopyTo(replicas[s].Parameters);
-        }
 
         if (threads == 1 || shardCount == 1)
         {
