@@ -10,19 +10,16 @@ namespace StaticNets.Generator.Emit;
 /// </summary>
 internal sealed class LayerContext
 {
-    public LayerContext(LayerShape layer, int index, string network)
+    public LayerContext(LayerShape layer, int index)
     {
         Layer = layer;
         Index = index;
-        Network = network;
     }
 
     public LayerShape Layer { get; }
 
     /// <summary>Position among the network's layers (0-based), the stream its initialisation draws from.</summary>
     public int Index { get; }
-
-    public string Network { get; }
 
     /// <summary>The input buffer: <c>input</c> for the first layer, else the previous layer's output field.</summary>
     public string Input { get; set; } = "input";

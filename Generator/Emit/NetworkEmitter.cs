@@ -115,7 +115,7 @@ internal static class NetworkEmitter
         {
             var l = layers[i];
             var emitter = LayerEmitter.For(l.Type);
-            var c = new LayerContext(l, i + 1, spec.ClassName) { Input = current, InputGrad = parameters ? currentGrad : null };
+            var c = new LayerContext(l, i + 1) { Input = current, InputGrad = parameters ? currentGrad : null };
             parameters |= l.ParameterCount > 0;
             c.HasParametersUpToHere = parameters;
             if (emitter.HasOutput)

@@ -39,8 +39,6 @@ public static class Rng
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
-    /// <summary>A uniform integer in [0, <paramref name="bound"/>).</summary>
-    public static int NextInt(ref ulong state, int bound) => (int)((Next(ref state) >> 33) * (ulong)bound >> 31);
 
     /// <summary>SplitMix64's output function: a bijective mix of 64 bits.</summary>
     internal static ulong Mix(ulong z)
