@@ -5,7 +5,8 @@ namespace StaticNets.Benchmarks;
 /// <summary>
 /// Inference of the generated LeNet-5: latency of one digit on one thread (<see cref="Forward"/>,
 /// <see cref="Predict"/>), and throughput over a block of digits on one thread and on two (one network
-/// instance per thread, as a server would hold them).
+/// instance per thread, as a server would hold them), digit by digit with <c>Predict</c> and in one
+/// <c>PredictBatch</c> call.
 /// </summary>
 /// <remarks>
 /// The latency benchmarks step through <see cref="Digits.LatencyDigits"/> digits, one per call. The
@@ -22,8 +23,12 @@ public class InferenceBenchmarks
     private float[] digits = [];
     private LeNet5 first = null!;
     private LeNet5 second = null!;
+    private readonly int[] firstPredictions = new int[Block];
+    private readonly int[] secondPredictions = new int[Block];
     private Action predictFirstHalf = null!;
     private Action predictSecondHalf = null!;
+    private Action batchFirstHalf = null!;
+    private Action batchSecondHalf = null!;
     private int next;
     private int firstSum;
     private int secondSum;
@@ -36,6 +41,8 @@ public class InferenceBenchmarks
         second = new LeNet5(Digits.Seed);
         predictFirstHalf = () => firstSum = PredictBlock(first, 0);
         predictSecondHalf = () => secondSum = PredictBlock(second, Block);
+        batchFirstHalf = () => firstSum = PredictBatch(first, 0, firstPredictions);
+        batchSecondHalf = () => secondSum = PredictBatch(second, Block, secondPredictions);
     }
 
     /// <summary>One digit's output vector, on one thread.</summary>
@@ -62,6 +69,18 @@ public class InferenceBenchmarks
         return firstSum + secondSum;
     }
 
+    /// <summary>Per digit: <see cref="Block"/> digits in one <c>PredictBatch</c> call on one thread.</summary>
+    [Benchmark(OperationsPerInvoke = Block)]
+    public int PredictBatchOneThread() => PredictBatch(first, 0, firstPredictions);
+
+    /// <summary>Per digit: two threads, each with its own network, each predicting <see cref="Block"/> digits in one <c>PredictBatch</c> call.</summary>
+    [Benchmark(OperationsPerInvoke = 2 * Block)]
+    public int PredictBatchTwoThreads()
+    {
+        Parallel.Invoke(batchFirstHalf, batchSecondHalf);
+        return firstSum + secondSum;
+    }
+
     private ReadOnlySpan<float> NextDigit()
     {
         int index = next;
@@ -77,6 +96,14 @@ public class InferenceBenchmarks
             sum += net.Predict(digits.AsSpan(i * LeNet5.InputSize, LeNet5.InputSize));
         }
 
+        return sum;
+    }
+
+    private int PredictBatch(LeNet5 net, int start, int[] predictions)
+    {
+        net.PredictBatch(digits.AsSpan(start * LeNet5.InputSize, Block * LeNet5.InputSize), predictions);
+        int sum = 0;
+        foreach (int p in predictions) sum += p;
         return sum;
     }
 }

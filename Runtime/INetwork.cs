@@ -45,6 +45,36 @@ public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
     /// <summary>The index of the largest output for <paramref name="input"/>.</summary>
     int Predict(ReadOnlySpan<float> input);
 
+    /// <summary>
+    /// Inference over a batch: <paramref name="inputs"/> holds samples back to back, <c>InputSize</c> values each, and
+    /// <paramref name="outputs"/> receives theirs, <c>OutputSize</c> each, in the same order. The outputs have the same
+    /// bits as <see cref="Forward"/>'s; the dense layers read each weight once per few samples instead of once per sample.
+    /// </summary>
+    /// <remarks>Generated networks implement it; this default, for a hand-written implementation, calls <see cref="Forward"/> once per sample.</remarks>
+    void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        NetworkInfo info = TSelf.Info;
+        int count = Kernels.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
+        Kernels.Guard.BatchLength(outputs.Length, count, info.OutputSize, info.Name, "outputs", nameof(outputs));
+        for (int s = 0; s < count; s++)
+        {
+            Forward(inputs.Slice(s * info.InputSize, info.InputSize), outputs.Slice(s * info.OutputSize, info.OutputSize));
+        }
+    }
+
+    /// <summary><see cref="Predict"/> over a batch: <paramref name="inputs"/> as for <see cref="ForwardBatch"/>, one prediction per sample.</summary>
+    /// <remarks>Generated networks implement it; this default, for a hand-written implementation, calls <see cref="Predict"/> once per sample.</remarks>
+    void PredictBatch(ReadOnlySpan<float> inputs, Span<int> predictions)
+    {
+        NetworkInfo info = TSelf.Info;
+        int count = Kernels.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
+        Kernels.Guard.BatchLength(predictions.Length, count, 1, info.Name, "prediction", nameof(predictions));
+        for (int s = 0; s < count; s++)
+        {
+            predictions[s] = Predict(inputs.Slice(s * info.InputSize, info.InputSize));
+        }
+    }
+
     /// <summary>Sets every entry of <see cref="Gradients"/> to zero.</summary>
     void ZeroGradients();
 

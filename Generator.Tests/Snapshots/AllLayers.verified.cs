@@ -28,7 +28,7 @@ namespace Samples;
 /// softmax1  Softmax                     3                  0
 /// total                                                  256
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 1,024 B, gradients 1,024 B, activations 3,764 B; 5,812 B in all
+/// memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
 /// </code>
 /// </summary>
 partial class AllLayers : global::StaticNets.INetwork<AllLayers>
@@ -53,7 +53,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     // softmax1  Softmax                     3                  0
     // total                                                  256
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 1,024 B, gradients 1,024 B, activations 3,764 B; 5,812 B in all
+    // memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [2][9][9].</summary>
     public const int InputSize = 162;
@@ -63,7 +63,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     public const int ParameterCount = 256;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       9x9x2              0\nconv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\npool1     MaxPool 3x3 s1              3x3x4              0\nconv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\npool2     AvgPool 2x2 s2              1x1x3              0\nsigmoid1  Sigmoid                     1x1x3              0\nflatten1  Flatten                     3                  0\ndense1    Dense 8 Tanh                8                 32\ndropout1  Dropout 0.25                8                  0\nleakyrelu1LeakyReLU 0.2               8                  0\ndense2    Dense 6                     6                 54\ngelu1     GELU                        6                  0\nrelu1     ReLU                        6                  0\ntanh1     Tanh                        6                  0\ndense3    Dense 4 Sigmoid             4                 28\ndense4    Dense 3                     3                 15\nsoftmax1  Softmax                     3                  0\ntotal                                                  256\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 1,024 B, gradients 1,024 B, activations 3,764 B; 5,812 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       9x9x2              0\nconv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\npool1     MaxPool 3x3 s1              3x3x4              0\nconv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\npool2     AvgPool 2x2 s2              1x1x3              0\nsigmoid1  Sigmoid                     1x1x3              0\nflatten1  Flatten                     3                  0\ndense1    Dense 8 Tanh                8                 32\ndropout1  Dropout 0.25                8                  0\nleakyrelu1LeakyReLU 0.2               8                  0\ndense2    Dense 6                     6                 54\ngelu1     GELU                        6                  0\nrelu1     ReLU                        6                  0\ntanh1     Tanh                        6                  0\ndense3    Dense 4 Sigmoid             4                 28\ndense4    Dense 3                     3                 15\nsoftmax1  Softmax                     3                  0\ntotal                                                  256\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -96,6 +96,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     private readonly float[] _gradients = new float[ParameterCount];
     private ulong _randomState;
     private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+    private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
     private readonly float[] _conv1Output = new float[100];
     private readonly float[] _conv1OutputGrad = new float[100];
     private readonly float[] _conv1Input = new float[258];
@@ -133,6 +134,17 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     private readonly float[] _dense4OutputGrad = new float[3];
     private readonly float[] _softmax1Output = new float[3];
     private readonly float[] _softmax1OutputGrad = new float[3];
+    private readonly float[] _dense1TileInput = new float[24];
+    private readonly float[] _dense1Tile = new float[64];
+    private readonly float[] _dropout1Tile = new float[64];
+    private readonly float[] _leakyrelu1Tile = new float[64];
+    private readonly float[] _dense2Tile = new float[48];
+    private readonly float[] _gelu1Tile = new float[48];
+    private readonly float[] _relu1Tile = new float[48];
+    private readonly float[] _tanh1Tile = new float[48];
+    private readonly float[] _dense3Tile = new float[32];
+    private readonly float[] _dense4Tile = new float[24];
+    private readonly float[] _softmax1Tile = new float[24];
 
     /// <summary>A AllLayers with weights initialised from seed 0; biases start at zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
@@ -196,6 +208,46 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         {
             ForwardCore(input, training: false);
             return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize));
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+    }
+
+    /// <summary>Inference over a batch: <paramref name="inputs"/> holds samples back to back, <see cref="InputSize"/> values each; <paramref name="outputs"/> gets their outputs, <see cref="OutputSize"/> each, with the same bits as <see cref="Forward"/>'s. Allocates nothing.</summary>
+    /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or the outputs do not have one output per sample.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int count = global::StaticNets.Kernels.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
+        global::StaticNets.Kernels.Guard.BatchLength(outputs.Length, count, OutputSize, "AllLayers", "outputs", nameof(outputs));
+        Enter();
+        try
+        {
+            for (int s = 0; s < count; s += BatchTile)
+            {
+                int m = global::System.Math.Min(BatchTile, count - s);
+                ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
+                new global::System.ReadOnlySpan<float>(_softmax1Tile, 0, m * OutputSize).CopyTo(outputs.Slice(s * OutputSize));
+            }
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+    }
+
+    /// <summary><see cref="Predict"/> over a batch: <paramref name="inputs"/> as for <see cref="ForwardBatch"/>, one prediction per sample. Allocates nothing.</summary>
+    /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one prediction per sample.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
+    {
+        int count = global::StaticNets.Kernels.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
+        global::StaticNets.Kernels.Guard.BatchLength(predictions.Length, count, 1, "AllLayers", "prediction", nameof(predictions));
+        Enter();
+        try
+        {
+            for (int s = 0; s < count; s += BatchTile)
+            {
+                int m = global::System.Math.Min(BatchTile, count - s);
+                ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
+                for (int b = 0; b < m; b++) predictions[s + b] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new global::System.ReadOnlySpan<float>(_softmax1Tile, b * OutputSize, OutputSize));
+            }
         }
         finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
@@ -307,6 +359,33 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         Dense3Forward(_tanh1Output, _dense3Output);
         Dense4Forward(_dense3Output, _dense4Output);
         Softmax1Forward(_dense4Output, _softmax1Output);
+    }
+
+    /// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(global::System.ReadOnlySpan<float> inputs, int count)
+    {
+        for (int b = 0; b < count; b++)
+        {
+            global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
+            Conv1Forward(input, _conv1Output);
+            Pool1Forward(_conv1Output, _pool1Output);
+            Conv2Forward(_pool1Output, _conv2Output);
+            Pool2Forward(_conv2Output, _pool2Output);
+            Sigmoid1Forward(_pool2Output, _sigmoid1Output);
+            // flatten1: 1x1x3 -> 3, no copy ([C][H][W] is already the flat order)
+            ((global::System.ReadOnlySpan<float>)_sigmoid1Output).Slice(0, 3).CopyTo(new global::System.Span<float>(_dense1TileInput, b * 3, 3));
+        }
+        Dense1ForwardTile(_dense1TileInput, _dense1Tile, count);
+        for (int b = 0; b < count; b++) Dropout1Forward(new global::System.ReadOnlySpan<float>(_dense1Tile, b * 8, 8), new global::System.Span<float>(_dropout1Tile, b * 8, 8), false);
+        for (int b = 0; b < count; b++) Leakyrelu1Forward(new global::System.ReadOnlySpan<float>(_dropout1Tile, b * 8, 8), new global::System.Span<float>(_leakyrelu1Tile, b * 8, 8));
+        Dense2ForwardTile(_leakyrelu1Tile, _dense2Tile, count);
+        for (int b = 0; b < count; b++) Gelu1Forward(new global::System.ReadOnlySpan<float>(_dense2Tile, b * 6, 6), new global::System.Span<float>(_gelu1Tile, b * 6, 6));
+        for (int b = 0; b < count; b++) Relu1Forward(new global::System.ReadOnlySpan<float>(_gelu1Tile, b * 6, 6), new global::System.Span<float>(_relu1Tile, b * 6, 6));
+        for (int b = 0; b < count; b++) Tanh1Forward(new global::System.ReadOnlySpan<float>(_relu1Tile, b * 6, 6), new global::System.Span<float>(_tanh1Tile, b * 6, 6));
+        Dense3ForwardTile(_tanh1Tile, _dense3Tile, count);
+        Dense4ForwardTile(_dense3Tile, _dense4Tile, count);
+        for (int b = 0; b < count; b++) Softmax1Forward(new global::System.ReadOnlySpan<float>(_dense4Tile, b * 3, 3), new global::System.Span<float>(_softmax1Tile, b * 3, 3));
     }
 
     /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
@@ -941,6 +1020,17 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         global::StaticNets.Kernels.Activations.Tanh(y, y);
     }
 
+    /// <summary>dense1 over <paramref name="count"/> samples back to back, with the same bits as Dense1Forward's.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Dense1ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
+    {
+        const int N = 3, U = 8;
+        const int WeightOffset = 127, BiasOffset = 151;
+        global::StaticNets.Kernels.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
+        global::System.Span<float> v = y.Slice(0, count * U);
+        global::StaticNets.Kernels.Activations.Tanh(v, v);
+    }
+
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
@@ -1000,6 +1090,15 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int N = 8, U = 6;
         const int WeightOffset = 159, BiasOffset = 207;
         global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
+    }
+
+    /// <summary>dense2 over <paramref name="count"/> samples back to back, with the same bits as Dense2Forward's.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Dense2ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
+    {
+        const int N = 8, U = 6;
+        const int WeightOffset = 159, BiasOffset = 207;
+        global::StaticNets.Kernels.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
     }
 
     /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -1065,6 +1164,17 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         global::StaticNets.Kernels.Activations.Sigmoid(y, y);
     }
 
+    /// <summary>dense3 over <paramref name="count"/> samples back to back, with the same bits as Dense3Forward's.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Dense3ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
+    {
+        const int N = 6, U = 4;
+        const int WeightOffset = 213, BiasOffset = 237;
+        global::StaticNets.Kernels.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
+        global::System.Span<float> v = y.Slice(0, count * U);
+        global::StaticNets.Kernels.Activations.Sigmoid(v, v);
+    }
+
     /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
@@ -1084,6 +1194,15 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int N = 4, U = 3;
         const int WeightOffset = 241, BiasOffset = 253;
         global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
+    }
+
+    /// <summary>dense4 over <paramref name="count"/> samples back to back, with the same bits as Dense4Forward's.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Dense4ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
+    {
+        const int N = 4, U = 3;
+        const int WeightOffset = 241, BiasOffset = 253;
+        global::StaticNets.Kernels.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
     }
 
     /// <summary>dense4 backward: adds into its weight and bias gradients; writes dx.</summary>

@@ -20,7 +20,7 @@ namespace Samples;
 /// dense3    Dense 10 Softmax            10               850
 /// total                                               61,706
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 246,824 B, gradients 246,824 B, activations 156,856 B; 650,504 B in all
+/// memory: parameters 246,824 B, gradients 246,824 B, activations 176,504 B; 670,152 B in all
 /// </code>
 /// </summary>
 partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
@@ -37,7 +37,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     // dense3    Dense 10 Softmax            10               850
     // total                                               61,706
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 246,824 B, gradients 246,824 B, activations 156,856 B; 650,504 B in all
+    // memory: parameters 246,824 B, gradients 246,824 B, activations 176,504 B; 670,152 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [1][28][28].</summary>
     public const int InputSize = 784;
@@ -47,7 +47,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public const int ParameterCount = 61706;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 156,856 B; 650,504 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 176,504 B; 670,152 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -72,6 +72,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _gradients = new float[ParameterCount];
     private ulong _randomState;
     private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+    private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
     private readonly float[] _conv1Output = new float[4704];
     private readonly float[] _conv1OutputGrad = new float[4704];
     private readonly float[] _conv1Input = new float[1040];
@@ -94,6 +95,10 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _dense3Output = new float[10];
     private readonly float[] _dense3OutputGrad = new float[10];
     private readonly float[] _dense3Linear = new float[10];
+    private readonly float[] _dense1TileInput = new float[3200];
+    private readonly float[] _dense1Tile = new float[960];
+    private readonly float[] _dense2Tile = new float[672];
+    private readonly float[] _dense3Tile = new float[80];
 
     /// <summary>A LeNet5 with weights initialised from seed 0; biases start at zero.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
@@ -156,6 +161,46 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         {
             ForwardCore(input, training: false);
             return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+    }
+
+    /// <summary>Inference over a batch: <paramref name="inputs"/> holds samples back to back, <see cref="InputSize"/> values each; <paramref name="outputs"/> gets their outputs, <see cref="OutputSize"/> each, with the same bits as <see cref="Forward"/>'s. Allocates nothing.</summary>
+    /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or the outputs do not have one output per sample.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int count = global::StaticNets.Kernels.Guard.Batch(inputs.Length, InputSize, "LeNet5", "[1][28][28]", nameof(inputs));
+        global::StaticNets.Kernels.Guard.BatchLength(outputs.Length, count, OutputSize, "LeNet5", "outputs", nameof(outputs));
+        Enter();
+        try
+        {
+            for (int s = 0; s < count; s += BatchTile)
+            {
+                int m = global::System.Math.Min(BatchTile, count - s);
+                ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
+                new global::System.ReadOnlySpan<float>(_dense3Tile, 0, m * OutputSize).CopyTo(outputs.Slice(s * OutputSize));
+            }
+        }
+        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+    }
+
+    /// <summary><see cref="Predict"/> over a batch: <paramref name="inputs"/> as for <see cref="ForwardBatch"/>, one prediction per sample. Allocates nothing.</summary>
+    /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one prediction per sample.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
+    {
+        int count = global::StaticNets.Kernels.Guard.Batch(inputs.Length, InputSize, "LeNet5", "[1][28][28]", nameof(inputs));
+        global::StaticNets.Kernels.Guard.BatchLength(predictions.Length, count, 1, "LeNet5", "prediction", nameof(predictions));
+        Enter();
+        try
+        {
+            for (int s = 0; s < count; s += BatchTile)
+            {
+                int m = global::System.Math.Min(BatchTile, count - s);
+                ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
+                for (int b = 0; b < m; b++) predictions[s + b] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new global::System.ReadOnlySpan<float>(_dense3Tile, b * OutputSize, OutputSize));
+            }
         }
         finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
     }
@@ -259,6 +304,25 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         Dense1Forward(_pool2Output, _dense1Output);
         Dense2Forward(_dense1Output, _dense2Output);
         Dense3Forward(_dense2Output, _dense3Output);
+    }
+
+    /// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardTile(global::System.ReadOnlySpan<float> inputs, int count)
+    {
+        for (int b = 0; b < count; b++)
+        {
+            global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
+            Conv1Forward(input, _conv1Output);
+            Pool1Forward(_conv1Output, _pool1Output);
+            Conv2Forward(_pool1Output, _conv2Output);
+            Pool2Forward(_conv2Output, _pool2Output);
+            // flatten1: 5x5x16 -> 400, no copy ([C][H][W] is already the flat order)
+            ((global::System.ReadOnlySpan<float>)_pool2Output).Slice(0, 400).CopyTo(new global::System.Span<float>(_dense1TileInput, b * 400, 400));
+        }
+        Dense1ForwardTile(_dense1TileInput, _dense1Tile, count);
+        Dense2ForwardTile(_dense1Tile, _dense2Tile, count);
+        Dense3ForwardTile(_dense2Tile, _dense3Tile, count);
     }
 
     /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
@@ -2082,6 +2146,17 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         global::StaticNets.Kernels.Activations.ReLU(y, y);
     }
 
+    /// <summary>dense1 over <paramref name="count"/> samples back to back, with the same bits as Dense1Forward's.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Dense1ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
+    {
+        const int N = 400, U = 120;
+        const int WeightOffset = 2572, BiasOffset = 50572;
+        global::StaticNets.Kernels.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
+        global::System.Span<float> v = y.Slice(0, count * U);
+        global::StaticNets.Kernels.Activations.ReLU(v, v);
+    }
+
     /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Dense1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
@@ -2102,6 +2177,17 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int WeightOffset = 50692, BiasOffset = 60772;
         global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
         global::StaticNets.Kernels.Activations.ReLU(y, y);
+    }
+
+    /// <summary>dense2 over <paramref name="count"/> samples back to back, with the same bits as Dense2Forward's.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Dense2ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
+    {
+        const int N = 120, U = 84;
+        const int WeightOffset = 50692, BiasOffset = 60772;
+        global::StaticNets.Kernels.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
+        global::System.Span<float> v = y.Slice(0, count * U);
+        global::StaticNets.Kernels.Activations.ReLU(v, v);
     }
 
     /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
@@ -2125,6 +2211,20 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         global::System.Span<float> z = _dense3Linear;
         global::StaticNets.Kernels.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), z.Slice(0, U));
         global::StaticNets.Kernels.Activations.Softmax(z, y);
+    }
+
+    /// <summary>dense3 over <paramref name="count"/> samples back to back, with the same bits as Dense3Forward's.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Dense3ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
+    {
+        const int N = 84, U = 10;
+        const int WeightOffset = 60856, BiasOffset = 61696;
+        global::StaticNets.Kernels.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
+        for (int b = 0; b < count; b++)
+        {
+            global::System.Span<float> v = y.Slice(b * U, U);
+            global::StaticNets.Kernels.Activations.Softmax(v, v);
+        }
     }
 
     /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>

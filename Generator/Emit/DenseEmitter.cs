@@ -37,6 +37,30 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Close();
     }
 
+    /// <summary>The layer over a tile of samples stored back to back (inference): each weight row is read once per tile.</summary>
+    public static void ForwardTile(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        w.Line($"/// <summary>{l.Name} over <paramref name=\"count\"/> samples back to back, with the same bits as {l.Member}Forward's.</summary>");
+        w.Line(LayerEmitter.Hot);
+        w.Open($"private void {l.Member}ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)");
+        Constants(w, l);
+        w.Line($"{K}.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);");
+        if (l.Activation == ActivationKind.Softmax)
+        {
+            w.Open("for (int b = 0; b < count; b++)");
+            w.Line("global::System.Span<float> v = y.Slice(b * U, U);");
+            ActivationForward(w, l.Activation, l.Alpha, "v", "v");
+            w.Close();
+        }
+        else if (l.Activation != ActivationKind.None)
+        {
+            w.Line("global::System.Span<float> v = y.Slice(0, count * U);");
+            ActivationForward(w, l.Activation, l.Alpha, "v", "v");
+        }
+        w.Close();
+    }
+
     public override void Backward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;

@@ -102,7 +102,20 @@ internal static class NetworkEmitter
         public string LossGrad { get; set; } = "";
         public string? Logits { get; set; }
         public bool CopyInputToOutput { get; set; }
+
+        /// <summary>
+        /// Where the batched tail begins: the first Dense layer of the run of Dense, Flatten, Dropout and activation
+        /// layers that ends the network (-1 if there is none). <c>ForwardBatch</c> runs the layers before it one
+        /// sample at a time and the tail over a tile of samples at once.
+        /// </summary>
+        public int TailStart { get; set; } = -1;
+
+        /// <summary>The tile buffer each layer of the tail reads, and the one it writes, by layer index.</summary>
+        public Dictionary<int, (string In, string Out)> Tiles { get; } = new();
     }
+
+    /// <summary>Samples per tile of <c>ForwardBatch</c>: enough to read each dense weight from memory once per eight samples, few enough for the tile to stay in the L1 cache.</summary>
+    private const int BatchTile = 8;
 
     private static BufferPlan Plan(NetworkSpec spec, NetworkShape shape)
     {
@@ -146,6 +159,7 @@ internal static class NetworkEmitter
             current = "_output";
         }
         plan.Output = current;
+        PlanTail(plan);
         var final = plan.Contexts.Last();
         if (shape.Loss == LossKind.CrossEntropy)
         {
@@ -172,6 +186,140 @@ internal static class NetworkEmitter
         return plan;
     }
 
+    private static void PlanTail(BufferPlan plan)
+    {
+        var contexts = plan.Contexts;
+        int start = contexts.Count;
+        while (start > 0 && contexts[start - 1].Layer.Type is not (LayerType.Conv2D or LayerType.MaxPool or LayerType.AvgPool)) start--;
+        while (start < contexts.Count && contexts[start].Layer.Type != LayerType.Dense) start++;
+        if (start == contexts.Count) return;
+        plan.TailStart = start;
+        var first = contexts[start];
+        string current;
+        if (first.Input == "input")
+        {
+            current = "inputs"; // the samples are already back to back
+        }
+        else
+        {
+            current = "_" + first.Layer.Name + "TileInput";
+            plan.Buffers.Add((current, BatchTile * first.Layer.In.Size, "float"));
+        }
+        for (int i = start; i < contexts.Count; i++)
+        {
+            var l = contexts[i].Layer;
+            string output = current;
+            if (LayerEmitter.For(l.Type).HasOutput)
+            {
+                output = "_" + l.Name + "Tile";
+                plan.Buffers.Add((output, BatchTile * l.Out.Size, "float"));
+            }
+            plan.Tiles[i] = (current, output);
+            current = output;
+        }
+    }
+
+    /// <summary><c>ForwardTile</c>: the layers before the tail one sample at a time, then the tail over the whole tile.</summary>
+    private static void EmitForwardTile(SourceWriter w, BufferPlan plan)
+    {
+        var contexts = plan.Contexts;
+        var first = contexts[plan.TailStart];
+        w.Line("/// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>");
+        w.Line(LayerEmitter.Hot);
+        w.Open($"private void ForwardTile({Rs} inputs, int count)");
+        if (first.Input != "input")
+        {
+            int n = first.Layer.In.Size;
+            w.Open("for (int b = 0; b < count; b++)");
+            w.Line($"{Rs} input = inputs.Slice(b * InputSize, InputSize);");
+            if (contexts.Take(plan.TailStart).Any(c => c.Layer.Type == LayerType.Dropout)) w.Line("const bool training = false;");
+            for (int i = 0; i < plan.TailStart; i++) w.Line(LayerEmitter.For(contexts[i].Layer.Type).ForwardCall(contexts[i]));
+            w.Line($"(({Rs}){first.Input}).Slice(0, {n}).CopyTo(new {Sp}({plan.Tiles[plan.TailStart].In}, b * {n}, {n}));");
+            w.Close();
+        }
+        for (int i = plan.TailStart; i < contexts.Count; i++)
+        {
+            var c = contexts[i];
+            var l = c.Layer;
+            var (x, y) = plan.Tiles[i];
+            switch (l.Type)
+            {
+                case LayerType.Flatten:
+                    w.Line($"// {l.Name}: {l.In} -> {l.Out}, no copy");
+                    break;
+                case LayerType.Dense:
+                    w.Line($"{l.Member}ForwardTile({x}, {y}, count);");
+                    break;
+                default:
+                    {
+                        string extra = l.Type == LayerType.Dropout ? ", false" : "";
+                        string xs = x == "inputs" ? $"inputs.Slice(b * {l.In.Size}, {l.In.Size})" : $"new {Rs}({x}, b * {l.In.Size}, {l.In.Size})";
+                        w.Line($"for (int b = 0; b < count; b++) {l.Member}Forward({xs}, new {Sp}({y}, b * {l.Out.Size}, {l.Out.Size}){extra});");
+                        break;
+                    }
+            }
+        }
+        w.Close();
+    }
+
+    private static void EmitBatchMembers(SourceWriter w, NetworkSpec spec, NetworkShape shape, BufferPlan plan, string inputShape)
+    {
+        string n = spec.ClassName;
+        bool tiled = plan.TailStart >= 0;
+        string tileOut = tiled ? plan.Tiles[plan.Contexts.Count - 1].Out : "";
+        for (int predict = 0; predict < 2; predict++)
+        {
+            if (predict == 0)
+            {
+                w.Line("/// <summary>Inference over a batch: <paramref name=\"inputs\"/> holds samples back to back, <see cref=\"InputSize\"/> values each; <paramref name=\"outputs\"/> gets their outputs, <see cref=\"OutputSize\"/> each, with the same bits as <see cref=\"Forward\"/>'s. Allocates nothing.</summary>");
+                w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole samples, or the outputs do not have one output per sample.</exception>");
+                w.Line(GeneratedCode);
+                w.Open($"public void ForwardBatch({Rs} inputs, {Sp} outputs)");
+            }
+            else
+            {
+                w.Line("/// <summary><see cref=\"Predict\"/> over a batch: <paramref name=\"inputs\"/> as for <see cref=\"ForwardBatch\"/>, one prediction per sample. Allocates nothing.</summary>");
+                w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole samples, or there is not one prediction per sample.</exception>");
+                w.Line(GeneratedCode);
+                w.Open($"public void PredictBatch({Rs} inputs, global::System.Span<int> predictions)");
+            }
+            w.Line($"int count = global::StaticNets.Kernels.Guard.Batch(inputs.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(inputs));");
+            w.Line(predict == 0
+                ? $"global::StaticNets.Kernels.Guard.BatchLength(outputs.Length, count, OutputSize, \"{n}\", \"outputs\", nameof(outputs));"
+                : $"global::StaticNets.Kernels.Guard.BatchLength(predictions.Length, count, 1, \"{n}\", \"prediction\", nameof(predictions));");
+            w.Line("Enter();");
+            w.Open("try");
+            if (tiled)
+            {
+                w.Open("for (int s = 0; s < count; s += BatchTile)");
+                w.Line("int m = global::System.Math.Min(BatchTile, count - s);");
+                w.Line("ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);");
+                if (predict == 0)
+                {
+                    w.Line($"new {Rs}({tileOut}, 0, m * OutputSize).CopyTo(outputs.Slice(s * OutputSize));");
+                }
+                else
+                {
+                    w.Line($"for (int b = 0; b < m; b++) predictions[s + b] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new {Rs}({tileOut}, b * OutputSize, OutputSize));");
+                }
+                w.Close();
+            }
+            else
+            {
+                w.Open("for (int s = 0; s < count; s++)");
+                w.Line("ForwardCore(inputs.Slice(s * InputSize, InputSize), training: false);");
+                w.Line(predict == 0
+                    ? $"(({Rs}){plan.Output}).Slice(0, OutputSize).CopyTo(outputs.Slice(s * OutputSize));"
+                    : $"predictions[s] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax((({Rs}){plan.Output}).Slice(0, OutputSize));");
+                w.Close();
+            }
+            w.Close();
+            w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
+            w.Close();
+            w.Line();
+        }
+    }
+
     // ---------------------------------------------------------------- members of a valid network
 
     private static void Members(SourceWriter w, NetworkSpec spec, NetworkShape shape, string table)
@@ -196,6 +344,7 @@ internal static class NetworkEmitter
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line("private ulong _randomState;");
         w.Line("private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time");
+        if (plan.TailStart >= 0) w.Line($"private const int BatchTile = {BatchTile}; // samples per tile of ForwardBatch and PredictBatch");
         foreach (var (name, length, type) in plan.Buffers)
         {
             w.Line($"private readonly {type}[] {name} = new {type}[{length}];");
@@ -266,6 +415,7 @@ internal static class NetworkEmitter
         w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
         w.Close();
         w.Line();
+        EmitBatchMembers(w, spec, shape, plan, inputShape);
         w.Line("/// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>");
         w.Line($"public {Rs} Output => (({Rs}){last}).Slice(0, OutputSize);");
         w.Line();
@@ -352,6 +502,11 @@ internal static class NetworkEmitter
         if (plan.CopyInputToOutput) w.Line("input.CopyTo(_output);");
         w.Close();
         w.Line();
+        if (plan.TailStart >= 0)
+        {
+            EmitForwardTile(w, plan);
+            w.Line();
+        }
         w.Line("/// <summary>Runs every layer backward from the loss gradient, adding into <see cref=\"Gradients\"/>.</summary>");
         w.Line(LayerEmitter.Hot);
         w.Open($"private void BackwardCore({Rs} input)");
@@ -369,6 +524,11 @@ internal static class NetworkEmitter
             if (!emitter.HasOutput) continue;
             w.Line();
             emitter.Forward(w, c);
+            if (c.Layer.Type == LayerType.Dense && plan.TailStart >= 0)
+            {
+                w.Line();
+                DenseEmitter.ForwardTile(w, c);
+            }
             if (c.HasParametersUpToHere && (c.Layer.ParameterCount > 0 || c.NeedsInputGrad))
             {
                 w.Line();
@@ -446,6 +606,10 @@ internal static class NetworkEmitter
         w.Line($"public void Forward({Rs} input, {Sp} output) => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");
         w.Line($"public int Predict({Rs} input) => {Throw};");
+        w.Line("/// <summary>Not available: the network has build errors.</summary>");
+        w.Line($"public void ForwardBatch({Rs} inputs, {Sp} outputs) => {Throw};");
+        w.Line("/// <summary>Not available: the network has build errors.</summary>");
+        w.Line($"public void PredictBatch({Rs} inputs, global::System.Span<int> predictions) => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");
         w.Line($"public void ZeroGradients() => {Throw};");
         w.Line("/// <summary>Not available: the network has build errors.</summary>");

@@ -15,6 +15,24 @@ public static class Guard
         if (actual != expected) ThrowLength(actual, expected, network, shape, parameter);
     }
 
+    /// <summary>
+    /// The number of samples in a batch of <paramref name="length"/> values, <paramref name="size"/> per sample;
+    /// throws an <see cref="ArgumentException"/> unless the length is a whole number of samples.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Batch(int length, int size, string network, string shape, string parameter)
+    {
+        if (length % size != 0) ThrowBatch(length, size, network, shape, parameter);
+        return length / size;
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> unless <paramref name="actual"/> is <paramref name="count"/> times <paramref name="size"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BatchLength(int actual, int count, int size, string network, string what, string parameter)
+    {
+        if (actual != (long)count * size) ThrowBatchLength(actual, count, size, network, what, parameter);
+    }
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> unless <c>0 &lt;= label &lt; classes</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Label(int label, int classes, string network)
@@ -30,6 +48,14 @@ public static class Guard
     [DoesNotReturn]
     private static void ThrowLength(int actual, int expected, string network, string shape, string parameter) =>
         throw new ArgumentException($"{network} expects {parameter} of {expected} values ({shape}); got {actual}.", parameter);
+
+    [DoesNotReturn]
+    private static void ThrowBatch(int length, int size, string network, string shape, string parameter) =>
+        throw new ArgumentException($"{network} expects {parameter} to hold whole samples of {size} values ({shape}) back to back; got {length} values, {length / size} samples and {length % size} values over.", parameter);
+
+    [DoesNotReturn]
+    private static void ThrowBatchLength(int actual, int count, int size, string network, string what, string parameter) =>
+        throw new ArgumentException($"{network} got {count} samples, so {parameter} needs {(long)count * size} values ({count} x {size} {what}); got {actual}.", parameter);
 
     [DoesNotReturn]
     private static void ThrowLabel(int label, int classes, string network) =>
