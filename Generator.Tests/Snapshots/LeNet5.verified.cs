@@ -993,22 +993,41 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private void Pool1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
-        dx.Clear();
-        global::System.ReadOnlySpan<float> y = _pool1Output;
+        x = x.Slice(0, C * H * W);
+        dy = dy.Slice(0, C * HO * WO);
+        dx = dx.Slice(0, C * H * W);
+        global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(_pool1Output, 0, C * HO * WO);
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        ref float dyr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
+        ref float dxr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
         for (int c = 0; c < C; c++)
         {
             for (int oy = 0; oy < HO; oy++)
             {
+                int row = (c * H + oy * S) * W, o = (c * HO + oy) * WO;
                 for (int ox = 0; ox < WO; ox++)
                 {
-                    int at = (c * H + oy * S) * W + ox * S;
-                    int o = (c * HO + oy) * WO + ox;
-                    float m = y[o];
-                    int a = at;
-                    a = x[at + 29] == m ? at + 29 : a;
-                    a = x[at + 28] == m ? at + 28 : a;
-                    a = x[at + 1] == m ? at + 1 : a;
-                    dx[a] += dy[o];
+                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + ox * S);
+                    ref float dc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + ox * S);
+                    int m = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, o + ox)); // compared as bits: integer selects, where float compares would be branches
+                    int g = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref dyr, o + ox) + 0f); // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx
+                    int e0 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0)) == m ? 1 : 0;
+                    int e1 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1)) == m ? 1 : 0;
+                    int e2 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 28)) == m ? 1 : 0;
+                    int e3 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 29)) == m ? 1 : 0;
+                    int seen = e0;
+                    int h1 = e1 & ~seen;
+                    seen |= e1;
+                    int h2 = e2 & ~seen;
+                    seen |= e2;
+                    int h3 = e3 & ~seen;
+                    seen |= e3;
+                    int h0 = e0 | (seen ^ 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 0) = global::System.BitConverter.Int32BitsToSingle(g & -h0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 1) = global::System.BitConverter.Int32BitsToSingle(g & -h1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 28) = global::System.BitConverter.Int32BitsToSingle(g & -h2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 29) = global::System.BitConverter.Int32BitsToSingle(g & -h3);
                 }
             }
         }
@@ -2115,22 +2134,41 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private void Pool2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
     {
         const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
-        dx.Clear();
-        global::System.ReadOnlySpan<float> y = _pool2Output;
+        x = x.Slice(0, C * H * W);
+        dy = dy.Slice(0, C * HO * WO);
+        dx = dx.Slice(0, C * H * W);
+        global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(_pool2Output, 0, C * HO * WO);
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        ref float dyr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
+        ref float dxr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
         for (int c = 0; c < C; c++)
         {
             for (int oy = 0; oy < HO; oy++)
             {
+                int row = (c * H + oy * S) * W, o = (c * HO + oy) * WO;
                 for (int ox = 0; ox < WO; ox++)
                 {
-                    int at = (c * H + oy * S) * W + ox * S;
-                    int o = (c * HO + oy) * WO + ox;
-                    float m = y[o];
-                    int a = at;
-                    a = x[at + 11] == m ? at + 11 : a;
-                    a = x[at + 10] == m ? at + 10 : a;
-                    a = x[at + 1] == m ? at + 1 : a;
-                    dx[a] += dy[o];
+                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + ox * S);
+                    ref float dc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + ox * S);
+                    int m = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, o + ox)); // compared as bits: integer selects, where float compares would be branches
+                    int g = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref dyr, o + ox) + 0f); // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx
+                    int e0 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0)) == m ? 1 : 0;
+                    int e1 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1)) == m ? 1 : 0;
+                    int e2 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10)) == m ? 1 : 0;
+                    int e3 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11)) == m ? 1 : 0;
+                    int seen = e0;
+                    int h1 = e1 & ~seen;
+                    seen |= e1;
+                    int h2 = e2 & ~seen;
+                    seen |= e2;
+                    int h3 = e3 & ~seen;
+                    seen |= e3;
+                    int h0 = e0 | (seen ^ 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 0) = global::System.BitConverter.Int32BitsToSingle(g & -h0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 1) = global::System.BitConverter.Int32BitsToSingle(g & -h1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 10) = global::System.BitConverter.Int32BitsToSingle(g & -h2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 11) = global::System.BitConverter.Int32BitsToSingle(g & -h3);
                 }
             }
         }

@@ -94,6 +94,13 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line(LayerEmitter.Hot);
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)");
         Constants(w, l);
+        bool tiles = max && l.Kernel == l.Stride && l.Kernel > 1 && l.Kernel * l.Kernel <= MaxUnrolled;
+        if (tiles)
+        {
+            TiledMaxBackward(w, c);
+            w.Close();
+            return;
+        }
         w.Line("dx.Clear();");
         if (max)
         {
@@ -146,5 +153,54 @@ internal sealed class PoolEmitter : LayerEmitter
             w.Close().Close().Close();
         }
         w.Close();
+    }
+
+    /// <summary>
+    /// Max pooling whose windows tile the input (stride equal to the size): every input of a window is written
+    /// once, the gradient at the maximum and zero elsewhere, so dx needs no clearing pass and nothing is added.
+    /// The maximum is the first input with the output's bits (the forward's max returns one of its inputs), else
+    /// the first input; the writes are masks, not branches.
+    /// </summary>
+    private static void TiledMaxBackward(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        var offsets = new List<int>(Offsets(l));
+        if (l.Out.H * l.Stride != l.In.H || l.Out.W * l.Stride != l.In.W)
+        {
+            w.Line("dx.Clear(); // the rows or columns past the last window get no gradient");
+        }
+        w.Line("x = x.Slice(0, C * H * W);");
+        w.Line("dy = dy.Slice(0, C * HO * WO);");
+        w.Line("dx = dx.Slice(0, C * H * W);");
+        w.Line($"global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>({c.Output}, 0, C * HO * WO);");
+        w.Line($"ref float xr = ref {Ms}.GetReference(x);");
+        w.Line($"ref float yr = ref {Ms}.GetReference(y);");
+        w.Line($"ref float dyr = ref {Ms}.GetReference(dy);");
+        w.Line($"ref float dxr = ref {Ms}.GetReference(dx);");
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Open("for (int oy = 0; oy < HO; oy++)");
+        w.Line("int row = (c * H + oy * S) * W, o = (c * HO + oy) * WO;");
+        w.Open("for (int ox = 0; ox < WO; ox++)");
+        w.Line($"ref float xc = ref {Us}.Add(ref xr, row + ox * S);");
+        w.Line($"ref float dc = ref {Us}.Add(ref dxr, row + ox * S);");
+        w.Line($"int m = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref yr, o + ox)); // compared as bits: integer selects, where float compares would be branches");
+        w.Line($"int g = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref dyr, o + ox) + 0f); // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx");
+        // e_t: input t equals the maximum; h_t: it is the first that does (input 0 also when none does).
+        for (int t = 0; t < offsets.Count; t++)
+        {
+            w.Line($"int e{t} = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref xc, {I(offsets[t])})) == m ? 1 : 0;");
+        }
+        w.Line("int seen = e0;");
+        for (int t = 1; t < offsets.Count; t++)
+        {
+            w.Line($"int h{t} = e{t} & ~seen;");
+            w.Line($"seen |= e{t};");
+        }
+        w.Line("int h0 = e0 | (seen ^ 1);");
+        for (int t = 0; t < offsets.Count; t++)
+        {
+            w.Line($"{Us}.Add(ref dc, {I(offsets[t])}) = global::System.BitConverter.Int32BitsToSingle(g & -h{t});");
+        }
+        w.Close().Close().Close();
     }
 }

@@ -75,3 +75,13 @@ public partial class StridedNet { }
 [MaxPool(2)]
 [Flatten]
 public partial class PoolOnly { }
+
+#pragma warning disable SN2002 // on purpose: the floor, as when a project lowers SN2002
+/// <summary>Max pooling 2x2 over a 7x7 image: the floor leaves the last row and column out (they get no gradient); a stride-2 max pool whose windows tile all but them.</summary>
+[Input(7, 7, 2)]
+[Conv2D(3, 3, Padding = 1, Activation = Activation.ReLU)]
+[MaxPool(2)]
+[Flatten]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class FlooredPool { }
+#pragma warning restore SN2002

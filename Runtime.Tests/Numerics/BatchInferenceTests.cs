@@ -18,7 +18,7 @@ public class BatchInferenceTests
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly) })
+        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly), nameof(FlooredPool) })
         {
             data.Add(name, 512);
             data.Add(name, 256);
@@ -41,6 +41,7 @@ public class BatchInferenceTests
             case nameof(MlpMse): Check(new MlpMse(5)); break;
             case nameof(StridedNet): Check(new StridedNet(6)); break;
             case nameof(PoolOnly): Check(new PoolOnly(7)); break;
+            case nameof(FlooredPool): Check(new FlooredPool(9)); break;
             default: throw new ArgumentException(network);
         }
     }

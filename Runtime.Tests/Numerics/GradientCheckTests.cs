@@ -52,6 +52,13 @@ public class GradientCheckTests(ITestOutputHelper output)
     public void StridedNet_stride_three_after_dropout(int width) =>
         Check(new StridedNet(seed: 7), width, label: 3);
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void FlooredPool_max_pooling_that_leaves_a_row_and_a_column_out(int width) =>
+        Check(new FlooredPool(seed: 9), width, label: 2);
+
     [Fact]
     public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), width: 512, label: 7, samples: 300);
 

@@ -191,33 +191,69 @@ public static class DenseKernels
 
     /// <summary><c>dW[u] += dz[u] * x</c> and <c>db[u] += dz[u]</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     public static void BackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient)
     {
         int units = dz.Length, n = x.Length;
         Check(weightGradient, units, n, biasGradient.Length);
         ref float g = ref MemoryMarshal.GetReference(weightGradient);
         ref float xr = ref MemoryMarshal.GetReference(x);
-        for (int u = 0; u < units; u++)
+        for (int u = 0; u < units; u++) biasGradient[u] += dz[u];
+        if (units > MaxLiveUnits)
+        {
+            for (int u = 0; u < units; u++)
+            {
+                float d = dz[u];
+                if (d != 0f) AddRow(ref Unsafe.Add(ref g, u * n), ref xr, n, d);
+            }
+            return;
+        }
+        // A ReLU that was off leaves an exact zero, which adds nothing: only the other rows are visited, listed
+        // first without a branch (the zeros fall at random, and a mispredicted branch per unit costs more).
+        Span<int> rows = stackalloc int[units];
+        Span<float> scales = stackalloc float[units];
+        int live = Live(dz, n, rows, scales);
+        for (int j = 0; j < live; j++) AddRow(ref Unsafe.Add(ref g, rows[j]), ref xr, n, scales[j]);
+    }
+
+    /// <summary><c>row += d * x</c> over <paramref name="n"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(ref float row, ref float xr, int n, float d)
+    {
+        int i = 0;
+        if (Simd.IsEnabled)
+        {
+            var dv = Vector256.Create(d);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256.StoreUnsafe(Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref xr, (nuint)i), dv, Vector256.LoadUnsafe(ref row, (nuint)i)), ref row, (nuint)i);
+            }
+        }
+        for (; i < n; i++) Unsafe.Add(ref row, i) += d * Unsafe.Add(ref xr, i);
+    }
+
+    /// <summary>
+    /// Lists the units whose <paramref name="dz"/> is not zero (NaN counts as not zero): their row offsets
+    /// (<c>u * n</c>) and their dz, in unit order; returns how many. No branch depends on the values.
+    /// </summary>
+    private static int Live(ReadOnlySpan<float> dz, int n, Span<int> rows, Span<float> scales)
+    {
+        int live = 0;
+        ref int rr = ref MemoryMarshal.GetReference(rows);
+        ref float sr = ref MemoryMarshal.GetReference(scales);
+        for (int u = 0; u < dz.Length; u++)
         {
             float d = dz[u];
-            biasGradient[u] += d;
-            if (d == 0f) continue; // a ReLU that was off: nothing to add
-            ref float row = ref Unsafe.Add(ref g, u * n);
-            int i = 0;
-            if (Simd.IsEnabled)
-            {
-                var dv = Vector256.Create(d);
-                for (; i <= n - 8; i += 8)
-                {
-                    Vector256.StoreUnsafe(Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref xr, (nuint)i), dv, Vector256.LoadUnsafe(ref row, (nuint)i)), ref row, (nuint)i);
-                }
-            }
-            for (; i < n; i++) Unsafe.Add(ref row, i) += d * Unsafe.Add(ref xr, i);
+            Unsafe.Add(ref rr, live) = u * n;
+            Unsafe.Add(ref sr, live) = d;
+            live += (BitConverter.SingleToInt32Bits(d) & int.MaxValue) != 0 ? 1 : 0;
         }
+        return live;
     }
 
     /// <summary><c>dx = sum over u of dz[u] * W[u]</c> (written, not added).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     public static void BackwardInput(ReadOnlySpan<float> weights, ReadOnlySpan<float> dz, Span<float> dx)
     {
         int units = dz.Length, n = dx.Length;
@@ -225,7 +261,31 @@ public static class DenseKernels
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
         int i = 0;
-        if (Simd.IsEnabled)
+        if (Simd.IsEnabled && units <= MaxLiveUnits)
+        {
+            // Only the units whose dz is not zero (a ReLU that was off gives an exact zero) take part: their rows'
+            // offsets and dz, listed once, then column blocks of 8 inputs with all their contributions summed in
+            // registers and dx written once. Only zero terms are left out; the others are paired as they come.
+            Span<int> rows = stackalloc int[units];
+            Span<float> scales = stackalloc float[units];
+            int live = Live(dz, n, rows, scales);
+            ref int rr = ref MemoryMarshal.GetReference(rows);
+            ref float sr = ref MemoryMarshal.GetReference(scales);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256<float> a0 = default, a1 = default;
+                ref float wi = ref Unsafe.Add(ref w, i);
+                int j = 0;
+                for (; j <= live - 2; j += 2)
+                {
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wi, (nuint)Unsafe.Add(ref rr, j)), Vector256.Create(Unsafe.Add(ref sr, j)), a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wi, (nuint)Unsafe.Add(ref rr, j + 1)), Vector256.Create(Unsafe.Add(ref sr, j + 1)), a1);
+                }
+                if (j < live) a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wi, (nuint)Unsafe.Add(ref rr, j)), Vector256.Create(Unsafe.Add(ref sr, j)), a0);
+                Vector256.StoreUnsafe(a0 + a1, ref dxr, (nuint)i);
+            }
+        }
+        else if (Simd.IsEnabled)
         {
             // Column blocks of 8 inputs: all units' contributions summed in registers, dx written once.
             for (; i <= n - 8; i += 8)
@@ -248,6 +308,9 @@ public static class DenseKernels
             Unsafe.Add(ref dxr, i) = s;
         }
     }
+
+    /// <summary>The most units whose live list <see cref="BackwardInput"/> keeps on the stack (8 kB).</summary>
+    private const int MaxLiveUnits = 1024;
 
     private static void Check(ReadOnlySpan<float> weights, int units, int inputs, int outputs)
     {
