@@ -545,17 +545,17 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                 {
                     int at = (c * H + oy * S) * W + ox * S;
                     int o = (c * HO + oy) * WO + ox;
-                    float m = y[o];
-                    int a = at;
-                    a = x[at + 12] == m ? at + 12 : a;
-                    a = x[at + 11] == m ? at + 11 : a;
-                    a = x[at + 10] == m ? at + 10 : a;
-                    a = x[at + 7] == m ? at + 7 : a;
-                    a = x[at + 6] == m ? at + 6 : a;
-                    a = x[at + 5] == m ? at + 5 : a;
-                    a = x[at + 2] == m ? at + 2 : a;
-                    a = x[at + 1] == m ? at + 1 : a;
-                    dx[a] += dy[o];
+                    int m = global::System.BitConverter.SingleToInt32Bits(y[o]); // compared as bits: the forward's max returns one of its inputs
+                    int a = 0;
+                    a += (12 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 12]) == m ? 1 : 0);
+                    a += (11 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 11]) == m ? 1 : 0);
+                    a += (10 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 10]) == m ? 1 : 0);
+                    a += (7 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 7]) == m ? 1 : 0);
+                    a += (6 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 6]) == m ? 1 : 0);
+                    a += (5 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 5]) == m ? 1 : 0);
+                    a += (2 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 2]) == m ? 1 : 0);
+                    a += (1 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 1]) == m ? 1 : 0);
+                    dx[at + a] += dy[o];
                 }
             }
         }

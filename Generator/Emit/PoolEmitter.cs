@@ -5,8 +5,9 @@ namespace StaticNets.Generator.Emit;
 
 /// <summary>
 /// MaxPool and AvgPool, windows unrolled. Max pooling's backward finds each maximum again (the first input
-/// of the window equal to the output, the one the forward kept) and sends the gradient there, adding, since
-/// windows overlap when the stride is below the size; so the forward stores nothing but its output.
+/// of the window with the output's bits, the one the forward kept) and sends the gradient there, adding, since
+/// windows overlap when the stride is below the size; so the forward stores nothing but its output. The search
+/// compares bits as integers, without branches: the maxima fall at random, and mispredicted branches cost more.
 /// Average pooling spreads each gradient evenly over its window.
 /// </summary>
 internal sealed class PoolEmitter : LayerEmitter
@@ -110,26 +111,27 @@ internal sealed class PoolEmitter : LayerEmitter
             w.Open("for (int ox = 0; ox < WO; ox++)");
             w.Line("int at = (c * H + oy * S) * W + ox * S;");
             w.Line("int o = (c * HO + oy) * WO + ox;");
-            w.Line("float m = y[o];");
-            w.Line("int a = at;");
+            w.Line("int m = global::System.BitConverter.SingleToInt32Bits(y[o]); // compared as bits: the forward's max returns one of its inputs");
+            w.Line("int a = 0;");
             if (l.Kernel * l.Kernel <= MaxUnrolled && l.Kernel > 1)
             {
                 var offsets = new List<int>(Offsets(l));
-                // The first input equal to the maximum, in the forward's order: tried from the last, so the first wins; selects, not branches.
+                // The first input equal to the maximum, in the forward's order: tried from the last, so the first wins; arithmetic, not branches.
                 offsets.Reverse();
                 foreach (int off in offsets)
                 {
                     if (off == 0) continue;
-                    w.Line($"a = x[at + {I(off)}] == m ? at + {I(off)} : a;");
+                    w.Line($"a += ({I(off)} - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + {I(off)}]) == m ? 1 : 0);");
                 }
             }
             else
             {
                 w.Open("for (int t = F * F - 1; t >= 0; t--)");
-                w.Line("if (x[at + t / F * W + t % F] == m) a = at + t / F * W + t % F;");
+                w.Line("int off = t / F * W + t % F;");
+                w.Line("a += (off - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + off]) == m ? 1 : 0);");
                 w.Close();
             }
-            w.Line("dx[a] += dy[o];");
+            w.Line("dx[at + a] += dy[o];");
             w.Close().Close().Close();
         }
         else
