@@ -20,7 +20,7 @@ namespace Samples;
 /// dense3    Dense 10 Softmax            10               850
 /// total                                               61,706
 /// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 246,824 B, gradients 246,824 B, activations 176,504 B; 670,152 B in all
+/// memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all
 /// </code>
 /// </summary>
 partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
@@ -37,7 +37,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     // dense3    Dense 10 Softmax            10               850
     // total                                               61,706
     // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 246,824 B, gradients 246,824 B, activations 176,504 B; 670,152 B in all
+    // memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all
 
     /// <summary>Number of input values, laid out [channels][height][width] = [1][28][28].</summary>
     public const int InputSize = 784;
@@ -47,7 +47,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     public const int ParameterCount = 61706;
 
     /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 176,504 B; 670,152 B in all";
+    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all";
 
     /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
     public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -85,6 +85,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     private readonly float[] _conv2Input = new float[1192];
     private readonly float[] _conv2Wide = new float[2192];
     private readonly float[] _conv2WideGrad = new float[4816];
+    private readonly float[] _conv2GradT = new float[1616];
     private readonly float[] _conv2InputGrad = new float[1456];
     private readonly float[] _pool2Output = new float[400];
     private readonly float[] _pool2OutputGrad = new float[400];
@@ -1540,96 +1541,126 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
         if (global::StaticNets.Kernels.Simd.IsEnabled && global::StaticNets.Kernels.Simd.UseVector512)
         {
-            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-            for (int k = 0; k < K; k += 2)
+            // Filters across the lanes: dz transposed to [position][filter], then 5 accumulators per set, one per kernel column.
+            ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2GradT);
+            for (int k = 0; k < K; k++)
+            {
+                global::System.ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++) global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, p * K + k) = dk[p];
+            }
+            global::System.Span<float> lane = stackalloc float[16];
+            ref float lr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
                     for (int ky = 0; ky < F; ky++)
                     {
-                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                        ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
-                        var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a04 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int p = 0; p < LV; p += 16)
+                        global::System.Runtime.Intrinsics.Vector512<float> a0 = default, b0 = default;
+                        global::System.Runtime.Intrinsics.Vector512<float> a1 = default, b1 = default;
+                        global::System.Runtime.Intrinsics.Vector512<float> a2 = default, b2 = default;
+                        global::System.Runtime.Intrinsics.Vector512<float> a3 = default, b3 = default;
+                        global::System.Runtime.Intrinsics.Vector512<float> a4 = default, b4 = default;
+                        for (int oy = 0; oy < HO; oy++)
                         {
-                            var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g0, (nuint)p);
-                            var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g1, (nuint)p);
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x0, a00); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x0, a10);
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x1, a01); a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x1, a11);
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 2)); a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x2, a02); a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x2, a12);
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 3)); a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x3, a03); a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x3, a13);
-                            var x4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 4)); a04 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x4, a04); a14 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x4, a14);
+                            ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 0)), a0); b0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), a1); b1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), b1);
+                                a2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), a2); b2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), b2);
+                                a3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), a3); b3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), b3);
+                                a4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), a4); b4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 5)), b4);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), a1);
+                                a2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), a2);
+                                a3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), a3);
+                                a4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), a4);
+                            }
                         }
-                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a00);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a01);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 2) += global::System.Runtime.Intrinsics.Vector512.Sum(a02);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 3) += global::System.Runtime.Intrinsics.Vector512.Sum(a03);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 4) += global::System.Runtime.Intrinsics.Vector512.Sum(a04);
-                        ref float dw1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a10);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a11);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 2) += global::System.Runtime.Intrinsics.Vector512.Sum(a12);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 3) += global::System.Runtime.Intrinsics.Vector512.Sum(a13);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 4) += global::System.Runtime.Intrinsics.Vector512.Sum(a14);
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 16; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 16; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2 + b2, ref lr);
+                        for (int j = 0; j < 16; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3 + b3, ref lr);
+                        for (int j = 0; j < 16; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a4 + b4, ref lr);
+                        for (int j = 0; j < 16; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
                     }
                 }
             }
         }
         else if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
-            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-            for (int k = 0; k < K; k += 2)
+            // Filters across the lanes: dz transposed to [position][filter], then 5 accumulators per set, one per kernel column.
+            ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2GradT);
+            for (int k = 0; k < K; k++)
+            {
+                global::System.ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++) global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, p * K + k) = dk[p];
+            }
+            global::System.Span<float> lane = stackalloc float[8];
+            ref float lr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
                     for (int ky = 0; ky < F; ky++)
                     {
-                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                        ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
-                        var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a04 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a14 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (int p = 0; p < LV; p += 8)
+                        global::System.Runtime.Intrinsics.Vector256<float> a0 = default, b0 = default;
+                        global::System.Runtime.Intrinsics.Vector256<float> a1 = default, b1 = default;
+                        global::System.Runtime.Intrinsics.Vector256<float> a2 = default, b2 = default;
+                        global::System.Runtime.Intrinsics.Vector256<float> a3 = default, b3 = default;
+                        global::System.Runtime.Intrinsics.Vector256<float> a4 = default, b4 = default;
+                        for (int oy = 0; oy < HO; oy++)
                         {
-                            var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g0, (nuint)p);
-                            var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g1, (nuint)p);
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x0, a00); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x0, a10);
-                            var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x1, a01); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x1, a11);
-                            var x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 2)); a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x2, a02); a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x2, a12);
-                            var x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 3)); a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x3, a03); a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x3, a13);
-                            var x4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 4)); a04 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x4, a04); a14 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x4, a14);
+                            ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 0)), a0); b0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), a1); b1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), b1);
+                                a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), a2); b2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), b2);
+                                a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), a3); b3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), b3);
+                                a4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), a4); b4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 5)), b4);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), a1);
+                                a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), a2);
+                                a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), a3);
+                                a4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), a4);
+                            }
                         }
-                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a00);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a01);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a02);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a03);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a04);
-                        ref float dw1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a10);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a11);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a12);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a13);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a14);
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 8; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2 + b2, ref lr);
+                        for (int j = 0; j < 8; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3 + b3, ref lr);
+                        for (int j = 0; j < 8; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a4 + b4, ref lr);
+                        for (int j = 0; j < 8; j++) global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
                     }
                 }
             }

@@ -68,6 +68,13 @@ internal sealed class Conv2DEmitter : LayerEmitter
         public int KB, CB, KW;
 
         public bool Wide => S == 1;
+
+        /// <summary>
+        /// Whether the vector paths compute the weight gradient with the filters across the lanes (a whole number
+        /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>
+        /// first, and no horizontal sum is needed.
+        /// </summary>
+        public bool FilterLanes => Wide && Fk <= 7 && K % Lanes == 0;
     }
 
     public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
@@ -81,6 +88,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             yield return (n + "Wide", I(g.K * g.L + Slack), "float");
             yield return (n + "WideGrad", I(g.K * g.DS + Slack), "float");
         }
+        if (g.FilterLanes) yield return (n + "GradT", I(g.HO * g.WO * g.K + Slack), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
         if (c.NeedsInputGrad) yield return (n + "InputGrad", I(g.C * (g.Wide ? g.QV : g.HP * g.WP) + Slack), "float");
     }
@@ -237,6 +245,54 @@ internal sealed class Conv2DEmitter : LayerEmitter
         w.Close().Close();
     }
 
+    /// <summary>
+    /// The weight gradient with filters across the lanes: <c>dW[k][c][ky][kx] += sum over (oy, ox) of
+    /// dz[k][oy][ox] * xp[c][oy + ky][ox + kx]</c> for a vector of k at once. For each channel and kernel row, one
+    /// accumulator per kernel column (two sets, even and odd columns of the output, for independent chains) takes a
+    /// vector of the transposed dz and a broadcast input per multiply-add; the valid positions only, no wide-row waste.
+    /// </summary>
+    private static void FilterLaneWeightGradient(SourceWriter w, Geometry g, string n, string V, int lanes)
+    {
+        int f = g.Fk;
+        w.Line($"// Filters across the lanes: dz transposed to [position][filter], then {f} accumulators per set, one per kernel column.");
+        w.Line($"ref float tr = ref {Ms}.GetArrayDataReference({n}GradT);");
+        w.Open("for (int k = 0; k < K; k++)");
+        w.Line("global::System.ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);");
+        w.Line($"for (int p = 0; p < HO * WO; p++) {Us}.Add(ref tr, p * K + k) = dk[p];");
+        w.Close();
+        w.Line($"global::System.Span<float> lane = stackalloc float[{lanes}];");
+        w.Line($"ref float lr = ref {Ms}.GetReference(lane);");
+        w.Open($"for (int kb = 0; kb < K; kb += {lanes})");
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Open("for (int ky = 0; ky < F; ky++)");
+        for (int kx = 0; kx < f; kx++) w.Line($"{V}<float> a{kx} = default, b{kx} = default;");
+        w.Open("for (int oy = 0; oy < HO; oy++)");
+        w.Line($"ref float xrow = ref {Us}.Add(ref xr, c * HP * WP + (oy + ky) * WP);");
+        w.Line($"ref float trow = ref {Us}.Add(ref tr, oy * WO * K + kb);");
+        w.Line("int ox = 0;");
+        w.Open("for (; ox <= WO - 2; ox += 2)");
+        w.Line($"var d0 = {V}.LoadUnsafe(ref trow, (nuint)(ox * K));");
+        w.Line($"var d1 = {V}.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));");
+        for (int kx = 0; kx < f; kx++)
+        {
+            w.Line($"a{kx} = {V}.MultiplyAddEstimate(d0, {V}.Create({Us}.Add(ref xrow, ox + {kx})), a{kx}); b{kx} = {V}.MultiplyAddEstimate(d1, {V}.Create({Us}.Add(ref xrow, ox + {kx + 1})), b{kx});");
+        }
+        w.Close();
+        w.Open("if (ox < WO)");
+        w.Line($"var d0 = {V}.LoadUnsafe(ref trow, (nuint)(ox * K));");
+        for (int kx = 0; kx < f; kx++) w.Line($"a{kx} = {V}.MultiplyAddEstimate(d0, {V}.Create({Us}.Add(ref xrow, ox + {kx})), a{kx});");
+        w.Close();
+        w.Close();
+        w.Line("// Lane j of column kx belongs to dW[kb + j][c][ky][kx].");
+        w.Line($"ref float dw = ref {Us}.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);");
+        for (int kx = 0; kx < f; kx++)
+        {
+            w.Line($"{V}.StoreUnsafe(a{kx} + b{kx}, ref lr);");
+            w.Line($"for (int j = 0; j < {lanes}; j++) {Us}.Add(ref dw, j * C * F * F + {kx}) += {Us}.Add(ref lr, j);");
+        }
+        w.Close().Close().Close();
+    }
+
     private static void WeightGradientVectors(SourceWriter w, Geometry g, string V, int lanes)
     {
         w.Line($"// {g.KW} filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.");
@@ -370,7 +426,12 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Close();
             w.Line($"ref float gr = ref {Ms}.GetArrayDataReference({n}WideGrad);");
             w.Line("// Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].");
-            VectorPaths(w, g, null, _ => 0, (v, lanes) => WeightGradientVectors(w, g, v, lanes));
+            VectorPaths(w, g, null, _ => 0, (v, lanes) =>
+            {
+                if (g.FilterLanes && g.K % lanes == 0) FilterLaneWeightGradient(w, g, n, v, lanes);
+                else if (g.FilterLanes) FilterLaneWeightGradient(w, g, n, V, Geometry.Lanes); // filters fill Vector256s, not Vector512s
+                else WeightGradientVectors(w, g, v, lanes);
+            });
             w.Open("else");
             w.Open("for (int k = 0; k < K; k++)");
             w.Open("for (int c = 0; c < C; c++)");

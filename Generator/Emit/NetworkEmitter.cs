@@ -115,7 +115,7 @@ internal static class NetworkEmitter
     }
 
     /// <summary>Samples per tile of <c>ForwardBatch</c>: enough to read each dense weight from memory once per eight samples, few enough for the tile to stay in the L1 cache.</summary>
-    private const int BatchTile = 8;
+    private const int BatchTile = Shapes.ShapeInference.BatchTile;
 
     private static BufferPlan Plan(NetworkSpec spec, NetworkShape shape)
     {

@@ -237,6 +237,10 @@ internal static class ShapeInference
                 // The values before an inline activation (kept for GELU and Softmax; counted for all); dropout's mask.
                 if (activation != ActivationKind.None && l.Type is LayerType.Conv2D or LayerType.Dense) extra += next.Size;
                 if (l.Type == LayerType.Dropout) extra += next.Size;
+                // ForwardBatch's tiles (NetworkEmitter.BatchTile samples): a dense layer's input and output, and the
+                // output of any layer that may follow it in the tail; counted for all such layers, an upper bound.
+                if (l.Type == LayerType.Dense) extra += BatchTile * ((BigInteger)current.Size + next.Size);
+                else if (l.Type is not (LayerType.Conv2D or LayerType.MaxPool or LayerType.AvgPool or LayerType.Flatten)) extra += BatchTile * (BigInteger)next.Size;
 
                 BigInteger parameters = weights + biases;
                 if (parameters > int.MaxValue || offset + parameters > int.MaxValue)
@@ -274,6 +278,9 @@ internal static class ShapeInference
         return new NetworkShape(input, (canEmit ? layers : new List<LayerShape>()).ToEquatableArray(), diagnostics.ToEquatableArray(), canEmit, loss);
     }
 
+    /// <summary>Samples per tile of the generated <c>ForwardBatch</c> (<c>NetworkEmitter.BatchTile</c>).</summary>
+    public const int BatchTile = 8;
+
     /// <summary>Spare floats the emitters put after a padded or wide buffer (<c>LayerEmitter.Slack</c>).</summary>
     private const int Slack = 16;
 
@@ -284,7 +291,7 @@ internal static class ShapeInference
     /// What a convolution holds beyond its output and output gradient, as Conv2DEmitter allocates it, as an upper
     /// bound: the zero-padded copy of its input and that copy's gradient (each plane rounded up by less than
     /// <see cref="RoundUp"/> for the vector blocks), and for stride 1 the wide rows (<c>L</c> per filter) and their
-    /// gradient (the guard <c>G</c> and a rounded plane per filter). Kept in step with the emitter: MemoryLimitTests checks that every network that gets
+    /// gradient (the guard <c>G</c> and a rounded plane per filter), and that gradient transposed. Kept in step with the emitter: MemoryLimitTests checks that every network that gets
     /// code states in its Summary a total within the limit.
     /// </summary>
     private static BigInteger ConvBuffers(Shape input, Shape output, int kernel, int stride, int padding)
@@ -295,6 +302,7 @@ internal static class ShapeInference
         {
             BigInteger wide = (output.H - 1) * paddedW + output.W, guard = (kernel - 1) * paddedW + kernel - 1;
             floats += output.C * (wide + guard + plane + RoundUp) + 2 * Slack;
+            floats += (BigInteger)output.C * output.H * output.W + Slack; // the output gradient transposed, for filters across the lanes
         }
         return floats;
     }

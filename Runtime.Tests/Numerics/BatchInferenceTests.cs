@@ -18,7 +18,7 @@ public class BatchInferenceTests
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly), nameof(FlooredPool) })
+        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes) })
         {
             data.Add(name, 512);
             data.Add(name, 256);
@@ -42,6 +42,7 @@ public class BatchInferenceTests
             case nameof(StridedNet): Check(new StridedNet(6)); break;
             case nameof(PoolOnly): Check(new PoolOnly(7)); break;
             case nameof(FlooredPool): Check(new FlooredPool(9)); break;
+            case nameof(FilterLanes): Check(new FilterLanes(10)); break;
             default: throw new ArgumentException(network);
         }
     }

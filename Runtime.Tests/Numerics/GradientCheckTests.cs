@@ -59,8 +59,18 @@ public class GradientCheckTests(ITestOutputHelper output)
     public void FlooredPool_max_pooling_that_leaves_a_row_and_a_column_out(int width) =>
         Check(new FlooredPool(seed: 9), width, label: 2);
 
-    [Fact]
-    public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), width: 512, label: 7, samples: 300);
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void FilterLanes_filters_across_the_vector_lanes(int width) =>
+        Check(new FilterLanes(seed: 10), width, label: 1, samples: 600);
+
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void LeNet5_sampled_parameters(int width) => Check(new LeNet5(seed: 8), width, label: 7, samples: 300);
 
     private void Check<TNet>(TNet net, int width, int label = -1, float[]? target = null, int samples = 400)
         where TNet : class, INetwork<TNet>
