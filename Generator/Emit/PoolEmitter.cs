@@ -179,6 +179,12 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line($"ref float yr = ref {Ms}.GetReference(y);");
         w.Line($"ref float dyr = ref {Ms}.GetReference(dy);");
         w.Line($"ref float dxr = ref {Ms}.GetReference(dx);");
+        bool vector = l.Kernel == 2 && l.Out.W >= 8;
+        if (vector)
+        {
+            Vector2x2Backward(w);
+            w.Open("else");
+        }
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int oy = 0; oy < HO; oy++)");
         w.Line("int row = (c * H + oy * S) * W, o = (c * HO + oy) * WO;");
@@ -204,5 +210,52 @@ internal sealed class PoolEmitter : LayerEmitter
             w.Line($"{Us}.Add(ref dc, {I(offsets[t])}) = global::System.BitConverter.Int32BitsToSingle(g & -h{t});");
         }
         w.Close().Close().Close();
+        if (vector) w.Close();
+    }
+
+    private const string V = "global::System.Runtime.Intrinsics.Vector256";
+
+    /// <summary>
+    /// 2x2 windows, stride 2, eight at a time: each output and its gradient are spread over the two columns of
+    /// their window, the inputs compared with them as bits, and the first match of the four (row 0 left, right,
+    /// row 1 left, right; else row 0 left) found with lane masks. The last block of a row overlaps the one before
+    /// (both write the same values).
+    /// </summary>
+    private static void Vector2x2Backward(SourceWriter w)
+    {
+        w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
+        w.Line($"var lo = {V}.Create(0, 0, 1, 1, 2, 2, 3, 3);");
+        w.Line($"var hi = {V}.Create(4, 4, 5, 5, 6, 6, 7, 7);");
+        w.Line($"var swap = {V}.Create(1, 0, 3, 2, 5, 4, 7, 6);");
+        w.Line($"var left = {V}.Create(-1, 0, -1, 0, -1, 0, -1, 0);");
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Open("for (int oy = 0; oy < HO; oy++)");
+        w.Line("int row = (c * H + oy * 2) * W, o = (c * HO + oy) * WO;");
+        w.Line($"ref float x0 = ref {Us}.Add(ref xr, row);");
+        w.Line($"ref float x1 = ref {Us}.Add(ref xr, row + W);");
+        w.Line($"ref float d0 = ref {Us}.Add(ref dxr, row);");
+        w.Line($"ref float d1 = ref {Us}.Add(ref dxr, row + W);");
+        w.Open("for (int ob = 0; ob < WO; ob += 8)");
+        w.Line("int ox = global::System.Math.Min(ob, WO - 8);");
+        w.Line($"var mv = {V}.AsInt32({V}.LoadUnsafe(ref yr, (nuint)(o + ox)));");
+        w.Line($"var gv = {V}.AsInt32({V}.LoadUnsafe(ref dyr, (nuint)(o + ox)) + {V}<float>.Zero); // + 0: a gradient of -0 lands as +0");
+        foreach (var (idx, add, which) in new[] { ("lo", "", "ox to ox + 3"), ("hi", " + 8", "ox + 4 to ox + 7") })
+        {
+            w.Open($"// windows {which}");
+            w.Line($"nuint col = (nuint)(2 * ox{add});");
+            w.Line($"var m = {V}.Shuffle(mv, {idx});");
+            w.Line($"var g = {V}.Shuffle(gv, {idx});");
+            w.Line($"var e0 = {V}.Equals({V}.AsInt32({V}.LoadUnsafe(ref x0, col)), m);");
+            w.Line($"var e1 = {V}.Equals({V}.AsInt32({V}.LoadUnsafe(ref x1, col)), m);");
+            w.Line($"var s0 = {V}.Shuffle(e0, swap);");
+            w.Line($"var s1 = {V}.Shuffle(e1, swap);");
+            w.Line("var r0 = e0 | s0;");
+            w.Line("var none = ~(r0 | e1 | s1);");
+            w.Line($"{V}.StoreUnsafe({V}.AsSingle(g & {V}.ConditionalSelect(left, e0 | none, e0 & ~s0)), ref d0, col);");
+            w.Line($"{V}.StoreUnsafe({V}.AsSingle(g & e1 & ~r0 & ~(s1 & ~left)), ref d1, col);");
+            w.Close();
+        }
+        w.Close().Close().Close();
+        w.Close();
     }
 }

@@ -94,3 +94,13 @@ public partial class FlooredPool { }
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]
 public partial class FilterLanes { }
+
+#pragma warning disable SN2002 // on purpose: the floor leaves the last column out
+/// <summary>2x2 max pooling over 16x19: rows of nine windows (vectors of eight, the last overlapping) and a last column the floor leaves out.</summary>
+[Input(16, 19, 2)]
+[Conv2D(4, 3, Padding = 1, Activation = Activation.Tanh)]
+[MaxPool(2)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class WidePool { }
+#pragma warning restore SN2002

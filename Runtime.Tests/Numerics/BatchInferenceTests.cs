@@ -18,7 +18,7 @@ public class BatchInferenceTests
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes) })
+        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool) })
         {
             data.Add(name, 512);
             data.Add(name, 256);
@@ -43,6 +43,7 @@ public class BatchInferenceTests
             case nameof(PoolOnly): Check(new PoolOnly(7)); break;
             case nameof(FlooredPool): Check(new FlooredPool(9)); break;
             case nameof(FilterLanes): Check(new FilterLanes(10)); break;
+            case nameof(WidePool): Check(new WidePool(11)); break;
             default: throw new ArgumentException(network);
         }
     }
