@@ -86,10 +86,10 @@ public partial class PoolOnly { }
 public partial class FlooredPool { }
 #pragma warning restore SN2002
 
-/// <summary>Filter counts that fill vectors (8, then 16), an odd output width (9) and an even one (8): the weight gradient with filters across the lanes, on either width. Smooth throughout (no ReLU, no max), so that finite differences can check many of its weights.</summary>
-[Input(9, 9, 3)]
+/// <summary>Filter counts that fill vectors (8, then 16), rows of 14 positions (a block of 12 and an overlapping one) and of 12: the convolutions with filters across the lanes, on either width. Smooth throughout (no ReLU, no max), so that finite differences can check many of its weights.</summary>
+[Input(10, 14, 3)]
 [Conv2D(8, 3, Padding = 1, Activation = Activation.Tanh)]
-[Conv2D(16, 2, Activation = Activation.GELU)]
+[Conv2D(16, 3, Activation = Activation.GELU)]
 [AvgPool(2)]
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]

@@ -65,6 +65,7 @@ internal sealed class TrainingRun<TNet>
         for (int s = 1; s < shards; s++)
         {
             replicas[s] = net.CreateReplica(); // shares net's parameters: nothing to copy before a batch
+            replicas[s].ZeroGradients(); // from here on, the sum of each batch leaves them zero
         }
 
         shardLoss = new double[shards];
@@ -199,7 +200,10 @@ internal sealed class TrainingRun<TNet>
     /// <summary>Floats per range of the gradient sum: 32 kB per buffer, so a range of all eight stays in L2.</summary>
     private const int ReduceRange = 8192;
 
-    /// <summary>Range <paramref name="range"/> of the batch gradient: the shards' gradients summed in shard order, over the batch size.</summary>
+    /// <summary>
+    /// Range <paramref name="range"/> of the batch gradient: the shards' gradients summed in shard order, over the batch
+    /// size; each replica's range is cleared once added, so that its next shard starts from zero.
+    /// </summary>
     private void ReduceRangeOf(int range)
     {
         Span<float> total = net.Gradients;
@@ -208,7 +212,9 @@ internal sealed class TrainingRun<TNet>
         Span<float> sum = total.Slice(start, length);
         for (int s = 1; s < shardCount; s++)
         {
-            TensorPrimitives.Add(sum, replicas[s].Gradients.Slice(start, length), sum);
+            Span<float> shard = replicas[s].Gradients.Slice(start, length);
+            TensorPrimitives.Add(sum, shard, sum);
+            shard.Clear(); // while the range is in cache: the replica starts the next batch from zero without another pass
         }
 
         TensorPrimitives.Divide(sum, batchSize, sum);
@@ -221,7 +227,11 @@ internal sealed class TrainingRun<TNet>
         int from = batchStart + (int)((long)shard * batchSize / shardCount);
         int to = batchStart + (int)((long)(shard + 1) * batchSize / shardCount);
 
-        replica.ZeroGradients();
+        if (shard == 0)
+        {
+            replica.ZeroGradients(); // net's own gradients, which hold the previous batch's mean; the replicas' were cleared by the sum
+        }
+
         double loss = 0;
         int correct = 0;
         for (int k = from; k < to; k++)
