@@ -970,20 +970,44 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         y = y.Slice(0, C * HO * WO);
         ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        for (int c = 0; c < C; c++)
+        if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
-            for (int oy = 0; oy < HO; oy++)
+            var split = global::System.Runtime.Intrinsics.Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7); // evens, then odds
+            for (int c = 0; c < C; c++)
             {
-                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
-                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
-                for (int ox = 0; ox < WO; ox++)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    float m = xc; // the maximum without branches: inputs change, and a mispredicted branch costs more than the comparison
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 28));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 29));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
+                    ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * 2) * W);
+                    ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, W);
+                    ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                    for (int ob = 0; ob < WO; ob += 8)
+                    {
+                        int ox = global::System.Math.Min(ob, WO - 8);
+                        nuint col = (nuint)(2 * ox);
+                        var m0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x0, col), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x1, col)), split);
+                        var m1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x0, col + 8), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x1, col + 8)), split);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector256.GetLower(m0), global::System.Runtime.Intrinsics.Vector256.GetLower(m1)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector256.GetUpper(m0), global::System.Runtime.Intrinsics.Vector256.GetUpper(m1))), ref yrow, (nuint)ox);
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int c = 0; c < C; c++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                    ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
+                        float m = xc; // the maximum without branches: inputs change, and a mispredicted branch costs more than the comparison
+                        m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
+                        m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 28));
+                        m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 29));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
+                    }
                 }
             }
         }

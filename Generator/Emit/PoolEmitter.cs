@@ -41,6 +41,12 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line("y = y.Slice(0, C * HO * WO);");
         w.Line($"ref float xr = ref {Ms}.GetReference(x);");
         w.Line($"ref float yr = ref {Ms}.GetReference(y);");
+        bool vector = max && l.Kernel == 2 && l.Stride == 2 && l.Out.W >= 8;
+        if (vector)
+        {
+            Vector2x2Forward(w);
+            w.Open("else");
+        }
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int oy = 0; oy < HO; oy++)");
         w.Line($"ref float xrow = ref {Us}.Add(ref xr, (c * H + oy * S) * W);");
@@ -83,6 +89,31 @@ internal sealed class PoolEmitter : LayerEmitter
             }
             w.Line($"{Us}.Add(ref yrow, ox) = s * (1f / (F * F));");
         }
+        w.Close().Close().Close();
+        if (vector) w.Close();
+        w.Close();
+    }
+
+    /// <summary>
+    /// 2x2 max windows, stride 2, eight outputs at a time: the maximum of the two rows, then of each pair of
+    /// columns (the even and the odd columns gathered into two vectors). The last block of a row overlaps the one
+    /// before.
+    /// </summary>
+    private static void Vector2x2Forward(SourceWriter w)
+    {
+        w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
+        w.Line($"var split = {V}.Create(0, 2, 4, 6, 1, 3, 5, 7); // evens, then odds");
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Open("for (int oy = 0; oy < HO; oy++)");
+        w.Line($"ref float x0 = ref {Us}.Add(ref xr, (c * H + oy * 2) * W);");
+        w.Line($"ref float x1 = ref {Us}.Add(ref x0, W);");
+        w.Line($"ref float yrow = ref {Us}.Add(ref yr, (c * HO + oy) * WO);");
+        w.Open("for (int ob = 0; ob < WO; ob += 8)");
+        w.Line("int ox = global::System.Math.Min(ob, WO - 8);");
+        w.Line("nuint col = (nuint)(2 * ox);");
+        w.Line($"var m0 = {V}.Shuffle({V}.MaxNative({V}.LoadUnsafe(ref x0, col), {V}.LoadUnsafe(ref x1, col)), split);");
+        w.Line($"var m1 = {V}.Shuffle({V}.MaxNative({V}.LoadUnsafe(ref x0, col + 8), {V}.LoadUnsafe(ref x1, col + 8)), split);");
+        w.Line($"{V}.StoreUnsafe({V}.MaxNative({V}.Create({V}.GetLower(m0), {V}.GetLower(m1)), {V}.Create({V}.GetUpper(m0), {V}.GetUpper(m1))), ref yrow, (nuint)ox);");
         w.Close().Close().Close();
         w.Close();
     }
