@@ -2252,33 +2252,88 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         ref float dyr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
         ref float dxr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
-        for (int c = 0; c < C; c++)
+        if (global::StaticNets.Kernels.Simd.IsEnabled)
         {
-            for (int oy = 0; oy < HO; oy++)
+            var lo = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1);
+            var hi = global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3);
+            var swap = global::System.Runtime.Intrinsics.Vector128.Create(1, 0, 3, 2);
+            var left = global::System.Runtime.Intrinsics.Vector128.Create(-1, 0, -1, 0);
+            for (int c = 0; c < C; c++)
             {
-                int row = (c * H + oy * S) * W, o = (c * HO + oy) * WO;
-                for (int ox = 0; ox < WO; ox++)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + ox * S);
-                    ref float dc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + ox * S);
-                    int m = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, o + ox)); // compared as bits: integer selects, where float compares would be branches
-                    int g = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref dyr, o + ox) + 0f); // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx
-                    int e0 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0)) == m ? 1 : 0;
-                    int e1 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1)) == m ? 1 : 0;
-                    int e2 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10)) == m ? 1 : 0;
-                    int e3 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11)) == m ? 1 : 0;
-                    int seen = e0;
-                    int h1 = e1 & ~seen;
-                    seen |= e1;
-                    int h2 = e2 & ~seen;
-                    seen |= e2;
-                    int h3 = e3 & ~seen;
-                    seen |= e3;
-                    int h0 = e0 | (seen ^ 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 0) = global::System.BitConverter.Int32BitsToSingle(g & -h0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 1) = global::System.BitConverter.Int32BitsToSingle(g & -h1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 10) = global::System.BitConverter.Int32BitsToSingle(g & -h2);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 11) = global::System.BitConverter.Int32BitsToSingle(g & -h3);
+                    int row = (c * H + oy * 2) * W, o = (c * HO + oy) * WO;
+                    ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row);
+                    ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + W);
+                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row);
+                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + W);
+                    for (int ob = 0; ob < WO; ob += 4)
+                    {
+                        int ox = global::System.Math.Min(ob, WO - 4);
+                        var mv = global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref yr, (nuint)(o + ox)));
+                        var gv = global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dyr, (nuint)(o + ox)) + global::System.Runtime.Intrinsics.Vector128<float>.Zero); // + 0: a gradient of -0 lands as +0
+                        // windows ox to ox + 1
+                        {
+                            nuint col = (nuint)(2 * ox);
+                            var m = global::System.Runtime.Intrinsics.Vector128.Shuffle(mv, lo);
+                            var g = global::System.Runtime.Intrinsics.Vector128.Shuffle(gv, lo);
+                            var e0 = global::System.Runtime.Intrinsics.Vector128.Equals(global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x0, col)), m);
+                            var e1 = global::System.Runtime.Intrinsics.Vector128.Equals(global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x1, col)), m);
+                            var s0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(e0, swap);
+                            var s1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(e1, swap);
+                            var r0 = e0 | s0;
+                            var none = ~(r0 | e1 | s1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.AsSingle(g & global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(left, e0 | none, e0 & ~s0)), ref d0, col);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.AsSingle(g & e1 & ~r0 & ~(s1 & ~left)), ref d1, col);
+                        }
+                        // windows ox + 2 to ox + 3
+                        {
+                            nuint col = (nuint)(2 * ox + 4);
+                            var m = global::System.Runtime.Intrinsics.Vector128.Shuffle(mv, hi);
+                            var g = global::System.Runtime.Intrinsics.Vector128.Shuffle(gv, hi);
+                            var e0 = global::System.Runtime.Intrinsics.Vector128.Equals(global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x0, col)), m);
+                            var e1 = global::System.Runtime.Intrinsics.Vector128.Equals(global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x1, col)), m);
+                            var s0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(e0, swap);
+                            var s1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(e1, swap);
+                            var r0 = e0 | s0;
+                            var none = ~(r0 | e1 | s1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.AsSingle(g & global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(left, e0 | none, e0 & ~s0)), ref d0, col);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.AsSingle(g & e1 & ~r0 & ~(s1 & ~left)), ref d1, col);
+                        }
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int c = 0; c < C; c++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    int row = (c * H + oy * S) * W, o = (c * HO + oy) * WO;
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + ox * S);
+                        ref float dc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + ox * S);
+                        int m = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, o + ox)); // compared as bits: integer selects, where float compares would be branches
+                        int g = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref dyr, o + ox) + 0f); // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx
+                        int e0 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0)) == m ? 1 : 0;
+                        int e1 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1)) == m ? 1 : 0;
+                        int e2 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10)) == m ? 1 : 0;
+                        int e3 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11)) == m ? 1 : 0;
+                        int seen = e0;
+                        int h1 = e1 & ~seen;
+                        seen |= e1;
+                        int h2 = e2 & ~seen;
+                        seen |= e2;
+                        int h3 = e3 & ~seen;
+                        seen |= e3;
+                        int h0 = e0 | (seen ^ 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 0) = global::System.BitConverter.Int32BitsToSingle(g & -h0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 1) = global::System.BitConverter.Int32BitsToSingle(g & -h1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 10) = global::System.BitConverter.Int32BitsToSingle(g & -h2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 11) = global::System.BitConverter.Int32BitsToSingle(g & -h3);
+                    }
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using StaticNets.Generator.Model;
 
 namespace StaticNets.Generator.Emit;
@@ -210,10 +211,11 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line($"ref float yr = ref {Ms}.GetReference(y);");
         w.Line($"ref float dyr = ref {Ms}.GetReference(dy);");
         w.Line($"ref float dxr = ref {Ms}.GetReference(dx);");
-        bool vector = l.Kernel == 2 && l.Out.W >= 8;
+        bool vector = l.Kernel == 2 && l.Out.W >= 4;
         if (vector)
         {
-            Vector2x2Backward(w);
+            if (l.Out.W >= 8) Vector2x2Backward(w, V, 8);
+            else Vector2x2Backward(w, V128, 4);
             w.Open("else");
         }
         w.Open("for (int c = 0; c < C; c++)");
@@ -245,20 +247,23 @@ internal sealed class PoolEmitter : LayerEmitter
     }
 
     private const string V = "global::System.Runtime.Intrinsics.Vector256";
+    private const string V128 = "global::System.Runtime.Intrinsics.Vector128";
 
     /// <summary>
-    /// 2x2 windows, stride 2, eight at a time: each output and its gradient are spread over the two columns of
+    /// 2x2 windows, stride 2, <paramref name="n"/> at a time (8 in a Vector256, 4 in a Vector128 for rows of 4 to 7
+    /// windows): each output and its gradient are spread over the two columns of
     /// their window, the inputs compared with them as bits, and the first match of the four (row 0 left, right,
     /// row 1 left, right; else row 0 left) found with lane masks. The last block of a row overlaps the one before
     /// (both write the same values).
     /// </summary>
-    private static void Vector2x2Backward(SourceWriter w)
+    private static void Vector2x2Backward(SourceWriter w, string V, int n)
     {
+        string Ints(System.Func<int, int> f) => string.Join(", ", Enumerable.Range(0, n).Select(f));
         w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
-        w.Line($"var lo = {V}.Create(0, 0, 1, 1, 2, 2, 3, 3);");
-        w.Line($"var hi = {V}.Create(4, 4, 5, 5, 6, 6, 7, 7);");
-        w.Line($"var swap = {V}.Create(1, 0, 3, 2, 5, 4, 7, 6);");
-        w.Line($"var left = {V}.Create(-1, 0, -1, 0, -1, 0, -1, 0);");
+        w.Line($"var lo = {V}.Create({Ints(i => i / 2)});");
+        w.Line($"var hi = {V}.Create({Ints(i => n / 2 + i / 2)});");
+        w.Line($"var swap = {V}.Create({Ints(i => i ^ 1)});");
+        w.Line($"var left = {V}.Create({Ints(i => i % 2 == 0 ? -1 : 0)});");
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int oy = 0; oy < HO; oy++)");
         w.Line("int row = (c * H + oy * 2) * W, o = (c * HO + oy) * WO;");
@@ -266,11 +271,11 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line($"ref float x1 = ref {Us}.Add(ref xr, row + W);");
         w.Line($"ref float d0 = ref {Us}.Add(ref dxr, row);");
         w.Line($"ref float d1 = ref {Us}.Add(ref dxr, row + W);");
-        w.Open("for (int ob = 0; ob < WO; ob += 8)");
-        w.Line("int ox = global::System.Math.Min(ob, WO - 8);");
+        w.Open($"for (int ob = 0; ob < WO; ob += {n})");
+        w.Line($"int ox = global::System.Math.Min(ob, WO - {n});");
         w.Line($"var mv = {V}.AsInt32({V}.LoadUnsafe(ref yr, (nuint)(o + ox)));");
         w.Line($"var gv = {V}.AsInt32({V}.LoadUnsafe(ref dyr, (nuint)(o + ox)) + {V}<float>.Zero); // + 0: a gradient of -0 lands as +0");
-        foreach (var (idx, add, which) in new[] { ("lo", "", "ox to ox + 3"), ("hi", " + 8", "ox + 4 to ox + 7") })
+        foreach (var (idx, add, which) in new[] { ("lo", "", $"ox to ox + {n / 2 - 1}"), ("hi", $" + {n}", $"ox + {n / 2} to ox + {n - 1}") })
         {
             w.Open($"// windows {which}");
             w.Line($"nuint col = (nuint)(2 * ox{add});");

@@ -103,4 +103,12 @@ public partial class FilterLanes { }
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]
 public partial class WidePool { }
+
+/// <summary>2x2 max pooling over 8x11: rows of five windows, four at a time in a Vector128 (the last block overlapping), and a last column the floor leaves out.</summary>
+[Input(8, 11, 2)]
+[Conv2D(4, 3, Padding = 1, Activation = Activation.Tanh)]
+[MaxPool(2)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class NarrowPool { }
 #pragma warning restore SN2002

@@ -18,7 +18,7 @@ public class BatchInferenceTests
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool) })
+        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool) })
         {
             data.Add(name, 512);
             data.Add(name, 256);
@@ -44,6 +44,7 @@ public class BatchInferenceTests
             case nameof(FlooredPool): Check(new FlooredPool(9)); break;
             case nameof(FilterLanes): Check(new FilterLanes(10)); break;
             case nameof(WidePool): Check(new WidePool(11)); break;
+            case nameof(NarrowPool): Check(new NarrowPool(12)); break;
             default: throw new ArgumentException(network);
         }
     }

@@ -79,6 +79,13 @@ public class GradientCheckTests(ITestOutputHelper output)
     [InlineData(512)]
     [InlineData(256)]
     [InlineData(0)]
+    public void NarrowPool_max_pooling_four_windows_at_a_time(int width) =>
+        Check(new NarrowPool(seed: 12), width, label: 2, samples: 1000);
+
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
     public void LeNet5_sampled_parameters(int width) => Check(new LeNet5(seed: 8), width, label: 7, samples: 300);
 
     private void Check<TNet>(TNet net, int width, int label = -1, float[]? target = null, int samples = 400)
