@@ -10,13 +10,22 @@ using StaticNets.Benchmarks;
 //   --quick    the same with ShortRun (3 warm-ups, 3 iterations, one launch): minutes instead of tens of minutes
 //   --layers   no BenchmarkDotNet: each generated layer's forward and backward, and the generator, timed in
 //              thread CPU time (LayerBreakdown); readable on a busy machine
+//   --rounds   no BenchmarkDotNet: Predict against PredictBatch, ComputeGradients and Train over changing digits,
+//              many short rounds, medians (RoundBenchmarks)
 bool quick = args.Contains("--quick");
 bool layers = args.Contains("--layers");
-string[] passThrough = [.. args.Where(a => a is not ("--quick" or "--layers"))];
+bool rounds = args.Contains("--rounds");
+string[] passThrough = [.. args.Where(a => a is not ("--quick" or "--layers" or "--rounds"))];
 
 if (layers)
 {
     LayerBreakdown.Run(quick);
+    return 0;
+}
+
+if (rounds)
+{
+    RoundBenchmarks.Run(quick);
     return 0;
 }
 

@@ -182,6 +182,8 @@ public class ConcurrentUseTests
         var e = Assert.Throws<InvalidOperationException>(() => net.Predict(new float[LeNet5.InputSize]));
         Assert.Contains("another thread", e.Message);
         Assert.Throws<InvalidOperationException>(() => net.ComputeGradients(new float[LeNet5.InputSize], 1));
+        Assert.Throws<InvalidOperationException>(() => net.ForwardBatch(new float[2 * LeNet5.InputSize], new float[2 * LeNet5.OutputSize]));
+        Assert.Throws<InvalidOperationException>(() => net.PredictBatch(new float[2 * LeNet5.InputSize], new int[2]));
         busy.SetValue(net, 0);
         net.Predict(new float[LeNet5.InputSize]);
         // A pass that throws leaves the instance usable.

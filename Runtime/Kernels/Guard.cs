@@ -43,7 +43,7 @@ public static class Guard
     /// <summary>Throws the error for an instance entered by a second thread while a pass runs.</summary>
     [DoesNotReturn]
     public static void ConcurrentUse(string network) =>
-        throw new InvalidOperationException($"This {network} is already running Forward, Predict or ComputeGradients on another thread. An instance holds one set of activation buffers, so use one instance per thread (separate instances are independent).");
+        throw new InvalidOperationException($"This {network} is already running a pass (Forward, Predict, their batches or ComputeGradients) on another thread. An instance holds one set of activation buffers, so use one instance per thread (separate instances are independent).");
 
     [DoesNotReturn]
     private static void ThrowLength(int actual, int expected, string network, string shape, string parameter) =>
