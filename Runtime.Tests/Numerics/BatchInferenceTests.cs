@@ -15,38 +15,17 @@ public class BatchInferenceTests
 {
     private static readonly int[] Counts = [0, 1, 2, 3, 8, 9, 19];
 
-    public static TheoryData<string, int> Cases()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var name in new[] { nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet), nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool) })
-        {
-            data.Add(name, 512);
-            data.Add(name, 256);
-            data.Add(name, 0);
-        }
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(NetworkCases.OnEveryWidth), MemberType = typeof(NetworkCases))]
     public void Batches_give_the_bits_of_one_sample_at_a_time(string network, int width)
     {
         using var _ = new SimdScope(width);
-        switch (network)
-        {
-            case nameof(LeNet5): Check(new LeNet5(1)); break;
-            case nameof(ConvNetA): Check(new ConvNetA(2)); break;
-            case nameof(ConvNetB): Check(new ConvNetB(3)); break;
-            case nameof(ConvMse): Check(new ConvMse(4)); break;
-            case nameof(MlpMse): Check(new MlpMse(5)); break;
-            case nameof(StridedNet): Check(new StridedNet(6)); break;
-            case nameof(PoolOnly): Check(new PoolOnly(7)); break;
-            case nameof(FlooredPool): Check(new FlooredPool(9)); break;
-            case nameof(FilterLanes): Check(new FilterLanes(10)); break;
-            case nameof(WidePool): Check(new WidePool(11)); break;
-            case nameof(NarrowPool): Check(new NarrowPool(12)); break;
-            default: throw new ArgumentException(network);
-        }
+        NetworkCases.Run(network, new Checker());
+    }
+
+    private sealed class Checker : INetworkCheck
+    {
+        public void Check<TNet>(TNet net) where TNet : class, INetwork<TNet> => BatchInferenceTests.Check(net);
     }
 
     private static void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>

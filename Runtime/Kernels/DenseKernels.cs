@@ -26,29 +26,7 @@ public static class DenseKernels
         {
             for (; u <= units - 4; u += 4)
             {
-                ref float w0 = ref Unsafe.Add(ref w, u * n);
-                ref float w1 = ref Unsafe.Add(ref w0, n);
-                ref float w2 = ref Unsafe.Add(ref w1, n);
-                ref float w3 = ref Unsafe.Add(ref w2, n);
-                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                int i = 0;
-                for (; i <= n - 8; i += 8)
-                {
-                    var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
-                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)i), v, a0);
-                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)i), v, a1);
-                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)i), v, a2);
-                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)i), v, a3);
-                }
-                float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
-                for (; i < n; i++)
-                {
-                    float v = Unsafe.Add(ref xr, i);
-                    s0 += Unsafe.Add(ref w0, i) * v;
-                    s1 += Unsafe.Add(ref w1, i) * v;
-                    s2 += Unsafe.Add(ref w2, i) * v;
-                    s3 += Unsafe.Add(ref w3, i) * v;
-                }
+                var (s0, s1, s2, s3) = Dot4(ref Unsafe.Add(ref w, u * n), n, ref xr);
                 y[u] = bias[u] + s0;
                 y[u + 1] = bias[u + 1] + s1;
                 y[u + 2] = bias[u + 2] + s2;
@@ -147,27 +125,8 @@ public static class DenseKernels
                 }
                 if (s < count)
                 {
-                    // The odd sample: the same sums as Forward's.
-                    ref float xa = ref Unsafe.Add(ref xr, s * n);
-                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    int i = 0;
-                    for (; i <= n - 8; i += 8)
-                    {
-                        var v = Vector256.LoadUnsafe(ref xa, (nuint)i);
-                        a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)i), v, a0);
-                        a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)i), v, a1);
-                        a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)i), v, a2);
-                        a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)i), v, a3);
-                    }
-                    float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
-                    for (; i < n; i++)
-                    {
-                        float v = Unsafe.Add(ref xa, i);
-                        s0 += Unsafe.Add(ref w0, i) * v;
-                        s1 += Unsafe.Add(ref w1, i) * v;
-                        s2 += Unsafe.Add(ref w2, i) * v;
-                        s3 += Unsafe.Add(ref w3, i) * v;
-                    }
+                    // The odd sample: Forward's own sums.
+                    var (s0, s1, s2, s3) = Dot4(ref w0, n, ref Unsafe.Add(ref xr, s * n));
                     ref float ya = ref Unsafe.Add(ref yr, s * units + u);
                     ya = b0 + s0;
                     Unsafe.Add(ref ya, 1) = b1 + s1;
@@ -187,6 +146,39 @@ public static class DenseKernels
                 Unsafe.Add(ref yr, s * units + u) = bias[u] + sum;
             }
         }
+    }
+
+    /// <summary>
+    /// The dot products of four consecutive weight rows (from <paramref name="w0"/>, <paramref name="n"/> apart) with
+    /// <paramref name="x"/>: vectors of 8 summed lane by lane, then the tail. <see cref="Forward"/> and
+    /// <see cref="ForwardBatch"/> both sum this way, so their outputs have the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float, float, float, float) Dot4(ref float w0, int n, ref float x)
+    {
+        ref float w1 = ref Unsafe.Add(ref w0, n);
+        ref float w2 = ref Unsafe.Add(ref w1, n);
+        ref float w3 = ref Unsafe.Add(ref w2, n);
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int i = 0;
+        for (; i <= n - 8; i += 8)
+        {
+            var v = Vector256.LoadUnsafe(ref x, (nuint)i);
+            a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w0, (nuint)i), v, a0);
+            a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w1, (nuint)i), v, a1);
+            a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w2, (nuint)i), v, a2);
+            a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w3, (nuint)i), v, a3);
+        }
+        float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
+        for (; i < n; i++)
+        {
+            float v = Unsafe.Add(ref x, i);
+            s0 += Unsafe.Add(ref w0, i) * v;
+            s1 += Unsafe.Add(ref w1, i) * v;
+            s2 += Unsafe.Add(ref w2, i) * v;
+            s3 += Unsafe.Add(ref w3, i) * v;
+        }
+        return (s0, s1, s2, s3);
     }
 
     /// <summary><c>dW[u] += dz[u] * x</c> and <c>db[u] += dz[u]</c>.</summary>

@@ -1,0 +1,52 @@
+using Xunit;
+
+namespace StaticNets.Tests.Networks;
+
+/// <summary>A check that runs on any test network: the generic method the cases below dispatch to.</summary>
+public interface INetworkCheck
+{
+    void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>;
+}
+
+/// <summary>The numeric tests' networks, by name, each with a seed of its own, on the three vector widths.</summary>
+public static class NetworkCases
+{
+    private static readonly string[] Names =
+    [
+        nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet),
+        nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool),
+    ];
+
+    /// <summary>Every network on Vector512 (where the hardware has it), Vector256 and the scalar fallbacks.</summary>
+    public static TheoryData<string, int> OnEveryWidth()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var name in Names)
+        {
+            data.Add(name, 512);
+            data.Add(name, 256);
+            data.Add(name, 0);
+        }
+        return data;
+    }
+
+    /// <summary>Runs <paramref name="check"/> on a new instance of the network named <paramref name="network"/>.</summary>
+    public static void Run(string network, INetworkCheck check)
+    {
+        switch (network)
+        {
+            case nameof(LeNet5): check.Check(new LeNet5(1)); break;
+            case nameof(ConvNetA): check.Check(new ConvNetA(2)); break;
+            case nameof(ConvNetB): check.Check(new ConvNetB(3)); break;
+            case nameof(ConvMse): check.Check(new ConvMse(4)); break;
+            case nameof(MlpMse): check.Check(new MlpMse(5)); break;
+            case nameof(StridedNet): check.Check(new StridedNet(6)); break;
+            case nameof(PoolOnly): check.Check(new PoolOnly(7)); break;
+            case nameof(FlooredPool): check.Check(new FlooredPool(9)); break;
+            case nameof(FilterLanes): check.Check(new FilterLanes(10)); break;
+            case nameof(WidePool): check.Check(new WidePool(11)); break;
+            case nameof(NarrowPool): check.Check(new NarrowPool(12)); break;
+            default: throw new ArgumentException($"No test network named {network}.", nameof(network));
+        }
+    }
+}
