@@ -60,9 +60,12 @@ public static class Trainer
         return new TrainingRun<TNet>(net, data, options).Run();
     }
 
+    /// <summary>Samples per <c>ForwardBatch</c> call of <see cref="Evaluate"/>.</summary>
+    private const int EvaluationBlock = 64;
+
     /// <summary>Mean loss and accuracy of <paramref name="net"/> on <paramref name="data"/>, in inference mode (see <see cref="Evaluation"/>).</summary>
     /// <typeparam name="TNet">The network class.</typeparam>
-    /// <param name="net">The network; its <c>Forward</c> is used, so it must not be in use on another thread.</param>
+    /// <param name="net">The network; its <c>ForwardBatch</c> is used, so it must not be in use on another thread.</param>
     /// <param name="data">Samples, with labels below the network's output count or target vectors of its output size.</param>
     /// <exception cref="ArgumentException">The data does not fit the network.</exception>
     public static Evaluation Evaluate<TNet>(TNet net, Dataset data)
@@ -73,23 +76,36 @@ public static class Trainer
         NetworkInfo info = TNet.Info;
         CheckData(info, data, nameof(data));
 
-        var output = new float[info.OutputSize];
+        // Blocks of samples copied back to back for ForwardBatch (the same outputs as Forward, fewer weight reads).
+        int block = Math.Max(1, Math.Min(EvaluationBlock, data.Count));
+        var inputs = new float[block * info.InputSize];
+        var outputs = new float[block * info.OutputSize];
         double loss = 0;
         int correct = 0;
-        for (int i = 0; i < data.Count; i++)
+        for (int start = 0; start < data.Count; start += block)
         {
-            net.Forward(data.Input(i), output);
-            if (data.HasLabels)
+            int count = Math.Min(block, data.Count - start);
+            for (int j = 0; j < count; j++)
             {
-                int label = data.Label(i);
-                loss += Metrics.Loss(info.Loss, output, label);
-                correct += Metrics.IsCorrect(output, label) ? 1 : 0;
+                data.Input(start + j).CopyTo(inputs.AsSpan(j * info.InputSize));
             }
-            else
+
+            net.ForwardBatch(inputs.AsSpan(0, count * info.InputSize), outputs.AsSpan(0, count * info.OutputSize));
+            for (int j = 0; j < count; j++)
             {
-                ReadOnlySpan<float> target = data.Target(i);
-                loss += Metrics.Loss(info.Loss, output, target);
-                correct += Metrics.IsCorrect(output, target) ? 1 : 0;
+                ReadOnlySpan<float> output = outputs.AsSpan(j * info.OutputSize, info.OutputSize);
+                if (data.HasLabels)
+                {
+                    int label = data.Label(start + j);
+                    loss += Metrics.Loss(info.Loss, output, label);
+                    correct += Metrics.IsCorrect(output, label) ? 1 : 0;
+                }
+                else
+                {
+                    ReadOnlySpan<float> target = data.Target(start + j);
+                    loss += Metrics.Loss(info.Loss, output, target);
+                    correct += Metrics.IsCorrect(output, target) ? 1 : 0;
+                }
             }
         }
 
