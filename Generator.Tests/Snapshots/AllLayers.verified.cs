@@ -1039,8 +1039,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int WeightOffset = 127, BiasOffset = 151;
         global::StaticNets.Kernels.Activations.TanhBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
-        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
+        global::StaticNets.Kernels.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
     }
 
     /// <summary>dropout1: Dropout 0.25. 8 -> 8. Active only in training.</summary>
@@ -1108,8 +1107,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int N = 8, U = 6;
         const int WeightOffset = 159, BiasOffset = 207;
         global::System.ReadOnlySpan<float> dz = dy;
-        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
-        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
+        global::StaticNets.Kernels.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
     }
 
     /// <summary>gelu1: GELU. 6 -> 6.</summary>
@@ -1183,8 +1181,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int WeightOffset = 213, BiasOffset = 237;
         global::StaticNets.Kernels.Activations.SigmoidBackward(_dense3Output, _dense3OutputGrad, _dense3OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
-        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
+        global::StaticNets.Kernels.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
     }
 
     /// <summary>dense4: Dense 3. 4 -> 3.</summary>
@@ -1212,8 +1209,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         const int N = 4, U = 3;
         const int WeightOffset = 241, BiasOffset = 253;
         global::System.ReadOnlySpan<float> dz = dy;
-        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
-        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
+        global::StaticNets.Kernels.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
     }
 
     /// <summary>softmax1: Softmax. 3 -> 3.</summary>

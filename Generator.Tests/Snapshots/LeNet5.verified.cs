@@ -2463,8 +2463,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int WeightOffset = 2572, BiasOffset = 50572;
         global::StaticNets.Kernels.Activations.ReLUBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
-        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
+        global::StaticNets.Kernels.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
     }
 
     /// <summary>dense2: Dense 84, ReLU. 120 -> 84.</summary>
@@ -2496,8 +2495,7 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int WeightOffset = 50692, BiasOffset = 60772;
         global::StaticNets.Kernels.Activations.ReLUBackward(_dense2Output, _dense2OutputGrad, _dense2OutputGrad);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
-        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
+        global::StaticNets.Kernels.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
     }
 
     /// <summary>dense3: Dense 10, Softmax. 84 -> 10.</summary>
@@ -2532,7 +2530,6 @@ partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
         const int N = 84, U = 10;
         const int WeightOffset = 60856, BiasOffset = 61696;
         global::System.ReadOnlySpan<float> dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits
-        global::StaticNets.Kernels.DenseKernels.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));
-        global::StaticNets.Kernels.DenseKernels.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));
+        global::StaticNets.Kernels.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
     }
 }

@@ -70,11 +70,8 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
         Constants(w, l);
         InlineActivationBackward(w, c);
-        w.Line($"{K}.BackwardWeights(x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U));");
-        if (c.NeedsInputGrad)
-        {
-            w.Line($"{K}.BackwardInput(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), dz.Slice(0, U), dx.Slice(0, N));");
-        }
+        string dx = c.NeedsInputGrad ? "dx.Slice(0, N)" : "default";
+        w.Line($"{K}.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), {dx});");
         w.Close();
     }
 }

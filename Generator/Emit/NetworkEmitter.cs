@@ -262,7 +262,7 @@ internal static class NetworkEmitter
         w.Close();
     }
 
-    private static void EmitBatchMembers(SourceWriter w, NetworkSpec spec, NetworkShape shape, BufferPlan plan, string inputShape)
+    private static void EmitBatchMembers(SourceWriter w, NetworkSpec spec, BufferPlan plan, string inputShape)
     {
         string n = spec.ClassName;
         bool tiled = plan.TailStart >= 0;
@@ -415,7 +415,7 @@ internal static class NetworkEmitter
         w.Line("finally { global::System.Threading.Volatile.Write(ref _busy, 0); }");
         w.Close();
         w.Line();
-        EmitBatchMembers(w, spec, shape, plan, inputShape);
+        EmitBatchMembers(w, spec, plan, inputShape);
         w.Line("/// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>");
         w.Line($"public {Rs} Output => (({Rs}){last}).Slice(0, OutputSize);");
         w.Line();

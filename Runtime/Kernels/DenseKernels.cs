@@ -181,31 +181,38 @@ public static class DenseKernels
         return (s0, s1, s2, s3);
     }
 
-    /// <summary><c>dW[u] += dz[u] * x</c> and <c>db[u] += dz[u]</c>.</summary>
+    /// <summary>
+    /// The backward products: <c>dW[u] += dz[u] * x</c>, <c>db[u] += dz[u]</c>, and, unless <paramref name="dx"/> is
+    /// empty, <c>dx = sum over u of dz[u] * W[u]</c> (written, not added). A ReLU that was off leaves an exact zero
+    /// in dz, which adds nothing: the other units are listed once, without a branch (the zeros fall at random, and
+    /// a mispredicted branch per unit costs more), and only their rows are visited, in blocks of
+    /// <see cref="MaxLiveUnits"/> units so that the list stays on the stack.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    public static void BackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient)
+    public static void Backward(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx)
     {
         int units = dz.Length, n = x.Length;
         Check(weightGradient, units, n, biasGradient.Length);
+        Check(weights, units, n, units);
+        if (!dx.IsEmpty && dx.Length != n)
+        {
+            throw new ArgumentException($"A dense layer over {n} inputs writes dx of {n} values; got {dx.Length}.", nameof(dx));
+        }
+
+        for (int u = 0; u < units; u++) biasGradient[u] += dz[u];
+        ref float w = ref MemoryMarshal.GetReference(weights);
         ref float g = ref MemoryMarshal.GetReference(weightGradient);
         ref float xr = ref MemoryMarshal.GetReference(x);
-        for (int u = 0; u < units; u++) biasGradient[u] += dz[u];
-        if (units > MaxLiveUnits)
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        Span<int> rows = stackalloc int[Math.Min(units, MaxLiveUnits)];
+        Span<float> scales = stackalloc float[rows.Length];
+        for (int first = 0; first < units; first += MaxLiveUnits)
         {
-            for (int u = 0; u < units; u++)
-            {
-                float d = dz[u];
-                if (d != 0f) AddRow(ref Unsafe.Add(ref g, u * n), ref xr, n, d);
-            }
-            return;
+            int live = Live(dz.Slice(first, Math.Min(MaxLiveUnits, units - first)), first, n, rows, scales);
+            for (int j = 0; j < live; j++) AddRow(ref Unsafe.Add(ref g, rows[j]), ref xr, n, scales[j]);
+            if (!dx.IsEmpty) InputGradient(ref w, rows, scales, live, n, ref dxr, add: first > 0);
         }
-        // A ReLU that was off leaves an exact zero, which adds nothing: only the other rows are visited, listed
-        // first without a branch (the zeros fall at random, and a mispredicted branch per unit costs more).
-        Span<int> rows = stackalloc int[units];
-        Span<float> scales = stackalloc float[units];
-        int live = Live(dz, n, rows, scales);
-        for (int j = 0; j < live; j++) AddRow(ref Unsafe.Add(ref g, rows[j]), ref xr, n, scales[j]);
     }
 
     /// <summary><c>row += d * x</c> over <paramref name="n"/> values.</summary>
@@ -225,10 +232,11 @@ public static class DenseKernels
     }
 
     /// <summary>
-    /// Lists the units whose <paramref name="dz"/> is not zero (NaN counts as not zero): their row offsets
-    /// (<c>u * n</c>) and their dz, in unit order; returns how many. No branch depends on the values.
+    /// Lists the units of <paramref name="dz"/> (units <paramref name="first"/> on) whose dz is not zero (NaN counts as
+    /// not zero): their row offsets (<c>u * n</c>) and their dz, in unit order; returns how many. No branch depends
+    /// on the values.
     /// </summary>
-    private static int Live(ReadOnlySpan<float> dz, int n, Span<int> rows, Span<float> scales)
+    private static int Live(ReadOnlySpan<float> dz, int first, int n, Span<int> rows, Span<float> scales)
     {
         int live = 0;
         ref int rr = ref MemoryMarshal.GetReference(rows);
@@ -236,36 +244,27 @@ public static class DenseKernels
         for (int u = 0; u < dz.Length; u++)
         {
             float d = dz[u];
-            Unsafe.Add(ref rr, live) = u * n;
+            Unsafe.Add(ref rr, live) = (first + u) * n;
             Unsafe.Add(ref sr, live) = d;
             live += (BitConverter.SingleToInt32Bits(d) & int.MaxValue) != 0 ? 1 : 0;
         }
         return live;
     }
 
-    /// <summary><c>dx = sum over u of dz[u] * W[u]</c> (written, not added).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    public static void BackwardInput(ReadOnlySpan<float> weights, ReadOnlySpan<float> dz, Span<float> dx)
+    /// <summary>
+    /// <c>dx (=, or += when <paramref name="add"/>) sum over the listed rows of scale * W[row]</c>: column blocks of 8
+    /// inputs, every row's contribution summed in registers and dx written once per block.
+    /// </summary>
+    private static void InputGradient(ref float w, ReadOnlySpan<int> rows, ReadOnlySpan<float> scales, int live, int n, ref float dxr, bool add)
     {
-        int units = dz.Length, n = dx.Length;
-        Check(weights, units, n, units);
-        ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        ref int rr = ref MemoryMarshal.GetReference(rows);
+        ref float sr = ref MemoryMarshal.GetReference(scales);
         int i = 0;
-        if (Simd.IsEnabled && units <= MaxLiveUnits)
+        if (Simd.IsEnabled)
         {
-            // Only the units whose dz is not zero (a ReLU that was off gives an exact zero) take part: their rows'
-            // offsets and dz, listed once, then column blocks of 8 inputs with all their contributions summed in
-            // registers and dx written once. Only zero terms are left out; the others are paired as they come.
-            Span<int> rows = stackalloc int[units];
-            Span<float> scales = stackalloc float[units];
-            int live = Live(dz, n, rows, scales);
-            ref int rr = ref MemoryMarshal.GetReference(rows);
-            ref float sr = ref MemoryMarshal.GetReference(scales);
             for (; i <= n - 8; i += 8)
             {
-                Vector256<float> a0 = default, a1 = default;
+                Vector256<float> a0 = add ? Vector256.LoadUnsafe(ref dxr, (nuint)i) : default, a1 = default;
                 ref float wi = ref Unsafe.Add(ref w, i);
                 int j = 0;
                 for (; j <= live - 2; j += 2)
@@ -277,31 +276,15 @@ public static class DenseKernels
                 Vector256.StoreUnsafe(a0 + a1, ref dxr, (nuint)i);
             }
         }
-        else if (Simd.IsEnabled)
-        {
-            // Column blocks of 8 inputs: all units' contributions summed in registers, dx written once.
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256<float> a0 = default, a1 = default;
-                int u = 0;
-                for (; u <= units - 2; u += 2)
-                {
-                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w, (nuint)(u * n + i)), Vector256.Create(dz[u]), a0);
-                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w, (nuint)((u + 1) * n + i)), Vector256.Create(dz[u + 1]), a1);
-                }
-                if (u < units) a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref w, (nuint)(u * n + i)), Vector256.Create(dz[u]), a0);
-                Vector256.StoreUnsafe(a0 + a1, ref dxr, (nuint)i);
-            }
-        }
         for (; i < n; i++)
         {
-            float s = 0f;
-            for (int u = 0; u < units; u++) s += Unsafe.Add(ref w, u * n + i) * dz[u];
+            float s = add ? Unsafe.Add(ref dxr, i) : 0f;
+            for (int j = 0; j < live; j++) s += Unsafe.Add(ref w, Unsafe.Add(ref rr, j) + i) * Unsafe.Add(ref sr, j);
             Unsafe.Add(ref dxr, i) = s;
         }
     }
 
-    /// <summary>The most units whose live list <see cref="BackwardInput"/> keeps on the stack (8 kB).</summary>
+    /// <summary>The most units whose live list <see cref="Backward"/> keeps on the stack at once (8 kB); larger layers go in blocks.</summary>
     private const int MaxLiveUnits = 1024;
 
     private static void Check(ReadOnlySpan<float> weights, int units, int inputs, int outputs)
