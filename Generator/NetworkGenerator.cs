@@ -32,11 +32,15 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (spec, _) => (spec!, ShapeInference.Infer(spec!)))
             .WithTrackingName(TrackingNames.Shape);
 
-        // 4. Emit: one file per network.
-        context.RegisterSourceOutput(networks, static (spc, network) =>
+        // 4. Emit: one file per network, from a model without locations, so that an edit which only moves the
+        // class in its file (a line added above it) compares equal here and emits nothing again.
+        IncrementalValuesProvider<EmitModel> models = networks
+            .Select(static (network, _) => EmitModel.From(network.Spec, network.Shape))
+            .WithTrackingName(TrackingNames.Emit);
+        context.RegisterSourceOutput(models, static (spc, model) =>
         {
-            if (!NetworkEmitter.CanAddMembers(network.Spec)) return;
-            spc.AddSource(network.Spec.HintName, NetworkEmitter.Emit(network.Spec, network.Shape));
+            if (!NetworkEmitter.CanAddMembers(model.Spec)) return;
+            spc.AddSource(model.Spec.HintName, NetworkEmitter.Emit(model.Spec, model.Shape));
         });
     }
 
@@ -58,4 +62,7 @@ public static class TrackingNames
 {
     public const string Spec = "NetworkSpec";
     public const string Shape = "NetworkShape";
+
+    /// <summary>The location-free model source output receives (<c>EmitModel</c>).</summary>
+    public const string Emit = "EmitModel";
 }
