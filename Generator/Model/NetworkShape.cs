@@ -4,12 +4,13 @@ namespace StaticNets.Generator.Model;
 /// A diagnostic as plain values: its id, the full message, where it points, and the argument values
 /// that repair it (the ones the message names, offered by the code fix after a check).
 /// </summary>
-internal sealed record DiagnosticInfo(string Id, string Message, LocationInfo? Location, EquatableArray<Repair> Repairs = default)
+internal sealed record DiagnosticInfo(DiagnosticId Code, string Message, LocationInfo? Location, EquatableArray<Repair> Repairs = default)
 {
-    public DiagnosticInfo(DiagnosticId id, string message, LocationInfo? location, EquatableArray<Repair> repairs = default)
-        : this(id.Id, message, location, repairs)
-    {
-    }
+    /// <summary><c>SN2001</c>.</summary>
+    public string Id => Code.Id;
+
+    /// <summary>An error by default (SN1xxx, SN2xxx), not a warning (SN3xxx).</summary>
+    public bool IsError => Code.IsError;
 }
 
 /// <summary>One repair of a layer: set <see cref="Argument"/> (<c>Padding</c>, <c>Stride</c>, <c>Kernel</c>, <c>Size</c>) to <see cref="Value"/>.</summary>

@@ -15,9 +15,10 @@ namespace StaticNets.Generator.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
+    /// <summary>The attribute that marks a network class, by which the generator finds them: <c>StaticNets.InputAttribute</c>.</summary>
     public static readonly string InputAttributeName = LayerRegistry.Input.MetadataName;
 
-    /// <summary>The layer type of a StaticNets attribute class, or null for any other attribute.</summary>
+    /// <summary>The layer type of a StaticNets attribute class (a class of that name in the registry), or null for any other attribute.</summary>
     public static LayerType? TypeOf(INamedTypeSymbol? attributeClass)
     {
         if (attributeClass is null || attributeClass.ContainingNamespace is not { Name: "StaticNets" } ns
