@@ -56,7 +56,7 @@ internal abstract class LayerEmitter
     public const string Hot = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
     /// <summary>Spare floats after a buffer that vector loops may read past the last value.</summary>
-    public const int Slack = Layers.Conv2DBuffers.Slack;
+    public const int Slack = Layers.LayerRule.Slack;
 
     public static LayerEmitter For(LayerType type) => Layers.LayerRegistry.For(type).Emitter
         ?? throw new System.ArgumentException($"[{type}] has no emitter: it declares the network's input.", nameof(type));

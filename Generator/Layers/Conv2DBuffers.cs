@@ -10,15 +10,12 @@ namespace StaticNets.Generator.Layers;
 /// per filter, and their gradient holds per filter a guard of <c>G</c> zeros and a plane rounded up to whole
 /// blocks of vectors (<c>QV</c>); with the filters across the vector lanes the output gradient is also
 /// transposed. The input gradient is padded as the input is (rounded up to <c>QV</c> for stride 1). Each buffer
-/// has <see cref="Slack"/> spare floats that vector loops may read past its end; zero means not allocated.
+/// has <see cref="LayerRule.Slack"/> spare floats that vector loops may read past its end; zero means not allocated.
 /// Computed exactly, in <see cref="BigInteger"/>, so that no argument overflows here; the emitter sees only
 /// networks within the limit, where every length fits an int.
 /// </summary>
 internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad)
 {
-    /// <summary>Spare floats after a buffer that vector loops may read past the last value.</summary>
-    public const int Slack = 16;
-
     /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
     public const int Lanes = 8;
 
@@ -37,11 +34,11 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
         BigInteger positions = (output.H - 1) * wp + output.W;
         BigInteger guard = (kernel - 1) * wp + kernel - 1;
         return new Conv2DBuffers(
-            PaddedInput: input.C * plane + Slack,
-            Wide: wide ? filters * positions + Slack : 0,
-            WideGrad: wide ? filters * (guard + rounded) + Slack : 0,
-            GradT: FilterLanes(stride, kernel, filters) ? (BigInteger)output.H * output.W * filters + Slack : 0,
-            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + Slack : 0);
+            PaddedInput: input.C * plane + LayerRule.Slack,
+            Wide: wide ? filters * positions + LayerRule.Slack : 0,
+            WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
+            GradT: FilterLanes(stride, kernel, filters) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
+            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0);
     }
 
     /// <summary>

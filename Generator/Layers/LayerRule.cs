@@ -80,6 +80,9 @@ internal abstract class LayerRule
     protected static string InlineActivation(LayerShape layer, string separator) =>
         layer.Activation == ActivationKind.None ? "" : separator + layer.Activation;
 
+    /// <summary>Spare floats after a buffer that vector loops may read past the last value.</summary>
+    public const int Slack = 16;
+
     /// <summary>Samples per tile of the generated <c>ForwardBatch</c>: its tiles are counted in the memory bound.</summary>
     public const int BatchTile = 8;
 }
