@@ -106,19 +106,43 @@ public class RobustnessTests
         {
             bool flat = random.Next(3) == 0;
             var arguments = flat ? [new ArgumentLocation("features", Location())] : new[] { new ArgumentLocation("height", Location()) };
-            layers.Add(new LayerSpec(LayerType.Input, 0, flat ? 1 : Int() * 4, flat ? 1 : Int() * 4, Int(), 1, false, 0,
-                ActivationKind.None, InitKind.Auto, 0, 0, 0, false, Location(), arguments.ToEquatableArray()));
+            int side = flat ? 1 : Int() * 4;
+            layers.Add(new LayerSpec(LayerType.Input, 0, Location(), arguments.ToEquatableArray())
+            {
+                Height = side,
+                Width = flat ? 1 : Int() * 4,
+                Channels = Int(),
+                Flat = flat,
+            });
         }
         int count = random.Next(maxLayers + 1);
         for (int i = 0; i < count; i++)
         {
             var type = types[random.Next(types.Length)];
             bool strideGiven = random.Next(2) == 0;
-            int a = Int();
-            layers.Add(new LayerSpec(type, random.Next(8) == 0 ? 1 : 0, a, Int(), Int(), strideGiven ? Int() : (type is LayerType.MaxPool or LayerType.AvgPool ? a : 1),
-                strideGiven, random.Next(3) == 0 ? Int() : 0,
-                (ActivationKind)random.Next(-1, 8), (InitKind)random.Next(-1, 6), Double(), Double(), Double(),
-                random.Next(20) == 0, random.Next(10) == 0 ? null : Location(), EquatableArray<ArgumentLocation>.Empty));
+            // Every field drawn, whatever the kind: a rule must ignore the fields its kind does not take.
+            int first = Int(), second = Int(), third = Int();
+            double value = Double();
+            layers.Add(new LayerSpec(type, random.Next(8) == 0 ? 1 : 0, random.Next(10) == 0 ? null : Location(), EquatableArray<ArgumentLocation>.Empty)
+            {
+                Height = first,
+                Width = second,
+                Channels = third,
+                Filters = first,
+                Units = first,
+                Size = first,
+                Kernel = second,
+                Stride = strideGiven ? Int() : (type is LayerType.MaxPool or LayerType.AvgPool ? first : 1),
+                StrideGiven = strideGiven,
+                Padding = random.Next(3) == 0 ? Int() : 0,
+                Activation = (ActivationKind)random.Next(-1, 8),
+                Init = (InitKind)random.Next(-1, 6),
+                Rate = value,
+                Alpha = value,
+                L1 = Double(),
+                L2 = Double(),
+                HasErrors = random.Next(20) == 0,
+            });
         }
         return new NetworkSpec(null, "N", "N", "N.g.cs", "public", EquatableArray<string>.Empty,
             random.Next(10) > 0, random.Next(20) == 0, random.Next(20) == 0, random.Next(20) == 0,

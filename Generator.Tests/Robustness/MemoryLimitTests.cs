@@ -46,6 +46,49 @@ public class MemoryLimitTests
         Assert.True(emitted >= Networks / 4 && near >= 10, $"only {emitted} networks got code, {near} of them above 256 MiB");
     }
 
+    /// <summary>
+    /// The convolution's scratch buffers have one source: the lengths the generated fields get are those
+    /// <see cref="Layers.Conv2DBuffers"/> computes, which the SN2006 bound adds up. Stride 1 and 2, filters that fill
+    /// the vector lanes (the transposed gradient) and not, padding, and a first layer (no input gradient) or not.
+    /// </summary>
+    [Theory]
+    [InlineData("[Input(28, 28, 1)][Conv2D(6, 5, Padding = 2)][MaxPool(2)][Conv2D(16, 5)][MaxPool(2)][Flatten][Dense(10)]")]
+    [InlineData("[Input(13, 17, 3)][Conv2D(8, 3, Stride = 2)][Conv2D(5, 3, Padding = 1, Activation = Activation.GELU)][Flatten][Dense(4)]")]
+    [InlineData("[Input(10, 10, 2)][MaxPool(2)][Conv2D(8, 3)][Flatten][Dense(2)]")]
+    [InlineData("[Input(20, 20, 4)][Conv2D(24, 7, Padding = 3)][Conv2D(16, 1)][Conv2D(3, 4, Stride = 2, Padding = 1)]")]
+    public void The_emitted_convolution_buffers_are_the_lengths_the_memory_bound_counts(string layers)
+    {
+        string source = $"using StaticNets;\n{layers}\npublic partial class N {{ }}\n";
+        var (spec, shape) = AnalyzerHarness.Infer(source);
+        Assert.True(shape.CanEmit);
+        string generated = Emit.NetworkEmitter.Emit(spec, shape);
+        var fields = System.Text.RegularExpressions.Regex.Matches(generated, @"float\[\] (_conv\d+\w*) = new float\[(\d+)\]")
+            .ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        bool parametersBefore = false;
+        int checkedLayers = 0;
+        foreach (var layer in shape.Layers)
+        {
+            if (layer.Type == Model.LayerType.Conv2D)
+            {
+                var buffers = Layers.Conv2DBuffers.Of(layer, needsInputGrad: parametersBefore);
+                var expected = new Dictionary<string, System.Numerics.BigInteger>
+                {
+                    ["Input"] = buffers.PaddedInput, ["Wide"] = buffers.Wide, ["WideGrad"] = buffers.WideGrad,
+                    ["GradT"] = buffers.GradT, ["InputGrad"] = buffers.InputGrad,
+                };
+                foreach (var (suffix, length) in expected)
+                {
+                    string field = $"_{layer.Name}{suffix}";
+                    if (length == 0) Assert.False(fields.ContainsKey(field), $"{field} is emitted but Conv2DBuffers counts none");
+                    else Assert.True(fields.TryGetValue(field, out long emitted) && emitted == length, $"{field}: Conv2DBuffers counts {length}, emitted {(fields.TryGetValue(field, out long e) ? e : -1)}");
+                }
+                checkedLayers++;
+            }
+            parametersBefore |= layer.ParameterCount > 0;
+        }
+        Assert.Equal(shape.Layers.Count(l => l.Type == Model.LayerType.Conv2D), checkedLayers);
+    }
+
     private static int LogUniform(Random random, int min, int max) => (int)Math.Round(Math.Exp(Math.Log(min) + random.NextDouble() * (Math.Log(max) - Math.Log(min))));
 
     /// <summary>A convolutional or dense network whose sizes are drawn over several orders of magnitude.</summary>

@@ -133,6 +133,24 @@ public class ShapeInferenceTests
         Assert.Empty(shape.Layers);
     }
 
+    /// <summary>
+    /// The SN2006 bound counts a convolution's scratch as <see cref="Layers.Conv2DBuffers"/> computes it (the lengths
+    /// the emitter allocates): the activations it states are the input, the output and its gradient, and those buffers.
+    /// </summary>
+    [Fact]
+    public void The_memory_bound_counts_the_convolution_buffers_the_emitter_allocates()
+    {
+        var shape = Infer("[Input(512, 512, 4)][Conv2D(208, 3, Padding = 1)]");
+        var diagnostic = Assert.Single(shape.Diagnostics);
+        Assert.Equal("SN2006", diagnostic.Id);
+        var output = new Shape(208, 512, 512, false);
+        var buffers = Layers.Conv2DBuffers.Of(Image(512, 512, 4), output, kernel: 3, stride: 1, padding: 1, needsInputGrad: true);
+        Assert.True(buffers.GradT > 0 && buffers.Wide > 0 && buffers.WideGrad > 0);
+        var activations = 4 * (512 * 512 * 4 + 2 * (System.Numerics.BigInteger)output.Size + buffers.Total);
+        string stated = activations.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"activations up to {stated}),", diagnostic.Message);
+    }
+
     [Fact]
     public void The_limit_is_one_GiB_of_floats()
     {

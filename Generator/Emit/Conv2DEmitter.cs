@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using StaticNets.Generator.Layers;
 using StaticNets.Generator.Model;
 
 namespace StaticNets.Generator.Emit;
@@ -32,16 +33,14 @@ internal sealed class Conv2DEmitter : LayerEmitter
             LV = (L + 15) / 16 * 16;
             KB = Block(K);
             CB = Block(C);
-            // A padded plane, rounded up so that whole input-gradient blocks of either width fit.
-            int step = Lcm(Lanes * QB(Lanes), 2 * Lanes * QB(2 * Lanes));
-            QV = (HP * WP + step - 1) / step * step;
+            QV = (int)Conv2DBuffers.RoundedPlane(C, HP * WP);
             G = (Fk - 1) * WP + (Fk - 1);
             DS = G + QV;
             KW = Fk <= 5 && K % 2 == 0 ? 2 : 1;
         }
 
         /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
-        public const int Lanes = 8;
+        public const int Lanes = Conv2DBuffers.Lanes;
 
         /// <summary>
         /// Vectors of positions per forward block at a width: from the usual count (about 8 accumulators) up to 12
@@ -63,20 +62,11 @@ internal sealed class Conv2DEmitter : LayerEmitter
         private int Work(int vectors, int lanes) => (L + lanes * vectors - 1) / (lanes * vectors) * vectors;
 
         /// <summary>Vectors of positions per input-gradient block at a width.</summary>
-        public int QB(int lanes) => System.Math.Max(1, System.Math.Min(Vectors(CB), (HP * WP + lanes - 1) / lanes));
+        public int QB(int lanes) => Conv2DBuffers.InputGradientVectors(C, HP * WP, lanes);
 
-        private static int Lcm(int a, int b)
-        {
-            int x = a, y = b;
-            while (y != 0) (x, y) = (y, x % y);
-            return a / x * b;
-        }
+        private static int Block(int n) => Conv2DBuffers.Block(n);
 
-        /// <summary>Filters (or channels) computed together: the largest of 4, 3, 2, 1 that divides the count.</summary>
-        private static int Block(int n) => n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 2 == 0 ? 2 : 1;
-
-        /// <summary>Vectors of positions per block, so that about 8 accumulators stay in registers.</summary>
-        private static int Vectors(int block) => block == 4 ? 2 : block == 3 ? 3 : 4;
+        private static int Vectors(int block) => Conv2DBuffers.Vectors(block);
 
         public int C, H, W, K, Fk, P, S, HP, WP, HO, WO, L, LV, QV, G, DS;
 
@@ -90,23 +80,20 @@ internal sealed class Conv2DEmitter : LayerEmitter
         /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>
         /// first, and no horizontal sum is needed.
         /// </summary>
-        public bool FilterLanes => Wide && Fk <= 7 && K % Lanes == 0;
+        public bool FilterLanes => Conv2DBuffers.FilterLanes(S, Fk, K);
     }
 
     public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
     {
         var l = c.Layer;
-        var g = new Geometry(l);
+        var b = Conv2DBuffers.Of(l, c.NeedsInputGrad);
         string n = Field(l, "");
-        yield return (n + "Input", I(g.C * g.HP * g.WP + Slack), "float");
-        if (g.Wide)
-        {
-            yield return (n + "Wide", I(g.K * g.L + Slack), "float");
-            yield return (n + "WideGrad", I(g.K * g.DS + Slack), "float");
-        }
-        if (g.FilterLanes) yield return (n + "GradT", I(g.HO * g.WO * g.K + Slack), "float");
+        yield return (n + "Input", b.PaddedInput.ToString(Inv), "float");
+        if (b.Wide > 0) yield return (n + "Wide", b.Wide.ToString(Inv), "float");
+        if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
+        if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
-        if (c.NeedsInputGrad) yield return (n + "InputGrad", I(g.C * (g.Wide ? g.QV : g.HP * g.WP) + Slack), "float");
+        if (b.InputGrad > 0) yield return (n + "InputGrad", b.InputGrad.ToString(Inv), "float");
     }
 
     private static string Field(LayerShape l, string suffix) => "_" + l.Name + suffix;

@@ -56,17 +56,10 @@ internal abstract class LayerEmitter
     public const string Hot = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
     /// <summary>Spare floats after a buffer that vector loops may read past the last value.</summary>
-    public const int Slack = 16;
+    public const int Slack = Layers.LayerRule.Slack;
 
-    public static LayerEmitter For(LayerType type) => type switch
-    {
-        LayerType.Conv2D => new Conv2DEmitter(),
-        LayerType.MaxPool or LayerType.AvgPool => new PoolEmitter(),
-        LayerType.Flatten => new FlattenEmitter(),
-        LayerType.Dense => new DenseEmitter(),
-        LayerType.Dropout => new DropoutEmitter(),
-        _ => new ActivationEmitter(),
-    };
+    public static LayerEmitter For(LayerType type) => Layers.LayerRegistry.For(type).Emitter
+        ?? throw new System.ArgumentException($"[{type}] has no emitter: it declares the network's input.", nameof(type));
 
     /// <summary>Whether the layer writes a buffer of its own (false for [Flatten]).</summary>
     public virtual bool HasOutput => true;

@@ -4,7 +4,14 @@ namespace StaticNets.Generator.Model;
 /// A diagnostic as plain values: its id, the full message, where it points, and the argument values
 /// that repair it (the ones the message names, offered by the code fix after a check).
 /// </summary>
-internal sealed record DiagnosticInfo(string Id, string Message, LocationInfo? Location, EquatableArray<Repair> Repairs = default);
+internal sealed record DiagnosticInfo(DiagnosticId Code, string Message, LocationInfo? Location, EquatableArray<Repair> Repairs = default)
+{
+    /// <summary><c>SN2001</c>.</summary>
+    public string Id => Code.Id;
+
+    /// <summary>An error by default (SN1xxx, SN2xxx), not a warning (SN3xxx).</summary>
+    public bool IsError => Code.IsError;
+}
 
 /// <summary>One repair of a layer: set <see cref="Argument"/> (<c>Padding</c>, <c>Stride</c>, <c>Kernel</c>, <c>Size</c>) to <see cref="Value"/>.</summary>
 internal sealed record Repair(string Argument, int Value)
@@ -28,28 +35,75 @@ internal enum LossKind
     MeanSquaredError,
 }
 
-/// <summary>One layer after shape inference: its name, shapes, options as resolved, and its place in <c>Parameters</c>.</summary>
-internal sealed record LayerShape(
-    string Name,
-    LayerType Type,
-    Shape In,
-    Shape Out,
-    int Units,
-    int Kernel,
-    int Stride,
-    int Padding,
-    ActivationKind Activation,
-    double Alpha,
-    double Rate,
-    InitKind Init,
-    double L1,
-    double L2,
-    int WeightCount,
-    int BiasCount,
-    int ParameterOffset,
-    int FanIn,
-    int FanOut)
+/// <summary>
+/// One layer after shape inference: its name, the layers it reads, its shapes, options as resolved, its
+/// place in <c>Parameters</c>, its cost, and the texts that describe it (so that no emitter switches on
+/// its kind to name it).
+/// </summary>
+internal sealed record LayerShape
 {
+    /// <summary><c>conv1</c>, <c>pool2</c>, <c>dense3</c>: the kind's stem and its index among that kind.</summary>
+    public string Name { get; init; } = "";
+
+    public LayerType Type { get; init; }
+
+    /// <summary>
+    /// The layers whose outputs this one reads: indices into <see cref="NetworkShape.Layers"/>, -1 for the
+    /// network input. Today always the previous layer.
+    /// </summary>
+    public EquatableArray<int> Inputs { get; init; } = EquatableArray<int>.Empty;
+
+    public Shape In { get; init; }
+
+    public Shape Out { get; init; }
+
+    /// <summary>Filters of a convolution, units of a dense layer; 0 for the others.</summary>
+    public int Units { get; init; }
+
+    /// <summary>The side of a convolution's kernel or a pooling window; 0 for the others.</summary>
+    public int Kernel { get; init; }
+
+    public int Stride { get; init; }
+
+    public int Padding { get; init; }
+
+    /// <summary>The activation applied inline (Conv2D, Dense) or by a standalone activation layer.</summary>
+    public ActivationKind Activation { get; init; }
+
+    /// <summary>LeakyReLU's slope below zero (0.01 where a Conv2D or Dense applies it inline).</summary>
+    public double Alpha { get; init; }
+
+    /// <summary>Dropout's rate.</summary>
+    public double Rate { get; init; }
+
+    public InitKind Init { get; init; }
+
+    public double L1 { get; init; }
+
+    public double L2 { get; init; }
+
+    public int WeightCount { get; init; }
+
+    public int BiasCount { get; init; }
+
+    public int ParameterOffset { get; init; }
+
+    public int FanIn { get; init; }
+
+    public int FanOut { get; init; }
+
+    /// <summary>Multiply-adds per sample of the forward pass (weights times inputs; 0 for layers without weights).</summary>
+    public long MultiplyAdds { get; init; }
+
+    /// <summary>How messages name the layer: <c>Conv2D 5x5, stride 2</c>, <c>Dense 120</c>.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>The layer in the <c>Summary</c> table: <c>Conv2D 6@5x5 s1 p2 ReLU</c>.</summary>
+    public string TableText { get; init; } = "";
+
+    /// <summary>The layer in documentation comments: <c>Conv2D 6@5x5, stride 1, padding 2, ReLU</c>.</summary>
+    public string Title { get; init; } = "";
+
     /// <summary>The name with a capital first letter, as generated members use it: <c>Conv1</c>, <c>Pool2</c>.</summary>
     public string Member => char.ToUpperInvariant(Name[0]) + Name.Substring(1);
 
@@ -77,6 +131,17 @@ internal sealed record NetworkShape(
         {
             int total = 0;
             foreach (var l in Layers) total += l.ParameterCount;
+            return total;
+        }
+    }
+
+    /// <summary>Multiply-adds per sample of the forward pass, over all layers.</summary>
+    public long MultiplyAdds
+    {
+        get
+        {
+            long total = 0;
+            foreach (var l in Layers) total += l.MultiplyAdds;
             return total;
         }
     }

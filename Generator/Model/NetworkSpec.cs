@@ -44,28 +44,70 @@ internal enum InitKind
 internal sealed record ArgumentLocation(string Name, LocationInfo Location);
 
 /// <summary>
-/// One attribute on the network class, in source order, with its arguments as written.
-/// Integers default as the attribute does (Stride 1, pooling stride = size); <see cref="StrideGiven"/>
-/// tells whether the user wrote <c>Stride</c>.
+/// One attribute on the network class, in source order, with its arguments as written, each in a field
+/// named for what it is. A field a layer kind does not take keeps its default. Integers default as the
+/// attribute does (Stride 1, pooling stride = size); <see cref="StrideGiven"/> tells whether the user
+/// wrote <c>Stride</c>. The layer's rule (<c>Layers/</c>) reads these from the attribute's arguments.
 /// </summary>
-internal sealed record LayerSpec(
-    LayerType Type,
-    int Declaration,
-    int A,
-    int B,
-    int C,
-    int Stride,
-    bool StrideGiven,
-    int Padding,
-    ActivationKind Activation,
-    InitKind Init,
-    double Value,
-    double L1,
-    double L2,
-    bool HasErrors,
-    LocationInfo? Location,
-    EquatableArray<ArgumentLocation> Arguments)
+internal sealed record LayerSpec(LayerType Type, int Declaration, LocationInfo? Location, EquatableArray<ArgumentLocation> Arguments)
 {
+    /// <summary>[Input]: rows (1 for <c>[Input(features)]</c>).</summary>
+    public int Height { get; init; }
+
+    /// <summary>[Input]: columns (1 for <c>[Input(features)]</c>).</summary>
+    public int Width { get; init; }
+
+    /// <summary>[Input]: channels, or the feature count of <c>[Input(features)]</c>.</summary>
+    public int Channels { get; init; }
+
+    /// <summary>[Input(features)]: a flat vector rather than an image.</summary>
+    public bool Flat { get; init; }
+
+    /// <summary>[Conv2D]: the number of filters (output channels).</summary>
+    public int Filters { get; init; }
+
+    /// <summary>[Conv2D]: the side of its square kernel.</summary>
+    public int Kernel { get; init; }
+
+    /// <summary>[MaxPool], [AvgPool]: the side of the square window.</summary>
+    public int Size { get; init; }
+
+    /// <summary>[Dense]: the number of units.</summary>
+    public int Units { get; init; }
+
+    /// <summary>[Conv2D], pooling: the step between windows (pooling defaults to its size).</summary>
+    public int Stride { get; init; } = 1;
+
+    /// <summary>Whether the user wrote <c>Stride</c>.</summary>
+    public bool StrideGiven { get; init; }
+
+    /// <summary>[Conv2D]: zeros added on each side.</summary>
+    public int Padding { get; init; }
+
+    /// <summary>[Dropout]: the fraction of values dropped in training.</summary>
+    public double Rate { get; init; }
+
+    /// <summary>[LeakyReLU]: the slope below zero.</summary>
+    public double Alpha { get; init; }
+
+    /// <summary>[Conv2D], [Dense]: the activation applied inline.</summary>
+    public ActivationKind Activation { get; init; }
+
+    /// <summary>[Conv2D], [Dense]: how the weights are initialised.</summary>
+    public InitKind Init { get; init; }
+
+    /// <summary>[Conv2D], [Dense]: the L1 penalty on the weights.</summary>
+    public double L1 { get; init; }
+
+    /// <summary>[Conv2D], [Dense]: the L2 penalty on the weights.</summary>
+    public double L2 { get; init; }
+
+    /// <summary>A name the user gave the layer; null: named by its kind and index (<c>conv1</c>).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The attribute's arguments could not be read (compiler errors on it): the fields hold defaults.</summary>
+    public bool HasErrors { get; init; }
+
     /// <summary>The location of the argument named <paramref name="name"/> (constructor parameter or property), else of the attribute.</summary>
     public LocationInfo? ArgumentOrAttribute(string name)
     {

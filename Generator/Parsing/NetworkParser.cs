@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticNets.Generator.Layers;
 using StaticNets.Generator.Model;
 
 namespace StaticNets.Generator.Parsing;
@@ -14,26 +15,10 @@ namespace StaticNets.Generator.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    public const string InputAttributeName = "StaticNets.InputAttribute";
+    /// <summary>The attribute that marks a network class, by which the generator finds them: <c>StaticNets.InputAttribute</c>.</summary>
+    public static readonly string InputAttributeName = LayerRegistry.Input.MetadataName;
 
-    private static readonly Dictionary<string, LayerType> Types = new()
-    {
-        ["InputAttribute"] = LayerType.Input,
-        ["Conv2DAttribute"] = LayerType.Conv2D,
-        ["MaxPoolAttribute"] = LayerType.MaxPool,
-        ["AvgPoolAttribute"] = LayerType.AvgPool,
-        ["FlattenAttribute"] = LayerType.Flatten,
-        ["DenseAttribute"] = LayerType.Dense,
-        ["DropoutAttribute"] = LayerType.Dropout,
-        ["ReLUAttribute"] = LayerType.ReLU,
-        ["LeakyReLUAttribute"] = LayerType.LeakyReLU,
-        ["GELUAttribute"] = LayerType.GELU,
-        ["SigmoidAttribute"] = LayerType.Sigmoid,
-        ["TanhAttribute"] = LayerType.Tanh,
-        ["SoftmaxAttribute"] = LayerType.Softmax,
-    };
-
-    /// <summary>The layer type of a StaticNets attribute class, or null for any other attribute.</summary>
+    /// <summary>The layer type of a StaticNets attribute class (a class of that name in the registry), or null for any other attribute.</summary>
     public static LayerType? TypeOf(INamedTypeSymbol? attributeClass)
     {
         if (attributeClass is null || attributeClass.ContainingNamespace is not { Name: "StaticNets" } ns
@@ -41,7 +26,7 @@ internal static class NetworkParser
         {
             return null;
         }
-        return Types.TryGetValue(attributeClass.Name, out var type) ? type : null;
+        return LayerRegistry.ForAttribute(attributeClass.Name)?.Type;
     }
 
     /// <summary>True when the class carries at least one StaticNets layer attribute.</summary>
@@ -121,50 +106,6 @@ internal static class NetworkParser
             || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
             || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
 
-        int Int(string name, int fallback) => values.TryGetValue(name, out var v) && v.Value is int i ? i : fallback;
-        double Double(string name, double fallback) => values.TryGetValue(name, out var v) ? v.Value switch
-        {
-            double d => d,
-            float f => f,
-            int i => i,
-            _ => fallback,
-        } : fallback;
-
-        int a = 0, b = 0, c = 0, stride = 1, padding = 0;
-        double value = 0;
-        bool strideGiven = values.ContainsKey("Stride");
-        switch (type)
-        {
-            case LayerType.Input:
-                if (values.ContainsKey("features"))
-                {
-                    a = 1; b = 1; c = Int("features", 0);
-                }
-                else
-                {
-                    a = Int("height", 0); b = Int("width", 0); c = Int("channels", 0);
-                }
-                break;
-            case LayerType.Conv2D:
-                a = Int("filters", 0); b = Int("kernel", 0);
-                stride = Int("Stride", 1); padding = Int("Padding", 0);
-                break;
-            case LayerType.MaxPool:
-            case LayerType.AvgPool:
-                a = Int("size", 0);
-                stride = strideGiven ? Int("Stride", a) : a;
-                break;
-            case LayerType.Dense:
-                a = Int("units", 0);
-                break;
-            case LayerType.Dropout:
-                value = Double("rate", 0);
-                break;
-            case LayerType.LeakyReLU:
-                value = Double("alpha", 0.01);
-                break;
-        }
-
         var arguments = new List<ArgumentLocation>();
         if (syntax?.ArgumentList is { } list)
         {
@@ -182,16 +123,10 @@ internal static class NetworkParser
             }
         }
 
-        return new LayerSpec(
-            type, declaration, a, b, c, stride, strideGiven, padding,
-            (ActivationKind)Int("Activation", 0),
-            (InitKind)Int("Init", 0),
-            value,
-            Double("L1", 0),
-            Double("L2", 0),
-            hasErrors,
-            LocationInfo.From(syntax),
-            arguments.ToEquatableArray());
+        // The rule reads the arguments as plain values: an enum as its underlying int.
+        var plain = values.ToDictionary(v => v.Key, v => v.Value.Kind == TypedConstantKind.Array ? null : v.Value.Value);
+        var spec = new LayerSpec(type, declaration, LocationInfo.From(syntax), arguments.ToEquatableArray()) { HasErrors = hasErrors };
+        return LayerRegistry.For(type).Read(spec, new LayerArguments(plain));
     }
 
     private static readonly SymbolDisplayFormat QualifiedName = SymbolDisplayFormat.FullyQualifiedFormat

@@ -1,0 +1,57 @@
+using StaticNets.Generator.Model;
+using StaticNets.Generator.Shapes;
+
+namespace StaticNets.Generator.Layers;
+
+/// <summary>
+/// SN1003 for one attribute: each check reports at the argument it names, in a message that starts with the
+/// layer's name and kind: <c>conv1 (Conv2D): kernel = 0 must be at least 1.</c>
+/// </summary>
+internal sealed class ArgumentChecks
+{
+    private readonly LayerSpec _spec;
+    private readonly DiagnosticSink _diagnostics;
+
+    public ArgumentChecks(LayerSpec spec, string name, DiagnosticSink diagnostics)
+    {
+        _spec = spec;
+        _diagnostics = diagnostics;
+        Head = $"{name} ({spec.Type})";
+    }
+
+    /// <summary><c>conv1 (Conv2D)</c>.</summary>
+    public string Head { get; }
+
+    public void Report(string argument, string message) =>
+        _diagnostics.Report(DiagnosticIds.SN1003, $"{Head}: {message}", _spec.ArgumentOrAttribute(argument));
+
+    public void AtLeast(string argument, long value, long minimum)
+    {
+        if (value < minimum) Report(argument, $"{argument} = {value} must be at least {minimum}.");
+    }
+
+    /// <summary>A double the network can use as a float: finite there (1e300 is not) and not negative.</summary>
+    public void FiniteNotNegative(string argument, double value)
+    {
+        if (!(value >= 0) || double.IsInfinity((float)value))
+        {
+            string range = value > float.MaxValue && !double.IsInfinity(value) ? $" (as a float: at most {float.MaxValue.ToString("R", Messages.Inv)})" : "";
+            Report(argument, $"{argument} = {Messages.Format(value)} must be finite{range} and at least 0.");
+        }
+    }
+
+    /// <summary>The options every layer with weights takes: L1, L2, Activation and Init.</summary>
+    public void WeightOptions()
+    {
+        FiniteNotNegative("L1", _spec.L1);
+        FiniteNotNegative("L2", _spec.L2);
+        if (_spec.Activation < ActivationKind.None || _spec.Activation > ActivationKind.Softmax)
+        {
+            Report("Activation", $"Activation = {(int)_spec.Activation} is not a value of the Activation enum. Use one of Activation.None, ReLU, LeakyReLU, GELU, Sigmoid, Tanh or Softmax.");
+        }
+        if (_spec.Init < InitKind.Auto || _spec.Init > InitKind.XavierUniform)
+        {
+            Report("Init", $"Init = {(int)_spec.Init} is not a value of the Init enum. Use one of Init.Auto, HeNormal, HeUniform, XavierNormal or XavierUniform.");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Numerics;
+using StaticNets.Generator.Model;
+
+namespace StaticNets.Generator.Layers;
+
+/// <summary>
+/// The scratch buffers of a convolution, in floats, as <c>Conv2DEmitter</c> allocates them and the SN2006
+/// memory bound counts them: one arithmetic for both. The input is copied into a zero-bordered buffer of
+/// <c>C</c> planes of <c>HP*WP</c>. For stride 1 the output is computed over wide rows of <c>L</c> positions
+/// per filter, and their gradient holds per filter a guard of <c>G</c> zeros and a plane rounded up to whole
+/// blocks of vectors (<c>QV</c>); with the filters across the vector lanes the output gradient is also
+/// transposed. The input gradient is padded as the input is (rounded up to <c>QV</c> for stride 1). Each buffer
+/// has <see cref="LayerRule.Slack"/> spare floats that vector loops may read past its end; zero means not allocated.
+/// Computed exactly, in <see cref="BigInteger"/>, so that no argument overflows here; the emitter sees only
+/// networks within the limit, where every length fits an int.
+/// </summary>
+internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad)
+{
+    /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
+    public const int Lanes = 8;
+
+    /// <summary>All of them together.</summary>
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad;
+
+    public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
+        Of(layer.In, layer.Out, layer.Kernel, layer.Stride, layer.Padding, needsInputGrad);
+
+    public static Conv2DBuffers Of(Shape input, Shape output, int kernel, int stride, int padding, bool needsInputGrad)
+    {
+        BigInteger hp = input.H + 2L * padding, wp = input.W + 2L * padding, plane = hp * wp;
+        int filters = output.C;
+        bool wide = stride == 1;
+        BigInteger rounded = RoundedPlane(input.C, plane);
+        BigInteger positions = (output.H - 1) * wp + output.W;
+        BigInteger guard = (kernel - 1) * wp + kernel - 1;
+        return new Conv2DBuffers(
+            PaddedInput: input.C * plane + LayerRule.Slack,
+            Wide: wide ? filters * positions + LayerRule.Slack : 0,
+            WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
+            GradT: FilterLanes(stride, kernel, filters) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
+            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0);
+    }
+
+    /// <summary>
+    /// Whether the vector paths compute the weight gradient with the filters across the lanes (a whole number
+    /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>.
+    /// </summary>
+    public static bool FilterLanes(int stride, int kernel, int filters) => stride == 1 && kernel <= 7 && filters % Lanes == 0;
+
+    /// <summary>
+    /// <c>QV</c>: a padded plane of <paramref name="plane"/> floats rounded up so that whole input-gradient blocks of
+    /// either vector width fit (a multiple of both widths' block steps).
+    /// </summary>
+    public static BigInteger RoundedPlane(int channels, BigInteger plane)
+    {
+        BigInteger step = Lcm(Lanes * InputGradientVectors(channels, plane, Lanes), 2 * Lanes * InputGradientVectors(channels, plane, 2 * Lanes));
+        return (plane + step - 1) / step * step;
+    }
+
+    /// <summary>Vectors of positions per input-gradient block at a width (<c>QB</c>).</summary>
+    public static int InputGradientVectors(int channels, BigInteger plane, int lanes) =>
+        (int)BigInteger.Max(1, BigInteger.Min(Vectors(Block(channels)), (plane + lanes - 1) / lanes));
+
+    /// <summary>Filters (or channels) computed together: the largest of 4, 3, 2, 1 that divides the count.</summary>
+    public static int Block(int n) => n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 2 == 0 ? 2 : 1;
+
+    /// <summary>Vectors of positions per block, so that about 8 accumulators stay in registers.</summary>
+    public static int Vectors(int block) => block == 4 ? 2 : block == 3 ? 3 : 4;
+
+    private static int Lcm(int a, int b)
+    {
+        int x = a, y = b;
+        while (y != 0) (x, y) = (y, x % y);
+        return a / x * b;
+    }
+}

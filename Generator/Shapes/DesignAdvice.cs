@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using StaticNets.Generator.Layers;
+using StaticNets.Generator.Model;
+using static StaticNets.Generator.Shapes.Messages;
+
+namespace StaticNets.Generator.Shapes;
+
+/// <summary>
+/// SN3xxx: warnings about networks that build but train badly. Works on the specs, so that advice is given even
+/// when a shape error stopped inference; the input shape is named where inference got that far. The advice
+/// about one layer kind alone (SN3003 for a convolution) is its rule's <see cref="LayerRule.Advise"/>.
+/// </summary>
+internal static class DesignAdvice
+{
+    /// <summary>
+    /// The number of saturating activations (Sigmoid or Tanh, inline or standalone) at which SN3002 warns.
+    /// Each multiplies the backward signal by its slope, at most 0.25 for Sigmoid: after four, at most
+    /// 0.25^4 = 0.0039 of it reaches the first layer, the depth where plain sigmoid nets visibly stop learning
+    /// (Glorot and Bengio, 2010). Three is common in textbook nets and trains; four is where to warn.
+    /// </summary>
+    public const int SaturatingDepth = 4;
+
+    public static void Report(EquatableArray<LayerSpec> specs, LayerRule[] rules, string[] names, List<LayerShape> layers, DiagnosticSink diagnostics)
+    {
+        Shape? InputOf(int i) => layers.FirstOrDefault(s => s.Name == names[i])?.In;
+        string Head(int i) => $"{names[i]} ({rules[i].Describe(specs[i])}){(InputOf(i) is { } s ? $" on {s}" : "")}";
+
+        var real = Enumerable.Range(0, specs.Count).Where(i => specs[i].Type != LayerType.Input).ToList();
+        int saturating = 0;
+        var saturatingNames = new List<string>();
+        for (int k = 0; k < real.Count; k++)
+        {
+            int i = real[k];
+            var l = specs[i];
+            bool inline = rules[i].HasWeights;
+            var activation = rules[i].ActivationOf(l);
+            LocationInfo? at = inline ? l.ArgumentOrAttribute("Activation") : l.Location;
+            if (activation == ActivationKind.Softmax && k != real.Count - 1)
+            {
+                string lastName = names[real[real.Count - 1]];
+                diagnostics.Report(DiagnosticIds.SN3001, $"{Head(i)}: Softmax here is not at the output ({lastName} is the last layer). Softmax belongs last, where training pairs it with cross-entropy; in the middle it squashes the signal and its gradient. {(inline ? "Remove Activation = Softmax here" : "Remove this [Softmax]")}, or make it the last layer.", at, isFatal: false);
+            }
+            if (activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
+            {
+                saturating++;
+                saturatingNames.Add(names[i]);
+                if (saturating == SaturatingDepth)
+                {
+                    double shrink = Math.Pow(0.25, SaturatingDepth);
+                    diagnostics.Report(DiagnosticIds.SN3002, $"{Head(i)}: {activation} here is the {Ordinal(SaturatingDepth)} saturating activation in this network ({Join(saturatingNames, "and")}). Each scales the gradient by its slope, at most 0.25 for Sigmoid and 1 for Tanh, and near 0 where it saturates: 0.25^{SaturatingDepth} = {shrink.ToString("0.####", Inv)}, so the first layers barely learn. Use ReLU, LeakyReLU or GELU (initialised with He) for the hidden layers.", at, isFatal: false);
+                }
+            }
+            rules[i].Advise(l, Head(i), InputOf(i), diagnostics);
+        }
+    }
+}
