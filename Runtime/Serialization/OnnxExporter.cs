@@ -1,7 +1,8 @@
+using System.ComponentModel;
 using System.Globalization;
-using static StaticNets.Serialization.OnnxLayout;
+using static StaticNets.__Internals.OnnxLayout;
 
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// Writes a network and its weights as a standard ONNX model (IR version 8, opset 17) whose
@@ -25,6 +26,8 @@ namespace StaticNets.Serialization;
 /// spatial output is flattened, so that the output is always <c>[N, OutputSize]</c> in
 /// channel-height-width order.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class OnnxExporter
 {
     /// <summary>Writes the ONNX model of the network described by <paramref name="info"/> with the weights <paramref name="parameters"/> to <paramref name="stream"/>.</summary>

@@ -1,8 +1,9 @@
+using System.ComponentModel;
 using System.Buffers.Binary;
 using System.Globalization;
-using static StaticNets.Serialization.OnnxLayout;
+using static StaticNets.__Internals.OnnxLayout;
 
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// Reads the weights of an ONNX model into a network of the same architecture: a model written by
@@ -18,6 +19,8 @@ namespace StaticNets.Serialization;
 /// external data are rejected. Nothing is written into the network unless every layer's weights
 /// were found and fit.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class OnnxImporter
 {
     /// <summary>The largest model read, in bytes (the protobuf limit).</summary>

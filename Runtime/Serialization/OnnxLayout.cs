@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// What the ONNX exporter and importer agree on: the protobuf field numbers of the ONNX messages

@@ -1,8 +1,9 @@
+using System.ComponentModel;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// Weight files: a network's parameters with a header that recognises its architecture, and a
@@ -29,6 +30,8 @@ namespace StaticNets.Serialization;
 /// count is checked against a limit and, where the stream can tell, against the bytes that remain,
 /// before anything is allocated for it.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class WeightFile
 {
     /// <summary>The format version this Runtime writes, and the only one it reads.</summary>

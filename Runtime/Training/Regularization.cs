@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace StaticNets.Training;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// The regularisation terms of the training loss, weights only (never biases): per layer,
