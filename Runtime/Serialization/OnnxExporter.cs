@@ -105,7 +105,7 @@ public static class OnnxExporter
                 {
                     x = ToSpatial(graph, x, ref flat, layer);
                     string[] inputs = AddWeights(graph, layer, parameters);
-                    x = graph.Add("Conv", layer.Name, [x, .. inputs],
+                    x = graph.Add(OpType(layer), layer.Name, [x, .. inputs],
                         Ints("kernel_shape", layer.Kernel, layer.Kernel),
                         Ints("strides", layer.Stride, layer.Stride),
                         Ints("pads", layer.Padding, layer.Padding, layer.Padding, layer.Padding));
@@ -127,7 +127,7 @@ public static class OnnxExporter
                 {
                     x = ToFlat(graph, x, ref flat, layer.Name + ".flatten");
                     string[] inputs = AddWeights(graph, layer, parameters);
-                    x = graph.Add("Gemm", layer.Name, [x, .. inputs], Int("transB", 1));
+                    x = graph.Add(OpType(layer), layer.Name, [x, .. inputs], Int("transB", 1));
                     x = AddActivation(graph, x, ref flat, layer.Activation, layer.Alpha, layer.Name + "." + layer.Activation.ToString().ToLowerInvariant());
                     break;
                 }
