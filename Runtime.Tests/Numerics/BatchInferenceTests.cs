@@ -7,7 +7,7 @@ namespace StaticNets.Tests.Numerics;
 /// <summary>
 /// <c>ForwardBatch</c> and <c>PredictBatch</c> against <c>Forward</c> and <c>Predict</c> one sample at a time: the
 /// same bits for every test network (a dense tail after convolutions, a tail with standalone activations and dropout,
-/// a network that is all tail, dropout before the tail, no dense layer at all), on the three vector paths, for batch
+/// a network that is all tail, dropout before the tail, no dense layer at all), on the three vector paths (one per process: <see cref="VectorPath"/>), for batch
 /// sizes below, at and across the tile of eight.
 /// </summary>
 [Trait(VectorPath.Trait, VectorPath.Value)]

@@ -6,7 +6,7 @@ namespace StaticNets.Tests.Numerics;
 /// <summary>
 /// <see cref="DenseKernels.Backward"/> against a double-precision reference: layers below and above the 1,024 units
 /// its live list holds at once, dz with zeros where a ReLU was off, input counts on and off a vector, with and
-/// without dx, on every vector path.
+/// without dx, on every vector path (one per process: <see cref="VectorPath"/>).
 /// </summary>
 [Trait(VectorPath.Trait, VectorPath.Value)]
 public class DenseKernelTests

@@ -6,7 +6,7 @@ namespace StaticNets.Tests.Numerics;
 
 /// <summary>
 /// Generated <c>Forward</c> of every test network against the naive double-precision reference, on random
-/// weights (biases too) and inputs, on the Vector512, Vector256 and scalar paths. Tolerance: 1e-5 absolute plus 1e-5
+/// weights (biases too) and inputs, on the Vector512, Vector256 and scalar paths (one per process: <see cref="VectorPath"/>). Tolerance: 1e-5 absolute plus 1e-5
 /// relative, float rounding over sums of a few hundred terms.
 /// </summary>
 [Trait(VectorPath.Trait, VectorPath.Value)]

@@ -6,7 +6,7 @@ namespace StaticNets.Tests.Numerics;
 
 /// <summary>
 /// Every layer's backward pass against central finite differences of the loss, on the Vector512, Vector256 and
-/// scalar paths. The networks compute in float, so the differences use a step of 1e-3 and the loss is
+/// scalar paths (one per process: <see cref="VectorPath"/>). The networks compute in float, so the differences use a step of 1e-3 and the loss is
 /// evaluated with the same dropout mask each time; a gradient passes when
 /// <c>|analytic - numeric| &lt;= 2e-3 + 3% of |numeric|</c> (float rounding of the loss is about 1e-7,
 /// divided by the step 2e-3 that gives about 1e-4; the rest is room for the curvature of tanh and GELU). Where a
