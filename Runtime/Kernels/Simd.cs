@@ -8,8 +8,9 @@ namespace StaticNets.__Internals;
 /// fixed when the type initialises, so the JIT folds every test of them and keeps only the path taken.
 /// </summary>
 /// <remarks>
-/// They follow the hardware, lowered by two <see cref="AppContext"/> switches set before any network runs (in the
-/// application's <c>runtimeconfig.json</c>, or by <see cref="AppContext.SetSwitch"/> at startup):
+/// They follow the hardware, lowered by two <see cref="AppContext"/> switches set before the Runtime is first used
+/// (in the application's <c>runtimeconfig.json</c>, or by <see cref="AppContext.SetSwitch"/> at startup;
+/// <see cref="RuntimeInitializer"/> initialises this class then):
 /// <c>StaticNets.Simd.DisableVectors</c> takes the scalar paths, <c>StaticNets.Simd.DisableVector512</c> keeps the
 /// convolutions on Vector256.
 /// </remarks>
