@@ -52,9 +52,9 @@ public static class VectorPath
     public static string Describe(int width) => Describe(width > 0, width == 512);
 
     /// <summary>
-    /// Sets the switches for <see cref="Requested"/> before any test runs, so that <see cref="Simd"/> initialises
-    /// with them (nothing in this assembly reads it earlier). An invalid value is left for
-    /// <see cref="VectorPathReport"/> to report.
+    /// Sets the switches for <see cref="Requested"/> before any test runs. <see cref="Simd"/> initialises at the
+    /// Runtime's first use, which only this assembly's code can cause, so it always sees them. An invalid value is
+    /// left for <see cref="VectorPathReport"/> to report.
     /// </summary>
 #pragma warning disable CA2255 // a test assembly is the application here: its initializer must run before Simd's
     [ModuleInitializer]
