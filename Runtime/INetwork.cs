@@ -54,8 +54,8 @@ public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
     void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
         NetworkInfo info = TSelf.Info;
-        int count = Kernels.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
-        Kernels.Guard.BatchLength(outputs.Length, count, info.OutputSize, info.Name, "outputs", nameof(outputs));
+        int count = __Internals.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
+        __Internals.Guard.BatchLength(outputs.Length, count, info.OutputSize, info.Name, "outputs", nameof(outputs));
         for (int s = 0; s < count; s++)
         {
             Forward(inputs.Slice(s * info.InputSize, info.InputSize), outputs.Slice(s * info.OutputSize, info.OutputSize));
@@ -67,8 +67,8 @@ public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
     void PredictBatch(ReadOnlySpan<float> inputs, Span<int> predictions)
     {
         NetworkInfo info = TSelf.Info;
-        int count = Kernels.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
-        Kernels.Guard.BatchLength(predictions.Length, count, 1, info.Name, "prediction", nameof(predictions));
+        int count = __Internals.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
+        __Internals.Guard.BatchLength(predictions.Length, count, 1, info.Name, "prediction", nameof(predictions));
         for (int s = 0; s < count; s++)
         {
             predictions[s] = Predict(inputs.Slice(s * info.InputSize, info.InputSize));

@@ -80,6 +80,11 @@ public sealed record LayerInfo
     public int BiasCount { get; init; }
     /// <summary>Weights plus biases.</summary>
     public int ParameterCount => WeightCount + BiasCount;
+    /// <summary>
+    /// True for a layer with weights (<see cref="WeightCount"/> above zero): what weight files, ONNX export and import,
+    /// regularisation and <see cref="NetworkExtensions.LayerGradientNorms"/> go by, whatever the layer's kind.
+    /// </summary>
+    public bool HasWeights => WeightCount > 0;
     /// <summary>Fan-in of one output (inputs per unit, or channels x kernel x kernel).</summary>
     public int FanIn { get; init; }
     /// <summary>Fan-out of one input (units, or filters x kernel x kernel).</summary>

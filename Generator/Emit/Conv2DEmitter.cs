@@ -185,7 +185,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
     /// </summary>
     private static void VectorPaths(SourceWriter w, Geometry g, string? condition, System.Func<int, int> least, System.Action<string, int> emit)
     {
-        const string Simd = "global::StaticNets.Kernels.Simd";
+        const string Simd = "global::StaticNets.__Internals.Simd";
         w.Open($"if ({Simd}.IsEnabled && {Simd}.UseVector512{(condition is null ? "" : " && " + string.Format(condition, least(16)))})");
         emit(V512, 16);
         w.Close();
@@ -501,5 +501,5 @@ internal sealed class Conv2DEmitter : LayerEmitter
         w.Close();
     }
 
-    private const string RowCopy = "global::StaticNets.Kernels.Rows.Copy";
+    private const string RowCopy = "global::StaticNets.__Internals.Rows.Copy";
 }

@@ -9,7 +9,7 @@ namespace StaticNets.Generator.Emit;
 /// </summary>
 internal sealed class DenseEmitter : LayerEmitter
 {
-    private const string K = "global::StaticNets.Kernels.DenseKernels";
+    private const string K = "global::StaticNets.__Internals.DenseKernels";
 
     public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
     {

@@ -32,7 +32,7 @@ internal sealed class DropoutEmitter : LayerEmitter
         w.Close();
         w.Line($"global::System.Span<float> mask = _{l.Name}Mask;");
         w.Open("for (int i = 0; i < N; i++)");
-        w.Line("mask[i] = global::StaticNets.Kernels.Rng.NextFloat(ref _randomState) >= Rate ? Scale : 0f;");
+        w.Line("mask[i] = global::StaticNets.__Internals.Rng.NextFloat(ref _randomState) >= Rate ? Scale : 0f;");
         w.Line("y[i] = x[i] * mask[i];");
         w.Close();
         w.Close();

@@ -142,7 +142,7 @@ internal abstract class LayerEmitter
     /// <summary>Writes <c>y = act(z)</c>.</summary>
     protected static void ActivationForward(SourceWriter w, ActivationKind activation, double alpha, string z, string y)
     {
-        const string A = "global::StaticNets.Kernels.Activations";
+        const string A = "global::StaticNets.__Internals.Activations";
         w.Line(activation switch
         {
             ActivationKind.LeakyReLU => $"{A}.LeakyReLU({z}, {y}, {F(alpha)});",
@@ -153,7 +153,7 @@ internal abstract class LayerEmitter
     /// <summary>Writes <c>dz = act'(.) * dy</c>, from z or y as each derivative is cheapest.</summary>
     protected static void ActivationBackward(SourceWriter w, ActivationKind activation, double alpha, string z, string y, string dy, string dz)
     {
-        const string A = "global::StaticNets.Kernels.Activations";
+        const string A = "global::StaticNets.__Internals.Activations";
         w.Line(activation switch
         {
             ActivationKind.ReLU => $"{A}.ReLUBackward({y}, {dy}, {dz});",

@@ -102,7 +102,7 @@ internal sealed class PoolEmitter : LayerEmitter
     /// </summary>
     private static void Vector2x2Forward(SourceWriter w)
     {
-        w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
+        w.Open("if (global::StaticNets.__Internals.Simd.IsEnabled)");
         w.Line($"var split = {V}.Create(0, 2, 4, 6, 1, 3, 5, 7); // evens, then odds");
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int oy = 0; oy < HO; oy++)");
@@ -259,7 +259,7 @@ internal sealed class PoolEmitter : LayerEmitter
     private static void Vector2x2Backward(SourceWriter w, string V, int n)
     {
         string Ints(System.Func<int, int> f) => string.Join(", ", Enumerable.Range(0, n).Select(f));
-        w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
+        w.Open("if (global::StaticNets.__Internals.Simd.IsEnabled)");
         w.Line($"var lo = {V}.Create({Ints(i => i / 2)});");
         w.Line($"var hi = {V}.Create({Ints(i => n / 2 + i / 2)});");
         w.Line($"var swap = {V}.Create({Ints(i => i ^ 1)});");

@@ -8,7 +8,7 @@ public interface INetworkCheck
     void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>;
 }
 
-/// <summary>The numeric tests' networks, by name, each with a seed of its own, on the three vector widths.</summary>
+/// <summary>The numeric tests' networks, by name, each with a seed of its own.</summary>
 public static class NetworkCases
 {
     private static readonly string[] Names =
@@ -17,16 +17,11 @@ public static class NetworkCases
         nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool),
     ];
 
-    /// <summary>Every network on Vector512 (where the hardware has it), Vector256 and the scalar fallbacks.</summary>
-    public static TheoryData<string, int> OnEveryWidth()
+    /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
+    public static TheoryData<string> All()
     {
-        var data = new TheoryData<string, int>();
-        foreach (var name in Names)
-        {
-            data.Add(name, 512);
-            data.Add(name, 256);
-            data.Add(name, 0);
-        }
+        var data = new TheoryData<string>();
+        foreach (var name in Names) data.Add(name);
         return data;
     }
 

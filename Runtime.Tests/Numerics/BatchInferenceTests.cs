@@ -1,4 +1,4 @@
-using StaticNets.Kernels;
+using StaticNets.__Internals;
 using StaticNets.Tests.Networks;
 using Xunit;
 
@@ -7,19 +7,18 @@ namespace StaticNets.Tests.Numerics;
 /// <summary>
 /// <c>ForwardBatch</c> and <c>PredictBatch</c> against <c>Forward</c> and <c>Predict</c> one sample at a time: the
 /// same bits for every test network (a dense tail after convolutions, a tail with standalone activations and dropout,
-/// a network that is all tail, dropout before the tail, no dense layer at all), on the three vector paths, for batch
+/// a network that is all tail, dropout before the tail, no dense layer at all), on the three vector paths (one per process: <see cref="VectorPath"/>), for batch
 /// sizes below, at and across the tile of eight.
 /// </summary>
-[Collection(SimdCollection.Name)]
+[Trait(VectorPath.Trait, VectorPath.Value)]
 public class BatchInferenceTests
 {
     private static readonly int[] Counts = [0, 1, 2, 3, 8, 9, 19];
 
     [Theory]
-    [MemberData(nameof(NetworkCases.OnEveryWidth), MemberType = typeof(NetworkCases))]
-    public void Batches_give_the_bits_of_one_sample_at_a_time(string network, int width)
+    [MemberData(nameof(NetworkCases.All), MemberType = typeof(NetworkCases))]
+    public void Batches_give_the_bits_of_one_sample_at_a_time(string network)
     {
-        using var _ = new SimdScope(width);
         NetworkCases.Run(network, new Checker());
     }
 
@@ -73,14 +72,10 @@ public class BatchInferenceTests
         Assert.Equal(first.AsSpan(17 * LeNet5.OutputSize).ToArray(), last);
     }
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void The_dense_batch_kernel_sums_in_the_order_of_the_one_sample_kernel(int width)
+    [Fact]
+    public void The_dense_batch_kernel_sums_in_the_order_of_the_one_sample_kernel()
     {
-        using var _ = new SimdScope(width);
-        var random = new Random(width + 1);
+        var random = new Random(1);
         // Unit counts with and without a remainder after blocks of 4, input counts below, at and off a vector.
         foreach (var (units, n) in new[] { (1, 1), (3, 7), (4, 8), (5, 9), (7, 16), (12, 33), (120, 400) })
         {

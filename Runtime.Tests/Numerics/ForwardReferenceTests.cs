@@ -6,17 +6,16 @@ namespace StaticNets.Tests.Numerics;
 
 /// <summary>
 /// Generated <c>Forward</c> of every test network against the naive double-precision reference, on random
-/// weights (biases too) and inputs, on the Vector512, Vector256 and scalar paths. Tolerance: 1e-5 absolute plus 1e-5
+/// weights (biases too) and inputs, on the Vector512, Vector256 and scalar paths (one per process: <see cref="VectorPath"/>). Tolerance: 1e-5 absolute plus 1e-5
 /// relative, float rounding over sums of a few hundred terms.
 /// </summary>
-[Collection(SimdCollection.Name)]
+[Trait(VectorPath.Trait, VectorPath.Value)]
 public class ForwardReferenceTests
 {
     [Theory]
-    [MemberData(nameof(NetworkCases.OnEveryWidth), MemberType = typeof(NetworkCases))]
-    public void Forward_matches_the_reference(string network, int width)
+    [MemberData(nameof(NetworkCases.All), MemberType = typeof(NetworkCases))]
+    public void Forward_matches_the_reference(string network)
     {
-        using var _ = new SimdScope(width);
         NetworkCases.Run(network, new Checker());
     }
 

@@ -6,92 +6,61 @@ namespace StaticNets.Tests.Numerics;
 
 /// <summary>
 /// Every layer's backward pass against central finite differences of the loss, on the Vector512, Vector256 and
-/// scalar paths. The networks compute in float, so the differences use a step of 1e-3 and the loss is
+/// scalar paths (one per process: <see cref="VectorPath"/>). The networks compute in float, so the differences use a step of 1e-3 and the loss is
 /// evaluated with the same dropout mask each time; a gradient passes when
 /// <c>|analytic - numeric| &lt;= 2e-3 + 3% of |numeric|</c> (float rounding of the loss is about 1e-7,
 /// divided by the step 2e-3 that gives about 1e-4; the rest is room for the curvature of tanh and GELU). Where a
 /// ReLU or a max window switches within the step, the quotient with a quarter of the step must agree instead, and
 /// at most 5% of the parameters may need it.
 /// </summary>
-[Collection(SimdCollection.Name)]
+[Trait(VectorPath.Trait, VectorPath.Value)]
 public class GradientCheckTests(ITestOutputHelper output)
 {
     private const float Step = 1e-3f;
     private const double Absolute = 2e-3, Relative = 3e-2;
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void ConvNetA_max_pooling_tanh_relu_sigmoid_softmax(int width) =>
-        Check(new ConvNetA(seed: 3), width, label: 2);
+    [Fact]
+    public void ConvNetA_max_pooling_tanh_relu_sigmoid_softmax() =>
+        Check(new ConvNetA(seed: 3), label: 2);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void ConvNetB_stride_padding_avgpool_leaky_gelu_dropout_standalone_softmax(int width) =>
-        Check(new ConvNetB(seed: 4), width, label: 1);
+    [Fact]
+    public void ConvNetB_stride_padding_avgpool_leaky_gelu_dropout_standalone_softmax() =>
+        Check(new ConvNetB(seed: 4), label: 1);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void ConvMse_five_filters_large_kernel_mean_squared_error(int width) =>
-        Check(new ConvMse(seed: 5), width, target: [0.3f, -0.7f]);
+    [Fact]
+    public void ConvMse_five_filters_large_kernel_mean_squared_error() =>
+        Check(new ConvMse(seed: 5), target: [0.3f, -0.7f]);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void MlpMse_standalone_activations(int width) =>
-        Check(new MlpMse(seed: 6), width, target: [0.5f, 0.1f, -0.2f]);
+    [Fact]
+    public void MlpMse_standalone_activations() =>
+        Check(new MlpMse(seed: 6), target: [0.5f, 0.1f, -0.2f]);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void StridedNet_stride_three_after_dropout(int width) =>
-        Check(new StridedNet(seed: 7), width, label: 3);
+    [Fact]
+    public void StridedNet_stride_three_after_dropout() =>
+        Check(new StridedNet(seed: 7), label: 3);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void FlooredPool_max_pooling_that_leaves_a_row_and_a_column_out(int width) =>
-        Check(new FlooredPool(seed: 9), width, label: 2);
+    [Fact]
+    public void FlooredPool_max_pooling_that_leaves_a_row_and_a_column_out() =>
+        Check(new FlooredPool(seed: 9), label: 2);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void FilterLanes_filters_across_the_vector_lanes(int width) =>
-        Check(new FilterLanes(seed: 10), width, label: 1, samples: 600);
+    [Fact]
+    public void FilterLanes_filters_across_the_vector_lanes() =>
+        Check(new FilterLanes(seed: 10), label: 1, samples: 600);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void WidePool_max_pooling_eight_windows_at_a_time(int width) =>
-        Check(new WidePool(seed: 11), width, label: 0, samples: 1000);
+    [Fact]
+    public void WidePool_max_pooling_eight_windows_at_a_time() =>
+        Check(new WidePool(seed: 11), label: 0, samples: 1000);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void NarrowPool_max_pooling_four_windows_at_a_time(int width) =>
-        Check(new NarrowPool(seed: 12), width, label: 2, samples: 1000);
+    [Fact]
+    public void NarrowPool_max_pooling_four_windows_at_a_time() =>
+        Check(new NarrowPool(seed: 12), label: 2, samples: 1000);
 
-    [Theory]
-    [InlineData(512)]
-    [InlineData(256)]
-    [InlineData(0)]
-    public void LeNet5_sampled_parameters(int width) => Check(new LeNet5(seed: 8), width, label: 7, samples: 300);
+    [Fact]
+    public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), label: 7, samples: 300);
 
-    private void Check<TNet>(TNet net, int width, int label = -1, float[]? target = null, int samples = 400)
+    private void Check<TNet>(TNet net, int label = -1, float[]? target = null, int samples = 400)
         where TNet : class, INetwork<TNet>
     {
-        using var _ = new SimdScope(width);
         var info = TNet.Info;
         var random = new Random(11);
         var input = new float[info.InputSize];

@@ -1,4 +1,4 @@
-using StaticNets.Kernels;
+using StaticNets.__Internals;
 using StaticNets.Tests.Networks;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using StaticNets.Serialization;
+using StaticNets.__Internals;
 using StaticNets.Tests.Serialization;
 using StaticNets.Tests.Support;
 using Xunit;

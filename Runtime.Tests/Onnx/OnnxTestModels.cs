@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using StaticNets.Serialization;
+using StaticNets.__Internals;
 using StaticNets.Tests.Reference;
 
 namespace StaticNets.Tests.Onnx;
@@ -125,7 +125,7 @@ internal static class OnnxTestModels
     /// </summary>
     public static byte[] PyTorchStyle(NetworkInfo info, float[] parameters, Style style)
     {
-        var weighted = info.Layers.Where(l => l.Kind is LayerKind.Conv2D or LayerKind.Dense).ToList();
+        var weighted = info.Layers.Where(l => l.HasWeights).ToList();
         var initializers = new List<Action<ProtoWriter>>();
         var nodes = new List<Action<ProtoWriter>>();
         string x = "input";

@@ -1,4 +1,4 @@
-using StaticNets.Serialization;
+using StaticNets.__Internals;
 using Xunit;
 
 namespace StaticNets.Tests.Onnx;

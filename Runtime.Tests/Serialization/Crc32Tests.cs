@@ -1,5 +1,5 @@
 using System.Text;
-using StaticNets.Serialization;
+using StaticNets.__Internals;
 using Xunit;
 
 namespace StaticNets.Tests.Serialization;

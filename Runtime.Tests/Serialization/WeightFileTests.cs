@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using StaticNets.Serialization;
+using StaticNets.__Internals;
 using StaticNets.Tests.Support;
 using Xunit;
 using static System.FormattableString;

@@ -1,4 +1,4 @@
-using StaticNets.Serialization;
+using StaticNets.__Internals;
 using StaticNets.Tests.Reference;
 
 namespace StaticNets.Tests.Support;

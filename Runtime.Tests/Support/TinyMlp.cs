@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using StaticNets.Training;
+using StaticNets.__Internals;
 
 namespace StaticNets.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using StaticNets.Training;
+using StaticNets.__Internals;
 
 namespace StaticNets;
 

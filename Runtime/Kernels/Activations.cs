@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace StaticNets.Kernels;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// Activation functions and their derivatives, each forward beside its backward. Called by generated
@@ -12,6 +12,7 @@ namespace StaticNets.Kernels;
 /// <c>dx = f'(.) * dy</c>; <c>dx</c> may be the same span as <c>dy</c>.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class Activations
 {
     /// <summary><c>y = max(0, x)</c>.</summary>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace StaticNets.Kernels;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// The dense layer's three products, with weights <c>[units][inputs]</c>. Four rows go together so that each
@@ -11,6 +11,7 @@ namespace StaticNets.Kernels;
 /// layer's constant sizes; every span must be exactly as long as the sizes say.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class DenseKernels
 {
     /// <summary><c>y[u] = b[u] + dot(W[u], x)</c>.</summary>

@@ -2,10 +2,11 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
-namespace StaticNets.Kernels;
+namespace StaticNets.__Internals;
 
 /// <summary>Argument checks of generated code, with the throwing kept out of the hot path.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class Guard
 {
     /// <summary>Throws an <see cref="ArgumentException"/> naming the expected size unless <paramref name="actual"/> equals it.</summary>

@@ -1,9 +1,10 @@
 using System.ComponentModel;
 
-namespace StaticNets.Kernels;
+namespace StaticNets.__Internals;
 
 /// <summary>Weight initialisation as Glorot and Bengio (2010) and He et al. (2015) define it. Called by generated constructors.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class Initializers
 {
     /// <summary>

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Numerics.Tensors;
 
-namespace StaticNets.Kernels;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// The losses a generated network trains with, each writing the gradient it starts the backward pass with.
@@ -9,6 +9,7 @@ namespace StaticNets.Kernels;
 /// respect to the logits is <c>y - t</c>. Mean squared error is <c>(1/n) sum (y - t)^2</c>, gradient <c>2 (y - t) / n</c>.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class Losses
 {
     /// <summary>Cross-entropy of softmax output <paramref name="y"/> against class <paramref name="label"/>; writes <c>y - onehot</c> into <paramref name="dz"/>.</summary>

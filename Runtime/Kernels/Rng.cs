@@ -1,13 +1,14 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace StaticNets.Kernels;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// The random numbers StaticNets draws (weight initialisation, dropout masks, shuffling): SplitMix64,
 /// fixed here so that a seed gives the same network on every machine and every .NET version.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class Rng
 {
     /// <summary>SplitMix64's increment, the golden ratio in 64 bits.</summary>

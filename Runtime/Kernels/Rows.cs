@@ -3,10 +3,11 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace StaticNets.Kernels;
+namespace StaticNets.__Internals;
 
 /// <summary>Copies of short rows between planes of different strides (padding an input, gathering wide rows), in one call per plane.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class Rows
 {
     /// <summary>

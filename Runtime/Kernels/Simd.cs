@@ -1,21 +1,37 @@
 using System.ComponentModel;
 using System.Runtime.Intrinsics;
 
-namespace StaticNets.Kernels;
+namespace StaticNets.__Internals;
 
-/// <summary>Which paths generated code and the kernels take: Vector512, Vector256, or the scalar fallbacks.</summary>
+/// <summary>
+/// Which paths generated code and the kernels take: Vector512, Vector256, or the scalar fallbacks. Both values are
+/// fixed when the type initialises, so the JIT folds every test of them and keeps only the path taken.
+/// </summary>
+/// <remarks>
+/// They follow the hardware, lowered by two <see cref="AppContext"/> switches set before the Runtime is first used
+/// (in the application's <c>runtimeconfig.json</c>, or by <see cref="AppContext.SetSwitch"/> at startup;
+/// <see cref="RuntimeInitializer"/> initialises this class then):
+/// <c>StaticNets.Simd.DisableVectors</c> takes the scalar paths, <c>StaticNets.Simd.DisableVector512</c> keeps the
+/// convolutions on Vector256.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class Simd
 {
-    /// <summary>
-    /// True where the hardware accelerates 256-bit vectors. Setting it to false forces the scalar paths on
-    /// every instance (the tests do, so that every path is checked); set it before any network runs.
-    /// </summary>
-    public static bool IsEnabled { get; set; } = Vector256.IsHardwareAccelerated;
+    /// <summary>The <see cref="AppContext"/> switch that, when true, makes <see cref="IsEnabled"/> false.</summary>
+    public const string DisableVectorsSwitch = "StaticNets.Simd.DisableVectors";
+
+    /// <summary>The <see cref="AppContext"/> switch that, when true, makes <see cref="UseVector512"/> false.</summary>
+    public const string DisableVector512Switch = "StaticNets.Simd.DisableVector512";
+
+    /// <summary>True where the hardware accelerates 256-bit vectors and <see cref="DisableVectorsSwitch"/> is not set.</summary>
+    public static readonly bool IsEnabled = Vector256.IsHardwareAccelerated && !IsSet(DisableVectorsSwitch);
 
     /// <summary>
-    /// True where the hardware accelerates 512-bit vectors: then the convolutions use Vector512 (with
-    /// <see cref="IsEnabled"/> also true). Setting it to false keeps them on Vector256.
+    /// True where <see cref="IsEnabled"/> is, the hardware accelerates 512-bit vectors, and
+    /// <see cref="DisableVector512Switch"/> is not set: then the convolutions and Adam use Vector512.
     /// </summary>
-    public static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
+    public static readonly bool UseVector512 = IsEnabled && Vector512.IsHardwareAccelerated && !IsSet(DisableVector512Switch);
+
+    private static bool IsSet(string name) => AppContext.TryGetSwitch(name, out bool value) && value;
 }

@@ -1,4 +1,4 @@
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// Writes a file so that a crash or an exception never leaves half a file under its real name:

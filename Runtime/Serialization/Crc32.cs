@@ -1,4 +1,4 @@
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// CRC-32 as in zip, PNG and gzip (IEEE 802.3, reflected polynomial 0xEDB88320, initial value and

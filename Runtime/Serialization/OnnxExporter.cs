@@ -1,7 +1,8 @@
+using System.ComponentModel;
 using System.Globalization;
-using static StaticNets.Serialization.OnnxLayout;
+using static StaticNets.__Internals.OnnxLayout;
 
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// Writes a network and its weights as a standard ONNX model (IR version 8, opset 17) whose
@@ -25,6 +26,8 @@ namespace StaticNets.Serialization;
 /// spatial output is flattened, so that the output is always <c>[N, OutputSize]</c> in
 /// channel-height-width order.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class OnnxExporter
 {
     /// <summary>Writes the ONNX model of the network described by <paramref name="info"/> with the weights <paramref name="parameters"/> to <paramref name="stream"/>.</summary>
@@ -102,7 +105,7 @@ public static class OnnxExporter
                 {
                     x = ToSpatial(graph, x, ref flat, layer);
                     string[] inputs = AddWeights(graph, layer, parameters);
-                    x = graph.Add("Conv", layer.Name, [x, .. inputs],
+                    x = graph.Add(OpType(layer), layer.Name, [x, .. inputs],
                         Ints("kernel_shape", layer.Kernel, layer.Kernel),
                         Ints("strides", layer.Stride, layer.Stride),
                         Ints("pads", layer.Padding, layer.Padding, layer.Padding, layer.Padding));
@@ -124,7 +127,7 @@ public static class OnnxExporter
                 {
                     x = ToFlat(graph, x, ref flat, layer.Name + ".flatten");
                     string[] inputs = AddWeights(graph, layer, parameters);
-                    x = graph.Add("Gemm", layer.Name, [x, .. inputs], Int("transB", 1));
+                    x = graph.Add(OpType(layer), layer.Name, [x, .. inputs], Int("transB", 1));
                     x = AddActivation(graph, x, ref flat, layer.Activation, layer.Alpha, layer.Name + "." + layer.Activation.ToString().ToLowerInvariant());
                     break;
                 }

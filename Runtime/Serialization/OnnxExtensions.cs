@@ -1,4 +1,4 @@
-using StaticNets.Serialization;
+using StaticNets.__Internals;
 
 namespace StaticNets;
 

@@ -1,8 +1,9 @@
+using System.ComponentModel;
 using System.Buffers.Binary;
 using System.Globalization;
-using static StaticNets.Serialization.OnnxLayout;
+using static StaticNets.__Internals.OnnxLayout;
 
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// Reads the weights of an ONNX model into a network of the same architecture: a model written by
@@ -18,6 +19,8 @@ namespace StaticNets.Serialization;
 /// external data are rejected. Nothing is written into the network unless every layer's weights
 /// were found and fit.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class OnnxImporter
 {
     /// <summary>The largest model read, in bytes (the protobuf limit).</summary>
@@ -73,10 +76,10 @@ public static class OnnxImporter
         {
             throw new ArgumentException(Invariant($"{info.Name} has {info.ParameterCount:N0} parameters, but the span holds {parameters.Length:N0}."), nameof(parameters));
         }
-        Model model = Model.Parse(bytes, source);
-        var weighted = info.Layers.Where(HasWeights).ToList();
+        OnnxModel model = OnnxModel.Parse(bytes, source);
+        var weighted = info.Layers.Where(layer => layer.HasWeights).ToList();
         bool byName = weighted.All(layer => model.Initializers.ContainsKey(WeightName(layer)));
-        List<Node>? nodes = byName ? null : MatchNodes(info, weighted, model, source);
+        List<OnnxNode>? nodes = byName ? null : MatchNodes(info, weighted, model, source);
 
         // Everything is decoded and checked before the first parameter is written.
         float[] result = parameters.ToArray();
@@ -84,8 +87,8 @@ public static class OnnxImporter
         {
             LayerInfo layer = weighted[i];
             long[] weightDims = WeightDims(layer);
-            Tensor weight;
-            Tensor? bias;
+            OnnxTensor weight;
+            OnnxTensor? bias;
             bool transposed = false;
             if (nodes is null)
             {
@@ -94,7 +97,7 @@ public static class OnnxImporter
             }
             else
             {
-                Node node = nodes[i];
+                OnnxNode node = nodes[i];
                 weight = Initializer(model, node, 1, layer, source);
                 bias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Initializer(model, node, 2, layer, source) : null;
                 transposed = node.OpType == "Gemm" && node.TransB == 0;
@@ -123,9 +126,9 @@ public static class OnnxImporter
     }
 
     /// <summary>The network's weighted layers matched to the model's Conv and Gemm nodes, in order.</summary>
-    private static List<Node> MatchNodes(NetworkInfo info, List<LayerInfo> weighted, Model model, string source)
+    private static List<OnnxNode> MatchNodes(NetworkInfo info, List<LayerInfo> weighted, OnnxModel model, string source)
     {
-        var nodes = model.Nodes.Where(n => n.OpType is "Conv" or "Gemm").ToList();
+        var nodes = model.Nodes.Where(n => WeightedOpTypes.Contains(n.OpType)).ToList();
         string missing = WeightName(weighted.First(layer => !model.Initializers.ContainsKey(WeightName(layer))));
         if (nodes.Count != weighted.Count)
         {
@@ -134,7 +137,7 @@ public static class OnnxImporter
         }
         for (int i = 0; i < nodes.Count; i++)
         {
-            string expected = weighted[i].Kind == LayerKind.Conv2D ? "Conv" : "Gemm";
+            string expected = OpType(weighted[i]);
             if (nodes[i].OpType != expected)
             {
                 throw new InvalidDataException(Invariant(
@@ -152,16 +155,16 @@ public static class OnnxImporter
         return nodes;
     }
 
-    private static Tensor Initializer(Model model, Node node, int input, LayerInfo layer, string source)
+    private static OnnxTensor Initializer(OnnxModel model, OnnxNode node, int input, LayerInfo layer, string source)
     {
         string name = node.Inputs[input];
-        return model.Initializers.TryGetValue(name, out Tensor? tensor)
+        return model.Initializers.TryGetValue(name, out OnnxTensor? tensor)
             ? tensor
             : throw new InvalidDataException(Invariant(
                 $"{source}: {layer.Name}: the {(input == 1 ? "weight" : "bias")} of the model's {node.OpType} node '{node.Name}' is '{name}', which is not an initializer."));
     }
 
-    private static string Label(string name, Tensor tensor, bool byName) =>
+    private static string Label(string name, OnnxTensor tensor, bool byName) =>
         byName || tensor.Name == name ? name : $"{name} (the model's '{tensor.Name}')";
 
     private static float[] Transpose(float[] values, int rows, int columns)
@@ -213,258 +216,4 @@ public static class OnnxImporter
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The parts of a ModelProto the importer needs: the graph's nodes and its initializers.</summary>
-    private sealed class Model
-    {
-        public List<Node> Nodes { get; } = [];
-
-        public Dictionary<string, Tensor> Initializers { get; } = new(StringComparer.Ordinal);
-
-        public static Model Parse(ReadOnlyMemory<byte> bytes, string source)
-        {
-            var model = new Model();
-            bool hasGraph = false;
-            var reader = new ProtoReader(bytes, "ModelProto");
-            while (reader.NextField())
-            {
-                if (reader.Field == ModelGraph)
-                {
-                    if (hasGraph)
-                    {
-                        throw reader.Invalid("the model has two graphs");
-                    }
-                    hasGraph = true;
-                    model.ParseGraph(reader.ReadMessage("GraphProto"));
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            if (!hasGraph)
-            {
-                throw new InvalidDataException($"{source} is not an ONNX model: it has no graph.");
-            }
-            return model;
-        }
-
-        private void ParseGraph(ProtoReader reader)
-        {
-            while (reader.NextField())
-            {
-                switch (reader.Field)
-                {
-                    case GraphNode:
-                        Nodes.Add(Node.Parse(reader.ReadMessage(Invariant($"NodeProto {Nodes.Count + 1}"))));
-                        break;
-                    case GraphInitializer:
-                        Tensor tensor = Tensor.Parse(reader.ReadMessage(Invariant($"initializer {Initializers.Count + 1}")));
-                        if (!Initializers.TryAdd(tensor.Name, tensor))
-                        {
-                            throw reader.Invalid($"two initializers are named '{tensor.Name}'");
-                        }
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
-        }
-    }
-
-    /// <summary>A NodeProto: its operator, name, inputs, and the one attribute the importer reads (Gemm's transB).</summary>
-    private sealed class Node
-    {
-        public string OpType { get; private set; } = "";
-
-        public string Name { get; private set; } = "";
-
-        public List<string> Inputs { get; } = [];
-
-        public long TransB { get; private set; }
-
-        public static Node Parse(ProtoReader reader)
-        {
-            var node = new Node();
-            while (reader.NextField())
-            {
-                switch (reader.Field)
-                {
-                    case NodeInput:
-                        node.Inputs.Add(reader.ReadString());
-                        break;
-                    case NodeName:
-                        node.Name = reader.ReadString();
-                        break;
-                    case NodeOpType:
-                        node.OpType = reader.ReadString();
-                        break;
-                    case NodeAttribute:
-                        node.ParseAttribute(reader.ReadMessage("AttributeProto"));
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
-            return node;
-        }
-
-        private void ParseAttribute(ProtoReader reader)
-        {
-            string name = "";
-            long value = 0;
-            while (reader.NextField())
-            {
-                switch (reader.Field)
-                {
-                    case AttributeName:
-                        name = reader.ReadString();
-                        break;
-                    case AttributeI:
-                        value = reader.ReadInt64();
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
-            if (name == "transB")
-            {
-                TransB = value;
-            }
-        }
-    }
-
-    /// <summary>A TensorProto: name, dims, element type, and where its data lies.</summary>
-    private sealed class Tensor
-    {
-        public string Name { get; private set; } = "";
-
-        public List<long> Dims { get; } = [];
-
-        public int DataType { get; private set; }
-
-        public ReadOnlyMemory<byte>? RawData { get; private set; }
-
-        public List<float> FloatData { get; } = [];
-
-        public bool External { get; private set; }
-
-        public static Tensor Parse(ProtoReader reader)
-        {
-            var tensor = new Tensor();
-            while (reader.NextField())
-            {
-                switch (reader.Field)
-                {
-                    case TensorDims when reader.WireType == WireType.LengthDelimited:
-                        var packed = new ProtoReader(reader.ReadBytes(), "TensorProto.dims");
-                        while (!packed.AtEnd)
-                        {
-                            tensor.Dims.Add((long)packed.ReadVarint());
-                        }
-                        break;
-                    case TensorDims:
-                        tensor.Dims.Add(reader.ReadInt64());
-                        break;
-                    case TensorDataType:
-                        tensor.DataType = reader.ReadInt32();
-                        break;
-                    case TensorFloatData when reader.WireType == WireType.LengthDelimited:
-                        ReadOnlySpan<byte> floats = reader.ReadBytes().Span;
-                        if (floats.Length % sizeof(float) != 0)
-                        {
-                            throw reader.Invalid($"packed float_data of {floats.Length} bytes is not a whole number of floats");
-                        }
-                        for (int i = 0; i < floats.Length; i += sizeof(float))
-                        {
-                            tensor.FloatData.Add(BinaryPrimitives.ReadSingleLittleEndian(floats[i..]));
-                        }
-                        break;
-                    case TensorFloatData:
-                        tensor.FloatData.Add(reader.ReadFloat());
-                        break;
-                    case TensorName:
-                        tensor.Name = reader.ReadString();
-                        break;
-                    case TensorRawData:
-                        tensor.RawData = reader.ReadBytes();
-                        break;
-                    case TensorDataLocation:
-                        tensor.External = reader.ReadInt64() != 0;
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
-            return tensor;
-        }
-
-        /// <summary>The tensor's values, after checking its type, its shape against <paramref name="expected"/>, its size and that every value is finite.</summary>
-        public float[] ReadFloats(string label, long[] expected, string network, string source)
-        {
-            if (!Dims.SequenceEqual(expected))
-            {
-                throw new InvalidDataException(Invariant($"{source}: {label}: model has {FormatDims(Dims.ToArray())}, {network} expects {FormatDims(expected)}."));
-            }
-            if (External)
-            {
-                throw new InvalidDataException($"{source}: {label}: the data is stored in an external file, which the importer does not read.");
-            }
-            if (DataType != OnnxLayout.Float)
-            {
-                throw new InvalidDataException(Invariant($"{source}: {label}: the element type is {TypeName(DataType)}, {network} needs float32."));
-            }
-            long count = 1;
-            foreach (long d in expected)
-            {
-                count *= d;
-            }
-            float[] values = new float[count];
-            if (RawData is ReadOnlyMemory<byte> raw)
-            {
-                if (raw.Length != count * sizeof(float) || FloatData.Count != 0)
-                {
-                    throw new InvalidDataException(Invariant($"{source}: {label}: raw_data holds {raw.Length:N0} bytes, a {FormatDims(expected)} float tensor needs {count * sizeof(float):N0}."));
-                }
-                ReadOnlySpan<byte> span = raw.Span;
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(i * sizeof(float))..]);
-                }
-            }
-            else
-            {
-                if (FloatData.Count != count)
-                {
-                    throw new InvalidDataException(Invariant($"{source}: {label}: float_data holds {FloatData.Count:N0} values, a {FormatDims(expected)} tensor needs {count:N0}."));
-                }
-                FloatData.CopyTo(values);
-            }
-            for (int i = 0; i < values.Length; i++)
-            {
-                if (!float.IsFinite(values[i]))
-                {
-                    throw new InvalidDataException(Invariant($"{source}: {label}: value {i:N0} is {values[i]}; weights must be finite."));
-                }
-            }
-            return values;
-        }
-
-        private static string TypeName(int type) => type switch
-        {
-            0 => "undefined (0)",
-            2 => "uint8 (2)",
-            3 => "int8 (3)",
-            6 => "int32 (6)",
-            7 => "int64 (7)",
-            10 => "float16 (10)",
-            11 => "double (11)",
-            16 => "bfloat16 (16)",
-            _ => Invariant($"type {type}"),
-        };
-    }
 }

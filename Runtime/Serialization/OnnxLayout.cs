@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// What the ONNX exporter and importer agree on: the protobuf field numbers of the ONNX messages
@@ -45,8 +45,16 @@ internal static class OnnxLayout
     /// <summary>ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto and its Dimension fields.</summary>
     public const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorTypeElemType = 1, TensorTypeShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;
 
-    /// <summary>Whether a layer has weights that an ONNX model carries (a Conv or a Gemm).</summary>
-    public static bool HasWeights(LayerInfo layer) => layer.Kind is LayerKind.Conv2D or LayerKind.Dense;
+    /// <summary>The ONNX operator that carries the weights of a layer with weights: <c>Conv</c> or <c>Gemm</c>.</summary>
+    public static string OpType(LayerInfo layer) => layer.Kind switch
+    {
+        LayerKind.Conv2D => "Conv",
+        LayerKind.Dense => "Gemm",
+        _ => throw new ArgumentException($"{layer.Name}: a {layer.Kind} layer has no ONNX operator with weights.", nameof(layer)),
+    };
+
+    /// <summary>The operators of <see cref="OpType"/>: the nodes whose weights import matches by position.</summary>
+    public static readonly string[] WeightedOpTypes = ["Conv", "Gemm"];
 
     /// <summary>The initializer name of a layer's weights, e.g. <c>conv1.weight</c>.</summary>
     public static string WeightName(LayerInfo layer) => layer.Name + ".weight";
@@ -60,9 +68,12 @@ internal static class OnnxLayout
     /// </summary>
     public static long[] WeightDims(LayerInfo layer)
     {
-        long[] dims = layer.Kind == LayerKind.Conv2D
-            ? [layer.Units, layer.InputShape.Channels, layer.Kernel, layer.Kernel]
-            : [layer.Units, layer.InputShape.Size];
+        long[] dims = layer.Kind switch
+        {
+            LayerKind.Conv2D => [layer.Units, layer.InputShape.Channels, layer.Kernel, layer.Kernel],
+            LayerKind.Dense => [layer.Units, layer.InputShape.Size],
+            _ => throw new ArgumentException($"{layer.Name}: a {layer.Kind} layer has no ONNX weight tensor.", nameof(layer)),
+        };
         long product = 1;
         foreach (long d in dims)
         {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace StaticNets.Serialization;
+namespace StaticNets.__Internals;
 
 /// <summary>Protocol buffer wire types (the low three bits of a field's tag).</summary>
 internal enum WireType

@@ -80,7 +80,7 @@ public sealed class Adam : Optimizer
         ref float gr = ref MemoryMarshal.GetReference(gradients);
         ref float mr = ref MemoryMarshal.GetReference(m);
         ref float vr = ref MemoryMarshal.GetReference(v);
-        if (Kernels.Simd.IsEnabled && Kernels.Simd.UseVector512)
+        if (__Internals.Simd.IsEnabled && __Internals.Simd.UseVector512)
         {
             // The same operations on 16 values at a time: the same bits as the Vector256 loop and the scalar one.
             var vb1 = Vector512.Create(b1);
@@ -105,7 +105,7 @@ public sealed class Adam : Optimizer
             }
         }
 
-        if (Kernels.Simd.IsEnabled)
+        if (__Internals.Simd.IsEnabled)
         {
             var vb1 = Vector256.Create(b1);
             var vb2 = Vector256.Create(b2);

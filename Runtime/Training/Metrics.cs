@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace StaticNets.Training;
+namespace StaticNets.__Internals;
 
 /// <summary>The per-sample losses and the correctness test that <see cref="Trainer.Evaluate"/> reports, computed in double.</summary>
 internal static class Metrics

@@ -40,5 +40,5 @@ public static class NetworkExtensions
     }
 
     private static IEnumerable<LayerInfo> WeightedLayers<TNet>()
-        where TNet : class, INetwork<TNet> => TNet.Info.Layers.Where(layer => layer.WeightCount > 0);
+        where TNet : class, INetwork<TNet> => TNet.Info.Layers.Where(layer => layer.HasWeights);
 }

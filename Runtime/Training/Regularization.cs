@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace StaticNets.Training;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// The regularisation terms of the training loss, weights only (never biases): per layer,
@@ -20,7 +20,7 @@ internal sealed class Regularization
         foreach (LayerInfo layer in info.Layers)
         {
             float l2 = layer.L2 + weightDecay;
-            if (layer.WeightCount > 0 && (layer.L1 != 0 || l2 != 0))
+            if (layer.HasWeights && (layer.L1 != 0 || l2 != 0))
             {
                 terms.Add(new Term(layer.ParameterOffset, layer.WeightCount, layer.L1, l2));
             }

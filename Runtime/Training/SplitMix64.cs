@@ -1,14 +1,14 @@
-namespace StaticNets.Training;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// SplitMix64 (Steele, Lea and Flood, 2014) as a value with a state, for shuffles and sample hashes in
-/// training and datasets. The arithmetic is <see cref="Kernels.Rng"/>'s, the project's one generator
+/// training and datasets. The arithmetic is <see cref="Rng"/>'s, the project's one generator
 /// (also used by weight initialisation and dropout), not <see cref="System.Random"/>, whose algorithm
 /// may change between .NET versions.
 /// </summary>
 internal struct SplitMix64
 {
-    private const ulong Gamma = Kernels.Rng.Gamma;
+    private const ulong Gamma = Rng.Gamma;
 
     private ulong state;
 
@@ -16,7 +16,7 @@ internal struct SplitMix64
     public SplitMix64(ulong seed) => state = seed;
 
     /// <summary>The next 64 random bits.</summary>
-    public ulong Next() => Kernels.Rng.Next(ref state);
+    public ulong Next() => Rng.Next(ref state);
 
     /// <summary>A random integer in <c>[0, bound)</c>, by Lemire's multiply-high (bias below 2^-32 for any int bound).</summary>
     public int NextInt(int bound) => (int)Math.BigMul(Next(), (ulong)bound, out _);
@@ -34,7 +34,7 @@ internal struct SplitMix64
     /// <summary>A well-mixed 64-bit hash of three values (a seed and two indices), never zero.</summary>
     public static ulong Hash(ulong a, ulong b, ulong c)
     {
-        ulong h = Kernels.Rng.Mix(Kernels.Rng.Mix(Kernels.Rng.Mix(a + Gamma) + b + Gamma) + c + Gamma);
+        ulong h = Rng.Mix(Rng.Mix(Rng.Mix(a + Gamma) + b + Gamma) + c + Gamma);
         return h == 0 ? Gamma : h;
     }
 }

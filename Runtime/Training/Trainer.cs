@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace StaticNets.Training;
+namespace StaticNets.__Internals;
 
 /// <summary>
 /// The training loop and evaluation behind every generated network's <c>Train</c> and
@@ -33,6 +33,7 @@ namespace StaticNets.Training;
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
 public static class Trainer
 {
     /// <summary>Mini-batch training of <paramref name="net"/> on <paramref name="data"/>; see the class remarks for the exact procedure.</summary>

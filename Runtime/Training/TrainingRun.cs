@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 
-namespace StaticNets.Training;
+namespace StaticNets.__Internals;
 
 /// <summary>One call to <see cref="Trainer.Train"/>: the replicas, buffers and counters it needs, allocated once.</summary>
 internal sealed class TrainingRun<TNet>

@@ -1,0 +1,263 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using static StaticNets.__Internals.OnnxLayout;
+
+namespace StaticNets.__Internals;
+
+/// <summary>The parts of a ModelProto the importer needs: the graph's nodes and its initializers.</summary>
+internal sealed class OnnxModel
+{
+    public List<OnnxNode> Nodes { get; } = [];
+
+    public Dictionary<string, OnnxTensor> Initializers { get; } = new(StringComparer.Ordinal);
+
+    public static OnnxModel Parse(ReadOnlyMemory<byte> bytes, string source)
+    {
+        var model = new OnnxModel();
+        bool hasGraph = false;
+        var reader = new ProtoReader(bytes, "ModelProto");
+        while (reader.NextField())
+        {
+            if (reader.Field == ModelGraph)
+            {
+                if (hasGraph)
+                {
+                    throw reader.Invalid("the model has two graphs");
+                }
+                hasGraph = true;
+                model.ParseGraph(reader.ReadMessage("GraphProto"));
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        if (!hasGraph)
+        {
+            throw new InvalidDataException($"{source} is not an ONNX model: it has no graph.");
+        }
+        return model;
+    }
+
+    private void ParseGraph(ProtoReader reader)
+    {
+        while (reader.NextField())
+        {
+            switch (reader.Field)
+            {
+                case GraphNode:
+                    Nodes.Add(OnnxNode.Parse(reader.ReadMessage(Invariant($"NodeProto {Nodes.Count + 1}"))));
+                    break;
+                case GraphInitializer:
+                    OnnxTensor tensor = OnnxTensor.Parse(reader.ReadMessage(Invariant($"initializer {Initializers.Count + 1}")));
+                    if (!Initializers.TryAdd(tensor.Name, tensor))
+                    {
+                        throw reader.Invalid($"two initializers are named '{tensor.Name}'");
+                    }
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A NodeProto: its operator, name, inputs, and the one attribute the importer reads (Gemm's transB).</summary>
+internal sealed class OnnxNode
+{
+    public string OpType { get; private set; } = "";
+
+    public string Name { get; private set; } = "";
+
+    public List<string> Inputs { get; } = [];
+
+    public long TransB { get; private set; }
+
+    public static OnnxNode Parse(ProtoReader reader)
+    {
+        var node = new OnnxNode();
+        while (reader.NextField())
+        {
+            switch (reader.Field)
+            {
+                case NodeInput:
+                    node.Inputs.Add(reader.ReadString());
+                    break;
+                case NodeName:
+                    node.Name = reader.ReadString();
+                    break;
+                case NodeOpType:
+                    node.OpType = reader.ReadString();
+                    break;
+                case NodeAttribute:
+                    node.ParseAttribute(reader.ReadMessage("AttributeProto"));
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        return node;
+    }
+
+    private void ParseAttribute(ProtoReader reader)
+    {
+        string name = "";
+        long value = 0;
+        while (reader.NextField())
+        {
+            switch (reader.Field)
+            {
+                case AttributeName:
+                    name = reader.ReadString();
+                    break;
+                case AttributeI:
+                    value = reader.ReadInt64();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        if (name == "transB")
+        {
+            TransB = value;
+        }
+    }
+}
+
+/// <summary>A TensorProto: name, dims, element type, and where its data lies.</summary>
+internal sealed class OnnxTensor
+{
+    public string Name { get; private set; } = "";
+
+    public List<long> Dims { get; } = [];
+
+    public int DataType { get; private set; }
+
+    public ReadOnlyMemory<byte>? RawData { get; private set; }
+
+    public List<float> FloatData { get; } = [];
+
+    public bool External { get; private set; }
+
+    public static OnnxTensor Parse(ProtoReader reader)
+    {
+        var tensor = new OnnxTensor();
+        while (reader.NextField())
+        {
+            switch (reader.Field)
+            {
+                case TensorDims when reader.WireType == WireType.LengthDelimited:
+                    var packed = new ProtoReader(reader.ReadBytes(), "TensorProto.dims");
+                    while (!packed.AtEnd)
+                    {
+                        tensor.Dims.Add((long)packed.ReadVarint());
+                    }
+                    break;
+                case TensorDims:
+                    tensor.Dims.Add(reader.ReadInt64());
+                    break;
+                case TensorDataType:
+                    tensor.DataType = reader.ReadInt32();
+                    break;
+                case TensorFloatData when reader.WireType == WireType.LengthDelimited:
+                    ReadOnlySpan<byte> floats = reader.ReadBytes().Span;
+                    if (floats.Length % sizeof(float) != 0)
+                    {
+                        throw reader.Invalid($"packed float_data of {floats.Length} bytes is not a whole number of floats");
+                    }
+                    for (int i = 0; i < floats.Length; i += sizeof(float))
+                    {
+                        tensor.FloatData.Add(BinaryPrimitives.ReadSingleLittleEndian(floats[i..]));
+                    }
+                    break;
+                case TensorFloatData:
+                    tensor.FloatData.Add(reader.ReadFloat());
+                    break;
+                case TensorName:
+                    tensor.Name = reader.ReadString();
+                    break;
+                case TensorRawData:
+                    tensor.RawData = reader.ReadBytes();
+                    break;
+                case TensorDataLocation:
+                    tensor.External = reader.ReadInt64() != 0;
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        return tensor;
+    }
+
+    /// <summary>The tensor's values, after checking its type, its shape against <paramref name="expected"/>, its size and that every value is finite.</summary>
+    public float[] ReadFloats(string label, long[] expected, string network, string source)
+    {
+        if (!Dims.SequenceEqual(expected))
+        {
+            throw new InvalidDataException(Invariant($"{source}: {label}: model has {FormatDims(Dims.ToArray())}, {network} expects {FormatDims(expected)}."));
+        }
+        if (External)
+        {
+            throw new InvalidDataException($"{source}: {label}: the data is stored in an external file, which the importer does not read.");
+        }
+        if (DataType != OnnxLayout.Float)
+        {
+            throw new InvalidDataException(Invariant($"{source}: {label}: the element type is {TypeName(DataType)}, {network} needs float32."));
+        }
+        long count = 1;
+        foreach (long d in expected)
+        {
+            count *= d;
+        }
+        float[] values = new float[count];
+        if (RawData is ReadOnlyMemory<byte> raw)
+        {
+            if (raw.Length != count * sizeof(float) || FloatData.Count != 0)
+            {
+                throw new InvalidDataException(Invariant($"{source}: {label}: raw_data holds {raw.Length:N0} bytes, a {FormatDims(expected)} float tensor needs {count * sizeof(float):N0}."));
+            }
+            ReadOnlySpan<byte> span = raw.Span;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(i * sizeof(float))..]);
+            }
+        }
+        else
+        {
+            if (FloatData.Count != count)
+            {
+                throw new InvalidDataException(Invariant($"{source}: {label}: float_data holds {FloatData.Count:N0} values, a {FormatDims(expected)} tensor needs {count:N0}."));
+            }
+            FloatData.CopyTo(values);
+        }
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new InvalidDataException(Invariant($"{source}: {label}: value {i:N0} is {values[i]}; weights must be finite."));
+            }
+        }
+        return values;
+    }
+
+    private static string TypeName(int type) => type switch
+    {
+        0 => "undefined (0)",
+        2 => "uint8 (2)",
+        3 => "int8 (3)",
+        6 => "int32 (6)",
+        7 => "int64 (7)",
+        10 => "float16 (10)",
+        11 => "double (11)",
+        16 => "bfloat16 (16)",
+        _ => Invariant($"type {type}"),
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
