@@ -45,14 +45,22 @@ public class InputGradientModeTests
         var shape = AnalyzerHarness.Infer($"using StaticNets;\n{attributes}\npublic partial class N {{ }}\n").Shape;
         Assert.True(shape.CanEmit);
         var layer = shape.Layers[0];
-        var (writes, adds) = Compile(layer, shape.ParameterCount);
-        foreach (string variant in variants)
+        foreach (bool shortNames in new[] { false, true })
         {
-            Assert.NotNull(writes.GetMethod($"{layer.Member}Backward{variant}", BindingFlags.NonPublic | BindingFlags.Static));
+            var (writes, adds) = Compile(layer, shape.ParameterCount, shortNames);
+            var methods = writes.Assembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.NonPublic | BindingFlags.Static)).Select(m => m.Name).ToList();
+            foreach (string variant in variants)
+            {
+                Assert.Contains($"{layer.Member}Backward{variant}", methods);
+            }
+            Check(layer, shape.ParameterCount, writes, adds, shortNames ? "short names" : "qualified names");
         }
+    }
 
+    private static void Check(LayerShape layer, int parameterCount, Type writes, Type adds, string mode)
+    {
         var random = new Random(17);
-        float[] parameters = Values(random, shape.ParameterCount);
+        float[] parameters = Values(random, parameterCount);
         float[] x = Values(random, layer.In.Size);
         float[] dy = Values(random, layer.Out.Size);
         float[] prefill = Values(random, layer.In.Size);
@@ -61,12 +69,12 @@ public class InputGradientModeTests
         {
             var written = Run(writes, enabled, wide, parameters, x, dy, Enumerable.Repeat(float.NaN, layer.In.Size).ToArray());
             var added = Run(adds, enabled, wide, parameters, x, dy, (float[])prefill.Clone());
-            string path = !enabled ? "scalar" : wide ? "Vector512" : "Vector256";
+            string path = $"{(!enabled ? "scalar" : wide ? "Vector512" : "Vector256")} path ({mode})";
             for (int i = 0; i < prefill.Length; i++)
             {
                 float expected = prefill[i] + written.Dx[i];
                 Assert.True(MathF.Abs(added.Dx[i] - expected) <= 1e-5f * (1 + MathF.Abs(expected)),
-                    $"{layer.Name} on the {path} path: dx[{i}] added is {added.Dx[i]}, prefill {prefill[i]} + written {written.Dx[i]} = {expected}");
+                    $"{layer.Name} on the {path}: dx[{i}] added is {added.Dx[i]}, prefill {prefill[i]} + written {written.Dx[i]} = {expected}");
             }
             Assert.Equal(written.Gradients, added.Gradients);
 
@@ -75,7 +83,7 @@ public class InputGradientModeTests
             for (int i = 0; i < reference.Length; i++)
             {
                 Assert.True(MathF.Abs(written.Dx[i] - reference[i]) <= 1e-4f * (1 + MathF.Abs(reference[i])),
-                    $"{layer.Name}: dx[{i}] is {written.Dx[i]} on the {path} path, {reference[i]} on the scalar path");
+                    $"{layer.Name}: dx[{i}] is {written.Dx[i]} on the {path}, {reference[i]} on the scalar path");
             }
         }
     }
@@ -87,7 +95,7 @@ public class InputGradientModeTests
 
     private static Result Run(Type type, bool enabled, bool wide, float[] parameters, float[] x, float[] dy, float[] dx)
     {
-        var paths = type.Assembly.GetType("Probe.Paths")!;
+        var paths = type.Assembly.GetType("Probe.Simd")!;
         paths.GetField("IsEnabled")!.SetValue(null, enabled);
         paths.GetField("UseVector512")!.SetValue(null, wide);
         object layer = Activator.CreateInstance(type)!;
@@ -103,37 +111,63 @@ public class InputGradientModeTests
 
     /// <summary>
     /// The layer's methods in a class per mode, with its buffers as fields and <c>Forward()</c> and <c>Backward()</c>
-    /// making the calls the network's passes make. The dispatch reads <c>Probe.Paths</c> instead of the runtime's
-    /// switches, so that each path runs without touching the process-wide ones.
+    /// making the calls the network's passes make. With <paramref name="shortNames"/>, the methods sit in a file-local
+    /// layers class under the usings the generated file gives that class, as in a network's file; else in the class
+    /// itself, fully qualified. The dispatch reads <c>Probe.Simd</c> instead of the runtime's switches (in the file's own
+    /// namespace, it takes precedence over the usings), so that each path runs without touching the process-wide ones.
     /// </summary>
-    private static (Type Writes, Type Adds) Compile(LayerShape layer, int parameterCount)
+    private static (Type Writes, Type Adds) Compile(LayerShape layer, int parameterCount, bool shortNames)
     {
-        var source = new StringBuilder("namespace Probe;\n\npublic static class Paths\n{\n    public static bool IsEnabled;\n    public static bool UseVector512;\n}\n");
-        string simd = "";
+        var source = new StringBuilder();
+        if (shortNames)
+        {
+            foreach (string ns in new[] { "System", "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics", SpatialNames.Internals })
+            {
+                source.Append($"using {ns};\n");
+            }
+        }
+        source.Append("namespace Probe;\n\npublic static class Simd\n{\n    public static bool IsEnabled;\n    public static bool UseVector512;\n}\n");
+        string qualifiedSimd = "";
         foreach (bool adds in new[] { false, true })
         {
-            var context = new LayerContext(layer, 1) { Input = "_x", Output = "_y", OutputGrad = "_dy", InputGrad = "_dx", HasParametersUpToHere = true, AddsInputGrad = adds };
+            string name = adds ? "Adds" : "Writes";
+            var context = new LayerContext(layer, 1)
+            {
+                Input = "_x", Output = "_y", OutputGrad = "_dy", InputGrad = "_dx", HasParametersUpToHere = true, AddsInputGrad = adds,
+                LayersClass = shortNames ? name + "Layers" : "",
+            };
             var emitter = LayerEmitter.For(layer.Type);
             var w = new SourceWriter();
-            w.Open($"public sealed class {(adds ? "Adds" : "Writes")}");
+            w.Open($"public sealed class {name}");
             w.Line($"public float[] _parameters = new float[{parameterCount}];");
             w.Line($"public float[] _gradients = new float[{parameterCount}];");
             w.Line($"public float[] _x = new float[{layer.In.Size}];");
             w.Line($"public float[] _dx = new float[{layer.In.Size}];");
             w.Line($"public float[] _y = new float[{layer.Out.Size}];");
             w.Line($"public float[] _dy = new float[{layer.Out.Size}];");
-            foreach (var (name, length, type) in emitter.Buffers(context)) w.Line($"public {type}[] {name} = new {type}[{length}];");
+            foreach (var (field, length, type) in emitter.Buffers(context)) w.Line($"public {type}[] {field} = new {type}[{length}];");
             w.Line($"public void Forward() => {emitter.ForwardCall(context)}");
             w.Line($"public void Backward() => {emitter.BackwardCall(context)}");
+            if (shortNames)
+            {
+                w.Close();
+                w.Open($"file static class {context.LayersClass}");
+            }
             emitter.Forward(w, context);
             emitter.Backward(w, context);
             w.Close();
             source.Append(w);
-            simd = SpatialNames.For(context).Simd;
+            if (!shortNames) qualifiedSimd = SpatialNames.For(context).Simd;
         }
 
-        string text = source.ToString().Replace(simd + ".", "global::Probe.Paths.");
-        Assert.DoesNotContain(simd, text);
+        string text = shortNames ? source.ToString() : source.ToString().Replace(qualifiedSimd + ".", "global::Probe.Simd.");
+        if (shortNames)
+        {
+            // Only what the layers class's usings do not cover stays qualified, and every line fits in 160 characters.
+            Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 160, $"{line.Length} characters: {line}"));
+            Assert.DoesNotContain("global::System.Runtime.Intrinsics", text);
+            Assert.DoesNotContain("global::System.Span", text);
+        }
         var compilation = CSharpCompilation.Create(
             "Probe" + Guid.NewGuid().ToString("N"),
             [CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.Latest))],

@@ -45,7 +45,7 @@ internal sealed partial class Conv2DEmitter
 
             string dx = Dx ? $"; {(Adds ? "adds into" : "writes")} dx" : "";
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
-            SpatialNames.Signature(W, Name("Backward"), parameters);
+            SpatialNames.Signature(W, Context, Name("Backward"), parameters);
             Constants(backward: true);
             if (ActivationBackwardReads(Context))
             {
@@ -104,7 +104,7 @@ internal sealed partial class Conv2DEmitter
         private void ScalarMethod()
         {
             W.Line($"/// <summary>{Layer.Name} backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>");
-            SpatialNames.Signature(W, Name("BackwardScalar"), VariantParameters(wide: false, scratch: false));
+            SpatialNames.Signature(W, Context, Name("BackwardScalar"), VariantParameters(wide: false, scratch: false));
             Constants(backward: false);
             W.Line("// Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].");
             W.Open("for (int k = 0; k < K; k++)");
@@ -150,7 +150,7 @@ internal sealed partial class Conv2DEmitter
         private void StridedMethod()
         {
             W.Line($"/// <summary>{Layer.Name} backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>");
-            SpatialNames.Signature(W, Name("BackwardScalar"), VariantParameters(wide: false, scratch: true));
+            SpatialNames.Signature(W, Context, Name("BackwardScalar"), VariantParameters(wide: false, scratch: true));
             Constants(backward: false);
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float gw = ref {N.MemoryMarshal}.GetArrayDataReference(gradients);");

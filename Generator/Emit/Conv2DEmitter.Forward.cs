@@ -40,7 +40,7 @@ internal sealed partial class Conv2DEmitter
             if (G.Wide) parameters.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
 
             W.Line($"/// <summary>{Title(Layer)}</summary>");
-            SpatialNames.Signature(W, Name("Forward"), parameters);
+            SpatialNames.Signature(W, Context, Name("Forward"), parameters);
             Constants(backward: false);
             W.Line("// Copy x into the padded input; its zero border is never written.");
             W.Line($"{N.Span} xp = padded;");
@@ -86,7 +86,7 @@ internal sealed partial class Conv2DEmitter
         private void ScalarMethod()
         {
             W.Line($"/// <summary>{Layer.Name} forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>");
-            SpatialNames.Signature(W, Name("ForwardScalar"), VariantParameters(wide: false));
+            SpatialNames.Signature(W, Context, Name("ForwardScalar"), VariantParameters(wide: false));
             Constants(backward: false);
             W.Open("for (int k = 0; k < K; k++)");
             W.Open("for (int oy = 0; oy < HO; oy++)");
@@ -107,7 +107,7 @@ internal sealed partial class Conv2DEmitter
         private void StridedMethod()
         {
             W.Line($"/// <summary>{Layer.Name} forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>");
-            SpatialNames.Signature(W, Name("ForwardScalar"), VariantParameters(wide: false));
+            SpatialNames.Signature(W, Context, Name("ForwardScalar"), VariantParameters(wide: false));
             Constants(backward: false);
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
@@ -134,7 +134,7 @@ internal sealed partial class Conv2DEmitter
             string v = N.Vector(lanes);
             int pb = G.PB(lanes);
             W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows, then gathered.</summary>");
-            SpatialNames.Signature(W, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
+            SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
             Constants(backward: false);
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");

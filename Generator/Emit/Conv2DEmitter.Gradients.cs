@@ -15,7 +15,7 @@ internal sealed partial class Conv2DEmitter
         {
             string v = N.Vector(lanes);
             W.Line($"/// <summary>{Layer.Name} backward on Vector{lanes * 32}: dz in wide rows, then the weight and input gradients.</summary>");
-            SpatialNames.Signature(W, Name($"BackwardVector{lanes * 32}"), VariantParameters(wide: true, scratch: true));
+            SpatialNames.Signature(W, Context, Name($"BackwardVector{lanes * 32}"), VariantParameters(wide: true, scratch: true));
             Constants(backward: true);
             W.Line("// Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.");
             W.Open("for (int k = 0; k < K; k++)");

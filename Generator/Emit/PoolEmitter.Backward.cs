@@ -26,7 +26,7 @@ internal sealed partial class PoolEmitter
         string mode = c.AddsInputGrad ? "adds into dx" : "writes dx";
         string how = max ? "each gradient goes to the input that was the maximum" : "each gradient is spread evenly over its window";
         w.Line($"/// <summary>{l.Name} backward: {how}; {mode}.</summary>");
-        SpatialNames.Signature(w, l.Member + "Backward", BackwardParameters(c, n));
+        SpatialNames.Signature(w, c, l.Member + "Backward", BackwardParameters(c, n));
         bool tiles = max && l.Kernel == l.Stride && l.Kernel > 1 && l.Kernel * l.Kernel <= MaxUnrolled;
         if (!tiles)
         {
@@ -52,13 +52,13 @@ internal sealed partial class PoolEmitter
         w.Close();
         w.Line();
         w.Line($"/// <summary>{l.Name} backward on Vector{lanes * 32}: {lanes} windows at a time, the maxima found with lane masks.</summary>");
-        SpatialNames.Signature(w, l.Member + variant, BackwardParameters(c, n));
+        SpatialNames.Signature(w, c, l.Member + variant, BackwardParameters(c, n));
         TiledHead(w, c, n);
         Vector2x2Backward(w, c, n, lanes);
         w.Close();
         w.Line();
         w.Line($"/// <summary>{l.Name} backward, scalar: each window's gradient to its maximum, zero to the others.</summary>");
-        SpatialNames.Signature(w, l.Member + "BackwardScalar", BackwardParameters(c, n));
+        SpatialNames.Signature(w, c, l.Member + "BackwardScalar", BackwardParameters(c, n));
         TiledScalarBody(w, c, n);
         w.Close();
     }

@@ -53,7 +53,7 @@ internal sealed partial class PoolEmitter : LayerEmitter
         var n = SpatialNames.For(c);
         bool vector = l.Type == LayerType.MaxPool && l.Kernel == 2 && l.Stride == 2 && l.Out.W >= 8;
         w.Line($"/// <summary>{Title(l)}</summary>");
-        SpatialNames.Signature(w, l.Member + "Forward", ForwardParameters(l, n));
+        SpatialNames.Signature(w, c, l.Member + "Forward", ForwardParameters(l, n));
         if (!vector)
         {
             ScalarForwardBody(w, l, n);
@@ -70,12 +70,12 @@ internal sealed partial class PoolEmitter : LayerEmitter
         w.Close();
         w.Line();
         w.Line($"/// <summary>{l.Name} forward on Vector256: the maximum of the two rows, then of each pair of columns.</summary>");
-        SpatialNames.Signature(w, l.Member + "ForwardVector256", ForwardParameters(l, n));
+        SpatialNames.Signature(w, c, l.Member + "ForwardVector256", ForwardParameters(l, n));
         Vector2x2Forward(w, l, n);
         w.Close();
         w.Line();
         w.Line($"/// <summary>{l.Name} forward, scalar: each output the {(l.Type == LayerType.MaxPool ? "maximum" : "mean")} of its window.</summary>");
-        SpatialNames.Signature(w, l.Member + "ForwardScalar", ForwardParameters(l, n));
+        SpatialNames.Signature(w, c, l.Member + "ForwardScalar", ForwardParameters(l, n));
         ScalarForwardBody(w, l, n);
         w.Close();
     }

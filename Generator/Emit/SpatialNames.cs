@@ -10,7 +10,8 @@ namespace StaticNets.Generator.Emit;
 /// </summary>
 internal sealed class SpatialNames
 {
-    private const string Internals = "StaticNets.Kernels";
+    /// <summary>The namespace of the runtime's kernels (<c>Simd</c>, <c>Rows</c>, <c>Activations</c>), among the layers class's usings.</summary>
+    public const string Internals = "StaticNets.Kernels";
 
     private static readonly SpatialNames Short = new(qualified: false);
     private static readonly SpatialNames Qualified = new(qualified: true);
@@ -61,17 +62,19 @@ internal sealed class SpatialNames
     public static string Member(LayerContext c, string name) => c.LayersClass.Length > 0 ? c.LayersClass + "." + name : name;
 
     /// <summary>
-    /// Writes a static layer method's signature, one parameter a line with its comment, and opens its body.
+    /// Writes a static layer method's signature, one parameter a line with its comment, and opens its body. The method
+    /// is internal in the file-local layers class (the network's passes call it from outside that class), else private.
     /// </summary>
-    public static void Signature(SourceWriter w, string name, IReadOnlyList<(string Type, string Name, string Comment)> parameters)
+    public static void Signature(SourceWriter w, LayerContext c, string name, IReadOnlyList<(string Type, string Name, string Comment)> parameters)
     {
+        string access = c.LayersClass.Length > 0 ? "internal" : "private";
         w.Line(LayerEmitter.Hot);
         if (parameters.Count == 0)
         {
-            w.Open($"private static void {name}()");
+            w.Open($"{access} static void {name}()");
             return;
         }
-        w.Line($"private static void {name}(");
+        w.Line($"{access} static void {name}(");
         int width = parameters.Max(p => p.Type.Length + p.Name.Length) + 6;
         for (int i = 0; i < parameters.Count; i++)
         {
