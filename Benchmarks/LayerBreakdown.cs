@@ -14,22 +14,15 @@ namespace StaticNets.Benchmarks;
 /// time the thread ran, so it stays readable on a machine shared with other work.
 /// </summary>
 /// <remarks>
-/// The layer methods are private members of the generated class, named as STYLE.md names them
-/// (<c>Conv1Forward</c>, <c>Conv1Backward</c>, ...). They are found by those names and called through
-/// delegates on the buffers that <c>ForwardCore</c> and <c>BackwardCore</c> pass them
-/// (<c>_conv1Output</c>, <c>_conv1OutputGrad</c>, ...), after one <c>ComputeGradients</c> has filled every
-/// buffer. A layer whose method or buffer is not found is reported as such: the breakdown follows the
+/// The layer methods are private members of the generated code, named as STYLE.md names them
+/// (<c>Conv1Forward</c>, <c>Conv1Backward</c>, ...). They are found by those names and called on the buffers
+/// that <c>ForwardCore</c> and <c>BackwardCore</c> pass them (<c>_conv1Output</c>, <c>_conv1OutputGrad</c>, ...;
+/// see <c>LayerBreakdown.Binding.cs</c>), after one <c>ComputeGradients</c> has filled every buffer. A layer whose method or buffer is not found is reported as such: the breakdown follows the
 /// generated code, it does not constrain it.
 /// </remarks>
 internal static partial class LayerBreakdown
 {
     private const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
-
-    private delegate void ForwardMethod(ReadOnlySpan<float> x, Span<float> y);
-
-    private delegate void BackwardMethod(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx);
-
-    private delegate void FirstBackwardMethod(ReadOnlySpan<float> x, ReadOnlySpan<float> dy);
 
     public static void Run(bool quick)
     {
@@ -60,17 +53,15 @@ internal static partial class LayerBreakdown
         for (int i = 0; i < info.Layers.Count; i++)
         {
             LayerInfo layer = info.Layers[i];
-            MethodInfo? method = typeof(LeNet5).GetMethod(Stem(layer) + "Forward", Private);
-            float[]? x = InputOf(net, info, i, input);
-            float[]? y = Buffer(net, layer.Name + "Output");
-            if (method is null || x is null || y is null)
+            MethodInfo? method = FindLayerMethod(Stem(layer) + "Forward");
+            Action? call = method is null ? null : Bind(method, net, layer, InputOf(net, info, i, input), dx: null);
+            if (method is null || call is null)
             {
                 PrintMissing($"  {layer.Name} forward", method is null ? "no method (no code of its own)" : "buffers not found");
                 continue;
             }
 
-            var call = method.CreateDelegate<ForwardMethod>(net);
-            double ns = clock.Nanoseconds(() => call(x, y));
+            double ns = clock.Nanoseconds(call);
             forwardParts += ns;
             Print($"  {layer.Name} forward", ns, forward, Flops.LayerForward(layer), peak);
         }
@@ -84,19 +75,15 @@ internal static partial class LayerBreakdown
         for (int i = info.Layers.Count - 1; i >= 0; i--)
         {
             LayerInfo layer = info.Layers[i];
-            MethodInfo? method = typeof(LeNet5).GetMethod(Stem(layer) + "Backward", Private);
-            float[]? x = InputOf(net, info, i, input);
-            float[]? dy = Buffer(net, layer.Name + "OutputGrad");
-            float[]? dx = i == 0 ? [] : InputGradientOf(net, info, i);
-            if (method is null || x is null || dy is null || dx is null)
+            MethodInfo? method = FindLayerMethod(Stem(layer) + "Backward");
+            float[]? dx = i == 0 ? null : InputGradientOf(net, info, i);
+            Action? run = method is null ? null : Bind(method, net, layer, InputOf(net, info, i, input), dx);
+            if (method is null || run is null)
             {
                 PrintMissing($"  {layer.Name} backward", method is null ? "no method (no code of its own)" : "buffers not found");
                 continue;
             }
 
-            Action run = method.GetParameters().Length == 2
-                ? Bind(method.CreateDelegate<FirstBackwardMethod>(net), x, dy)
-                : Bind(method.CreateDelegate<BackwardMethod>(net), x, dy, dx);
             double ns = clock.Nanoseconds(run);
             backwardParts += ns;
             Print($"  {layer.Name} backward", ns, training, Flops.LayerBackward(layer, first: i == 0), peak);
@@ -131,10 +118,6 @@ internal static partial class LayerBreakdown
 
     private static void PrintMilliseconds(string part, double ns) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {part} | {ns / 1e6:F2} |"));
-
-    private static Action Bind(FirstBackwardMethod call, float[] x, float[] dy) => () => call(x, dy);
-
-    private static Action Bind(BackwardMethod call, float[] x, float[] dy, float[] dx) => () => call(x, dy, dx);
 
     /// <summary><c>conv1</c> to <c>Conv1</c>, the stem of the layer's generated methods.</summary>
     private static string Stem(LayerInfo layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name[1..];

@@ -343,9 +343,9 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
     {
-        Conv1Forward(input, _conv1Output);
+        Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
         Pool1Forward(_conv1Output, _pool1Output);
-        Conv2Forward(_pool1Output, _conv2Output);
+        Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
         Pool2Forward(_conv2Output, _pool2Output);
         Sigmoid1Forward(_pool2Output, _sigmoid1Output);
         // flatten1: 1x1x3 -> 3, no copy ([C][H][W] is already the flat order)
@@ -368,9 +368,9 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         for (int b = 0; b < count; b++)
         {
             global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-            Conv1Forward(input, _conv1Output);
+            Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
             Pool1Forward(_conv1Output, _pool1Output);
-            Conv2Forward(_pool1Output, _conv2Output);
+            Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
             Pool2Forward(_conv2Output, _pool2Output);
             Sigmoid1Forward(_pool2Output, _sigmoid1Output);
             // flatten1: 1x1x3 -> 3, no copy ([C][H][W] is already the flat order)
@@ -402,28 +402,45 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         Dropout1Backward(_dropout1OutputGrad, _dense1OutputGrad);
         Dense1Backward(_sigmoid1Output, _dense1OutputGrad, _sigmoid1OutputGrad);
         Sigmoid1Backward(_pool2Output, _sigmoid1OutputGrad, _pool2OutputGrad);
-        Pool2Backward(_conv2Output, _pool2OutputGrad, _conv2OutputGrad);
-        Conv2Backward(_pool1Output, _conv2OutputGrad, _pool1OutputGrad);
-        Pool1Backward(_conv1Output, _pool1OutputGrad, _conv1OutputGrad);
-        Conv1Backward(input, _conv1OutputGrad);
+        Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
+        Conv2Backward(_conv2OutputGrad, _conv2Output, _conv2Linear, _pool1OutputGrad, _parameters, _gradients, _conv2Input, _conv2WideGrad, _conv2InputGrad);
+        Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
+        Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input);
     }
 
     /// <summary>conv1: Conv2D 4@3x3, stride 2, padding 1, LeakyReLU. 9x9x2 -> 5x5x4.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Conv1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+    private static void Conv1Forward(
+        global::System.ReadOnlySpan<float> x, // conv1 input [2][9][9]
+        global::System.Span<float> y,         // conv1 output [4][5][5]
+        float[] parameters,                   // weights [4][2][3][3] at 0, biases [4] at 72
+        float[] padded)                       // x with a zero border [2][11][11]
     {
         const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
         const int WeightOffset = 0, BiasOffset = 72;
         // Copy x into the padded input; its zero border is never written.
-        global::System.Span<float> xp = _conv1Input;
+        global::System.Span<float> xp = padded;
         for (int c = 0; c < C; c++)
         {
             global::StaticNets.__Internals.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
         }
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        // Stride above 1: one output at a time, the window unrolled.
+        Conv1ForwardScalar(padded, parameters, y);
+        global::StaticNets.__Internals.Activations.LeakyReLU(y, y, 0.01f);
+    }
+
+    /// <summary>conv1 forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv1ForwardScalar(
+        float[] padded,               // the input with a zero border [2][11][11]
+        float[] parameters,           // weights [4][2][3][3] at 0, biases [4] at 72
+        global::System.Span<float> y) // the output [4][5][5]
+    {
+        const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
+        const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
+        const int WeightOffset = 0, BiasOffset = 72;
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
+        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
         for (int k = 0; k < K; k++)
         {
             for (int oy = 0; oy < HO; oy++)
@@ -449,27 +466,41 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                 }
             }
         }
-        global::StaticNets.__Internals.Activations.LeakyReLU(y, y, 0.01f);
     }
 
     /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Conv1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy)
+    private static void Conv1Backward(
+        global::System.Span<float> dy,        // gradient of the output [4][5][5]
+        global::System.ReadOnlySpan<float> y, // conv1 output [4][5][5]
+        float[] gradients,                    // weight and bias gradients at the same offsets; added into
+        float[] padded)                       // the forward's padded input [2][11][11]
     {
         const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
         const int WeightOffset = 0, BiasOffset = 72;
-        global::StaticNets.__Internals.Activations.LeakyReLUBackward(_conv1Output, _conv1OutputGrad, _conv1OutputGrad, 0.01f);
+        global::StaticNets.__Internals.Activations.LeakyReLUBackward(y, dy, dy, 0.01f);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv1Input);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gradients);
         // Bias: the sum of dz over each filter's plane.
         for (int k = 0; k < K; k++)
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, BiasOffset + k) += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
+            gradients[BiasOffset + k] += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
         }
-        // Stride above 1: each output's gradient flows to its window's weights and inputs.
+        Conv1BackwardScalar(dz, gradients, padded);
+    }
+
+    /// <summary>conv1 backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv1BackwardScalar(
+        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [4][5][5]
+        float[] gradients,                     // weight and bias gradients at the same offsets; added into
+        float[] padded)                        // the forward's padded input [2][11][11]
+    {
+        const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
+        const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
+        const int WeightOffset = 0, BiasOffset = 72;
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
+        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
         for (int k = 0; k < K; k++)
         {
             for (int oy = 0; oy < HO; oy++)
@@ -499,7 +530,9 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
 
     /// <summary>pool1: MaxPool 3x3, stride 1. 5x5x4 -> 3x3x4.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Pool1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+    private static void Pool1Forward(
+        global::System.ReadOnlySpan<float> x, // pool1 input [4][5][5]
+        global::System.Span<float> y)         // pool1 output [4][3][3]
     {
         const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
         x = x.Slice(0, C * H * W);
@@ -515,7 +548,8 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                 for (int ox = 0; ox < WO; ox++)
                 {
                     ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    float m = xc; // the maximum without branches: inputs change, and a mispredicted branch costs more than the comparison
+                    // The maximum without branches: inputs change, and a mispredicted branch costs more than the comparison.
+                    float m = xc;
                     m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
                     m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2));
                     m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 5));
@@ -530,13 +564,16 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         }
     }
 
-    /// <summary>pool1 backward: each gradient goes to the input that was the maximum.</summary>
+    /// <summary>pool1 backward: each gradient goes to the input that was the maximum; writes dx.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Pool1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
+    private static void Pool1Backward(
+        global::System.ReadOnlySpan<float> x,  // pool1 input [4][5][5]
+        global::System.ReadOnlySpan<float> y,  // pool1 output [4][3][3]
+        global::System.ReadOnlySpan<float> dy, // gradient of the output [4][3][3]
+        global::System.Span<float> dx)         // gradient of the input [4][5][5]; written
     {
         const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
         dx.Clear();
-        global::System.ReadOnlySpan<float> y = _pool1Output;
         for (int c = 0; c < C; c++)
         {
             for (int oy = 0; oy < HO; oy++)
@@ -547,6 +584,7 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
                     int o = (c * HO + oy) * WO + ox;
                     int m = global::System.BitConverter.SingleToInt32Bits(y[o]); // compared as bits: the forward's max returns one of its inputs
                     int a = 0;
+                    // The first input equal to the maximum, in the forward's order: tried from the last, so the first wins.
                     a += (12 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 12]) == m ? 1 : 0);
                     a += (11 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 11]) == m ? 1 : 0);
                     a += (10 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 10]) == m ? 1 : 0);
@@ -563,390 +601,460 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
 
     /// <summary>conv2: Conv2D 3@2x2, stride 1, padding 0, GELU. 3x3x4 -> 2x2x3.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Conv2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+    private static void Conv2Forward(
+        global::System.ReadOnlySpan<float> x, // conv2 input [4][3][3]
+        global::System.Span<float> y,         // conv2 output [3][2][2]
+        float[] linear,                       // before the activation [3][2][2]
+        float[] parameters,                   // weights [3][4][2][2] at 76, biases [3] at 124
+        float[] padded,                       // x with a zero border [4][3][3]
+        float[] wide)                         // wide rows [3][5]
     {
         const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
         const int WeightOffset = 76, BiasOffset = 124;
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
         // Copy x into the padded input; its zero border is never written.
-        global::System.Span<float> xp = _conv2Input;
+        global::System.Span<float> xp = padded;
         for (int c = 0; c < C; c++)
         {
             global::StaticNets.__Internals.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
         }
-        global::System.Span<float> z = _conv2Linear;
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Wide);
-        if (global::StaticNets.__Internals.Simd.IsEnabled && global::StaticNets.__Internals.Simd.UseVector512 && L >= 16)
+        Conv2ForwardScalar(padded, parameters, linear);
+        global::StaticNets.__Internals.Activations.GELU(linear, y);
+    }
+
+    /// <summary>conv2 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2ForwardScalar(
+        float[] padded,                    // the input with a zero border [4][3][3]
+        float[] parameters,                // weights [3][4][2][2] at 76, biases [3] at 124
+        global::System.Span<float> linear) // before the activation [3][2][2]
+    {
+        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+        const int WeightOffset = 76, BiasOffset = 124;
+        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+        for (int k = 0; k < K; k++)
         {
-            // 3 filters by 1 vectors of 16 positions: each input vector loaded once feeds 3 accumulators, each weight 1.
-            for (int k = 0; k < K; k += 3)
+            for (int oy = 0; oy < HO; oy++)
             {
-                ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-                ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-                ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 16)
+                for (int ox = 0; ox < WO; ox++)
                 {
-                    int p = global::System.Math.Min(p0, L - 16); // the last block overlaps the one before
-                    var b0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
-                    var a00 = b0;
-                    var b1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
-                    var a10 = b1;
-                    var b2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
-                    var a20 = b2;
-                    for (int c = 0; c < C; c++)
-                    {
-                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
-                        int wc = c * F * F;
-                        global::System.Runtime.Intrinsics.Vector512<float> x0, wk;
-                        // tap (0, 0)
-                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        // tap (0, 1)
-                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        // tap (1, 0)
-                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        // tap (1, 1)
-                        x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                }
-            }
-        }
-        else if (global::StaticNets.__Internals.Simd.IsEnabled && L >= 8)
-        {
-            // 3 filters by 1 vectors of 8 positions: each input vector loaded once feeds 3 accumulators, each weight 1.
-            for (int k = 0; k < K; k += 3)
-            {
-                ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-                ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-                ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 8)
-                {
-                    int p = global::System.Math.Min(p0, L - 8); // the last block overlaps the one before
-                    var b0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
-                    var a00 = b0;
-                    var b1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
-                    var a10 = b1;
-                    var b2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
-                    var a20 = b2;
-                    for (int c = 0; c < C; c++)
-                    {
-                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
-                        int wc = c * F * F;
-                        global::System.Runtime.Intrinsics.Vector256<float> x0, wk;
-                        // tap (0, 0)
-                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        // tap (0, 1)
-                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        // tap (1, 0)
-                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        // tap (1, 1)
-                        x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                }
-            }
-        }
-        else
-        {
-            for (int k = 0; k < K; k++)
-            {
-                for (int p = 0; p < L; p++)
-                {
-                    float s = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k);
+                    float s = parameters[BiasOffset + k];
                     for (int c = 0; c < C; c++)
                     {
                         for (int ky = 0; ky < F; ky++)
                         {
                             for (int kx = 0; kx < F; kx++)
                             {
-                                s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + ((k * C + c) * F + ky) * F + kx) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p + ky * WP + kx);
+                                float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];
+                                s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];
                             }
                         }
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zr, k * L + p) = s;
+                    linear[(k * HO + oy) * WO + ox] = s;
                 }
             }
         }
-        // Gather the wide rows into [K][HO][WO].
-        for (int k = 0; k < K; k++)
-        {
-            global::StaticNets.__Internals.Rows.Copy(new global::System.ReadOnlySpan<float>(_conv2Wide, k * L, L), WP, z.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-        }
-        global::StaticNets.__Internals.Activations.GELU(z, y);
     }
 
     /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Conv2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
+    private static void Conv2Backward(
+        global::System.Span<float> dy,        // gradient of the output [3][2][2]
+        global::System.ReadOnlySpan<float> y, // conv2 output [3][2][2]
+        float[] linear,                       // before the activation [3][2][2]
+        global::System.Span<float> dx,        // gradient of the input [4][3][3]; written
+        float[] parameters,                   // weights [3][4][2][2] at 76, biases [3] at 124
+        float[] gradients,                    // weight and bias gradients at the same offsets; added into
+        float[] padded,                       // the forward's padded input [4][3][3]
+        float[] wideGrad,                     // dz in wide rows [3][20]
+        float[] paddedGrad)                   // gradient of the padded input [4][16]
     {
         const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
         const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
         const int WeightOffset = 76, BiasOffset = 124;
         const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
         const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, then the rows, then zeros
-        global::StaticNets.__Internals.Activations.GELUBackward(_conv2Linear, _conv2OutputGrad, _conv2OutputGrad);
+        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+        global::StaticNets.__Internals.Activations.GELUBackward(linear, dy, dy);
         global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2Input);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_gradients);
         // Bias: the sum of dz over each filter's plane.
         for (int k = 0; k < K; k++)
         {
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, BiasOffset + k) += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
+            gradients[BiasOffset + k] += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
         }
-        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-        for (int k = 0; k < K; k++)
-        {
-            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new global::System.Span<float>(_conv2WideGrad, k * DS + G, L), WP, HO, WO);
-        }
-        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2WideGrad);
-        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+        // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
         if (global::StaticNets.__Internals.Simd.IsEnabled && global::StaticNets.__Internals.Simd.UseVector512)
         {
-            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-            for (int k = 0; k < K; k += 1)
-            {
-                for (int c = 0; c < C; c++)
-                {
-                    for (int ky = 0; ky < F; ky++)
-                    {
-                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                        var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int p = 0; p < LV; p += 16)
-                        {
-                            var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g0, (nuint)p);
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x0, a00);
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x1, a01);
-                        }
-                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a00);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a01);
-                    }
-                }
-            }
+            Conv2BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
         }
         else if (global::StaticNets.__Internals.Simd.IsEnabled)
         {
-            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-            for (int k = 0; k < K; k += 1)
-            {
-                for (int c = 0; c < C; c++)
-                {
-                    for (int ky = 0; ky < F; ky++)
-                    {
-                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                        ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                        var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (int p = 0; p < LV; p += 8)
-                        {
-                            var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g0, (nuint)p);
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x0, a00);
-                            var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1)); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x1, a01);
-                        }
-                        ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a00);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a01);
-                    }
-                }
-            }
+            Conv2BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
         }
         else
         {
-            for (int k = 0; k < K; k++)
+            Conv2BackwardScalar(dz, dx, parameters, gradients, padded);
+        }
+    }
+
+    /// <summary>conv2 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2BackwardVector512(
+        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
+        global::System.Span<float> dx,         // gradient of the input [4][3][3]; written
+        float[] parameters,                    // weights [3][4][2][2] at 76, biases [3] at 124
+        float[] gradients,                     // weight and bias gradients at the same offsets; added into
+        float[] padded,                        // the forward's padded input [4][3][3]
+        float[] wideGrad,                      // dz in wide rows [3][20]
+        float[] paddedGrad)                    // gradient of the padded input [4][16]
+    {
+        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+        const int WeightOffset = 76, BiasOffset = 124;
+        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+        const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
+        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+        for (int k = 0; k < K; k++)
+        {
+            global::System.Span<float> rows = new global::System.Span<float>(wideGrad, k * DS + G, L);
+            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+        }
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
+        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
+        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wideGrad);
+        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+        // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+        for (int k = 0; k < K; k += 1)
+        {
+            for (int c = 0; c < C; c++)
             {
-                for (int c = 0; c < C; c++)
+                for (int ky = 0; ky < F; ky++)
                 {
-                    for (int t = 0; t < F * F; t++)
+                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                    ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
+                    var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (int p = 0; p < LV; p += 16)
                     {
-                        int offset = t / F * WP + t % F;
-                        float s = 0f;
-                        for (int p = 0; p < L; p++)
-                        {
-                            s += global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + G + p) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + offset + p);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + (k * C + c) * F * F + t) += s;
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g0, (nuint)p);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
+                        a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
+                        a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x1, a01);
                     }
+                    ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a01);
                 }
             }
         }
         // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-        ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_conv2InputGrad);
-        if (global::StaticNets.__Internals.Simd.IsEnabled && global::StaticNets.__Internals.Simd.UseVector512)
+        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
+        ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(paddedGrad);
+        // 4 channel(s) by 1 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+        for (int c = 0; c < C; c += 4)
         {
-            // 4 channel(s) by 1 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 4)
+            for (int q = 0; q < QV; q += 16)
             {
-                for (int q = 0; q < QV; q += 16)
+                var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (int k = 0; k < K; k++)
                 {
-                    var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (int k = 0; k < K; k++)
-                    {
-                        ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                        ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                        ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                        ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        global::System.Runtime.Intrinsics.Vector512<float> d0, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 0)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 1)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        // tap (1, 0): dz shifted back by 3
-                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 2)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        // tap (1, 1): dz shifted back by 4
-                        d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3)); a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3)); a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3)); a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3)); a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                    global::System.Runtime.Intrinsics.Vector512<float> d0, wk;
+                    // tap (0, 0): dz shifted back by 0
+                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0));
+                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0));
+                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0));
+                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 0));
+                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
+                    // tap (0, 1): dz shifted back by 1
+                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1));
+                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1));
+                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1));
+                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 1));
+                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
+                    // tap (1, 0): dz shifted back by 3
+                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2));
+                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2));
+                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2));
+                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 2));
+                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
+                    // tap (1, 1): dz shifted back by 4
+                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3));
+                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3));
+                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3));
+                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
+                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3));
+                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
                 }
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
             }
         }
-        else if (global::StaticNets.__Internals.Simd.IsEnabled)
+        // Crop the border: dx is the interior of the padded gradient.
+        for (int c = 0; c < C; c++)
         {
-            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 4)
-            {
-                for (int q = 0; q < QV; q += 16)
-                {
-                    var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (int k = 0; k < K; k++)
-                    {
-                        ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                        ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                        ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                        ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        global::System.Runtime.Intrinsics.Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4);
-                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4 + 8);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 0)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3);
-                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3 + 8);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 1)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 3
-                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1);
-                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1 + 8);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 2)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 4
-                        d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0);
-                        d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0 + 8);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3)); a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00); a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3)); a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10); a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3)); a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20); a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3)); a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30); a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
-                }
-            }
+            global::System.ReadOnlySpan<float> interior = new global::System.ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+            global::StaticNets.__Internals.Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
         }
-        else
+    }
+
+    /// <summary>conv2 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2BackwardVector256(
+        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
+        global::System.Span<float> dx,         // gradient of the input [4][3][3]; written
+        float[] parameters,                    // weights [3][4][2][2] at 76, biases [3] at 124
+        float[] gradients,                     // weight and bias gradients at the same offsets; added into
+        float[] padded,                        // the forward's padded input [4][3][3]
+        float[] wideGrad,                      // dz in wide rows [3][20]
+        float[] paddedGrad)                    // gradient of the padded input [4][16]
+    {
+        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+        const int WeightOffset = 76, BiasOffset = 124;
+        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+        const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
+        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+        for (int k = 0; k < K; k++)
+        {
+            global::System.Span<float> rows = new global::System.Span<float>(wideGrad, k * DS + G, L);
+            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+        }
+        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
+        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
+        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wideGrad);
+        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+        // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+        for (int k = 0; k < K; k += 1)
         {
             for (int c = 0; c < C; c++)
             {
-                for (int q = 0; q < HP * WP; q++)
+                for (int ky = 0; ky < F; ky++)
+                {
+                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                    ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
+                    var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (int p = 0; p < LV; p += 8)
+                    {
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g0, (nuint)p);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
+                        a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
+                        a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x1, a01);
+                    }
+                    ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a01);
+                }
+            }
+        }
+        // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
+        ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(paddedGrad);
+        // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+        for (int c = 0; c < C; c += 4)
+        {
+            for (int q = 0; q < QV; q += 16)
+            {
+                var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (int k = 0; k < K; k++)
+                {
+                    ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                    global::System.Runtime.Intrinsics.Vector256<float> d0, d1, wk;
+                    // tap (0, 0): dz shifted back by 0
+                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4);
+                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4 + 8);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0));
+                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
+                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0));
+                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
+                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0));
+                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
+                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 0));
+                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30);
+                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    // tap (0, 1): dz shifted back by 1
+                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3);
+                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3 + 8);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1));
+                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
+                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1));
+                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
+                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1));
+                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
+                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 1));
+                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30);
+                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    // tap (1, 0): dz shifted back by 3
+                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1);
+                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1 + 8);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2));
+                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
+                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2));
+                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
+                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2));
+                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
+                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 2));
+                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30);
+                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    // tap (1, 1): dz shifted back by 4
+                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0);
+                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0 + 8);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3));
+                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
+                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3));
+                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
+                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3));
+                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
+                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
+                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3));
+                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30);
+                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
+                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+            }
+        }
+        // Crop the border: dx is the interior of the padded gradient.
+        for (int c = 0; c < C; c++)
+        {
+            global::System.ReadOnlySpan<float> interior = new global::System.ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+            global::StaticNets.__Internals.Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+        }
+    }
+
+    /// <summary>conv2 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2BackwardScalar(
+        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
+        global::System.Span<float> dx,         // gradient of the input [4][3][3]; written
+        float[] parameters,                    // weights [3][4][2][2] at 76, biases [3] at 124
+        float[] gradients,                     // weight and bias gradients at the same offsets; added into
+        float[] padded)                        // the forward's padded input [4][3][3]
+    {
+        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+        const int WeightOffset = 76, BiasOffset = 124;
+        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+        // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
+        for (int k = 0; k < K; k++)
+        {
+            for (int c = 0; c < C; c++)
+            {
+                for (int ky = 0; ky < F; ky++)
+                {
+                    for (int kx = 0; kx < F; kx++)
+                    {
+                        float s = 0f;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            for (int ox = 0; ox < WO; ox++)
+                            {
+                                s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];
+                            }
+                        }
+                        gradients[WeightOffset + ((k * C + c) * F + ky) * F + kx] += s;
+                    }
+                }
+            }
+        }
+        // Input: dx[c][iy][ix] = sum over k, ky, kx of w[k][c][ky][kx] * dz[k][iy + P - ky][ix + P - kx], where that output exists.
+        for (int c = 0; c < C; c++)
+        {
+            for (int iy = 0; iy < H; iy++)
+            {
+                for (int ix = 0; ix < W; ix++)
                 {
                     float s = 0f;
                     for (int k = 0; k < K; k++)
                     {
-                        for (int t = 0; t < F * F; t++)
+                        for (int ky = 0; ky < F; ky++)
                         {
-                            s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c) * F * F + t) * global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + G + q - t / F * WP - t % F);
+                            int oy = iy + P - ky;
+                            if ((uint)oy >= HO)
+                            {
+                                continue;
+                            }
+                            for (int kx = 0; kx < F; kx++)
+                            {
+                                int ox = ix + P - kx;
+                                if ((uint)ox >= WO)
+                                {
+                                    continue;
+                                }
+                                s += parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx] * dz[(k * HO + oy) * WO + ox];
+                            }
                         }
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dr, c * QV + q) = s;
+                    dx[(c * H + iy) * W + ix] = s;
                 }
             }
-        }
-        for (int c = 0; c < C; c++)
-        {
-            global::StaticNets.__Internals.Rows.Copy(new global::System.ReadOnlySpan<float>(_conv2InputGrad, c * QV + P * WP + P, (H - 1) * WP + W), WP, dx.Slice(c * H * W, H * W), W, H, W);
         }
     }
 
     /// <summary>pool2: AvgPool 2x2, stride 2. 2x2x3 -> 1x1x3.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Pool2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+    private static void Pool2Forward(
+        global::System.ReadOnlySpan<float> x, // pool2 input [3][2][2]
+        global::System.Span<float> y)         // pool2 output [3][1][1]
     {
         const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
         x = x.Slice(0, C * H * W);
@@ -973,9 +1081,13 @@ partial class AllLayers : global::StaticNets.INetwork<AllLayers>
         }
     }
 
-    /// <summary>pool2 backward: each gradient is spread evenly over its window.</summary>
+    /// <summary>pool2 backward: each gradient is spread evenly over its window; writes dx.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Pool2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
+    private static void Pool2Backward(
+        global::System.ReadOnlySpan<float> x,  // pool2 input [3][2][2]
+        global::System.ReadOnlySpan<float> y,  // pool2 output [3][1][1]
+        global::System.ReadOnlySpan<float> dy, // gradient of the output [3][1][1]
+        global::System.Span<float> dx)         // gradient of the input [3][2][2]; written
     {
         const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
         dx.Clear();

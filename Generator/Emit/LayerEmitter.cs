@@ -39,6 +39,12 @@ internal sealed class LayerContext
     public bool HasParametersUpToHere { get; set; }
 
     public bool NeedsInputGrad => InputGrad is not null;
+
+    /// <summary>The file-local static class holding the layer bodies: <c>LeNet5Layers</c>.</summary>
+    public string LayersClass { get; set; } = "";
+
+    /// <summary>True where another layer's backward already wrote this layer's input gradient, so this one adds into it.</summary>
+    public bool AddsInputGrad { get; set; }
 }
 
 /// <summary>

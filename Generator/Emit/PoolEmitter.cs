@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using StaticNets.Generator.Model;
 
 namespace StaticNets.Generator.Emit;
@@ -11,11 +10,20 @@ namespace StaticNets.Generator.Emit;
 /// compares bits as integers, without branches: the maxima fall at random, and mispredicted branches cost more.
 /// Average pooling spreads each gradient evenly over its window.
 /// </summary>
-internal sealed class PoolEmitter : LayerEmitter
+/// <remarks>
+/// A pass with a vector variant (2x2 max windows of stride 2) is a dispatcher over <c>Pool1ForwardVector256</c>
+/// and <c>Pool1ForwardScalar</c>; the others are the scalar loops themselves. The backward writes dx, or adds
+/// into it where <see cref="LayerContext.AddsInputGrad"/>. Its writer is in <c>PoolEmitter.Backward.cs</c>.
+/// </remarks>
+internal sealed partial class PoolEmitter : LayerEmitter
 {
     private const int MaxUnrolled = 49;
-    private const string Ms = "global::System.Runtime.InteropServices.MemoryMarshal";
-    private const string Us = "global::System.Runtime.CompilerServices.Unsafe";
+
+    public override string ForwardCall(LayerContext c) => $"{SpatialNames.Member(c, c.Layer.Member + "Forward")}({c.Input}, {c.Output});";
+
+    public override string? BackwardCall(LayerContext c) => c.NeedsInputGrad
+        ? $"{SpatialNames.Member(c, c.Layer.Member + "Backward")}({c.Input}, {c.Output}, {c.OutputGrad}, {c.InputGrad});"
+        : null;
 
     private static void Constants(SourceWriter w, LayerShape l)
     {
@@ -29,70 +37,103 @@ internal sealed class PoolEmitter : LayerEmitter
                 yield return ky * l.In.W + kx;
     }
 
+    private static string InShape(LayerShape l) => $"[{l.In.C}][{l.In.H}][{l.In.W}]";
+
+    private static string OutShape(LayerShape l) => $"[{l.Out.C}][{l.Out.H}][{l.Out.W}]";
+
+    private static List<(string, string, string)> ForwardParameters(LayerShape l, SpatialNames n) => new()
+    {
+        (n.ReadOnlySpan, "x", $"{l.Name} input {InShape(l)}"),
+        (n.Span, "y", $"{l.Name} output {OutShape(l)}"),
+    };
+
     public override void Forward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
+        var n = SpatialNames.For(c);
+        bool vector = l.Type == LayerType.MaxPool && l.Kernel == 2 && l.Stride == 2 && l.Out.W >= 8;
+        w.Line($"/// <summary>{Title(l)}</summary>");
+        SpatialNames.Signature(w, c, l.Member + "Forward", ForwardParameters(l, n));
+        if (!vector)
+        {
+            ScalarForwardBody(w, l, n);
+            w.Close();
+            return;
+        }
+        w.Line("// Dispatch: eight windows at a time where the hardware has vectors, else the scalar reference loops.");
+        w.Open($"if ({n.Simd}.IsEnabled)");
+        w.Line($"{l.Member}ForwardVector256(x, y);");
+        w.Close();
+        w.Open("else");
+        w.Line($"{l.Member}ForwardScalar(x, y);");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>{l.Name} forward on Vector256: the maximum of the two rows, then of each pair of columns.</summary>");
+        SpatialNames.Signature(w, c, l.Member + "ForwardVector256", ForwardParameters(l, n));
+        Vector2x2Forward(w, l, n);
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>{l.Name} forward, scalar: each output the {(l.Type == LayerType.MaxPool ? "maximum" : "mean")} of its window.</summary>");
+        SpatialNames.Signature(w, c, l.Member + "ForwardScalar", ForwardParameters(l, n));
+        ScalarForwardBody(w, l, n);
+        w.Close();
+    }
+
+    private static void ScalarForwardBody(SourceWriter w, LayerShape l, SpatialNames n)
+    {
         bool max = l.Type == LayerType.MaxPool;
         bool unrolled = l.Kernel * l.Kernel <= MaxUnrolled;
-        w.Line($"/// <summary>{Title(l)}</summary>");
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
+        string u = n.Unsafe;
         Constants(w, l);
         w.Line("x = x.Slice(0, C * H * W);");
         w.Line("y = y.Slice(0, C * HO * WO);");
-        w.Line($"ref float xr = ref {Ms}.GetReference(x);");
-        w.Line($"ref float yr = ref {Ms}.GetReference(y);");
-        bool vector = max && l.Kernel == 2 && l.Stride == 2 && l.Out.W >= 8;
-        if (vector)
-        {
-            Vector2x2Forward(w);
-            w.Open("else");
-        }
+        w.Line($"ref float xr = ref {n.MemoryMarshal}.GetReference(x);");
+        w.Line($"ref float yr = ref {n.MemoryMarshal}.GetReference(y);");
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int oy = 0; oy < HO; oy++)");
-        w.Line($"ref float xrow = ref {Us}.Add(ref xr, (c * H + oy * S) * W);");
-        w.Line($"ref float yrow = ref {Us}.Add(ref yr, (c * HO + oy) * WO);");
+        w.Line($"ref float xrow = ref {u}.Add(ref xr, (c * H + oy * S) * W);");
+        w.Line($"ref float yrow = ref {u}.Add(ref yr, (c * HO + oy) * WO);");
         w.Open("for (int ox = 0; ox < WO; ox++)");
-        w.Line($"ref float xc = ref {Us}.Add(ref xrow, ox * S);");
+        w.Line($"ref float xc = ref {u}.Add(ref xrow, ox * S);");
         if (max)
         {
-            w.Line("float m = xc; // the maximum without branches: inputs change, and a mispredicted branch costs more than the comparison"); // a 1x1 window has no other tap to compare
+            w.Line("// The maximum without branches: inputs change, and a mispredicted branch costs more than the comparison.");
+            w.Line("float m = xc;");
             if (unrolled)
             {
                 foreach (int off in Offsets(l))
                 {
                     if (off == 0) continue;
-                    w.Line($"m = float.MaxNative(m, {Us}.Add(ref xc, {I(off)}));");
+                    w.Line($"m = float.MaxNative(m, {u}.Add(ref xc, {I(off)}));");
                 }
             }
             else
             {
                 w.Open("for (int ky = 0; ky < F; ky++)");
                 w.Open("for (int kx = 0; kx < F; kx++)");
-                w.Line($"m = float.MaxNative(m, {Us}.Add(ref xc, ky * W + kx));");
+                w.Line($"m = float.MaxNative(m, {u}.Add(ref xc, ky * W + kx));");
                 w.Close().Close();
             }
-            w.Line($"{Us}.Add(ref yrow, ox) = m;");
+            w.Line($"{u}.Add(ref yrow, ox) = m;");
         }
         else
         {
             w.Line("float s = 0f;");
             if (unrolled)
             {
-                foreach (int off in Offsets(l)) w.Line($"s += {Us}.Add(ref xc, {I(off)});");
+                foreach (int off in Offsets(l)) w.Line($"s += {u}.Add(ref xc, {I(off)});");
             }
             else
             {
                 w.Open("for (int ky = 0; ky < F; ky++)");
                 w.Open("for (int kx = 0; kx < F; kx++)");
-                w.Line($"s += {Us}.Add(ref xc, ky * W + kx);");
+                w.Line($"s += {u}.Add(ref xc, ky * W + kx);");
                 w.Close().Close();
             }
-            w.Line($"{Us}.Add(ref yrow, ox) = s * (1f / (F * F));");
+            w.Line($"{u}.Add(ref yrow, ox) = s * (1f / (F * F));");
         }
         w.Close().Close().Close();
-        if (vector) w.Close();
-        w.Close();
     }
 
     /// <summary>
@@ -100,198 +141,27 @@ internal sealed class PoolEmitter : LayerEmitter
     /// columns (the even and the odd columns gathered into two vectors). The last block of a row overlaps the one
     /// before.
     /// </summary>
-    private static void Vector2x2Forward(SourceWriter w)
+    private static void Vector2x2Forward(SourceWriter w, LayerShape l, SpatialNames n)
     {
-        w.Open("if (global::StaticNets.__Internals.Simd.IsEnabled)");
-        w.Line($"var split = {V}.Create(0, 2, 4, 6, 1, 3, 5, 7); // evens, then odds");
-        w.Open("for (int c = 0; c < C; c++)");
-        w.Open("for (int oy = 0; oy < HO; oy++)");
-        w.Line($"ref float x0 = ref {Us}.Add(ref xr, (c * H + oy * 2) * W);");
-        w.Line($"ref float x1 = ref {Us}.Add(ref x0, W);");
-        w.Line($"ref float yrow = ref {Us}.Add(ref yr, (c * HO + oy) * WO);");
-        w.Open("for (int ob = 0; ob < WO; ob += 8)");
-        w.Line("int ox = global::System.Math.Min(ob, WO - 8);");
-        w.Line("nuint col = (nuint)(2 * ox);");
-        w.Line($"var m0 = {V}.Shuffle({V}.MaxNative({V}.LoadUnsafe(ref x0, col), {V}.LoadUnsafe(ref x1, col)), split);");
-        w.Line($"var m1 = {V}.Shuffle({V}.MaxNative({V}.LoadUnsafe(ref x0, col + 8), {V}.LoadUnsafe(ref x1, col + 8)), split);");
-        w.Line($"{V}.StoreUnsafe({V}.MaxNative({V}.Create({V}.GetLower(m0), {V}.GetLower(m1)), {V}.Create({V}.GetUpper(m0), {V}.GetUpper(m1))), ref yrow, (nuint)ox);");
-        w.Close().Close().Close();
-        w.Close();
-    }
-
-    public override void Backward(SourceWriter w, LayerContext c)
-    {
-        var l = c.Layer;
-        bool max = l.Type == LayerType.MaxPool;
-        w.Line($"/// <summary>{l.Name} backward: {(max ? "each gradient goes to the input that was the maximum" : "each gradient is spread evenly over its window")}.</summary>");
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)");
+        string v = n.Vector256;
+        string u = n.Unsafe;
         Constants(w, l);
-        bool tiles = max && l.Kernel == l.Stride && l.Kernel > 1 && l.Kernel * l.Kernel <= MaxUnrolled;
-        if (tiles)
-        {
-            TiledMaxBackward(w, c);
-            w.Close();
-            return;
-        }
-        w.Line("dx.Clear();");
-        if (max)
-        {
-            w.Line($"global::System.ReadOnlySpan<float> y = {c.Output};");
-            w.Open("for (int c = 0; c < C; c++)");
-            w.Open("for (int oy = 0; oy < HO; oy++)");
-            w.Open("for (int ox = 0; ox < WO; ox++)");
-            w.Line("int at = (c * H + oy * S) * W + ox * S;");
-            w.Line("int o = (c * HO + oy) * WO + ox;");
-            w.Line("int m = global::System.BitConverter.SingleToInt32Bits(y[o]); // compared as bits: the forward's max returns one of its inputs");
-            w.Line("int a = 0;");
-            if (l.Kernel * l.Kernel <= MaxUnrolled && l.Kernel > 1)
-            {
-                var offsets = new List<int>(Offsets(l));
-                // The first input equal to the maximum, in the forward's order: tried from the last, so the first wins; arithmetic, not branches.
-                offsets.Reverse();
-                foreach (int off in offsets)
-                {
-                    if (off == 0) continue;
-                    w.Line($"a += ({I(off)} - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + {I(off)}]) == m ? 1 : 0);");
-                }
-            }
-            else
-            {
-                w.Open("for (int t = F * F - 1; t >= 0; t--)");
-                w.Line("int off = t / F * W + t % F;");
-                w.Line("a += (off - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + off]) == m ? 1 : 0);");
-                w.Close();
-            }
-            w.Line("dx[at + a] += dy[o];");
-            w.Close().Close().Close();
-        }
-        else
-        {
-            w.Open("for (int c = 0; c < C; c++)");
-            w.Open("for (int oy = 0; oy < HO; oy++)");
-            w.Open("for (int ox = 0; ox < WO; ox++)");
-            w.Line("int at = (c * H + oy * S) * W + ox * S;");
-            w.Line("float d = dy[(c * HO + oy) * WO + ox] * (1f / (F * F));");
-            if (l.Kernel * l.Kernel <= MaxUnrolled)
-            {
-                foreach (int off in Offsets(l)) w.Line($"dx[at + {I(off)}] += d;");
-            }
-            else
-            {
-                w.Open("for (int ky = 0; ky < F; ky++)");
-                w.Open("for (int kx = 0; kx < F; kx++)");
-                w.Line("dx[at + ky * W + kx] += d;");
-                w.Close().Close();
-            }
-            w.Close().Close().Close();
-        }
-        w.Close();
-    }
-
-    /// <summary>
-    /// Max pooling whose windows tile the input (stride equal to the size): every input of a window is written
-    /// once, the gradient at the maximum and zero elsewhere, so dx needs no clearing pass and nothing is added.
-    /// The maximum is the first input with the output's bits (the forward's max returns one of its inputs), else
-    /// the first input; the writes are masks, not branches.
-    /// </summary>
-    private static void TiledMaxBackward(SourceWriter w, LayerContext c)
-    {
-        var l = c.Layer;
-        var offsets = new List<int>(Offsets(l));
-        if (l.Out.H * l.Stride != l.In.H || l.Out.W * l.Stride != l.In.W)
-        {
-            w.Line("dx.Clear(); // the rows or columns past the last window get no gradient");
-        }
-        w.Line("x = x.Slice(0, C * H * W);");
-        w.Line("dy = dy.Slice(0, C * HO * WO);");
-        w.Line("dx = dx.Slice(0, C * H * W);");
-        w.Line($"global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>({c.Output}, 0, C * HO * WO);");
-        w.Line($"ref float xr = ref {Ms}.GetReference(x);");
-        w.Line($"ref float yr = ref {Ms}.GetReference(y);");
-        w.Line($"ref float dyr = ref {Ms}.GetReference(dy);");
-        w.Line($"ref float dxr = ref {Ms}.GetReference(dx);");
-        bool vector = l.Kernel == 2 && l.Out.W >= 4;
-        if (vector)
-        {
-            if (l.Out.W >= 8) Vector2x2Backward(w, V, 8);
-            else Vector2x2Backward(w, V128, 4);
-            w.Open("else");
-        }
+        w.Line($"ref float xr = ref {n.MemoryMarshal}.GetReference(x);");
+        w.Line($"ref float yr = ref {n.MemoryMarshal}.GetReference(y);");
+        w.Line($"var split = {v}.Create(0, 2, 4, 6, 1, 3, 5, 7); // evens, then odds");
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int oy = 0; oy < HO; oy++)");
-        w.Line("int row = (c * H + oy * S) * W, o = (c * HO + oy) * WO;");
-        w.Open("for (int ox = 0; ox < WO; ox++)");
-        w.Line($"ref float xc = ref {Us}.Add(ref xr, row + ox * S);");
-        w.Line($"ref float dc = ref {Us}.Add(ref dxr, row + ox * S);");
-        w.Line($"int m = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref yr, o + ox)); // compared as bits: integer selects, where float compares would be branches");
-        w.Line($"int g = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref dyr, o + ox) + 0f); // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx");
-        // e_t: input t equals the maximum; h_t: it is the first that does (input 0 also when none does).
-        for (int t = 0; t < offsets.Count; t++)
-        {
-            w.Line($"int e{t} = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref xc, {I(offsets[t])})) == m ? 1 : 0;");
-        }
-        w.Line("int seen = e0;");
-        for (int t = 1; t < offsets.Count; t++)
-        {
-            w.Line($"int h{t} = e{t} & ~seen;");
-            w.Line($"seen |= e{t};");
-        }
-        w.Line("int h0 = e0 | (seen ^ 1);");
-        for (int t = 0; t < offsets.Count; t++)
-        {
-            w.Line($"{Us}.Add(ref dc, {I(offsets[t])}) = global::System.BitConverter.Int32BitsToSingle(g & -h{t});");
-        }
+        w.Line($"ref float x0 = ref {u}.Add(ref xr, (c * H + oy * 2) * W);");
+        w.Line($"ref float x1 = ref {u}.Add(ref x0, W);");
+        w.Line($"ref float yrow = ref {u}.Add(ref yr, (c * HO + oy) * WO);");
+        w.Open("for (int ob = 0; ob < WO; ob += 8)");
+        w.Line($"int ox = {n.Math}.Min(ob, WO - 8);");
+        w.Line("nuint col = (nuint)(2 * ox);");
+        w.Line($"var m0 = {v}.Shuffle({v}.MaxNative({v}.LoadUnsafe(ref x0, col), {v}.LoadUnsafe(ref x1, col)), split);");
+        w.Line($"var m1 = {v}.Shuffle({v}.MaxNative({v}.LoadUnsafe(ref x0, col + 8), {v}.LoadUnsafe(ref x1, col + 8)), split);");
+        w.Line($"var lower = {v}.Create({v}.GetLower(m0), {v}.GetLower(m1));");
+        w.Line($"var upper = {v}.Create({v}.GetUpper(m0), {v}.GetUpper(m1));");
+        w.Line($"{v}.StoreUnsafe({v}.MaxNative(lower, upper), ref yrow, (nuint)ox);");
         w.Close().Close().Close();
-        if (vector) w.Close();
-    }
-
-    private const string V = "global::System.Runtime.Intrinsics.Vector256";
-    private const string V128 = "global::System.Runtime.Intrinsics.Vector128";
-
-    /// <summary>
-    /// 2x2 windows, stride 2, <paramref name="n"/> at a time (8 in a Vector256, 4 in a Vector128 for rows of 4 to 7
-    /// windows): each output and its gradient are spread over the two columns of
-    /// their window, the inputs compared with them as bits, and the first match of the four (row 0 left, right,
-    /// row 1 left, right; else row 0 left) found with lane masks. The last block of a row overlaps the one before
-    /// (both write the same values).
-    /// </summary>
-    private static void Vector2x2Backward(SourceWriter w, string V, int n)
-    {
-        string Ints(System.Func<int, int> f) => string.Join(", ", Enumerable.Range(0, n).Select(f));
-        w.Open("if (global::StaticNets.__Internals.Simd.IsEnabled)");
-        w.Line($"var lo = {V}.Create({Ints(i => i / 2)});");
-        w.Line($"var hi = {V}.Create({Ints(i => n / 2 + i / 2)});");
-        w.Line($"var swap = {V}.Create({Ints(i => i ^ 1)});");
-        w.Line($"var left = {V}.Create({Ints(i => i % 2 == 0 ? -1 : 0)});");
-        w.Open("for (int c = 0; c < C; c++)");
-        w.Open("for (int oy = 0; oy < HO; oy++)");
-        w.Line("int row = (c * H + oy * 2) * W, o = (c * HO + oy) * WO;");
-        w.Line($"ref float x0 = ref {Us}.Add(ref xr, row);");
-        w.Line($"ref float x1 = ref {Us}.Add(ref xr, row + W);");
-        w.Line($"ref float d0 = ref {Us}.Add(ref dxr, row);");
-        w.Line($"ref float d1 = ref {Us}.Add(ref dxr, row + W);");
-        w.Open($"for (int ob = 0; ob < WO; ob += {n})");
-        w.Line($"int ox = global::System.Math.Min(ob, WO - {n});");
-        w.Line($"var mv = {V}.AsInt32({V}.LoadUnsafe(ref yr, (nuint)(o + ox)));");
-        w.Line($"var gv = {V}.AsInt32({V}.LoadUnsafe(ref dyr, (nuint)(o + ox)) + {V}<float>.Zero); // + 0: a gradient of -0 lands as +0");
-        foreach (var (idx, add, which) in new[] { ("lo", "", $"ox to ox + {n / 2 - 1}"), ("hi", $" + {n}", $"ox + {n / 2} to ox + {n - 1}") })
-        {
-            w.Open($"// windows {which}");
-            w.Line($"nuint col = (nuint)(2 * ox{add});");
-            w.Line($"var m = {V}.Shuffle(mv, {idx});");
-            w.Line($"var g = {V}.Shuffle(gv, {idx});");
-            w.Line($"var e0 = {V}.Equals({V}.AsInt32({V}.LoadUnsafe(ref x0, col)), m);");
-            w.Line($"var e1 = {V}.Equals({V}.AsInt32({V}.LoadUnsafe(ref x1, col)), m);");
-            w.Line($"var s0 = {V}.Shuffle(e0, swap);");
-            w.Line($"var s1 = {V}.Shuffle(e1, swap);");
-            w.Line("var r0 = e0 | s0;");
-            w.Line("var none = ~(r0 | e1 | s1);");
-            w.Line($"{V}.StoreUnsafe({V}.AsSingle(g & {V}.ConditionalSelect(left, e0 | none, e0 & ~s0)), ref d0, col);");
-            w.Line($"{V}.StoreUnsafe({V}.AsSingle(g & e1 & ~r0 & ~(s1 & ~left)), ref d1, col);");
-            w.Close();
-        }
-        w.Close().Close().Close();
-        w.Close();
     }
 }

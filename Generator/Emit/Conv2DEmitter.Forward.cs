@@ -1,0 +1,204 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace StaticNets.Generator.Emit;
+
+internal sealed partial class Conv2DEmitter
+{
+    /// <summary>
+    /// The forward pass: <c>Conv1Forward</c> pads the input, dispatches, and applies the inline activation;
+    /// <c>Conv1ForwardVector512</c> and <c>Conv1ForwardVector256</c> compute the wide rows and gather them;
+    /// <c>Conv1ForwardScalar</c> is the loop nest over outputs, channels and taps.
+    /// </summary>
+    private sealed class ForwardWriter : ConvWriter
+    {
+        public ForwardWriter(SourceWriter w, LayerContext c)
+            : base(w, c)
+        {
+        }
+
+        private bool Linear => KeepsLinear(Layer.Activation);
+
+        /// <summary>Where the linear part writes: the linear buffer when the activation keeps it, else the output itself.</summary>
+        private string Z => Linear ? "linear" : "y";
+
+        public void Write()
+        {
+            int least512 = 16 * G.PB(16);
+            int least256 = 8 * G.PB(8);
+            bool vector512 = G.Wide && G.L >= least512;
+            bool vector256 = G.Wide && G.L >= least256;
+
+            var parameters = new List<(string, string, string)>
+            {
+                (N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"),
+                (N.Span, "y", $"{Layer.Name} output {OutShape}"),
+            };
+            if (Linear) parameters.Add(("float[]", "linear", $"before the activation {OutShape}"));
+            parameters.Add(("float[]", "parameters", WeightShape));
+            parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
+            if (G.Wide) parameters.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
+
+            W.Line($"/// <summary>{Title(Layer)}</summary>");
+            SpatialNames.Signature(W, Context, Name("Forward"), parameters);
+            Constants(backward: false);
+            W.Line("// Copy x into the padded input; its zero border is never written.");
+            W.Line($"{N.Span} xp = padded;");
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);");
+            W.Close();
+            string z = Linear ? "linear" : "y";
+            Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
+            if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
+            W.Close();
+
+            if (vector512)
+            {
+                W.Line();
+                VectorMethod(16);
+            }
+            if (vector256)
+            {
+                W.Line();
+                VectorMethod(8);
+            }
+            W.Line();
+            if (G.Wide) ScalarMethod();
+            else StridedMethod();
+        }
+
+        private List<(string, string, string)> VariantParameters(bool wide)
+        {
+            var list = new List<(string, string, string)>
+            {
+                ("float[]", "padded", $"the input with a zero border {PaddedShape}"),
+                ("float[]", "parameters", WeightShape),
+            };
+            if (wide) list.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
+            list.Add((N.Span, Z, $"{(Linear ? "before the activation" : "the output")} {OutShape}"));
+            return list;
+        }
+
+        /// <summary>
+        /// The textbook convolution: for each filter and output, the bias plus the products of the window's taps
+        /// over every channel, in the order the vector paths add them.
+        /// </summary>
+        private void ScalarMethod()
+        {
+            W.Line($"/// <summary>{Layer.Name} forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>");
+            SpatialNames.Signature(W, Context, Name("ForwardScalar"), VariantParameters(wide: false));
+            Constants(backward: false);
+            W.Open("for (int k = 0; k < K; k++)");
+            W.Open("for (int oy = 0; oy < HO; oy++)");
+            W.Open("for (int ox = 0; ox < WO; ox++)");
+            W.Line("float s = parameters[BiasOffset + k];");
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Open("for (int ky = 0; ky < F; ky++)");
+            W.Open("for (int kx = 0; kx < F; kx++)");
+            W.Line("float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];");
+            W.Line("s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];");
+            W.Close().Close().Close();
+            W.Line($"{Z}[(k * HO + oy) * WO + ox] = s;");
+            W.Close().Close().Close();
+            W.Close();
+        }
+
+        /// <summary>Stride above 1: one output at a time, the window unrolled.</summary>
+        private void StridedMethod()
+        {
+            W.Line($"/// <summary>{Layer.Name} forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>");
+            SpatialNames.Signature(W, Context, Name("ForwardScalar"), VariantParameters(wide: false));
+            Constants(backward: false);
+            W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
+            W.Open("for (int k = 0; k < K; k++)");
+            W.Open("for (int oy = 0; oy < HO; oy++)");
+            W.Open("for (int ox = 0; ox < WO; ox++)");
+            W.Line($"float s = {U}.Add(ref wr, BiasOffset + k);");
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + oy * S * WP + ox * S);");
+            W.Line($"ref float wc = ref {U}.Add(ref wr, WeightOffset + (k * C + c) * F * F);");
+            DirectTaps("s += {w} * {x};", "wc", "xc");
+            W.Close();
+            W.Line($"{Z}[(k * HO + oy) * WO + ox] = s;");
+            W.Close().Close().Close();
+            W.Close();
+        }
+
+        /// <summary>
+        /// The wide rows at a width: KB filters by PB vectors of positions, each input vector loaded once feeding KB
+        /// accumulators and each weight PB, then the rows gathered into <c>[K][HO][WO]</c>.
+        /// </summary>
+        private void VectorMethod(int lanes)
+        {
+            string v = N.Vector(lanes);
+            int pb = G.PB(lanes);
+            W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows, then gathered.</summary>");
+            SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
+            Constants(backward: false);
+            W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
+            W.Line($"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
+            W.Line($"// {G.KB} filters by {pb} vectors of {lanes} positions: each input vector loaded once feeds {G.KB} accumulators, each weight {pb}.");
+            W.Open($"for (int k = 0; k < K; k += {G.KB})");
+            for (int j = 0; j < G.KB; j++)
+            {
+                W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C * F * F);");
+            }
+            W.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
+            W.Line($"int p = {N.Math}.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
+            for (int j = 0; j < G.KB; j++)
+            {
+                W.Line($"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));");
+                for (int q = 0; q < pb; q++) W.Line($"var a{j}{q} = b{j};");
+            }
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + p);");
+            W.Line("int wc = c * F * F;");
+            W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, pb).Select(q => "x" + q))}, wk;");
+            if (G.Fk * G.Fk <= MaxUnrolled)
+            {
+                foreach (var (t, ky, kx) in Taps(G.Fk))
+                {
+                    W.Line($"// tap ({ky}, {kx})");
+                    Tap(v, lanes, pb, I(ky * G.WP + kx), I(t));
+                }
+            }
+            else
+            {
+                W.Open("for (int ky = 0; ky < F; ky++)");
+                W.Open("for (int kx = 0; kx < F; kx++)");
+                Tap(v, lanes, pb, "(nuint)(ky * WP + kx)", "ky * F + kx");
+                W.Close().Close();
+            }
+            W.Close();
+            for (int j = 0; j < G.KB; j++)
+            {
+                for (int q = 0; q < pb; q++)
+                {
+                    W.Line($"{v}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * L + p + {lanes * q}));");
+                }
+            }
+            W.Close().Close();
+            W.Line("// Gather the wide rows into [K][HO][WO].");
+            W.Open("for (int k = 0; k < K; k++)");
+            W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, k * L, L), WP, {Z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
+            W.Close();
+            W.Close();
+        }
+
+        /// <summary>One tap: the input vectors at its offset, then each filter's weight times each of them.</summary>
+        private void Tap(string v, int lanes, int pb, string offset, string t)
+        {
+            for (int q = 0; q < pb; q++)
+            {
+                W.Line($"x{q} = {v}.LoadUnsafe(ref xc, {offset}{(q == 0 ? "" : " + " + I(lanes * q))});");
+            }
+            for (int j = 0; j < G.KB; j++)
+            {
+                W.Line($"wk = {v}.Create({U}.Add(ref w{j}, wc + {t}));");
+                for (int q = 0; q < pb; q++) W.Line($"a{j}{q} = {v}.MultiplyAddEstimate(x{q}, wk, a{j}{q});");
+            }
+        }
+    }
+}

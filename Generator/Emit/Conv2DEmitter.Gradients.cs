@@ -1,0 +1,187 @@
+using System.Linq;
+
+namespace StaticNets.Generator.Emit;
+
+internal sealed partial class Conv2DEmitter
+{
+    private sealed partial class BackwardWriter
+    {
+        /// <summary>
+        /// The backward at a width: dz spread into wide rows, the weight gradients (filters across the lanes where
+        /// they fill whole vectors, else dot products of wide rows), then the input gradient by blocks of the padded
+        /// plane, cropped into dx.
+        /// </summary>
+        private void VectorMethod(int lanes)
+        {
+            string v = N.Vector(lanes);
+            W.Line($"/// <summary>{Layer.Name} backward on Vector{lanes * 32}: dz in wide rows, then the weight and input gradients.</summary>");
+            SpatialNames.Signature(W, Context, Name($"BackwardVector{lanes * 32}"), VariantParameters(wide: true, scratch: true));
+            Constants(backward: true);
+            W.Line("// Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.");
+            W.Open("for (int k = 0; k < K; k++)");
+            W.Line($"{N.Span} rows = new {N.Span}(wideGrad, k * DS + G, L);");
+            W.Line($"{N.Rows}.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);");
+            W.Close();
+            W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line($"ref float gw = ref {N.MemoryMarshal}.GetArrayDataReference(gradients);");
+            W.Line($"ref float gr = ref {N.MemoryMarshal}.GetArrayDataReference(wideGrad);");
+            W.Line("// Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].");
+            if (G.FilterLanes && G.K % lanes == 0) FilterLaneWeightGradient(v, lanes);
+            else if (G.FilterLanes) FilterLaneWeightGradient(N.Vector256, Geometry.Lanes); // filters fill Vector256s, not Vector512s
+            else WeightGradientVectors(v, lanes);
+            if (Dx)
+            {
+                W.Line("// Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.");
+                W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
+                W.Line($"ref float dr = ref {N.MemoryMarshal}.GetArrayDataReference(paddedGrad);");
+                InputGradientVectors(v, lanes);
+                Crop("QV");
+            }
+            W.Close();
+        }
+
+        /// <summary>
+        /// The weight gradient with filters across the lanes: <c>dW[k][c][ky][kx] += sum over (oy, ox) of
+        /// dz[k][oy][ox] * xp[c][oy + ky][ox + kx]</c> for a vector of k at once. For each channel and kernel row, one
+        /// accumulator per kernel column (two sets, even and odd columns of the output, for independent chains) takes a
+        /// vector of the transposed dz and a broadcast input per multiply-add; the valid positions only, no wide-row waste.
+        /// </summary>
+        private void FilterLaneWeightGradient(string v, int lanes)
+        {
+            int f = G.Fk;
+            W.Line($"// Filters across the lanes: dz transposed to [position][filter], then {f} accumulators per set, one per kernel column.");
+            W.Line($"ref float tr = ref {N.MemoryMarshal}.GetArrayDataReference(gradT);");
+            W.Open("for (int k = 0; k < K; k++)");
+            W.Line($"{N.ReadOnlySpan} dk = dz.Slice(k * HO * WO, HO * WO);");
+            W.Open("for (int p = 0; p < HO * WO; p++)");
+            W.Line($"{U}.Add(ref tr, p * K + k) = dk[p];");
+            W.Close();
+            W.Close();
+            W.Line($"{N.Span} lane = stackalloc float[{lanes}];");
+            W.Line($"ref float lr = ref {N.MemoryMarshal}.GetReference(lane);");
+            W.Open($"for (int kb = 0; kb < K; kb += {lanes})");
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Open("for (int ky = 0; ky < F; ky++)");
+            for (int kx = 0; kx < f; kx++) W.Line($"{v}<float> a{kx} = default, b{kx} = default;");
+            W.Open("for (int oy = 0; oy < HO; oy++)");
+            W.Line($"ref float xrow = ref {U}.Add(ref xr, c * HP * WP + (oy + ky) * WP);");
+            W.Line($"ref float trow = ref {U}.Add(ref tr, oy * WO * K + kb);");
+            W.Line("int ox = 0;");
+            W.Open("for (; ox <= WO - 2; ox += 2)");
+            W.Line($"var d0 = {v}.LoadUnsafe(ref trow, (nuint)(ox * K));");
+            W.Line($"var d1 = {v}.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));");
+            for (int kx = 0; kx < f; kx++)
+            {
+                W.Line($"a{kx} = {v}.MultiplyAddEstimate(d0, {v}.Create({U}.Add(ref xrow, ox + {kx})), a{kx});");
+                W.Line($"b{kx} = {v}.MultiplyAddEstimate(d1, {v}.Create({U}.Add(ref xrow, ox + {kx + 1})), b{kx});");
+            }
+            W.Close();
+            W.Open("if (ox < WO)");
+            W.Line($"var d0 = {v}.LoadUnsafe(ref trow, (nuint)(ox * K));");
+            for (int kx = 0; kx < f; kx++) W.Line($"a{kx} = {v}.MultiplyAddEstimate(d0, {v}.Create({U}.Add(ref xrow, ox + {kx})), a{kx});");
+            W.Close();
+            W.Close();
+            W.Line("// Lane j of column kx belongs to dW[kb + j][c][ky][kx].");
+            W.Line($"ref float dw = ref {U}.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);");
+            for (int kx = 0; kx < f; kx++)
+            {
+                W.Line($"{v}.StoreUnsafe(a{kx} + b{kx}, ref lr);");
+                W.Open($"for (int j = 0; j < {lanes}; j++)");
+                W.Line($"{U}.Add(ref dw, j * C * F * F + {kx}) += {U}.Add(ref lr, j);");
+                W.Close();
+            }
+            W.Close().Close().Close();
+        }
+
+        /// <summary>KW filters at a time, one accumulator per filter and kernel column over the wide rows.</summary>
+        private void WeightGradientVectors(string v, int lanes)
+        {
+            W.Line($"// {G.KW} filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.");
+            W.Open($"for (int k = 0; k < K; k += {G.KW})");
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Open("for (int ky = 0; ky < F; ky++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + ky * WP);");
+            for (int j = 0; j < G.KW; j++) W.Line($"ref float g{j} = ref {U}.Add(ref gr, (k + {j}) * DS + G);");
+            if (G.Fk <= 7)
+            {
+                for (int j = 0; j < G.KW; j++)
+                    for (int kx = 0; kx < G.Fk; kx++)
+                        W.Line($"var a{j}{kx} = {v}<float>.Zero;");
+                W.Open($"for (int p = 0; p < LV; p += {lanes})");
+                for (int j = 0; j < G.KW; j++) W.Line($"var d{j} = {v}.LoadUnsafe(ref g{j}, (nuint)p);");
+                for (int kx = 0; kx < G.Fk; kx++)
+                {
+                    W.Line($"var x{kx} = {v}.LoadUnsafe(ref xc, (nuint)(p + {kx}));");
+                    for (int j = 0; j < G.KW; j++) W.Line($"a{j}{kx} = {v}.MultiplyAddEstimate(d{j}, x{kx}, a{j}{kx});");
+                }
+                W.Close();
+                for (int j = 0; j < G.KW; j++)
+                {
+                    W.Line($"ref float dw{j} = ref {U}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F);");
+                    for (int kx = 0; kx < G.Fk; kx++) W.Line($"{U}.Add(ref dw{j}, {kx}) += {v}.Sum(a{j}{kx});");
+                }
+            }
+            else
+            {
+                W.Line("// A large kernel: one kernel column at a time.");
+                W.Open("for (int kx = 0; kx < F; kx++)");
+                for (int j = 0; j < G.KW; j++) W.Line($"var a{j} = {v}<float>.Zero;");
+                W.Open($"for (int p = 0; p < LV; p += {lanes})");
+                W.Line($"var xv = {v}.LoadUnsafe(ref xc, (nuint)(p + kx));");
+                for (int j = 0; j < G.KW; j++) W.Line($"a{j} = {v}.MultiplyAddEstimate({v}.LoadUnsafe(ref g{j}, (nuint)p), xv, a{j});");
+                W.Close();
+                for (int j = 0; j < G.KW; j++)
+                {
+                    W.Line($"{U}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F + kx) += {v}.Sum(a{j});");
+                }
+                W.Close();
+            }
+            W.Close().Close().Close();
+        }
+
+        /// <summary>CB channels by QB vectors of the padded plane: each tap gathers dz shifted back by its offset.</summary>
+        private void InputGradientVectors(string v, int lanes)
+        {
+            int qb = G.QB(lanes);
+            W.Line($"// {G.CB} channel(s) by {qb} vectors of {lanes} positions; each channel's plane takes QV floats here, so no block writes into another's.");
+            W.Open($"for (int c = 0; c < C; c += {G.CB})");
+            W.Open($"for (int q = 0; q < QV; q += {lanes * qb})");
+            for (int j = 0; j < G.CB; j++)
+                for (int x = 0; x < qb; x++)
+                    W.Line($"var a{j}{x} = {v}<float>.Zero;");
+            W.Open("for (int k = 0; k < K; k++)");
+            W.Line($"ref float gk = ref {U}.Add(ref gr, k * DS + q);");
+            for (int j = 0; j < G.CB; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k * C + c + {j}) * F * F);");
+            W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, qb).Select(x => "d" + x))}, wk;");
+            if (G.Fk * G.Fk <= MaxUnrolled)
+            {
+                foreach (var (t, ky, kx) in Taps(G.Fk))
+                {
+                    W.Line($"// tap ({ky}, {kx}): dz shifted back by {ky * G.WP + kx}");
+                    InputTap(v, lanes, qb, I(G.G - (ky * G.WP + kx)), I(t));
+                }
+            }
+            else
+            {
+                W.Open("for (int t = 0; t < F * F; t++)");
+                InputTap(v, lanes, qb, "(nuint)(G - t / F * WP - t % F)", "t");
+                W.Close();
+            }
+            W.Close();
+            for (int j = 0; j < G.CB; j++)
+                for (int x = 0; x < qb; x++)
+                    W.Line($"{v}.StoreUnsafe(a{j}{x}, ref dr, (nuint)((c + {j}) * QV + q + {lanes * x}));");
+            W.Close().Close();
+        }
+
+        private void InputTap(string v, int lanes, int qb, string offset, string t)
+        {
+            for (int x = 0; x < qb; x++) W.Line($"d{x} = {v}.LoadUnsafe(ref gk, {offset}{(x == 0 ? "" : " + " + I(lanes * x))});");
+            for (int j = 0; j < G.CB; j++)
+            {
+                W.Line($"wk = {v}.Create({U}.Add(ref w{j}, {t}));");
+                for (int x = 0; x < qb; x++) W.Line($"a{j}{x} = {v}.MultiplyAddEstimate(d{x}, wk, a{j}{x});");
+            }
+        }
+    }
+}
