@@ -133,4 +133,27 @@ public class IndependentMistakesTests
             ("SN3001", "Activation = Activation.Softmax",
                 "dense1 (Dense 10) on 34x34x6: Softmax here is not at the output (dense2 is the last layer). Softmax belongs last, where training pairs it with cross-entropy; in the middle it squashes the signal and its gradient. Remove Activation = Softmax here, or make it the last layer."));
     }
+
+    /// <summary>docs/diagnostics.md's example of independent mistakes reports what its comments say, and its variant what the text quotes.</summary>
+    [Fact]
+    public void The_docs_example_reports_what_its_comments_say()
+    {
+        string docs = File.ReadAllText(Path.Combine(CatalogueTests.Repository(), "docs", "diagnostics.md")).Replace("\r\n", "\n");
+        int section = docs.IndexOf("<a id=\"every-independent-mistake-at-once\"></a>", StringComparison.Ordinal);
+        Assert.True(section >= 0, "the section is gone from docs/diagnostics.md");
+        int start = docs.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
+        string example = docs.Substring(start, docs.IndexOf("```", start, StringComparison.Ordinal) - start);
+        var commented = example.Split('\n').Where(l => l.Contains("// SN", StringComparison.Ordinal))
+            .Select(l => l.Substring(l.IndexOf("// ", StringComparison.Ordinal) + 3, 6)).ToList();
+        Assert.Equal(["SN2001", "SN1003", "SN2005"], commented);
+
+        var reported = AnalyzerHarness.Analyze("using StaticNets;\n" + example);
+        Assert.Equal(commented, reported.Select(d => d.Id));
+
+        string variant = example.Replace("[Conv2D(6, 5, Stride = 2)]", "[Conv2D(0, 5)]");
+        var arguments = AnalyzerHarness.Analyze("using StaticNets;\n" + variant);
+        Assert.Equal(["SN1003", "SN1003"], arguments.Select(d => d.Id));
+        Assert.Contains($"`{arguments[0].GetMessage()}`", docs);
+        Assert.StartsWith("leakyrelu1 (LeakyReLU): alpha", arguments[1].GetMessage());
+    }
 }

@@ -9,7 +9,7 @@ namespace StaticNets.Generator.Shapes;
 
 /// <summary>
 /// SN3xxx: warnings about networks that build but train badly. Works on the specs, so that advice is given even
-/// when a shape error stopped inference; the input shape is named where inference got that far. The advice
+/// when a shape is unknown; the shape a layer receives is named where it is known. The advice
 /// about one layer kind alone (SN3003 for a convolution) is its rule's <see cref="LayerRule.Advise"/>.
 /// </summary>
 internal static class DesignAdvice
