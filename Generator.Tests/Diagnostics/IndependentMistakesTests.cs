@@ -67,6 +67,15 @@ public class IndependentMistakesTests
     }
 
     [Fact]
+    public void Arguments_that_do_not_compile_leave_that_layer_unknown_and_the_layers_before_it_checked()
+    {
+        AssertReports(Net("[Input(28, 28, 1)][MaxPool(3)][Conv2D(6)][Dense(10)]"),
+            ("SN2002", "3",
+                "pool1 (MaxPool 3x3, stride 3) on 28x28x1: (28 - 3) = 25 is not a multiple of 3; the last input column would be dropped. Use Size = 2 or 4, or Stride = 1."),
+            ("SN1003", "Conv2D(6)", "conv1 (Conv2D): the attribute's arguments could not be read. Fix the compiler errors on it."));
+    }
+
+    [Fact]
     public void A_window_too_large_stops_only_what_reads_its_output_and_an_argument_error_before_it_blocks_nothing()
     {
         AssertReports(Net("[Input(5, 5, 1)][Dropout(2)][Conv2D(6, 7)][Flatten][Dense(3, Init = (Init)9)]"),
