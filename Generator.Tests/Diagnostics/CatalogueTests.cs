@@ -6,7 +6,7 @@ namespace StaticNets.Generator.Tests.Diagnostics;
 /// <summary>The descriptors, AnalyzerReleases.Unshipped.md and docs/diagnostics.md say the same thing.</summary>
 public class CatalogueTests
 {
-    private static string Repository()
+    internal static string Repository()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -169,6 +169,61 @@ public class LayerRuleTests
         Assert.All(sink.ToEquatableArray(), d => Assert.Equal("SN1003", d.Id));
     }
 
+    [Theory]
+    [InlineData("Conv2D", "filters", true)]
+    [InlineData("Conv2D", "kernel", true)]
+    [InlineData("Conv2D", "Stride", true)]
+    [InlineData("Conv2D", "Padding", true)]
+    [InlineData("Conv2D", "L1", false)]
+    [InlineData("Conv2D", "Activation", false)]
+    [InlineData("MaxPool", "size", true)]
+    [InlineData("AvgPool", "Stride", true)]
+    [InlineData("Dense", "units", true)]
+    [InlineData("Dense", "L2", false)]
+    [InlineData("Dense", "Init", false)]
+    [InlineData("Input", "height", true)]
+    [InlineData("Dropout", "rate", false)]
+    [InlineData("LeakyReLU", "alpha", false)]
+    public void Only_an_argument_the_output_shape_is_computed_from_leaves_the_shape_unknown(string kind, string argument, bool unknown)
+    {
+        var type = Enum.Parse<LayerType>(kind);
+        // A valid spec of the kind, then the one argument out of range.
+        var valid = Spec(type) with
+        {
+            Filters = 4, Kernel = 3, Stride = 1, StrideGiven = type is LayerType.MaxPool or LayerType.AvgPool, Padding = 0, Size = 2,
+            Units = 3, Height = 8, Width = 8, Channels = 1, Rate = 0.5, Alpha = 0.1,
+        };
+        var spec = argument switch
+        {
+            "filters" => valid with { Filters = 0 },
+            "kernel" => valid with { Kernel = -1 },
+            "Stride" => valid with { Stride = 0 },
+            "Padding" => valid with { Padding = -1 },
+            "size" => valid with { Size = 0 },
+            "units" => valid with { Units = 0 },
+            "height" => valid with { Height = 0 },
+            "L1" => valid with { L1 = -1 },
+            "L2" => valid with { L2 = double.NaN },
+            "Activation" => valid with { Activation = (ActivationKind)42 },
+            "Init" => valid with { Init = (InitKind)9 },
+            "rate" => valid with { Rate = 1.5 },
+            "alpha" => valid with { Alpha = double.PositiveInfinity },
+            _ => throw new ArgumentException(argument),
+        };
+        var sink = new DiagnosticSink();
+        var checks = new ArgumentChecks(spec, "layer1", sink);
+        LayerRegistry.For(type).Check(spec, checks);
+        var diagnostic = Assert.Single(sink.ToEquatableArray());
+        Assert.Equal("SN1003", diagnostic.Id);
+        Assert.Contains($": {argument} = ", diagnostic.Message);
+        Assert.Equal(unknown, checks.ShapeUnknown);
+
+        var untouched = new ArgumentChecks(valid, "layer1", sink);
+        LayerRegistry.For(type).Check(valid, untouched);
+        Assert.False(untouched.ShapeUnknown);
+        Assert.Single(sink.ToEquatableArray());
+    }
+
     [Fact]
     public void The_registry_has_one_rule_per_layer_kind_each_named_after_a_Runtime_attribute()
     {

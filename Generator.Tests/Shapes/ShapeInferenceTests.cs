@@ -107,6 +107,57 @@ public class ShapeInferenceTests
         Assert.Equal("SN2005", Assert.Single(shape.Diagnostics).Id);
     }
 
+    [Theory]
+    [InlineData("[Input(10)][Dropout(1.5)][Dense(3)]")]
+    [InlineData("[Input(10)][Dense(3, L2 = -1)]")]
+    [InlineData("[Input(10)][LeakyReLU(double.NaN)][Dense(3, Activation = (Activation)42)]")]
+    [InlineData("[Input(28, 28, 1)][Conv2D(6, 5, Init = (Init)9)][Flatten][Dense(3)]")]
+    public void An_argument_error_that_leaves_the_shapes_known_is_the_only_diagnostic_and_still_nothing_is_emitted(string attributes)
+    {
+        var shape = Infer(attributes);
+        Assert.NotEmpty(shape.Diagnostics);
+        Assert.All(shape.Diagnostics, d => Assert.Equal("SN1003", d.Id));
+        Assert.False(shape.CanEmit);
+        Assert.Empty(shape.Layers);
+    }
+
+    [Fact]
+    public void An_argument_error_that_leaves_the_shape_unknown_stops_only_the_layers_after_it()
+    {
+        // pool1 floors to 9x9x1 and is checked; conv1's kernel is unknown, so dense1 (no [Flatten]) is not inferred.
+        var shape = Infer("[Input(28, 28, 1)][MaxPool(3)][Conv2D(6, 0)][Dense(10)]");
+        Assert.Equal(["SN1003", "SN2002"], shape.Diagnostics.Select(d => d.Id));
+        Assert.False(shape.CanEmit);
+    }
+
+    [Fact]
+    public void The_size_limit_is_reported_once_though_every_later_layer_is_also_beyond_it()
+    {
+        var shape = Infer("[Input(1000)][Dense(1000000)][Dense(1000000)][Dense(1000000)]");
+        var diagnostic = Assert.Single(shape.Diagnostics);
+        Assert.Equal("SN2006", diagnostic.Id);
+        Assert.StartsWith("dense1 (Dense 1000000) on 1000:", diagnostic.Message);
+        Assert.False(shape.CanEmit);
+    }
+
+    [Fact]
+    public void A_parameter_count_beyond_int_is_reported_once_and_the_shapes_after_it_are_still_checked()
+    {
+        var shape = Infer("[Input(100000)][Dense(100000)][Dense(100000)][Conv2D(2, 3)]");
+        Assert.Equal(["SN2006", "SN2004"], shape.Diagnostics.Select(d => d.Id));
+        Assert.StartsWith("dense1 (Dense 100000) on 100000: 100000*100000 weights", shape.Diagnostics[0].Message);
+        Assert.StartsWith("conv1 (Conv2D 3x3, stride 1) on 100000: the input is flat ([Input(features)])", shape.Diagnostics[1].Message);
+        Assert.False(shape.CanEmit);
+    }
+
+    [Fact]
+    public void Attributes_on_two_declarations_leave_the_order_and_so_every_shape_unknown()
+    {
+        var shape = AnalyzerHarness.Infer("using StaticNets;\n[Input(4, 4, 16)] public partial class N { }\n[Dense(2)] public partial class N { }\n").Shape;
+        Assert.Equal("SN1004", Assert.Single(shape.Diagnostics).Id);
+        Assert.False(shape.CanEmit);
+    }
+
     [Fact]
     public void Design_advice_does_not_stop_emission()
     {

@@ -5,7 +5,9 @@ namespace StaticNets.Generator.Layers;
 
 /// <summary>
 /// SN1003 for one attribute: each check reports at the argument it names, in a message that starts with the
-/// layer's name and kind: <c>conv1 (Conv2D): kernel = 0 must be at least 1.</c>
+/// layer's name and kind: <c>conv1 (Conv2D): kernel = 0 must be at least 1.</c> An argument the output shape
+/// is computed from (<see cref="ShapeAtLeast"/>) that is out of range leaves the layer's output shape unknown
+/// (<see cref="ShapeUnknown"/>); any other argument out of range (a rate, a slope, L1, L2, an enum) does not.
 /// </summary>
 internal sealed class ArgumentChecks
 {
@@ -22,12 +24,22 @@ internal sealed class ArgumentChecks
     /// <summary><c>conv1 (Conv2D)</c>.</summary>
     public string Head { get; }
 
+    /// <summary>
+    /// An argument the output shape is computed from was out of range (filters, units, kernel, size, stride,
+    /// padding, the input's sizes): the driver does not infer this layer, nor what reads its output.
+    /// </summary>
+    public bool ShapeUnknown { get; private set; }
+
+    /// <summary>SN1003 on an argument that does not determine the output shape: the layer is still inferred.</summary>
     public void Report(string argument, string message) =>
         _diagnostics.Report(DiagnosticIds.SN1003, $"{Head}: {message}", _spec.ArgumentOrAttribute(argument));
 
-    public void AtLeast(string argument, long value, long minimum)
+    /// <summary>A count, size, stride or padding the output shape is computed from: below <paramref name="minimum"/> it is SN1003, and the shape is unknown.</summary>
+    public void ShapeAtLeast(string argument, long value, long minimum)
     {
-        if (value < minimum) Report(argument, $"{argument} = {value} must be at least {minimum}.");
+        if (value >= minimum) return;
+        Report(argument, $"{argument} = {value} must be at least {minimum}.");
+        ShapeUnknown = true;
     }
 
     /// <summary>A double the network can use as a float: finite there (1e300 is not) and not negative.</summary>

@@ -31,10 +31,10 @@ internal sealed class Conv2DRule : LayerRule
 
     public override void Check(LayerSpec spec, ArgumentChecks checks)
     {
-        checks.AtLeast("filters", spec.Filters, 1);
-        checks.AtLeast("kernel", spec.Kernel, 1);
-        checks.AtLeast("Stride", spec.Stride, 1);
-        checks.AtLeast("Padding", spec.Padding, 0);
+        checks.ShapeAtLeast("filters", spec.Filters, 1);
+        checks.ShapeAtLeast("kernel", spec.Kernel, 1);
+        checks.ShapeAtLeast("Stride", spec.Stride, 1);
+        checks.ShapeAtLeast("Padding", spec.Padding, 0);
         checks.WeightOptions();
     }
 

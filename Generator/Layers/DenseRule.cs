@@ -21,7 +21,7 @@ internal sealed class DenseRule : LayerRule
 
     public override void Check(LayerSpec spec, ArgumentChecks checks)
     {
-        checks.AtLeast("units", spec.Units, 1);
+        checks.ShapeAtLeast("units", spec.Units, 1);
         checks.WeightOptions();
     }
 

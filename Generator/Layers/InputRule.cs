@@ -24,12 +24,12 @@ internal sealed class InputRule : LayerRule
     {
         if (spec.Flat)
         {
-            checks.AtLeast("features", spec.Channels, 1);
+            checks.ShapeAtLeast("features", spec.Channels, 1);
             return;
         }
-        checks.AtLeast("height", spec.Height, 1);
-        checks.AtLeast("width", spec.Width, 1);
-        checks.AtLeast("channels", spec.Channels, 1);
+        checks.ShapeAtLeast("height", spec.Height, 1);
+        checks.ShapeAtLeast("width", spec.Width, 1);
+        checks.ShapeAtLeast("channels", spec.Channels, 1);
     }
 
     public override string Describe(LayerSpec spec) => spec.Flat ? $"Input {spec.Channels}" : $"Input {spec.Height}x{spec.Width}x{spec.Channels}";

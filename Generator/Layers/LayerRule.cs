@@ -42,7 +42,12 @@ internal abstract class LayerRule
     /// <summary>Reads the attribute's arguments into the spec's named fields.</summary>
     public virtual LayerSpec Read(LayerSpec spec, LayerArguments arguments) => spec;
 
-    /// <summary>SN1003: reports each argument out of range. The attribute's arguments were read without errors.</summary>
+    /// <summary>
+    /// SN1003: reports each argument out of range, through <see cref="ArgumentChecks.ShapeAtLeast"/> for an argument
+    /// the output shape is computed from (so that <see cref="Infer"/> is not called with it) and
+    /// <see cref="ArgumentChecks.Report"/> or <see cref="ArgumentChecks.FiniteNotNegative"/> for any other. The
+    /// attribute's arguments were read without errors.
+    /// </summary>
     public virtual void Check(LayerSpec spec, ArgumentChecks checks)
     {
     }
@@ -55,7 +60,8 @@ internal abstract class LayerRule
 
     /// <summary>
     /// The output shape and parameters on <paramref name="input"/>, or null after reporting an error that
-    /// stops inference. <paramref name="head"/> starts every message: <c>conv1 (Conv2D 5x5, stride 2) on 28x28x1</c>.
+    /// leaves the output shape unknown. Called only when every argument checked by <see cref="ArgumentChecks.ShapeAtLeast"/>
+    /// is in range; the other arguments may be out of range (already reported as SN1003). <paramref name="head"/> starts every message: <c>conv1 (Conv2D 5x5, stride 2) on 28x28x1</c>.
     /// </summary>
     public abstract LayerOutcome? Infer(LayerSpec spec, Tensor input, string head, DiagnosticSink diagnostics);
 

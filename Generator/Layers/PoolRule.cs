@@ -26,8 +26,8 @@ internal sealed class PoolRule : LayerRule
 
     public override void Check(LayerSpec spec, ArgumentChecks checks)
     {
-        checks.AtLeast("size", spec.Size, 1);
-        if (spec.StrideGiven) checks.AtLeast("Stride", spec.Stride, 1);
+        checks.ShapeAtLeast("size", spec.Size, 1);
+        if (spec.StrideGiven) checks.ShapeAtLeast("Stride", spec.Stride, 1);
     }
 
     public override string Describe(LayerSpec spec) => $"{Type} {spec.Size}x{spec.Size}, stride {spec.Stride}";

@@ -9,7 +9,7 @@ namespace StaticNets.Generator.Shapes;
 
 /// <summary>
 /// SN3xxx: warnings about networks that build but train badly. Works on the specs, so that advice is given even
-/// when a shape error stopped inference; the input shape is named where inference got that far. The advice
+/// when a shape is unknown; the shape a layer receives is named where it is known. The advice
 /// about one layer kind alone (SN3003 for a convolution) is its rule's <see cref="LayerRule.Advise"/>.
 /// </summary>
 internal static class DesignAdvice
@@ -22,9 +22,10 @@ internal static class DesignAdvice
     /// </summary>
     public const int SaturatingDepth = 4;
 
-    public static void Report(EquatableArray<LayerSpec> specs, LayerRule[] rules, string[] names, List<LayerShape> layers, DiagnosticSink diagnostics)
+    /// <summary>The advice on <paramref name="specs"/>; <paramref name="inputs"/> holds the shape each layer receives, by spec index, where it is known.</summary>
+    public static void Report(EquatableArray<LayerSpec> specs, LayerRule[] rules, string[] names, Shape?[] inputs, DiagnosticSink diagnostics)
     {
-        Shape? InputOf(int i) => layers.FirstOrDefault(s => s.Name == names[i])?.In;
+        Shape? InputOf(int i) => inputs[i];
         string Head(int i) => $"{names[i]} ({rules[i].Describe(specs[i])}){(InputOf(i) is { } s ? $" on {s}" : "")}";
 
         var real = Enumerable.Range(0, specs.Count).Where(i => specs[i].Type != LayerType.Input).ToList();

@@ -7,8 +7,16 @@ namespace StaticNets.Generator.Shapes;
 /// <summary>What is checked before any layer: the class itself (SN1001), where its attributes are (SN1004), and its [Input] (SN1002).</summary>
 internal static class Placement
 {
-    public static void Check(NetworkSpec spec, string[] names, DiagnosticSink diagnostics)
+    /// <summary>
+    /// Reports SN1001, SN1004 and SN1002. True when the order of the layers, and so the tensor each one reads, is
+    /// known: the attributes are on one declaration and the first is an [Input]. A class the generator cannot add
+    /// members to (SN1001) does not change the shapes, and a repeated [Input] after the first is read as the
+    /// message's repair has it, removed; an [Input] missing or not first, or layers on two declarations, leave the
+    /// order unknown, and no shape is inferred.
+    /// </summary>
+    public static bool Check(NetworkSpec spec, string[] names, DiagnosticSink diagnostics)
     {
+        bool orderKnown = true;
         ClassChecks(spec, diagnostics);
         var specs = spec.Layers;
 
@@ -18,6 +26,7 @@ internal static class Placement
         {
             var second = specs.First(l => l.Declaration != specs[0].Declaration);
             diagnostics.Report(DiagnosticIds.SN1004, $"{spec.ClassName} declares layer attributes on {declarationsUsed.Count} partial declarations, so the layer order would depend on the order of the files. Move every layer attribute to one declaration.", second.Location);
+            orderKnown = false;
         }
 
         // SN1002: [Input] missing, repeated or not first.
@@ -26,7 +35,7 @@ internal static class Placement
         {
             diagnostics.Report(DiagnosticIds.SN1002, $"{spec.ClassName} has layer attributes but no [Input]: declare the input shape first, e.g. [Input(28, 28, 1)] for 28x28 images with 1 channel, or [Input(784)] for 784 features.",
                 specs.Count > 0 ? specs[0].Location : spec.ClassLocation);
-            return;
+            return false;
         }
         for (int k = 1; k < inputIndices.Count; k++)
         {
@@ -39,7 +48,9 @@ internal static class Placement
             var before = Enumerable.Range(0, first).Select(i => names[i]).ToList();
             diagnostics.Report(DiagnosticIds.SN1002, $"input (attribute {first + 1} of {spec.ClassName}): [Input] must come first, but {Join(before, "and")} {(before.Count == 1 ? "comes" : "come")} before it. Move [Input] before {names[0]}.",
                 specs[first].Location);
+            orderKnown = false;
         }
+        return orderKnown;
     }
 
     /// <summary>SN1001: a class the generator cannot add the network's members to, or that cannot have instances.</summary>

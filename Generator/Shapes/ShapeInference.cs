@@ -15,10 +15,38 @@ namespace StaticNets.Generator.Shapes;
 /// checked against the size limits, then the design advice.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Every message names the layer (<c>conv1</c>: its kind and its index among that kind), what it is
 /// (<c>Conv2D 5x5, stride 2</c>), the shape it receives where that is known, the arithmetic with the
 /// numbers filled in, and ends with the repair when there is one. Sizes are computed in
 /// <see cref="BigInteger"/>, so no argument, however large, overflows here: it becomes SN2006.
+/// </para>
+/// <para>
+/// Each independent mistake is reported, and nothing that a reported mistake causes. A layer's output shape is
+/// known when the tensor it reads is known, its own shape arguments are in range and its rule infers a shape;
+/// the rule is:
+/// <list type="number">
+/// <item>The class and placement checks (SN1001, SN1002, SN1004) and every attribute's argument checks (SN1003)
+/// need no shape and are always all reported.</item>
+/// <item>Shapes are inferred only when the layer order is known (<see cref="Placement.Check"/>: one declaration,
+/// [Input] first; SN1001 and a repeated [Input] after the first do not stop them) and the [Input]'s arguments are
+/// in range and its size fits an int.</item>
+/// <item>An argument out of range that the output shape is not computed from (a dropout rate, a LeakyReLU alpha,
+/// L1, L2, Activation, Init) stops nothing: the layer is inferred as written.</item>
+/// <item>An argument out of range that the output shape is computed from (filters, units, kernel, size, stride,
+/// padding; <see cref="ArgumentChecks.ShapeAtLeast"/>), or arguments that could not be read, leave that layer's
+/// output unknown: it is not inferred, and neither is any layer that reads its output, directly or through other
+/// layers. Layers before it are inferred as usual.</item>
+/// <item>A shape error that leaves the output unknown (SN2003, SN2004, SN2005, an output too large for an int)
+/// likewise stops only the layers that read that output. SN2001 and SN2002 leave the floored shape known:
+/// inference goes on.</item>
+/// <item>The size limits (SN2006 for a 32-bit parameter count or for <see cref="MaxFloats"/>) add up over the
+/// layers, so each is reported once, at the first layer that crosses one; the shapes after it are still inferred,
+/// and not measured again.</item>
+/// <item>The design advice (SN3xxx) works on the arguments and is given whatever else is reported.</item>
+/// </list>
+/// <see cref="NetworkShape.CanEmit"/> is false when any error but SN2001 and SN2002 is reported, or a shape is unknown.
+/// </para>
 /// </remarks>
 internal static class ShapeInference
 {
@@ -44,7 +72,8 @@ internal static class ShapeInference
         var rules = specs.Select(l => LayerRegistry.For(l.Type)).ToArray();
         var names = Names(specs, rules);
 
-        Placement.Check(spec, names, diagnostics);
+        bool orderKnown = Placement.Check(spec, names, diagnostics);
+        var argumentsKnown = new bool[specs.Count];
         for (int i = 0; i < specs.Count; i++)
         {
             if (specs[i].HasErrors)
@@ -53,28 +82,26 @@ internal static class ShapeInference
                 diagnostics.Report(DiagnosticIds.SN1003, $"{names[i]} ({specs[i].Type}): the attribute's arguments could not be read. Fix the compiler errors on it.", specs[i].Location);
                 continue;
             }
-            rules[i].Check(specs[i], new ArgumentChecks(specs[i], names[i], diagnostics));
+            var checks = new ArgumentChecks(specs[i], names[i], diagnostics);
+            rules[i].Check(specs[i], checks);
+            argumentsKnown[i] = !checks.ShapeUnknown;
         }
 
         var layers = new List<LayerShape>();
+        var inputs = new Shape?[specs.Count];
         Shape input = default;
-        var inputSpec = specs.FirstOrDefault(l => l.Type == LayerType.Input);
-        bool shapesKnown = !diagnostics.Fatal && inputSpec is not null;
-        if (shapesKnown && ((InputRule)LayerRegistry.Input).Shape(inputSpec!, diagnostics) is { } tensor)
+        bool complete = false;
+        if (orderKnown && argumentsKnown[0] && ((InputRule)LayerRegistry.Input).Shape(specs[0], diagnostics) is { } tensor)
         {
             input = tensor.Shape;
-            shapesKnown = Layers(specs, rules, names, tensor, layers, diagnostics);
-        }
-        else
-        {
-            shapesKnown = false;
+            complete = new LayerWalk(specs, rules, names, argumentsKnown, diagnostics).Run(tensor, layers, inputs);
         }
 
-        DesignAdvice.Report(specs, rules, names, layers, diagnostics);
+        DesignAdvice.Report(specs, rules, names, inputs, diagnostics);
 
         var last = layers.LastOrDefault();
         var loss = last is not null && last.Activation == ActivationKind.Softmax ? LossKind.CrossEntropy : LossKind.MeanSquaredError;
-        bool canEmit = shapesKnown && !diagnostics.Fatal && layers.Count > 0;
+        bool canEmit = complete && !diagnostics.Fatal && layers.Count > 0;
         return new NetworkShape(input, (canEmit ? layers : new List<LayerShape>()).ToEquatableArray(), diagnostics.ToEquatableArray(), canEmit, loss);
     }
 
@@ -91,93 +118,5 @@ internal static class ShapeInference
             names[i] = specs[i].Type == LayerType.Input ? "input" : stem + n.ToString(Inv);
         }
         return names;
-    }
-
-    /// <summary>
-    /// Each layer's shape from the tensors it reads (a table of outputs by layer, -1 the network input), checked against
-    /// a 32-bit parameter count and <see cref="MaxFloats"/>. False when an error stopped inference.
-    /// </summary>
-    private static bool Layers(
-        EquatableArray<LayerSpec> specs, LayerRule[] rules, string[] names, Tensor input, List<LayerShape> layers, DiagnosticSink diagnostics)
-    {
-        var outputs = new List<Tensor>();
-        BigInteger offset = 0;
-        BigInteger activationFloats = input.Shape.Size;
-        for (int i = 0; i < specs.Count; i++)
-        {
-            var l = specs[i];
-            if (l.Type == LayerType.Input) continue;
-            var rule = rules[i];
-            // Today every layer reads the one before it.
-            var inputs = new[] { layers.Count - 1 };
-            var current = inputs[0] < 0 ? input : outputs[inputs[0]];
-            string head = $"{names[i]} ({rule.Describe(l)}) on {current.Shape}";
-            if (rule.Infer(l, current, head, diagnostics) is not { } outcome) return false;
-
-            BigInteger parameters = outcome.Weights + outcome.Biases;
-            if (parameters > int.MaxValue || offset + parameters > int.MaxValue)
-            {
-                diagnostics.Report(DiagnosticIds.SN2006, $"{head}: {outcome.ParameterArithmetic} = {Num(parameters)} parameters{(offset > 0 ? $", {Num(offset + parameters)} with the layers before" : "")}, more than a 32-bit size ({Num(int.MaxValue)}). Use fewer {outcome.FewerParameters}.", l.Location);
-                return false;
-            }
-
-            var next = outcome.Output;
-            activationFloats += 2 * (BigInteger)next.Size + outcome.Scratch;
-            BigInteger parameterFloats = 2 * (offset + parameters);
-            BigInteger total = parameterFloats + activationFloats;
-            if (total > MaxFloats)
-            {
-                diagnostics.Report(DiagnosticIds.SN2006, $"{head}: with this layer an instance would need up to {Num(total * 4)} bytes (parameters and gradients {Num(parameterFloats * 4)}, activations up to {Num(activationFloats * 4)}), more than the limit of {Num(MaxFloats * 4)} bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier.", l.Location);
-                return false;
-            }
-
-            var shape = new LayerShape
-            {
-                Name = names[i],
-                Type = l.Type,
-                Inputs = inputs.ToEquatableArray(),
-                In = current.Shape,
-                Out = next,
-                Units = outcome.Units,
-                Kernel = outcome.Kernel,
-                Stride = outcome.Stride,
-                Padding = outcome.Padding,
-                Activation = outcome.Activation,
-                Alpha = outcome.Alpha,
-                Rate = outcome.Rate,
-                Init = ResolveInit(specs, rules, i, outcome.Activation),
-                L1 = l.L1,
-                L2 = l.L2,
-                WeightCount = (int)outcome.Weights,
-                BiasCount = (int)outcome.Biases,
-                ParameterOffset = (int)offset,
-                FanIn = (int)outcome.FanIn,
-                FanOut = (int)outcome.FanOut,
-                Description = rule.Describe(l),
-            };
-            layers.Add(shape with { TableText = rule.TableText(shape), Title = rule.Title(shape), MultiplyAdds = rule.MultiplyAdds(shape) });
-            outputs.Add(new Tensor(next, rule.FlattenedBy(current, names[i])));
-            offset += parameters;
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// <c>Init.Auto</c> resolved for a layer with weights: He for ReLU, LeakyReLU and GELU, else Xavier, after the
-    /// activation that follows: inline, else the next standalone activation layer (past dropout).
-    /// </summary>
-    private static InitKind ResolveInit(EquatableArray<LayerSpec> specs, LayerRule[] rules, int index, ActivationKind activation)
-    {
-        var l = specs[index];
-        if (!rules[index].HasWeights) return InitKind.Auto;
-        if (l.Init != InitKind.Auto) return l.Init;
-        var next = activation;
-        for (int i = index + 1; next == ActivationKind.None && i < specs.Count; i++)
-        {
-            if (rules[i].PassesActivationThrough) continue;
-            next = rules[i].HasWeights ? ActivationKind.None : rules[i].ActivationOf(specs[i]);
-            break;
-        }
-        return next is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.GELU ? InitKind.HeNormal : InitKind.XavierUniform;
     }
 }
