@@ -98,13 +98,23 @@ public class GeneratedSourceTests
         string text = result.GeneratedTrees[0].ToString();
         foreach (var name in new[] { "Conv1Forward", "Conv1Backward", "Pool1Forward", "Pool1Backward", "Conv2Forward", "Conv2Backward", "Dense3Forward", "Dense3Backward" })
         {
-            Assert.Contains($"private void {name}(", text);
+            Assert.Contains($"internal static void {name}(", text);
+            Assert.Contains($"LeNet5Layers.{name}(", text);
         }
         Assert.Contains("/// <summary>conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6.</summary>", text);
         // The 5x5 window of conv1 is written out tap by tap, with constant offsets into the 32-wide padded rows.
         Assert.Contains("LoadUnsafe(ref xc, 132)", text); // ky = 4, kx = 4: 4 * 32 + 4
-        // The first layer computes no input gradient.
-        Assert.Contains("private void Conv1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy)", text);
+        // The first layer computes no input gradient; the second does.
+        Assert.DoesNotContain(" dx", Signature(text, "Conv1Backward"));
+        Assert.Contains("Span<float> dx", Signature(text, "Conv2Backward"));
+    }
+
+    /// <summary>The parameter list of a layer method, from its declaration to the closing parenthesis.</summary>
+    private static string Signature(string text, string method)
+    {
+        int start = text.IndexOf($"internal static void {method}(", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{method} is not declared.");
+        return text.Substring(start, text.IndexOf(')', start) - start);
     }
 
     [Fact]

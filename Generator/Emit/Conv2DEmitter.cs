@@ -15,9 +15,9 @@ namespace StaticNets.Generator.Emit;
 /// </summary>
 internal sealed class Conv2DEmitter : LayerEmitter
 {
-    private const string Ms = "global::System.Runtime.InteropServices.MemoryMarshal";
-    private const string Us = "global::System.Runtime.CompilerServices.Unsafe";
-    private const string V = "global::System.Runtime.Intrinsics.Vector256";
+    private const string Ms = "MemoryMarshal";
+    private const string Us = "Unsafe";
+    private const string V = "Vector256";
 
     /// <summary>Windows up to 7x7 are unrolled; larger ones loop.</summary>
     private const int MaxUnrolled = 49;
@@ -111,6 +111,50 @@ internal sealed class Conv2DEmitter : LayerEmitter
 
     private static string Field(LayerShape l, string suffix) => "_" + l.Name + suffix;
 
+    public override string BufferComment(LayerContext c, string name, int length)
+    {
+        var l = c.Layer;
+        var g = new Geometry(l);
+        var (what, size) = name.Substring(Field(l, "").Length) switch
+        {
+            "Input" => ($"input, zero-padded [{g.C}][{g.HP}][{g.WP}]", g.C * g.HP * g.WP),
+            "Wide" => ($"output in wide rows [{g.K}][{g.L}]", g.K * g.L),
+            "WideGrad" => ($"output gradient in wide rows, guarded [{g.K}][{g.DS}]", g.K * g.DS),
+            "GradT" => ($"output gradient transposed [{g.HO * g.WO}][{g.K}]", g.HO * g.WO * g.K),
+            "Linear" => ($"before its {l.Activation} {Dims(l.Out)}", l.Out.Size),
+            _ => ($"input gradient, padded [{g.C}][{(g.Wide ? g.QV : g.HP * g.WP)}]", g.C * (g.Wide ? g.QV : g.HP * g.WP)),
+        };
+        return length > size ? $"{l.Name} {what} + {length - size} spare" : $"{l.Name} {what}";
+    }
+
+    public override string ForwardCall(LayerContext c)
+    {
+        var l = c.Layer;
+        var g = new Geometry(l);
+        string n = Field(l, "");
+        return Call(c, "Forward", "_parameters", c.Input, c.Output, n + "Input", g.Wide ? n + "Wide" : null, KeepsLinear(l.Activation) ? n + "Linear" : null);
+    }
+
+    public override string? BackwardCall(LayerContext c)
+    {
+        var l = c.Layer;
+        var g = new Geometry(l);
+        string n = Field(l, "");
+        return Call(
+            c,
+            "Backward",
+            "_parameters",
+            "_gradients",
+            BackwardReadsOutput(c) ? c.Output : null,
+            BackwardReadsLinear(c) ? n + "Linear" : null,
+            c.OutputGrad,
+            c.InputGrad,
+            n + "Input",
+            g.Wide ? n + "WideGrad" : null,
+            g.FilterLanes ? n + "GradT" : null,
+            c.NeedsInputGrad ? n + "InputGrad" : null);
+    }
+
     private static void Constants(SourceWriter w, LayerShape l, Geometry g, bool backward)
     {
         w.Line($"const int C = {g.C}, H = {g.H}, W = {g.W}, K = {g.K}, F = {g.Fk}, P = {g.P}, S = {g.S};");
@@ -138,24 +182,30 @@ internal sealed class Conv2DEmitter : LayerEmitter
     {
         var l = c.Layer;
         var g = new Geometry(l);
-        string n = Field(l, "");
         w.Line($"/// <summary>{Title(l)}</summary>");
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
+        OpenMethod(
+            w,
+            l.Member + "Forward",
+            "float[] parameters",
+            "ReadOnlySpan<float> x",
+            "Span<float> y",
+            "float[] padded",
+            g.Wide ? "float[] wide" : null,
+            KeepsLinear(l.Activation) ? "Span<float> linear" : null);
         Constants(w, l, g, backward: false);
         w.Line("// Copy x into the padded input; its zero border is never written.");
-        w.Line($"global::System.Span<float> xp = {n}Input;");
+        w.Line($"Span<float> xp = padded;");
         w.Open("for (int c = 0; c < C; c++)");
         w.Line($"{RowCopy}(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);");
         w.Close();
         string z = KeepsLinear(l.Activation) ? "z" : "y";
-        if (KeepsLinear(l.Activation)) w.Line($"global::System.Span<float> z = {n}Linear;");
-        w.Line($"ref float xr = ref {Ms}.GetArrayDataReference({n}Input);");
-        w.Line($"ref float wr = ref {Ms}.GetArrayDataReference(_parameters);");
+        if (KeepsLinear(l.Activation)) w.Line($"Span<float> z = linear;");
+        w.Line($"ref float xr = ref {Ms}.GetArrayDataReference(padded);");
+        w.Line($"ref float wr = ref {Ms}.GetArrayDataReference(parameters);");
 
         if (g.Wide)
         {
-            w.Line($"ref float zr = ref {Ms}.GetArrayDataReference({n}Wide);");
+            w.Line($"ref float zr = ref {Ms}.GetArrayDataReference(wide);");
             VectorPaths(w, g, "L >= {0}", lanes => lanes * g.PB(lanes), (v, lanes) => ForwardVectors(w, g, v, lanes));
             w.Open("else");
             w.Open("for (int k = 0; k < K; k++)");
@@ -164,13 +214,14 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Open("for (int c = 0; c < C; c++)");
             w.Open("for (int ky = 0; ky < F; ky++)");
             w.Open("for (int kx = 0; kx < F; kx++)");
-            w.Line($"s += {Us}.Add(ref wr, WeightOffset + ((k * C + c) * F + ky) * F + kx) * {Us}.Add(ref xr, c * HP * WP + p + ky * WP + kx);");
+            w.Line($"float weight = {Us}.Add(ref wr, WeightOffset + ((k * C + c) * F + ky) * F + kx);");
+            w.Line($"s += weight * {Us}.Add(ref xr, c * HP * WP + p + ky * WP + kx);");
             w.Close().Close().Close();
             w.Line($"{Us}.Add(ref zr, k * L + p) = s;");
             w.Close().Close().Close();
             w.Line("// Gather the wide rows into [K][HO][WO].");
             w.Open("for (int k = 0; k < K; k++)");
-            w.Line($"{RowCopy}(new global::System.ReadOnlySpan<float>({n}Wide, k * L, L), WP, {z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
+            w.Line($"{RowCopy}(new ReadOnlySpan<float>(wide, k * L, L), WP, {z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
             w.Close();
         }
         else
@@ -198,7 +249,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
     /// </summary>
     private static void VectorPaths(SourceWriter w, Geometry g, string? condition, System.Func<int, int> least, System.Action<string, int> emit)
     {
-        const string Simd = "global::StaticNets.Kernels.Simd";
+        const string Simd = "Simd";
         w.Open($"if ({Simd}.IsEnabled && {Simd}.UseVector512{(condition is null ? "" : " && " + string.Format(condition, least(16)))})");
         emit(V512, 16);
         w.Close();
@@ -207,7 +258,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
         w.Close();
     }
 
-    private const string V512 = "global::System.Runtime.Intrinsics.Vector512";
+    private const string V512 = "Vector512";
 
     private static void ForwardVectors(SourceWriter w, Geometry g, string V, int lanes)
     {
@@ -219,7 +270,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             w.Line($"ref float w{j} = ref {Us}.Add(ref wr, WeightOffset + (k + {j}) * C * F * F);");
         }
         w.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
-        w.Line($"int p = global::System.Math.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
+        w.Line($"int p = Math.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
         for (int j = 0; j < g.KB; j++)
         {
             w.Line($"var b{j} = {V}.Create({Us}.Add(ref wr, BiasOffset + k + {j}));");
@@ -234,9 +285,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
             for (int v = 0; v < pb; v++) w.Line($"x{v} = {V}.LoadUnsafe(ref xc, {offset}{(v == 0 ? "" : " + " + I(lanes * v))});");
             for (int j = 0; j < g.KB; j++)
             {
-                var line = new System.Text.StringBuilder($"wk = {V}.Create({Us}.Add(ref w{j}, wc + {t}));");
-                for (int v = 0; v < pb; v++) line.Append($" a{j}{v} = {V}.MultiplyAddEstimate(x{v}, wk, a{j}{v});");
-                w.Line(line.ToString());
+                w.Line($"wk = {V}.Create({Us}.Add(ref w{j}, wc + {t}));");
+                for (int v = 0; v < pb; v++) w.Line($"a{j}{v} = {V}.MultiplyAddEstimate(x{v}, wk, a{j}{v});");
             }
         }
         if (g.Fk * g.Fk <= MaxUnrolled)
@@ -267,16 +317,16 @@ internal sealed class Conv2DEmitter : LayerEmitter
     /// accumulator per kernel column (two sets, even and odd columns of the output, for independent chains) takes a
     /// vector of the transposed dz and a broadcast input per multiply-add; the valid positions only, no wide-row waste.
     /// </summary>
-    private static void FilterLaneWeightGradient(SourceWriter w, Geometry g, string n, string V, int lanes)
+    private static void FilterLaneWeightGradient(SourceWriter w, Geometry g, string V, int lanes)
     {
         int f = g.Fk;
         w.Line($"// Filters across the lanes: dz transposed to [position][filter], then {f} accumulators per set, one per kernel column.");
-        w.Line($"ref float tr = ref {Ms}.GetArrayDataReference({n}GradT);");
+        w.Line($"ref float tr = ref {Ms}.GetArrayDataReference(gradT);");
         w.Open("for (int k = 0; k < K; k++)");
-        w.Line("global::System.ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);");
+        w.Line("ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);");
         w.Line($"for (int p = 0; p < HO * WO; p++) {Us}.Add(ref tr, p * K + k) = dk[p];");
         w.Close();
-        w.Line($"global::System.Span<float> lane = stackalloc float[{lanes}];");
+        w.Line($"Span<float> lane = stackalloc float[{lanes}];");
         w.Line($"ref float lr = ref {Ms}.GetReference(lane);");
         w.Open($"for (int kb = 0; kb < K; kb += {lanes})");
         w.Open("for (int c = 0; c < C; c++)");
@@ -291,7 +341,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
         w.Line($"var d1 = {V}.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));");
         for (int kx = 0; kx < f; kx++)
         {
-            w.Line($"a{kx} = {V}.MultiplyAddEstimate(d0, {V}.Create({Us}.Add(ref xrow, ox + {kx})), a{kx}); b{kx} = {V}.MultiplyAddEstimate(d1, {V}.Create({Us}.Add(ref xrow, ox + {kx + 1})), b{kx});");
+            w.Line($"a{kx} = {V}.MultiplyAddEstimate(d0, {V}.Create({Us}.Add(ref xrow, ox + {kx})), a{kx});");
+            w.Line($"b{kx} = {V}.MultiplyAddEstimate(d1, {V}.Create({Us}.Add(ref xrow, ox + {kx + 1})), b{kx});");
         }
         w.Close();
         w.Open("if (ox < WO)");
@@ -326,9 +377,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
             for (int j = 0; j < g.KW; j++) w.Line($"var d{j} = {V}.LoadUnsafe(ref g{j}, (nuint)p);");
             for (int kx = 0; kx < g.Fk; kx++)
             {
-                var line = new System.Text.StringBuilder($"var x{kx} = {V}.LoadUnsafe(ref xc, (nuint)(p + {kx}));");
-                for (int j = 0; j < g.KW; j++) line.Append($" a{j}{kx} = {V}.MultiplyAddEstimate(d{j}, x{kx}, a{j}{kx});");
-                w.Line(line.ToString());
+                w.Line($"var x{kx} = {V}.LoadUnsafe(ref xc, (nuint)(p + {kx}));");
+                for (int j = 0; j < g.KW; j++) w.Line($"a{j}{kx} = {V}.MultiplyAddEstimate(d{j}, x{kx}, a{j}{kx});");
             }
             w.Close();
             for (int j = 0; j < g.KW; j++)
@@ -370,9 +420,8 @@ internal sealed class Conv2DEmitter : LayerEmitter
             for (int v = 0; v < qb; v++) w.Line($"d{v} = {V}.LoadUnsafe(ref gk, {offset}{(v == 0 ? "" : " + " + I(lanes * v))});");
             for (int j = 0; j < g.CB; j++)
             {
-                var line = new System.Text.StringBuilder($"wk = {V}.Create({Us}.Add(ref w{j}, {t}));");
-                for (int v = 0; v < qb; v++) line.Append($" a{j}{v} = {V}.MultiplyAddEstimate(d{v}, wk, a{j}{v});");
-                w.Line(line.ToString());
+                w.Line($"wk = {V}.Create({Us}.Add(ref w{j}, {t}));");
+                for (int v = 0; v < qb; v++) w.Line($"a{j}{v} = {V}.MultiplyAddEstimate(d{v}, wk, a{j}{v});");
             }
         }
         if (g.Fk * g.Fk <= MaxUnrolled)
@@ -419,33 +468,43 @@ internal sealed class Conv2DEmitter : LayerEmitter
     {
         var l = c.Layer;
         var g = new Geometry(l);
-        string n = Field(l, "");
-        w.Line($"/// <summary>{l.Name} backward: adds into its weight and bias gradients{(c.NeedsInputGrad ? "; writes dx" : "")}.</summary>");
-        string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
+        if (c.AddsInputGrad) throw new System.NotSupportedException($"{l.Name}: Conv2D's backward writes dx; adding into it is not emitted.");
+        w.Line($"/// <summary>{l.Name} backward: adds into its weight and bias gradients{InputGradNote(c)}.</summary>");
+        OpenMethod(
+            w,
+            l.Member + "Backward",
+            "float[] parameters",
+            "float[] gradients",
+            BackwardReadsOutput(c) ? "ReadOnlySpan<float> y" : null,
+            BackwardReadsLinear(c) ? "ReadOnlySpan<float> linear" : null,
+            "Span<float> dy",
+            c.NeedsInputGrad ? "Span<float> dx" : null,
+            "float[] padded",
+            g.Wide ? "float[] wideGrad" : null,
+            g.FilterLanes ? "float[] gradT" : null,
+            c.NeedsInputGrad ? "float[] paddedGrad" : null);
         Constants(w, l, g, backward: true);
         InlineActivationBackward(w, c);
-        w.Line($"ref float xr = ref {Ms}.GetArrayDataReference({n}Input);");
-        w.Line($"ref float wr = ref {Ms}.GetArrayDataReference(_parameters);");
-        w.Line($"ref float gw = ref {Ms}.GetArrayDataReference(_gradients);");
+        w.Line($"ref float xr = ref {Ms}.GetArrayDataReference(padded);");
+        w.Line($"ref float wr = ref {Ms}.GetArrayDataReference(parameters);");
+        w.Line($"ref float gw = ref {Ms}.GetArrayDataReference(gradients);");
         w.Line("// Bias: the sum of dz over each filter's plane.");
         w.Open("for (int k = 0; k < K; k++)");
-        w.Line($"{Us}.Add(ref gw, BiasOffset + k) += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));");
+        w.Line($"{Us}.Add(ref gw, BiasOffset + k) += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));");
         w.Close();
 
         if (g.Wide)
         {
             w.Line("// Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.");
             w.Open("for (int k = 0; k < K; k++)");
-            w.Line($"{RowCopy}(dz.Slice(k * HO * WO, HO * WO), WO, new global::System.Span<float>({n}WideGrad, k * DS + G, L), WP, HO, WO);");
+            w.Line($"{RowCopy}(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + G, L), WP, HO, WO);");
             w.Close();
-            w.Line($"ref float gr = ref {Ms}.GetArrayDataReference({n}WideGrad);");
+            w.Line($"ref float gr = ref {Ms}.GetArrayDataReference(wideGrad);");
             w.Line("// Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].");
             VectorPaths(w, g, null, _ => 0, (v, lanes) =>
             {
-                if (g.FilterLanes && g.K % lanes == 0) FilterLaneWeightGradient(w, g, n, v, lanes);
-                else if (g.FilterLanes) FilterLaneWeightGradient(w, g, n, V, Geometry.Lanes); // filters fill Vector256s, not Vector512s
+                if (g.FilterLanes && g.K % lanes == 0) FilterLaneWeightGradient(w, g, v, lanes);
+                else if (g.FilterLanes) FilterLaneWeightGradient(w, g, V, Geometry.Lanes); // filters fill Vector256s, not Vector512s
                 else WeightGradientVectors(w, g, v, lanes);
             });
             w.Open("else");
@@ -463,7 +522,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
             if (c.NeedsInputGrad)
             {
                 w.Line("// Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.");
-                w.Line($"ref float dr = ref {Ms}.GetArrayDataReference({n}InputGrad);");
+                w.Line($"ref float dr = ref {Ms}.GetArrayDataReference(paddedGrad);");
                 VectorPaths(w, g, null, _ => 0, (v, lanes) => InputGradientVectors(w, g, v, lanes));
                 w.Open("else");
                 w.Open("for (int c = 0; c < C; c++)");
@@ -475,15 +534,15 @@ internal sealed class Conv2DEmitter : LayerEmitter
                 w.Close().Close();
                 w.Line($"{Us}.Add(ref dr, c * QV + q) = s;");
                 w.Close().Close().Close();
-                Crop(w, n, "QV");
+                Crop(w, "QV");
             }
         }
         else
         {
             if (c.NeedsInputGrad)
             {
-                w.Line($"global::System.Array.Clear({n}InputGrad);");
-                w.Line($"ref float dr = ref {Ms}.GetArrayDataReference({n}InputGrad);");
+                w.Line($"Array.Clear(paddedGrad);");
+                w.Line($"ref float dr = ref {Ms}.GetArrayDataReference(paddedGrad);");
             }
             w.Line("// Stride above 1: each output's gradient flows to its window's weights and inputs.");
             w.Open("for (int k = 0; k < K; k++)");
@@ -502,17 +561,17 @@ internal sealed class Conv2DEmitter : LayerEmitter
                 EmitDirectTaps(w, g, "{x} += d * {w};", wRef: "kc", xRef: "dc");
             }
             w.Close().Close().Close().Close();
-            if (c.NeedsInputGrad) Crop(w, n, "HP * WP");
+            if (c.NeedsInputGrad) Crop(w, "HP * WP");
         }
         w.Close();
     }
 
-    private static void Crop(SourceWriter w, string n, string plane)
+    private static void Crop(SourceWriter w, string plane)
     {
         w.Open("for (int c = 0; c < C; c++)");
-        w.Line($"{RowCopy}(new global::System.ReadOnlySpan<float>({n}InputGrad, c * {plane} + P * WP + P, (H - 1) * WP + W), WP, dx.Slice(c * H * W, H * W), W, H, W);");
+        w.Line($"{RowCopy}(new ReadOnlySpan<float>(paddedGrad, c * {plane} + P * WP + P, (H - 1) * WP + W), WP, dx.Slice(c * H * W, H * W), W, H, W);");
         w.Close();
     }
 
-    private const string RowCopy = "global::StaticNets.Kernels.Rows.Copy";
+    private const string RowCopy = "Rows.Copy";
 }

@@ -14,8 +14,8 @@ namespace StaticNets.Generator.Emit;
 internal sealed class PoolEmitter : LayerEmitter
 {
     private const int MaxUnrolled = 49;
-    private const string Ms = "global::System.Runtime.InteropServices.MemoryMarshal";
-    private const string Us = "global::System.Runtime.CompilerServices.Unsafe";
+    private const string Ms = "MemoryMarshal";
+    private const string Us = "Unsafe";
 
     private static void Constants(SourceWriter w, LayerShape l)
     {
@@ -35,8 +35,9 @@ internal sealed class PoolEmitter : LayerEmitter
         bool max = l.Type == LayerType.MaxPool;
         bool unrolled = l.Kernel * l.Kernel <= MaxUnrolled;
         w.Line($"/// <summary>{Title(l)}</summary>");
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
+        w.Line($"/// <param name=\"x\">The input {Dims(l.In)}.</param>");
+        w.Line($"/// <param name=\"y\">The output {Dims(l.Out)}.</param>");
+        OpenMethod(w, l.Member + "Forward", "ReadOnlySpan<float> x", "Span<float> y");
         Constants(w, l);
         w.Line("x = x.Slice(0, C * H * W);");
         w.Line("y = y.Slice(0, C * HO * WO);");
@@ -102,7 +103,7 @@ internal sealed class PoolEmitter : LayerEmitter
     /// </summary>
     private static void Vector2x2Forward(SourceWriter w)
     {
-        w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
+        w.Open("if (Simd.IsEnabled)");
         w.Line($"var split = {V}.Create(0, 2, 4, 6, 1, 3, 5, 7); // evens, then odds");
         w.Open("for (int c = 0; c < C; c++)");
         w.Open("for (int oy = 0; oy < HO; oy++)");
@@ -110,22 +111,31 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line($"ref float x1 = ref {Us}.Add(ref x0, W);");
         w.Line($"ref float yrow = ref {Us}.Add(ref yr, (c * HO + oy) * WO);");
         w.Open("for (int ob = 0; ob < WO; ob += 8)");
-        w.Line("int ox = global::System.Math.Min(ob, WO - 8);");
+        w.Line("int ox = Math.Min(ob, WO - 8);");
         w.Line("nuint col = (nuint)(2 * ox);");
         w.Line($"var m0 = {V}.Shuffle({V}.MaxNative({V}.LoadUnsafe(ref x0, col), {V}.LoadUnsafe(ref x1, col)), split);");
-        w.Line($"var m1 = {V}.Shuffle({V}.MaxNative({V}.LoadUnsafe(ref x0, col + 8), {V}.LoadUnsafe(ref x1, col + 8)), split);");
-        w.Line($"{V}.StoreUnsafe({V}.MaxNative({V}.Create({V}.GetLower(m0), {V}.GetLower(m1)), {V}.Create({V}.GetUpper(m0), {V}.GetUpper(m1))), ref yrow, (nuint)ox);");
+        w.Line($"var r1 = {V}.MaxNative({V}.LoadUnsafe(ref x0, col + 8), {V}.LoadUnsafe(ref x1, col + 8));");
+        w.Line($"var m1 = {V}.Shuffle(r1, split);");
+        w.Line($"var lower = {V}.Create({V}.GetLower(m0), {V}.GetLower(m1));");
+        w.Line($"var upper = {V}.Create({V}.GetUpper(m0), {V}.GetUpper(m1));");
+        w.Line($"{V}.StoreUnsafe({V}.MaxNative(lower, upper), ref yrow, (nuint)ox);");
         w.Close().Close().Close();
         w.Close();
     }
 
+    public override string? BackwardCall(LayerContext c) => Call(c, "Backward", c.Input, c.Output, c.OutputGrad, c.InputGrad);
+
     public override void Backward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
+        if (c.AddsInputGrad) throw new System.NotSupportedException($"{l.Name}: pooling's backward writes dx; adding into it is not emitted.");
         bool max = l.Type == LayerType.MaxPool;
         w.Line($"/// <summary>{l.Name} backward: {(max ? "each gradient goes to the input that was the maximum" : "each gradient is spread evenly over its window")}.</summary>");
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)");
+        w.Line($"/// <param name=\"x\">The input of the forward pass {Dims(l.In)}.</param>");
+        w.Line($"/// <param name=\"output\">The output of the forward pass {Dims(l.Out)}.</param>");
+        w.Line($"/// <param name=\"dy\">The gradient of the output {Dims(l.Out)}.</param>");
+        w.Line($"/// <param name=\"dx\">The gradient of the input {Dims(l.In)}.</param>");
+        OpenMethod(w, l.Member + "Backward", "ReadOnlySpan<float> x", "float[] output", "ReadOnlySpan<float> dy", "Span<float> dx");
         Constants(w, l);
         bool tiles = max && l.Kernel == l.Stride && l.Kernel > 1 && l.Kernel * l.Kernel <= MaxUnrolled;
         if (tiles)
@@ -137,13 +147,14 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line("dx.Clear();");
         if (max)
         {
-            w.Line($"global::System.ReadOnlySpan<float> y = {c.Output};");
+            w.Line("ReadOnlySpan<float> y = output;");
             w.Open("for (int c = 0; c < C; c++)");
             w.Open("for (int oy = 0; oy < HO; oy++)");
             w.Open("for (int ox = 0; ox < WO; ox++)");
             w.Line("int at = (c * H + oy * S) * W + ox * S;");
             w.Line("int o = (c * HO + oy) * WO + ox;");
-            w.Line("int m = global::System.BitConverter.SingleToInt32Bits(y[o]); // compared as bits: the forward's max returns one of its inputs");
+            w.Line("// Compared as bits: the forward's max returns one of its inputs.");
+            w.Line("int m = BitConverter.SingleToInt32Bits(y[o]);");
             w.Line("int a = 0;");
             if (l.Kernel * l.Kernel <= MaxUnrolled && l.Kernel > 1)
             {
@@ -153,14 +164,14 @@ internal sealed class PoolEmitter : LayerEmitter
                 foreach (int off in offsets)
                 {
                     if (off == 0) continue;
-                    w.Line($"a += ({I(off)} - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + {I(off)}]) == m ? 1 : 0);");
+                    w.Line($"a += ({I(off)} - a) & -(BitConverter.SingleToInt32Bits(x[at + {I(off)}]) == m ? 1 : 0);");
                 }
             }
             else
             {
                 w.Open("for (int t = F * F - 1; t >= 0; t--)");
                 w.Line("int off = t / F * W + t % F;");
-                w.Line("a += (off - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + off]) == m ? 1 : 0);");
+                w.Line("a += (off - a) & -(BitConverter.SingleToInt32Bits(x[at + off]) == m ? 1 : 0);");
                 w.Close();
             }
             w.Line("dx[at + a] += dy[o];");
@@ -206,7 +217,7 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line("x = x.Slice(0, C * H * W);");
         w.Line("dy = dy.Slice(0, C * HO * WO);");
         w.Line("dx = dx.Slice(0, C * H * W);");
-        w.Line($"global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>({c.Output}, 0, C * HO * WO);");
+        w.Line("ReadOnlySpan<float> y = new ReadOnlySpan<float>(output, 0, C * HO * WO);");
         w.Line($"ref float xr = ref {Ms}.GetReference(x);");
         w.Line($"ref float yr = ref {Ms}.GetReference(y);");
         w.Line($"ref float dyr = ref {Ms}.GetReference(dy);");
@@ -224,12 +235,14 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Open("for (int ox = 0; ox < WO; ox++)");
         w.Line($"ref float xc = ref {Us}.Add(ref xr, row + ox * S);");
         w.Line($"ref float dc = ref {Us}.Add(ref dxr, row + ox * S);");
-        w.Line($"int m = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref yr, o + ox)); // compared as bits: integer selects, where float compares would be branches");
-        w.Line($"int g = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref dyr, o + ox) + 0f); // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx");
+        w.Line("// Compared as bits: integer selects, where float compares would be branches.");
+        w.Line($"int m = BitConverter.SingleToInt32Bits({Us}.Add(ref yr, o + ox));");
+        w.Line("// + 0f: a gradient of -0 lands as +0, as when added to a cleared dx.");
+        w.Line($"int g = BitConverter.SingleToInt32Bits({Us}.Add(ref dyr, o + ox) + 0f);");
         // e_t: input t equals the maximum; h_t: it is the first that does (input 0 also when none does).
         for (int t = 0; t < offsets.Count; t++)
         {
-            w.Line($"int e{t} = global::System.BitConverter.SingleToInt32Bits({Us}.Add(ref xc, {I(offsets[t])})) == m ? 1 : 0;");
+            w.Line($"int e{t} = BitConverter.SingleToInt32Bits({Us}.Add(ref xc, {I(offsets[t])})) == m ? 1 : 0;");
         }
         w.Line("int seen = e0;");
         for (int t = 1; t < offsets.Count; t++)
@@ -240,14 +253,14 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line("int h0 = e0 | (seen ^ 1);");
         for (int t = 0; t < offsets.Count; t++)
         {
-            w.Line($"{Us}.Add(ref dc, {I(offsets[t])}) = global::System.BitConverter.Int32BitsToSingle(g & -h{t});");
+            w.Line($"{Us}.Add(ref dc, {I(offsets[t])}) = BitConverter.Int32BitsToSingle(g & -h{t});");
         }
         w.Close().Close().Close();
         if (vector) w.Close();
     }
 
-    private const string V = "global::System.Runtime.Intrinsics.Vector256";
-    private const string V128 = "global::System.Runtime.Intrinsics.Vector128";
+    private const string V = "Vector256";
+    private const string V128 = "Vector128";
 
     /// <summary>
     /// 2x2 windows, stride 2, <paramref name="n"/> at a time (8 in a Vector256, 4 in a Vector128 for rows of 4 to 7
@@ -259,7 +272,7 @@ internal sealed class PoolEmitter : LayerEmitter
     private static void Vector2x2Backward(SourceWriter w, string V, int n)
     {
         string Ints(System.Func<int, int> f) => string.Join(", ", Enumerable.Range(0, n).Select(f));
-        w.Open("if (global::StaticNets.Kernels.Simd.IsEnabled)");
+        w.Open("if (Simd.IsEnabled)");
         w.Line($"var lo = {V}.Create({Ints(i => i / 2)});");
         w.Line($"var hi = {V}.Create({Ints(i => n / 2 + i / 2)});");
         w.Line($"var swap = {V}.Create({Ints(i => i ^ 1)});");
@@ -272,9 +285,10 @@ internal sealed class PoolEmitter : LayerEmitter
         w.Line($"ref float d0 = ref {Us}.Add(ref dxr, row);");
         w.Line($"ref float d1 = ref {Us}.Add(ref dxr, row + W);");
         w.Open($"for (int ob = 0; ob < WO; ob += {n})");
-        w.Line($"int ox = global::System.Math.Min(ob, WO - {n});");
+        w.Line($"int ox = Math.Min(ob, WO - {n});");
         w.Line($"var mv = {V}.AsInt32({V}.LoadUnsafe(ref yr, (nuint)(o + ox)));");
-        w.Line($"var gv = {V}.AsInt32({V}.LoadUnsafe(ref dyr, (nuint)(o + ox)) + {V}<float>.Zero); // + 0: a gradient of -0 lands as +0");
+        w.Line("// + 0: a gradient of -0 lands as +0.");
+        w.Line($"var gv = {V}.AsInt32({V}.LoadUnsafe(ref dyr, (nuint)(o + ox)) + {V}<float>.Zero);");
         foreach (var (idx, add, which) in new[] { ("lo", "", $"ox to ox + {n / 2 - 1}"), ("hi", $" + {n}", $"ox + {n / 2} to ox + {n - 1}") })
         {
             w.Open($"// windows {which}");
