@@ -125,6 +125,14 @@ public class GeneratedSourceTests
         Assert.Equal(2, output.SyntaxTrees.Count() - 2);
     }
 
+    [Fact]
+    public void A_user_type_named_like_the_layers_class_does_not_capture_the_calls()
+    {
+        var (result, _, diagnostics) = GeneratorHarness.Run(LeNet5, "namespace Samples;\ninternal static class LeNet5Layers { public static void Conv1Forward() { } }");
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Contains("file static class LeNet5Layers", Assert.Single(result.GeneratedTrees).ToString());
+    }
+
     [Theory]
     [InlineData("public partial class Outer { [Input(4)] [Dense(2)] public partial class Net { } }", "Outer.Net")]
     [InlineData("internal partial class Net2 { } [Input(4)] [Dense(2)] internal partial class Net2 { }", "Net2")]

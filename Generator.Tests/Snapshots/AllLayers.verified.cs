@@ -3,8 +3,6 @@
 // Each layer method declares all its dimensions as constants, used or not; branches on constants are expected.
 #pragma warning disable CS0162, CS0219, CS0618
 
-using StaticNets.Generated; // AllLayersLayers, the layer bodies at the end of this file
-
 namespace Samples
 {
     /// <summary>
@@ -659,22 +657,22 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            AllLayersLayers.Conv1Forward(_parameters, input, _conv1Output, _conv1Input);
-            AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
-            AllLayersLayers.Conv2Forward(_parameters, _pool1Output, _conv2Output, _conv2Input, _conv2Wide, _conv2Linear);
-            AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
-            AllLayersLayers.Sigmoid1Forward(_pool2Output, _sigmoid1Output);
+            global::StaticNets.Generated.AllLayersLayers.Conv1Forward(_parameters, input, _conv1Output, _conv1Input);
+            global::StaticNets.Generated.AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
+            global::StaticNets.Generated.AllLayersLayers.Conv2Forward(_parameters, _pool1Output, _conv2Output, _conv2Input, _conv2Wide, _conv2Linear);
+            global::StaticNets.Generated.AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
+            global::StaticNets.Generated.AllLayersLayers.Sigmoid1Forward(_pool2Output, _sigmoid1Output);
             // flatten1: 1x1x3 -> 3, no copy ([C][H][W] is already the flat order)
-            AllLayersLayers.Dense1Forward(_parameters, _sigmoid1Output, _dense1Output);
-            AllLayersLayers.Dropout1Forward(_dense1Output, _dropout1Output, training, _dropout1Mask, ref _randomState);
-            AllLayersLayers.Leakyrelu1Forward(_dropout1Output, _leakyrelu1Output);
-            AllLayersLayers.Dense2Forward(_parameters, _leakyrelu1Output, _dense2Output);
-            AllLayersLayers.Gelu1Forward(_dense2Output, _gelu1Output);
-            AllLayersLayers.Relu1Forward(_gelu1Output, _relu1Output);
-            AllLayersLayers.Tanh1Forward(_relu1Output, _tanh1Output);
-            AllLayersLayers.Dense3Forward(_parameters, _tanh1Output, _dense3Output);
-            AllLayersLayers.Dense4Forward(_parameters, _dense3Output, _dense4Output);
-            AllLayersLayers.Softmax1Forward(_dense4Output, _softmax1Output);
+            global::StaticNets.Generated.AllLayersLayers.Dense1Forward(_parameters, _sigmoid1Output, _dense1Output);
+            global::StaticNets.Generated.AllLayersLayers.Dropout1Forward(_dense1Output, _dropout1Output, training, _dropout1Mask, ref _randomState);
+            global::StaticNets.Generated.AllLayersLayers.Leakyrelu1Forward(_dropout1Output, _leakyrelu1Output);
+            global::StaticNets.Generated.AllLayersLayers.Dense2Forward(_parameters, _leakyrelu1Output, _dense2Output);
+            global::StaticNets.Generated.AllLayersLayers.Gelu1Forward(_dense2Output, _gelu1Output);
+            global::StaticNets.Generated.AllLayersLayers.Relu1Forward(_gelu1Output, _relu1Output);
+            global::StaticNets.Generated.AllLayersLayers.Tanh1Forward(_relu1Output, _tanh1Output);
+            global::StaticNets.Generated.AllLayersLayers.Dense3Forward(_parameters, _tanh1Output, _dense3Output);
+            global::StaticNets.Generated.AllLayersLayers.Dense4Forward(_parameters, _dense3Output, _dense4Output);
+            global::StaticNets.Generated.AllLayersLayers.Softmax1Forward(_dense4Output, _softmax1Output);
         }
 
         /// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>
@@ -686,55 +684,55 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-                AllLayersLayers.Conv1Forward(_parameters, input, _conv1Output, _conv1Input);
-                AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
-                AllLayersLayers.Conv2Forward(_parameters, _pool1Output, _conv2Output, _conv2Input, _conv2Wide, _conv2Linear);
-                AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
-                AllLayersLayers.Sigmoid1Forward(_pool2Output, _sigmoid1Output);
+                global::StaticNets.Generated.AllLayersLayers.Conv1Forward(_parameters, input, _conv1Output, _conv1Input);
+                global::StaticNets.Generated.AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
+                global::StaticNets.Generated.AllLayersLayers.Conv2Forward(_parameters, _pool1Output, _conv2Output, _conv2Input, _conv2Wide, _conv2Linear);
+                global::StaticNets.Generated.AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
+                global::StaticNets.Generated.AllLayersLayers.Sigmoid1Forward(_pool2Output, _sigmoid1Output);
                 // flatten1: 1x1x3 -> 3, no copy ([C][H][W] is already the flat order)
                 global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 3, 3);
                 ((global::System.ReadOnlySpan<float>)_sigmoid1Output).Slice(0, 3).CopyTo(tile);
             }
             // dense1 to the end over the whole tile.
-            AllLayersLayers.Dense1ForwardTile(_parameters, _dense1TileInput, _dense1Tile, count);
+            global::StaticNets.Generated.AllLayersLayers.Dense1ForwardTile(_parameters, _dense1TileInput, _dense1Tile, count);
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_dense1Tile, b * 8, 8);
                 global::System.Span<float> y = new global::System.Span<float>(_dropout1Tile, b * 8, 8);
-                AllLayersLayers.Dropout1Forward(x, y, training, _dropout1Mask, ref _randomState);
+                global::StaticNets.Generated.AllLayersLayers.Dropout1Forward(x, y, training, _dropout1Mask, ref _randomState);
             }
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_dropout1Tile, b * 8, 8);
                 global::System.Span<float> y = new global::System.Span<float>(_leakyrelu1Tile, b * 8, 8);
-                AllLayersLayers.Leakyrelu1Forward(x, y);
+                global::StaticNets.Generated.AllLayersLayers.Leakyrelu1Forward(x, y);
             }
-            AllLayersLayers.Dense2ForwardTile(_parameters, _leakyrelu1Tile, _dense2Tile, count);
+            global::StaticNets.Generated.AllLayersLayers.Dense2ForwardTile(_parameters, _leakyrelu1Tile, _dense2Tile, count);
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_dense2Tile, b * 6, 6);
                 global::System.Span<float> y = new global::System.Span<float>(_gelu1Tile, b * 6, 6);
-                AllLayersLayers.Gelu1Forward(x, y);
+                global::StaticNets.Generated.AllLayersLayers.Gelu1Forward(x, y);
             }
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_gelu1Tile, b * 6, 6);
                 global::System.Span<float> y = new global::System.Span<float>(_relu1Tile, b * 6, 6);
-                AllLayersLayers.Relu1Forward(x, y);
+                global::StaticNets.Generated.AllLayersLayers.Relu1Forward(x, y);
             }
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_relu1Tile, b * 6, 6);
                 global::System.Span<float> y = new global::System.Span<float>(_tanh1Tile, b * 6, 6);
-                AllLayersLayers.Tanh1Forward(x, y);
+                global::StaticNets.Generated.AllLayersLayers.Tanh1Forward(x, y);
             }
-            AllLayersLayers.Dense3ForwardTile(_parameters, _tanh1Tile, _dense3Tile, count);
-            AllLayersLayers.Dense4ForwardTile(_parameters, _dense3Tile, _dense4Tile, count);
+            global::StaticNets.Generated.AllLayersLayers.Dense3ForwardTile(_parameters, _tanh1Tile, _dense3Tile, count);
+            global::StaticNets.Generated.AllLayersLayers.Dense4ForwardTile(_parameters, _dense3Tile, _dense4Tile, count);
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_dense4Tile, b * 3, 3);
                 global::System.Span<float> y = new global::System.Span<float>(_softmax1Tile, b * 3, 3);
-                AllLayersLayers.Softmax1Forward(x, y);
+                global::StaticNets.Generated.AllLayersLayers.Softmax1Forward(x, y);
             }
         }
 
@@ -742,18 +740,35 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardCore(global::System.ReadOnlySpan<float> input)
         {
-            AllLayersLayers.Dense4Backward(_parameters, _gradients, _dense3Output, _dense4OutputGrad, _dense3OutputGrad);
-            AllLayersLayers.Dense3Backward(_parameters, _gradients, _tanh1Output, _dense3Output, _dense3OutputGrad, _tanh1OutputGrad);
-            AllLayersLayers.Tanh1Backward(_tanh1Output, _tanh1OutputGrad, _relu1OutputGrad);
-            AllLayersLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _gelu1OutputGrad);
-            AllLayersLayers.Gelu1Backward(_dense2Output, _gelu1OutputGrad, _dense2OutputGrad);
-            AllLayersLayers.Dense2Backward(_parameters, _gradients, _leakyrelu1Output, _dense2OutputGrad, _leakyrelu1OutputGrad);
-            AllLayersLayers.Leakyrelu1Backward(_dropout1Output, _leakyrelu1OutputGrad, _dropout1OutputGrad);
-            AllLayersLayers.Dropout1Backward(_dropout1OutputGrad, _dropout1Mask, _dense1OutputGrad);
-            AllLayersLayers.Dense1Backward(_parameters, _gradients, _sigmoid1Output, _dense1Output, _dense1OutputGrad, _sigmoid1OutputGrad);
-            AllLayersLayers.Sigmoid1Backward(_sigmoid1Output, _sigmoid1OutputGrad, _pool2OutputGrad);
-            AllLayersLayers.Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
-            AllLayersLayers.Conv2Backward(
+            global::StaticNets.Generated.AllLayersLayers.Dense4Backward(_parameters, _gradients, _dense3Output, _dense4OutputGrad, _dense3OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Dense3Backward(
+                _parameters,
+                _gradients,
+                _tanh1Output,
+                _dense3Output,
+                _dense3OutputGrad,
+                _tanh1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Tanh1Backward(_tanh1Output, _tanh1OutputGrad, _relu1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _gelu1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Gelu1Backward(_dense2Output, _gelu1OutputGrad, _dense2OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Dense2Backward(
+                _parameters,
+                _gradients,
+                _leakyrelu1Output,
+                _dense2OutputGrad,
+                _leakyrelu1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Leakyrelu1Backward(_dropout1Output, _leakyrelu1OutputGrad, _dropout1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Dropout1Backward(_dropout1OutputGrad, _dropout1Mask, _dense1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Dense1Backward(
+                _parameters,
+                _gradients,
+                _sigmoid1Output,
+                _dense1Output,
+                _dense1OutputGrad,
+                _sigmoid1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Sigmoid1Backward(_sigmoid1Output, _sigmoid1OutputGrad, _pool2OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Conv2Backward(
                 _parameters,
                 _gradients,
                 _conv2Linear,
@@ -762,8 +777,8 @@ namespace Samples
                 _conv2Input,
                 _conv2WideGrad,
                 _conv2InputGrad);
-            AllLayersLayers.Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
-            AllLayersLayers.Conv1Backward(_parameters, _gradients, _conv1Output, _conv1OutputGrad, _conv1Input);
+            global::StaticNets.Generated.AllLayersLayers.Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Conv1Backward(_parameters, _gradients, _conv1Output, _conv1OutputGrad, _conv1Input);
         }
     }
 }

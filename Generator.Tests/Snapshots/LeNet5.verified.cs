@@ -3,8 +3,6 @@
 // Each layer method declares all its dimensions as constants, used or not; branches on constants are expected.
 #pragma warning disable CS0162, CS0219, CS0618
 
-using StaticNets.Generated; // LeNet5Layers, the layer bodies at the end of this file
-
 namespace Samples
 {
     /// <summary>
@@ -494,14 +492,14 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            LeNet5Layers.Conv1Forward(_parameters, input, _conv1Output, _conv1Input, _conv1Wide);
-            LeNet5Layers.Pool1Forward(_conv1Output, _pool1Output);
-            LeNet5Layers.Conv2Forward(_parameters, _pool1Output, _conv2Output, _conv2Input, _conv2Wide);
-            LeNet5Layers.Pool2Forward(_conv2Output, _pool2Output);
+            global::StaticNets.Generated.LeNet5Layers.Conv1Forward(_parameters, input, _conv1Output, _conv1Input, _conv1Wide);
+            global::StaticNets.Generated.LeNet5Layers.Pool1Forward(_conv1Output, _pool1Output);
+            global::StaticNets.Generated.LeNet5Layers.Conv2Forward(_parameters, _pool1Output, _conv2Output, _conv2Input, _conv2Wide);
+            global::StaticNets.Generated.LeNet5Layers.Pool2Forward(_conv2Output, _pool2Output);
             // flatten1: 5x5x16 -> 400, no copy ([C][H][W] is already the flat order)
-            LeNet5Layers.Dense1Forward(_parameters, _pool2Output, _dense1Output);
-            LeNet5Layers.Dense2Forward(_parameters, _dense1Output, _dense2Output);
-            LeNet5Layers.Dense3Forward(_parameters, _dense2Output, _dense3Output, _dense3Linear);
+            global::StaticNets.Generated.LeNet5Layers.Dense1Forward(_parameters, _pool2Output, _dense1Output);
+            global::StaticNets.Generated.LeNet5Layers.Dense2Forward(_parameters, _dense1Output, _dense2Output);
+            global::StaticNets.Generated.LeNet5Layers.Dense3Forward(_parameters, _dense2Output, _dense3Output, _dense3Linear);
         }
 
         /// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>
@@ -512,29 +510,41 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-                LeNet5Layers.Conv1Forward(_parameters, input, _conv1Output, _conv1Input, _conv1Wide);
-                LeNet5Layers.Pool1Forward(_conv1Output, _pool1Output);
-                LeNet5Layers.Conv2Forward(_parameters, _pool1Output, _conv2Output, _conv2Input, _conv2Wide);
-                LeNet5Layers.Pool2Forward(_conv2Output, _pool2Output);
+                global::StaticNets.Generated.LeNet5Layers.Conv1Forward(_parameters, input, _conv1Output, _conv1Input, _conv1Wide);
+                global::StaticNets.Generated.LeNet5Layers.Pool1Forward(_conv1Output, _pool1Output);
+                global::StaticNets.Generated.LeNet5Layers.Conv2Forward(_parameters, _pool1Output, _conv2Output, _conv2Input, _conv2Wide);
+                global::StaticNets.Generated.LeNet5Layers.Pool2Forward(_conv2Output, _pool2Output);
                 // flatten1: 5x5x16 -> 400, no copy ([C][H][W] is already the flat order)
                 global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 400, 400);
                 ((global::System.ReadOnlySpan<float>)_pool2Output).Slice(0, 400).CopyTo(tile);
             }
             // dense1 to the end over the whole tile.
-            LeNet5Layers.Dense1ForwardTile(_parameters, _dense1TileInput, _dense1Tile, count);
-            LeNet5Layers.Dense2ForwardTile(_parameters, _dense1Tile, _dense2Tile, count);
-            LeNet5Layers.Dense3ForwardTile(_parameters, _dense2Tile, _dense3Tile, count);
+            global::StaticNets.Generated.LeNet5Layers.Dense1ForwardTile(_parameters, _dense1TileInput, _dense1Tile, count);
+            global::StaticNets.Generated.LeNet5Layers.Dense2ForwardTile(_parameters, _dense1Tile, _dense2Tile, count);
+            global::StaticNets.Generated.LeNet5Layers.Dense3ForwardTile(_parameters, _dense2Tile, _dense3Tile, count);
         }
 
         /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardCore(global::System.ReadOnlySpan<float> input)
         {
-            LeNet5Layers.Dense3Backward(_parameters, _gradients, _dense2Output, _dense3OutputGrad, _dense2OutputGrad);
-            LeNet5Layers.Dense2Backward(_parameters, _gradients, _dense1Output, _dense2Output, _dense2OutputGrad, _dense1OutputGrad);
-            LeNet5Layers.Dense1Backward(_parameters, _gradients, _pool2Output, _dense1Output, _dense1OutputGrad, _pool2OutputGrad);
-            LeNet5Layers.Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
-            LeNet5Layers.Conv2Backward(
+            global::StaticNets.Generated.LeNet5Layers.Dense3Backward(_parameters, _gradients, _dense2Output, _dense3OutputGrad, _dense2OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Dense2Backward(
+                _parameters,
+                _gradients,
+                _dense1Output,
+                _dense2Output,
+                _dense2OutputGrad,
+                _dense1OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Dense1Backward(
+                _parameters,
+                _gradients,
+                _pool2Output,
+                _dense1Output,
+                _dense1OutputGrad,
+                _pool2OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Conv2Backward(
                 _parameters,
                 _gradients,
                 _conv2Output,
@@ -544,8 +554,8 @@ namespace Samples
                 _conv2WideGrad,
                 _conv2GradT,
                 _conv2InputGrad);
-            LeNet5Layers.Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
-            LeNet5Layers.Conv1Backward(_parameters, _gradients, _conv1Output, _conv1OutputGrad, _conv1Input, _conv1WideGrad);
+            global::StaticNets.Generated.LeNet5Layers.Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Conv1Backward(_parameters, _gradients, _conv1Output, _conv1OutputGrad, _conv1Input, _conv1WideGrad);
         }
     }
 }

@@ -29,11 +29,6 @@ internal static class NetworkEmitter
         w.Line("// Each layer method declares all its dimensions as constants, used or not; branches on constants are expected.");
         w.Line("#pragma warning disable CS0162, CS0219, CS0618");
         w.Line();
-        if (plan is not null)
-        {
-            w.Line($"using {RuntimeNames.LayersNamespace}; // {plan.LayersClass}, the layer bodies at the end of this file");
-            w.Line();
-        }
         if (spec.Namespace is not null) w.Open($"namespace {spec.Namespace}");
         foreach (var outer in spec.ContainingTypes) w.Open(outer);
 

@@ -22,6 +22,12 @@ internal sealed class NetworkPlan
     /// <summary>The file-local class holding the layer bodies: <c>LeNet5Layers</c>.</summary>
     public string LayersClass { get; }
 
+    /// <summary>
+    /// The class as the partial class's calls name it: in full, so that no type or member of the user's named the same
+    /// (a <c>LeNet5Layers</c> of their own in the namespace) takes its place.
+    /// </summary>
+    public string LayersClassInCalls => "global::" + RuntimeNames.LayersNamespace + "." + LayersClass;
+
     public List<LayerContext> Contexts { get; } = new();
 
     public List<PlannedBuffer> Buffers { get; } = new();
@@ -81,7 +87,7 @@ internal sealed class NetworkPlan
             var source = from < 0 ? null : Contexts[from];
             string input = source?.Output ?? "input";
             string? inputGrad = source is null || source.OutputGrad.Length == 0 ? null : source.OutputGrad;
-            var c = new LayerContext(l, i + 1) { LayersClass = LayersClass, Input = input, InputGrad = parameters ? inputGrad : null };
+            var c = new LayerContext(l, i + 1) { LayersClass = LayersClassInCalls, Input = input, InputGrad = parameters ? inputGrad : null };
             parameters |= l.ParameterCount > 0;
             c.HasParametersUpToHere = parameters;
             if (LayerEmitter.For(l.Type).HasOutput)
