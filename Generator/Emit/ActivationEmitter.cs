@@ -39,7 +39,9 @@ internal sealed class ActivationEmitter : LayerEmitter
         w.Line(fromInput
             ? $"/// <param name=\"x\">The input of the forward pass {Dims(l.In)}.</param>"
             : $"/// <param name=\"y\">The output of the forward pass {Dims(l.Out)}.</param>");
-        w.Line($"/// <param name=\"dy\">The gradient of the output {Dims(l.Out)}.</param>");
+        w.Line(c.AddsInputGrad
+            ? $"/// <param name=\"dy\">The gradient of the output {Dims(l.Out)}, overwritten with act'(.) * dy.</param>"
+            : $"/// <param name=\"dy\">The gradient of the output {Dims(l.Out)}.</param>");
         w.Line($"/// <param name=\"dx\">The gradient of the input {Dims(l.In)}.</param>");
         string read = fromInput ? "x" : "y";
         OpenMethod(w, l.Member + "Backward", $"ReadOnlySpan<float> {read}", c.AddsInputGrad ? "Span<float> dy" : "ReadOnlySpan<float> dy", "Span<float> dx");
