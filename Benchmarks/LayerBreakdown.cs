@@ -14,22 +14,20 @@ namespace StaticNets.Benchmarks;
 /// time the thread ran, so it stays readable on a machine shared with other work.
 /// </summary>
 /// <remarks>
-/// The layer methods are private members of the generated class, named as STYLE.md names them
-/// (<c>Conv1Forward</c>, <c>Conv1Backward</c>, ...). They are found by those names and called through
-/// delegates on the buffers that <c>ForwardCore</c> and <c>BackwardCore</c> pass them
-/// (<c>_conv1Output</c>, <c>_conv1OutputGrad</c>, ...), after one <c>ComputeGradients</c> has filled every
-/// buffer. A layer whose method or buffer is not found is reported as such: the breakdown follows the
-/// generated code, it does not constrain it.
+/// The layer methods are static members of the generated file's layers class (<c>LeNet5Layers</c>, file-local,
+/// under <c>StaticNets.Generated</c>), named as STYLE.md names them (<c>Conv1Forward</c>, <c>Conv1Backward</c>, ...).
+/// They are found by those names and called on the buffers that <c>ForwardCore</c> and <c>BackwardCore</c> pass
+/// them, matched by parameter name (<c>x</c>, <c>y</c>, <c>dy</c>, <c>dx</c>, <c>parameters</c>, the layer's scratch
+/// buffers...), after one <c>ComputeGradients</c> has filled every buffer. A layer whose method or buffer is not
+/// found is reported as such: the breakdown follows the generated code, it does not constrain it.
 /// </remarks>
 internal static partial class LayerBreakdown
 {
     private const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
 
-    private delegate void ForwardMethod(ReadOnlySpan<float> x, Span<float> y);
-
-    private delegate void BackwardMethod(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx);
-
-    private delegate void FirstBackwardMethod(ReadOnlySpan<float> x, ReadOnlySpan<float> dy);
+    /// <summary>The file-local class of LeNet-5's layer bodies.</summary>
+    private static readonly Type? Layers = typeof(LeNet5).Assembly.GetTypes()
+        .FirstOrDefault(t => t.Namespace == "StaticNets.Generated" && t.Name.EndsWith("LeNet5Layers", StringComparison.Ordinal));
 
     public static void Run(bool quick)
     {
@@ -60,17 +58,15 @@ internal static partial class LayerBreakdown
         for (int i = 0; i < info.Layers.Count; i++)
         {
             LayerInfo layer = info.Layers[i];
-            MethodInfo? method = typeof(LeNet5).GetMethod(Stem(layer) + "Forward", Private);
-            float[]? x = InputOf(net, info, i, input);
-            float[]? y = Buffer(net, layer.Name + "Output");
-            if (method is null || x is null || y is null)
+            MethodInfo? method = Layers?.GetMethod(Stem(layer) + "Forward", BindingFlags.Static | BindingFlags.NonPublic);
+            Action? call = method is null ? null : Bind(method, p => Argument(net, info, i, input, p));
+            if (call is null)
             {
                 PrintMissing($"  {layer.Name} forward", method is null ? "no method (no code of its own)" : "buffers not found");
                 continue;
             }
 
-            var call = method.CreateDelegate<ForwardMethod>(net);
-            double ns = clock.Nanoseconds(() => call(x, y));
+            double ns = clock.Nanoseconds(call);
             forwardParts += ns;
             Print($"  {layer.Name} forward", ns, forward, Flops.LayerForward(layer), peak);
         }
@@ -84,19 +80,14 @@ internal static partial class LayerBreakdown
         for (int i = info.Layers.Count - 1; i >= 0; i--)
         {
             LayerInfo layer = info.Layers[i];
-            MethodInfo? method = typeof(LeNet5).GetMethod(Stem(layer) + "Backward", Private);
-            float[]? x = InputOf(net, info, i, input);
-            float[]? dy = Buffer(net, layer.Name + "OutputGrad");
-            float[]? dx = i == 0 ? [] : InputGradientOf(net, info, i);
-            if (method is null || x is null || dy is null || dx is null)
+            MethodInfo? method = Layers?.GetMethod(Stem(layer) + "Backward", BindingFlags.Static | BindingFlags.NonPublic);
+            Action? run = method is null ? null : Bind(method, p => Argument(net, info, i, input, p));
+            if (run is null)
             {
                 PrintMissing($"  {layer.Name} backward", method is null ? "no method (no code of its own)" : "buffers not found");
                 continue;
             }
 
-            Action run = method.GetParameters().Length == 2
-                ? Bind(method.CreateDelegate<FirstBackwardMethod>(net), x, dy)
-                : Bind(method.CreateDelegate<BackwardMethod>(net), x, dy, dx);
             double ns = clock.Nanoseconds(run);
             backwardParts += ns;
             Print($"  {layer.Name} backward", ns, training, Flops.LayerBackward(layer, first: i == 0), peak);
@@ -132,9 +123,71 @@ internal static partial class LayerBreakdown
     private static void PrintMilliseconds(string part, double ns) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {part} | {ns / 1e6:F2} |"));
 
-    private static Action Bind(FirstBackwardMethod call, float[] x, float[] dy) => () => call(x, dy);
+    /// <summary>The arrays a bound layer call passes, in its parameters' order; the unused ones are null.</summary>
+    private delegate void Arrays(Delegate target, float[]? a0, float[]? a1, float[]? a2, float[]? a3, float[]? a4, float[]? a5, float[]? a6, float[]? a7, float[]? a8, float[]? a9, float[]? a10, float[]? a11);
 
-    private static Action Bind(BackwardMethod call, float[] x, float[] dy, float[] dx) => () => call(x, dy, dx);
+    private const int MostParameters = 12;
+
+    /// <summary>
+    /// A call of a static layer method on buffers: each parameter (a float array, or a span over one) gets the buffer
+    /// <paramref name="buffer"/> names for it; null when a buffer is missing or a parameter is of another type.
+    /// Spans cannot pass through reflection's Invoke: a small IL method turns the arrays into spans and calls the layer
+    /// through a delegate (an <c>Action</c> over the span types), so the layer runs as compiled, not inlined into the IL.
+    /// </summary>
+    private static Action? Bind(MethodInfo method, Func<string, float[]?> buffer)
+    {
+        var parameters = method.GetParameters();
+        if (parameters.Length is 0 or > MostParameters) return null;
+        var types = parameters.Select(p => p.ParameterType).ToArray();
+        var arguments = new float[]?[MostParameters];
+        for (int k = 0; k < parameters.Length; k++)
+        {
+            if (types[k] != typeof(float[]) && types[k] != typeof(Span<float>) && types[k] != typeof(ReadOnlySpan<float>)) return null;
+            if (buffer(parameters[k].Name!) is not { } array) return null;
+            arguments[k] = array;
+        }
+
+        Type actionType = System.Linq.Expressions.Expression.GetActionType(types);
+        Delegate target = method.CreateDelegate(actionType);
+        var il = new System.Reflection.Emit.DynamicMethod(
+            method.Name, typeof(void), [typeof(Delegate), .. Enumerable.Repeat(typeof(float[]), MostParameters)], typeof(LayerBreakdown).Module, skipVisibility: true);
+        var gen = il.GetILGenerator();
+        gen.Emit(System.Reflection.Emit.OpCodes.Ldarg_0);
+        gen.Emit(System.Reflection.Emit.OpCodes.Castclass, actionType);
+        for (int k = 0; k < parameters.Length; k++)
+        {
+            gen.Emit(System.Reflection.Emit.OpCodes.Ldarg_S, (byte)(k + 1));
+            if (types[k] != typeof(float[])) gen.Emit(System.Reflection.Emit.OpCodes.Call, types[k].GetMethod("op_Implicit", [typeof(float[])])!);
+        }
+
+        gen.Emit(System.Reflection.Emit.OpCodes.Callvirt, actionType.GetMethod("Invoke")!);
+        gen.Emit(System.Reflection.Emit.OpCodes.Ret);
+        var call = il.CreateDelegate<Arrays>();
+        var a = arguments;
+        return () => call(target, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+    }
+
+    /// <summary>The buffer <c>ForwardCore</c> or <c>BackwardCore</c> passes as parameter <paramref name="parameter"/> of layer <paramref name="index"/>.</summary>
+    private static float[]? Argument(LeNet5 net, NetworkInfo info, int index, float[] input, string parameter)
+    {
+        string name = info.Layers[index].Name;
+        return parameter switch
+        {
+            "parameters" => Buffer(net, "parameters"),
+            "gradients" => Buffer(net, "gradients"),
+            "x" => InputOf(net, info, index, input),
+            "y" or "output" => Buffer(net, name + "Output"),
+            "dy" => Buffer(net, name + "OutputGrad"),
+            "dx" => InputGradientOf(net, info, index),
+            "linear" => Buffer(net, name + "Linear"),
+            "padded" => Buffer(net, name + "Input"),
+            "wide" => Buffer(net, name + "Wide"),
+            "wideGrad" => Buffer(net, name + "WideGrad"),
+            "gradT" => Buffer(net, name + "GradT"),
+            "paddedGrad" => Buffer(net, name + "InputGrad"),
+            _ => null,
+        };
+    }
 
     /// <summary><c>conv1</c> to <c>Conv1</c>, the stem of the layer's generated methods.</summary>
     private static string Stem(LayerInfo layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name[1..];
