@@ -96,23 +96,25 @@ public class GeneratedSourceTests
     {
         var (result, _, _) = GeneratorHarness.Run(LeNet5);
         string text = result.GeneratedTrees[0].ToString();
-        foreach (var name in new[] { "Conv1Forward", "Conv1Backward", "Pool1Forward", "Pool1Backward", "Conv2Forward", "Conv2Backward" })
+        foreach (var name in new[] { "Conv1Forward", "Conv1Backward", "Pool1Forward", "Pool1Backward", "Conv2Forward", "Conv2Backward", "Dense3Forward", "Dense3Backward" })
         {
-            Assert.Contains($"private static void {name}(", text);
-        }
-        foreach (var name in new[] { "Dense3Forward", "Dense3Backward" })
-        {
-            Assert.Contains($"private void {name}(", text);
+            Assert.Contains($"internal static void {name}(", text);
+            Assert.Contains($"LeNet5Layers.{name}(", text);
         }
         Assert.Contains("/// <summary>conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6.</summary>", text);
         // The 5x5 window of conv1 is written out tap by tap, with constant offsets into the 32-wide padded rows.
         Assert.Contains("LoadUnsafe(ref xc, 132)", text); // ky = 4, kx = 4: 4 * 32 + 4
-        // The first layer computes no input gradient: no dx among conv1 backward's parameters, no padded gradient buffer.
-        int start = text.IndexOf("private static void Conv1Backward(", StringComparison.Ordinal);
-        string signature = text.Substring(start, text.IndexOf('{', start) - start);
-        Assert.DoesNotContain(" dx", signature);
-        Assert.Contains(" dy", signature);
-        Assert.DoesNotContain("_conv1InputGrad", text);
+        // The first layer computes no input gradient; the second does.
+        Assert.DoesNotContain(" dx", Signature(text, "Conv1Backward"));
+        Assert.Contains("Span<float> dx", Signature(text, "Conv2Backward"));
+    }
+
+    /// <summary>The parameter list of a layer method, from its declaration to the closing parenthesis.</summary>
+    private static string Signature(string text, string method)
+    {
+        int start = text.IndexOf($"internal static void {method}(", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{method} is not declared.");
+        return text.Substring(start, text.IndexOf(')', start) - start);
     }
 
     [Fact]
@@ -121,6 +123,14 @@ public class GeneratedSourceTests
         var (_, output, diagnostics) = GeneratorHarness.Run(LeNet5, AllLayers.Replace("namespace Samples;", "namespace Samples.Other;"));
         Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
         Assert.Equal(2, output.SyntaxTrees.Count() - 2);
+    }
+
+    [Fact]
+    public void A_user_type_named_like_the_layers_class_does_not_capture_the_calls()
+    {
+        var (result, _, diagnostics) = GeneratorHarness.Run(LeNet5, "namespace Samples;\ninternal static class LeNet5Layers { public static void Conv1Forward() { } }");
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Contains("file static class LeNet5Layers", Assert.Single(result.GeneratedTrees).ToString());
     }
 
     [Theory]

@@ -3,1332 +3,1903 @@
 // Each layer method declares all its dimensions as constants, used or not; branches on constants are expected.
 #pragma warning disable CS0162, CS0219, CS0618
 
-namespace Samples;
-
-/// <summary>
-/// AllLayers: a network compiled by StaticNets, 256 parameters.
-/// <code>
-/// layer     kind                        output        params
-/// input     Input                       9x9x2              0
-/// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
-/// pool1     MaxPool 3x3 s1              3x3x4              0
-/// conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
-/// pool2     AvgPool 2x2 s2              1x1x3              0
-/// sigmoid1  Sigmoid                     1x1x3              0
-/// flatten1  Flatten                     3                  0
-/// dense1    Dense 8 Tanh                8                 32
-/// dropout1  Dropout 0.25                8                  0
-/// leakyrelu1LeakyReLU 0.2               8                  0
-/// dense2    Dense 6                     6                 54
-/// gelu1     GELU                        6                  0
-/// relu1     ReLU                        6                  0
-/// tanh1     Tanh                        6                  0
-/// dense3    Dense 4 Sigmoid             4                 28
-/// dense4    Dense 3                     3                 15
-/// softmax1  Softmax                     3                  0
-/// total                                                  256
-/// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
-/// </code>
-/// </summary>
-partial class AllLayers : global::StaticNets.INetwork<AllLayers>
+namespace Samples
 {
-    // layer     kind                        output        params
-    // input     Input                       9x9x2              0
-    // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
-    // pool1     MaxPool 3x3 s1              3x3x4              0
-    // conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
-    // pool2     AvgPool 2x2 s2              1x1x3              0
-    // sigmoid1  Sigmoid                     1x1x3              0
-    // flatten1  Flatten                     3                  0
-    // dense1    Dense 8 Tanh                8                 32
-    // dropout1  Dropout 0.25                8                  0
-    // leakyrelu1LeakyReLU 0.2               8                  0
-    // dense2    Dense 6                     6                 54
-    // gelu1     GELU                        6                  0
-    // relu1     ReLU                        6                  0
-    // tanh1     Tanh                        6                  0
-    // dense3    Dense 4 Sigmoid             4                 28
-    // dense4    Dense 3                     3                 15
-    // softmax1  Softmax                     3                  0
-    // total                                                  256
-    // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
-
-    /// <summary>Number of input values, laid out [channels][height][width] = [2][9][9].</summary>
-    public const int InputSize = 162;
-    /// <summary>Number of output values.</summary>
-    public const int OutputSize = 3;
-    /// <summary>Number of weights and biases.</summary>
-    public const int ParameterCount = 256;
-
-    /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       9x9x2              0\nconv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\npool1     MaxPool 3x3 s1              3x3x4              0\nconv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\npool2     AvgPool 2x2 s2              1x1x3              0\nsigmoid1  Sigmoid                     1x1x3              0\nflatten1  Flatten                     3                  0\ndense1    Dense 8 Tanh                8                 32\ndropout1  Dropout 0.25                8                  0\nleakyrelu1LeakyReLU 0.2               8                  0\ndense2    Dense 6                     6                 54\ngelu1     GELU                        6                  0\nrelu1     ReLU                        6                  0\ntanh1     Tanh                        6                  0\ndense3    Dense 4 Sigmoid             4                 28\ndense4    Dense 3                     3                 15\nsoftmax1  Softmax                     3                  0\ntotal                                                  256\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all";
-
-    /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
-    public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
+    /// <summary>
+    /// AllLayers: a network compiled by StaticNets, 256 parameters.
+    /// <code>
+    /// layer     kind                        output        params
+    /// input     Input                       9x9x2              0
+    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
+    /// pool1     MaxPool 3x3 s1              3x3x4              0
+    /// conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
+    /// pool2     AvgPool 2x2 s2              1x1x3              0
+    /// sigmoid1  Sigmoid                     1x1x3              0
+    /// flatten1  Flatten                     3                  0
+    /// dense1    Dense 8 Tanh                8                 32
+    /// dropout1  Dropout 0.25                8                  0
+    /// leakyrelu1LeakyReLU 0.2               8                  0
+    /// dense2    Dense 6                     6                 54
+    /// gelu1     GELU                        6                  0
+    /// relu1     ReLU                        6                  0
+    /// tanh1     Tanh                        6                  0
+    /// dense3    Dense 4 Sigmoid             4                 28
+    /// dense4    Dense 3                     3                 15
+    /// softmax1  Softmax                     3                  0
+    /// total                                                  256
+    /// loss: cross-entropy (fused with the final softmax)
+    /// memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
+    /// </code>
+    /// </summary>
+    partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
-        Name = "Samples.AllLayers",
-        InputShape = new global::StaticNets.TensorShape(2, 9, 9),
-        Loss = global::StaticNets.LossKind.CrossEntropy,
-        Layers = new global::StaticNets.LayerInfo[]
+        // layer     kind                        output        params
+        // input     Input                       9x9x2              0
+        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
+        // pool1     MaxPool 3x3 s1              3x3x4              0
+        // conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
+        // pool2     AvgPool 2x2 s2              1x1x3              0
+        // sigmoid1  Sigmoid                     1x1x3              0
+        // flatten1  Flatten                     3                  0
+        // dense1    Dense 8 Tanh                8                 32
+        // dropout1  Dropout 0.25                8                  0
+        // leakyrelu1LeakyReLU 0.2               8                  0
+        // dense2    Dense 6                     6                 54
+        // gelu1     GELU                        6                  0
+        // relu1     ReLU                        6                  0
+        // tanh1     Tanh                        6                  0
+        // dense3    Dense 4 Sigmoid             4                 28
+        // dense4    Dense 3                     3                 15
+        // softmax1  Softmax                     3                  0
+        // total                                                  256
+        // loss: cross-entropy (fused with the final softmax)
+        // memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
+
+        // ---- Sizes and description ----
+
+        /// <summary>Number of input values, laid out [channels][height][width] = [2][9][9].</summary>
+        public const int InputSize = 162;
+        /// <summary>Number of output values.</summary>
+        public const int OutputSize = 3;
+        /// <summary>Number of weights and biases.</summary>
+        public const int ParameterCount = 256;
+
+        /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
+        public static string Summary =>
+            "layer     kind                        output        params\n" +
+            "input     Input                       9x9x2              0\n" +
+            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\n" +
+            "pool1     MaxPool 3x3 s1              3x3x4              0\n" +
+            "conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\n" +
+            "pool2     AvgPool 2x2 s2              1x1x3              0\n" +
+            "sigmoid1  Sigmoid                     1x1x3              0\n" +
+            "flatten1  Flatten                     3                  0\n" +
+            "dense1    Dense 8 Tanh                8                 32\n" +
+            "dropout1  Dropout 0.25                8                  0\n" +
+            "leakyrelu1LeakyReLU 0.2               8                  0\n" +
+            "dense2    Dense 6                     6                 54\n" +
+            "gelu1     GELU                        6                  0\n" +
+            "relu1     ReLU                        6                  0\n" +
+            "tanh1     Tanh                        6                  0\n" +
+            "dense3    Dense 4 Sigmoid             4                 28\n" +
+            "dense4    Dense 3                     3                 15\n" +
+            "softmax1  Softmax                     3                  0\n" +
+            "total                                                  256\n" +
+            "loss: cross-entropy (fused with the final softmax)\n" +
+            "memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all";
+
+        /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
+        public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
         {
-            new global::StaticNets.LayerInfo { Name = "conv1", Kind = global::StaticNets.LayerKind.Conv2D, InputShape = new global::StaticNets.TensorShape(2, 9, 9), OutputShape = new global::StaticNets.TensorShape(4, 5, 5), Activation = global::StaticNets.Activation.LeakyReLU, Alpha = 0.01f, Units = 4, Kernel = 3, Stride = 2, Padding = 1, Rate = 0.0f, L1 = 0.0f, L2 = 0.001f, Init = global::StaticNets.Init.HeUniform, ParameterOffset = 0, WeightCount = 72, BiasCount = 4, FanIn = 18, FanOut = 36 },
-            new global::StaticNets.LayerInfo { Name = "pool1", Kind = global::StaticNets.LayerKind.MaxPool, InputShape = new global::StaticNets.TensorShape(4, 5, 5), OutputShape = new global::StaticNets.TensorShape(4, 3, 3), Activation = global::StaticNets.Activation.None, Alpha = 0.0f, Units = 0, Kernel = 3, Stride = 1, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 76, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "conv2", Kind = global::StaticNets.LayerKind.Conv2D, InputShape = new global::StaticNets.TensorShape(4, 3, 3), OutputShape = new global::StaticNets.TensorShape(3, 2, 2), Activation = global::StaticNets.Activation.GELU, Alpha = 0.01f, Units = 3, Kernel = 2, Stride = 1, Padding = 0, Rate = 0.0f, L1 = 0.0001f, L2 = 0.0f, Init = global::StaticNets.Init.HeNormal, ParameterOffset = 76, WeightCount = 48, BiasCount = 3, FanIn = 16, FanOut = 12 },
-            new global::StaticNets.LayerInfo { Name = "pool2", Kind = global::StaticNets.LayerKind.AvgPool, InputShape = new global::StaticNets.TensorShape(3, 2, 2), OutputShape = new global::StaticNets.TensorShape(3, 1, 1), Activation = global::StaticNets.Activation.None, Alpha = 0.0f, Units = 0, Kernel = 2, Stride = 2, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 127, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "sigmoid1", Kind = global::StaticNets.LayerKind.Activation, InputShape = new global::StaticNets.TensorShape(3, 1, 1), OutputShape = new global::StaticNets.TensorShape(3, 1, 1), Activation = global::StaticNets.Activation.Sigmoid, Alpha = 0.0f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 127, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "flatten1", Kind = global::StaticNets.LayerKind.Flatten, InputShape = new global::StaticNets.TensorShape(3, 1, 1), OutputShape = new global::StaticNets.TensorShape(3, 1, 1), Activation = global::StaticNets.Activation.None, Alpha = 0.0f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 127, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "dense1", Kind = global::StaticNets.LayerKind.Dense, InputShape = new global::StaticNets.TensorShape(3, 1, 1), OutputShape = new global::StaticNets.TensorShape(8, 1, 1), Activation = global::StaticNets.Activation.Tanh, Alpha = 0.01f, Units = 8, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.XavierNormal, ParameterOffset = 127, WeightCount = 24, BiasCount = 8, FanIn = 3, FanOut = 8 },
-            new global::StaticNets.LayerInfo { Name = "dropout1", Kind = global::StaticNets.LayerKind.Dropout, InputShape = new global::StaticNets.TensorShape(8, 1, 1), OutputShape = new global::StaticNets.TensorShape(8, 1, 1), Activation = global::StaticNets.Activation.None, Alpha = 0.0f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.25f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 159, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "leakyrelu1", Kind = global::StaticNets.LayerKind.Activation, InputShape = new global::StaticNets.TensorShape(8, 1, 1), OutputShape = new global::StaticNets.TensorShape(8, 1, 1), Activation = global::StaticNets.Activation.LeakyReLU, Alpha = 0.2f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 159, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "dense2", Kind = global::StaticNets.LayerKind.Dense, InputShape = new global::StaticNets.TensorShape(8, 1, 1), OutputShape = new global::StaticNets.TensorShape(6, 1, 1), Activation = global::StaticNets.Activation.None, Alpha = 0.01f, Units = 6, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.HeNormal, ParameterOffset = 159, WeightCount = 48, BiasCount = 6, FanIn = 8, FanOut = 6 },
-            new global::StaticNets.LayerInfo { Name = "gelu1", Kind = global::StaticNets.LayerKind.Activation, InputShape = new global::StaticNets.TensorShape(6, 1, 1), OutputShape = new global::StaticNets.TensorShape(6, 1, 1), Activation = global::StaticNets.Activation.GELU, Alpha = 0.0f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 213, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "relu1", Kind = global::StaticNets.LayerKind.Activation, InputShape = new global::StaticNets.TensorShape(6, 1, 1), OutputShape = new global::StaticNets.TensorShape(6, 1, 1), Activation = global::StaticNets.Activation.ReLU, Alpha = 0.0f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 213, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "tanh1", Kind = global::StaticNets.LayerKind.Activation, InputShape = new global::StaticNets.TensorShape(6, 1, 1), OutputShape = new global::StaticNets.TensorShape(6, 1, 1), Activation = global::StaticNets.Activation.Tanh, Alpha = 0.0f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 213, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "dense3", Kind = global::StaticNets.LayerKind.Dense, InputShape = new global::StaticNets.TensorShape(6, 1, 1), OutputShape = new global::StaticNets.TensorShape(4, 1, 1), Activation = global::StaticNets.Activation.Sigmoid, Alpha = 0.01f, Units = 4, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.XavierUniform, ParameterOffset = 213, WeightCount = 24, BiasCount = 4, FanIn = 6, FanOut = 4 },
-            new global::StaticNets.LayerInfo { Name = "dense4", Kind = global::StaticNets.LayerKind.Dense, InputShape = new global::StaticNets.TensorShape(4, 1, 1), OutputShape = new global::StaticNets.TensorShape(3, 1, 1), Activation = global::StaticNets.Activation.None, Alpha = 0.01f, Units = 3, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.XavierUniform, ParameterOffset = 241, WeightCount = 12, BiasCount = 3, FanIn = 4, FanOut = 3 },
-            new global::StaticNets.LayerInfo { Name = "softmax1", Kind = global::StaticNets.LayerKind.Activation, InputShape = new global::StaticNets.TensorShape(3, 1, 1), OutputShape = new global::StaticNets.TensorShape(3, 1, 1), Activation = global::StaticNets.Activation.Softmax, Alpha = 0.0f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 256, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-        },
-    };
-
-    private readonly float[] _parameters; // shared with the replicas of CreateReplica
-    private readonly float[] _gradients = new float[ParameterCount];
-    private ulong _randomState;
-    private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
-    private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
-    private readonly float[] _conv1Output = new float[100];
-    private readonly float[] _conv1OutputGrad = new float[100];
-    private readonly float[] _conv1Input = new float[258];
-    private readonly float[] _pool1Output = new float[36];
-    private readonly float[] _pool1OutputGrad = new float[36];
-    private readonly float[] _conv2Output = new float[12];
-    private readonly float[] _conv2OutputGrad = new float[12];
-    private readonly float[] _conv2Input = new float[52];
-    private readonly float[] _conv2Wide = new float[31];
-    private readonly float[] _conv2WideGrad = new float[76];
-    private readonly float[] _conv2Linear = new float[12];
-    private readonly float[] _conv2InputGrad = new float[80];
-    private readonly float[] _pool2Output = new float[3];
-    private readonly float[] _pool2OutputGrad = new float[3];
-    private readonly float[] _sigmoid1Output = new float[3];
-    private readonly float[] _sigmoid1OutputGrad = new float[3];
-    private readonly float[] _dense1Output = new float[8];
-    private readonly float[] _dense1OutputGrad = new float[8];
-    private readonly float[] _dropout1Output = new float[8];
-    private readonly float[] _dropout1OutputGrad = new float[8];
-    private readonly float[] _dropout1Mask = new float[8];
-    private readonly float[] _leakyrelu1Output = new float[8];
-    private readonly float[] _leakyrelu1OutputGrad = new float[8];
-    private readonly float[] _dense2Output = new float[6];
-    private readonly float[] _dense2OutputGrad = new float[6];
-    private readonly float[] _gelu1Output = new float[6];
-    private readonly float[] _gelu1OutputGrad = new float[6];
-    private readonly float[] _relu1Output = new float[6];
-    private readonly float[] _relu1OutputGrad = new float[6];
-    private readonly float[] _tanh1Output = new float[6];
-    private readonly float[] _tanh1OutputGrad = new float[6];
-    private readonly float[] _dense3Output = new float[4];
-    private readonly float[] _dense3OutputGrad = new float[4];
-    private readonly float[] _dense4Output = new float[3];
-    private readonly float[] _dense4OutputGrad = new float[3];
-    private readonly float[] _softmax1Output = new float[3];
-    private readonly float[] _softmax1OutputGrad = new float[3];
-    private readonly float[] _dense1TileInput = new float[24];
-    private readonly float[] _dense1Tile = new float[64];
-    private readonly float[] _dropout1Tile = new float[64];
-    private readonly float[] _leakyrelu1Tile = new float[64];
-    private readonly float[] _dense2Tile = new float[48];
-    private readonly float[] _gelu1Tile = new float[48];
-    private readonly float[] _relu1Tile = new float[48];
-    private readonly float[] _tanh1Tile = new float[48];
-    private readonly float[] _dense3Tile = new float[32];
-    private readonly float[] _dense4Tile = new float[24];
-    private readonly float[] _softmax1Tile = new float[24];
-
-    /// <summary>A AllLayers with weights initialised from seed 0; biases start at zero.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public AllLayers() : this(0)
-    {
-    }
-
-    /// <summary>A AllLayers with weights initialised deterministically from <paramref name="seed"/>; biases start at zero.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public AllLayers(int seed) : this(new float[ParameterCount])
-    {
-        _randomState = global::StaticNets.__Internals.Rng.Seed(seed, -1);
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 0, 72), global::StaticNets.Init.HeUniform, fanIn: 18, fanOut: 36, seed, layer: 1); // conv1
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 76, 48), global::StaticNets.Init.HeNormal, fanIn: 16, fanOut: 12, seed, layer: 3); // conv2
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 127, 24), global::StaticNets.Init.XavierNormal, fanIn: 3, fanOut: 8, seed, layer: 7); // dense1
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 159, 48), global::StaticNets.Init.HeNormal, fanIn: 8, fanOut: 6, seed, layer: 10); // dense2
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 213, 24), global::StaticNets.Init.XavierUniform, fanIn: 6, fanOut: 4, seed, layer: 14); // dense3
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 241, 12), global::StaticNets.Init.XavierUniform, fanIn: 4, fanOut: 3, seed, layer: 15); // dense4
-    }
-
-    /// <summary>The same as <c>new AllLayers(seed)</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public static AllLayers Create(int seed) => new AllLayers(seed);
-
-    /// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>
-    private AllLayers(float[] parameters) => _parameters = parameters;
-
-    /// <summary>A new instance that shares this one's <see cref="Parameters"/> (the same array, not a copy), with gradients and buffers of its own: data-parallel training's workers.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public AllLayers CreateReplica() => new AllLayers(_parameters);
-
-    /// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>
-    public global::System.Span<float> Parameters => _parameters;
-
-    /// <summary>The gradient of the loss with respect to <see cref="Parameters"/>, in the same layout.</summary>
-    public global::System.Span<float> Gradients => _gradients;
-
-    /// <summary>Inference: writes the output for <paramref name="input"/> (dropout off). Allocates nothing.</summary>
-    /// <exception cref="global::System.ArgumentException">A span does not have the network's size.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-    {
-        global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
-        global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "AllLayers", "3", nameof(output));
-        Enter();
-        try
-        {
-            ForwardCore(input, training: false);
-            ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize).CopyTo(output);
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>The index of the largest output for <paramref name="input"/>. Allocates nothing.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public int Predict(global::System.ReadOnlySpan<float> input)
-    {
-        global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
-        Enter();
-        try
-        {
-            ForwardCore(input, training: false);
-            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize));
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>Inference over a batch: <paramref name="inputs"/> holds samples back to back, <see cref="InputSize"/> values each; <paramref name="outputs"/> gets their outputs, <see cref="OutputSize"/> each, with the same bits as <see cref="Forward"/>'s. Allocates nothing.</summary>
-    /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or the outputs do not have one output per sample.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-    {
-        int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
-        global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "AllLayers", "outputs", nameof(outputs));
-        Enter();
-        try
-        {
-            for (int s = 0; s < count; s += BatchTile)
+            Name = "Samples.AllLayers",
+            InputShape = new global::StaticNets.TensorShape(2, 9, 9),
+            Loss = global::StaticNets.LossKind.CrossEntropy,
+            Layers = new global::StaticNets.LayerInfo[]
             {
-                int m = global::System.Math.Min(BatchTile, count - s);
-                ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
-                new global::System.ReadOnlySpan<float>(_softmax1Tile, 0, m * OutputSize).CopyTo(outputs.Slice(s * OutputSize));
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "conv1",
+                    Kind = global::StaticNets.LayerKind.Conv2D,
+                    InputShape = new global::StaticNets.TensorShape(2, 9, 9),
+                    OutputShape = new global::StaticNets.TensorShape(4, 5, 5),
+                    Activation = global::StaticNets.Activation.LeakyReLU,
+                    Alpha = 0.01f,
+                    Units = 4, Kernel = 3, Stride = 2, Padding = 1,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.001f,
+                    Init = global::StaticNets.Init.HeUniform,
+                    ParameterOffset = 0, WeightCount = 72, BiasCount = 4,
+                    FanIn = 18, FanOut = 36,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "pool1",
+                    Kind = global::StaticNets.LayerKind.MaxPool,
+                    InputShape = new global::StaticNets.TensorShape(4, 5, 5),
+                    OutputShape = new global::StaticNets.TensorShape(4, 3, 3),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 3, Stride = 1, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 76, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "conv2",
+                    Kind = global::StaticNets.LayerKind.Conv2D,
+                    InputShape = new global::StaticNets.TensorShape(4, 3, 3),
+                    OutputShape = new global::StaticNets.TensorShape(3, 2, 2),
+                    Activation = global::StaticNets.Activation.GELU,
+                    Alpha = 0.01f,
+                    Units = 3, Kernel = 2, Stride = 1, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0001f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.HeNormal,
+                    ParameterOffset = 76, WeightCount = 48, BiasCount = 3,
+                    FanIn = 16, FanOut = 12,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "pool2",
+                    Kind = global::StaticNets.LayerKind.AvgPool,
+                    InputShape = new global::StaticNets.TensorShape(3, 2, 2),
+                    OutputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 2, Stride = 2, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 127, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "sigmoid1",
+                    Kind = global::StaticNets.LayerKind.Activation,
+                    InputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    Activation = global::StaticNets.Activation.Sigmoid,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 127, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "flatten1",
+                    Kind = global::StaticNets.LayerKind.Flatten,
+                    InputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 127, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "dense1",
+                    Kind = global::StaticNets.LayerKind.Dense,
+                    InputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(8, 1, 1),
+                    Activation = global::StaticNets.Activation.Tanh,
+                    Alpha = 0.01f,
+                    Units = 8, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.XavierNormal,
+                    ParameterOffset = 127, WeightCount = 24, BiasCount = 8,
+                    FanIn = 3, FanOut = 8,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "dropout1",
+                    Kind = global::StaticNets.LayerKind.Dropout,
+                    InputShape = new global::StaticNets.TensorShape(8, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(8, 1, 1),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.25f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 159, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "leakyrelu1",
+                    Kind = global::StaticNets.LayerKind.Activation,
+                    InputShape = new global::StaticNets.TensorShape(8, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(8, 1, 1),
+                    Activation = global::StaticNets.Activation.LeakyReLU,
+                    Alpha = 0.2f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 159, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "dense2",
+                    Kind = global::StaticNets.LayerKind.Dense,
+                    InputShape = new global::StaticNets.TensorShape(8, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.01f,
+                    Units = 6, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.HeNormal,
+                    ParameterOffset = 159, WeightCount = 48, BiasCount = 6,
+                    FanIn = 8, FanOut = 6,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "gelu1",
+                    Kind = global::StaticNets.LayerKind.Activation,
+                    InputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    Activation = global::StaticNets.Activation.GELU,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 213, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "relu1",
+                    Kind = global::StaticNets.LayerKind.Activation,
+                    InputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    Activation = global::StaticNets.Activation.ReLU,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 213, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "tanh1",
+                    Kind = global::StaticNets.LayerKind.Activation,
+                    InputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    Activation = global::StaticNets.Activation.Tanh,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 213, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "dense3",
+                    Kind = global::StaticNets.LayerKind.Dense,
+                    InputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(4, 1, 1),
+                    Activation = global::StaticNets.Activation.Sigmoid,
+                    Alpha = 0.01f,
+                    Units = 4, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.XavierUniform,
+                    ParameterOffset = 213, WeightCount = 24, BiasCount = 4,
+                    FanIn = 6, FanOut = 4,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "dense4",
+                    Kind = global::StaticNets.LayerKind.Dense,
+                    InputShape = new global::StaticNets.TensorShape(4, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.01f,
+                    Units = 3, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.XavierUniform,
+                    ParameterOffset = 241, WeightCount = 12, BiasCount = 3,
+                    FanIn = 4, FanOut = 3,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "softmax1",
+                    Kind = global::StaticNets.LayerKind.Activation,
+                    InputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(3, 1, 1),
+                    Activation = global::StaticNets.Activation.Softmax,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 256, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+            },
+        };
+
+        // ---- State: the parameters, their gradients, and every buffer a pass uses, allocated once ----
+
+        private readonly float[] _parameters; // shared with the replicas of CreateReplica
+        private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [256]
+        private ulong _randomState; // the generator dropout masks are drawn from
+        private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+        private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
+        private readonly float[] _conv1Output = new float[100]; // conv1 output [4][5][5]
+        private readonly float[] _conv1OutputGrad = new float[100]; // conv1 output gradient [4][5][5]
+        private readonly float[] _conv1Input = new float[258]; // conv1 input [258]
+        private readonly float[] _pool1Output = new float[36]; // pool1 output [4][3][3]
+        private readonly float[] _pool1OutputGrad = new float[36]; // pool1 output gradient [4][3][3]
+        private readonly float[] _conv2Output = new float[12]; // conv2 output [3][2][2]
+        private readonly float[] _conv2OutputGrad = new float[12]; // conv2 output gradient [3][2][2]
+        private readonly float[] _conv2Input = new float[52]; // conv2 input [52]
+        private readonly float[] _conv2Wide = new float[31]; // conv2 wide [31]
+        private readonly float[] _conv2WideGrad = new float[76]; // conv2 wideGrad [76]
+        private readonly float[] _conv2Linear = new float[12]; // conv2 linear [12]
+        private readonly float[] _conv2InputGrad = new float[80]; // conv2 inputGrad [80]
+        private readonly float[] _pool2Output = new float[3]; // pool2 output [3][1][1]
+        private readonly float[] _pool2OutputGrad = new float[3]; // pool2 output gradient [3][1][1]
+        private readonly float[] _sigmoid1Output = new float[3]; // sigmoid1 output [3][1][1]
+        private readonly float[] _sigmoid1OutputGrad = new float[3]; // sigmoid1 output gradient [3][1][1]
+        private readonly float[] _dense1Output = new float[8]; // dense1 output [8]
+        private readonly float[] _dense1OutputGrad = new float[8]; // dense1 output gradient [8]
+        private readonly float[] _dropout1Output = new float[8]; // dropout1 output [8]
+        private readonly float[] _dropout1OutputGrad = new float[8]; // dropout1 output gradient [8]
+        private readonly float[] _dropout1Mask = new float[8]; // dropout1 mask [8]: 0 or the scale
+        private readonly float[] _leakyrelu1Output = new float[8]; // leakyrelu1 output [8]
+        private readonly float[] _leakyrelu1OutputGrad = new float[8]; // leakyrelu1 output gradient [8]
+        private readonly float[] _dense2Output = new float[6]; // dense2 output [6]
+        private readonly float[] _dense2OutputGrad = new float[6]; // dense2 output gradient [6]
+        private readonly float[] _gelu1Output = new float[6]; // gelu1 output [6]
+        private readonly float[] _gelu1OutputGrad = new float[6]; // gelu1 output gradient [6]
+        private readonly float[] _relu1Output = new float[6]; // relu1 output [6]
+        private readonly float[] _relu1OutputGrad = new float[6]; // relu1 output gradient [6]
+        private readonly float[] _tanh1Output = new float[6]; // tanh1 output [6]
+        private readonly float[] _tanh1OutputGrad = new float[6]; // tanh1 output gradient [6]
+        private readonly float[] _dense3Output = new float[4]; // dense3 output [4]
+        private readonly float[] _dense3OutputGrad = new float[4]; // dense3 output gradient [4]
+        private readonly float[] _dense4Output = new float[3]; // dense4 output [3]
+        private readonly float[] _dense4OutputGrad = new float[3]; // dense4 output gradient [3]
+        private readonly float[] _softmax1Output = new float[3]; // softmax1 output [3]
+        private readonly float[] _softmax1OutputGrad = new float[3]; // softmax1 output gradient [3]
+        private readonly float[] _dense1TileInput = new float[24]; // dense1 tile input [8][3]
+        private readonly float[] _dense1Tile = new float[64]; // dense1 tile [8][8]
+        private readonly float[] _dropout1Tile = new float[64]; // dropout1 tile [8][8]
+        private readonly float[] _leakyrelu1Tile = new float[64]; // leakyrelu1 tile [8][8]
+        private readonly float[] _dense2Tile = new float[48]; // dense2 tile [8][6]
+        private readonly float[] _gelu1Tile = new float[48]; // gelu1 tile [8][6]
+        private readonly float[] _relu1Tile = new float[48]; // relu1 tile [8][6]
+        private readonly float[] _tanh1Tile = new float[48]; // tanh1 tile [8][6]
+        private readonly float[] _dense3Tile = new float[32]; // dense3 tile [8][4]
+        private readonly float[] _dense4Tile = new float[24]; // dense4 tile [8][3]
+        private readonly float[] _softmax1Tile = new float[24]; // softmax1 tile [8][3]
+
+        // ---- Construction ----
+
+        /// <summary>A AllLayers with weights initialised from seed 0; biases start at zero.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public AllLayers() : this(0)
+        {
+        }
+
+        /// <summary>A AllLayers with weights initialised deterministically from <paramref name="seed"/>; biases start at zero.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public AllLayers(int seed) : this(new float[ParameterCount])
+        {
+            _randomState = global::StaticNets.__Internals.Rng.Seed(seed, -1);
+            // conv1: 72 weights, fan-in 18, fan-out 36
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 0, 72),
+                global::StaticNets.Init.HeUniform,
+                fanIn: 18,
+                fanOut: 36,
+                seed,
+                layer: 1);
+            // conv2: 48 weights, fan-in 16, fan-out 12
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 76, 48),
+                global::StaticNets.Init.HeNormal,
+                fanIn: 16,
+                fanOut: 12,
+                seed,
+                layer: 3);
+            // dense1: 24 weights, fan-in 3, fan-out 8
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 127, 24),
+                global::StaticNets.Init.XavierNormal,
+                fanIn: 3,
+                fanOut: 8,
+                seed,
+                layer: 7);
+            // dense2: 48 weights, fan-in 8, fan-out 6
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 159, 48),
+                global::StaticNets.Init.HeNormal,
+                fanIn: 8,
+                fanOut: 6,
+                seed,
+                layer: 10);
+            // dense3: 24 weights, fan-in 6, fan-out 4
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 213, 24),
+                global::StaticNets.Init.XavierUniform,
+                fanIn: 6,
+                fanOut: 4,
+                seed,
+                layer: 14);
+            // dense4: 12 weights, fan-in 4, fan-out 3
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 241, 12),
+                global::StaticNets.Init.XavierUniform,
+                fanIn: 4,
+                fanOut: 3,
+                seed,
+                layer: 15);
+        }
+
+        /// <summary>The same as <c>new AllLayers(seed)</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public static AllLayers Create(int seed) => new AllLayers(seed);
+
+        /// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>
+        private AllLayers(float[] parameters) => _parameters = parameters;
+
+        /// <summary>
+        /// A new instance that shares this one's <see cref="Parameters"/> (the same array, not a copy), with gradients and
+        /// buffers of its own: data-parallel training's workers.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public AllLayers CreateReplica() => new AllLayers(_parameters);
+
+        // ---- Inference ----
+
+        /// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>
+        public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>The gradient of the loss with respect to <see cref="Parameters"/>, in the same layout.</summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Inference: writes the output for <paramref name="input"/> (dropout off). Allocates nothing.</summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the network's size.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "AllLayers", "3", nameof(output));
+            Enter();
+            try
+            {
+                ForwardCore(input, training: false);
+                ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize).CopyTo(output);
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>The index of the largest output for <paramref name="input"/>. Allocates nothing.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public int Predict(global::System.ReadOnlySpan<float> input)
+        {
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
+            Enter();
+            try
+            {
+                ForwardCore(input, training: false);
+                return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize));
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>
+        /// Inference over a batch: <paramref name="inputs"/> holds samples back to back, <see cref="InputSize"/> values each;
+        /// <paramref name="outputs"/> gets their outputs, <see cref="OutputSize"/> each, with the same bits as
+        /// <see cref="Forward"/>'s. Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">
+        /// The inputs are not whole samples, or the outputs do not have one output per sample.
+        /// </exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "AllLayers", "outputs", nameof(outputs));
+            Enter();
+            try
+            {
+                for (int s = 0; s < count; s += BatchTile)
+                {
+                    int m = global::System.Math.Min(BatchTile, count - s);
+                    ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
+                    new global::System.ReadOnlySpan<float>(_softmax1Tile, 0, m * OutputSize).CopyTo(outputs.Slice(s * OutputSize));
+                }
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>
+        /// <see cref="Predict"/> over a batch: <paramref name="inputs"/> as for <see cref="ForwardBatch"/>, one prediction
+        /// per sample. Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">
+        /// The inputs are not whole samples, or there is not one prediction per sample.
+        /// </exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "AllLayers", "prediction", nameof(predictions));
+            Enter();
+            try
+            {
+                for (int s = 0; s < count; s += BatchTile)
+                {
+                    int m = global::System.Math.Min(BatchTile, count - s);
+                    ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
+                    for (int b = 0; b < m; b++)
+                    {
+                        global::System.ReadOnlySpan<float> output = new global::System.ReadOnlySpan<float>(_softmax1Tile, b * OutputSize, OutputSize);
+                        predictions[s + b] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output);
+                    }
+                }
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>
+        public global::System.ReadOnlySpan<float> Output => ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize);
+
+        // ---- Training ----
+
+        /// <summary>Sets every gradient to zero.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+        /// <summary>
+        /// Training-mode forward and backward pass of one sample with a class label: adds its gradient into
+        /// <see cref="Gradients"/> and returns its loss. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
+        {
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
+            global::StaticNets.__Internals.Guard.Label(label, OutputSize, "AllLayers");
+            Enter();
+            try
+            {
+                ForwardCore(input, training: true);
+                global::System.ReadOnlySpan<float> output = ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize);
+                global::System.ReadOnlySpan<float> logits = ((global::System.ReadOnlySpan<float>)_dense4Output).Slice(0, OutputSize);
+                float loss = global::StaticNets.__Internals.Losses.CrossEntropy(logits, output, label, _dense4OutputGrad);
+                BackwardCore(input);
+                return loss;
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>
+        /// Training-mode forward and backward pass of one sample with a target vector: adds its gradient into
+        /// <see cref="Gradients"/> and returns its loss. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
+        {
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "AllLayers", "3", nameof(target));
+            Enter();
+            try
+            {
+                ForwardCore(input, training: true);
+                global::System.ReadOnlySpan<float> output = ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize);
+                global::System.ReadOnlySpan<float> logits = ((global::System.ReadOnlySpan<float>)_dense4Output).Slice(0, OutputSize);
+                float loss = global::StaticNets.__Internals.Losses.CrossEntropy(logits, output, target, _dense4OutputGrad);
+                BackwardCore(input);
+                return loss;
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void SetRandomState(ulong state) => _randomState = state;
+
+        /// <summary>Mini-batch training; see <see cref="global::StaticNets.TrainingOptions"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public global::StaticNets.TrainingReport Train(global::StaticNets.Dataset data, global::StaticNets.TrainingOptions options) =>
+            global::StaticNets.__Internals.Trainer.Train(this, data, options);
+
+        /// <summary>Mean loss and accuracy on <paramref name="data"/>, in inference mode.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public global::StaticNets.Evaluation Evaluate(global::StaticNets.Dataset data) => global::StaticNets.__Internals.Trainer.Evaluate(this, data);
+
+        // ---- Files ----
+
+        /// <summary>Writes the weights to a file (through a temporary file and a rename).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void Save(string path) => global::StaticNets.__Internals.WeightFile.Save(this, path);
+
+        /// <summary>Writes the weights to a stream.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void Save(global::System.IO.Stream stream) => global::StaticNets.__Internals.WeightFile.Save(this, stream);
+
+        /// <summary>Reads a weight file written by <see cref="Save(string)"/> of a AllLayers.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is of another network, truncated or corrupted.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public static AllLayers Load(string path) => global::StaticNets.__Internals.WeightFile.Load<AllLayers>(path);
+
+        /// <summary>Reads weights written by <see cref="Save(global::System.IO.Stream)"/> of a AllLayers.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public static AllLayers Load(global::System.IO.Stream stream) => global::StaticNets.__Internals.WeightFile.Load<AllLayers>(stream);
+
+        /// <summary>Writes the network and its weights as an ONNX model whose output is <see cref="Forward"/>'s.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void ExportOnnx(string path) => global::StaticNets.__Internals.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void ExportOnnx(global::System.IO.Stream stream) => global::StaticNets.__Internals.OnnxExporter.Export(this, stream);
+
+        // ---- The passes: one call per layer, the bodies in AllLayersLayers below ----
+
+        /// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>
+        private void Enter()
+        {
+            if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)
+            {
+                global::StaticNets.__Internals.Guard.ConcurrentUse("AllLayers");
             }
         }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
 
-    /// <summary><see cref="Predict"/> over a batch: <paramref name="inputs"/> as for <see cref="ForwardBatch"/>, one prediction per sample. Allocates nothing.</summary>
-    /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one prediction per sample.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
-    {
-        int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
-        global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "AllLayers", "prediction", nameof(predictions));
-        Enter();
-        try
+        /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            for (int s = 0; s < count; s += BatchTile)
-            {
-                int m = global::System.Math.Min(BatchTile, count - s);
-                ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
-                for (int b = 0; b < m; b++) predictions[s + b] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new global::System.ReadOnlySpan<float>(_softmax1Tile, b * OutputSize, OutputSize));
-            }
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>
-    public global::System.ReadOnlySpan<float> Output => ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize);
-
-    /// <summary>Sets every gradient to zero.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-    /// <summary>Training-mode forward and backward pass of one sample with a class label: adds its gradient into <see cref="Gradients"/> and returns its loss. Allocates nothing.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
-    {
-        global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
-        global::StaticNets.__Internals.Guard.Label(label, OutputSize, "AllLayers");
-        Enter();
-        try
-        {
-            ForwardCore(input, training: true);
-            float loss = global::StaticNets.__Internals.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense4Output).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize), label, _dense4OutputGrad);
-            BackwardCore(input);
-            return loss;
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>Training-mode forward and backward pass of one sample with a target vector: adds its gradient into <see cref="Gradients"/> and returns its loss. Allocates nothing.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
-    {
-        global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
-        global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "AllLayers", "3", nameof(target));
-        Enter();
-        try
-        {
-            ForwardCore(input, training: true);
-            float loss = global::StaticNets.__Internals.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense4Output).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_softmax1Output).Slice(0, OutputSize), target, _dense4OutputGrad);
-            BackwardCore(input);
-            return loss;
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void SetRandomState(ulong state) => _randomState = state;
-
-    /// <summary>Mini-batch training; see <see cref="global::StaticNets.TrainingOptions"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public global::StaticNets.TrainingReport Train(global::StaticNets.Dataset data, global::StaticNets.TrainingOptions options) => global::StaticNets.__Internals.Trainer.Train(this, data, options);
-
-    /// <summary>Mean loss and accuracy on <paramref name="data"/>, in inference mode.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public global::StaticNets.Evaluation Evaluate(global::StaticNets.Dataset data) => global::StaticNets.__Internals.Trainer.Evaluate(this, data);
-
-    /// <summary>Writes the weights to a file (through a temporary file and a rename).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void Save(string path) => global::StaticNets.__Internals.WeightFile.Save(this, path);
-
-    /// <summary>Writes the weights to a stream.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void Save(global::System.IO.Stream stream) => global::StaticNets.__Internals.WeightFile.Save(this, stream);
-
-    /// <summary>Reads a weight file written by <see cref="Save(string)"/> of a AllLayers.</summary>
-    /// <exception cref="global::System.IO.InvalidDataException">The file is of another network, truncated or corrupted.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public static AllLayers Load(string path) => global::StaticNets.__Internals.WeightFile.Load<AllLayers>(path);
-
-    /// <summary>Reads weights written by <see cref="Save(global::System.IO.Stream)"/> of a AllLayers.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public static AllLayers Load(global::System.IO.Stream stream) => global::StaticNets.__Internals.WeightFile.Load<AllLayers>(stream);
-
-    /// <summary>Writes the network and its weights as an ONNX model whose output is <see cref="Forward"/>'s.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void ExportOnnx(string path) => global::StaticNets.__Internals.OnnxExporter.Export(this, path);
-
-    /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void ExportOnnx(global::System.IO.Stream stream) => global::StaticNets.__Internals.OnnxExporter.Export(this, stream);
-
-    /// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>
-    private void Enter()
-    {
-        if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)
-        {
-            global::StaticNets.__Internals.Guard.ConcurrentUse("AllLayers");
-        }
-    }
-
-    /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
-    {
-        Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
-        Pool1Forward(_conv1Output, _pool1Output);
-        Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
-        Pool2Forward(_conv2Output, _pool2Output);
-        Sigmoid1Forward(_pool2Output, _sigmoid1Output);
-        // flatten1: 1x1x3 -> 3, no copy ([C][H][W] is already the flat order)
-        Dense1Forward(_sigmoid1Output, _dense1Output);
-        Dropout1Forward(_dense1Output, _dropout1Output, training);
-        Leakyrelu1Forward(_dropout1Output, _leakyrelu1Output);
-        Dense2Forward(_leakyrelu1Output, _dense2Output);
-        Gelu1Forward(_dense2Output, _gelu1Output);
-        Relu1Forward(_gelu1Output, _relu1Output);
-        Tanh1Forward(_relu1Output, _tanh1Output);
-        Dense3Forward(_tanh1Output, _dense3Output);
-        Dense4Forward(_dense3Output, _dense4Output);
-        Softmax1Forward(_dense4Output, _softmax1Output);
-    }
-
-    /// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void ForwardTile(global::System.ReadOnlySpan<float> inputs, int count)
-    {
-        for (int b = 0; b < count; b++)
-        {
-            global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-            Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
-            Pool1Forward(_conv1Output, _pool1Output);
-            Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
-            Pool2Forward(_conv2Output, _pool2Output);
-            Sigmoid1Forward(_pool2Output, _sigmoid1Output);
+            global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
+            global::StaticNets.Generated.AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
+            global::StaticNets.Generated.AllLayersLayers.Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
+            global::StaticNets.Generated.AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
+            global::StaticNets.Generated.AllLayersLayers.Sigmoid1Forward(_pool2Output, _sigmoid1Output);
             // flatten1: 1x1x3 -> 3, no copy ([C][H][W] is already the flat order)
-            ((global::System.ReadOnlySpan<float>)_sigmoid1Output).Slice(0, 3).CopyTo(new global::System.Span<float>(_dense1TileInput, b * 3, 3));
+            global::StaticNets.Generated.AllLayersLayers.Dense1Forward(_parameters, _sigmoid1Output, _dense1Output);
+            global::StaticNets.Generated.AllLayersLayers.Dropout1Forward(_dense1Output, _dropout1Output, training, _dropout1Mask, ref _randomState);
+            global::StaticNets.Generated.AllLayersLayers.Leakyrelu1Forward(_dropout1Output, _leakyrelu1Output);
+            global::StaticNets.Generated.AllLayersLayers.Dense2Forward(_parameters, _leakyrelu1Output, _dense2Output);
+            global::StaticNets.Generated.AllLayersLayers.Gelu1Forward(_dense2Output, _gelu1Output);
+            global::StaticNets.Generated.AllLayersLayers.Relu1Forward(_gelu1Output, _relu1Output);
+            global::StaticNets.Generated.AllLayersLayers.Tanh1Forward(_relu1Output, _tanh1Output);
+            global::StaticNets.Generated.AllLayersLayers.Dense3Forward(_parameters, _tanh1Output, _dense3Output);
+            global::StaticNets.Generated.AllLayersLayers.Dense4Forward(_parameters, _dense3Output, _dense4Output);
+            global::StaticNets.Generated.AllLayersLayers.Softmax1Forward(_dense4Output, _softmax1Output);
         }
-        Dense1ForwardTile(_dense1TileInput, _dense1Tile, count);
-        for (int b = 0; b < count; b++) Dropout1Forward(new global::System.ReadOnlySpan<float>(_dense1Tile, b * 8, 8), new global::System.Span<float>(_dropout1Tile, b * 8, 8), false);
-        for (int b = 0; b < count; b++) Leakyrelu1Forward(new global::System.ReadOnlySpan<float>(_dropout1Tile, b * 8, 8), new global::System.Span<float>(_leakyrelu1Tile, b * 8, 8));
-        Dense2ForwardTile(_leakyrelu1Tile, _dense2Tile, count);
-        for (int b = 0; b < count; b++) Gelu1Forward(new global::System.ReadOnlySpan<float>(_dense2Tile, b * 6, 6), new global::System.Span<float>(_gelu1Tile, b * 6, 6));
-        for (int b = 0; b < count; b++) Relu1Forward(new global::System.ReadOnlySpan<float>(_gelu1Tile, b * 6, 6), new global::System.Span<float>(_relu1Tile, b * 6, 6));
-        for (int b = 0; b < count; b++) Tanh1Forward(new global::System.ReadOnlySpan<float>(_relu1Tile, b * 6, 6), new global::System.Span<float>(_tanh1Tile, b * 6, 6));
-        Dense3ForwardTile(_tanh1Tile, _dense3Tile, count);
-        Dense4ForwardTile(_dense3Tile, _dense4Tile, count);
-        for (int b = 0; b < count; b++) Softmax1Forward(new global::System.ReadOnlySpan<float>(_dense4Tile, b * 3, 3), new global::System.Span<float>(_softmax1Tile, b * 3, 3));
-    }
 
-    /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void BackwardCore(global::System.ReadOnlySpan<float> input)
-    {
-        Dense4Backward(_dense3Output, _dense4OutputGrad, _dense3OutputGrad);
-        Dense3Backward(_tanh1Output, _dense3OutputGrad, _tanh1OutputGrad);
-        Tanh1Backward(_relu1Output, _tanh1OutputGrad, _relu1OutputGrad);
-        Relu1Backward(_gelu1Output, _relu1OutputGrad, _gelu1OutputGrad);
-        Gelu1Backward(_dense2Output, _gelu1OutputGrad, _dense2OutputGrad);
-        Dense2Backward(_leakyrelu1Output, _dense2OutputGrad, _leakyrelu1OutputGrad);
-        Leakyrelu1Backward(_dropout1Output, _leakyrelu1OutputGrad, _dropout1OutputGrad);
-        Dropout1Backward(_dropout1OutputGrad, _dense1OutputGrad);
-        Dense1Backward(_sigmoid1Output, _dense1OutputGrad, _sigmoid1OutputGrad);
-        Sigmoid1Backward(_pool2Output, _sigmoid1OutputGrad, _pool2OutputGrad);
-        Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
-        Conv2Backward(_conv2OutputGrad, _conv2Output, _conv2Linear, _pool1OutputGrad, _parameters, _gradients, _conv2Input, _conv2WideGrad, _conv2InputGrad);
-        Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
-        Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input);
-    }
-
-    /// <summary>conv1: Conv2D 4@3x3, stride 2, padding 1, LeakyReLU. 9x9x2 -> 5x5x4.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1Forward(
-        global::System.ReadOnlySpan<float> x, // conv1 input [2][9][9]
-        global::System.Span<float> y,         // conv1 output [4][5][5]
-        float[] parameters,                   // weights [4][2][3][3] at 0, biases [4] at 72
-        float[] padded)                       // x with a zero border [2][11][11]
-    {
-        const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
-        const int WeightOffset = 0, BiasOffset = 72;
-        // Copy x into the padded input; its zero border is never written.
-        global::System.Span<float> xp = padded;
-        for (int c = 0; c < C; c++)
+        /// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ForwardTile(global::System.ReadOnlySpan<float> inputs, int count)
         {
-            global::StaticNets.__Internals.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
-        }
-        Conv1ForwardScalar(padded, parameters, y);
-        global::StaticNets.__Internals.Activations.LeakyReLU(y, y, 0.01f);
-    }
-
-    /// <summary>conv1 forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1ForwardScalar(
-        float[] padded,               // the input with a zero border [2][11][11]
-        float[] parameters,           // weights [4][2][3][3] at 0, biases [4] at 72
-        global::System.Span<float> y) // the output [4][5][5]
-    {
-        const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
-        const int WeightOffset = 0, BiasOffset = 72;
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        for (int k = 0; k < K; k++)
-        {
-            for (int oy = 0; oy < HO; oy++)
+            const bool training = false;
+            // The layers before dense1, one sample at a time; each sample's dense1 input is gathered into the tile.
+            for (int b = 0; b < count; b++)
             {
-                for (int ox = 0; ox < WO; ox++)
+                global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
+                global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
+                global::StaticNets.Generated.AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
+                global::StaticNets.Generated.AllLayersLayers.Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
+                global::StaticNets.Generated.AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
+                global::StaticNets.Generated.AllLayersLayers.Sigmoid1Forward(_pool2Output, _sigmoid1Output);
+                // flatten1: 1x1x3 -> 3, no copy ([C][H][W] is already the flat order)
+                global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 3, 3);
+                ((global::System.ReadOnlySpan<float>)_sigmoid1Output).Slice(0, 3).CopyTo(tile);
+            }
+            // dense1 to the end over the whole tile.
+            global::StaticNets.Generated.AllLayersLayers.Dense1ForwardTile(_parameters, _dense1TileInput, _dense1Tile, count);
+            for (int b = 0; b < count; b++)
+            {
+                global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_dense1Tile, b * 8, 8);
+                global::System.Span<float> y = new global::System.Span<float>(_dropout1Tile, b * 8, 8);
+                global::StaticNets.Generated.AllLayersLayers.Dropout1Forward(x, y, training, _dropout1Mask, ref _randomState);
+            }
+            for (int b = 0; b < count; b++)
+            {
+                global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_dropout1Tile, b * 8, 8);
+                global::System.Span<float> y = new global::System.Span<float>(_leakyrelu1Tile, b * 8, 8);
+                global::StaticNets.Generated.AllLayersLayers.Leakyrelu1Forward(x, y);
+            }
+            global::StaticNets.Generated.AllLayersLayers.Dense2ForwardTile(_parameters, _leakyrelu1Tile, _dense2Tile, count);
+            for (int b = 0; b < count; b++)
+            {
+                global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_dense2Tile, b * 6, 6);
+                global::System.Span<float> y = new global::System.Span<float>(_gelu1Tile, b * 6, 6);
+                global::StaticNets.Generated.AllLayersLayers.Gelu1Forward(x, y);
+            }
+            for (int b = 0; b < count; b++)
+            {
+                global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_gelu1Tile, b * 6, 6);
+                global::System.Span<float> y = new global::System.Span<float>(_relu1Tile, b * 6, 6);
+                global::StaticNets.Generated.AllLayersLayers.Relu1Forward(x, y);
+            }
+            for (int b = 0; b < count; b++)
+            {
+                global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_relu1Tile, b * 6, 6);
+                global::System.Span<float> y = new global::System.Span<float>(_tanh1Tile, b * 6, 6);
+                global::StaticNets.Generated.AllLayersLayers.Tanh1Forward(x, y);
+            }
+            global::StaticNets.Generated.AllLayersLayers.Dense3ForwardTile(_parameters, _tanh1Tile, _dense3Tile, count);
+            global::StaticNets.Generated.AllLayersLayers.Dense4ForwardTile(_parameters, _dense3Tile, _dense4Tile, count);
+            for (int b = 0; b < count; b++)
+            {
+                global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_dense4Tile, b * 3, 3);
+                global::System.Span<float> y = new global::System.Span<float>(_softmax1Tile, b * 3, 3);
+                global::StaticNets.Generated.AllLayersLayers.Softmax1Forward(x, y);
+            }
+        }
+
+        /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void BackwardCore(global::System.ReadOnlySpan<float> input)
+        {
+            global::StaticNets.Generated.AllLayersLayers.Dense4Backward(_parameters, _gradients, _dense3Output, _dense4OutputGrad, _dense3OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Dense3Backward(
+                _parameters,
+                _gradients,
+                _tanh1Output,
+                _dense3Output,
+                _dense3OutputGrad,
+                _tanh1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Tanh1Backward(_tanh1Output, _tanh1OutputGrad, _relu1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _gelu1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Gelu1Backward(_dense2Output, _gelu1OutputGrad, _dense2OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Dense2Backward(
+                _parameters,
+                _gradients,
+                _leakyrelu1Output,
+                _dense2OutputGrad,
+                _leakyrelu1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Leakyrelu1Backward(_dropout1Output, _leakyrelu1OutputGrad, _dropout1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Dropout1Backward(_dropout1OutputGrad, _dropout1Mask, _dense1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Dense1Backward(
+                _parameters,
+                _gradients,
+                _sigmoid1Output,
+                _dense1Output,
+                _dense1OutputGrad,
+                _sigmoid1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Sigmoid1Backward(_sigmoid1Output, _sigmoid1OutputGrad, _pool2OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Conv2Backward(
+                _conv2OutputGrad,
+                _conv2Output,
+                _conv2Linear,
+                _pool1OutputGrad,
+                _parameters,
+                _gradients,
+                _conv2Input,
+                _conv2WideGrad,
+                _conv2InputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input);
+        }
+    }
+}
+
+namespace StaticNets.Generated
+{
+    using System;
+    using System.Numerics.Tensors;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using StaticNets.__Internals;
+
+    /// <summary>
+    /// The layers of Samples.AllLayers, each a forward and a backward pass side by side: static methods
+    /// that receive every buffer they read or write. Shapes are [channels][height][width], row by row.
+    /// </summary>
+    file static class AllLayersLayers
+    {
+        // ---- conv1: Conv2D 4@3x3, stride 2, padding 1, LeakyReLU. 9x9x2 -> 5x5x4. ----
+
+        /// <summary>conv1: Conv2D 4@3x3, stride 2, padding 1, LeakyReLU. 9x9x2 -> 5x5x4.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1Forward(
+            ReadOnlySpan<float> x, // conv1 input [2][9][9]
+            Span<float> y,         // conv1 output [4][5][5]
+            float[] parameters,    // weights [4][2][3][3] at 0, biases [4] at 72
+            float[] padded)        // x with a zero border [2][11][11]
+        {
+            const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
+            const int WeightOffset = 0, BiasOffset = 72;
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
+            for (int c = 0; c < C; c++)
+            {
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
+            }
+            Conv1ForwardScalar(padded, parameters, y);
+            Activations.LeakyReLU(y, y, 0.01f);
+        }
+
+        /// <summary>conv1 forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1ForwardScalar(
+            float[] padded,     // the input with a zero border [2][11][11]
+            float[] parameters, // weights [4][2][3][3] at 0, biases [4] at 72
+            Span<float> y)      // the output [4][5][5]
+        {
+            const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
+            const int WeightOffset = 0, BiasOffset = 72;
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    float s = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k);
-                    for (int c = 0; c < C; c++)
+                    for (int ox = 0; ox < WO; ox++)
                     {
-                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + oy * S * WP + ox * S);
-                        ref float wc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c) * F * F);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 0) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 4) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 12);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 5) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 13);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 6) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 22);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 7) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 23);
-                        s += global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 8) * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 24);
-                    }
-                    y[(k * HO + oy) * WO + ox] = s;
-                }
-            }
-        }
-    }
-
-    /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1Backward(
-        global::System.Span<float> dy,        // gradient of the output [4][5][5]
-        global::System.ReadOnlySpan<float> y, // conv1 output [4][5][5]
-        float[] gradients,                    // weight and bias gradients at the same offsets; added into
-        float[] padded)                       // the forward's padded input [2][11][11]
-    {
-        const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
-        const int WeightOffset = 0, BiasOffset = 72;
-        global::StaticNets.__Internals.Activations.LeakyReLUBackward(y, dy, dy, 0.01f);
-        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        // Bias: the sum of dz over each filter's plane.
-        for (int k = 0; k < K; k++)
-        {
-            gradients[BiasOffset + k] += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
-        }
-        Conv1BackwardScalar(dz, gradients, padded);
-    }
-
-    /// <summary>conv1 backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1BackwardScalar(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [4][5][5]
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded)                        // the forward's padded input [2][11][11]
-    {
-        const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
-        const int WeightOffset = 0, BiasOffset = 72;
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
-        for (int k = 0; k < K; k++)
-        {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                for (int ox = 0; ox < WO; ox++)
-                {
-                    float d = dz[(k * HO + oy) * WO + ox];
-                    for (int c = 0; c < C; c++)
-                    {
-                        int at = c * HP * WP + oy * S * WP + ox * S;
-                        ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, at);
-                        ref float wc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + (k * C + c) * F * F);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 0) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 1) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 2) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 3) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 4) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 12);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 5) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 13);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 6) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 22);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 7) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 23);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref wc, 8) += d * global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 24);
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>pool1: MaxPool 3x3, stride 1. 5x5x4 -> 3x3x4.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool1Forward(
-        global::System.ReadOnlySpan<float> x, // pool1 input [4][5][5]
-        global::System.Span<float> y)         // pool1 output [4][3][3]
-    {
-        const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
-        x = x.Slice(0, C * H * W);
-        y = y.Slice(0, C * HO * WO);
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        for (int c = 0; c < C; c++)
-        {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
-                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
-                for (int ox = 0; ox < WO; ox++)
-                {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    // The maximum without branches: inputs change, and a mispredicted branch costs more than the comparison.
-                    float m = xc;
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 5));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 6));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 7));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 12));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
-                }
-            }
-        }
-    }
-
-    /// <summary>pool1 backward: each gradient goes to the input that was the maximum; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool1Backward(
-        global::System.ReadOnlySpan<float> x,  // pool1 input [4][5][5]
-        global::System.ReadOnlySpan<float> y,  // pool1 output [4][3][3]
-        global::System.ReadOnlySpan<float> dy, // gradient of the output [4][3][3]
-        global::System.Span<float> dx)         // gradient of the input [4][5][5]; written
-    {
-        const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
-        dx.Clear();
-        for (int c = 0; c < C; c++)
-        {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                for (int ox = 0; ox < WO; ox++)
-                {
-                    int at = (c * H + oy * S) * W + ox * S;
-                    int o = (c * HO + oy) * WO + ox;
-                    int m = global::System.BitConverter.SingleToInt32Bits(y[o]); // compared as bits: the forward's max returns one of its inputs
-                    int a = 0;
-                    // The first input equal to the maximum, in the forward's order: tried from the last, so the first wins.
-                    a += (12 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 12]) == m ? 1 : 0);
-                    a += (11 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 11]) == m ? 1 : 0);
-                    a += (10 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 10]) == m ? 1 : 0);
-                    a += (7 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 7]) == m ? 1 : 0);
-                    a += (6 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 6]) == m ? 1 : 0);
-                    a += (5 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 5]) == m ? 1 : 0);
-                    a += (2 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 2]) == m ? 1 : 0);
-                    a += (1 - a) & -(global::System.BitConverter.SingleToInt32Bits(x[at + 1]) == m ? 1 : 0);
-                    dx[at + a] += dy[o];
-                }
-            }
-        }
-    }
-
-    /// <summary>conv2: Conv2D 3@2x2, stride 1, padding 0, GELU. 3x3x4 -> 2x2x3.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2Forward(
-        global::System.ReadOnlySpan<float> x, // conv2 input [4][3][3]
-        global::System.Span<float> y,         // conv2 output [3][2][2]
-        float[] linear,                       // before the activation [3][2][2]
-        float[] parameters,                   // weights [3][4][2][2] at 76, biases [3] at 124
-        float[] padded,                       // x with a zero border [4][3][3]
-        float[] wide)                         // wide rows [3][5]
-    {
-        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
-        const int WeightOffset = 76, BiasOffset = 124;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        // Copy x into the padded input; its zero border is never written.
-        global::System.Span<float> xp = padded;
-        for (int c = 0; c < C; c++)
-        {
-            global::StaticNets.__Internals.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
-        }
-        Conv2ForwardScalar(padded, parameters, linear);
-        global::StaticNets.__Internals.Activations.GELU(linear, y);
-    }
-
-    /// <summary>conv2 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2ForwardScalar(
-        float[] padded,                    // the input with a zero border [4][3][3]
-        float[] parameters,                // weights [3][4][2][2] at 76, biases [3] at 124
-        global::System.Span<float> linear) // before the activation [3][2][2]
-    {
-        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
-        const int WeightOffset = 76, BiasOffset = 124;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        for (int k = 0; k < K; k++)
-        {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                for (int ox = 0; ox < WO; ox++)
-                {
-                    float s = parameters[BiasOffset + k];
-                    for (int c = 0; c < C; c++)
-                    {
-                        for (int ky = 0; ky < F; ky++)
+                        float s = Unsafe.Add(ref wr, BiasOffset + k);
+                        for (int c = 0; c < C; c++)
                         {
-                            for (int kx = 0; kx < F; kx++)
-                            {
-                                float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];
-                                s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];
-                            }
+                            ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + oy * S * WP + ox * S);
+                            ref float wc = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c) * F * F);
+                            s += Unsafe.Add(ref wc, 0) * Unsafe.Add(ref xc, 0);
+                            s += Unsafe.Add(ref wc, 1) * Unsafe.Add(ref xc, 1);
+                            s += Unsafe.Add(ref wc, 2) * Unsafe.Add(ref xc, 2);
+                            s += Unsafe.Add(ref wc, 3) * Unsafe.Add(ref xc, 11);
+                            s += Unsafe.Add(ref wc, 4) * Unsafe.Add(ref xc, 12);
+                            s += Unsafe.Add(ref wc, 5) * Unsafe.Add(ref xc, 13);
+                            s += Unsafe.Add(ref wc, 6) * Unsafe.Add(ref xc, 22);
+                            s += Unsafe.Add(ref wc, 7) * Unsafe.Add(ref xc, 23);
+                            s += Unsafe.Add(ref wc, 8) * Unsafe.Add(ref xc, 24);
+                        }
+                        y[(k * HO + oy) * WO + ox] = s;
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1Backward(
+            Span<float> dy,        // gradient of the output [4][5][5]
+            ReadOnlySpan<float> y, // conv1 output [4][5][5]
+            float[] gradients,     // weight and bias gradients at the same offsets; added into
+            float[] padded)        // the forward's padded input [2][11][11]
+        {
+            const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
+            const int WeightOffset = 0, BiasOffset = 72;
+            Activations.LeakyReLUBackward(y, dy, dy, 0.01f);
+            ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
+            // Bias: the sum of dz over each filter's plane.
+            for (int k = 0; k < K; k++)
+            {
+                gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
+            }
+            Conv1BackwardScalar(dz, gradients, padded);
+        }
+
+        /// <summary>conv1 backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1BackwardScalar(
+            ReadOnlySpan<float> dz, // gradient of the linear output [4][5][5]
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded)         // the forward's padded input [2][11][11]
+        {
+            const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
+            const int WeightOffset = 0, BiasOffset = 72;
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        float d = dz[(k * HO + oy) * WO + ox];
+                        for (int c = 0; c < C; c++)
+                        {
+                            int at = c * HP * WP + oy * S * WP + ox * S;
+                            ref float xc = ref Unsafe.Add(ref xr, at);
+                            ref float wc = ref Unsafe.Add(ref gw, WeightOffset + (k * C + c) * F * F);
+                            Unsafe.Add(ref wc, 0) += d * Unsafe.Add(ref xc, 0);
+                            Unsafe.Add(ref wc, 1) += d * Unsafe.Add(ref xc, 1);
+                            Unsafe.Add(ref wc, 2) += d * Unsafe.Add(ref xc, 2);
+                            Unsafe.Add(ref wc, 3) += d * Unsafe.Add(ref xc, 11);
+                            Unsafe.Add(ref wc, 4) += d * Unsafe.Add(ref xc, 12);
+                            Unsafe.Add(ref wc, 5) += d * Unsafe.Add(ref xc, 13);
+                            Unsafe.Add(ref wc, 6) += d * Unsafe.Add(ref xc, 22);
+                            Unsafe.Add(ref wc, 7) += d * Unsafe.Add(ref xc, 23);
+                            Unsafe.Add(ref wc, 8) += d * Unsafe.Add(ref xc, 24);
                         }
                     }
-                    linear[(k * HO + oy) * WO + ox] = s;
                 }
             }
         }
-    }
 
-    /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2Backward(
-        global::System.Span<float> dy,        // gradient of the output [3][2][2]
-        global::System.ReadOnlySpan<float> y, // conv2 output [3][2][2]
-        float[] linear,                       // before the activation [3][2][2]
-        global::System.Span<float> dx,        // gradient of the input [4][3][3]; written
-        float[] parameters,                   // weights [3][4][2][2] at 76, biases [3] at 124
-        float[] gradients,                    // weight and bias gradients at the same offsets; added into
-        float[] padded,                       // the forward's padded input [4][3][3]
-        float[] wideGrad,                     // dz in wide rows [3][20]
-        float[] paddedGrad)                   // gradient of the padded input [4][16]
-    {
-        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
-        const int WeightOffset = 76, BiasOffset = 124;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        global::StaticNets.__Internals.Activations.GELUBackward(linear, dy, dy);
-        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        // Bias: the sum of dz over each filter's plane.
-        for (int k = 0; k < K; k++)
-        {
-            gradients[BiasOffset + k] += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
-        }
-        // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-        if (global::StaticNets.__Internals.Simd.IsEnabled && global::StaticNets.__Internals.Simd.UseVector512)
-        {
-            Conv2BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
-        }
-        else if (global::StaticNets.__Internals.Simd.IsEnabled)
-        {
-            Conv2BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
-        }
-        else
-        {
-            Conv2BackwardScalar(dz, dx, parameters, gradients, padded);
-        }
-    }
+        // ---- pool1: MaxPool 3x3, stride 1. 5x5x4 -> 3x3x4. ----
 
-    /// <summary>conv2 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2BackwardVector512(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
-        global::System.Span<float> dx,         // gradient of the input [4][3][3]; written
-        float[] parameters,                    // weights [3][4][2][2] at 76, biases [3] at 124
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded,                        // the forward's padded input [4][3][3]
-        float[] wideGrad,                      // dz in wide rows [3][20]
-        float[] paddedGrad)                    // gradient of the padded input [4][16]
-    {
-        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
-        const int WeightOffset = 76, BiasOffset = 124;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-        for (int k = 0; k < K; k++)
+        /// <summary>pool1: MaxPool 3x3, stride 1. 5x5x4 -> 3x3x4.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool1Forward(
+            ReadOnlySpan<float> x, // pool1 input [4][5][5]
+            Span<float> y)         // pool1 output [4][3][3]
         {
-            global::System.Span<float> rows = new global::System.Span<float>(wideGrad, k * DS + G, L);
-            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-        }
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
-        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wideGrad);
-        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-        for (int k = 0; k < K; k += 1)
-        {
+            const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
+            x = x.Slice(0, C * H * W);
+            y = y.Slice(0, C * HO * WO);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
             for (int c = 0; c < C; c++)
             {
-                for (int ky = 0; ky < F; ky++)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                    ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                    var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (int p = 0; p < LV; p += 16)
+                    ref float xrow = ref Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                    ref float yrow = ref Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                    for (int ox = 0; ox < WO; ox++)
                     {
-                        var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g0, (nuint)p);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
-                        a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
-                        a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x1, a01);
+                        ref float xc = ref Unsafe.Add(ref xrow, ox * S);
+                        // The maximum without branches: inputs change, and a mispredicted branch costs more than the comparison.
+                        float m = xc;
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 1));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 2));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 5));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 6));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 7));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 10));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 11));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 12));
+                        Unsafe.Add(ref yrow, ox) = m;
                     }
-                    ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a01);
                 }
             }
         }
-        // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(paddedGrad);
-        // 4 channel(s) by 1 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
-        for (int c = 0; c < C; c += 4)
-        {
-            for (int q = 0; q < QV; q += 16)
-            {
-                var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int k = 0; k < K; k++)
-                {
-                    ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                    global::System.Runtime.Intrinsics.Vector512<float> d0, wk;
-                    // tap (0, 0): dz shifted back by 0
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 0));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
-                    // tap (0, 1): dz shifted back by 1
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 1));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
-                    // tap (1, 0): dz shifted back by 3
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 2));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
-                    // tap (1, 1): dz shifted back by 4
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a30);
-                }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-            }
-        }
-        // Crop the border: dx is the interior of the padded gradient.
-        for (int c = 0; c < C; c++)
-        {
-            global::System.ReadOnlySpan<float> interior = new global::System.ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-            global::StaticNets.__Internals.Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-        }
-    }
 
-    /// <summary>conv2 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2BackwardVector256(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
-        global::System.Span<float> dx,         // gradient of the input [4][3][3]; written
-        float[] parameters,                    // weights [3][4][2][2] at 76, biases [3] at 124
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded,                        // the forward's padded input [4][3][3]
-        float[] wideGrad,                      // dz in wide rows [3][20]
-        float[] paddedGrad)                    // gradient of the padded input [4][16]
-    {
-        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
-        const int WeightOffset = 76, BiasOffset = 124;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-        for (int k = 0; k < K; k++)
+        /// <summary>pool1 backward: each gradient goes to the input that was the maximum; writes dx.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool1Backward(
+            ReadOnlySpan<float> x,  // pool1 input [4][5][5]
+            ReadOnlySpan<float> y,  // pool1 output [4][3][3]
+            ReadOnlySpan<float> dy, // gradient of the output [4][3][3]
+            Span<float> dx)         // gradient of the input [4][5][5]; written
         {
-            global::System.Span<float> rows = new global::System.Span<float>(wideGrad, k * DS + G, L);
-            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-        }
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
-        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wideGrad);
-        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-        for (int k = 0; k < K; k += 1)
-        {
+            const int C = 4, H = 5, W = 5, F = 3, S = 1, HO = 3, WO = 3;
+            dx.Clear();
             for (int c = 0; c < C; c++)
             {
-                for (int ky = 0; ky < F; ky++)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                    ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                    var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (int p = 0; p < LV; p += 8)
+                    for (int ox = 0; ox < WO; ox++)
                     {
-                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g0, (nuint)p);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
-                        a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
-                        a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x1, a01);
+                        int at = (c * H + oy * S) * W + ox * S;
+                        int o = (c * HO + oy) * WO + ox;
+                        int m = BitConverter.SingleToInt32Bits(y[o]); // compared as bits: the forward's max returns one of its inputs
+                        int a = 0;
+                        // The first input equal to the maximum, in the forward's order: tried from the last, so the first wins.
+                        a += (12 - a) & -(BitConverter.SingleToInt32Bits(x[at + 12]) == m ? 1 : 0);
+                        a += (11 - a) & -(BitConverter.SingleToInt32Bits(x[at + 11]) == m ? 1 : 0);
+                        a += (10 - a) & -(BitConverter.SingleToInt32Bits(x[at + 10]) == m ? 1 : 0);
+                        a += (7 - a) & -(BitConverter.SingleToInt32Bits(x[at + 7]) == m ? 1 : 0);
+                        a += (6 - a) & -(BitConverter.SingleToInt32Bits(x[at + 6]) == m ? 1 : 0);
+                        a += (5 - a) & -(BitConverter.SingleToInt32Bits(x[at + 5]) == m ? 1 : 0);
+                        a += (2 - a) & -(BitConverter.SingleToInt32Bits(x[at + 2]) == m ? 1 : 0);
+                        a += (1 - a) & -(BitConverter.SingleToInt32Bits(x[at + 1]) == m ? 1 : 0);
+                        dx[at + a] += dy[o];
                     }
-                    ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a01);
                 }
             }
         }
-        // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(paddedGrad);
-        // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
-        for (int c = 0; c < C; c += 4)
-        {
-            for (int q = 0; q < QV; q += 16)
-            {
-                var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < K; k++)
-                {
-                    ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                    global::System.Runtime.Intrinsics.Vector256<float> d0, d1, wk;
-                    // tap (0, 0): dz shifted back by 0
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 0));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
-                    // tap (0, 1): dz shifted back by 1
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 1));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
-                    // tap (1, 0): dz shifted back by 3
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 2));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
-                    // tap (1, 1): dz shifted back by 4
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a31);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
-            }
-        }
-        // Crop the border: dx is the interior of the padded gradient.
-        for (int c = 0; c < C; c++)
-        {
-            global::System.ReadOnlySpan<float> interior = new global::System.ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-            global::StaticNets.__Internals.Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-        }
-    }
 
-    /// <summary>conv2 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2BackwardScalar(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
-        global::System.Span<float> dx,         // gradient of the input [4][3][3]; written
-        float[] parameters,                    // weights [3][4][2][2] at 76, biases [3] at 124
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded)                        // the forward's padded input [4][3][3]
-    {
-        const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
-        const int WeightOffset = 76, BiasOffset = 124;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
-        for (int k = 0; k < K; k++)
+        // ---- conv2: Conv2D 3@2x2, stride 1, padding 0, GELU. 3x3x4 -> 2x2x3. ----
+
+        /// <summary>conv2: Conv2D 3@2x2, stride 1, padding 0, GELU. 3x3x4 -> 2x2x3.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2Forward(
+            ReadOnlySpan<float> x, // conv2 input [4][3][3]
+            Span<float> y,         // conv2 output [3][2][2]
+            float[] linear,        // before the activation [3][2][2]
+            float[] parameters,    // weights [3][4][2][2] at 76, biases [3] at 124
+            float[] padded,        // x with a zero border [4][3][3]
+            float[] wide)          // wide rows [3][5]
         {
+            const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+            const int WeightOffset = 76, BiasOffset = 124;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
-                for (int ky = 0; ky < F; ky++)
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
+            }
+            Conv2ForwardScalar(padded, parameters, linear);
+            Activations.GELU(linear, y);
+        }
+
+        /// <summary>conv2 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2ForwardScalar(
+            float[] padded,     // the input with a zero border [4][3][3]
+            float[] parameters, // weights [3][4][2][2] at 76, biases [3] at 124
+            Span<float> linear) // before the activation [3][2][2]
+        {
+            const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+            const int WeightOffset = 76, BiasOffset = 124;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    for (int kx = 0; kx < F; kx++)
+                    for (int ox = 0; ox < WO; ox++)
                     {
-                        float s = 0f;
-                        for (int oy = 0; oy < HO; oy++)
+                        float s = parameters[BiasOffset + k];
+                        for (int c = 0; c < C; c++)
                         {
-                            for (int ox = 0; ox < WO; ox++)
+                            for (int ky = 0; ky < F; ky++)
                             {
-                                s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                for (int kx = 0; kx < F; kx++)
+                                {
+                                    float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];
+                                    s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                }
                             }
                         }
-                        gradients[WeightOffset + ((k * C + c) * F + ky) * F + kx] += s;
+                        linear[(k * HO + oy) * WO + ox] = s;
                     }
                 }
             }
         }
-        // Input: dx[c][iy][ix] = sum over k, ky, kx of w[k][c][ky][kx] * dz[k][iy + P - ky][ix + P - kx], where that output exists.
-        for (int c = 0; c < C; c++)
+
+        /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2Backward(
+            Span<float> dy,        // gradient of the output [3][2][2]
+            ReadOnlySpan<float> y, // conv2 output [3][2][2]
+            float[] linear,        // before the activation [3][2][2]
+            Span<float> dx,        // gradient of the input [4][3][3]; written
+            float[] parameters,    // weights [3][4][2][2] at 76, biases [3] at 124
+            float[] gradients,     // weight and bias gradients at the same offsets; added into
+            float[] padded,        // the forward's padded input [4][3][3]
+            float[] wideGrad,      // dz in wide rows [3][20]
+            float[] paddedGrad)    // gradient of the padded input [4][16]
         {
-            for (int iy = 0; iy < H; iy++)
+            const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+            const int WeightOffset = 76, BiasOffset = 124;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            Activations.GELUBackward(linear, dy, dy);
+            ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
+            // Bias: the sum of dz over each filter's plane.
+            for (int k = 0; k < K; k++)
             {
-                for (int ix = 0; ix < W; ix++)
+                gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv2BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv2BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
+            }
+            else
+            {
+                Conv2BackwardScalar(dz, dx, parameters, gradients, padded);
+            }
+        }
+
+        /// <summary>conv2 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
+            Span<float> dx,         // gradient of the input [4][3][3]; written
+            float[] parameters,     // weights [3][4][2][2] at 76, biases [3] at 124
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [4][3][3]
+            float[] wideGrad,       // dz in wide rows [3][20]
+            float[] paddedGrad)     // gradient of the padded input [4][16]
+        {
+            const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+            const int WeightOffset = 76, BiasOffset = 124;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 1)
+            {
+                for (int c = 0; c < C; c++)
                 {
-                    float s = 0f;
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        var a00 = Vector512<float>.Zero;
+                        var a01 = Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
+                        {
+                            var d0 = Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var x0 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector512.MultiplyAddEstimate(d0, x0, a00);
+                            var x1 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector512.MultiplyAddEstimate(d0, x1, a01);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw0, 0) += Vector512.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector512.Sum(a01);
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 1 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
                     for (int k = 0; k < K; k++)
                     {
-                        for (int ky = 0; ky < F; ky++)
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector512.LoadUnsafe(ref gk, 4);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector512.LoadUnsafe(ref gk, 3);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        // tap (1, 0): dz shifted back by 3
+                        d0 = Vector512.LoadUnsafe(ref gk, 1);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 2));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        // tap (1, 1): dz shifted back by 4
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 3));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>conv2 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
+            Span<float> dx,         // gradient of the input [4][3][3]; written
+            float[] parameters,     // weights [3][4][2][2] at 76, biases [3] at 124
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [4][3][3]
+            float[] wideGrad,       // dz in wide rows [3][20]
+            float[] paddedGrad)     // gradient of the padded input [4][16]
+        {
+            const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+            const int WeightOffset = 76, BiasOffset = 124;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 16; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 1)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        for (int p = 0; p < LV; p += 8)
                         {
-                            int oy = iy + P - ky;
-                            if ((uint)oy >= HO)
+                            var d0 = Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var x0 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector256.MultiplyAddEstimate(d0, x0, a00);
+                            var x1 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector256.MultiplyAddEstimate(d0, x1, a01);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw0, 0) += Vector256.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector256.Sum(a01);
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector256.LoadUnsafe(ref gk, 4);
+                        d1 = Vector256.LoadUnsafe(ref gk, 4 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector256.LoadUnsafe(ref gk, 3);
+                        d1 = Vector256.LoadUnsafe(ref gk, 3 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 0): dz shifted back by 3
+                        d0 = Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 2));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 1): dz shifted back by 4
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 3));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>conv2 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2BackwardScalar(
+            ReadOnlySpan<float> dz, // gradient of the linear output [3][2][2]
+            Span<float> dx,         // gradient of the input [4][3][3]; written
+            float[] parameters,     // weights [3][4][2][2] at 76, biases [3] at 124
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded)         // the forward's padded input [4][3][3]
+        {
+            const int C = 4, H = 3, W = 3, K = 3, F = 2, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 2, WO = 2;
+            const int WeightOffset = 76, BiasOffset = 124;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
+            for (int k = 0; k < K; k++)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        for (int kx = 0; kx < F; kx++)
+                        {
+                            float s = 0f;
+                            for (int oy = 0; oy < HO; oy++)
                             {
-                                continue;
+                                for (int ox = 0; ox < WO; ox++)
+                                {
+                                    s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                }
                             }
-                            for (int kx = 0; kx < F; kx++)
+                            gradients[WeightOffset + ((k * C + c) * F + ky) * F + kx] += s;
+                        }
+                    }
+                }
+            }
+            // Input: dx[c][iy][ix] = sum over k, ky, kx of w[k][c][ky][kx] * dz[k][iy + P - ky][ix + P - kx], where that output exists.
+            for (int c = 0; c < C; c++)
+            {
+                for (int iy = 0; iy < H; iy++)
+                {
+                    for (int ix = 0; ix < W; ix++)
+                    {
+                        float s = 0f;
+                        for (int k = 0; k < K; k++)
+                        {
+                            for (int ky = 0; ky < F; ky++)
                             {
-                                int ox = ix + P - kx;
-                                if ((uint)ox >= WO)
+                                int oy = iy + P - ky;
+                                if ((uint)oy >= HO)
                                 {
                                     continue;
                                 }
-                                s += parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx] * dz[(k * HO + oy) * WO + ox];
+                                for (int kx = 0; kx < F; kx++)
+                                {
+                                    int ox = ix + P - kx;
+                                    if ((uint)ox >= WO)
+                                    {
+                                        continue;
+                                    }
+                                    s += parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx] * dz[(k * HO + oy) * WO + ox];
+                                }
                             }
                         }
+                        dx[(c * H + iy) * W + ix] = s;
                     }
-                    dx[(c * H + iy) * W + ix] = s;
                 }
             }
         }
-    }
 
-    /// <summary>pool2: AvgPool 2x2, stride 2. 2x2x3 -> 1x1x3.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool2Forward(
-        global::System.ReadOnlySpan<float> x, // pool2 input [3][2][2]
-        global::System.Span<float> y)         // pool2 output [3][1][1]
-    {
-        const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
-        x = x.Slice(0, C * H * W);
-        y = y.Slice(0, C * HO * WO);
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        for (int c = 0; c < C; c++)
+        // ---- pool2: AvgPool 2x2, stride 2. 2x2x3 -> 1x1x3. ----
+
+        /// <summary>pool2: AvgPool 2x2, stride 2. 2x2x3 -> 1x1x3.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool2Forward(
+            ReadOnlySpan<float> x, // pool2 input [3][2][2]
+            Span<float> y)         // pool2 output [3][1][1]
         {
-            for (int oy = 0; oy < HO; oy++)
+            const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
+            x = x.Slice(0, C * H * W);
+            y = y.Slice(0, C * HO * WO);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            for (int c = 0; c < C; c++)
             {
-                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
-                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
-                for (int ox = 0; ox < WO; ox++)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    float s = 0f;
-                    s += global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0);
-                    s += global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1);
-                    s += global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 2);
-                    s += global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 3);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = s * (1f / (F * F));
+                    ref float xrow = ref Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                    ref float yrow = ref Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xrow, ox * S);
+                        float s = 0f;
+                        s += Unsafe.Add(ref xc, 0);
+                        s += Unsafe.Add(ref xc, 1);
+                        s += Unsafe.Add(ref xc, 2);
+                        s += Unsafe.Add(ref xc, 3);
+                        Unsafe.Add(ref yrow, ox) = s * (1f / (F * F));
+                    }
                 }
             }
         }
-    }
 
-    /// <summary>pool2 backward: each gradient is spread evenly over its window; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool2Backward(
-        global::System.ReadOnlySpan<float> x,  // pool2 input [3][2][2]
-        global::System.ReadOnlySpan<float> y,  // pool2 output [3][1][1]
-        global::System.ReadOnlySpan<float> dy, // gradient of the output [3][1][1]
-        global::System.Span<float> dx)         // gradient of the input [3][2][2]; written
-    {
-        const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
-        dx.Clear();
-        for (int c = 0; c < C; c++)
+        /// <summary>pool2 backward: each gradient is spread evenly over its window; writes dx.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool2Backward(
+            ReadOnlySpan<float> x,  // pool2 input [3][2][2]
+            ReadOnlySpan<float> y,  // pool2 output [3][1][1]
+            ReadOnlySpan<float> dy, // gradient of the output [3][1][1]
+            Span<float> dx)         // gradient of the input [3][2][2]; written
         {
-            for (int oy = 0; oy < HO; oy++)
+            const int C = 3, H = 2, W = 2, F = 2, S = 2, HO = 1, WO = 1;
+            dx.Clear();
+            for (int c = 0; c < C; c++)
             {
-                for (int ox = 0; ox < WO; ox++)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    int at = (c * H + oy * S) * W + ox * S;
-                    float d = dy[(c * HO + oy) * WO + ox] * (1f / (F * F));
-                    dx[at + 0] += d;
-                    dx[at + 1] += d;
-                    dx[at + 2] += d;
-                    dx[at + 3] += d;
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        int at = (c * H + oy * S) * W + ox * S;
+                        float d = dy[(c * HO + oy) * WO + ox] * (1f / (F * F));
+                        dx[at + 0] += d;
+                        dx[at + 1] += d;
+                        dx[at + 2] += d;
+                        dx[at + 3] += d;
+                    }
                 }
             }
         }
-    }
 
-    /// <summary>sigmoid1: Sigmoid. 1x1x3 -> 1x1x3.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Sigmoid1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        global::StaticNets.__Internals.Activations.Sigmoid(x.Slice(0, 3), y);
-    }
+        // ---- sigmoid1: Sigmoid. 1x1x3 -> 1x1x3. ----
 
-    /// <summary>sigmoid1 backward: writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Sigmoid1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        global::StaticNets.__Internals.Activations.SigmoidBackward(_sigmoid1Output, dy, dx);
-    }
-
-    /// <summary>dense1: Dense 8, Tanh. 3 -> 8.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        const int N = 3, U = 8;
-        const int WeightOffset = 127, BiasOffset = 151;
-        global::StaticNets.__Internals.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
-        global::StaticNets.__Internals.Activations.Tanh(y, y);
-    }
-
-    /// <summary>dense1 over <paramref name="count"/> samples back to back, with the same bits as Dense1Forward's.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense1ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
-    {
-        const int N = 3, U = 8;
-        const int WeightOffset = 127, BiasOffset = 151;
-        global::StaticNets.__Internals.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
-        global::System.Span<float> v = y.Slice(0, count * U);
-        global::StaticNets.__Internals.Activations.Tanh(v, v);
-    }
-
-    /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int N = 3, U = 8;
-        const int WeightOffset = 127, BiasOffset = 151;
-        global::StaticNets.__Internals.Activations.TanhBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
-        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::StaticNets.__Internals.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
-    }
-
-    /// <summary>dropout1: Dropout 0.25. 8 -> 8. Active only in training.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dropout1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, bool training)
-    {
-        const int N = 8;
-        const float Rate = 0.25f, Scale = 1.3333334f;
-        if (!training)
+        /// <summary>sigmoid1: Sigmoid. 1x1x3 -> 1x1x3.</summary>
+        /// <param name="x">The input [3][1][1].</param>
+        /// <param name="y">The output [3][1][1].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Sigmoid1Forward(ReadOnlySpan<float> x, Span<float> y)
         {
-            x.Slice(0, N).CopyTo(y);
-            return;
+            const int N = 3;
+            Activations.Sigmoid(x.Slice(0, N), y);
         }
-        global::System.Span<float> mask = _dropout1Mask;
-        for (int i = 0; i < N; i++)
+
+        /// <summary>sigmoid1 backward; writes dx.</summary>
+        /// <param name="y">The output of the forward pass [3][1][1].</param>
+        /// <param name="dy">The gradient of the output [3][1][1].</param>
+        /// <param name="dx">The gradient of the input [3][1][1].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Sigmoid1Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
         {
-            mask[i] = global::StaticNets.__Internals.Rng.NextFloat(ref _randomState) >= Rate ? Scale : 0f;
-            y[i] = x[i] * mask[i];
+            const int N = 3;
+            Activations.SigmoidBackward(y.Slice(0, N), dy, dx);
+        }
+
+        // ---- dense1: Dense 8, Tanh. 3 -> 8. ----
+
+        /// <summary>dense1: Dense 8, Tanh. 3 -> 8.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 127.</param>
+        /// <param name="x">The input [3].</param>
+        /// <param name="y">The output [8].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1Forward(float[] parameters, ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 3; // inputs
+            const int U = 8; // units
+            const int WeightOffset = 127; // W [U][N]
+            const int BiasOffset = 151; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));
+            Activations.Tanh(y, y);
+        }
+
+        /// <summary>dense1 over <paramref name="count"/> samples back to back, with the same bits as Dense1Forward's.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 127.</param>
+        /// <param name="x">The inputs [count][3].</param>
+        /// <param name="y">The outputs [count][8].</param>
+        /// <param name="count">The samples in the tile.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1ForwardTile(float[] parameters, ReadOnlySpan<float> x, Span<float> y, int count)
+        {
+            const int N = 3; // inputs
+            const int U = 8; // units
+            const int WeightOffset = 127; // W [U][N]
+            const int BiasOffset = 151; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
+            Span<float> v = y.Slice(0, count * U);
+            Activations.Tanh(v, v);
+        }
+
+        /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 127.</param>
+        /// <param name="gradients">The gradients, laid out as the parameters.</param>
+        /// <param name="x">The input of the forward pass [3].</param>
+        /// <param name="y">The output of the forward pass [8].</param>
+        /// <param name="dy">The gradient of the output [8]; the activation's derivative is applied in place.</param>
+        /// <param name="dx">The gradient of the input [3].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dy, Span<float> dx)
+        {
+            const int N = 3; // inputs
+            const int U = 8; // units
+            const int WeightOffset = 127; // W [U][N]
+            const int BiasOffset = 151; // b [U]
+            // dz = act'(.) * dy, in place over dy
+            Activations.TanhBackward(y, dy, dy);
+            ReadOnlySpan<float> dz = dy;
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
+            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
+            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
+        }
+
+        // ---- dropout1: Dropout 0.25. 8 -> 8. ----
+
+        /// <summary>dropout1: Dropout 0.25. 8 -> 8. Active only in training.</summary>
+        /// <param name="x">The input [8].</param>
+        /// <param name="y">The output [8].</param>
+        /// <param name="training">False in inference: y is a copy of x.</param>
+        /// <param name="mask">Written in training: 0 where a value is dropped, else the scale [8].</param>
+        /// <param name="randomState">The network's generator the mask is drawn from.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dropout1Forward(ReadOnlySpan<float> x, Span<float> y, bool training, Span<float> mask, ref ulong randomState)
+        {
+            const int N = 8;
+            const float Rate = 0.25f;
+            const float Scale = 1.3333334f;
+            if (!training)
+            {
+                x.Slice(0, N).CopyTo(y);
+                return;
+            }
+            for (int i = 0; i < N; i++)
+            {
+                mask[i] = Rng.NextFloat(ref randomState) >= Rate ? Scale : 0f;
+                y[i] = x[i] * mask[i];
+            }
+        }
+
+        /// <summary>dropout1 backward: the gradient passes where the mask kept the value, scaled the same; writes dx.</summary>
+        /// <param name="dy">The gradient of the output [8].</param>
+        /// <param name="mask">The forward pass's mask [8].</param>
+        /// <param name="dx">The gradient of the input [8].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dropout1Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> mask, Span<float> dx)
+        {
+            TensorPrimitives.Multiply(dy, mask, dx);
+        }
+
+        // ---- leakyrelu1: LeakyReLU, alpha 0.2. 8 -> 8. ----
+
+        /// <summary>leakyrelu1: LeakyReLU, alpha 0.2. 8 -> 8.</summary>
+        /// <param name="x">The input [8].</param>
+        /// <param name="y">The output [8].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Leakyrelu1Forward(ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 8;
+            Activations.LeakyReLU(x.Slice(0, N), y, 0.2f);
+        }
+
+        /// <summary>leakyrelu1 backward; writes dx.</summary>
+        /// <param name="x">The input of the forward pass [8].</param>
+        /// <param name="dy">The gradient of the output [8].</param>
+        /// <param name="dx">The gradient of the input [8].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Leakyrelu1Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            const int N = 8;
+            Activations.LeakyReLUBackward(x.Slice(0, N), dy, dx, 0.2f);
+        }
+
+        // ---- dense2: Dense 6. 8 -> 6. ----
+
+        /// <summary>dense2: Dense 6. 8 -> 6.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 159.</param>
+        /// <param name="x">The input [8].</param>
+        /// <param name="y">The output [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense2Forward(float[] parameters, ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 8; // inputs
+            const int U = 6; // units
+            const int WeightOffset = 159; // W [U][N]
+            const int BiasOffset = 207; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));
+        }
+
+        /// <summary>dense2 over <paramref name="count"/> samples back to back, with the same bits as Dense2Forward's.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 159.</param>
+        /// <param name="x">The inputs [count][8].</param>
+        /// <param name="y">The outputs [count][6].</param>
+        /// <param name="count">The samples in the tile.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense2ForwardTile(float[] parameters, ReadOnlySpan<float> x, Span<float> y, int count)
+        {
+            const int N = 8; // inputs
+            const int U = 6; // units
+            const int WeightOffset = 159; // W [U][N]
+            const int BiasOffset = 207; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
+        }
+
+        /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 159.</param>
+        /// <param name="gradients">The gradients, laid out as the parameters.</param>
+        /// <param name="x">The input of the forward pass [8].</param>
+        /// <param name="dy">The gradient of the output [6]; the activation's derivative is applied in place.</param>
+        /// <param name="dx">The gradient of the input [8].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense2Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, Span<float> dy, Span<float> dx)
+        {
+            const int N = 8; // inputs
+            const int U = 6; // units
+            const int WeightOffset = 159; // W [U][N]
+            const int BiasOffset = 207; // b [U]
+            ReadOnlySpan<float> dz = dy;
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
+            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
+            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
+        }
+
+        // ---- gelu1: GELU. 6 -> 6. ----
+
+        /// <summary>gelu1: GELU. 6 -> 6.</summary>
+        /// <param name="x">The input [6].</param>
+        /// <param name="y">The output [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gelu1Forward(ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 6;
+            Activations.GELU(x.Slice(0, N), y);
+        }
+
+        /// <summary>gelu1 backward; writes dx.</summary>
+        /// <param name="x">The input of the forward pass [6].</param>
+        /// <param name="dy">The gradient of the output [6].</param>
+        /// <param name="dx">The gradient of the input [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Gelu1Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            const int N = 6;
+            Activations.GELUBackward(x.Slice(0, N), dy, dx);
+        }
+
+        // ---- relu1: ReLU. 6 -> 6. ----
+
+        /// <summary>relu1: ReLU. 6 -> 6.</summary>
+        /// <param name="x">The input [6].</param>
+        /// <param name="y">The output [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Relu1Forward(ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 6;
+            Activations.ReLU(x.Slice(0, N), y);
+        }
+
+        /// <summary>relu1 backward; writes dx.</summary>
+        /// <param name="y">The output of the forward pass [6].</param>
+        /// <param name="dy">The gradient of the output [6].</param>
+        /// <param name="dx">The gradient of the input [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Relu1Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            const int N = 6;
+            Activations.ReLUBackward(y.Slice(0, N), dy, dx);
+        }
+
+        // ---- tanh1: Tanh. 6 -> 6. ----
+
+        /// <summary>tanh1: Tanh. 6 -> 6.</summary>
+        /// <param name="x">The input [6].</param>
+        /// <param name="y">The output [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Tanh1Forward(ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 6;
+            Activations.Tanh(x.Slice(0, N), y);
+        }
+
+        /// <summary>tanh1 backward; writes dx.</summary>
+        /// <param name="y">The output of the forward pass [6].</param>
+        /// <param name="dy">The gradient of the output [6].</param>
+        /// <param name="dx">The gradient of the input [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Tanh1Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            const int N = 6;
+            Activations.TanhBackward(y.Slice(0, N), dy, dx);
+        }
+
+        // ---- dense3: Dense 4, Sigmoid. 6 -> 4. ----
+
+        /// <summary>dense3: Dense 4, Sigmoid. 6 -> 4.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 213.</param>
+        /// <param name="x">The input [6].</param>
+        /// <param name="y">The output [4].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense3Forward(float[] parameters, ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 6; // inputs
+            const int U = 4; // units
+            const int WeightOffset = 213; // W [U][N]
+            const int BiasOffset = 237; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));
+            Activations.Sigmoid(y, y);
+        }
+
+        /// <summary>dense3 over <paramref name="count"/> samples back to back, with the same bits as Dense3Forward's.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 213.</param>
+        /// <param name="x">The inputs [count][6].</param>
+        /// <param name="y">The outputs [count][4].</param>
+        /// <param name="count">The samples in the tile.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense3ForwardTile(float[] parameters, ReadOnlySpan<float> x, Span<float> y, int count)
+        {
+            const int N = 6; // inputs
+            const int U = 4; // units
+            const int WeightOffset = 213; // W [U][N]
+            const int BiasOffset = 237; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
+            Span<float> v = y.Slice(0, count * U);
+            Activations.Sigmoid(v, v);
+        }
+
+        /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 213.</param>
+        /// <param name="gradients">The gradients, laid out as the parameters.</param>
+        /// <param name="x">The input of the forward pass [6].</param>
+        /// <param name="y">The output of the forward pass [4].</param>
+        /// <param name="dy">The gradient of the output [4]; the activation's derivative is applied in place.</param>
+        /// <param name="dx">The gradient of the input [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense3Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dy, Span<float> dx)
+        {
+            const int N = 6; // inputs
+            const int U = 4; // units
+            const int WeightOffset = 213; // W [U][N]
+            const int BiasOffset = 237; // b [U]
+            // dz = act'(.) * dy, in place over dy
+            Activations.SigmoidBackward(y, dy, dy);
+            ReadOnlySpan<float> dz = dy;
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
+            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
+            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
+        }
+
+        // ---- dense4: Dense 3. 4 -> 3. ----
+
+        /// <summary>dense4: Dense 3. 4 -> 3.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 241.</param>
+        /// <param name="x">The input [4].</param>
+        /// <param name="y">The output [3].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense4Forward(float[] parameters, ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 4; // inputs
+            const int U = 3; // units
+            const int WeightOffset = 241; // W [U][N]
+            const int BiasOffset = 253; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));
+        }
+
+        /// <summary>dense4 over <paramref name="count"/> samples back to back, with the same bits as Dense4Forward's.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 241.</param>
+        /// <param name="x">The inputs [count][4].</param>
+        /// <param name="y">The outputs [count][3].</param>
+        /// <param name="count">The samples in the tile.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense4ForwardTile(float[] parameters, ReadOnlySpan<float> x, Span<float> y, int count)
+        {
+            const int N = 4; // inputs
+            const int U = 3; // units
+            const int WeightOffset = 241; // W [U][N]
+            const int BiasOffset = 253; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
+        }
+
+        /// <summary>dense4 backward: adds into its weight and bias gradients; writes dx.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 241.</param>
+        /// <param name="gradients">The gradients, laid out as the parameters.</param>
+        /// <param name="x">The input of the forward pass [4].</param>
+        /// <param name="dy">The gradient of the output [3]; the activation's derivative is applied in place.</param>
+        /// <param name="dx">The gradient of the input [4].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense4Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, Span<float> dy, Span<float> dx)
+        {
+            const int N = 4; // inputs
+            const int U = 3; // units
+            const int WeightOffset = 241; // W [U][N]
+            const int BiasOffset = 253; // b [U]
+            ReadOnlySpan<float> dz = dy;
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
+            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
+            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
+        }
+
+        // ---- softmax1: Softmax. 3 -> 3. ----
+
+        /// <summary>softmax1: Softmax. 3 -> 3.</summary>
+        /// <param name="x">The input [3].</param>
+        /// <param name="y">The output [3].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Softmax1Forward(ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 3;
+            Activations.Softmax(x.Slice(0, N), y);
         }
     }
-
-    /// <summary>dropout1 backward: the gradient passes where the mask kept the value, scaled the same.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dropout1Backward(global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dy, _dropout1Mask, dx);
-    }
-
-    /// <summary>leakyrelu1: LeakyReLU, alpha 0.2. 8 -> 8.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Leakyrelu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        global::StaticNets.__Internals.Activations.LeakyReLU(x.Slice(0, 8), y, 0.2f);
-    }
-
-    /// <summary>leakyrelu1 backward: writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Leakyrelu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        global::StaticNets.__Internals.Activations.LeakyReLUBackward(x.Slice(0, 8), dy, dx, 0.2f);
-    }
-
-    /// <summary>dense2: Dense 6. 8 -> 6.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        const int N = 8, U = 6;
-        const int WeightOffset = 159, BiasOffset = 207;
-        global::StaticNets.__Internals.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
-    }
-
-    /// <summary>dense2 over <paramref name="count"/> samples back to back, with the same bits as Dense2Forward's.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense2ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
-    {
-        const int N = 8, U = 6;
-        const int WeightOffset = 159, BiasOffset = 207;
-        global::StaticNets.__Internals.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
-    }
-
-    /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int N = 8, U = 6;
-        const int WeightOffset = 159, BiasOffset = 207;
-        global::System.ReadOnlySpan<float> dz = dy;
-        global::StaticNets.__Internals.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
-    }
-
-    /// <summary>gelu1: GELU. 6 -> 6.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Gelu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        global::StaticNets.__Internals.Activations.GELU(x.Slice(0, 6), y);
-    }
-
-    /// <summary>gelu1 backward: writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Gelu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        global::StaticNets.__Internals.Activations.GELUBackward(x.Slice(0, 6), dy, dx);
-    }
-
-    /// <summary>relu1: ReLU. 6 -> 6.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Relu1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        global::StaticNets.__Internals.Activations.ReLU(x.Slice(0, 6), y);
-    }
-
-    /// <summary>relu1 backward: writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Relu1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        global::StaticNets.__Internals.Activations.ReLUBackward(_relu1Output, dy, dx);
-    }
-
-    /// <summary>tanh1: Tanh. 6 -> 6.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Tanh1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        global::StaticNets.__Internals.Activations.Tanh(x.Slice(0, 6), y);
-    }
-
-    /// <summary>tanh1 backward: writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Tanh1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        global::StaticNets.__Internals.Activations.TanhBackward(_tanh1Output, dy, dx);
-    }
-
-    /// <summary>dense3: Dense 4, Sigmoid. 6 -> 4.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense3Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        const int N = 6, U = 4;
-        const int WeightOffset = 213, BiasOffset = 237;
-        global::StaticNets.__Internals.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
-        global::StaticNets.__Internals.Activations.Sigmoid(y, y);
-    }
-
-    /// <summary>dense3 over <paramref name="count"/> samples back to back, with the same bits as Dense3Forward's.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense3ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
-    {
-        const int N = 6, U = 4;
-        const int WeightOffset = 213, BiasOffset = 237;
-        global::StaticNets.__Internals.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
-        global::System.Span<float> v = y.Slice(0, count * U);
-        global::StaticNets.__Internals.Activations.Sigmoid(v, v);
-    }
-
-    /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int N = 6, U = 4;
-        const int WeightOffset = 213, BiasOffset = 237;
-        global::StaticNets.__Internals.Activations.SigmoidBackward(_dense3Output, _dense3OutputGrad, _dense3OutputGrad);
-        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::StaticNets.__Internals.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
-    }
-
-    /// <summary>dense4: Dense 3. 4 -> 3.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense4Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        const int N = 4, U = 3;
-        const int WeightOffset = 241, BiasOffset = 253;
-        global::StaticNets.__Internals.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
-    }
-
-    /// <summary>dense4 over <paramref name="count"/> samples back to back, with the same bits as Dense4Forward's.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense4ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
-    {
-        const int N = 4, U = 3;
-        const int WeightOffset = 241, BiasOffset = 253;
-        global::StaticNets.__Internals.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
-    }
-
-    /// <summary>dense4 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense4Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int N = 4, U = 3;
-        const int WeightOffset = 241, BiasOffset = 253;
-        global::System.ReadOnlySpan<float> dz = dy;
-        global::StaticNets.__Internals.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
-    }
-
-    /// <summary>softmax1: Softmax. 3 -> 3.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Softmax1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        global::StaticNets.__Internals.Activations.Softmax(x.Slice(0, 3), y);
-    }
-
 }

@@ -3,4567 +3,4898 @@
 // Each layer method declares all its dimensions as constants, used or not; branches on constants are expected.
 #pragma warning disable CS0162, CS0219, CS0618
 
-namespace Samples;
-
-/// <summary>
-/// LeNet5: a network compiled by StaticNets, 61,706 parameters.
-/// <code>
-/// layer     kind                        output        params
-/// input     Input                       28x28x1            0
-/// conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156
-/// pool1     MaxPool 2x2 s2              14x14x6            0
-/// conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416
-/// pool2     MaxPool 2x2 s2              5x5x16             0
-/// flatten1  Flatten                     400                0
-/// dense1    Dense 120 ReLU              120           48,120
-/// dense2    Dense 84 ReLU               84            10,164
-/// dense3    Dense 10 Softmax            10               850
-/// total                                               61,706
-/// loss: cross-entropy (fused with the final softmax)
-/// memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all
-/// </code>
-/// </summary>
-partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
+namespace Samples
 {
-    // layer     kind                        output        params
-    // input     Input                       28x28x1            0
-    // conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156
-    // pool1     MaxPool 2x2 s2              14x14x6            0
-    // conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416
-    // pool2     MaxPool 2x2 s2              5x5x16             0
-    // flatten1  Flatten                     400                0
-    // dense1    Dense 120 ReLU              120           48,120
-    // dense2    Dense 84 ReLU               84            10,164
-    // dense3    Dense 10 Softmax            10               850
-    // total                                               61,706
-    // loss: cross-entropy (fused with the final softmax)
-    // memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all
-
-    /// <summary>Number of input values, laid out [channels][height][width] = [1][28][28].</summary>
-    public const int InputSize = 784;
-    /// <summary>Number of output values.</summary>
-    public const int OutputSize = 10;
-    /// <summary>Number of weights and biases.</summary>
-    public const int ParameterCount = 61706;
-
-    /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
-    public static string Summary => "layer     kind                        output        params\ninput     Input                       28x28x1            0\nconv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\npool1     MaxPool 2x2 s2              14x14x6            0\nconv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\npool2     MaxPool 2x2 s2              5x5x16             0\nflatten1  Flatten                     400                0\ndense1    Dense 120 ReLU              120           48,120\ndense2    Dense 84 ReLU               84            10,164\ndense3    Dense 10 Softmax            10               850\ntotal                                               61,706\nloss: cross-entropy (fused with the final softmax)\nmemory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all";
-
-    /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
-    public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
+    /// <summary>
+    /// LeNet5: a network compiled by StaticNets, 61,706 parameters.
+    /// <code>
+    /// layer     kind                        output        params
+    /// input     Input                       28x28x1            0
+    /// conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156
+    /// pool1     MaxPool 2x2 s2              14x14x6            0
+    /// conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416
+    /// pool2     MaxPool 2x2 s2              5x5x16             0
+    /// flatten1  Flatten                     400                0
+    /// dense1    Dense 120 ReLU              120           48,120
+    /// dense2    Dense 84 ReLU               84            10,164
+    /// dense3    Dense 10 Softmax            10               850
+    /// total                                               61,706
+    /// loss: cross-entropy (fused with the final softmax)
+    /// memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all
+    /// </code>
+    /// </summary>
+    partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
-        Name = "Samples.LeNet5",
-        InputShape = new global::StaticNets.TensorShape(1, 28, 28),
-        Loss = global::StaticNets.LossKind.CrossEntropy,
-        Layers = new global::StaticNets.LayerInfo[]
+        // layer     kind                        output        params
+        // input     Input                       28x28x1            0
+        // conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156
+        // pool1     MaxPool 2x2 s2              14x14x6            0
+        // conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416
+        // pool2     MaxPool 2x2 s2              5x5x16             0
+        // flatten1  Flatten                     400                0
+        // dense1    Dense 120 ReLU              120           48,120
+        // dense2    Dense 84 ReLU               84            10,164
+        // dense3    Dense 10 Softmax            10               850
+        // total                                               61,706
+        // loss: cross-entropy (fused with the final softmax)
+        // memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all
+
+        // ---- Sizes and description ----
+
+        /// <summary>Number of input values, laid out [channels][height][width] = [1][28][28].</summary>
+        public const int InputSize = 784;
+        /// <summary>Number of output values.</summary>
+        public const int OutputSize = 10;
+        /// <summary>Number of weights and biases.</summary>
+        public const int ParameterCount = 61706;
+
+        /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
+        public static string Summary =>
+            "layer     kind                        output        params\n" +
+            "input     Input                       28x28x1            0\n" +
+            "conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\n" +
+            "pool1     MaxPool 2x2 s2              14x14x6            0\n" +
+            "conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\n" +
+            "pool2     MaxPool 2x2 s2              5x5x16             0\n" +
+            "flatten1  Flatten                     400                0\n" +
+            "dense1    Dense 120 ReLU              120           48,120\n" +
+            "dense2    Dense 84 ReLU               84            10,164\n" +
+            "dense3    Dense 10 Softmax            10               850\n" +
+            "total                                               61,706\n" +
+            "loss: cross-entropy (fused with the final softmax)\n" +
+            "memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all";
+
+        /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
+        public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
         {
-            new global::StaticNets.LayerInfo { Name = "conv1", Kind = global::StaticNets.LayerKind.Conv2D, InputShape = new global::StaticNets.TensorShape(1, 28, 28), OutputShape = new global::StaticNets.TensorShape(6, 28, 28), Activation = global::StaticNets.Activation.ReLU, Alpha = 0.01f, Units = 6, Kernel = 5, Stride = 1, Padding = 2, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.HeNormal, ParameterOffset = 0, WeightCount = 150, BiasCount = 6, FanIn = 25, FanOut = 150 },
-            new global::StaticNets.LayerInfo { Name = "pool1", Kind = global::StaticNets.LayerKind.MaxPool, InputShape = new global::StaticNets.TensorShape(6, 28, 28), OutputShape = new global::StaticNets.TensorShape(6, 14, 14), Activation = global::StaticNets.Activation.None, Alpha = 0.0f, Units = 0, Kernel = 2, Stride = 2, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 156, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "conv2", Kind = global::StaticNets.LayerKind.Conv2D, InputShape = new global::StaticNets.TensorShape(6, 14, 14), OutputShape = new global::StaticNets.TensorShape(16, 10, 10), Activation = global::StaticNets.Activation.ReLU, Alpha = 0.01f, Units = 16, Kernel = 5, Stride = 1, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.HeNormal, ParameterOffset = 156, WeightCount = 2400, BiasCount = 16, FanIn = 150, FanOut = 400 },
-            new global::StaticNets.LayerInfo { Name = "pool2", Kind = global::StaticNets.LayerKind.MaxPool, InputShape = new global::StaticNets.TensorShape(16, 10, 10), OutputShape = new global::StaticNets.TensorShape(16, 5, 5), Activation = global::StaticNets.Activation.None, Alpha = 0.0f, Units = 0, Kernel = 2, Stride = 2, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 2572, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "flatten1", Kind = global::StaticNets.LayerKind.Flatten, InputShape = new global::StaticNets.TensorShape(16, 5, 5), OutputShape = new global::StaticNets.TensorShape(400, 1, 1), Activation = global::StaticNets.Activation.None, Alpha = 0.0f, Units = 0, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.Auto, ParameterOffset = 2572, WeightCount = 0, BiasCount = 0, FanIn = 0, FanOut = 0 },
-            new global::StaticNets.LayerInfo { Name = "dense1", Kind = global::StaticNets.LayerKind.Dense, InputShape = new global::StaticNets.TensorShape(400, 1, 1), OutputShape = new global::StaticNets.TensorShape(120, 1, 1), Activation = global::StaticNets.Activation.ReLU, Alpha = 0.01f, Units = 120, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.HeNormal, ParameterOffset = 2572, WeightCount = 48000, BiasCount = 120, FanIn = 400, FanOut = 120 },
-            new global::StaticNets.LayerInfo { Name = "dense2", Kind = global::StaticNets.LayerKind.Dense, InputShape = new global::StaticNets.TensorShape(120, 1, 1), OutputShape = new global::StaticNets.TensorShape(84, 1, 1), Activation = global::StaticNets.Activation.ReLU, Alpha = 0.01f, Units = 84, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.HeNormal, ParameterOffset = 50692, WeightCount = 10080, BiasCount = 84, FanIn = 120, FanOut = 84 },
-            new global::StaticNets.LayerInfo { Name = "dense3", Kind = global::StaticNets.LayerKind.Dense, InputShape = new global::StaticNets.TensorShape(84, 1, 1), OutputShape = new global::StaticNets.TensorShape(10, 1, 1), Activation = global::StaticNets.Activation.Softmax, Alpha = 0.01f, Units = 10, Kernel = 0, Stride = 0, Padding = 0, Rate = 0.0f, L1 = 0.0f, L2 = 0.0f, Init = global::StaticNets.Init.XavierUniform, ParameterOffset = 60856, WeightCount = 840, BiasCount = 10, FanIn = 84, FanOut = 10 },
-        },
-    };
-
-    private readonly float[] _parameters; // shared with the replicas of CreateReplica
-    private readonly float[] _gradients = new float[ParameterCount];
-    private ulong _randomState;
-    private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
-    private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
-    private readonly float[] _conv1Output = new float[4704];
-    private readonly float[] _conv1OutputGrad = new float[4704];
-    private readonly float[] _conv1Input = new float[1040];
-    private readonly float[] _conv1Wide = new float[5368];
-    private readonly float[] _conv1WideGrad = new float[6952];
-    private readonly float[] _pool1Output = new float[1176];
-    private readonly float[] _pool1OutputGrad = new float[1176];
-    private readonly float[] _conv2Output = new float[1600];
-    private readonly float[] _conv2OutputGrad = new float[1600];
-    private readonly float[] _conv2Input = new float[1192];
-    private readonly float[] _conv2Wide = new float[2192];
-    private readonly float[] _conv2WideGrad = new float[4816];
-    private readonly float[] _conv2GradT = new float[1616];
-    private readonly float[] _conv2InputGrad = new float[1456];
-    private readonly float[] _pool2Output = new float[400];
-    private readonly float[] _pool2OutputGrad = new float[400];
-    private readonly float[] _dense1Output = new float[120];
-    private readonly float[] _dense1OutputGrad = new float[120];
-    private readonly float[] _dense2Output = new float[84];
-    private readonly float[] _dense2OutputGrad = new float[84];
-    private readonly float[] _dense3Output = new float[10];
-    private readonly float[] _dense3OutputGrad = new float[10];
-    private readonly float[] _dense3Linear = new float[10];
-    private readonly float[] _dense1TileInput = new float[3200];
-    private readonly float[] _dense1Tile = new float[960];
-    private readonly float[] _dense2Tile = new float[672];
-    private readonly float[] _dense3Tile = new float[80];
-
-    /// <summary>A LeNet5 with weights initialised from seed 0; biases start at zero.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public LeNet5() : this(0)
-    {
-    }
-
-    /// <summary>A LeNet5 with weights initialised deterministically from <paramref name="seed"/>; biases start at zero.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public LeNet5(int seed) : this(new float[ParameterCount])
-    {
-        _randomState = global::StaticNets.__Internals.Rng.Seed(seed, -1);
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 0, 150), global::StaticNets.Init.HeNormal, fanIn: 25, fanOut: 150, seed, layer: 1); // conv1
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 156, 2400), global::StaticNets.Init.HeNormal, fanIn: 150, fanOut: 400, seed, layer: 3); // conv2
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 2572, 48000), global::StaticNets.Init.HeNormal, fanIn: 400, fanOut: 120, seed, layer: 6); // dense1
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 50692, 10080), global::StaticNets.Init.HeNormal, fanIn: 120, fanOut: 84, seed, layer: 7); // dense2
-        global::StaticNets.__Internals.Initializers.Fill(new global::System.Span<float>(_parameters, 60856, 840), global::StaticNets.Init.XavierUniform, fanIn: 84, fanOut: 10, seed, layer: 8); // dense3
-    }
-
-    /// <summary>The same as <c>new LeNet5(seed)</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public static LeNet5 Create(int seed) => new LeNet5(seed);
-
-    /// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>
-    private LeNet5(float[] parameters) => _parameters = parameters;
-
-    /// <summary>A new instance that shares this one's <see cref="Parameters"/> (the same array, not a copy), with gradients and buffers of its own: data-parallel training's workers.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public LeNet5 CreateReplica() => new LeNet5(_parameters);
-
-    /// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>
-    public global::System.Span<float> Parameters => _parameters;
-
-    /// <summary>The gradient of the loss with respect to <see cref="Parameters"/>, in the same layout.</summary>
-    public global::System.Span<float> Gradients => _gradients;
-
-    /// <summary>Inference: writes the output for <paramref name="input"/> (dropout off). Allocates nothing.</summary>
-    /// <exception cref="global::System.ArgumentException">A span does not have the network's size.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-    {
-        global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
-        global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "LeNet5", "10", nameof(output));
-        Enter();
-        try
-        {
-            ForwardCore(input, training: false);
-            ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize).CopyTo(output);
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>The index of the largest output for <paramref name="input"/>. Allocates nothing.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public int Predict(global::System.ReadOnlySpan<float> input)
-    {
-        global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
-        Enter();
-        try
-        {
-            ForwardCore(input, training: false);
-            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>Inference over a batch: <paramref name="inputs"/> holds samples back to back, <see cref="InputSize"/> values each; <paramref name="outputs"/> gets their outputs, <see cref="OutputSize"/> each, with the same bits as <see cref="Forward"/>'s. Allocates nothing.</summary>
-    /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or the outputs do not have one output per sample.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-    {
-        int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "LeNet5", "[1][28][28]", nameof(inputs));
-        global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "LeNet5", "outputs", nameof(outputs));
-        Enter();
-        try
-        {
-            for (int s = 0; s < count; s += BatchTile)
+            Name = "Samples.LeNet5",
+            InputShape = new global::StaticNets.TensorShape(1, 28, 28),
+            Loss = global::StaticNets.LossKind.CrossEntropy,
+            Layers = new global::StaticNets.LayerInfo[]
             {
-                int m = global::System.Math.Min(BatchTile, count - s);
-                ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
-                new global::System.ReadOnlySpan<float>(_dense3Tile, 0, m * OutputSize).CopyTo(outputs.Slice(s * OutputSize));
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "conv1",
+                    Kind = global::StaticNets.LayerKind.Conv2D,
+                    InputShape = new global::StaticNets.TensorShape(1, 28, 28),
+                    OutputShape = new global::StaticNets.TensorShape(6, 28, 28),
+                    Activation = global::StaticNets.Activation.ReLU,
+                    Alpha = 0.01f,
+                    Units = 6, Kernel = 5, Stride = 1, Padding = 2,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.HeNormal,
+                    ParameterOffset = 0, WeightCount = 150, BiasCount = 6,
+                    FanIn = 25, FanOut = 150,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "pool1",
+                    Kind = global::StaticNets.LayerKind.MaxPool,
+                    InputShape = new global::StaticNets.TensorShape(6, 28, 28),
+                    OutputShape = new global::StaticNets.TensorShape(6, 14, 14),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 2, Stride = 2, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 156, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "conv2",
+                    Kind = global::StaticNets.LayerKind.Conv2D,
+                    InputShape = new global::StaticNets.TensorShape(6, 14, 14),
+                    OutputShape = new global::StaticNets.TensorShape(16, 10, 10),
+                    Activation = global::StaticNets.Activation.ReLU,
+                    Alpha = 0.01f,
+                    Units = 16, Kernel = 5, Stride = 1, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.HeNormal,
+                    ParameterOffset = 156, WeightCount = 2400, BiasCount = 16,
+                    FanIn = 150, FanOut = 400,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "pool2",
+                    Kind = global::StaticNets.LayerKind.MaxPool,
+                    InputShape = new global::StaticNets.TensorShape(16, 10, 10),
+                    OutputShape = new global::StaticNets.TensorShape(16, 5, 5),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 2, Stride = 2, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 2572, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "flatten1",
+                    Kind = global::StaticNets.LayerKind.Flatten,
+                    InputShape = new global::StaticNets.TensorShape(16, 5, 5),
+                    OutputShape = new global::StaticNets.TensorShape(400, 1, 1),
+                    Activation = global::StaticNets.Activation.None,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 2572, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "dense1",
+                    Kind = global::StaticNets.LayerKind.Dense,
+                    InputShape = new global::StaticNets.TensorShape(400, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(120, 1, 1),
+                    Activation = global::StaticNets.Activation.ReLU,
+                    Alpha = 0.01f,
+                    Units = 120, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.HeNormal,
+                    ParameterOffset = 2572, WeightCount = 48000, BiasCount = 120,
+                    FanIn = 400, FanOut = 120,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "dense2",
+                    Kind = global::StaticNets.LayerKind.Dense,
+                    InputShape = new global::StaticNets.TensorShape(120, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(84, 1, 1),
+                    Activation = global::StaticNets.Activation.ReLU,
+                    Alpha = 0.01f,
+                    Units = 84, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.HeNormal,
+                    ParameterOffset = 50692, WeightCount = 10080, BiasCount = 84,
+                    FanIn = 120, FanOut = 84,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "dense3",
+                    Kind = global::StaticNets.LayerKind.Dense,
+                    InputShape = new global::StaticNets.TensorShape(84, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(10, 1, 1),
+                    Activation = global::StaticNets.Activation.Softmax,
+                    Alpha = 0.01f,
+                    Units = 10, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.XavierUniform,
+                    ParameterOffset = 60856, WeightCount = 840, BiasCount = 10,
+                    FanIn = 84, FanOut = 10,
+                },
+            },
+        };
+
+        // ---- State: the parameters, their gradients, and every buffer a pass uses, allocated once ----
+
+        private readonly float[] _parameters; // shared with the replicas of CreateReplica
+        private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [61706]
+        private ulong _randomState; // the generator dropout masks are drawn from
+        private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+        private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
+        private readonly float[] _conv1Output = new float[4704]; // conv1 output [6][28][28]
+        private readonly float[] _conv1OutputGrad = new float[4704]; // conv1 output gradient [6][28][28]
+        private readonly float[] _conv1Input = new float[1040]; // conv1 input [1040]
+        private readonly float[] _conv1Wide = new float[5368]; // conv1 wide [5368]
+        private readonly float[] _conv1WideGrad = new float[6952]; // conv1 wideGrad [6952]
+        private readonly float[] _pool1Output = new float[1176]; // pool1 output [6][14][14]
+        private readonly float[] _pool1OutputGrad = new float[1176]; // pool1 output gradient [6][14][14]
+        private readonly float[] _conv2Output = new float[1600]; // conv2 output [16][10][10]
+        private readonly float[] _conv2OutputGrad = new float[1600]; // conv2 output gradient [16][10][10]
+        private readonly float[] _conv2Input = new float[1192]; // conv2 input [1192]
+        private readonly float[] _conv2Wide = new float[2192]; // conv2 wide [2192]
+        private readonly float[] _conv2WideGrad = new float[4816]; // conv2 wideGrad [4816]
+        private readonly float[] _conv2GradT = new float[1616]; // conv2 gradT [1616]
+        private readonly float[] _conv2InputGrad = new float[1456]; // conv2 inputGrad [1456]
+        private readonly float[] _pool2Output = new float[400]; // pool2 output [16][5][5]
+        private readonly float[] _pool2OutputGrad = new float[400]; // pool2 output gradient [16][5][5]
+        private readonly float[] _dense1Output = new float[120]; // dense1 output [120]
+        private readonly float[] _dense1OutputGrad = new float[120]; // dense1 output gradient [120]
+        private readonly float[] _dense2Output = new float[84]; // dense2 output [84]
+        private readonly float[] _dense2OutputGrad = new float[84]; // dense2 output gradient [84]
+        private readonly float[] _dense3Output = new float[10]; // dense3 output [10]
+        private readonly float[] _dense3OutputGrad = new float[10]; // dense3 output gradient [10]
+        private readonly float[] _dense3Linear = new float[10]; // dense3 before its Softmax [10]
+        private readonly float[] _dense1TileInput = new float[3200]; // dense1 tile input [8][400]
+        private readonly float[] _dense1Tile = new float[960]; // dense1 tile [8][120]
+        private readonly float[] _dense2Tile = new float[672]; // dense2 tile [8][84]
+        private readonly float[] _dense3Tile = new float[80]; // dense3 tile [8][10]
+
+        // ---- Construction ----
+
+        /// <summary>A LeNet5 with weights initialised from seed 0; biases start at zero.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public LeNet5() : this(0)
+        {
+        }
+
+        /// <summary>A LeNet5 with weights initialised deterministically from <paramref name="seed"/>; biases start at zero.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public LeNet5(int seed) : this(new float[ParameterCount])
+        {
+            _randomState = global::StaticNets.__Internals.Rng.Seed(seed, -1);
+            // conv1: 150 weights, fan-in 25, fan-out 150
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 0, 150),
+                global::StaticNets.Init.HeNormal,
+                fanIn: 25,
+                fanOut: 150,
+                seed,
+                layer: 1);
+            // conv2: 2400 weights, fan-in 150, fan-out 400
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 156, 2400),
+                global::StaticNets.Init.HeNormal,
+                fanIn: 150,
+                fanOut: 400,
+                seed,
+                layer: 3);
+            // dense1: 48000 weights, fan-in 400, fan-out 120
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 2572, 48000),
+                global::StaticNets.Init.HeNormal,
+                fanIn: 400,
+                fanOut: 120,
+                seed,
+                layer: 6);
+            // dense2: 10080 weights, fan-in 120, fan-out 84
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 50692, 10080),
+                global::StaticNets.Init.HeNormal,
+                fanIn: 120,
+                fanOut: 84,
+                seed,
+                layer: 7);
+            // dense3: 840 weights, fan-in 84, fan-out 10
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 60856, 840),
+                global::StaticNets.Init.XavierUniform,
+                fanIn: 84,
+                fanOut: 10,
+                seed,
+                layer: 8);
+        }
+
+        /// <summary>The same as <c>new LeNet5(seed)</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public static LeNet5 Create(int seed) => new LeNet5(seed);
+
+        /// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>
+        private LeNet5(float[] parameters) => _parameters = parameters;
+
+        /// <summary>
+        /// A new instance that shares this one's <see cref="Parameters"/> (the same array, not a copy), with gradients and
+        /// buffers of its own: data-parallel training's workers.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public LeNet5 CreateReplica() => new LeNet5(_parameters);
+
+        // ---- Inference ----
+
+        /// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>
+        public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>The gradient of the loss with respect to <see cref="Parameters"/>, in the same layout.</summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Inference: writes the output for <paramref name="input"/> (dropout off). Allocates nothing.</summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the network's size.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "LeNet5", "10", nameof(output));
+            Enter();
+            try
+            {
+                ForwardCore(input, training: false);
+                ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize).CopyTo(output);
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>The index of the largest output for <paramref name="input"/>. Allocates nothing.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public int Predict(global::System.ReadOnlySpan<float> input)
+        {
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
+            Enter();
+            try
+            {
+                ForwardCore(input, training: false);
+                return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize));
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>
+        /// Inference over a batch: <paramref name="inputs"/> holds samples back to back, <see cref="InputSize"/> values each;
+        /// <paramref name="outputs"/> gets their outputs, <see cref="OutputSize"/> each, with the same bits as
+        /// <see cref="Forward"/>'s. Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">
+        /// The inputs are not whole samples, or the outputs do not have one output per sample.
+        /// </exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "LeNet5", "[1][28][28]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "LeNet5", "outputs", nameof(outputs));
+            Enter();
+            try
+            {
+                for (int s = 0; s < count; s += BatchTile)
+                {
+                    int m = global::System.Math.Min(BatchTile, count - s);
+                    ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
+                    new global::System.ReadOnlySpan<float>(_dense3Tile, 0, m * OutputSize).CopyTo(outputs.Slice(s * OutputSize));
+                }
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>
+        /// <see cref="Predict"/> over a batch: <paramref name="inputs"/> as for <see cref="ForwardBatch"/>, one prediction
+        /// per sample. Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">
+        /// The inputs are not whole samples, or there is not one prediction per sample.
+        /// </exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "LeNet5", "[1][28][28]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "LeNet5", "prediction", nameof(predictions));
+            Enter();
+            try
+            {
+                for (int s = 0; s < count; s += BatchTile)
+                {
+                    int m = global::System.Math.Min(BatchTile, count - s);
+                    ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
+                    for (int b = 0; b < m; b++)
+                    {
+                        global::System.ReadOnlySpan<float> output = new global::System.ReadOnlySpan<float>(_dense3Tile, b * OutputSize, OutputSize);
+                        predictions[s + b] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output);
+                    }
+                }
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>
+        public global::System.ReadOnlySpan<float> Output => ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize);
+
+        // ---- Training ----
+
+        /// <summary>Sets every gradient to zero.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+        /// <summary>
+        /// Training-mode forward and backward pass of one sample with a class label: adds its gradient into
+        /// <see cref="Gradients"/> and returns its loss. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
+        {
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
+            global::StaticNets.__Internals.Guard.Label(label, OutputSize, "LeNet5");
+            Enter();
+            try
+            {
+                ForwardCore(input, training: true);
+                global::System.ReadOnlySpan<float> output = ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize);
+                global::System.ReadOnlySpan<float> logits = ((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize);
+                float loss = global::StaticNets.__Internals.Losses.CrossEntropy(logits, output, label, _dense3OutputGrad);
+                BackwardCore(input);
+                return loss;
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>
+        /// Training-mode forward and backward pass of one sample with a target vector: adds its gradient into
+        /// <see cref="Gradients"/> and returns its loss. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
+        {
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "LeNet5", "10", nameof(target));
+            Enter();
+            try
+            {
+                ForwardCore(input, training: true);
+                global::System.ReadOnlySpan<float> output = ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize);
+                global::System.ReadOnlySpan<float> logits = ((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize);
+                float loss = global::StaticNets.__Internals.Losses.CrossEntropy(logits, output, target, _dense3OutputGrad);
+                BackwardCore(input);
+                return loss;
+            }
+            finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void SetRandomState(ulong state) => _randomState = state;
+
+        /// <summary>Mini-batch training; see <see cref="global::StaticNets.TrainingOptions"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public global::StaticNets.TrainingReport Train(global::StaticNets.Dataset data, global::StaticNets.TrainingOptions options) =>
+            global::StaticNets.__Internals.Trainer.Train(this, data, options);
+
+        /// <summary>Mean loss and accuracy on <paramref name="data"/>, in inference mode.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public global::StaticNets.Evaluation Evaluate(global::StaticNets.Dataset data) => global::StaticNets.__Internals.Trainer.Evaluate(this, data);
+
+        // ---- Files ----
+
+        /// <summary>Writes the weights to a file (through a temporary file and a rename).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void Save(string path) => global::StaticNets.__Internals.WeightFile.Save(this, path);
+
+        /// <summary>Writes the weights to a stream.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void Save(global::System.IO.Stream stream) => global::StaticNets.__Internals.WeightFile.Save(this, stream);
+
+        /// <summary>Reads a weight file written by <see cref="Save(string)"/> of a LeNet5.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is of another network, truncated or corrupted.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public static LeNet5 Load(string path) => global::StaticNets.__Internals.WeightFile.Load<LeNet5>(path);
+
+        /// <summary>Reads weights written by <see cref="Save(global::System.IO.Stream)"/> of a LeNet5.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public static LeNet5 Load(global::System.IO.Stream stream) => global::StaticNets.__Internals.WeightFile.Load<LeNet5>(stream);
+
+        /// <summary>Writes the network and its weights as an ONNX model whose output is <see cref="Forward"/>'s.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void ExportOnnx(string path) => global::StaticNets.__Internals.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public void ExportOnnx(global::System.IO.Stream stream) => global::StaticNets.__Internals.OnnxExporter.Export(this, stream);
+
+        // ---- The passes: one call per layer, the bodies in LeNet5Layers below ----
+
+        /// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>
+        private void Enter()
+        {
+            if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)
+            {
+                global::StaticNets.__Internals.Guard.ConcurrentUse("LeNet5");
             }
         }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
 
-    /// <summary><see cref="Predict"/> over a batch: <paramref name="inputs"/> as for <see cref="ForwardBatch"/>, one prediction per sample. Allocates nothing.</summary>
-    /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one prediction per sample.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
-    {
-        int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "LeNet5", "[1][28][28]", nameof(inputs));
-        global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "LeNet5", "prediction", nameof(predictions));
-        Enter();
-        try
+        /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            for (int s = 0; s < count; s += BatchTile)
-            {
-                int m = global::System.Math.Min(BatchTile, count - s);
-                ForwardTile(inputs.Slice(s * InputSize, m * InputSize), m);
-                for (int b = 0; b < m; b++) predictions[s + b] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new global::System.ReadOnlySpan<float>(_dense3Tile, b * OutputSize, OutputSize));
-            }
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>
-    public global::System.ReadOnlySpan<float> Output => ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize);
-
-    /// <summary>Sets every gradient to zero.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-    /// <summary>Training-mode forward and backward pass of one sample with a class label: adds its gradient into <see cref="Gradients"/> and returns its loss. Allocates nothing.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
-    {
-        global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
-        global::StaticNets.__Internals.Guard.Label(label, OutputSize, "LeNet5");
-        Enter();
-        try
-        {
-            ForwardCore(input, training: true);
-            float loss = global::StaticNets.__Internals.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), label, _dense3OutputGrad);
-            BackwardCore(input);
-            return loss;
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>Training-mode forward and backward pass of one sample with a target vector: adds its gradient into <see cref="Gradients"/> and returns its loss. Allocates nothing.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
-    {
-        global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "LeNet5", "[1][28][28]", nameof(input));
-        global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "LeNet5", "10", nameof(target));
-        Enter();
-        try
-        {
-            ForwardCore(input, training: true);
-            float loss = global::StaticNets.__Internals.Losses.CrossEntropy(((global::System.ReadOnlySpan<float>)_dense3Linear).Slice(0, OutputSize), ((global::System.ReadOnlySpan<float>)_dense3Output).Slice(0, OutputSize), target, _dense3OutputGrad);
-            BackwardCore(input);
-            return loss;
-        }
-        finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
-    }
-
-    /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void SetRandomState(ulong state) => _randomState = state;
-
-    /// <summary>Mini-batch training; see <see cref="global::StaticNets.TrainingOptions"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public global::StaticNets.TrainingReport Train(global::StaticNets.Dataset data, global::StaticNets.TrainingOptions options) => global::StaticNets.__Internals.Trainer.Train(this, data, options);
-
-    /// <summary>Mean loss and accuracy on <paramref name="data"/>, in inference mode.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public global::StaticNets.Evaluation Evaluate(global::StaticNets.Dataset data) => global::StaticNets.__Internals.Trainer.Evaluate(this, data);
-
-    /// <summary>Writes the weights to a file (through a temporary file and a rename).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void Save(string path) => global::StaticNets.__Internals.WeightFile.Save(this, path);
-
-    /// <summary>Writes the weights to a stream.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void Save(global::System.IO.Stream stream) => global::StaticNets.__Internals.WeightFile.Save(this, stream);
-
-    /// <summary>Reads a weight file written by <see cref="Save(string)"/> of a LeNet5.</summary>
-    /// <exception cref="global::System.IO.InvalidDataException">The file is of another network, truncated or corrupted.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public static LeNet5 Load(string path) => global::StaticNets.__Internals.WeightFile.Load<LeNet5>(path);
-
-    /// <summary>Reads weights written by <see cref="Save(global::System.IO.Stream)"/> of a LeNet5.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public static LeNet5 Load(global::System.IO.Stream stream) => global::StaticNets.__Internals.WeightFile.Load<LeNet5>(stream);
-
-    /// <summary>Writes the network and its weights as an ONNX model whose output is <see cref="Forward"/>'s.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void ExportOnnx(string path) => global::StaticNets.__Internals.OnnxExporter.Export(this, path);
-
-    /// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
-    public void ExportOnnx(global::System.IO.Stream stream) => global::StaticNets.__Internals.OnnxExporter.Export(this, stream);
-
-    /// <summary>Marks the instance busy; a second thread entering at the same time gets a clear error instead of mixed buffers.</summary>
-    private void Enter()
-    {
-        if (global::System.Threading.Interlocked.Exchange(ref _busy, 1) != 0)
-        {
-            global::StaticNets.__Internals.Guard.ConcurrentUse("LeNet5");
-        }
-    }
-
-    /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
-    {
-        Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-        Pool1Forward(_conv1Output, _pool1Output);
-        Conv2Forward(_pool1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
-        Pool2Forward(_conv2Output, _pool2Output);
-        // flatten1: 5x5x16 -> 400, no copy ([C][H][W] is already the flat order)
-        Dense1Forward(_pool2Output, _dense1Output);
-        Dense2Forward(_dense1Output, _dense2Output);
-        Dense3Forward(_dense2Output, _dense3Output);
-    }
-
-    /// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void ForwardTile(global::System.ReadOnlySpan<float> inputs, int count)
-    {
-        for (int b = 0; b < count; b++)
-        {
-            global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-            Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-            Pool1Forward(_conv1Output, _pool1Output);
-            Conv2Forward(_pool1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
-            Pool2Forward(_conv2Output, _pool2Output);
+            global::StaticNets.Generated.LeNet5Layers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
+            global::StaticNets.Generated.LeNet5Layers.Pool1Forward(_conv1Output, _pool1Output);
+            global::StaticNets.Generated.LeNet5Layers.Conv2Forward(_pool1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
+            global::StaticNets.Generated.LeNet5Layers.Pool2Forward(_conv2Output, _pool2Output);
             // flatten1: 5x5x16 -> 400, no copy ([C][H][W] is already the flat order)
-            ((global::System.ReadOnlySpan<float>)_pool2Output).Slice(0, 400).CopyTo(new global::System.Span<float>(_dense1TileInput, b * 400, 400));
+            global::StaticNets.Generated.LeNet5Layers.Dense1Forward(_parameters, _pool2Output, _dense1Output);
+            global::StaticNets.Generated.LeNet5Layers.Dense2Forward(_parameters, _dense1Output, _dense2Output);
+            global::StaticNets.Generated.LeNet5Layers.Dense3Forward(_parameters, _dense2Output, _dense3Output, _dense3Linear);
         }
-        Dense1ForwardTile(_dense1TileInput, _dense1Tile, count);
-        Dense2ForwardTile(_dense1Tile, _dense2Tile, count);
-        Dense3ForwardTile(_dense2Tile, _dense3Tile, count);
-    }
 
-    /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void BackwardCore(global::System.ReadOnlySpan<float> input)
-    {
-        Dense3Backward(_dense2Output, _dense3OutputGrad, _dense2OutputGrad);
-        Dense2Backward(_dense1Output, _dense2OutputGrad, _dense1OutputGrad);
-        Dense1Backward(_pool2Output, _dense1OutputGrad, _pool2OutputGrad);
-        Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
-        Conv2Backward(_conv2OutputGrad, _conv2Output, _pool1OutputGrad, _parameters, _gradients, _conv2Input, _conv2WideGrad, _conv2GradT, _conv2InputGrad);
-        Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
-        Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input, _conv1WideGrad);
-    }
-
-    /// <summary>conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1Forward(
-        global::System.ReadOnlySpan<float> x, // conv1 input [1][28][28]
-        global::System.Span<float> y,         // conv1 output [6][28][28]
-        float[] parameters,                   // weights [6][1][5][5] at 0, biases [6] at 150
-        float[] padded,                       // x with a zero border [1][32][32]
-        float[] wide)                         // wide rows [6][892]
-    {
-        const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
-        const int WeightOffset = 0, BiasOffset = 150;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        // Copy x into the padded input; its zero border is never written.
-        global::System.Span<float> xp = padded;
-        for (int c = 0; c < C; c++)
+        /// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ForwardTile(global::System.ReadOnlySpan<float> inputs, int count)
         {
-            global::StaticNets.__Internals.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
-        }
-        // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-        if (global::StaticNets.__Internals.Simd.IsEnabled && global::StaticNets.__Internals.Simd.UseVector512)
-        {
-            Conv1ForwardVector512(padded, parameters, wide, y);
-        }
-        else if (global::StaticNets.__Internals.Simd.IsEnabled)
-        {
-            Conv1ForwardVector256(padded, parameters, wide, y);
-        }
-        else
-        {
-            Conv1ForwardScalar(padded, parameters, y);
-        }
-        global::StaticNets.__Internals.Activations.ReLU(y, y);
-    }
-
-    /// <summary>conv1 forward on Vector512: the wide rows, then gathered.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1ForwardVector512(
-        float[] padded,               // the input with a zero border [1][32][32]
-        float[] parameters,           // weights [6][1][5][5] at 0, biases [6] at 150
-        float[] wide,                 // wide rows [6][892]
-        global::System.Span<float> y) // the output [6][28][28]
-    {
-        const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
-        const int WeightOffset = 0, BiasOffset = 150;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wide);
-        // 3 filters by 4 vectors of 16 positions: each input vector loaded once feeds 3 accumulators, each weight 4.
-        for (int k = 0; k < K; k += 3)
-        {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-            for (int p0 = 0; p0 < L; p0 += 64)
+            // The layers before dense1, one sample at a time; each sample's dense1 input is gathered into the tile.
+            for (int b = 0; b < count; b++)
             {
-                int p = global::System.Math.Min(p0, L - 64); // the last block overlaps the one before
-                var b0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
-                var a00 = b0;
-                var a01 = b0;
-                var a02 = b0;
-                var a03 = b0;
-                var b1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
-                var a10 = b1;
-                var a11 = b1;
-                var a12 = b1;
-                var a13 = b1;
-                var b2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
-                var a20 = b2;
-                var a21 = b2;
-                var a22 = b2;
-                var a23 = b2;
-                for (int c = 0; c < C; c++)
-                {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
-                    int wc = c * F * F;
-                    global::System.Runtime.Intrinsics.Vector512<float> x0, x1, x2, x3, wk;
-                    // tap (0, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (0, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (0, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (0, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (0, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 33);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 33 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 33 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 33 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 34);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 34 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 34 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 34 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 35);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 35 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 35 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 35 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 36);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 36 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 36 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 36 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 64);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 64 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 64 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 64 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 65);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 65 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 65 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 65 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 66);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 66 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 66 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 66 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 67);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 67 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 67 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 67 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 68);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 68 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 68 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 68 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 96);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 96 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 96 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 96 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 97);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 97 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 97 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 97 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 98);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 98 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 98 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 98 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 99);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 99 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 99 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 99 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 100);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 100 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 100 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 100 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 128);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 128 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 128 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 128 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 129);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 129 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 129 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 129 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 130);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 130 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 130 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 130 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 131);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 131 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 131 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 131 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 132);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 132 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 132 + 32);
-                    x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 132 + 48);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x3, wk, a23);
-                }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a03, ref zr, (nuint)((k + 0) * L + p + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a13, ref zr, (nuint)((k + 1) * L + p + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a23, ref zr, (nuint)((k + 2) * L + p + 48));
+                global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
+                global::StaticNets.Generated.LeNet5Layers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
+                global::StaticNets.Generated.LeNet5Layers.Pool1Forward(_conv1Output, _pool1Output);
+                global::StaticNets.Generated.LeNet5Layers.Conv2Forward(_pool1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
+                global::StaticNets.Generated.LeNet5Layers.Pool2Forward(_conv2Output, _pool2Output);
+                // flatten1: 5x5x16 -> 400, no copy ([C][H][W] is already the flat order)
+                global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 400, 400);
+                ((global::System.ReadOnlySpan<float>)_pool2Output).Slice(0, 400).CopyTo(tile);
             }
+            // dense1 to the end over the whole tile.
+            global::StaticNets.Generated.LeNet5Layers.Dense1ForwardTile(_parameters, _dense1TileInput, _dense1Tile, count);
+            global::StaticNets.Generated.LeNet5Layers.Dense2ForwardTile(_parameters, _dense1Tile, _dense2Tile, count);
+            global::StaticNets.Generated.LeNet5Layers.Dense3ForwardTile(_parameters, _dense2Tile, _dense3Tile, count);
         }
-        // Gather the wide rows into [K][HO][WO].
-        for (int k = 0; k < K; k++)
+
+        /// <summary>Runs every layer backward from the loss gradient, adding into <see cref="Gradients"/>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void BackwardCore(global::System.ReadOnlySpan<float> input)
         {
-            global::StaticNets.__Internals.Rows.Copy(new global::System.ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            global::StaticNets.Generated.LeNet5Layers.Dense3Backward(_parameters, _gradients, _dense2Output, _dense3OutputGrad, _dense2OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Dense2Backward(
+                _parameters,
+                _gradients,
+                _dense1Output,
+                _dense2Output,
+                _dense2OutputGrad,
+                _dense1OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Dense1Backward(
+                _parameters,
+                _gradients,
+                _pool2Output,
+                _dense1Output,
+                _dense1OutputGrad,
+                _pool2OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Pool2Backward(_conv2Output, _pool2Output, _pool2OutputGrad, _conv2OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Conv2Backward(
+                _conv2OutputGrad,
+                _conv2Output,
+                _pool1OutputGrad,
+                _parameters,
+                _gradients,
+                _conv2Input,
+                _conv2WideGrad,
+                _conv2GradT,
+                _conv2InputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
+            global::StaticNets.Generated.LeNet5Layers.Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input, _conv1WideGrad);
         }
     }
+}
 
-    /// <summary>conv1 forward on Vector256: the wide rows, then gathered.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1ForwardVector256(
-        float[] padded,               // the input with a zero border [1][32][32]
-        float[] parameters,           // weights [6][1][5][5] at 0, biases [6] at 150
-        float[] wide,                 // wide rows [6][892]
-        global::System.Span<float> y) // the output [6][28][28]
+namespace StaticNets.Generated
+{
+    using System;
+    using System.Numerics.Tensors;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using StaticNets.__Internals;
+
+    /// <summary>
+    /// The layers of Samples.LeNet5, each a forward and a backward pass side by side: static methods
+    /// that receive every buffer they read or write. Shapes are [channels][height][width], row by row.
+    /// </summary>
+    file static class LeNet5Layers
     {
-        const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
-        const int WeightOffset = 0, BiasOffset = 150;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wide);
-        // 3 filters by 4 vectors of 8 positions: each input vector loaded once feeds 3 accumulators, each weight 4.
-        for (int k = 0; k < K; k += 3)
+        // ---- conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6. ----
+
+        /// <summary>conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1Forward(
+            ReadOnlySpan<float> x, // conv1 input [1][28][28]
+            Span<float> y,         // conv1 output [6][28][28]
+            float[] parameters,    // weights [6][1][5][5] at 0, biases [6] at 150
+            float[] padded,        // x with a zero border [1][32][32]
+            float[] wide)          // wide rows [6][892]
         {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-            for (int p0 = 0; p0 < L; p0 += 32)
+            const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
+            const int WeightOffset = 0, BiasOffset = 150;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
+            for (int c = 0; c < C; c++)
             {
-                int p = global::System.Math.Min(p0, L - 32); // the last block overlaps the one before
-                var b0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
-                var a00 = b0;
-                var a01 = b0;
-                var a02 = b0;
-                var a03 = b0;
-                var b1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
-                var a10 = b1;
-                var a11 = b1;
-                var a12 = b1;
-                var a13 = b1;
-                var b2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
-                var a20 = b2;
-                var a21 = b2;
-                var a22 = b2;
-                var a23 = b2;
-                for (int c = 0; c < C; c++)
-                {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
-                    int wc = c * F * F;
-                    global::System.Runtime.Intrinsics.Vector256<float> x0, x1, x2, x3, wk;
-                    // tap (0, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (0, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (0, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (0, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (0, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 33);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 33 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 33 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 33 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 34);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 34 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 34 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 34 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 35);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 35 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 35 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 35 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (1, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 36);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 36 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 36 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 36 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 64);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 64 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 64 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 64 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 65);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 65 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 65 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 65 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 66);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 66 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 66 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 66 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 67);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 67 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 67 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 67 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (2, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 68);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 68 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 68 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 68 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 96);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 96 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 96 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 96 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 97);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 97 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 97 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 97 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 98);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 98 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 98 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 98 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 99);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 99 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 99 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 99 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (3, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 100);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 100 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 100 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 100 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 128);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 128 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 128 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 128 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 129);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 129 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 129 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 129 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 130);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 130 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 130 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 130 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 131);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 131 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 131 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 131 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                    // tap (4, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 132);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 132 + 8);
-                    x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 132 + 16);
-                    x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 132 + 24);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a02);
-                    a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a03);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a12);
-                    a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a13);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x2, wk, a22);
-                    a23 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x3, wk, a23);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a03, ref zr, (nuint)((k + 0) * L + p + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a13, ref zr, (nuint)((k + 1) * L + p + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a23, ref zr, (nuint)((k + 2) * L + p + 24));
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-        }
-        // Gather the wide rows into [K][HO][WO].
-        for (int k = 0; k < K; k++)
-        {
-            global::StaticNets.__Internals.Rows.Copy(new global::System.ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-        }
-    }
-
-    /// <summary>conv1 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1ForwardScalar(
-        float[] padded,               // the input with a zero border [1][32][32]
-        float[] parameters,           // weights [6][1][5][5] at 0, biases [6] at 150
-        global::System.Span<float> y) // the output [6][28][28]
-    {
-        const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
-        const int WeightOffset = 0, BiasOffset = 150;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        for (int k = 0; k < K; k++)
-        {
-            for (int oy = 0; oy < HO; oy++)
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
             {
-                for (int ox = 0; ox < WO; ox++)
+                Conv1ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv1ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv1ForwardScalar(padded, parameters, y);
+            }
+            Activations.ReLU(y, y);
+        }
+
+        /// <summary>conv1 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1ForwardVector512(
+            float[] padded,     // the input with a zero border [1][32][32]
+            float[] parameters, // weights [6][1][5][5] at 0, biases [6] at 150
+            float[] wide,       // wide rows [6][892]
+            Span<float> y)      // the output [6][28][28]
+        {
+            const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
+            const int WeightOffset = 0, BiasOffset = 150;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 3 filters by 4 vectors of 16 positions: each input vector loaded once feeds 3 accumulators, each weight 4.
+            for (int k = 0; k < K; k += 3)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 64)
                 {
-                    float s = parameters[BiasOffset + k];
+                    int p = Math.Min(p0, L - 64); // the last block overlaps the one before
+                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var a03 = b0;
+                    var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var a12 = b1;
+                    var a13 = b1;
+                    var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var a22 = b2;
+                    var a23 = b2;
                     for (int c = 0; c < C; c++)
                     {
-                        for (int ky = 0; ky < F; ky++)
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, x2, x3, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 0 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 0 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 1 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 1 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 2 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 2 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (0, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 3);
+                        x1 = Vector512.LoadUnsafe(ref xc, 3 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 3 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 3 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (0, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 4);
+                        x1 = Vector512.LoadUnsafe(ref xc, 4 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 4 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 4 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 32);
+                        x1 = Vector512.LoadUnsafe(ref xc, 32 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 32 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 32 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 33);
+                        x1 = Vector512.LoadUnsafe(ref xc, 33 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 33 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 33 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 34);
+                        x1 = Vector512.LoadUnsafe(ref xc, 34 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 34 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 34 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 35);
+                        x1 = Vector512.LoadUnsafe(ref xc, 35 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 35 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 35 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 36);
+                        x1 = Vector512.LoadUnsafe(ref xc, 36 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 36 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 36 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 9));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 9));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 9));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 64);
+                        x1 = Vector512.LoadUnsafe(ref xc, 64 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 64 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 64 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 10));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 10));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 10));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 65);
+                        x1 = Vector512.LoadUnsafe(ref xc, 65 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 65 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 65 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 11));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 11));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 11));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 66);
+                        x1 = Vector512.LoadUnsafe(ref xc, 66 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 66 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 66 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 12));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 12));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 12));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 67);
+                        x1 = Vector512.LoadUnsafe(ref xc, 67 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 67 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 67 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 13));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 13));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 13));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 68);
+                        x1 = Vector512.LoadUnsafe(ref xc, 68 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 68 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 68 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 14));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 14));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 14));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 96);
+                        x1 = Vector512.LoadUnsafe(ref xc, 96 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 96 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 96 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 15));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 15));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 15));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 97);
+                        x1 = Vector512.LoadUnsafe(ref xc, 97 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 97 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 97 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 16));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 16));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 16));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 98);
+                        x1 = Vector512.LoadUnsafe(ref xc, 98 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 98 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 98 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 17));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 17));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 17));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 99);
+                        x1 = Vector512.LoadUnsafe(ref xc, 99 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 99 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 99 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 18));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 18));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 18));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 100);
+                        x1 = Vector512.LoadUnsafe(ref xc, 100 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 100 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 100 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 19));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 19));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 19));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 128);
+                        x1 = Vector512.LoadUnsafe(ref xc, 128 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 128 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 128 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 20));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 20));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 20));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 129);
+                        x1 = Vector512.LoadUnsafe(ref xc, 129 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 129 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 129 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 21));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 21));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 21));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 130);
+                        x1 = Vector512.LoadUnsafe(ref xc, 130 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 130 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 130 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 22));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 22));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 22));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 131);
+                        x1 = Vector512.LoadUnsafe(ref xc, 131 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 131 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 131 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 23));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 23));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 23));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 132);
+                        x1 = Vector512.LoadUnsafe(ref xc, 132 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 132 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 132 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 24));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 24));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector512.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 24));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector512.MultiplyAddEstimate(x3, wk, a23);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
+                    Vector512.StoreUnsafe(a03, ref zr, (nuint)((k + 0) * L + p + 48));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
+                    Vector512.StoreUnsafe(a13, ref zr, (nuint)((k + 1) * L + p + 48));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
+                    Vector512.StoreUnsafe(a23, ref zr, (nuint)((k + 2) * L + p + 48));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
+        }
+
+        /// <summary>conv1 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1ForwardVector256(
+            float[] padded,     // the input with a zero border [1][32][32]
+            float[] parameters, // weights [6][1][5][5] at 0, biases [6] at 150
+            float[] wide,       // wide rows [6][892]
+            Span<float> y)      // the output [6][28][28]
+        {
+            const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
+            const int WeightOffset = 0, BiasOffset = 150;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 3 filters by 4 vectors of 8 positions: each input vector loaded once feeds 3 accumulators, each weight 4.
+            for (int k = 0; k < K; k += 3)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 32)
+                {
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var a03 = b0;
+                    var b1 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var a12 = b1;
+                    var a13 = b1;
+                    var b2 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var a22 = b2;
+                    var a23 = b2;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, x2, x3, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 0 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 0 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 1 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 1 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 2 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 2 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (0, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 3);
+                        x1 = Vector256.LoadUnsafe(ref xc, 3 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 3 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 3 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (0, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 4);
+                        x1 = Vector256.LoadUnsafe(ref xc, 4 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 4 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 4 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 32);
+                        x1 = Vector256.LoadUnsafe(ref xc, 32 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 32 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 32 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 33);
+                        x1 = Vector256.LoadUnsafe(ref xc, 33 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 33 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 33 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 34);
+                        x1 = Vector256.LoadUnsafe(ref xc, 34 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 34 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 34 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 35);
+                        x1 = Vector256.LoadUnsafe(ref xc, 35 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 35 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 35 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (1, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 36);
+                        x1 = Vector256.LoadUnsafe(ref xc, 36 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 36 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 36 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 9));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 9));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 9));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 64);
+                        x1 = Vector256.LoadUnsafe(ref xc, 64 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 64 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 64 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 10));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 10));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 10));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 65);
+                        x1 = Vector256.LoadUnsafe(ref xc, 65 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 65 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 65 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 11));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 11));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 11));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 66);
+                        x1 = Vector256.LoadUnsafe(ref xc, 66 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 66 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 66 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 12));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 12));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 12));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 67);
+                        x1 = Vector256.LoadUnsafe(ref xc, 67 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 67 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 67 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 13));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 13));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 13));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (2, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 68);
+                        x1 = Vector256.LoadUnsafe(ref xc, 68 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 68 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 68 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 14));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 14));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 14));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 96);
+                        x1 = Vector256.LoadUnsafe(ref xc, 96 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 96 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 96 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 15));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 15));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 15));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 97);
+                        x1 = Vector256.LoadUnsafe(ref xc, 97 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 97 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 97 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 16));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 16));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 16));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 98);
+                        x1 = Vector256.LoadUnsafe(ref xc, 98 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 98 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 98 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 17));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 17));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 17));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 99);
+                        x1 = Vector256.LoadUnsafe(ref xc, 99 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 99 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 99 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 18));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 18));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 18));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (3, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 100);
+                        x1 = Vector256.LoadUnsafe(ref xc, 100 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 100 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 100 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 19));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 19));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 19));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 128);
+                        x1 = Vector256.LoadUnsafe(ref xc, 128 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 128 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 128 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 20));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 20));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 20));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 129);
+                        x1 = Vector256.LoadUnsafe(ref xc, 129 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 129 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 129 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 21));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 21));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 21));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 130);
+                        x1 = Vector256.LoadUnsafe(ref xc, 130 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 130 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 130 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 22));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 22));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 22));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 131);
+                        x1 = Vector256.LoadUnsafe(ref xc, 131 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 131 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 131 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 23));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 23));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 23));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                        // tap (4, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 132);
+                        x1 = Vector256.LoadUnsafe(ref xc, 132 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 132 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 132 + 24);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 24));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 24));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        a13 = Vector256.MultiplyAddEstimate(x3, wk, a13);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 24));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        a23 = Vector256.MultiplyAddEstimate(x3, wk, a23);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector256.StoreUnsafe(a03, ref zr, (nuint)((k + 0) * L + p + 24));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector256.StoreUnsafe(a13, ref zr, (nuint)((k + 1) * L + p + 24));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector256.StoreUnsafe(a23, ref zr, (nuint)((k + 2) * L + p + 24));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
+        }
+
+        /// <summary>conv1 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1ForwardScalar(
+            float[] padded,     // the input with a zero border [1][32][32]
+            float[] parameters, // weights [6][1][5][5] at 0, biases [6] at 150
+            Span<float> y)      // the output [6][28][28]
+        {
+            const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
+            const int WeightOffset = 0, BiasOffset = 150;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        float s = parameters[BiasOffset + k];
+                        for (int c = 0; c < C; c++)
                         {
-                            for (int kx = 0; kx < F; kx++)
+                            for (int ky = 0; ky < F; ky++)
                             {
-                                float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];
-                                s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                for (int kx = 0; kx < F; kx++)
+                                {
+                                    float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];
+                                    s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                }
                             }
                         }
+                        y[(k * HO + oy) * WO + ox] = s;
                     }
-                    y[(k * HO + oy) * WO + ox] = s;
                 }
             }
         }
-    }
 
-    /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1Backward(
-        global::System.Span<float> dy,        // gradient of the output [6][28][28]
-        global::System.ReadOnlySpan<float> y, // conv1 output [6][28][28]
-        float[] gradients,                    // weight and bias gradients at the same offsets; added into
-        float[] padded,                       // the forward's padded input [1][32][32]
-        float[] wideGrad)                     // dz in wide rows [6][1156]
-    {
-        const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
-        const int WeightOffset = 0, BiasOffset = 150;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 1024; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        global::StaticNets.__Internals.Activations.ReLUBackward(y, dy, dy);
-        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        // Bias: the sum of dz over each filter's plane.
-        for (int k = 0; k < K; k++)
+        /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1Backward(
+            Span<float> dy,        // gradient of the output [6][28][28]
+            ReadOnlySpan<float> y, // conv1 output [6][28][28]
+            float[] gradients,     // weight and bias gradients at the same offsets; added into
+            float[] padded,        // the forward's padded input [1][32][32]
+            float[] wideGrad)      // dz in wide rows [6][1156]
         {
-            gradients[BiasOffset + k] += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
-        }
-        // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-        if (global::StaticNets.__Internals.Simd.IsEnabled && global::StaticNets.__Internals.Simd.UseVector512)
-        {
-            Conv1BackwardVector512(dz, gradients, padded, wideGrad);
-        }
-        else if (global::StaticNets.__Internals.Simd.IsEnabled)
-        {
-            Conv1BackwardVector256(dz, gradients, padded, wideGrad);
-        }
-        else
-        {
-            Conv1BackwardScalar(dz, gradients, padded);
-        }
-    }
-
-    /// <summary>conv1 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1BackwardVector512(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [6][28][28]
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded,                        // the forward's padded input [1][32][32]
-        float[] wideGrad)                      // dz in wide rows [6][1156]
-    {
-        const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
-        const int WeightOffset = 0, BiasOffset = 150;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 1024; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-        for (int k = 0; k < K; k++)
-        {
-            global::System.Span<float> rows = new global::System.Span<float>(wideGrad, k * DS + G, L);
-            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-        }
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
-        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wideGrad);
-        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-        for (int k = 0; k < K; k += 2)
-        {
-            for (int c = 0; c < C; c++)
+            const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
+            const int WeightOffset = 0, BiasOffset = 150;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 1024; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            Activations.ReLUBackward(y, dy, dy);
+            ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
+            // Bias: the sum of dz over each filter's plane.
+            for (int k = 0; k < K; k++)
             {
-                for (int ky = 0; ky < F; ky++)
-                {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                    ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                    ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
-                    var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a04 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (int p = 0; p < LV; p += 16)
-                    {
-                        var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g0, (nuint)p);
-                        var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref g1, (nuint)p);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
-                        a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x0, a00);
-                        a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x0, a10);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
-                        a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x1, a01);
-                        a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x1, a11);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 2));
-                        a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x2, a02);
-                        a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x2, a12);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 3));
-                        a03 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x3, a03);
-                        a13 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x3, a13);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, (nuint)(p + 4));
-                        a04 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, x4, a04);
-                        a14 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, x4, a14);
-                    }
-                    ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a01);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 2) += global::System.Runtime.Intrinsics.Vector512.Sum(a02);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 3) += global::System.Runtime.Intrinsics.Vector512.Sum(a03);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 4) += global::System.Runtime.Intrinsics.Vector512.Sum(a04);
-                    ref float dw1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 0) += global::System.Runtime.Intrinsics.Vector512.Sum(a10);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 1) += global::System.Runtime.Intrinsics.Vector512.Sum(a11);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 2) += global::System.Runtime.Intrinsics.Vector512.Sum(a12);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 3) += global::System.Runtime.Intrinsics.Vector512.Sum(a13);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 4) += global::System.Runtime.Intrinsics.Vector512.Sum(a14);
-                }
+                gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv1BackwardVector512(dz, gradients, padded, wideGrad);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv1BackwardVector256(dz, gradients, padded, wideGrad);
+            }
+            else
+            {
+                Conv1BackwardScalar(dz, gradients, padded);
             }
         }
-    }
 
-    /// <summary>conv1 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1BackwardVector256(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [6][28][28]
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded,                        // the forward's padded input [1][32][32]
-        float[] wideGrad)                      // dz in wide rows [6][1156]
-    {
-        const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
-        const int WeightOffset = 0, BiasOffset = 150;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 1024; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-        for (int k = 0; k < K; k++)
+        /// <summary>conv1 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [6][28][28]
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [1][32][32]
+            float[] wideGrad)       // dz in wide rows [6][1156]
         {
-            global::System.Span<float> rows = new global::System.Span<float>(wideGrad, k * DS + G, L);
-            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-        }
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
-        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wideGrad);
-        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-        for (int k = 0; k < K; k += 2)
-        {
-            for (int c = 0; c < C; c++)
+            const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
+            const int WeightOffset = 0, BiasOffset = 150;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 1024; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
             {
-                for (int ky = 0; ky < F; ky++)
-                {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + ky * WP);
-                    ref float g0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 0) * DS + G);
-                    ref float g1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, (k + 1) * DS + G);
-                    var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a04 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var a14 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (int p = 0; p < LV; p += 8)
-                    {
-                        var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g0, (nuint)p);
-                        var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref g1, (nuint)p);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
-                        a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x0, a00);
-                        a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x0, a10);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
-                        a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x1, a01);
-                        a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x1, a11);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 2));
-                        a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x2, a02);
-                        a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x2, a12);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 3));
-                        a03 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x3, a03);
-                        a13 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x3, a13);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, (nuint)(p + 4));
-                        a04 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, x4, a04);
-                        a14 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, x4, a14);
-                    }
-                    ref float dw0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a01);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a02);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a03);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw0, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a04);
-                    ref float dw1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 0) += global::System.Runtime.Intrinsics.Vector256.Sum(a10);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 1) += global::System.Runtime.Intrinsics.Vector256.Sum(a11);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 2) += global::System.Runtime.Intrinsics.Vector256.Sum(a12);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 3) += global::System.Runtime.Intrinsics.Vector256.Sum(a13);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dw1, 4) += global::System.Runtime.Intrinsics.Vector256.Sum(a14);
-                }
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
             }
-        }
-    }
-
-    /// <summary>conv1 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1BackwardScalar(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [6][28][28]
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded)                        // the forward's padded input [1][32][32]
-    {
-        const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
-        const int WeightOffset = 0, BiasOffset = 150;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
-        for (int k = 0; k < K; k++)
-        {
-            for (int c = 0; c < C; c++)
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
             {
-                for (int ky = 0; ky < F; ky++)
+                for (int c = 0; c < C; c++)
                 {
-                    for (int kx = 0; kx < F; kx++)
+                    for (int ky = 0; ky < F; ky++)
                     {
-                        float s = 0f;
-                        for (int oy = 0; oy < HO; oy++)
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        var a00 = Vector512<float>.Zero;
+                        var a01 = Vector512<float>.Zero;
+                        var a02 = Vector512<float>.Zero;
+                        var a03 = Vector512<float>.Zero;
+                        var a04 = Vector512<float>.Zero;
+                        var a10 = Vector512<float>.Zero;
+                        var a11 = Vector512<float>.Zero;
+                        var a12 = Vector512<float>.Zero;
+                        var a13 = Vector512<float>.Zero;
+                        var a14 = Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
                         {
-                            for (int ox = 0; ox < WO; ox++)
-                            {
-                                s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];
-                            }
+                            var d0 = Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = Vector512.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector512.MultiplyAddEstimate(d0, x0, a00);
+                            a10 = Vector512.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector512.MultiplyAddEstimate(d0, x1, a01);
+                            a11 = Vector512.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 2));
+                            a02 = Vector512.MultiplyAddEstimate(d0, x2, a02);
+                            a12 = Vector512.MultiplyAddEstimate(d1, x2, a12);
+                            var x3 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 3));
+                            a03 = Vector512.MultiplyAddEstimate(d0, x3, a03);
+                            a13 = Vector512.MultiplyAddEstimate(d1, x3, a13);
+                            var x4 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 4));
+                            a04 = Vector512.MultiplyAddEstimate(d0, x4, a04);
+                            a14 = Vector512.MultiplyAddEstimate(d1, x4, a14);
                         }
-                        gradients[WeightOffset + ((k * C + c) * F + ky) * F + kx] += s;
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw0, 0) += Vector512.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector512.Sum(a01);
+                        Unsafe.Add(ref dw0, 2) += Vector512.Sum(a02);
+                        Unsafe.Add(ref dw0, 3) += Vector512.Sum(a03);
+                        Unsafe.Add(ref dw0, 4) += Vector512.Sum(a04);
+                        ref float dw1 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw1, 0) += Vector512.Sum(a10);
+                        Unsafe.Add(ref dw1, 1) += Vector512.Sum(a11);
+                        Unsafe.Add(ref dw1, 2) += Vector512.Sum(a12);
+                        Unsafe.Add(ref dw1, 3) += Vector512.Sum(a13);
+                        Unsafe.Add(ref dw1, 4) += Vector512.Sum(a14);
                     }
                 }
             }
         }
-    }
 
-    /// <summary>pool1: MaxPool 2x2, stride 2. 28x28x6 -> 14x14x6.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool1Forward(
-        global::System.ReadOnlySpan<float> x, // pool1 input [6][28][28]
-        global::System.Span<float> y)         // pool1 output [6][14][14]
-    {
-        // Dispatch: eight windows at a time where the hardware has vectors, else the scalar reference loops.
-        if (global::StaticNets.__Internals.Simd.IsEnabled)
+        /// <summary>conv1 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [6][28][28]
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [1][32][32]
+            float[] wideGrad)       // dz in wide rows [6][1156]
         {
-            Pool1ForwardVector256(x, y);
-        }
-        else
-        {
-            Pool1ForwardScalar(x, y);
-        }
-    }
-
-    /// <summary>pool1 forward on Vector256: the maximum of the two rows, then of each pair of columns.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool1ForwardVector256(
-        global::System.ReadOnlySpan<float> x, // pool1 input [6][28][28]
-        global::System.Span<float> y)         // pool1 output [6][14][14]
-    {
-        const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        var split = global::System.Runtime.Intrinsics.Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7); // evens, then odds
-        for (int c = 0; c < C; c++)
-        {
-            for (int oy = 0; oy < HO; oy++)
+            const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
+            const int WeightOffset = 0, BiasOffset = 150;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 1024; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
             {
-                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * 2) * W);
-                ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, W);
-                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
-                for (int ob = 0; ob < WO; ob += 8)
-                {
-                    int ox = global::System.Math.Min(ob, WO - 8);
-                    nuint col = (nuint)(2 * ox);
-                    var m0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x0, col), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x1, col)), split);
-                    var m1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x0, col + 8), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x1, col + 8)), split);
-                    var lower = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector256.GetLower(m0), global::System.Runtime.Intrinsics.Vector256.GetLower(m1));
-                    var upper = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector256.GetUpper(m0), global::System.Runtime.Intrinsics.Vector256.GetUpper(m1));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.MaxNative(lower, upper), ref yrow, (nuint)ox);
-                }
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
             }
-        }
-    }
-
-    /// <summary>pool1 forward, scalar: each output the maximum of its window.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool1ForwardScalar(
-        global::System.ReadOnlySpan<float> x, // pool1 input [6][28][28]
-        global::System.Span<float> y)         // pool1 output [6][14][14]
-    {
-        const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
-        x = x.Slice(0, C * H * W);
-        y = y.Slice(0, C * HO * WO);
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        for (int c = 0; c < C; c++)
-        {
-            for (int oy = 0; oy < HO; oy++)
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
             {
-                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
-                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
-                for (int ox = 0; ox < WO; ox++)
+                for (int c = 0; c < C; c++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    // The maximum without branches: inputs change, and a mispredicted branch costs more than the comparison.
-                    float m = xc;
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 28));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 29));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
-                }
-            }
-        }
-    }
-
-    /// <summary>pool1 backward: each gradient goes to the input that was the maximum; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool1Backward(
-        global::System.ReadOnlySpan<float> x,  // pool1 input [6][28][28]
-        global::System.ReadOnlySpan<float> y,  // pool1 output [6][14][14]
-        global::System.ReadOnlySpan<float> dy, // gradient of the output [6][14][14]
-        global::System.Span<float> dx)         // gradient of the input [6][28][28]; written
-    {
-        // Dispatch: 8 windows at a time where the hardware has vectors, else the scalar reference loops.
-        if (global::StaticNets.__Internals.Simd.IsEnabled)
-        {
-            Pool1BackwardVector256(x, y, dy, dx);
-        }
-        else
-        {
-            Pool1BackwardScalar(x, y, dy, dx);
-        }
-    }
-
-    /// <summary>pool1 backward on Vector256: 8 windows at a time, the maxima found with lane masks.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool1BackwardVector256(
-        global::System.ReadOnlySpan<float> x,  // pool1 input [6][28][28]
-        global::System.ReadOnlySpan<float> y,  // pool1 output [6][14][14]
-        global::System.ReadOnlySpan<float> dy, // gradient of the output [6][14][14]
-        global::System.Span<float> dx)         // gradient of the input [6][28][28]; written
-    {
-        const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
-        x = x.Slice(0, C * H * W);
-        y = y.Slice(0, C * HO * WO);
-        dy = dy.Slice(0, C * HO * WO);
-        dx = dx.Slice(0, C * H * W);
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        ref float dyr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
-        ref float dxr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
-        var lo = global::System.Runtime.Intrinsics.Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
-        var hi = global::System.Runtime.Intrinsics.Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
-        var swap = global::System.Runtime.Intrinsics.Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
-        var left = global::System.Runtime.Intrinsics.Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0);
-        for (int c = 0; c < C; c++)
-        {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                int row = (c * H + oy * 2) * W;
-                int o = (c * HO + oy) * WO;
-                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row);
-                ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + W);
-                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row);
-                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + W);
-                for (int ob = 0; ob < WO; ob += 8)
-                {
-                    int ox = global::System.Math.Min(ob, WO - 8);
-                    var mv = global::System.Runtime.Intrinsics.Vector256.AsInt32(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref yr, (nuint)(o + ox)));
-                    var gv = global::System.Runtime.Intrinsics.Vector256.AsInt32(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dyr, (nuint)(o + ox)) + global::System.Runtime.Intrinsics.Vector256<float>.Zero); // + 0: a gradient of -0 lands as +0
-                    // windows ox to ox + 3
+                    for (int ky = 0; ky < F; ky++)
                     {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        var a03 = Vector256<float>.Zero;
+                        var a04 = Vector256<float>.Zero;
+                        var a10 = Vector256<float>.Zero;
+                        var a11 = Vector256<float>.Zero;
+                        var a12 = Vector256<float>.Zero;
+                        var a13 = Vector256<float>.Zero;
+                        var a14 = Vector256<float>.Zero;
+                        for (int p = 0; p < LV; p += 8)
+                        {
+                            var d0 = Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = Vector256.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector256.MultiplyAddEstimate(d0, x0, a00);
+                            a10 = Vector256.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector256.MultiplyAddEstimate(d0, x1, a01);
+                            a11 = Vector256.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 2));
+                            a02 = Vector256.MultiplyAddEstimate(d0, x2, a02);
+                            a12 = Vector256.MultiplyAddEstimate(d1, x2, a12);
+                            var x3 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 3));
+                            a03 = Vector256.MultiplyAddEstimate(d0, x3, a03);
+                            a13 = Vector256.MultiplyAddEstimate(d1, x3, a13);
+                            var x4 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 4));
+                            a04 = Vector256.MultiplyAddEstimate(d0, x4, a04);
+                            a14 = Vector256.MultiplyAddEstimate(d1, x4, a14);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw0, 0) += Vector256.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector256.Sum(a01);
+                        Unsafe.Add(ref dw0, 2) += Vector256.Sum(a02);
+                        Unsafe.Add(ref dw0, 3) += Vector256.Sum(a03);
+                        Unsafe.Add(ref dw0, 4) += Vector256.Sum(a04);
+                        ref float dw1 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw1, 0) += Vector256.Sum(a10);
+                        Unsafe.Add(ref dw1, 1) += Vector256.Sum(a11);
+                        Unsafe.Add(ref dw1, 2) += Vector256.Sum(a12);
+                        Unsafe.Add(ref dw1, 3) += Vector256.Sum(a13);
+                        Unsafe.Add(ref dw1, 4) += Vector256.Sum(a14);
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv1 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1BackwardScalar(
+            ReadOnlySpan<float> dz, // gradient of the linear output [6][28][28]
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded)         // the forward's padded input [1][32][32]
+        {
+            const int C = 1, H = 28, W = 28, K = 6, F = 5, P = 2, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 28, WO = 28;
+            const int WeightOffset = 0, BiasOffset = 150;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
+            for (int k = 0; k < K; k++)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        for (int kx = 0; kx < F; kx++)
+                        {
+                            float s = 0f;
+                            for (int oy = 0; oy < HO; oy++)
+                            {
+                                for (int ox = 0; ox < WO; ox++)
+                                {
+                                    s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                }
+                            }
+                            gradients[WeightOffset + ((k * C + c) * F + ky) * F + kx] += s;
+                        }
+                    }
+                }
+            }
+        }
+
+        // ---- pool1: MaxPool 2x2, stride 2. 28x28x6 -> 14x14x6. ----
+
+        /// <summary>pool1: MaxPool 2x2, stride 2. 28x28x6 -> 14x14x6.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool1Forward(
+            ReadOnlySpan<float> x, // pool1 input [6][28][28]
+            Span<float> y)         // pool1 output [6][14][14]
+        {
+            // Dispatch: eight windows at a time where the hardware has vectors, else the scalar reference loops.
+            if (Simd.IsEnabled)
+            {
+                Pool1ForwardVector256(x, y);
+            }
+            else
+            {
+                Pool1ForwardScalar(x, y);
+            }
+        }
+
+        /// <summary>pool1 forward on Vector256: the maximum of the two rows, then of each pair of columns.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool1ForwardVector256(
+            ReadOnlySpan<float> x, // pool1 input [6][28][28]
+            Span<float> y)         // pool1 output [6][14][14]
+        {
+            const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7); // evens, then odds
+            for (int c = 0; c < C; c++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float x0 = ref Unsafe.Add(ref xr, (c * H + oy * 2) * W);
+                    ref float x1 = ref Unsafe.Add(ref x0, W);
+                    ref float yrow = ref Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                    for (int ob = 0; ob < WO; ob += 8)
+                    {
+                        int ox = Math.Min(ob, WO - 8);
                         nuint col = (nuint)(2 * ox);
-                        var m = global::System.Runtime.Intrinsics.Vector256.Shuffle(mv, lo);
-                        var g = global::System.Runtime.Intrinsics.Vector256.Shuffle(gv, lo);
-                        var e0 = global::System.Runtime.Intrinsics.Vector256.Equals(global::System.Runtime.Intrinsics.Vector256.AsInt32(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x0, col)), m);
-                        var e1 = global::System.Runtime.Intrinsics.Vector256.Equals(global::System.Runtime.Intrinsics.Vector256.AsInt32(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x1, col)), m);
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(e0, swap);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(e1, swap);
-                        var r0 = e0 | s0;
-                        var none = ~(r0 | e1 | s1);
-                        var top = global::System.Runtime.Intrinsics.Vector256.AsSingle(g & global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(left, e0 | none, e0 & ~s0));
-                        var bottom = global::System.Runtime.Intrinsics.Vector256.AsSingle(g & e1 & ~r0 & ~(s1 & ~left));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(top, ref d0, col);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(bottom, ref d1, col);
+                        var m0 = Vector256.Shuffle(Vector256.MaxNative(Vector256.LoadUnsafe(ref x0, col), Vector256.LoadUnsafe(ref x1, col)), split);
+                        var m1 = Vector256.Shuffle(Vector256.MaxNative(Vector256.LoadUnsafe(ref x0, col + 8), Vector256.LoadUnsafe(ref x1, col + 8)), split);
+                        var lower = Vector256.Create(Vector256.GetLower(m0), Vector256.GetLower(m1));
+                        var upper = Vector256.Create(Vector256.GetUpper(m0), Vector256.GetUpper(m1));
+                        Vector256.StoreUnsafe(Vector256.MaxNative(lower, upper), ref yrow, (nuint)ox);
                     }
-                    // windows ox + 4 to ox + 7
+                }
+            }
+        }
+
+        /// <summary>pool1 forward, scalar: each output the maximum of its window.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool1ForwardScalar(
+            ReadOnlySpan<float> x, // pool1 input [6][28][28]
+            Span<float> y)         // pool1 output [6][14][14]
+        {
+            const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
+            x = x.Slice(0, C * H * W);
+            y = y.Slice(0, C * HO * WO);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            for (int c = 0; c < C; c++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float xrow = ref Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                    ref float yrow = ref Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                    for (int ox = 0; ox < WO; ox++)
                     {
-                        nuint col = (nuint)(2 * ox + 8);
-                        var m = global::System.Runtime.Intrinsics.Vector256.Shuffle(mv, hi);
-                        var g = global::System.Runtime.Intrinsics.Vector256.Shuffle(gv, hi);
-                        var e0 = global::System.Runtime.Intrinsics.Vector256.Equals(global::System.Runtime.Intrinsics.Vector256.AsInt32(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x0, col)), m);
-                        var e1 = global::System.Runtime.Intrinsics.Vector256.Equals(global::System.Runtime.Intrinsics.Vector256.AsInt32(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x1, col)), m);
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(e0, swap);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(e1, swap);
-                        var r0 = e0 | s0;
-                        var none = ~(r0 | e1 | s1);
-                        var top = global::System.Runtime.Intrinsics.Vector256.AsSingle(g & global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(left, e0 | none, e0 & ~s0));
-                        var bottom = global::System.Runtime.Intrinsics.Vector256.AsSingle(g & e1 & ~r0 & ~(s1 & ~left));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(top, ref d0, col);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(bottom, ref d1, col);
+                        ref float xc = ref Unsafe.Add(ref xrow, ox * S);
+                        // The maximum without branches: inputs change, and a mispredicted branch costs more than the comparison.
+                        float m = xc;
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 1));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 28));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 29));
+                        Unsafe.Add(ref yrow, ox) = m;
                     }
                 }
             }
         }
-    }
 
-    /// <summary>pool1 backward, scalar: each window's gradient to its maximum, zero to the others.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool1BackwardScalar(
-        global::System.ReadOnlySpan<float> x,  // pool1 input [6][28][28]
-        global::System.ReadOnlySpan<float> y,  // pool1 output [6][14][14]
-        global::System.ReadOnlySpan<float> dy, // gradient of the output [6][14][14]
-        global::System.Span<float> dx)         // gradient of the input [6][28][28]; written
-    {
-        const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
-        x = x.Slice(0, C * H * W);
-        y = y.Slice(0, C * HO * WO);
-        dy = dy.Slice(0, C * HO * WO);
-        dx = dx.Slice(0, C * H * W);
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        ref float dyr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
-        ref float dxr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
-        for (int c = 0; c < C; c++)
+        /// <summary>pool1 backward: each gradient goes to the input that was the maximum; writes dx.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool1Backward(
+            ReadOnlySpan<float> x,  // pool1 input [6][28][28]
+            ReadOnlySpan<float> y,  // pool1 output [6][14][14]
+            ReadOnlySpan<float> dy, // gradient of the output [6][14][14]
+            Span<float> dx)         // gradient of the input [6][28][28]; written
         {
-            for (int oy = 0; oy < HO; oy++)
+            // Dispatch: 8 windows at a time where the hardware has vectors, else the scalar reference loops.
+            if (Simd.IsEnabled)
             {
-                int row = (c * H + oy * S) * W;
-                int o = (c * HO + oy) * WO;
-                for (int ox = 0; ox < WO; ox++)
+                Pool1BackwardVector256(x, y, dy, dx);
+            }
+            else
+            {
+                Pool1BackwardScalar(x, y, dy, dx);
+            }
+        }
+
+        /// <summary>pool1 backward on Vector256: 8 windows at a time, the maxima found with lane masks.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool1BackwardVector256(
+            ReadOnlySpan<float> x,  // pool1 input [6][28][28]
+            ReadOnlySpan<float> y,  // pool1 output [6][14][14]
+            ReadOnlySpan<float> dy, // gradient of the output [6][14][14]
+            Span<float> dx)         // gradient of the input [6][28][28]; written
+        {
+            const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
+            x = x.Slice(0, C * H * W);
+            y = y.Slice(0, C * HO * WO);
+            dy = dy.Slice(0, C * HO * WO);
+            dx = dx.Slice(0, C * H * W);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            ref float dyr = ref MemoryMarshal.GetReference(dy);
+            ref float dxr = ref MemoryMarshal.GetReference(dx);
+            var lo = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+            var hi = Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
+            var swap = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
+            var left = Vector256.Create(-1, 0, -1, 0, -1, 0, -1, 0);
+            for (int c = 0; c < C; c++)
+            {
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + ox * S);
-                    ref float dc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + ox * S);
-                    // Compared as bits: integer selects, where float compares would be branches.
-                    int m = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, o + ox));
-                    // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx.
-                    int g = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref dyr, o + ox) + 0f);
-                    // e_t: input t equals the maximum; h_t: it is the first that does (input 0 also when none does).
-                    int e0 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0)) == m ? 1 : 0;
-                    int e1 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1)) == m ? 1 : 0;
-                    int e2 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 28)) == m ? 1 : 0;
-                    int e3 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 29)) == m ? 1 : 0;
-                    int seen = e0;
-                    int h1 = e1 & ~seen;
-                    seen |= e1;
-                    int h2 = e2 & ~seen;
-                    seen |= e2;
-                    int h3 = e3 & ~seen;
-                    seen |= e3;
-                    int h0 = e0 | (seen ^ 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 0) = global::System.BitConverter.Int32BitsToSingle(g & -h0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 1) = global::System.BitConverter.Int32BitsToSingle(g & -h1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 28) = global::System.BitConverter.Int32BitsToSingle(g & -h2);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 29) = global::System.BitConverter.Int32BitsToSingle(g & -h3);
+                    int row = (c * H + oy * 2) * W;
+                    int o = (c * HO + oy) * WO;
+                    ref float x0 = ref Unsafe.Add(ref xr, row);
+                    ref float x1 = ref Unsafe.Add(ref xr, row + W);
+                    ref float d0 = ref Unsafe.Add(ref dxr, row);
+                    ref float d1 = ref Unsafe.Add(ref dxr, row + W);
+                    for (int ob = 0; ob < WO; ob += 8)
+                    {
+                        int ox = Math.Min(ob, WO - 8);
+                        var mv = Vector256.AsInt32(Vector256.LoadUnsafe(ref yr, (nuint)(o + ox)));
+                        var gv = Vector256.AsInt32(Vector256.LoadUnsafe(ref dyr, (nuint)(o + ox)) + Vector256<float>.Zero); // + 0: a gradient of -0 lands as +0
+                        // windows ox to ox + 3
+                        {
+                            nuint col = (nuint)(2 * ox);
+                            var m = Vector256.Shuffle(mv, lo);
+                            var g = Vector256.Shuffle(gv, lo);
+                            var e0 = Vector256.Equals(Vector256.AsInt32(Vector256.LoadUnsafe(ref x0, col)), m);
+                            var e1 = Vector256.Equals(Vector256.AsInt32(Vector256.LoadUnsafe(ref x1, col)), m);
+                            var s0 = Vector256.Shuffle(e0, swap);
+                            var s1 = Vector256.Shuffle(e1, swap);
+                            var r0 = e0 | s0;
+                            var none = ~(r0 | e1 | s1);
+                            var top = Vector256.AsSingle(g & Vector256.ConditionalSelect(left, e0 | none, e0 & ~s0));
+                            var bottom = Vector256.AsSingle(g & e1 & ~r0 & ~(s1 & ~left));
+                            Vector256.StoreUnsafe(top, ref d0, col);
+                            Vector256.StoreUnsafe(bottom, ref d1, col);
+                        }
+                        // windows ox + 4 to ox + 7
+                        {
+                            nuint col = (nuint)(2 * ox + 8);
+                            var m = Vector256.Shuffle(mv, hi);
+                            var g = Vector256.Shuffle(gv, hi);
+                            var e0 = Vector256.Equals(Vector256.AsInt32(Vector256.LoadUnsafe(ref x0, col)), m);
+                            var e1 = Vector256.Equals(Vector256.AsInt32(Vector256.LoadUnsafe(ref x1, col)), m);
+                            var s0 = Vector256.Shuffle(e0, swap);
+                            var s1 = Vector256.Shuffle(e1, swap);
+                            var r0 = e0 | s0;
+                            var none = ~(r0 | e1 | s1);
+                            var top = Vector256.AsSingle(g & Vector256.ConditionalSelect(left, e0 | none, e0 & ~s0));
+                            var bottom = Vector256.AsSingle(g & e1 & ~r0 & ~(s1 & ~left));
+                            Vector256.StoreUnsafe(top, ref d0, col);
+                            Vector256.StoreUnsafe(bottom, ref d1, col);
+                        }
+                    }
                 }
             }
         }
-    }
 
-    /// <summary>conv2: Conv2D 16@5x5, stride 1, padding 0, ReLU. 14x14x6 -> 10x10x16.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2Forward(
-        global::System.ReadOnlySpan<float> x, // conv2 input [6][14][14]
-        global::System.Span<float> y,         // conv2 output [16][10][10]
-        float[] parameters,                   // weights [16][6][5][5] at 156, biases [16] at 2556
-        float[] padded,                       // x with a zero border [6][14][14]
-        float[] wide)                         // wide rows [16][136]
-    {
-        const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
-        const int WeightOffset = 156, BiasOffset = 2556;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        // Copy x into the padded input; its zero border is never written.
-        global::System.Span<float> xp = padded;
-        for (int c = 0; c < C; c++)
+        /// <summary>pool1 backward, scalar: each window's gradient to its maximum, zero to the others.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool1BackwardScalar(
+            ReadOnlySpan<float> x,  // pool1 input [6][28][28]
+            ReadOnlySpan<float> y,  // pool1 output [6][14][14]
+            ReadOnlySpan<float> dy, // gradient of the output [6][14][14]
+            Span<float> dx)         // gradient of the input [6][28][28]; written
         {
-            global::StaticNets.__Internals.Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
-        }
-        // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-        if (global::StaticNets.__Internals.Simd.IsEnabled && global::StaticNets.__Internals.Simd.UseVector512)
-        {
-            Conv2ForwardVector512(padded, parameters, wide, y);
-        }
-        else if (global::StaticNets.__Internals.Simd.IsEnabled)
-        {
-            Conv2ForwardVector256(padded, parameters, wide, y);
-        }
-        else
-        {
-            Conv2ForwardScalar(padded, parameters, y);
-        }
-        global::StaticNets.__Internals.Activations.ReLU(y, y);
-    }
-
-    /// <summary>conv2 forward on Vector512: the wide rows, then gathered.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2ForwardVector512(
-        float[] padded,               // the input with a zero border [6][14][14]
-        float[] parameters,           // weights [16][6][5][5] at 156, biases [16] at 2556
-        float[] wide,                 // wide rows [16][136]
-        global::System.Span<float> y) // the output [16][10][10]
-    {
-        const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
-        const int WeightOffset = 156, BiasOffset = 2556;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wide);
-        // 4 filters by 3 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 3.
-        for (int k = 0; k < K; k += 4)
-        {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-            for (int p0 = 0; p0 < L; p0 += 48)
+            const int C = 6, H = 28, W = 28, F = 2, S = 2, HO = 14, WO = 14;
+            x = x.Slice(0, C * H * W);
+            y = y.Slice(0, C * HO * WO);
+            dy = dy.Slice(0, C * HO * WO);
+            dx = dx.Slice(0, C * H * W);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            ref float dyr = ref MemoryMarshal.GetReference(dy);
+            ref float dxr = ref MemoryMarshal.GetReference(dx);
+            for (int c = 0; c < C; c++)
             {
-                int p = global::System.Math.Min(p0, L - 48); // the last block overlaps the one before
-                var b0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
-                var a00 = b0;
-                var a01 = b0;
-                var a02 = b0;
-                var b1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
-                var a10 = b1;
-                var a11 = b1;
-                var a12 = b1;
-                var b2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
-                var a20 = b2;
-                var a21 = b2;
-                var a22 = b2;
-                var b3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 3));
-                var a30 = b3;
-                var a31 = b3;
-                var a32 = b3;
-                for (int c = 0; c < C; c++)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
-                    int wc = c * F * F;
-                    global::System.Runtime.Intrinsics.Vector512<float> x0, x1, x2, wk;
-                    // tap (0, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 0 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 0));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (0, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 1 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 1));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (0, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 2 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 2));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (0, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 3 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 3));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (0, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 4 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 4));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (1, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 14);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 14 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 14 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 5));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (1, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 15);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 15 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 15 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 6));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (1, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 16);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 16 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 16 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 7));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (1, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 17);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 17 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 17 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 8));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (1, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 18);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 18 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 18 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 9));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (2, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 28);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 28 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 28 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 10));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (2, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 29);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 29 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 29 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 11));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (2, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 30);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 30 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 30 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 12));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (2, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 31);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 31 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 31 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 13));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (2, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 32 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 14));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (3, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 42);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 42 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 42 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 15));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (3, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 43);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 43 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 43 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 16));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (3, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 44);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 44 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 44 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 17));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (3, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 45);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 45 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 45 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 18));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (3, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 46);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 46 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 46 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 19));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (4, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 56);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 56 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 56 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 20));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (4, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 57);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 57 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 57 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 21));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (4, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 58);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 58 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 58 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 22));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (4, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 59);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 59 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 59 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 23));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
-                    // tap (4, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 60);
-                    x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 60 + 16);
-                    x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xc, 60 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a22);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 24));
-                    a30 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    a32 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(x2, wk, a32);
+                    int row = (c * H + oy * S) * W;
+                    int o = (c * HO + oy) * WO;
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, row + ox * S);
+                        ref float dc = ref Unsafe.Add(ref dxr, row + ox * S);
+                        // Compared as bits: integer selects, where float compares would be branches.
+                        int m = BitConverter.SingleToInt32Bits(Unsafe.Add(ref yr, o + ox));
+                        // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx.
+                        int g = BitConverter.SingleToInt32Bits(Unsafe.Add(ref dyr, o + ox) + 0f);
+                        // e_t: input t equals the maximum; h_t: it is the first that does (input 0 also when none does).
+                        int e0 = BitConverter.SingleToInt32Bits(Unsafe.Add(ref xc, 0)) == m ? 1 : 0;
+                        int e1 = BitConverter.SingleToInt32Bits(Unsafe.Add(ref xc, 1)) == m ? 1 : 0;
+                        int e2 = BitConverter.SingleToInt32Bits(Unsafe.Add(ref xc, 28)) == m ? 1 : 0;
+                        int e3 = BitConverter.SingleToInt32Bits(Unsafe.Add(ref xc, 29)) == m ? 1 : 0;
+                        int seen = e0;
+                        int h1 = e1 & ~seen;
+                        seen |= e1;
+                        int h2 = e2 & ~seen;
+                        seen |= e2;
+                        int h3 = e3 & ~seen;
+                        seen |= e3;
+                        int h0 = e0 | (seen ^ 1);
+                        Unsafe.Add(ref dc, 0) = BitConverter.Int32BitsToSingle(g & -h0);
+                        Unsafe.Add(ref dc, 1) = BitConverter.Int32BitsToSingle(g & -h1);
+                        Unsafe.Add(ref dc, 28) = BitConverter.Int32BitsToSingle(g & -h2);
+                        Unsafe.Add(ref dc, 29) = BitConverter.Int32BitsToSingle(g & -h3);
+                    }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a32, ref zr, (nuint)((k + 3) * L + p + 32));
             }
         }
-        // Gather the wide rows into [K][HO][WO].
-        for (int k = 0; k < K; k++)
-        {
-            global::StaticNets.__Internals.Rows.Copy(new global::System.ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-        }
-    }
 
-    /// <summary>conv2 forward on Vector256: the wide rows, then gathered.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2ForwardVector256(
-        float[] padded,               // the input with a zero border [6][14][14]
-        float[] parameters,           // weights [16][6][5][5] at 156, biases [16] at 2556
-        float[] wide,                 // wide rows [16][136]
-        global::System.Span<float> y) // the output [16][10][10]
-    {
-        const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
-        const int WeightOffset = 156, BiasOffset = 2556;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        ref float zr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wide);
-        // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
-        for (int k = 0; k < K; k += 4)
+        // ---- conv2: Conv2D 16@5x5, stride 1, padding 0, ReLU. 14x14x6 -> 10x10x16. ----
+
+        /// <summary>conv2: Conv2D 16@5x5, stride 1, padding 0, ReLU. 14x14x6 -> 10x10x16.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2Forward(
+            ReadOnlySpan<float> x, // conv2 input [6][14][14]
+            Span<float> y,         // conv2 output [16][10][10]
+            float[] parameters,    // weights [16][6][5][5] at 156, biases [16] at 2556
+            float[] padded,        // x with a zero border [6][14][14]
+            float[] wide)          // wide rows [16][136]
         {
-            ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-            ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-            ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-            ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-            for (int p0 = 0; p0 < L; p0 += 16)
+            const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
+            const int WeightOffset = 156, BiasOffset = 2556;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
+            for (int c = 0; c < C; c++)
             {
-                int p = global::System.Math.Min(p0, L - 16); // the last block overlaps the one before
-                var b0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 0));
-                var a00 = b0;
-                var a01 = b0;
-                var b1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 1));
-                var a10 = b1;
-                var a11 = b1;
-                var b2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 2));
-                var a20 = b2;
-                var a21 = b2;
-                var b3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, BiasOffset + k + 3));
-                var a30 = b3;
-                var a31 = b3;
-                for (int c = 0; c < C; c++)
-                {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + p);
-                    int wc = c * F * F;
-                    global::System.Runtime.Intrinsics.Vector256<float> x0, x1, wk;
-                    // tap (0, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 0 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 0));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 0));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 0));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 0));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (0, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 1 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 1));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 1));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 1));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 1));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (0, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 2 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 2));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 2));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 2));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 2));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (0, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 3 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 3));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 3));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 3));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 3));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (0, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 4 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 4));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 4));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 4));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 4));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (1, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 14);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 14 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 5));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 5));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 5));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 5));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (1, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 15);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 15 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 6));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 6));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 6));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 6));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (1, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 16);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 16 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 7));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 7));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 7));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 7));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (1, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 17);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 17 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 8));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 8));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 8));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 8));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (1, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 18);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 18 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 9));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 9));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 9));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 9));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (2, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 28);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 28 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 10));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 10));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 10));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 10));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (2, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 29);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 29 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 11));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 11));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 11));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 11));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (2, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 30);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 30 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 12));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 12));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 12));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 12));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (2, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 31);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 31 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 13));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 13));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 13));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 13));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (2, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 32 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 14));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 14));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 14));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 14));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (3, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 42);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 42 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 15));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 15));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 15));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 15));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (3, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 43);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 43 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 16));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 16));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 16));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 16));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (3, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 44);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 44 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 17));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 17));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 17));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 17));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (3, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 45);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 45 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 18));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 18));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 18));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 18));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (3, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 46);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 46 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 19));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 19));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 19));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 19));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (4, 0)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 56);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 56 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 20));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 20));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 20));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 20));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (4, 1)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 57);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 57 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 21));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 21));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 21));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 21));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (4, 2)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 58);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 58 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 22));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 22));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 22));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 22));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (4, 3)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 59);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 59 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 23));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 23));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 23));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 23));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    // tap (4, 4)
-                    x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 60);
-                    x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xc, 60 + 8);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, wc + 24));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a01);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, wc + 24));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a11);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, wc + 24));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a21);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, wc + 24));
-                    a30 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x0, wk, a30);
-                    a31 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(x1, wk, a31);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-        }
-        // Gather the wide rows into [K][HO][WO].
-        for (int k = 0; k < K; k++)
-        {
-            global::StaticNets.__Internals.Rows.Copy(new global::System.ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-        }
-    }
-
-    /// <summary>conv2 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2ForwardScalar(
-        float[] padded,               // the input with a zero border [6][14][14]
-        float[] parameters,           // weights [16][6][5][5] at 156, biases [16] at 2556
-        global::System.Span<float> y) // the output [16][10][10]
-    {
-        const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
-        const int WeightOffset = 156, BiasOffset = 2556;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        for (int k = 0; k < K; k++)
-        {
-            for (int oy = 0; oy < HO; oy++)
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
             {
-                for (int ox = 0; ox < WO; ox++)
+                Conv2ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv2ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv2ForwardScalar(padded, parameters, y);
+            }
+            Activations.ReLU(y, y);
+        }
+
+        /// <summary>conv2 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2ForwardVector512(
+            float[] padded,     // the input with a zero border [6][14][14]
+            float[] parameters, // weights [16][6][5][5] at 156, biases [16] at 2556
+            float[] wide,       // wide rows [16][136]
+            Span<float> y)      // the output [16][10][10]
+        {
+            const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
+            const int WeightOffset = 156, BiasOffset = 2556;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 3 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 3.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 48)
                 {
-                    float s = parameters[BiasOffset + k];
+                    int p = Math.Min(p0, L - 48); // the last block overlaps the one before
+                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var a12 = b1;
+                    var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var a22 = b2;
+                    var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    var a32 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        for (int ky = 0; ky < F; ky++)
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, x2, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 0 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 1 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 2 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (0, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 3);
+                        x1 = Vector512.LoadUnsafe(ref xc, 3 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 3 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (0, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 4);
+                        x1 = Vector512.LoadUnsafe(ref xc, 4 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 4 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 14);
+                        x1 = Vector512.LoadUnsafe(ref xc, 14 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 14 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 15);
+                        x1 = Vector512.LoadUnsafe(ref xc, 15 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 15 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 16);
+                        x1 = Vector512.LoadUnsafe(ref xc, 16 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 16 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 17);
+                        x1 = Vector512.LoadUnsafe(ref xc, 17 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 17 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 18);
+                        x1 = Vector512.LoadUnsafe(ref xc, 18 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 18 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 9));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 9));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 9));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 9));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (2, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 28);
+                        x1 = Vector512.LoadUnsafe(ref xc, 28 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 28 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 10));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 10));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 10));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 10));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (2, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 29);
+                        x1 = Vector512.LoadUnsafe(ref xc, 29 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 29 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 11));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 11));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 11));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 11));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (2, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 30);
+                        x1 = Vector512.LoadUnsafe(ref xc, 30 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 30 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 12));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 12));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 12));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 12));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (2, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 31);
+                        x1 = Vector512.LoadUnsafe(ref xc, 31 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 31 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 13));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 13));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 13));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 13));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (2, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 32);
+                        x1 = Vector512.LoadUnsafe(ref xc, 32 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 32 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 14));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 14));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 14));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 14));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (3, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 42);
+                        x1 = Vector512.LoadUnsafe(ref xc, 42 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 42 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 15));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 15));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 15));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 15));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (3, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 43);
+                        x1 = Vector512.LoadUnsafe(ref xc, 43 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 43 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 16));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 16));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 16));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 16));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (3, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 44);
+                        x1 = Vector512.LoadUnsafe(ref xc, 44 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 44 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 17));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 17));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 17));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 17));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (3, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 45);
+                        x1 = Vector512.LoadUnsafe(ref xc, 45 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 45 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 18));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 18));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 18));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 18));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (3, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 46);
+                        x1 = Vector512.LoadUnsafe(ref xc, 46 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 46 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 19));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 19));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 19));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 19));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (4, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 56);
+                        x1 = Vector512.LoadUnsafe(ref xc, 56 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 56 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 20));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 20));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 20));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 20));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (4, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 57);
+                        x1 = Vector512.LoadUnsafe(ref xc, 57 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 57 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 21));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 21));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 21));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 21));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (4, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 58);
+                        x1 = Vector512.LoadUnsafe(ref xc, 58 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 58 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 22));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 22));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 22));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 22));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (4, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 59);
+                        x1 = Vector512.LoadUnsafe(ref xc, 59 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 59 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 23));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 23));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 23));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 23));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (4, 4)
+                        x0 = Vector512.LoadUnsafe(ref xc, 60);
+                        x1 = Vector512.LoadUnsafe(ref xc, 60 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 60 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 24));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 24));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 24));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 24));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                    Vector512.StoreUnsafe(a32, ref zr, (nuint)((k + 3) * L + p + 32));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
+        }
+
+        /// <summary>conv2 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2ForwardVector256(
+            float[] padded,     // the input with a zero border [6][14][14]
+            float[] parameters, // weights [16][6][5][5] at 156, biases [16] at 2556
+            float[] wide,       // wide rows [16][136]
+            Span<float> y)      // the output [16][10][10]
+        {
+            const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
+            const int WeightOffset = 156, BiasOffset = 2556;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 3);
+                        x1 = Vector256.LoadUnsafe(ref xc, 3 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 4);
+                        x1 = Vector256.LoadUnsafe(ref xc, 4 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 14);
+                        x1 = Vector256.LoadUnsafe(ref xc, 14 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 15);
+                        x1 = Vector256.LoadUnsafe(ref xc, 15 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 16);
+                        x1 = Vector256.LoadUnsafe(ref xc, 16 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 17);
+                        x1 = Vector256.LoadUnsafe(ref xc, 17 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 18);
+                        x1 = Vector256.LoadUnsafe(ref xc, 18 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 9));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 9));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 9));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 9));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 28);
+                        x1 = Vector256.LoadUnsafe(ref xc, 28 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 10));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 10));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 10));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 10));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 29);
+                        x1 = Vector256.LoadUnsafe(ref xc, 29 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 11));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 11));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 11));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 11));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 30);
+                        x1 = Vector256.LoadUnsafe(ref xc, 30 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 12));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 12));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 12));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 12));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 31);
+                        x1 = Vector256.LoadUnsafe(ref xc, 31 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 13));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 13));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 13));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 13));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 32);
+                        x1 = Vector256.LoadUnsafe(ref xc, 32 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 14));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 14));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 14));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 14));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 42);
+                        x1 = Vector256.LoadUnsafe(ref xc, 42 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 15));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 15));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 15));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 15));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 43);
+                        x1 = Vector256.LoadUnsafe(ref xc, 43 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 16));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 16));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 16));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 16));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 44);
+                        x1 = Vector256.LoadUnsafe(ref xc, 44 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 17));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 17));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 17));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 17));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 45);
+                        x1 = Vector256.LoadUnsafe(ref xc, 45 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 18));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 18));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 18));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 18));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 46);
+                        x1 = Vector256.LoadUnsafe(ref xc, 46 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 19));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 19));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 19));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 19));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 56);
+                        x1 = Vector256.LoadUnsafe(ref xc, 56 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 20));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 20));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 20));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 20));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 57);
+                        x1 = Vector256.LoadUnsafe(ref xc, 57 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 21));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 21));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 21));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 21));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 58);
+                        x1 = Vector256.LoadUnsafe(ref xc, 58 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 22));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 22));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 22));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 22));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 59);
+                        x1 = Vector256.LoadUnsafe(ref xc, 59 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 23));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 23));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 23));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 23));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 4)
+                        x0 = Vector256.LoadUnsafe(ref xc, 60);
+                        x1 = Vector256.LoadUnsafe(ref xc, 60 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 24));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 24));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 24));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 24));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
+        }
+
+        /// <summary>conv2 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2ForwardScalar(
+            float[] padded,     // the input with a zero border [6][14][14]
+            float[] parameters, // weights [16][6][5][5] at 156, biases [16] at 2556
+            Span<float> y)      // the output [16][10][10]
+        {
+            const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
+            const int WeightOffset = 156, BiasOffset = 2556;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        float s = parameters[BiasOffset + k];
+                        for (int c = 0; c < C; c++)
                         {
-                            for (int kx = 0; kx < F; kx++)
+                            for (int ky = 0; ky < F; ky++)
                             {
-                                float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];
-                                s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                for (int kx = 0; kx < F; kx++)
+                                {
+                                    float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];
+                                    s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                }
                             }
                         }
+                        y[(k * HO + oy) * WO + ox] = s;
                     }
-                    y[(k * HO + oy) * WO + ox] = s;
                 }
             }
         }
-    }
 
-    /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2Backward(
-        global::System.Span<float> dy,        // gradient of the output [16][10][10]
-        global::System.ReadOnlySpan<float> y, // conv2 output [16][10][10]
-        global::System.Span<float> dx,        // gradient of the input [6][14][14]; written
-        float[] parameters,                   // weights [16][6][5][5] at 156, biases [16] at 2556
-        float[] gradients,                    // weight and bias gradients at the same offsets; added into
-        float[] padded,                       // the forward's padded input [6][14][14]
-        float[] wideGrad,                     // dz in wide rows [16][300]
-        float[] gradT,                        // dz transposed [100][16]
-        float[] paddedGrad)                   // gradient of the padded input [6][240]
-    {
-        const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
-        const int WeightOffset = 156, BiasOffset = 2556;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 240; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        global::StaticNets.__Internals.Activations.ReLUBackward(y, dy, dy);
-        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        // Bias: the sum of dz over each filter's plane.
-        for (int k = 0; k < K; k++)
+        /// <summary>conv2 backward: adds into its weight and bias gradients; writes dx.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2Backward(
+            Span<float> dy,        // gradient of the output [16][10][10]
+            ReadOnlySpan<float> y, // conv2 output [16][10][10]
+            Span<float> dx,        // gradient of the input [6][14][14]; written
+            float[] parameters,    // weights [16][6][5][5] at 156, biases [16] at 2556
+            float[] gradients,     // weight and bias gradients at the same offsets; added into
+            float[] padded,        // the forward's padded input [6][14][14]
+            float[] wideGrad,      // dz in wide rows [16][300]
+            float[] gradT,         // dz transposed [100][16]
+            float[] paddedGrad)    // gradient of the padded input [6][240]
         {
-            gradients[BiasOffset + k] += global::System.Numerics.Tensors.TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
+            const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
+            const int WeightOffset = 156, BiasOffset = 2556;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 240; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            Activations.ReLUBackward(y, dy, dy);
+            ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
+            // Bias: the sum of dz over each filter's plane.
+            for (int k = 0; k < K; k++)
+            {
+                gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv2BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv2BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+            }
+            else
+            {
+                Conv2BackwardScalar(dz, dx, parameters, gradients, padded);
+            }
         }
-        // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-        if (global::StaticNets.__Internals.Simd.IsEnabled && global::StaticNets.__Internals.Simd.UseVector512)
-        {
-            Conv2BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-        }
-        else if (global::StaticNets.__Internals.Simd.IsEnabled)
-        {
-            Conv2BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-        }
-        else
-        {
-            Conv2BackwardScalar(dz, dx, parameters, gradients, padded);
-        }
-    }
 
-    /// <summary>conv2 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2BackwardVector512(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [16][10][10]
-        global::System.Span<float> dx,         // gradient of the input [6][14][14]; written
-        float[] parameters,                    // weights [16][6][5][5] at 156, biases [16] at 2556
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded,                        // the forward's padded input [6][14][14]
-        float[] wideGrad,                      // dz in wide rows [16][300]
-        float[] gradT,                         // dz transposed [100][16]
-        float[] paddedGrad)                    // gradient of the padded input [6][240]
-    {
-        const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
-        const int WeightOffset = 156, BiasOffset = 2556;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 240; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-        for (int k = 0; k < K; k++)
+        /// <summary>conv2 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][10][10]
+            Span<float> dx,         // gradient of the input [6][14][14]; written
+            float[] parameters,     // weights [16][6][5][5] at 156, biases [16] at 2556
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [6][14][14]
+            float[] wideGrad,       // dz in wide rows [16][300]
+            float[] gradT,          // dz transposed [100][16]
+            float[] paddedGrad)     // gradient of the padded input [6][240]
         {
-            global::System.Span<float> rows = new global::System.Span<float>(wideGrad, k * DS + G, L);
-            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-        }
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
-        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wideGrad);
-        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        // Filters across the lanes: dz transposed to [position][filter], then 5 accumulators per set, one per kernel column.
-        ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradT);
-        for (int k = 0; k < K; k++)
-        {
-            global::System.ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-            for (int p = 0; p < HO * WO; p++)
+            const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
+            const int WeightOffset = 156, BiasOffset = 2556;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 240; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, p * K + k) = dk[p];
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
             }
-        }
-        global::System.Span<float> lane = stackalloc float[16];
-        ref float lr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lane);
-        for (int kb = 0; kb < K; kb += 16)
-        {
-            for (int c = 0; c < C; c++)
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 5 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
             {
-                for (int ky = 0; ky < F; ky++)
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> a0 = default, b0 = default;
-                    global::System.Runtime.Intrinsics.Vector512<float> a1 = default, b1 = default;
-                    global::System.Runtime.Intrinsics.Vector512<float> a2 = default, b2 = default;
-                    global::System.Runtime.Intrinsics.Vector512<float> a3 = default, b3 = default;
-                    global::System.Runtime.Intrinsics.Vector512<float> a4 = default, b4 = default;
-                    for (int oy = 0; oy < HO; oy++)
-                    {
-                        ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
-                        ref float trow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, oy * WO * K + kb);
-                        int ox = 0;
-                        for (; ox <= WO - 2; ox += 2)
-                        {
-                            var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                            var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                            a0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 0)), a0);
-                            b0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), b0);
-                            a1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), a1);
-                            b1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), b1);
-                            a2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), a2);
-                            b2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), b2);
-                            a3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), a3);
-                            b3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), b3);
-                            a4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), a4);
-                            b4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 5)), b4);
-                        }
-                        if (ox < WO)
-                        {
-                            var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                            a0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 0)), a0);
-                            a1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), a1);
-                            a2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), a2);
-                            a3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), a3);
-                            a4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), a4);
-                        }
-                    }
-                    // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
-                    ref float dw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0 + b0, ref lr);
-                    for (int j = 0; j < 16; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1 + b1, ref lr);
-                    for (int j = 0; j < 16; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2 + b2, ref lr);
-                    for (int j = 0; j < 16; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3 + b3, ref lr);
-                    for (int j = 0; j < 16; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a4 + b4, ref lr);
-                    for (int j = 0; j < 16; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
                 }
             }
-        }
-        // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(paddedGrad);
-        // 3 channel(s) by 3 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
-        for (int c = 0; c < C; c += 3)
-        {
-            for (int q = 0; q < QV; q += 48)
+            Span<float> lane = stackalloc float[16];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 16)
             {
-                var a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int k = 0; k < K; k++)
+                for (int c = 0; c < C; c++)
                 {
-                    ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                    global::System.Runtime.Intrinsics.Vector512<float> d0, d1, d2, wk;
-                    // tap (0, 0): dz shifted back by 0
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 60);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 60 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 60 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (0, 1): dz shifted back by 1
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 59);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 59 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 59 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (0, 2): dz shifted back by 2
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 58);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 58 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 58 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (0, 3): dz shifted back by 3
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 57);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 57 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 57 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (0, 4): dz shifted back by 4
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 56);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 56 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 56 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 0): dz shifted back by 14
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 46);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 46 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 46 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 5));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 1): dz shifted back by 15
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 45);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 45 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 45 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 6));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 6));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 2): dz shifted back by 16
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 44);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 44 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 44 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 7));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 7));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 3): dz shifted back by 17
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 43);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 43 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 43 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 8));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 8));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 8));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 4): dz shifted back by 18
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 42);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 42 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 42 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 9));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 9));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 0): dz shifted back by 28
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 32);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 32 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 32 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 10));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 10));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 1): dz shifted back by 29
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 31);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 31 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 31 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 11));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 11));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 11));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 2): dz shifted back by 30
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 30);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 30 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 30 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 12));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 12));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 12));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 3): dz shifted back by 31
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 29);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 29 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 29 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 13));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 13));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 13));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 4): dz shifted back by 32
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 28);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 28 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 28 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 14));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 14));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 14));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 0): dz shifted back by 42
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 18);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 18 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 18 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 15));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 15));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 15));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 1): dz shifted back by 43
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 17);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 17 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 17 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 16));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 16));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 16));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 2): dz shifted back by 44
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 16);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 16 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 16 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 17));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 17));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 17));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 3): dz shifted back by 45
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 15);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 15 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 15 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 18));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 18));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 4): dz shifted back by 46
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 14);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 14 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 14 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 19));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 19));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 19));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 0): dz shifted back by 56
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 4 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 20));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 20));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 1): dz shifted back by 57
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 3 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 21));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 21));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 21));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 2): dz shifted back by 58
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 2);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 2 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 2 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 22));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 22));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 22));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 3): dz shifted back by 59
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 1 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 23));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 23));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 23));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 4): dz shifted back by 60
-                    d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0);
-                    d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0 + 16);
-                    d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gk, 0 + 32);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24));
-                    a00 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 24));
-                    a10 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 24));
-                    a20 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(d2, wk, a22);
-                }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a02, ref dr, (nuint)((c + 0) * QV + q + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a12, ref dr, (nuint)((c + 1) * QV + q + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a22, ref dr, (nuint)((c + 2) * QV + q + 32));
-            }
-        }
-        // Crop the border: dx is the interior of the padded gradient.
-        for (int c = 0; c < C; c++)
-        {
-            global::System.ReadOnlySpan<float> interior = new global::System.ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-            global::StaticNets.__Internals.Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-        }
-    }
-
-    /// <summary>conv2 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2BackwardVector256(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [16][10][10]
-        global::System.Span<float> dx,         // gradient of the input [6][14][14]; written
-        float[] parameters,                    // weights [16][6][5][5] at 156, biases [16] at 2556
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded,                        // the forward's padded input [6][14][14]
-        float[] wideGrad,                      // dz in wide rows [16][300]
-        float[] gradT,                         // dz transposed [100][16]
-        float[] paddedGrad)                    // gradient of the padded input [6][240]
-    {
-        const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
-        const int WeightOffset = 156, BiasOffset = 2556;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        const int LV = (L + 15) / 16 * 16, QV = 240; // QV: a padded plane rounded up to whole blocks of vectors
-        const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-        // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-        for (int k = 0; k < K; k++)
-        {
-            global::System.Span<float> rows = new global::System.Span<float>(wideGrad, k * DS + G, L);
-            global::StaticNets.__Internals.Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-        }
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(padded);
-        ref float gw = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradients);
-        ref float gr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(wideGrad);
-        // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-        // Filters across the lanes: dz transposed to [position][filter], then 5 accumulators per set, one per kernel column.
-        ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradT);
-        for (int k = 0; k < K; k++)
-        {
-            global::System.ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-            for (int p = 0; p < HO * WO; p++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, p * K + k) = dk[p];
-            }
-        }
-        global::System.Span<float> lane = stackalloc float[8];
-        ref float lr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lane);
-        for (int kb = 0; kb < K; kb += 8)
-        {
-            for (int c = 0; c < C; c++)
-            {
-                for (int ky = 0; ky < F; ky++)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> a0 = default, b0 = default;
-                    global::System.Runtime.Intrinsics.Vector256<float> a1 = default, b1 = default;
-                    global::System.Runtime.Intrinsics.Vector256<float> a2 = default, b2 = default;
-                    global::System.Runtime.Intrinsics.Vector256<float> a3 = default, b3 = default;
-                    global::System.Runtime.Intrinsics.Vector256<float> a4 = default, b4 = default;
-                    for (int oy = 0; oy < HO; oy++)
+                    for (int ky = 0; ky < F; ky++)
                     {
-                        ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
-                        ref float trow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, oy * WO * K + kb);
-                        int ox = 0;
-                        for (; ox <= WO - 2; ox += 2)
-                        {
-                            var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                            var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                            a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 0)), a0);
-                            b0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), b0);
-                            a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), a1);
-                            b1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), b1);
-                            a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), a2);
-                            b2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), b2);
-                            a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), a3);
-                            b3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), b3);
-                            a4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), a4);
-                            b4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 5)), b4);
-                        }
-                        if (ox < WO)
-                        {
-                            var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                            a0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 0)), a0);
-                            a1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 1)), a1);
-                            a2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 2)), a2);
-                            a3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 3)), a3);
-                            a4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox + 4)), a4);
-                        }
-                    }
-                    // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
-                    ref float dw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0 + b0, ref lr);
-                    for (int j = 0; j < 8; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1 + b1, ref lr);
-                    for (int j = 0; j < 8; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2 + b2, ref lr);
-                    for (int j = 0; j < 8; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3 + b3, ref lr);
-                    for (int j = 0; j < 8; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a4 + b4, ref lr);
-                    for (int j = 0; j < 8; j++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dw, j * C * F * F + 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref lr, j);
-                    }
-                }
-            }
-        }
-        // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-        ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(parameters);
-        ref float dr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(paddedGrad);
-        // 3 channel(s) by 3 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
-        for (int c = 0; c < C; c += 3)
-        {
-            for (int q = 0; q < QV; q += 24)
-            {
-                var a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var a22 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < K; k++)
-                {
-                    ref float gk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gr, k * DS + q);
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                    global::System.Runtime.Intrinsics.Vector256<float> d0, d1, d2, wk;
-                    // tap (0, 0): dz shifted back by 0
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 60);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 60 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 60 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 0));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 0));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 0));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (0, 1): dz shifted back by 1
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 59);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 59 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 59 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 1));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 1));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 1));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (0, 2): dz shifted back by 2
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 58);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 58 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 58 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 2));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (0, 3): dz shifted back by 3
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 57);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 57 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 57 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (0, 4): dz shifted back by 4
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 56);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 56 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 56 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 0): dz shifted back by 14
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 46);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 46 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 46 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 5));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 1): dz shifted back by 15
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 45);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 45 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 45 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 6));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 6));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 2): dz shifted back by 16
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 44);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 44 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 44 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 7));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 7));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 7));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 3): dz shifted back by 17
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 43);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 43 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 43 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 8));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 8));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 8));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (1, 4): dz shifted back by 18
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 42);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 42 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 42 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 9));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 9));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 0): dz shifted back by 28
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 32);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 32 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 32 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 10));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 10));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 10));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 1): dz shifted back by 29
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 31);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 31 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 31 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 11));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 11));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 11));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 2): dz shifted back by 30
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 30);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 30 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 30 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 12));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 12));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 12));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 3): dz shifted back by 31
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 29);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 29 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 29 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 13));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 13));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 13));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (2, 4): dz shifted back by 32
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 28);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 28 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 28 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 14));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 14));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 14));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 0): dz shifted back by 42
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 18);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 18 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 18 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 15));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 15));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 15));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 1): dz shifted back by 43
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 17);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 17 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 17 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 16));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 16));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 16));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 2): dz shifted back by 44
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 16);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 16 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 16 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 17));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 17));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 17));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 3): dz shifted back by 45
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 15);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 15 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 15 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 18));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 18));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 18));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (3, 4): dz shifted back by 46
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 14);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 14 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 14 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 19));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 19));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 19));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 0): dz shifted back by 56
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 4 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 20));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 20));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 20));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 1): dz shifted back by 57
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 3 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 21));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 21));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 21));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 2): dz shifted back by 58
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 2);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 2 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 2 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 22));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 22));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 22));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 3): dz shifted back by 59
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 1 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 23));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 23));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 23));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                    // tap (4, 4): dz shifted back by 60
-                    d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0);
-                    d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0 + 8);
-                    d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gk, 0 + 16);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 24));
-                    a00 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a00);
-                    a01 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    a02 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a02);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 24));
-                    a10 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a10);
-                    a11 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a11);
-                    a12 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a12);
-                    wk = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 24));
-                    a20 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d0, wk, a20);
-                    a21 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d1, wk, a21);
-                    a22 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(d2, wk, a22);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a02, ref dr, (nuint)((c + 0) * QV + q + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a12, ref dr, (nuint)((c + 1) * QV + q + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a22, ref dr, (nuint)((c + 2) * QV + q + 16));
-            }
-        }
-        // Crop the border: dx is the interior of the padded gradient.
-        for (int c = 0; c < C; c++)
-        {
-            global::System.ReadOnlySpan<float> interior = new global::System.ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-            global::StaticNets.__Internals.Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-        }
-    }
-
-    /// <summary>conv2 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2BackwardScalar(
-        global::System.ReadOnlySpan<float> dz, // gradient of the linear output [16][10][10]
-        global::System.Span<float> dx,         // gradient of the input [6][14][14]; written
-        float[] parameters,                    // weights [16][6][5][5] at 156, biases [16] at 2556
-        float[] gradients,                     // weight and bias gradients at the same offsets; added into
-        float[] padded)                        // the forward's padded input [6][14][14]
-    {
-        const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
-        const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
-        const int WeightOffset = 156, BiasOffset = 2556;
-        const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-        // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
-        for (int k = 0; k < K; k++)
-        {
-            for (int c = 0; c < C; c++)
-            {
-                for (int ky = 0; ky < F; ky++)
-                {
-                    for (int kx = 0; kx < F; kx++)
-                    {
-                        float s = 0f;
+                        Vector512<float> a0 = default, b0 = default;
+                        Vector512<float> a1 = default, b1 = default;
+                        Vector512<float> a2 = default, b2 = default;
+                        Vector512<float> a3 = default, b3 = default;
+                        Vector512<float> a4 = default, b4 = default;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            for (int ox = 0; ox < WO; ox++)
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
                             {
-                                s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                b1 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                                a2 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                b2 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
+                                a3 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                                b3 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 4)), b3);
+                                a4 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 4)), a4);
+                                b4 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 5)), b4);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                a2 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                a3 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                                a4 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 4)), a4);
                             }
                         }
-                        gradients[WeightOffset + ((k * C + c) * F + ky) * F + kx] += s;
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector512.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector512.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector512.StoreUnsafe(a2 + b2, ref lr);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector512.StoreUnsafe(a3 + b3, ref lr);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 3) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector512.StoreUnsafe(a4 + b4, ref lr);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 4) += Unsafe.Add(ref lr, j);
+                        }
                     }
                 }
             }
-        }
-        // Input: dx[c][iy][ix] = sum over k, ky, kx of w[k][c][ky][kx] * dz[k][iy + P - ky][ix + P - kx], where that output exists.
-        for (int c = 0; c < C; c++)
-        {
-            for (int iy = 0; iy < H; iy++)
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 3 channel(s) by 3 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 3)
             {
-                for (int ix = 0; ix < W; ix++)
+                for (int q = 0; q < QV; q += 48)
                 {
-                    float s = 0f;
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a02 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a12 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a22 = Vector512<float>.Zero;
                     for (int k = 0; k < K; k++)
                     {
-                        for (int ky = 0; ky < F; ky++)
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        Vector512<float> d0, d1, d2, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector512.LoadUnsafe(ref gk, 60);
+                        d1 = Vector512.LoadUnsafe(ref gk, 60 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 60 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector512.LoadUnsafe(ref gk, 59);
+                        d1 = Vector512.LoadUnsafe(ref gk, 59 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 59 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = Vector512.LoadUnsafe(ref gk, 58);
+                        d1 = Vector512.LoadUnsafe(ref gk, 58 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 58 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 3): dz shifted back by 3
+                        d0 = Vector512.LoadUnsafe(ref gk, 57);
+                        d1 = Vector512.LoadUnsafe(ref gk, 57 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 57 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 4): dz shifted back by 4
+                        d0 = Vector512.LoadUnsafe(ref gk, 56);
+                        d1 = Vector512.LoadUnsafe(ref gk, 56 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 56 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 4));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 4));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 0): dz shifted back by 14
+                        d0 = Vector512.LoadUnsafe(ref gk, 46);
+                        d1 = Vector512.LoadUnsafe(ref gk, 46 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 46 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 5));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 5));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 1): dz shifted back by 15
+                        d0 = Vector512.LoadUnsafe(ref gk, 45);
+                        d1 = Vector512.LoadUnsafe(ref gk, 45 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 45 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 6));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 6));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 6));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 2): dz shifted back by 16
+                        d0 = Vector512.LoadUnsafe(ref gk, 44);
+                        d1 = Vector512.LoadUnsafe(ref gk, 44 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 44 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 7));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 7));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 3): dz shifted back by 17
+                        d0 = Vector512.LoadUnsafe(ref gk, 43);
+                        d1 = Vector512.LoadUnsafe(ref gk, 43 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 43 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 8));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 8));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 8));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 4): dz shifted back by 18
+                        d0 = Vector512.LoadUnsafe(ref gk, 42);
+                        d1 = Vector512.LoadUnsafe(ref gk, 42 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 42 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 9));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 9));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 9));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 0): dz shifted back by 28
+                        d0 = Vector512.LoadUnsafe(ref gk, 32);
+                        d1 = Vector512.LoadUnsafe(ref gk, 32 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 32 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 10));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 10));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 10));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 1): dz shifted back by 29
+                        d0 = Vector512.LoadUnsafe(ref gk, 31);
+                        d1 = Vector512.LoadUnsafe(ref gk, 31 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 31 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 11));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 11));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 11));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 2): dz shifted back by 30
+                        d0 = Vector512.LoadUnsafe(ref gk, 30);
+                        d1 = Vector512.LoadUnsafe(ref gk, 30 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 30 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 12));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 12));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 12));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 3): dz shifted back by 31
+                        d0 = Vector512.LoadUnsafe(ref gk, 29);
+                        d1 = Vector512.LoadUnsafe(ref gk, 29 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 29 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 13));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 13));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 13));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 4): dz shifted back by 32
+                        d0 = Vector512.LoadUnsafe(ref gk, 28);
+                        d1 = Vector512.LoadUnsafe(ref gk, 28 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 28 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 14));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 14));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 14));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 0): dz shifted back by 42
+                        d0 = Vector512.LoadUnsafe(ref gk, 18);
+                        d1 = Vector512.LoadUnsafe(ref gk, 18 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 18 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 15));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 15));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 15));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 1): dz shifted back by 43
+                        d0 = Vector512.LoadUnsafe(ref gk, 17);
+                        d1 = Vector512.LoadUnsafe(ref gk, 17 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 17 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 16));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 16));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 16));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 2): dz shifted back by 44
+                        d0 = Vector512.LoadUnsafe(ref gk, 16);
+                        d1 = Vector512.LoadUnsafe(ref gk, 16 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 16 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 17));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 17));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 17));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 3): dz shifted back by 45
+                        d0 = Vector512.LoadUnsafe(ref gk, 15);
+                        d1 = Vector512.LoadUnsafe(ref gk, 15 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 15 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 18));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 18));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 18));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 4): dz shifted back by 46
+                        d0 = Vector512.LoadUnsafe(ref gk, 14);
+                        d1 = Vector512.LoadUnsafe(ref gk, 14 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 14 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 19));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 19));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 19));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 0): dz shifted back by 56
+                        d0 = Vector512.LoadUnsafe(ref gk, 4);
+                        d1 = Vector512.LoadUnsafe(ref gk, 4 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 4 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 20));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 20));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 20));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 1): dz shifted back by 57
+                        d0 = Vector512.LoadUnsafe(ref gk, 3);
+                        d1 = Vector512.LoadUnsafe(ref gk, 3 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 3 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 21));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 21));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 21));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 2): dz shifted back by 58
+                        d0 = Vector512.LoadUnsafe(ref gk, 2);
+                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 2 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 22));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 22));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 22));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 3): dz shifted back by 59
+                        d0 = Vector512.LoadUnsafe(ref gk, 1);
+                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 1 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 23));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 23));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 23));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 4): dz shifted back by 60
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
+                        d2 = Vector512.LoadUnsafe(ref gk, 0 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 24));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 24));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 24));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(d2, wk, a22);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    Vector512.StoreUnsafe(a02, ref dr, (nuint)((c + 0) * QV + q + 32));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    Vector512.StoreUnsafe(a12, ref dr, (nuint)((c + 1) * QV + q + 32));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
+                    Vector512.StoreUnsafe(a22, ref dr, (nuint)((c + 2) * QV + q + 32));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>conv2 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][10][10]
+            Span<float> dx,         // gradient of the input [6][14][14]; written
+            float[] parameters,     // weights [16][6][5][5] at 156, biases [16] at 2556
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [6][14][14]
+            float[] wideGrad,       // dz in wide rows [16][300]
+            float[] gradT,          // dz transposed [100][16]
+            float[] paddedGrad)     // gradient of the padded input [6][240]
+        {
+            const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
+            const int WeightOffset = 156, BiasOffset = 2556;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 240; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 5 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        Vector256<float> a1 = default, b1 = default;
+                        Vector256<float> a2 = default, b2 = default;
+                        Vector256<float> a3 = default, b3 = default;
+                        Vector256<float> a4 = default, b4 = default;
+                        for (int oy = 0; oy < HO; oy++)
                         {
-                            int oy = iy + P - ky;
-                            if ((uint)oy >= HO)
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
                             {
-                                continue;
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
+                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                                b3 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), b3);
+                                a4 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), a4);
+                                b4 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 5)), b4);
                             }
-                            for (int kx = 0; kx < F; kx++)
+                            if (ox < WO)
                             {
-                                int ox = ix + P - kx;
-                                if ((uint)ox >= WO)
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                                a4 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), a4);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a2 + b2, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a3 + b3, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 3) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a4 + b4, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 4) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 3 channel(s) by 3 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 3)
+            {
+                for (int q = 0; q < QV; q += 24)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a02 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a12 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a22 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        Vector256<float> d0, d1, d2, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector256.LoadUnsafe(ref gk, 60);
+                        d1 = Vector256.LoadUnsafe(ref gk, 60 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 60 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector256.LoadUnsafe(ref gk, 59);
+                        d1 = Vector256.LoadUnsafe(ref gk, 59 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 59 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = Vector256.LoadUnsafe(ref gk, 58);
+                        d1 = Vector256.LoadUnsafe(ref gk, 58 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 58 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 3): dz shifted back by 3
+                        d0 = Vector256.LoadUnsafe(ref gk, 57);
+                        d1 = Vector256.LoadUnsafe(ref gk, 57 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 57 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (0, 4): dz shifted back by 4
+                        d0 = Vector256.LoadUnsafe(ref gk, 56);
+                        d1 = Vector256.LoadUnsafe(ref gk, 56 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 56 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 4));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 4));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 0): dz shifted back by 14
+                        d0 = Vector256.LoadUnsafe(ref gk, 46);
+                        d1 = Vector256.LoadUnsafe(ref gk, 46 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 46 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 5));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 5));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 1): dz shifted back by 15
+                        d0 = Vector256.LoadUnsafe(ref gk, 45);
+                        d1 = Vector256.LoadUnsafe(ref gk, 45 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 45 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 6));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 6));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 6));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 2): dz shifted back by 16
+                        d0 = Vector256.LoadUnsafe(ref gk, 44);
+                        d1 = Vector256.LoadUnsafe(ref gk, 44 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 44 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 7));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 7));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 3): dz shifted back by 17
+                        d0 = Vector256.LoadUnsafe(ref gk, 43);
+                        d1 = Vector256.LoadUnsafe(ref gk, 43 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 43 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 8));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 8));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 8));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (1, 4): dz shifted back by 18
+                        d0 = Vector256.LoadUnsafe(ref gk, 42);
+                        d1 = Vector256.LoadUnsafe(ref gk, 42 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 42 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 9));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 9));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 9));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 0): dz shifted back by 28
+                        d0 = Vector256.LoadUnsafe(ref gk, 32);
+                        d1 = Vector256.LoadUnsafe(ref gk, 32 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 32 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 10));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 10));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 10));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 1): dz shifted back by 29
+                        d0 = Vector256.LoadUnsafe(ref gk, 31);
+                        d1 = Vector256.LoadUnsafe(ref gk, 31 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 31 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 11));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 11));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 11));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 2): dz shifted back by 30
+                        d0 = Vector256.LoadUnsafe(ref gk, 30);
+                        d1 = Vector256.LoadUnsafe(ref gk, 30 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 30 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 12));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 12));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 12));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 3): dz shifted back by 31
+                        d0 = Vector256.LoadUnsafe(ref gk, 29);
+                        d1 = Vector256.LoadUnsafe(ref gk, 29 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 29 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 13));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 13));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 13));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (2, 4): dz shifted back by 32
+                        d0 = Vector256.LoadUnsafe(ref gk, 28);
+                        d1 = Vector256.LoadUnsafe(ref gk, 28 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 28 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 14));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 14));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 14));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 0): dz shifted back by 42
+                        d0 = Vector256.LoadUnsafe(ref gk, 18);
+                        d1 = Vector256.LoadUnsafe(ref gk, 18 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 18 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 15));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 15));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 15));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 1): dz shifted back by 43
+                        d0 = Vector256.LoadUnsafe(ref gk, 17);
+                        d1 = Vector256.LoadUnsafe(ref gk, 17 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 17 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 16));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 16));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 16));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 2): dz shifted back by 44
+                        d0 = Vector256.LoadUnsafe(ref gk, 16);
+                        d1 = Vector256.LoadUnsafe(ref gk, 16 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 16 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 17));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 17));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 17));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 3): dz shifted back by 45
+                        d0 = Vector256.LoadUnsafe(ref gk, 15);
+                        d1 = Vector256.LoadUnsafe(ref gk, 15 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 15 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 18));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 18));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 18));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (3, 4): dz shifted back by 46
+                        d0 = Vector256.LoadUnsafe(ref gk, 14);
+                        d1 = Vector256.LoadUnsafe(ref gk, 14 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 14 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 19));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 19));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 19));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 0): dz shifted back by 56
+                        d0 = Vector256.LoadUnsafe(ref gk, 4);
+                        d1 = Vector256.LoadUnsafe(ref gk, 4 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 4 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 20));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 20));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 20));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 1): dz shifted back by 57
+                        d0 = Vector256.LoadUnsafe(ref gk, 3);
+                        d1 = Vector256.LoadUnsafe(ref gk, 3 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 3 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 21));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 21));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 21));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 2): dz shifted back by 58
+                        d0 = Vector256.LoadUnsafe(ref gk, 2);
+                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 2 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 22));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 22));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 22));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 3): dz shifted back by 59
+                        d0 = Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 1 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 23));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 23));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 23));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                        // tap (4, 4): dz shifted back by 60
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        d2 = Vector256.LoadUnsafe(ref gk, 0 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 24));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(d2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 24));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(d2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 24));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(d2, wk, a22);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    Vector256.StoreUnsafe(a02, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    Vector256.StoreUnsafe(a12, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    Vector256.StoreUnsafe(a22, ref dr, (nuint)((c + 2) * QV + q + 16));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>conv2 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2BackwardScalar(
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][10][10]
+            Span<float> dx,         // gradient of the input [6][14][14]; written
+            float[] parameters,     // weights [16][6][5][5] at 156, biases [16] at 2556
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded)         // the forward's padded input [6][14][14]
+        {
+            const int C = 6, H = 14, W = 14, K = 16, F = 5, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 10, WO = 10;
+            const int WeightOffset = 156, BiasOffset = 2556;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
+            for (int k = 0; k < K; k++)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        for (int kx = 0; kx < F; kx++)
+                        {
+                            float s = 0f;
+                            for (int oy = 0; oy < HO; oy++)
+                            {
+                                for (int ox = 0; ox < WO; ox++)
+                                {
+                                    s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                }
+                            }
+                            gradients[WeightOffset + ((k * C + c) * F + ky) * F + kx] += s;
+                        }
+                    }
+                }
+            }
+            // Input: dx[c][iy][ix] = sum over k, ky, kx of w[k][c][ky][kx] * dz[k][iy + P - ky][ix + P - kx], where that output exists.
+            for (int c = 0; c < C; c++)
+            {
+                for (int iy = 0; iy < H; iy++)
+                {
+                    for (int ix = 0; ix < W; ix++)
+                    {
+                        float s = 0f;
+                        for (int k = 0; k < K; k++)
+                        {
+                            for (int ky = 0; ky < F; ky++)
+                            {
+                                int oy = iy + P - ky;
+                                if ((uint)oy >= HO)
                                 {
                                     continue;
                                 }
-                                s += parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx] * dz[(k * HO + oy) * WO + ox];
+                                for (int kx = 0; kx < F; kx++)
+                                {
+                                    int ox = ix + P - kx;
+                                    if ((uint)ox >= WO)
+                                    {
+                                        continue;
+                                    }
+                                    s += parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx] * dz[(k * HO + oy) * WO + ox];
+                                }
                             }
                         }
+                        dx[(c * H + iy) * W + ix] = s;
                     }
-                    dx[(c * H + iy) * W + ix] = s;
                 }
             }
         }
-    }
 
-    /// <summary>pool2: MaxPool 2x2, stride 2. 10x10x16 -> 5x5x16.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool2Forward(
-        global::System.ReadOnlySpan<float> x, // pool2 input [16][10][10]
-        global::System.Span<float> y)         // pool2 output [16][5][5]
-    {
-        const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
-        x = x.Slice(0, C * H * W);
-        y = y.Slice(0, C * HO * WO);
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        for (int c = 0; c < C; c++)
+        // ---- pool2: MaxPool 2x2, stride 2. 10x10x16 -> 5x5x16. ----
+
+        /// <summary>pool2: MaxPool 2x2, stride 2. 10x10x16 -> 5x5x16.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool2Forward(
+            ReadOnlySpan<float> x, // pool2 input [16][10][10]
+            Span<float> y)         // pool2 output [16][5][5]
         {
-            for (int oy = 0; oy < HO; oy++)
+            const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
+            x = x.Slice(0, C * H * W);
+            y = y.Slice(0, C * HO * WO);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            for (int c = 0; c < C; c++)
             {
-                ref float xrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (c * H + oy * S) * W);
-                ref float yrow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (c * HO + oy) * WO);
-                for (int ox = 0; ox < WO; ox++)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xrow, ox * S);
-                    // The maximum without branches: inputs change, and a mispredicted branch costs more than the comparison.
-                    float m = xc;
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10));
-                    m = float.MaxNative(m, global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref yrow, ox) = m;
-                }
-            }
-        }
-    }
-
-    /// <summary>pool2 backward: each gradient goes to the input that was the maximum; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool2Backward(
-        global::System.ReadOnlySpan<float> x,  // pool2 input [16][10][10]
-        global::System.ReadOnlySpan<float> y,  // pool2 output [16][5][5]
-        global::System.ReadOnlySpan<float> dy, // gradient of the output [16][5][5]
-        global::System.Span<float> dx)         // gradient of the input [16][10][10]; written
-    {
-        // Dispatch: 4 windows at a time where the hardware has vectors, else the scalar reference loops.
-        if (global::StaticNets.__Internals.Simd.IsEnabled)
-        {
-            Pool2BackwardVector128(x, y, dy, dx);
-        }
-        else
-        {
-            Pool2BackwardScalar(x, y, dy, dx);
-        }
-    }
-
-    /// <summary>pool2 backward on Vector128: 4 windows at a time, the maxima found with lane masks.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool2BackwardVector128(
-        global::System.ReadOnlySpan<float> x,  // pool2 input [16][10][10]
-        global::System.ReadOnlySpan<float> y,  // pool2 output [16][5][5]
-        global::System.ReadOnlySpan<float> dy, // gradient of the output [16][5][5]
-        global::System.Span<float> dx)         // gradient of the input [16][10][10]; written
-    {
-        const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
-        x = x.Slice(0, C * H * W);
-        y = y.Slice(0, C * HO * WO);
-        dy = dy.Slice(0, C * HO * WO);
-        dx = dx.Slice(0, C * H * W);
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        ref float dyr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
-        ref float dxr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
-        var lo = global::System.Runtime.Intrinsics.Vector128.Create(0, 0, 1, 1);
-        var hi = global::System.Runtime.Intrinsics.Vector128.Create(2, 2, 3, 3);
-        var swap = global::System.Runtime.Intrinsics.Vector128.Create(1, 0, 3, 2);
-        var left = global::System.Runtime.Intrinsics.Vector128.Create(-1, 0, -1, 0);
-        for (int c = 0; c < C; c++)
-        {
-            for (int oy = 0; oy < HO; oy++)
-            {
-                int row = (c * H + oy * 2) * W;
-                int o = (c * HO + oy) * WO;
-                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row);
-                ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + W);
-                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row);
-                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + W);
-                for (int ob = 0; ob < WO; ob += 4)
-                {
-                    int ox = global::System.Math.Min(ob, WO - 4);
-                    var mv = global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref yr, (nuint)(o + ox)));
-                    var gv = global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dyr, (nuint)(o + ox)) + global::System.Runtime.Intrinsics.Vector128<float>.Zero); // + 0: a gradient of -0 lands as +0
-                    // windows ox to ox + 1
+                    ref float xrow = ref Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                    ref float yrow = ref Unsafe.Add(ref yr, (c * HO + oy) * WO);
+                    for (int ox = 0; ox < WO; ox++)
                     {
-                        nuint col = (nuint)(2 * ox);
-                        var m = global::System.Runtime.Intrinsics.Vector128.Shuffle(mv, lo);
-                        var g = global::System.Runtime.Intrinsics.Vector128.Shuffle(gv, lo);
-                        var e0 = global::System.Runtime.Intrinsics.Vector128.Equals(global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x0, col)), m);
-                        var e1 = global::System.Runtime.Intrinsics.Vector128.Equals(global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x1, col)), m);
-                        var s0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(e0, swap);
-                        var s1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(e1, swap);
-                        var r0 = e0 | s0;
-                        var none = ~(r0 | e1 | s1);
-                        var top = global::System.Runtime.Intrinsics.Vector128.AsSingle(g & global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(left, e0 | none, e0 & ~s0));
-                        var bottom = global::System.Runtime.Intrinsics.Vector128.AsSingle(g & e1 & ~r0 & ~(s1 & ~left));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(top, ref d0, col);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(bottom, ref d1, col);
-                    }
-                    // windows ox + 2 to ox + 3
-                    {
-                        nuint col = (nuint)(2 * ox + 4);
-                        var m = global::System.Runtime.Intrinsics.Vector128.Shuffle(mv, hi);
-                        var g = global::System.Runtime.Intrinsics.Vector128.Shuffle(gv, hi);
-                        var e0 = global::System.Runtime.Intrinsics.Vector128.Equals(global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x0, col)), m);
-                        var e1 = global::System.Runtime.Intrinsics.Vector128.Equals(global::System.Runtime.Intrinsics.Vector128.AsInt32(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x1, col)), m);
-                        var s0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(e0, swap);
-                        var s1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(e1, swap);
-                        var r0 = e0 | s0;
-                        var none = ~(r0 | e1 | s1);
-                        var top = global::System.Runtime.Intrinsics.Vector128.AsSingle(g & global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(left, e0 | none, e0 & ~s0));
-                        var bottom = global::System.Runtime.Intrinsics.Vector128.AsSingle(g & e1 & ~r0 & ~(s1 & ~left));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(top, ref d0, col);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(bottom, ref d1, col);
+                        ref float xc = ref Unsafe.Add(ref xrow, ox * S);
+                        // The maximum without branches: inputs change, and a mispredicted branch costs more than the comparison.
+                        float m = xc;
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 1));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 10));
+                        m = float.MaxNative(m, Unsafe.Add(ref xc, 11));
+                        Unsafe.Add(ref yrow, ox) = m;
                     }
                 }
             }
         }
-    }
 
-    /// <summary>pool2 backward, scalar: each window's gradient to its maximum, zero to the others.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Pool2BackwardScalar(
-        global::System.ReadOnlySpan<float> x,  // pool2 input [16][10][10]
-        global::System.ReadOnlySpan<float> y,  // pool2 output [16][5][5]
-        global::System.ReadOnlySpan<float> dy, // gradient of the output [16][5][5]
-        global::System.Span<float> dx)         // gradient of the input [16][10][10]; written
-    {
-        const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
-        x = x.Slice(0, C * H * W);
-        y = y.Slice(0, C * HO * WO);
-        dy = dy.Slice(0, C * HO * WO);
-        dx = dx.Slice(0, C * H * W);
-        ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        ref float dyr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dy);
-        ref float dxr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dx);
-        for (int c = 0; c < C; c++)
+        /// <summary>pool2 backward: each gradient goes to the input that was the maximum; writes dx.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool2Backward(
+            ReadOnlySpan<float> x,  // pool2 input [16][10][10]
+            ReadOnlySpan<float> y,  // pool2 output [16][5][5]
+            ReadOnlySpan<float> dy, // gradient of the output [16][5][5]
+            Span<float> dx)         // gradient of the input [16][10][10]; written
         {
-            for (int oy = 0; oy < HO; oy++)
+            // Dispatch: 4 windows at a time where the hardware has vectors, else the scalar reference loops.
+            if (Simd.IsEnabled)
             {
-                int row = (c * H + oy * S) * W;
-                int o = (c * HO + oy) * WO;
-                for (int ox = 0; ox < WO; ox++)
+                Pool2BackwardVector128(x, y, dy, dx);
+            }
+            else
+            {
+                Pool2BackwardScalar(x, y, dy, dx);
+            }
+        }
+
+        /// <summary>pool2 backward on Vector128: 4 windows at a time, the maxima found with lane masks.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool2BackwardVector128(
+            ReadOnlySpan<float> x,  // pool2 input [16][10][10]
+            ReadOnlySpan<float> y,  // pool2 output [16][5][5]
+            ReadOnlySpan<float> dy, // gradient of the output [16][5][5]
+            Span<float> dx)         // gradient of the input [16][10][10]; written
+        {
+            const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
+            x = x.Slice(0, C * H * W);
+            y = y.Slice(0, C * HO * WO);
+            dy = dy.Slice(0, C * HO * WO);
+            dx = dx.Slice(0, C * H * W);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            ref float dyr = ref MemoryMarshal.GetReference(dy);
+            ref float dxr = ref MemoryMarshal.GetReference(dx);
+            var lo = Vector128.Create(0, 0, 1, 1);
+            var hi = Vector128.Create(2, 2, 3, 3);
+            var swap = Vector128.Create(1, 0, 3, 2);
+            var left = Vector128.Create(-1, 0, -1, 0);
+            for (int c = 0; c < C; c++)
+            {
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    ref float xc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, row + ox * S);
-                    ref float dc = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dxr, row + ox * S);
-                    // Compared as bits: integer selects, where float compares would be branches.
-                    int m = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, o + ox));
-                    // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx.
-                    int g = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref dyr, o + ox) + 0f);
-                    // e_t: input t equals the maximum; h_t: it is the first that does (input 0 also when none does).
-                    int e0 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 0)) == m ? 1 : 0;
-                    int e1 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 1)) == m ? 1 : 0;
-                    int e2 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 10)) == m ? 1 : 0;
-                    int e3 = global::System.BitConverter.SingleToInt32Bits(global::System.Runtime.CompilerServices.Unsafe.Add(ref xc, 11)) == m ? 1 : 0;
-                    int seen = e0;
-                    int h1 = e1 & ~seen;
-                    seen |= e1;
-                    int h2 = e2 & ~seen;
-                    seen |= e2;
-                    int h3 = e3 & ~seen;
-                    seen |= e3;
-                    int h0 = e0 | (seen ^ 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 0) = global::System.BitConverter.Int32BitsToSingle(g & -h0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 1) = global::System.BitConverter.Int32BitsToSingle(g & -h1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 10) = global::System.BitConverter.Int32BitsToSingle(g & -h2);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dc, 11) = global::System.BitConverter.Int32BitsToSingle(g & -h3);
+                    int row = (c * H + oy * 2) * W;
+                    int o = (c * HO + oy) * WO;
+                    ref float x0 = ref Unsafe.Add(ref xr, row);
+                    ref float x1 = ref Unsafe.Add(ref xr, row + W);
+                    ref float d0 = ref Unsafe.Add(ref dxr, row);
+                    ref float d1 = ref Unsafe.Add(ref dxr, row + W);
+                    for (int ob = 0; ob < WO; ob += 4)
+                    {
+                        int ox = Math.Min(ob, WO - 4);
+                        var mv = Vector128.AsInt32(Vector128.LoadUnsafe(ref yr, (nuint)(o + ox)));
+                        var gv = Vector128.AsInt32(Vector128.LoadUnsafe(ref dyr, (nuint)(o + ox)) + Vector128<float>.Zero); // + 0: a gradient of -0 lands as +0
+                        // windows ox to ox + 1
+                        {
+                            nuint col = (nuint)(2 * ox);
+                            var m = Vector128.Shuffle(mv, lo);
+                            var g = Vector128.Shuffle(gv, lo);
+                            var e0 = Vector128.Equals(Vector128.AsInt32(Vector128.LoadUnsafe(ref x0, col)), m);
+                            var e1 = Vector128.Equals(Vector128.AsInt32(Vector128.LoadUnsafe(ref x1, col)), m);
+                            var s0 = Vector128.Shuffle(e0, swap);
+                            var s1 = Vector128.Shuffle(e1, swap);
+                            var r0 = e0 | s0;
+                            var none = ~(r0 | e1 | s1);
+                            var top = Vector128.AsSingle(g & Vector128.ConditionalSelect(left, e0 | none, e0 & ~s0));
+                            var bottom = Vector128.AsSingle(g & e1 & ~r0 & ~(s1 & ~left));
+                            Vector128.StoreUnsafe(top, ref d0, col);
+                            Vector128.StoreUnsafe(bottom, ref d1, col);
+                        }
+                        // windows ox + 2 to ox + 3
+                        {
+                            nuint col = (nuint)(2 * ox + 4);
+                            var m = Vector128.Shuffle(mv, hi);
+                            var g = Vector128.Shuffle(gv, hi);
+                            var e0 = Vector128.Equals(Vector128.AsInt32(Vector128.LoadUnsafe(ref x0, col)), m);
+                            var e1 = Vector128.Equals(Vector128.AsInt32(Vector128.LoadUnsafe(ref x1, col)), m);
+                            var s0 = Vector128.Shuffle(e0, swap);
+                            var s1 = Vector128.Shuffle(e1, swap);
+                            var r0 = e0 | s0;
+                            var none = ~(r0 | e1 | s1);
+                            var top = Vector128.AsSingle(g & Vector128.ConditionalSelect(left, e0 | none, e0 & ~s0));
+                            var bottom = Vector128.AsSingle(g & e1 & ~r0 & ~(s1 & ~left));
+                            Vector128.StoreUnsafe(top, ref d0, col);
+                            Vector128.StoreUnsafe(bottom, ref d1, col);
+                        }
+                    }
                 }
             }
         }
-    }
 
-    /// <summary>dense1: Dense 120, ReLU. 400 -> 120.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense1Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        const int N = 400, U = 120;
-        const int WeightOffset = 2572, BiasOffset = 50572;
-        global::StaticNets.__Internals.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
-        global::StaticNets.__Internals.Activations.ReLU(y, y);
-    }
-
-    /// <summary>dense1 over <paramref name="count"/> samples back to back, with the same bits as Dense1Forward's.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense1ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
-    {
-        const int N = 400, U = 120;
-        const int WeightOffset = 2572, BiasOffset = 50572;
-        global::StaticNets.__Internals.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
-        global::System.Span<float> v = y.Slice(0, count * U);
-        global::StaticNets.__Internals.Activations.ReLU(v, v);
-    }
-
-    /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense1Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int N = 400, U = 120;
-        const int WeightOffset = 2572, BiasOffset = 50572;
-        global::StaticNets.__Internals.Activations.ReLUBackward(_dense1Output, _dense1OutputGrad, _dense1OutputGrad);
-        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::StaticNets.__Internals.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
-    }
-
-    /// <summary>dense2: Dense 84, ReLU. 120 -> 84.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense2Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        const int N = 120, U = 84;
-        const int WeightOffset = 50692, BiasOffset = 60772;
-        global::StaticNets.__Internals.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), y.Slice(0, U));
-        global::StaticNets.__Internals.Activations.ReLU(y, y);
-    }
-
-    /// <summary>dense2 over <paramref name="count"/> samples back to back, with the same bits as Dense2Forward's.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense2ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
-    {
-        const int N = 120, U = 84;
-        const int WeightOffset = 50692, BiasOffset = 60772;
-        global::StaticNets.__Internals.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
-        global::System.Span<float> v = y.Slice(0, count * U);
-        global::StaticNets.__Internals.Activations.ReLU(v, v);
-    }
-
-    /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense2Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int N = 120, U = 84;
-        const int WeightOffset = 50692, BiasOffset = 60772;
-        global::StaticNets.__Internals.Activations.ReLUBackward(_dense2Output, _dense2OutputGrad, _dense2OutputGrad);
-        global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-        global::StaticNets.__Internals.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
-    }
-
-    /// <summary>dense3: Dense 10, Softmax. 84 -> 10.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense3Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-    {
-        const int N = 84, U = 10;
-        const int WeightOffset = 60856, BiasOffset = 61696;
-        global::System.Span<float> z = _dense3Linear;
-        global::StaticNets.__Internals.DenseKernels.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), z.Slice(0, U));
-        global::StaticNets.__Internals.Activations.Softmax(z, y);
-    }
-
-    /// <summary>dense3 over <paramref name="count"/> samples back to back, with the same bits as Dense3Forward's.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense3ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)
-    {
-        const int N = 84, U = 10;
-        const int WeightOffset = 60856, BiasOffset = 61696;
-        global::StaticNets.__Internals.DenseKernels.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);
-        for (int b = 0; b < count; b++)
+        /// <summary>pool2 backward, scalar: each window's gradient to its maximum, zero to the others.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Pool2BackwardScalar(
+            ReadOnlySpan<float> x,  // pool2 input [16][10][10]
+            ReadOnlySpan<float> y,  // pool2 output [16][5][5]
+            ReadOnlySpan<float> dy, // gradient of the output [16][5][5]
+            Span<float> dx)         // gradient of the input [16][10][10]; written
         {
-            global::System.Span<float> v = y.Slice(b * U, U);
-            global::StaticNets.__Internals.Activations.Softmax(v, v);
+            const int C = 16, H = 10, W = 10, F = 2, S = 2, HO = 5, WO = 5;
+            x = x.Slice(0, C * H * W);
+            y = y.Slice(0, C * HO * WO);
+            dy = dy.Slice(0, C * HO * WO);
+            dx = dx.Slice(0, C * H * W);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            ref float dyr = ref MemoryMarshal.GetReference(dy);
+            ref float dxr = ref MemoryMarshal.GetReference(dx);
+            for (int c = 0; c < C; c++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    int row = (c * H + oy * S) * W;
+                    int o = (c * HO + oy) * WO;
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, row + ox * S);
+                        ref float dc = ref Unsafe.Add(ref dxr, row + ox * S);
+                        // Compared as bits: integer selects, where float compares would be branches.
+                        int m = BitConverter.SingleToInt32Bits(Unsafe.Add(ref yr, o + ox));
+                        // + 0f: a gradient of -0 lands as +0, as when added to a cleared dx.
+                        int g = BitConverter.SingleToInt32Bits(Unsafe.Add(ref dyr, o + ox) + 0f);
+                        // e_t: input t equals the maximum; h_t: it is the first that does (input 0 also when none does).
+                        int e0 = BitConverter.SingleToInt32Bits(Unsafe.Add(ref xc, 0)) == m ? 1 : 0;
+                        int e1 = BitConverter.SingleToInt32Bits(Unsafe.Add(ref xc, 1)) == m ? 1 : 0;
+                        int e2 = BitConverter.SingleToInt32Bits(Unsafe.Add(ref xc, 10)) == m ? 1 : 0;
+                        int e3 = BitConverter.SingleToInt32Bits(Unsafe.Add(ref xc, 11)) == m ? 1 : 0;
+                        int seen = e0;
+                        int h1 = e1 & ~seen;
+                        seen |= e1;
+                        int h2 = e2 & ~seen;
+                        seen |= e2;
+                        int h3 = e3 & ~seen;
+                        seen |= e3;
+                        int h0 = e0 | (seen ^ 1);
+                        Unsafe.Add(ref dc, 0) = BitConverter.Int32BitsToSingle(g & -h0);
+                        Unsafe.Add(ref dc, 1) = BitConverter.Int32BitsToSingle(g & -h1);
+                        Unsafe.Add(ref dc, 10) = BitConverter.Int32BitsToSingle(g & -h2);
+                        Unsafe.Add(ref dc, 11) = BitConverter.Int32BitsToSingle(g & -h3);
+                    }
+                }
+            }
         }
-    }
 
-    /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Dense3Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx)
-    {
-        const int N = 84, U = 10;
-        const int WeightOffset = 60856, BiasOffset = 61696;
-        global::System.ReadOnlySpan<float> dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits
-        global::StaticNets.__Internals.DenseKernels.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), dx.Slice(0, N));
+        // ---- dense1: Dense 120, ReLU. 400 -> 120. ----
+
+        /// <summary>dense1: Dense 120, ReLU. 400 -> 120.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 2572.</param>
+        /// <param name="x">The input [400].</param>
+        /// <param name="y">The output [120].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1Forward(float[] parameters, ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 400; // inputs
+            const int U = 120; // units
+            const int WeightOffset = 2572; // W [U][N]
+            const int BiasOffset = 50572; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));
+            Activations.ReLU(y, y);
+        }
+
+        /// <summary>dense1 over <paramref name="count"/> samples back to back, with the same bits as Dense1Forward's.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 2572.</param>
+        /// <param name="x">The inputs [count][400].</param>
+        /// <param name="y">The outputs [count][120].</param>
+        /// <param name="count">The samples in the tile.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1ForwardTile(float[] parameters, ReadOnlySpan<float> x, Span<float> y, int count)
+        {
+            const int N = 400; // inputs
+            const int U = 120; // units
+            const int WeightOffset = 2572; // W [U][N]
+            const int BiasOffset = 50572; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
+            Span<float> v = y.Slice(0, count * U);
+            Activations.ReLU(v, v);
+        }
+
+        /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 2572.</param>
+        /// <param name="gradients">The gradients, laid out as the parameters.</param>
+        /// <param name="x">The input of the forward pass [400].</param>
+        /// <param name="y">The output of the forward pass [120].</param>
+        /// <param name="dy">The gradient of the output [120]; the activation's derivative is applied in place.</param>
+        /// <param name="dx">The gradient of the input [400].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dy, Span<float> dx)
+        {
+            const int N = 400; // inputs
+            const int U = 120; // units
+            const int WeightOffset = 2572; // W [U][N]
+            const int BiasOffset = 50572; // b [U]
+            // dz = act'(.) * dy, in place over dy
+            Activations.ReLUBackward(y, dy, dy);
+            ReadOnlySpan<float> dz = dy;
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
+            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
+            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
+        }
+
+        // ---- dense2: Dense 84, ReLU. 120 -> 84. ----
+
+        /// <summary>dense2: Dense 84, ReLU. 120 -> 84.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 50692.</param>
+        /// <param name="x">The input [120].</param>
+        /// <param name="y">The output [84].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense2Forward(float[] parameters, ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 120; // inputs
+            const int U = 84; // units
+            const int WeightOffset = 50692; // W [U][N]
+            const int BiasOffset = 60772; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));
+            Activations.ReLU(y, y);
+        }
+
+        /// <summary>dense2 over <paramref name="count"/> samples back to back, with the same bits as Dense2Forward's.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 50692.</param>
+        /// <param name="x">The inputs [count][120].</param>
+        /// <param name="y">The outputs [count][84].</param>
+        /// <param name="count">The samples in the tile.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense2ForwardTile(float[] parameters, ReadOnlySpan<float> x, Span<float> y, int count)
+        {
+            const int N = 120; // inputs
+            const int U = 84; // units
+            const int WeightOffset = 50692; // W [U][N]
+            const int BiasOffset = 60772; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
+            Span<float> v = y.Slice(0, count * U);
+            Activations.ReLU(v, v);
+        }
+
+        /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 50692.</param>
+        /// <param name="gradients">The gradients, laid out as the parameters.</param>
+        /// <param name="x">The input of the forward pass [120].</param>
+        /// <param name="y">The output of the forward pass [84].</param>
+        /// <param name="dy">The gradient of the output [84]; the activation's derivative is applied in place.</param>
+        /// <param name="dx">The gradient of the input [120].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense2Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dy, Span<float> dx)
+        {
+            const int N = 120; // inputs
+            const int U = 84; // units
+            const int WeightOffset = 50692; // W [U][N]
+            const int BiasOffset = 60772; // b [U]
+            // dz = act'(.) * dy, in place over dy
+            Activations.ReLUBackward(y, dy, dy);
+            ReadOnlySpan<float> dz = dy;
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
+            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
+            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
+        }
+
+        // ---- dense3: Dense 10, Softmax. 84 -> 10. ----
+
+        /// <summary>dense3: Dense 10, Softmax. 84 -> 10.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 60856.</param>
+        /// <param name="x">The input [84].</param>
+        /// <param name="y">The output [10].</param>
+        /// <param name="linear">The values before the Softmax [10], kept for the backward pass.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense3Forward(float[] parameters, ReadOnlySpan<float> x, Span<float> y, Span<float> linear)
+        {
+            const int N = 84; // inputs
+            const int U = 10; // units
+            const int WeightOffset = 60856; // W [U][N]
+            const int BiasOffset = 61696; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.Forward(weights, bias, x.Slice(0, N), linear.Slice(0, U));
+            Activations.Softmax(linear, y);
+        }
+
+        /// <summary>dense3 over <paramref name="count"/> samples back to back, with the same bits as Dense3Forward's.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 60856.</param>
+        /// <param name="x">The inputs [count][84].</param>
+        /// <param name="y">The outputs [count][10].</param>
+        /// <param name="count">The samples in the tile.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense3ForwardTile(float[] parameters, ReadOnlySpan<float> x, Span<float> y, int count)
+        {
+            const int N = 84; // inputs
+            const int U = 10; // units
+            const int WeightOffset = 60856; // W [U][N]
+            const int BiasOffset = 61696; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
+            for (int b = 0; b < count; b++)
+            {
+                Span<float> v = y.Slice(b * U, U);
+                Activations.Softmax(v, v);
+            }
+        }
+
+        /// <summary>dense3 backward: adds into its weight and bias gradients; writes dx.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 60856.</param>
+        /// <param name="gradients">The gradients, laid out as the parameters.</param>
+        /// <param name="x">The input of the forward pass [84].</param>
+        /// <param name="dy">The gradient of the output [10]; the activation's derivative is applied in place.</param>
+        /// <param name="dx">The gradient of the input [84].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense3Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, Span<float> dy, Span<float> dx)
+        {
+            const int N = 84; // inputs
+            const int U = 10; // units
+            const int WeightOffset = 60856; // W [U][N]
+            const int BiasOffset = 61696; // b [U]
+            // The loss wrote softmax-and-cross-entropy's gradient with respect to the logits.
+            ReadOnlySpan<float> dz = dy;
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
+            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
+            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
+        }
     }
 }

@@ -45,7 +45,8 @@ public class InputGradientModeTests
         var shape = AnalyzerHarness.Infer($"using StaticNets;\n{attributes}\npublic partial class N {{ }}\n").Shape;
         Assert.True(shape.CanEmit);
         var layer = shape.Layers[0];
-        foreach (bool shortNames in new[] { false, true })
+        // Generated networks hold their layer bodies in a file-local class under the usings: the short-name layout.
+        foreach (bool shortNames in new[] { true })
         {
             var (writes, adds) = Compile(layer, shape.ParameterCount, shortNames);
             var methods = writes.Assembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.NonPublic | BindingFlags.Static)).Select(m => m.Name).ToList();
@@ -121,7 +122,7 @@ public class InputGradientModeTests
         var source = new StringBuilder();
         if (shortNames)
         {
-            foreach (string ns in new[] { "System", "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics", SpatialNames.Internals })
+            foreach (string ns in RuntimeNames.LayerUsings)
             {
                 source.Append($"using {ns};\n");
             }

@@ -59,7 +59,7 @@ internal sealed partial class Conv2DEmitter
                     : $"{N.ReadOnlySpan} dz = dy; // the activation's derivative was applied in place above");
             W.Line("// Bias: the sum of dz over each filter's plane.");
             W.Open("for (int k = 0; k < K; k++)");
-            W.Line($"gradients[BiasOffset + k] += {SpatialNames.TensorPrimitives}.Sum(dz.Slice(k * HO * WO, HO * WO));");
+            W.Line($"gradients[BiasOffset + k] += {N.TensorPrimitives}.Sum(dz.Slice(k * HO * WO, HO * WO));");
             W.Close();
 
             string head = Dx ? "dz, dx, parameters, gradients, padded" : "dz, gradients, padded";
@@ -197,7 +197,7 @@ internal sealed partial class Conv2DEmitter
             W.Open("for (int iy = 0; iy < H; iy++)");
             W.Line($"{N.Span} row = dx.Slice((c * H + iy) * W, W);");
             W.Line($"{N.ReadOnlySpan} interior = new {N.ReadOnlySpan}(paddedGrad, c * {plane} + (iy + P) * WP + P, W);");
-            W.Line($"{SpatialNames.TensorPrimitives}.Add(row, interior, row);");
+            W.Line($"{N.TensorPrimitives}.Add(row, interior, row);");
             W.Close().Close();
         }
     }

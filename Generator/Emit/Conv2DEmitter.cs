@@ -48,7 +48,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         args.Add("_parameters");
         args.Add(Field(l, "Input"));
         if (g.Wide) args.Add(Field(l, "Wide"));
-        return $"{SpatialNames.Member(c, l.Member + "Forward")}({string.Join(", ", args)});";
+        return Call(c, "Forward", args.ToArray());
     }
 
     public override string? BackwardCall(LayerContext c)
@@ -65,7 +65,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (g.Wide) args.Add(Field(l, "WideGrad"));
         if (g.FilterLanes) args.Add(Field(l, "GradT"));
         if (c.NeedsInputGrad) args.Add(Field(l, "InputGrad"));
-        return $"{SpatialNames.Member(c, l.Member + "Backward")}({string.Join(", ", args)});";
+        return Call(c, "Backward", args.ToArray());
     }
 
     /// <summary>Whether the backward differentiates an inline activation (not where the loss already did, with Softmax).</summary>

@@ -5,34 +5,65 @@ namespace StaticNets.Generator.Emit;
 
 /// <summary>
 /// Dense: <c>z[u] = b[u] + dot(W[u], x)</c> with W laid out <c>[units][inputs]</c>, four rows at a time
-/// (<c>DenseKernels</c> in the Runtime). Backward: <c>dW[u] += dz[u] * x</c>, <c>db[u] += dz[u]</c>, <c>dx = sum over u of dz[u] * W[u]</c>.
+/// (<c>DenseKernels</c> in the Runtime). Backward: <c>dW[u] += dz[u] * x</c>, <c>db[u] += dz[u]</c>, <c>dx = sum over u of dz[u] * W[u]</c>
+/// (or <c>dx +=</c>, through a buffer of the layer's own, where another layer's backward wrote dx first).
 /// </summary>
 internal sealed class DenseEmitter : LayerEmitter
 {
-    private const string K = "global::StaticNets.__Internals.DenseKernels";
+    private static string Linear(LayerShape l) => "_" + l.Name + "Linear";
+
+    private static string DxPart(LayerShape l) => "_" + l.Name + "InputGradPart";
+
+    private static bool AddsThroughPart(LayerContext c) => c.NeedsInputGrad && c.AddsInputGrad;
 
     public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
     {
-        if (KeepsLinear(c.Layer.Activation)) yield return ("_" + c.Layer.Name + "Linear", I(c.Layer.Out.Size), "float");
+        if (KeepsLinear(c.Layer.Activation)) yield return (Linear(c.Layer), I(c.Layer.Out.Size), "float");
+        if (AddsThroughPart(c)) yield return (DxPart(c.Layer), I(c.Layer.In.Size), "float");
     }
 
+    public override string BufferComment(LayerContext c, string name, int length) => name == Linear(c.Layer)
+        ? $"{c.Layer.Name} before its {c.Layer.Activation} {Dims(c.Layer.Out)}"
+        : $"{c.Layer.Name} input gradient of its own, added into the shared one {Dims(c.Layer.In)}";
+
+    public override string ForwardCall(LayerContext c) =>
+        Call(c, "Forward", "_parameters", c.Input, c.Output, KeepsLinear(c.Layer.Activation) ? Linear(c.Layer) : null);
+
+    public override string? BackwardCall(LayerContext c) => Call(
+        c,
+        "Backward",
+        "_parameters",
+        "_gradients",
+        c.Input,
+        BackwardReadsOutput(c) ? c.Output : null,
+        BackwardReadsLinear(c) ? Linear(c.Layer) : null,
+        c.OutputGrad,
+        c.InputGrad,
+        AddsThroughPart(c) ? DxPart(c.Layer) : null);
+
+    /// <summary>The sizes and where the layer's weights (<c>[U][N]</c>) and biases sit in the parameter array.</summary>
     private static void Constants(SourceWriter w, LayerShape l)
     {
-        w.Line($"const int N = {l.In.Size}, U = {l.Units};");
-        w.Line($"const int WeightOffset = {l.ParameterOffset}, BiasOffset = {l.ParameterOffset + l.WeightCount};");
+        w.Line($"const int N = {I(l.In.Size)}; // inputs");
+        w.Line($"const int U = {I(l.Units)}; // units");
+        w.Line($"const int WeightOffset = {I(l.ParameterOffset)}; // W [U][N]");
+        w.Line($"const int BiasOffset = {I(l.ParameterOffset + l.WeightCount)}; // b [U]");
     }
 
     public override void Forward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
-        w.Line($"/// <summary>{Title(l)}</summary>");
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
-        Constants(w, l);
         bool linear = KeepsLinear(l.Activation);
-        if (linear) w.Line($"global::System.Span<float> z = _{l.Name}Linear;");
-        string z = linear ? "z" : "y";
-        w.Line($"{K}.Forward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, N), {z}.Slice(0, U));");
+        w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Line($"/// <param name=\"parameters\">All weights and biases; this layer's from {I(l.ParameterOffset)}.</param>");
+        w.Line($"/// <param name=\"x\">The input {Dims(l.In)}.</param>");
+        w.Line($"/// <param name=\"y\">The output {Dims(l.Out)}.</param>");
+        if (linear) w.Line($"/// <param name=\"linear\">The values before the {l.Activation} {Dims(l.Out)}, kept for the backward pass.</param>");
+        OpenMethod(w, l.Member + "Forward", "float[] parameters", "ReadOnlySpan<float> x", "Span<float> y", linear ? "Span<float> linear" : null);
+        Constants(w, l);
+        w.Line("ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);");
+        w.Line("ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);");
+        w.Line($"DenseKernels.Forward(weights, bias, x.Slice(0, N), {(linear ? "linear" : "y")}.Slice(0, U));");
         InlineActivationForward(w, l);
         w.Close();
     }
@@ -42,20 +73,25 @@ internal sealed class DenseEmitter : LayerEmitter
     {
         var l = c.Layer;
         w.Line($"/// <summary>{l.Name} over <paramref name=\"count\"/> samples back to back, with the same bits as {l.Member}Forward's.</summary>");
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int count)");
+        w.Line($"/// <param name=\"parameters\">All weights and biases; this layer's from {I(l.ParameterOffset)}.</param>");
+        w.Line($"/// <param name=\"x\">The inputs [count][{I(l.In.Size)}].</param>");
+        w.Line($"/// <param name=\"y\">The outputs [count][{I(l.Out.Size)}].</param>");
+        w.Line("/// <param name=\"count\">The samples in the tile.</param>");
+        OpenMethod(w, l.Member + "ForwardTile", "float[] parameters", "ReadOnlySpan<float> x", "Span<float> y", "int count");
         Constants(w, l);
-        w.Line($"{K}.ForwardBatch(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), new global::System.ReadOnlySpan<float>(_parameters, BiasOffset, U), x.Slice(0, count * N), y.Slice(0, count * U), count);");
+        w.Line("ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);");
+        w.Line("ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);");
+        w.Line("DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);");
         if (l.Activation == ActivationKind.Softmax)
         {
             w.Open("for (int b = 0; b < count; b++)");
-            w.Line("global::System.Span<float> v = y.Slice(b * U, U);");
+            w.Line("Span<float> v = y.Slice(b * U, U);");
             ActivationForward(w, l.Activation, l.Alpha, "v", "v");
             w.Close();
         }
         else if (l.Activation != ActivationKind.None)
         {
-            w.Line("global::System.Span<float> v = y.Slice(0, count * U);");
+            w.Line("Span<float> v = y.Slice(0, count * U);");
             ActivationForward(w, l.Activation, l.Alpha, "v", "v");
         }
         w.Close();
@@ -64,14 +100,35 @@ internal sealed class DenseEmitter : LayerEmitter
     public override void Backward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
-        w.Line($"/// <summary>{l.Name} backward: adds into its weight and bias gradients{(c.NeedsInputGrad ? "; writes dx" : "")}.</summary>");
-        string dxParam = c.NeedsInputGrad ? ", global::System.Span<float> dx" : "";
-        w.Line(LayerEmitter.Hot);
-        w.Open($"private void {l.Member}Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy{dxParam})");
+        bool part = AddsThroughPart(c);
+        w.Line($"/// <summary>{l.Name} backward: adds into its weight and bias gradients{InputGradNote(c)}.</summary>");
+        w.Line($"/// <param name=\"parameters\">All weights and biases; this layer's from {I(l.ParameterOffset)}.</param>");
+        w.Line($"/// <param name=\"gradients\">The gradients, laid out as the parameters.</param>");
+        w.Line($"/// <param name=\"x\">The input of the forward pass {Dims(l.In)}.</param>");
+        if (BackwardReadsOutput(c)) w.Line($"/// <param name=\"y\">The output of the forward pass {Dims(l.Out)}.</param>");
+        if (BackwardReadsLinear(c)) w.Line($"/// <param name=\"linear\">The values before the {l.Activation} {Dims(l.Out)}.</param>");
+        w.Line($"/// <param name=\"dy\">The gradient of the output {Dims(l.Out)}; the activation's derivative is applied in place.</param>");
+        if (c.NeedsInputGrad) w.Line($"/// <param name=\"dx\">The gradient of the input {Dims(l.In)}.</param>");
+        if (part) w.Line($"/// <param name=\"dxPart\">This layer's share of dx {Dims(l.In)}, before it is added.</param>");
+        OpenMethod(
+            w,
+            l.Member + "Backward",
+            "float[] parameters",
+            "float[] gradients",
+            "ReadOnlySpan<float> x",
+            BackwardReadsOutput(c) ? "ReadOnlySpan<float> y" : null,
+            BackwardReadsLinear(c) ? "ReadOnlySpan<float> linear" : null,
+            "Span<float> dy",
+            c.NeedsInputGrad ? "Span<float> dx" : null,
+            part ? "Span<float> dxPart" : null);
         Constants(w, l);
         InlineActivationBackward(w, c);
-        string dx = c.NeedsInputGrad ? "dx.Slice(0, N)" : "default";
-        w.Line($"{K}.Backward(new global::System.ReadOnlySpan<float>(_parameters, WeightOffset, U * N), x.Slice(0, N), dz.Slice(0, U), new global::System.Span<float>(_gradients, WeightOffset, U * N), new global::System.Span<float>(_gradients, BiasOffset, U), {dx});");
+        w.Line("ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);");
+        w.Line("Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);");
+        w.Line("Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);");
+        string dx = !c.NeedsInputGrad ? "default" : part ? "dxPart.Slice(0, N)" : "dx.Slice(0, N)";
+        w.Line($"DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, {dx});");
+        if (part) w.Line("TensorPrimitives.Add(dx.Slice(0, N), dxPart.Slice(0, N), dx.Slice(0, N));");
         w.Close();
     }
 }

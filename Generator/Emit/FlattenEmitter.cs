@@ -1,8 +1,9 @@
-using StaticNets.Generator.Model;
-
 namespace StaticNets.Generator.Emit;
 
-/// <summary>Flatten: nothing to compute, since <c>[C][H][W]</c> is already the flat order. The next layer reads the same buffer.</summary>
+/// <summary>
+/// Flatten: nothing to compute, since <c>[C][H][W]</c> is already the flat order. The next layer reads the same
+/// buffer, and its backward writes (or adds into) the gradient of the layer before: Flatten has no pass of its own.
+/// </summary>
 internal sealed class FlattenEmitter : LayerEmitter
 {
     public override bool HasOutput => false;

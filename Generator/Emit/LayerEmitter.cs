@@ -1,55 +1,14 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using StaticNets.Generator.Model;
 
 namespace StaticNets.Generator.Emit;
 
 /// <summary>
-/// Where one layer reads and writes: its input and output buffers and their gradients, as C# expressions,
-/// and what the backward pass needs from it.
-/// </summary>
-internal sealed class LayerContext
-{
-    public LayerContext(LayerShape layer, int index)
-    {
-        Layer = layer;
-        Index = index;
-    }
-
-    public LayerShape Layer { get; }
-
-    /// <summary>Position among the network's layers (0-based), the stream its initialisation draws from.</summary>
-    public int Index { get; }
-
-    /// <summary>The input buffer: <c>input</c> for the first layer, else the previous layer's output field.</summary>
-    public string Input { get; set; } = "input";
-
-    /// <summary>The output buffer field (for [Flatten], the input's: the layout is already flat).</summary>
-    public string Output { get; set; } = "";
-
-    /// <summary>The gradient of the input, or null where no layer before this one has parameters.</summary>
-    public string? InputGrad { get; set; }
-
-    public string OutputGrad { get; set; } = "";
-
-    /// <summary>The last layer whose Softmax is fused with the cross-entropy: its backward starts at the logits.</summary>
-    public bool FusedSoftmax { get; set; }
-
-    /// <summary>Whether any layer up to and including this one has parameters (else its backward is not needed).</summary>
-    public bool HasParametersUpToHere { get; set; }
-
-    public bool NeedsInputGrad => InputGrad is not null;
-
-    /// <summary>The file-local static class holding the layer bodies: <c>LeNet5Layers</c>.</summary>
-    public string LayersClass { get; set; } = "";
-
-    /// <summary>True where another layer's backward already wrote this layer's input gradient, so this one adds into it.</summary>
-    public bool AddsInputGrad { get; set; }
-}
-
-/// <summary>
-/// One emitter per layer kind, each with the same three parts: the layer's buffers, its forward and its
-/// backward, written side by side in the generated class.
+/// One emitter per layer kind, each with the same parts: the layer's buffers, its forward and its backward
+/// (static methods of the file-local layers class, every buffer they touch passed in), and the calls to them
+/// that <c>ForwardCore</c> and <c>BackwardCore</c> make.
 /// </summary>
 internal abstract class LayerEmitter
 {
@@ -59,7 +18,14 @@ internal abstract class LayerEmitter
     /// On every layer method: compiled fully optimised at once. Tiered compilation would first run these long,
     /// loop-heavy methods unoptimised, and the first epoch of training with them.
     /// </summary>
-    public const string Hot = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+    public const string Hot = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
+
+    /// <summary><see cref="Hot"/> named in full, for the methods of the partial class (which has no <c>using</c>s).</summary>
+    public const string HotQualified =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
+    /// <summary>The longest line the emitters write.</summary>
+    public const int MaxLine = 160;
 
     /// <summary>Spare floats after a buffer that vector loops may read past the last value.</summary>
     public const int Slack = Layers.LayerRule.Slack;
@@ -73,17 +39,60 @@ internal abstract class LayerEmitter
     /// <summary>Private buffers beyond the output and its gradient: (field name, length, element type).</summary>
     public virtual IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext context) => System.Array.Empty<(string, string, string)>();
 
+    /// <summary>The comment after a buffer field of <see cref="Buffers"/>: the layer, what the buffer holds, and its size.</summary>
+    public virtual string BufferComment(LayerContext context, string name, int length)
+    {
+        string prefix = "_" + context.Layer.Name;
+        string what = name.StartsWith(prefix, System.StringComparison.Ordinal) ? name.Substring(prefix.Length) : name;
+        if (what.Length > 0) what = char.ToLowerInvariant(what[0]) + what.Substring(1);
+        return $"{context.Layer.Name} {what} [{I(length)}]";
+    }
+
     public abstract void Forward(SourceWriter w, LayerContext context);
 
     public abstract void Backward(SourceWriter w, LayerContext context);
 
     /// <summary>The call in <c>ForwardCore</c>.</summary>
-    public virtual string ForwardCall(LayerContext c) => $"{c.Layer.Member}Forward({c.Input}, {c.Output});";
+    public virtual string ForwardCall(LayerContext c) => $"{c.LayersClass}.{c.Layer.Member}Forward({c.Input}, {c.Output});";
 
     /// <summary>The call in <c>BackwardCore</c>, or null when the layer has nothing to do backward.</summary>
-    public virtual string? BackwardCall(LayerContext c) => c.NeedsInputGrad
-        ? $"{c.Layer.Member}Backward({c.Input}, {c.OutputGrad}, {c.InputGrad});"
-        : $"{c.Layer.Member}Backward({c.Input}, {c.OutputGrad});";
+    public virtual string? BackwardCall(LayerContext c) => Call(c, "Backward", c.Input, c.OutputGrad, c.InputGrad);
+
+    /// <summary>A call of a layer method: <c>LeNet5Layers.Dense1Forward(_parameters, _pool2Output, _dense1Output);</c>.</summary>
+    protected static string Call(LayerContext c, string method, params string?[] arguments)
+    {
+        var list = arguments.Where(a => a is not null).ToList();
+        string head = $"{SpatialNames.Member(c, c.Layer.Member + method)}(";
+        string oneLine = head + string.Join(", ", list) + ");";
+        return oneLine.Length <= CallWidth ? oneLine : head + "\n    " + string.Join(",\n    ", list) + ");";
+    }
+
+    /// <summary>The longest call on one line: calls are written in methods of the partial class, three levels in at most.</summary>
+    private const int CallWidth = MaxLine - 16;
+
+    /// <summary>
+    /// Opens a layer method: <c>internal static void {name}(...)</c> with the given parameters, one per line when they
+    /// do not fit on one. Null parameters are left out.
+    /// </summary>
+    protected static void OpenMethod(SourceWriter w, string name, params string?[] parameters)
+    {
+        var list = parameters.Where(p => p is not null).ToList();
+        string head = $"internal static void {name}(";
+        string oneLine = head + string.Join(", ", list) + ")";
+        w.Line(Hot);
+        if (oneLine.Length + 8 <= MaxLine)
+        {
+            w.Open(oneLine);
+            return;
+        }
+        w.Line(head);
+        for (int i = 0; i < list.Count; i++) w.Line("    " + list[i] + (i == list.Count - 1 ? ")" : ","));
+        w.Line("{");
+        w.Indent();
+    }
+
+    /// <summary>A shape as C# readers index it: <c>[6][28][28]</c>, or <c>[120]</c> when flat.</summary>
+    public static string Dims(Shape s) => s.Flat ? $"[{I(s.Size)}]" : $"[{I(s.C)}][{I(s.H)}][{I(s.W)}]";
 
     protected static string F(double value)
     {
@@ -110,6 +119,10 @@ internal abstract class LayerEmitter
         return $"{l.Name}: {what}. {l.In} -> {l.Out}.";
     }
 
+    /// <summary>The end of a backward's summary: how it delivers the input gradient.</summary>
+    protected static string InputGradNote(LayerContext c) =>
+        !c.NeedsInputGrad ? "" : c.AddsInputGrad ? "; adds into dx (another layer's backward wrote it first)" : "; writes dx";
+
     // ---- activations, shared by Conv2D and Dense (inline) and the standalone layers ----
 
     /// <summary>
@@ -119,55 +132,58 @@ internal abstract class LayerEmitter
     /// </summary>
     public static bool KeepsLinear(ActivationKind activation) => activation is ActivationKind.GELU or ActivationKind.Softmax;
 
-    /// <summary>The inline activation's forward, after the linear part wrote <c>z</c> (or <c>y</c> when applied in place).</summary>
+    /// <summary>Whether the inline activation's backward reads the layer's output <c>y</c>.</summary>
+    protected static bool BackwardReadsOutput(LayerContext c) =>
+        c.Layer.Activation is not (ActivationKind.None or ActivationKind.GELU) && !c.FusedSoftmax;
+
+    /// <summary>Whether the inline activation's backward reads the values before the activation (GELU's).</summary>
+    protected static bool BackwardReadsLinear(LayerContext c) => c.Layer.Activation == ActivationKind.GELU && !c.FusedSoftmax;
+
+    /// <summary>The inline activation's forward, after the linear part wrote <c>linear</c> (or <c>y</c> when applied in place).</summary>
     protected static void InlineActivationForward(SourceWriter w, LayerShape l)
     {
         if (l.Activation == ActivationKind.None) return;
-        ActivationForward(w, l.Activation, l.Alpha, KeepsLinear(l.Activation) ? "z" : "y", "y");
+        ActivationForward(w, l.Activation, l.Alpha, KeepsLinear(l.Activation) ? "linear" : "y", "y");
     }
 
     /// <summary>
-    /// The inline activation's backward, written in place over the output gradient field; declares <c>dz</c>.
-    /// Where the loss is fused with a final Softmax, it already wrote <c>dz</c> there.
+    /// The inline activation's backward, written in place over the output gradient <c>dy</c>, from the parameters
+    /// <c>y</c> or <c>linear</c>; declares <c>dz</c>. Where the loss is fused with a final Softmax, it already wrote
+    /// <c>dz</c> there.
     /// </summary>
     protected static void InlineActivationBackward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
         if (l.Activation != ActivationKind.None && !c.FusedSoftmax)
         {
-            string z = KeepsLinear(l.Activation) ? $"_{l.Name}Linear" : c.Output;
-            ActivationBackward(w, l.Activation, l.Alpha, z, c.Output, c.OutputGrad, c.OutputGrad);
+            w.Line("// dz = act'(.) * dy, in place over dy");
+            ActivationBackward(w, l.Activation, l.Alpha, BackwardReadsLinear(c) ? "linear" : "y", "y", "dy", "dy");
         }
-        w.Line(c.FusedSoftmax
-            ? "global::System.ReadOnlySpan<float> dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits"
-            : l.Activation == ActivationKind.None
-                ? "global::System.ReadOnlySpan<float> dz = dy;"
-                : "global::System.ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above");
+        if (c.FusedSoftmax) w.Line("// The loss wrote softmax-and-cross-entropy's gradient with respect to the logits.");
+        w.Line("ReadOnlySpan<float> dz = dy;");
     }
 
     /// <summary>Writes <c>y = act(z)</c>.</summary>
     protected static void ActivationForward(SourceWriter w, ActivationKind activation, double alpha, string z, string y)
     {
-        const string A = "global::StaticNets.__Internals.Activations";
         w.Line(activation switch
         {
-            ActivationKind.LeakyReLU => $"{A}.LeakyReLU({z}, {y}, {F(alpha)});",
-            _ => $"{A}.{activation}({z}, {y});",
+            ActivationKind.LeakyReLU => $"Activations.LeakyReLU({z}, {y}, {F(alpha)});",
+            _ => $"Activations.{activation}({z}, {y});",
         });
     }
 
     /// <summary>Writes <c>dz = act'(.) * dy</c>, from z or y as each derivative is cheapest.</summary>
     protected static void ActivationBackward(SourceWriter w, ActivationKind activation, double alpha, string z, string y, string dy, string dz)
     {
-        const string A = "global::StaticNets.__Internals.Activations";
         w.Line(activation switch
         {
-            ActivationKind.ReLU => $"{A}.ReLUBackward({y}, {dy}, {dz});",
-            ActivationKind.LeakyReLU => $"{A}.LeakyReLUBackward({z}, {dy}, {dz}, {F(alpha)});",
-            ActivationKind.GELU => $"{A}.GELUBackward({z}, {dy}, {dz});",
-            ActivationKind.Sigmoid => $"{A}.SigmoidBackward({y}, {dy}, {dz});",
-            ActivationKind.Tanh => $"{A}.TanhBackward({y}, {dy}, {dz});",
-            _ => $"{A}.SoftmaxBackward({y}, {dy}, {dz});",
+            ActivationKind.ReLU => $"Activations.ReLUBackward({y}, {dy}, {dz});",
+            ActivationKind.LeakyReLU => $"Activations.LeakyReLUBackward({z}, {dy}, {dz}, {F(alpha)});",
+            ActivationKind.GELU => $"Activations.GELUBackward({z}, {dy}, {dz});",
+            ActivationKind.Sigmoid => $"Activations.SigmoidBackward({y}, {dy}, {dz});",
+            ActivationKind.Tanh => $"Activations.TanhBackward({y}, {dy}, {dz});",
+            _ => $"Activations.SoftmaxBackward({y}, {dy}, {dz});",
         });
     }
 }

@@ -19,10 +19,10 @@ internal sealed partial class PoolEmitter : LayerEmitter
 {
     private const int MaxUnrolled = 49;
 
-    public override string ForwardCall(LayerContext c) => $"{SpatialNames.Member(c, c.Layer.Member + "Forward")}({c.Input}, {c.Output});";
+    public override string ForwardCall(LayerContext c) => Call(c, "Forward", c.Input, c.Output);
 
     public override string? BackwardCall(LayerContext c) => c.NeedsInputGrad
-        ? $"{SpatialNames.Member(c, c.Layer.Member + "Backward")}({c.Input}, {c.Output}, {c.OutputGrad}, {c.InputGrad});"
+        ? Call(c, "Backward", c.Input, c.Output, c.OutputGrad, c.InputGrad)
         : null;
 
     private static void Constants(SourceWriter w, LayerShape l)

@@ -8,10 +8,14 @@ internal sealed class SourceWriter
     private readonly StringBuilder _text = new();
     private int _indent;
 
+    /// <summary>Writes a line at the current indentation; text with line breaks is written as several lines.</summary>
     public SourceWriter Line(string line = "")
     {
-        if (line.Length > 0) _text.Append(' ', _indent * 4).Append(line);
-        _text.Append('\n');
+        foreach (var part in line.Split('\n'))
+        {
+            if (part.Length > 0) _text.Append(' ', _indent * 4).Append(part);
+            _text.Append('\n');
+        }
         return this;
     }
 
@@ -29,6 +33,27 @@ internal sealed class SourceWriter
     {
         _indent--;
         Line("}" + suffix);
+        return this;
+    }
+
+    /// <summary>Appends text another writer wrote, each of its lines indented to this writer's level.</summary>
+    public SourceWriter Raw(string text)
+    {
+        foreach (var line in text.TrimEnd('\n').Split('\n')) Line(line);
+        return this;
+    }
+
+    /// <summary>Indents without writing a brace (after a <c>{</c> written by hand).</summary>
+    public SourceWriter Indent()
+    {
+        _indent++;
+        return this;
+    }
+
+    /// <summary>Unindents without writing a brace.</summary>
+    public SourceWriter Unindent()
+    {
+        _indent--;
         return this;
     }
 

@@ -11,7 +11,7 @@ namespace StaticNets.Generator.Emit;
 internal sealed class SpatialNames
 {
     /// <summary>The namespace of the runtime's kernels (<c>Simd</c>, <c>Rows</c>, <c>Activations</c>), among the layers class's usings.</summary>
-    public const string Internals = "StaticNets.__Internals";
+    public const string Internals = RuntimeNames.Internals;
 
     private static readonly SpatialNames Short = new(qualified: false);
     private static readonly SpatialNames Qualified = new(qualified: true);
@@ -29,14 +29,14 @@ internal sealed class SpatialNames
         Math = Name("System", "Math");
         BitConverter = Name("System", "BitConverter");
         Array = Name("System", "Array");
+        TensorPrimitives = Name("System.Numerics.Tensors", "TensorPrimitives");
+        Hot = qualified ? LayerEmitter.HotQualified : LayerEmitter.Hot;
         Span = Name("System", "Span") + "<float>";
         ReadOnlySpan = Name("System", "ReadOnlySpan") + "<float>";
     }
 
     public static SpatialNames For(LayerContext c) => c.LayersClass.Length > 0 ? Short : Qualified;
 
-    /// <summary>Not among the layers class's usings: always qualified.</summary>
-    public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
 
     public string Unsafe { get; }
     public string MemoryMarshal { get; }
@@ -48,6 +48,10 @@ internal sealed class SpatialNames
     public string Math { get; }
     public string BitConverter { get; }
     public string Array { get; }
+    public string TensorPrimitives { get; }
+
+    /// <summary>The <c>MethodImpl</c> attribute of every layer method, in the same form as the other names.</summary>
+    public string Hot { get; }
 
     /// <summary><c>Span&lt;float&gt;</c>.</summary>
     public string Span { get; }
@@ -68,7 +72,7 @@ internal sealed class SpatialNames
     public static void Signature(SourceWriter w, LayerContext c, string name, IReadOnlyList<(string Type, string Name, string Comment)> parameters)
     {
         string access = c.LayersClass.Length > 0 ? "internal" : "private";
-        w.Line(LayerEmitter.Hot);
+        w.Line(For(c).Hot);
         if (parameters.Count == 0)
         {
             w.Open($"{access} static void {name}()");

@@ -1,0 +1,102 @@
+using System.Linq;
+using System.Text;
+using StaticNets.Generator.Model;
+using static StaticNets.Generator.Emit.Text;
+
+namespace StaticNets.Generator.Emit;
+
+/// <summary>
+/// What the generated class says about itself: the table of layers (in its doc comment, a comment and
+/// <c>Summary</c>) and <c>Info</c>, the layers, shapes and parameter layout as data.
+/// </summary>
+internal static class NetworkSummary
+{
+    /// <summary>The table of layers, output shapes and parameter counts, the loss and the memory; or the build errors.</summary>
+    public static string Table(NetworkSpec spec, NetworkShape shape, NetworkPlan? plan)
+    {
+        var sb = new StringBuilder();
+        if (plan is null)
+        {
+            sb.Append(spec.ClassName).Append(" has build errors:");
+            foreach (var d in shape.Diagnostics.Where(d => d.Id[2] != '3')) sb.Append('\n').Append(d.Id).Append(": ").Append(d.Message);
+            return sb.ToString();
+        }
+        sb.Append(Row("layer", "kind", "output", "params"));
+        sb.Append('\n').Append(Row("input", "Input", shape.Input.ToString(), "0"));
+        foreach (var l in shape.Layers) sb.Append('\n').Append(Row(l.Name, Kind(l), l.Out.ToString(), Num(l.ParameterCount)));
+        sb.Append('\n').Append(Row("total", "", "", Num(shape.ParameterCount)));
+        sb.Append('\n').Append("loss: ").Append(shape.Loss == LossKind.CrossEntropy ? "cross-entropy (fused with the final softmax)" : "mean squared error");
+        long parameters = 4L * shape.ParameterCount;
+        long activations = plan.Buffers.Sum(b => 4L * b.Length);
+        sb.Append('\n').Append($"memory: parameters {Num(parameters)} B, gradients {Num(parameters)} B, activations {Num(activations)} B; {Num(2 * parameters + activations)} B in all");
+        return sb.ToString();
+    }
+
+    private static string Row(string a, string b, string c, string d) => (a.PadRight(10) + b.PadRight(28) + c.PadRight(10) + d.PadLeft(10)).TrimEnd();
+
+    private static string Kind(LayerShape l)
+    {
+        string act = l.Activation == ActivationKind.None ? "" : " " + l.Activation;
+        return l.Type switch
+        {
+            LayerType.Conv2D => $"Conv2D {l.Units}@{l.Kernel}x{l.Kernel} s{l.Stride} p{l.Padding}{act}",
+            LayerType.MaxPool or LayerType.AvgPool => $"{l.Type} {l.Kernel}x{l.Kernel} s{l.Stride}",
+            LayerType.Dense => $"Dense {l.Units}{act}",
+            LayerType.Dropout => $"Dropout {l.Rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
+            LayerType.LeakyReLU => $"LeakyReLU {l.Alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
+            _ => l.Type.ToString(),
+        };
+    }
+
+    /// <summary><c>Info</c>: one <c>LayerInfo</c> per layer, a few properties per line.</summary>
+    public static void EmitInfo(SourceWriter w, NetworkSpec spec, NetworkShape shape)
+    {
+        const string N = "global::StaticNets.";
+        w.Line("/// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>");
+        w.Line($"{PublicMembers.Declaration(spec.ClassName, PublicMember.Info)} {{ get; }} = new {N}NetworkInfo");
+        w.Line("{");
+        w.Indent();
+        w.Line($"Name = \"{spec.FullName}\",");
+        w.Line($"InputShape = {TensorShape(shape.Input)},");
+        w.Line($"Loss = {N}LossKind.{(shape.Loss == LossKind.CrossEntropy ? "CrossEntropy" : "MeanSquaredError")},");
+        w.Line($"Layers = new {N}LayerInfo[]");
+        w.Line("{");
+        w.Indent();
+        foreach (var l in shape.Layers)
+        {
+            var kind = l.Type switch
+            {
+                LayerType.Conv2D => "Conv2D",
+                LayerType.MaxPool => "MaxPool",
+                LayerType.AvgPool => "AvgPool",
+                LayerType.Flatten => "Flatten",
+                LayerType.Dense => "Dense",
+                LayerType.Dropout => "Dropout",
+                _ => "Activation",
+            };
+            w.Line($"new {N}LayerInfo");
+            w.Line("{");
+            w.Indent();
+            w.Line($"Name = \"{l.Name}\",");
+            w.Line($"Kind = {N}LayerKind.{kind},");
+            w.Line($"InputShape = {TensorShape(l.In)},");
+            w.Line($"OutputShape = {TensorShape(l.Out)},");
+            w.Line($"Activation = {N}Activation.{l.Activation},");
+            w.Line($"Alpha = {Float(l.Alpha)},");
+            w.Line($"Units = {l.Units}, Kernel = {l.Kernel}, Stride = {l.Stride}, Padding = {l.Padding},");
+            w.Line($"Rate = {Float(l.Rate)}, L1 = {Float(l.L1)}, L2 = {Float(l.L2)},");
+            w.Line($"Init = {N}Init.{l.Init},");
+            w.Line($"ParameterOffset = {l.ParameterOffset}, WeightCount = {l.WeightCount}, BiasCount = {l.BiasCount},");
+            w.Line($"FanIn = {l.FanIn}, FanOut = {l.FanOut},");
+            w.Unindent();
+            w.Line("},");
+        }
+        w.Unindent();
+        w.Line("},");
+        w.Unindent();
+        w.Line("};");
+        w.Line();
+    }
+
+    private static string TensorShape(Shape s) => $"new global::StaticNets.TensorShape({s.C}, {s.H}, {s.W})";
+}
