@@ -104,20 +104,7 @@ internal abstract class LayerEmitter
     protected static string I(int value) => value.ToString(Inv);
 
     /// <summary>The summary line of a layer: <c>conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6.</c></summary>
-    public static string Title(LayerShape l)
-    {
-        string act = l.Activation == ActivationKind.None || l.Type is not (LayerType.Conv2D or LayerType.Dense) ? "" : ", " + l.Activation;
-        string what = l.Type switch
-        {
-            LayerType.Conv2D => $"Conv2D {l.Units}@{l.Kernel}x{l.Kernel}, stride {l.Stride}, padding {l.Padding}{act}",
-            LayerType.MaxPool or LayerType.AvgPool => $"{l.Type} {l.Kernel}x{l.Kernel}, stride {l.Stride}",
-            LayerType.Dense => $"Dense {l.Units}{act}",
-            LayerType.Dropout => $"Dropout {l.Rate.ToString("R", Inv)}",
-            LayerType.LeakyReLU => $"LeakyReLU, alpha {l.Alpha.ToString("R", Inv)}",
-            _ => l.Type.ToString(),
-        };
-        return $"{l.Name}: {what}. {l.In} -> {l.Out}.";
-    }
+    public static string Title(LayerShape l) => $"{l.Name}: {l.Title}. {l.In} -> {l.Out}.";
 
     /// <summary>The end of a backward's summary: how it delivers the input gradient.</summary>
     protected static string InputGradNote(LayerContext c) =>

@@ -56,9 +56,9 @@ internal sealed class NetworkPlan
 
     /// <summary>
     /// The layers whose outputs layer <paramref name="index"/> reads, as indices into <c>shape.Layers</c>; -1 is the
-    /// network input. Today each layer reads the one before it.
+    /// network input (<c>LayerShape.Inputs</c>). Today each layer reads the one before it.
     /// </summary>
-    public static IReadOnlyList<int> InputsOf(NetworkShape shape, int index) => new[] { index - 1 };
+    public static IReadOnlyList<int> InputsOf(NetworkShape shape, int index) => shape.Layers[index].Inputs;
 
     /// <summary>
     /// The plan of a network that has no errors. With <paramref name="addEveryInputGrad"/>, every backward adds into
@@ -150,8 +150,8 @@ internal sealed class NetworkPlan
     private void PlanTail()
     {
         int start = Contexts.Count;
-        while (start > 0 && Contexts[start - 1].Layer.Type is not (LayerType.Conv2D or LayerType.MaxPool or LayerType.AvgPool)) start--;
-        while (start < Contexts.Count && Contexts[start].Layer.Type != LayerType.Dense) start++;
+        while (start > 0 && !Layers.LayerRegistry.For(Contexts[start - 1].Layer.Type).Spatial) start--;
+        while (start < Contexts.Count && !Layers.LayerRegistry.For(Contexts[start].Layer.Type).HasWeights) start++;
         if (start == Contexts.Count) return;
         TailStart = start;
         var first = Contexts[start];

@@ -23,7 +23,7 @@ internal static class NetworkSummary
         }
         sb.Append(Row("layer", "kind", "output", "params"));
         sb.Append('\n').Append(Row("input", "Input", shape.Input.ToString(), "0"));
-        foreach (var l in shape.Layers) sb.Append('\n').Append(Row(l.Name, Kind(l), l.Out.ToString(), Num(l.ParameterCount)));
+        foreach (var l in shape.Layers) sb.Append('\n').Append(Row(l.Name, l.TableText, l.Out.ToString(), Num(l.ParameterCount)));
         sb.Append('\n').Append(Row("total", "", "", Num(shape.ParameterCount)));
         sb.Append('\n').Append("loss: ").Append(shape.Loss == LossKind.CrossEntropy ? "cross-entropy (fused with the final softmax)" : "mean squared error");
         long parameters = 4L * shape.ParameterCount;
@@ -33,20 +33,6 @@ internal static class NetworkSummary
     }
 
     private static string Row(string a, string b, string c, string d) => (a.PadRight(10) + b.PadRight(28) + c.PadRight(10) + d.PadLeft(10)).TrimEnd();
-
-    private static string Kind(LayerShape l)
-    {
-        string act = l.Activation == ActivationKind.None ? "" : " " + l.Activation;
-        return l.Type switch
-        {
-            LayerType.Conv2D => $"Conv2D {l.Units}@{l.Kernel}x{l.Kernel} s{l.Stride} p{l.Padding}{act}",
-            LayerType.MaxPool or LayerType.AvgPool => $"{l.Type} {l.Kernel}x{l.Kernel} s{l.Stride}",
-            LayerType.Dense => $"Dense {l.Units}{act}",
-            LayerType.Dropout => $"Dropout {l.Rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
-            LayerType.LeakyReLU => $"LeakyReLU {l.Alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
-            _ => l.Type.ToString(),
-        };
-    }
 
     /// <summary><c>Info</c>: one <c>LayerInfo</c> per layer, a few properties per line.</summary>
     public static void EmitInfo(SourceWriter w, NetworkSpec spec, NetworkShape shape)
@@ -64,16 +50,7 @@ internal static class NetworkSummary
         w.Indent();
         foreach (var l in shape.Layers)
         {
-            var kind = l.Type switch
-            {
-                LayerType.Conv2D => "Conv2D",
-                LayerType.MaxPool => "MaxPool",
-                LayerType.AvgPool => "AvgPool",
-                LayerType.Flatten => "Flatten",
-                LayerType.Dense => "Dense",
-                LayerType.Dropout => "Dropout",
-                _ => "Activation",
-            };
+            string kind = Layers.LayerRegistry.For(l.Type).InfoKind;
             w.Line($"new {N}LayerInfo");
             w.Line("{");
             w.Indent();

@@ -9,6 +9,8 @@ namespace StaticNets.Generator.Layers;
 /// <summary>[ReLU], [GELU], [Sigmoid], [Tanh], [Softmax]: an activation as a layer of its own, applied to each value (Softmax: to the whole vector).</summary>
 internal class ActivationRule : LayerRule
 {
+    public override string InfoKind => "Activation";
+
     private readonly ActivationKind _activation;
 
     public ActivationRule(LayerType type, ActivationKind activation, LayerEmitter emitter)

@@ -20,6 +20,8 @@ internal sealed class Conv2DRule : LayerRule
 
     public override bool HasWeights => true;
 
+    public override bool Spatial => true;
+
     public override LayerSpec Read(LayerSpec spec, LayerArguments arguments) => Weighted.Read(spec, arguments) with
     {
         Filters = arguments.Int("filters", 0),

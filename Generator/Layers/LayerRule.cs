@@ -36,6 +36,15 @@ internal abstract class LayerRule
     /// <summary>Whether the layer has weights and biases (and so an inline activation, Init, L1 and L2).</summary>
     public virtual bool HasWeights => false;
 
+    /// <summary>The member of the Runtime's <c>LayerKind</c> that <c>Info</c> records for the layer.</summary>
+    public virtual string InfoKind => Type.ToString();
+
+    /// <summary>
+    /// Whether the layer works on images ([C][H][W]): the generated <c>ForwardBatch</c> runs such layers one sample at a
+    /// time, and the batched tail starts at the first layer with weights after the last of them.
+    /// </summary>
+    public virtual bool Spatial => false;
+
     /// <summary>Whether it leaves the activation before it in place for the following layer's initialisation (Dropout).</summary>
     public virtual bool PassesActivationThrough => false;
 

@@ -10,6 +10,8 @@ namespace StaticNets.Generator.Layers;
 /// <summary>[MaxPool(size, Stride)] and [AvgPool(size, Stride)]: a square window per channel; the stride defaults to the size.</summary>
 internal sealed class PoolRule : LayerRule
 {
+    public override bool Spatial => true;
+
     public PoolRule(LayerType type, LayerEmitter emitter)
         : base(type, emitter)
     {
