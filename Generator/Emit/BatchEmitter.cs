@@ -90,7 +90,7 @@ internal static class BatchEmitter
         w.Line("/// <summary>Inference over at most BatchTile samples; the tail's output is left in its tile buffer.</summary>");
         w.Line(LayerEmitter.HotQualified);
         w.Open($"private void ForwardTile({Rs} inputs, int count)");
-        if (contexts.Any(c => c.Layer.Type == LayerType.Dropout)) w.Line("const bool training = false;");
+        if (contexts.Any(c => LayerEmitter.For(c.Layer.Type).ReadsTraining)) w.Line("const bool training = false;");
         if (first.Input != "input")
         {
             int n = first.Layer.In.Size;
@@ -108,25 +108,24 @@ internal static class BatchEmitter
             var c = contexts[i];
             var l = c.Layer;
             var (x, y) = plan.Tiles[i];
-            switch (l.Type)
+            var emitter = LayerEmitter.For(l.Type);
+            if (!emitter.HasOutput)
             {
-                case LayerType.Flatten:
-                    w.Line($"// {l.Name}: {l.In} -> {l.Out}, no copy");
-                    break;
-                case LayerType.Dense:
-                    w.Line($"{c.LayersClass}.{l.Member}ForwardTile(_parameters, {x}, {y}, count);");
-                    break;
-                default:
-                    {
-                        w.Open("for (int b = 0; b < count; b++)");
-                        w.Line(x == "inputs"
-                            ? $"{Rs} x = inputs.Slice(b * {l.In.Size}, {l.In.Size});"
-                            : $"{Rs} x = new {Rs}({x}, b * {l.In.Size}, {l.In.Size});");
-                        w.Line($"{Sp} y = new {Sp}({y}, b * {l.Out.Size}, {l.Out.Size});");
-                        w.Line(LayerEmitter.For(l.Type).ForwardCall(c.Over("x", "y")));
-                        w.Close();
-                        break;
-                    }
+                w.Line($"// {l.Name}: {l.In} -> {l.Out}, no copy");
+            }
+            else if (emitter.HasTileForward)
+            {
+                w.Line(emitter.TileCall(c, x, y));
+            }
+            else
+            {
+                w.Open("for (int b = 0; b < count; b++)");
+                w.Line(x == "inputs"
+                    ? $"{Rs} x = inputs.Slice(b * {l.In.Size}, {l.In.Size});"
+                    : $"{Rs} x = new {Rs}({x}, b * {l.In.Size}, {l.In.Size});");
+                w.Line($"{Sp} y = new {Sp}({y}, b * {l.Out.Size}, {l.Out.Size});");
+                w.Line(emitter.ForwardCall(c.Over("x", "y")));
+                w.Close();
             }
         }
         w.Close();

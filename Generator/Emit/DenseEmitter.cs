@@ -26,6 +26,10 @@ internal sealed class DenseEmitter : LayerEmitter
         ? $"{c.Layer.Name} before its {c.Layer.Activation} {Dims(c.Layer.Out)}"
         : $"{c.Layer.Name} input gradient of its own, added into the shared one {Dims(c.Layer.In)}";
 
+    public override bool HasTileForward => true;
+
+    public override string TileCall(LayerContext c, string x, string y) => $"{c.LayersClass}.{c.Layer.Member}ForwardTile(_parameters, {x}, {y}, count);";
+
     public override string ForwardCall(LayerContext c) =>
         Call(c, "Forward", "_parameters", c.Input, c.Output, KeepsLinear(c.Layer.Activation) ? Linear(c.Layer) : null);
 
@@ -69,7 +73,7 @@ internal sealed class DenseEmitter : LayerEmitter
     }
 
     /// <summary>The layer over a tile of samples stored back to back (inference): each weight row is read once per tile.</summary>
-    public static void ForwardTile(SourceWriter w, LayerContext c)
+    public override void ForwardTile(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
         w.Line($"/// <summary>{l.Name} over <paramref name=\"count\"/> samples back to back, with the same bits as {l.Member}Forward's.</summary>");

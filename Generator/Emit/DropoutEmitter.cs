@@ -19,6 +19,8 @@ internal sealed class DropoutEmitter : LayerEmitter
     public override string BufferComment(LayerContext c, string name, int length) =>
         $"{c.Layer.Name} mask {Dims(c.Layer.Out)}: 0 or the scale";
 
+    public override bool ReadsTraining => true;
+
     public override string ForwardCall(LayerContext c) =>
         Call(c, "Forward", c.Input, c.Output, "training", Mask(c.Layer), "ref _randomState");
 

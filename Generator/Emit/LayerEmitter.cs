@@ -36,6 +36,21 @@ internal abstract class LayerEmitter
     /// <summary>Whether the layer writes a buffer of its own (false for [Flatten]).</summary>
     public virtual bool HasOutput => true;
 
+    /// <summary>Whether its forward call reads the <c>training</c> flag of <c>ForwardCore</c> (Dropout).</summary>
+    public virtual bool ReadsTraining => false;
+
+    /// <summary>Whether it has a forward over a whole tile of samples (Dense), which <c>ForwardTile</c> calls.</summary>
+    public virtual bool HasTileForward => false;
+
+    /// <summary>The tile forward's method, written after the layer's forward where the network has a batched tail.</summary>
+    public virtual void ForwardTile(SourceWriter w, LayerContext context)
+    {
+    }
+
+    /// <summary>The call of the tile forward on tile buffers <paramref name="x"/> and <paramref name="y"/>.</summary>
+    public virtual string TileCall(LayerContext context, string x, string y) =>
+        throw new System.NotSupportedException($"{context.Layer.Name} has no tile forward.");
+
     /// <summary>Private buffers beyond the output and its gradient: (field name, length, element type).</summary>
     public virtual IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext context) => System.Array.Empty<(string, string, string)>();
 

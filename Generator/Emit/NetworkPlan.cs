@@ -184,7 +184,7 @@ internal sealed class NetworkPlan
         var final = Contexts[Contexts.Count - 1];
         if (shape.Loss == LossKind.CrossEntropy)
         {
-            if (final.Layer.Type is LayerType.Conv2D or LayerType.Dense)
+            if (Layers.LayerRegistry.For(final.Layer.Type).HasWeights)
             {
                 Logits = "_" + final.Layer.Name + "Linear";
                 LossGrad = final.OutputGrad;

@@ -64,10 +64,10 @@ internal static class PassEmitter
             w.Line($"// ---- {LayerEmitter.Title(c.Layer)} ----");
             w.Line();
             emitter.Forward(w, c);
-            if (c.Layer.Type == LayerType.Dense && plan.TailStart >= 0)
+            if (emitter.HasTileForward && plan.TailStart >= 0)
             {
                 w.Line();
-                DenseEmitter.ForwardTile(w, c);
+                emitter.ForwardTile(w, c);
             }
             if (c.HasParametersUpToHere && (c.Layer.ParameterCount > 0 || c.NeedsInputGrad))
             {
