@@ -45,17 +45,13 @@ public class InputGradientModeTests
         var shape = AnalyzerHarness.Infer($"using StaticNets;\n{attributes}\npublic partial class N {{ }}\n").Shape;
         Assert.True(shape.CanEmit);
         var layer = shape.Layers[0];
-        // Generated networks hold their layer bodies in a file-local class under the usings: the short-name layout.
-        foreach (bool shortNames in new[] { true })
+        var (writes, adds) = Compile(layer, shape.ParameterCount);
+        var methods = writes.Assembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.NonPublic | BindingFlags.Static)).Select(m => m.Name).ToList();
+        foreach (string variant in variants)
         {
-            var (writes, adds) = Compile(layer, shape.ParameterCount, shortNames);
-            var methods = writes.Assembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.NonPublic | BindingFlags.Static)).Select(m => m.Name).ToList();
-            foreach (string variant in variants)
-            {
-                Assert.Contains($"{layer.Member}Backward{variant}", methods);
-            }
-            Check(layer, shape.ParameterCount, writes, adds, shortNames ? "short names" : "qualified names");
+            Assert.Contains($"{layer.Member}Backward{variant}", methods);
         }
+        Check(layer, shape.ParameterCount, writes, adds, "layers class");
     }
 
     private static void Check(LayerShape layer, int parameterCount, Type writes, Type adds, string mode)
@@ -112,30 +108,26 @@ public class InputGradientModeTests
 
     /// <summary>
     /// The layer's methods in a class per mode, with its buffers as fields and <c>Forward()</c> and <c>Backward()</c>
-    /// making the calls the network's passes make. With <paramref name="shortNames"/>, the methods sit in a file-local
-    /// layers class under the usings the generated file gives that class, as in a network's file; else in the class
-    /// itself, fully qualified. The dispatch reads <c>Probe.Simd</c> instead of the runtime's switches (in the file's own
-    /// namespace, it takes precedence over the usings), so that each path runs without touching the process-wide ones.
+    /// making the calls the network's passes make; the methods sit in a file-local layers class under the usings the
+    /// generated file gives that class, as in a network's file. The dispatch reads <c>Probe.Simd</c> instead of the
+    /// runtime's switches (in the file's own namespace, it takes precedence over the usings), so that each path runs
+    /// without touching the process-wide ones.
     /// </summary>
-    private static (Type Writes, Type Adds) Compile(LayerShape layer, int parameterCount, bool shortNames)
+    private static (Type Writes, Type Adds) Compile(LayerShape layer, int parameterCount)
     {
         var source = new StringBuilder();
-        if (shortNames)
+        foreach (string ns in RuntimeNames.LayerUsings)
         {
-            foreach (string ns in RuntimeNames.LayerUsings)
-            {
-                source.Append($"using {ns};\n");
-            }
+            source.Append($"using {ns};\n");
         }
         source.Append("namespace Probe;\n\npublic static class Simd\n{\n    public static bool IsEnabled;\n    public static bool UseVector512;\n}\n");
-        string qualifiedSimd = "";
         foreach (bool adds in new[] { false, true })
         {
             string name = adds ? "Adds" : "Writes";
             var context = new LayerContext(layer, 1)
             {
                 Input = "_x", Output = "_y", OutputGrad = "_dy", InputGrad = "_dx", HasParametersUpToHere = true, AddsInputGrad = adds,
-                LayersClass = shortNames ? name + "Layers" : "",
+                LayersClass = name + "Layers",
             };
             var emitter = LayerEmitter.For(layer.Type);
             var w = new SourceWriter();
@@ -149,26 +141,19 @@ public class InputGradientModeTests
             foreach (var (field, length, type) in emitter.Buffers(context)) w.Line($"public {type}[] {field} = new {type}[{length}];");
             w.Line($"public void Forward() => {emitter.ForwardCall(context)}");
             w.Line($"public void Backward() => {emitter.BackwardCall(context)}");
-            if (shortNames)
-            {
-                w.Close();
-                w.Open($"file static class {context.LayersClass}");
-            }
+            w.Close();
+            w.Open($"file static class {context.LayersClass}");
             emitter.Forward(w, context);
             emitter.Backward(w, context);
             w.Close();
             source.Append(w);
-            if (!shortNames) qualifiedSimd = SpatialNames.For(context).Simd;
         }
 
-        string text = shortNames ? source.ToString() : source.ToString().Replace(qualifiedSimd + ".", "global::Probe.Simd.");
-        if (shortNames)
-        {
-            // Only what the layers class's usings do not cover stays qualified, and every line fits in 160 characters.
-            Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 160, $"{line.Length} characters: {line}"));
-            Assert.DoesNotContain("global::System.Runtime.Intrinsics", text);
-            Assert.DoesNotContain("global::System.Span", text);
-        }
+        string text = source.ToString();
+        // Only what the layers class's usings do not cover stays qualified, and every line fits in 160 characters.
+        Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 160, $"{line.Length} characters: {line}"));
+        Assert.DoesNotContain("global::System.Runtime.Intrinsics", text);
+        Assert.DoesNotContain("global::System.Span", text);
         var compilation = CSharpCompilation.Create(
             "Probe" + Guid.NewGuid().ToString("N"),
             [CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.Latest))],

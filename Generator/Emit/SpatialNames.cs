@@ -4,21 +4,21 @@ using System.Linq;
 namespace StaticNets.Generator.Emit;
 
 /// <summary>
-/// The type names the convolution and pooling bodies write, in one place. Where the bodies sit in the
-/// file-local layers class (<see cref="LayerContext.LayersClass"/> set), the file has the usings of that class
-/// and the names are short (<c>Unsafe</c>, <c>Vector256</c>, <c>Simd</c>); elsewhere they are fully qualified.
+/// The type names the convolution and pooling bodies write, in one place. The bodies sit in the file-local layers
+/// class, under the usings of <see cref="RuntimeNames.LayerUsings"/>, so the names are short (<c>Unsafe</c>,
+/// <c>Vector256</c>, <c>Simd</c>).
 /// </summary>
 internal sealed class SpatialNames
 {
     /// <summary>The namespace of the runtime's kernels (<c>Simd</c>, <c>Rows</c>, <c>Activations</c>), among the layers class's usings.</summary>
     public const string Internals = RuntimeNames.Internals;
 
-    private static readonly SpatialNames Short = new(qualified: false);
-    private static readonly SpatialNames Qualified = new(qualified: true);
+    private static readonly SpatialNames Short = new();
 
-    private SpatialNames(bool qualified)
+    private SpatialNames()
     {
-        string Name(string ns, string type) => qualified ? $"global::{ns}.{type}" : type;
+        // The namespace says where each type comes from; the usings of the layers class import them all.
+        static string Name(string ns, string type) => type;
         Unsafe = Name("System.Runtime.CompilerServices", "Unsafe");
         MemoryMarshal = Name("System.Runtime.InteropServices", "MemoryMarshal");
         Vector128 = Name("System.Runtime.Intrinsics", "Vector128");
@@ -30,12 +30,12 @@ internal sealed class SpatialNames
         BitConverter = Name("System", "BitConverter");
         Array = Name("System", "Array");
         TensorPrimitives = Name("System.Numerics.Tensors", "TensorPrimitives");
-        Hot = qualified ? LayerEmitter.HotQualified : LayerEmitter.Hot;
+        Hot = LayerEmitter.Hot;
         Span = Name("System", "Span") + "<float>";
         ReadOnlySpan = Name("System", "ReadOnlySpan") + "<float>";
     }
 
-    public static SpatialNames For(LayerContext c) => c.LayersClass.Length > 0 ? Short : Qualified;
+    public static SpatialNames For(LayerContext c) => Short;
 
 
     public string Unsafe { get; }
