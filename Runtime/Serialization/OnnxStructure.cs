@@ -115,7 +115,7 @@ internal static class OnnxStructure
             // from 13 on, it normalises over the one axis `axis` (default -1).
             bool coerced = model.Opset is > 0 and < 13;
             long axis = current.Int("axis", coerced ? 1 : -1);
-            TensorShape shape = owner.InputShape;
+            TensorShape shape = owner.OutputShape;
             bool whole = rank == 2
                 ? axis is 1 or -1
                 : axis is 1 or -3 && (coerced || shape.Height * shape.Width == 1);
