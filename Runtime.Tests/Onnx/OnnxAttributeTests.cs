@@ -29,6 +29,9 @@ public class OnnxAttributeTests
         { "/conv1/Conv", "pads", new long[] { 1, 1, 0, 0 }, "(Conv): pads [1, 1, 0, 0] in the file, but conv1 (Conv2D 3x3) declares padding 1" },
         { "/conv1/Conv", "pads", null, "(Conv): pads [0, 0, 0, 0] in the file, but conv1 (Conv2D 3x3) declares padding 1" },
         { "/conv2/Conv", "pads", new long[] { 1, 1, 1, 1 }, "node \"/conv2/Conv\" (Conv): pads [1, 1, 1, 1] in the file, but conv2 (Conv2D 3x3) declares padding 0." },
+        { "/conv2/Conv", "pads", Array.Empty<long>(), "node \"/conv2/Conv\" (Conv): pads [] in the file, but conv2 (Conv2D 3x3) declares padding 0." },
+        { "/conv1/Conv", "strides", 2L, "node \"/conv1/Conv\" (Conv): attribute strides is an INT, not INTS." },
+        { "/conv1/Conv", "auto_pad", "SAME", "node \"/conv1/Conv\" (Conv): auto_pad 'SAME' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID." },
         { "/conv1/Conv", "kernel_shape", new long[] { 5, 5 }, "node \"/conv1/Conv\" (Conv): kernel_shape [5, 5] in the file, but conv1 (Conv2D 3x3) declares kernel 3." },
         { "/conv1/Conv", "group", 3L, "node \"/conv1/Conv\" (Conv): group 3 in the file, but conv1 (Conv2D 3x3) declares group 1" },
         { "/conv1/Conv", "dilations", new long[] { 2, 2 }, "node \"/conv1/Conv\" (Conv): dilations [2, 2] in the file, but conv1 (Conv2D 3x3) declares dilation 1." },
@@ -80,6 +83,17 @@ public class OnnxAttributeTests
         Set(graph.Node("/dense2/Softmax"), "axis", -1L);
 
         Assert.Equal(parameters, Imported(Decl, graph));
+    }
+
+    [Fact]
+    public void Import_ANodeWithoutAName_IsNamedByItsPosition()
+    {
+        TestGraph graph = Graph(Decl, out _);
+        TestNode pool = graph.Node("/pool1/MaxPool");
+        pool.Name = "";
+        pool.Attributes["strides"] = new long[] { 1, 1 };
+
+        Assert.Contains("ONNX stream: node 3 (MaxPool): strides [1, 1] in the file, but pool1 (MaxPool 2x2) declares stride 2.", Refused(Decl, graph));
     }
 
     [Fact]

@@ -14,9 +14,14 @@ internal sealed class OnnxModel
 
     public Dictionary<string, OnnxTensor> Initializers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where the model was read from, for messages.</summary>
+    private readonly string _source;
+
+    private OnnxModel(string source) => _source = source;
+
     public static OnnxModel Parse(ReadOnlyMemory<byte> bytes, string source)
     {
-        var model = new OnnxModel();
+        var model = new OnnxModel(source);
         bool hasGraph = false;
         var reader = new ProtoReader(bytes, "ModelProto");
         while (reader.NextField())
@@ -53,7 +58,7 @@ internal sealed class OnnxModel
             switch (reader.Field)
             {
                 case GraphNode:
-                    Nodes.Add(OnnxNode.Parse(reader.ReadMessage(Invariant($"NodeProto {Nodes.Count + 1}")), Nodes.Count));
+                    Nodes.Add(OnnxNode.Parse(reader.ReadMessage(Invariant($"NodeProto {Nodes.Count + 1}")), Nodes.Count, _source));
                     break;
                 case GraphInitializer:
                     OnnxTensor tensor = OnnxTensor.Parse(reader.ReadMessage(Invariant($"initializer {Initializers.Count + 1}")));

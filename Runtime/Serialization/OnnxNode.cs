@@ -13,6 +13,9 @@ internal sealed class OnnxNode
     /// <summary>The node's position in the graph, from 0.</summary>
     public int Index { get; private init; }
 
+    /// <summary>Where the model was read from (<c>ONNX model 'm.onnx'</c>), for messages.</summary>
+    public string Source { get; private init; } = "";
+
     public List<string> Inputs { get; } = [];
 
     public List<string> Outputs { get; } = [];
@@ -49,21 +52,21 @@ internal sealed class OnnxNode
         }
         return attribute.Type == type
             ? attribute
-            : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{this}: attribute {name} is of type {attribute.Type}, not {type} ({AttributeTypeName(type)})."));
+            : throw new InvalidDataException($"{Source}: {this}: attribute {name} is {AttributeTypeName(attribute.Type)}, not {AttributeTypeName(type)}.");
     }
 
     private static string AttributeTypeName(int type) => type switch
     {
-        AttributeFloat => "FLOAT",
-        AttributeInt => "INT",
-        AttributeString => "STRING",
-        _ => "INTS",
+        AttributeFloat => "a FLOAT",
+        AttributeInt => "an INT",
+        AttributeString => "a STRING",
+        AttributeInts => "INTS",
+        _ => string.Create(CultureInfo.InvariantCulture, $"of type {type}"),
     };
 
-    public static OnnxNode Parse(ProtoReader reader, int index)
+    public static OnnxNode Parse(ProtoReader reader, int index, string source)
     {
-        var node = new OnnxNode { Index = index };
+        var node = new OnnxNode { Index = index, Source = source };
         while (reader.NextField())
         {
             switch (reader.Field)
