@@ -10,17 +10,17 @@ namespace StaticNets.__Internals;
 /// <see cref="OnnxExporter"/>, or one exported from PyTorch (or elsewhere) with the same layers.
 /// </summary>
 /// <remarks>
-/// <para>Initializers are found by the exporter's names (<c>conv1.weight</c>, <c>conv1.bias</c>,
-/// ...). When the model does not name its weights so, the network's Conv2D and Dense layers are
-/// matched, in order, to the model's <c>Conv</c> and <c>Gemm</c> nodes in node order, and each node's
-/// weight and bias initializers are read (a <c>Gemm</c> with <c>transB = 0</c> is transposed).</para>
 /// <para>Before any weight is read, the model's nodes are compared with the declaration: every
 /// <c>Conv</c>, <c>Gemm</c> and pooling node is paired, in node order, with a declared Conv2D, Dense,
 /// MaxPool or AvgPool layer (<see cref="OnnxStructure"/>), and its attributes (kernel, strides,
 /// pads or auto_pad, group, dilations, ceil_mode, count_include_pad, storage_order, Gemm's
-/// transA, alpha and beta, and a following LeakyRelu's alpha or Softmax's axis) must give the
-/// layer's computation (<see cref="OnnxAttributeCheck"/>); see docs/onnx.md. Float tensors in <c>raw_data</c> or <c>float_data</c> are read; other element types and
-/// external data are rejected. Nothing is written into the network unless every layer's weights
+/// transA, transB, alpha and beta, and a following LeakyRelu's alpha or Softmax's axis) must give
+/// the layer's computation (<see cref="OnnxAttributeCheck"/>); docs/onnx.md lists what is accepted.</para>
+/// <para>Initializers are found by the exporter's names (<c>conv1.weight</c>, <c>conv1.bias</c>,
+/// ...). When the model does not name its weights so, each Conv2D and Dense layer's node's weight
+/// and bias initializers are read. A <c>Gemm</c> with <c>transB = 0</c> is transposed. Float tensors
+/// in <c>raw_data</c> or <c>float_data</c> are read; other element types and external data are
+/// rejected. Nothing is written into the network unless every node and every layer's weights
 /// were found and fit.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
