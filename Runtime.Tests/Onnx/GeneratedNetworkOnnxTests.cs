@@ -1,5 +1,6 @@
 using StaticNets.Tests.Networks;
 using StaticNets.Tests.Reference;
+using StaticNets.Tests.Support;
 using Xunit;
 using static StaticNets.Tests.Onnx.OnnxTestModels;
 
@@ -14,7 +15,8 @@ public class GeneratedNetworkOnnxTests
 {
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly"]);
+    public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
+        "FlooredPool", "FilterLanes", "WidePool", "NarrowPool"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -29,8 +31,32 @@ public class GeneratedNetworkOnnxTests
             case "MlpMse": Check(new MlpMse(seed: 5)); break;
             case "StridedNet": Check(new StridedNet(seed: 6)); break;
             case "PoolOnly": Check(new PoolOnly(seed: 7)); break;
+            case "FlooredPool": Check(new FlooredPool(seed: 8)); break;
+            case "FilterLanes": Check(new FilterLanes(seed: 9)); break;
+            case "WidePool": Check(new WidePool(seed: 10)); break;
+            case "NarrowPool": Check(new NarrowPool(seed: 11)); break;
             default: throw new ArgumentException(network);
         }
+    }
+
+    [Fact]
+    public void Export_ThenImport_EveryReferenceNetwork_GivesItsParameters()
+    {
+        RoundTrip(new RefLeNet5(seed: 1));
+        RoundTrip(new RefLeNet5Wide(seed: 2));
+        RoundTrip(new RefAllLayers(seed: 3));
+        RoundTrip(new RefSpatial(seed: 4));
+        RoundTrip(new RefMlp(seed: 5));
+        RoundTrip(new RefMlpWide(seed: 6));
+        RoundTrip(new RefMlpHead(seed: 7));
+    }
+
+    private static void RoundTrip<TNet>(TNet net) where TNet : class, INetwork<TNet>
+    {
+        RandomizeBiases(net);
+        TNet again = TNet.Create(seed: 99);
+        again.ImportOnnx(new MemoryStream(Exported(net)));
+        Assert.Equal(net.Parameters.ToArray(), again.Parameters.ToArray());
     }
 
     private static void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>

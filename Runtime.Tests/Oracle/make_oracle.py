@@ -208,6 +208,53 @@ def geometry_cases():
     return cases
 
 
+# ---------------------------------------------------------------- ONNX import (node attributes checked against the declaration)
+
+class ImportLeNet(nn.Module):
+    """A small LeNet-5: padded convolution, max pooling, a standalone LeakyReLU and a final Softmax in the export.
+    The dense layers are named fc1 and fc2, not StaticNets' dense1 and dense2, so that import matches by node order."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.pool1 = nn.MaxPool2d(2)
+        self.conv2 = nn.Conv2d(4, 8, 3)
+        self.pool2 = nn.MaxPool2d(2)
+        self.fc1 = nn.Linear(32, 16)
+        self.fc2 = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.pool1(F.relu(self.conv1(x)))
+        x = self.pool2(F.relu(self.conv2(x)))
+        x = F.leaky_relu(self.fc1(x.flatten(1)), 0.1)
+        return F.softmax(self.fc2(x), dim=1)
+
+
+def import_cases():
+    torch.manual_seed(13)
+    cases = []
+
+    class Conv(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 4, 3, padding=1)
+
+        def forward(self, x):
+            return self.conv1(x)
+    m = Conv()
+    cases.append(Case("import-conv-p1", m, (3, 8, 8), "[Input(8, 8, 3)] [Conv2D(4, 3, Padding = 1)]", [m.conv1.weight, m.conv1.bias],
+                      softmax=False, notes="Initializers named conv1.weight and conv1.bias: import matches them by name."))
+
+    m = ImportLeNet()
+    cases.append(Case("import-lenet", m, (1, 12, 12),
+                      "[Input(12, 12, 1)] [Conv2D(4, 3, Padding = 1, Activation = Activation.ReLU)] [MaxPool(2)]\n"
+                      "[Conv2D(8, 3, Activation = Activation.ReLU)] [MaxPool(2)] [Flatten]\n"
+                      "[Dense(16)] [LeakyReLU(0.1)] [Dense(10, Activation = Activation.Softmax)]",
+                      [m.conv1.weight, m.conv1.bias, m.conv2.weight, m.conv2.bias, m.fc1.weight, m.fc1.bias, m.fc2.weight, m.fc2.bias],
+                      softmax=False, notes="The export ends with PyTorch's Softmax (axis 1); fc1 and fc2 are matched by node order."))
+    return cases
+
+
 # ---------------------------------------------------------------- the MLPerf Tiny reference architectures
 
 def conv_bn(cin, cout, k, stride=1, padding=0, groups=1):
@@ -426,7 +473,7 @@ def main():
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     args = parser.parse_args()
-    cases = geometry_cases() + model_cases()
+    cases = geometry_cases() + import_cases() + model_cases()
     unknown = set(args.cases) - {c.name for c in cases}
     if unknown:
         sys.exit(f"unknown case(s): {', '.join(sorted(unknown))}; known: {', '.join(c.name for c in cases)}")

@@ -10,13 +10,17 @@ namespace StaticNets.__Internals;
 /// <see cref="OnnxExporter"/>, or one exported from PyTorch (or elsewhere) with the same layers.
 /// </summary>
 /// <remarks>
+/// <para>Before any weight is read, the model's nodes are compared with the declaration: every
+/// <c>Conv</c>, <c>Gemm</c> and pooling node is paired, in node order, with a declared Conv2D, Dense,
+/// MaxPool or AvgPool layer (<see cref="OnnxStructure"/>), and its attributes (kernel, strides,
+/// pads or auto_pad, group, dilations, ceil_mode, count_include_pad, storage_order, Gemm's
+/// transA, transB, alpha and beta, and a following LeakyRelu's alpha or Softmax's axis) must give
+/// the layer's computation (<see cref="OnnxAttributeCheck"/>); docs/onnx.md lists what is accepted.</para>
 /// <para>Initializers are found by the exporter's names (<c>conv1.weight</c>, <c>conv1.bias</c>,
-/// ...). When the model does not name its weights so, the network's Conv2D and Dense layers are
-/// matched, in order, to the model's <c>Conv</c> and <c>Gemm</c> nodes in node order, and each node's
-/// weight and bias initializers are read (a <c>Gemm</c> with <c>transB = 0</c> is transposed).</para>
-/// <para>Only the weights' shapes are compared with the network; the operators' attributes are not.
-/// Float tensors in <c>raw_data</c> or <c>float_data</c> are read; other element types and
-/// external data are rejected. Nothing is written into the network unless every layer's weights
+/// ...). When the model does not name its weights so, each Conv2D and Dense layer's node's weight
+/// and bias initializers are read. A <c>Gemm</c> with <c>transB = 0</c> is transposed. Float tensors
+/// in <c>raw_data</c> or <c>float_data</c> are read; other element types and external data are
+/// rejected. Nothing is written into the network unless every node and every layer's weights
 /// were found and fit.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -32,8 +36,9 @@ public static class OnnxImporter
     /// <param name="path">An ONNX model file.</param>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">
-    /// The file is not a well-formed ONNX model, or its weights do not fit the network; the message
-    /// names the first mismatch, e.g. <c>conv2.weight: model has [16,6,5,5], LeNet5 expects [32,6,5,5]</c>.
+    /// The file is not a well-formed ONNX model, or its nodes or weights do not fit the network; the message
+    /// names the first mismatch, e.g. <c>conv2.weight: model has [16,6,5,5], LeNet5 expects [32,6,5,5]</c>, or
+    /// <c>node "/conv1/Conv" (Conv): strides [2, 2] in the file, but conv1 (Conv2D 3x3) declares stride 1</c>.
     /// </exception>
     public static void ImportWeights<TNet>(TNet net, string path) where TNet : class, INetwork<TNet>
     {
@@ -51,7 +56,7 @@ public static class OnnxImporter
     /// <typeparam name="TNet">The network class.</typeparam>
     /// <param name="net">The network whose parameters are replaced.</param>
     /// <param name="stream">A readable stream holding an ONNX model; it is left open.</param>
-    /// <exception cref="InvalidDataException">The data is not a well-formed ONNX model, or its weights do not fit the network; the message names the first mismatch.</exception>
+    /// <exception cref="InvalidDataException">The data is not a well-formed ONNX model, or its nodes or weights do not fit the network; the message names the first mismatch.</exception>
     public static void ImportWeights<TNet>(TNet net, Stream stream) where TNet : class, INetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
@@ -62,7 +67,7 @@ public static class OnnxImporter
     /// <param name="info">The architecture the weights must fit.</param>
     /// <param name="stream">A readable stream holding an ONNX model, read from its position to its end; it is left open.</param>
     /// <param name="parameters">Where the weights go, in the layout of <c>INetwork.Parameters</c>; its length must be <see cref="NetworkInfo.ParameterCount"/>.</param>
-    /// <exception cref="InvalidDataException">The data is not a well-formed ONNX model, or its weights do not fit; the message names the first mismatch.</exception>
+    /// <exception cref="InvalidDataException">The data is not a well-formed ONNX model, or its nodes or weights do not fit; the message names the first mismatch.</exception>
     public static void ImportWeights(NetworkInfo info, Stream stream, Span<float> parameters)
     {
         ArgumentNullException.ThrowIfNull(info);
@@ -79,31 +84,45 @@ public static class OnnxImporter
         OnnxModel model = OnnxModel.Parse(bytes, source);
         var weighted = info.Layers.Where(layer => layer.HasWeights).ToList();
         bool byName = weighted.All(layer => model.Initializers.ContainsKey(WeightName(layer)));
-        List<OnnxNode>? nodes = byName ? null : MatchNodes(info, weighted, model, source);
+        if (!byName)
+        {
+            MatchWeightedNodes(info, weighted, model, source);
+        }
+        // Every node that decides what Forward computes is paired with a declared layer and compared with it.
+        var nodeOf = new Dictionary<LayerInfo, OnnxNode>(ReferenceEqualityComparer.Instance);
+        foreach ((LayerInfo layer, OnnxNode node) in OnnxStructure.Match(info, model, source))
+        {
+            OnnxAttributeCheck.Check(layer, node, source);
+            OnnxStructure.CheckActivation(info, layer, node, model, source);
+            nodeOf[layer] = node;
+        }
 
         // Everything is decoded and checked before the first parameter is written.
         float[] result = parameters.ToArray();
-        for (int i = 0; i < weighted.Count; i++)
+        foreach (LayerInfo layer in weighted)
         {
-            LayerInfo layer = weighted[i];
             long[] weightDims = WeightDims(layer);
+            OnnxNode node = nodeOf[layer];
             OnnxTensor weight;
             OnnxTensor? bias;
-            bool transposed = false;
-            if (nodes is null)
+            if (byName)
             {
                 weight = model.Initializers[WeightName(layer)];
                 bias = model.Initializers.GetValueOrDefault(BiasName(layer));
+                if (node.Inputs.Count > 1 && node.Inputs[1] != WeightName(layer) && model.Initializers.ContainsKey(node.Inputs[1]))
+                {
+                    throw new InvalidDataException(Invariant(
+                        $"{source}: {layer.Name}'s weights are the initializer '{WeightName(layer)}', but {node}, its node by order, reads the weight '{node.Inputs[1]}'."));
+                }
             }
             else
             {
-                OnnxNode node = nodes[i];
                 weight = Initializer(model, node, 1, layer, source);
                 bias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Initializer(model, node, 2, layer, source) : null;
-                transposed = node.OpType == "Gemm" && node.TransB == 0;
             }
+            bool transposed = node.OpType == "Gemm" && node.TransB == 0;
 
-            string weightLabel = Label(WeightName(layer), weight, nodes is null);
+            string weightLabel = Label(WeightName(layer), weight, byName);
             long[] expected = transposed ? [weightDims[1], weightDims[0]] : weightDims;
             float[] weights = weight.ReadFloats(weightLabel, expected, info.Name, source);
             if (transposed)
@@ -118,15 +137,15 @@ public static class OnnxImporter
                 {
                     throw new InvalidDataException(Invariant($"{source}: {BiasName(layer)}: the model has no bias for {layer.Name}, {info.Name} expects [{layer.BiasCount}]."));
                 }
-                float[] biases = bias.ReadFloats(Label(BiasName(layer), bias, nodes is null), [layer.BiasCount], info.Name, source);
+                float[] biases = bias.ReadFloats(Label(BiasName(layer), bias, byName), [layer.BiasCount], info.Name, source);
                 biases.CopyTo(result.AsSpan(layer.ParameterOffset + layer.WeightCount, layer.BiasCount));
             }
         }
         result.CopyTo(parameters);
     }
 
-    /// <summary>The network's weighted layers matched to the model's Conv and Gemm nodes, in order.</summary>
-    private static List<OnnxNode> MatchNodes(NetworkInfo info, List<LayerInfo> weighted, OnnxModel model, string source)
+    /// <summary>Checks that the network's weighted layers match the model's Conv and Gemm nodes, in order, and that those read a weight.</summary>
+    private static void MatchWeightedNodes(NetworkInfo info, List<LayerInfo> weighted, OnnxModel model, string source)
     {
         var nodes = model.Nodes.Where(n => WeightedOpTypes.Contains(n.OpType)).ToList();
         string missing = WeightName(weighted.First(layer => !model.Initializers.ContainsKey(WeightName(layer))));
@@ -152,7 +171,6 @@ public static class OnnxImporter
                 throw new InvalidDataException(Invariant($"{source}: the model's Gemm node '{nodes[i].Name}' has transB = {nodes[i].TransB}, not 0 or 1."));
             }
         }
-        return nodes;
     }
 
     private static OnnxTensor Initializer(OnnxModel model, OnnxNode node, int input, LayerInfo layer, string source)

@@ -22,7 +22,7 @@ internal static class OnnxLayout
     public const int Int64 = 7;
 
     /// <summary>AttributeProto.AttributeType values used here.</summary>
-    public const int AttributeFloat = 1, AttributeInt = 2, AttributeInts = 7;
+    public const int AttributeFloat = 1, AttributeInt = 2, AttributeString = 3, AttributeInts = 7;
 
     /// <summary>ModelProto fields.</summary>
     public const int ModelIrVersion = 1, ModelProducerName = 2, ModelProducerVersion = 3, ModelDocString = 6, ModelGraph = 7, ModelOpsetImport = 8;
@@ -37,7 +37,7 @@ internal static class OnnxLayout
     public const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5;
 
     /// <summary>AttributeProto fields.</summary>
-    public const int AttributeName = 1, AttributeF = 2, AttributeI = 3, AttributeIntsField = 8, AttributeType = 20;
+    public const int AttributeName = 1, AttributeF = 2, AttributeI = 3, AttributeS = 4, AttributeIntsField = 8, AttributeType = 20;
 
     /// <summary>TensorProto fields.</summary>
     public const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9, TensorDataLocation = 14;

@@ -4,16 +4,24 @@ using static StaticNets.__Internals.OnnxLayout;
 
 namespace StaticNets.__Internals;
 
-/// <summary>The parts of a ModelProto the importer needs: the graph's nodes and its initializers.</summary>
+/// <summary>The parts of a ModelProto the importer needs: the default domain's opset, the graph's nodes and its initializers.</summary>
 internal sealed class OnnxModel
 {
+    /// <summary>The version of the default (<c>ai.onnx</c>) operator set the model imports; 0 when it names none.</summary>
+    public long Opset { get; private set; }
+
     public List<OnnxNode> Nodes { get; } = [];
 
     public Dictionary<string, OnnxTensor> Initializers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where the model was read from, for messages.</summary>
+    private readonly string _source;
+
+    private OnnxModel(string source) => _source = source;
+
     public static OnnxModel Parse(ReadOnlyMemory<byte> bytes, string source)
     {
-        var model = new OnnxModel();
+        var model = new OnnxModel(source);
         bool hasGraph = false;
         var reader = new ProtoReader(bytes, "ModelProto");
         while (reader.NextField())
@@ -26,6 +34,10 @@ internal sealed class OnnxModel
                 }
                 hasGraph = true;
                 model.ParseGraph(reader.ReadMessage("GraphProto"));
+            }
+            else if (reader.Field == ModelOpsetImport)
+            {
+                model.ParseOpset(reader.ReadMessage("OperatorSetIdProto"));
             }
             else
             {
@@ -46,7 +58,7 @@ internal sealed class OnnxModel
             switch (reader.Field)
             {
                 case GraphNode:
-                    Nodes.Add(OnnxNode.Parse(reader.ReadMessage(Invariant($"NodeProto {Nodes.Count + 1}"))));
+                    Nodes.Add(OnnxNode.Parse(reader.ReadMessage(Invariant($"NodeProto {Nodes.Count + 1}")), Nodes.Count, _source));
                     break;
                 case GraphInitializer:
                     OnnxTensor tensor = OnnxTensor.Parse(reader.ReadMessage(Invariant($"initializer {Initializers.Count + 1}")));
@@ -62,71 +74,32 @@ internal sealed class OnnxModel
         }
     }
 
+    private void ParseOpset(ProtoReader reader)
+    {
+        string domain = "";
+        long version = 0;
+        while (reader.NextField())
+        {
+            switch (reader.Field)
+            {
+                case OpsetDomain:
+                    domain = reader.ReadString();
+                    break;
+                case OpsetVersionField:
+                    version = reader.ReadInt64();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        if (domain is "" or "ai.onnx")
+        {
+            Opset = version;
+        }
+    }
+
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>A NodeProto: its operator, name, inputs, and the one attribute the importer reads (Gemm's transB).</summary>
-internal sealed class OnnxNode
-{
-    public string OpType { get; private set; } = "";
-
-    public string Name { get; private set; } = "";
-
-    public List<string> Inputs { get; } = [];
-
-    public long TransB { get; private set; }
-
-    public static OnnxNode Parse(ProtoReader reader)
-    {
-        var node = new OnnxNode();
-        while (reader.NextField())
-        {
-            switch (reader.Field)
-            {
-                case NodeInput:
-                    node.Inputs.Add(reader.ReadString());
-                    break;
-                case NodeName:
-                    node.Name = reader.ReadString();
-                    break;
-                case NodeOpType:
-                    node.OpType = reader.ReadString();
-                    break;
-                case NodeAttribute:
-                    node.ParseAttribute(reader.ReadMessage("AttributeProto"));
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-        return node;
-    }
-
-    private void ParseAttribute(ProtoReader reader)
-    {
-        string name = "";
-        long value = 0;
-        while (reader.NextField())
-        {
-            switch (reader.Field)
-            {
-                case AttributeName:
-                    name = reader.ReadString();
-                    break;
-                case AttributeI:
-                    value = reader.ReadInt64();
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
-        if (name == "transB")
-        {
-            TransB = value;
-        }
-    }
 }
 
 /// <summary>A TensorProto: name, dims, element type, and where its data lies.</summary>
