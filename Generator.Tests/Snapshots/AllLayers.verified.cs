@@ -8,50 +8,50 @@ namespace Samples
     /// <summary>
     /// AllLayers: a network compiled by StaticNets, 256 parameters.
     /// <code>
-    /// layer     kind                        output        params
-    /// input     Input                       9x9x2              0
-    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
-    /// pool1     MaxPool 3x3 s1              3x3x4              0
-    /// conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
-    /// pool2     AvgPool 2x2 s2              1x1x3              0
-    /// sigmoid1  Sigmoid                     1x1x3              0
-    /// flatten1  Flatten                     3                  0
-    /// dense1    Dense 8 Tanh                8                 32
-    /// dropout1  Dropout 0.25                8                  0
-    /// leakyrelu1LeakyReLU 0.2               8                  0
-    /// dense2    Dense 6                     6                 54
-    /// gelu1     GELU                        6                  0
-    /// relu1     ReLU                        6                  0
-    /// tanh1     Tanh                        6                  0
-    /// dense3    Dense 4 Sigmoid             4                 28
-    /// dense4    Dense 3                     3                 15
-    /// softmax1  Softmax                     3                  0
-    /// total                                                  256
+    /// layer     kind                        output        params   mult-adds
+    /// input     Input                       9x9x2              0           0
+    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800
+    /// pool1     MaxPool 3x3 s1              3x3x4              0           0
+    /// conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192
+    /// pool2     AvgPool 2x2 s2              1x1x3              0           0
+    /// sigmoid1  Sigmoid                     1x1x3              0           0
+    /// flatten1  Flatten                     3                  0           0
+    /// dense1    Dense 8 Tanh                8                 32          24
+    /// dropout1  Dropout 0.25                8                  0           0
+    /// leakyrelu1LeakyReLU 0.2               8                  0           0
+    /// dense2    Dense 6                     6                 54          48
+    /// gelu1     GELU                        6                  0           0
+    /// relu1     ReLU                        6                  0           0
+    /// tanh1     Tanh                        6                  0           0
+    /// dense3    Dense 4 Sigmoid             4                 28          24
+    /// dense4    Dense 3                     3                 15          12
+    /// softmax1  Softmax                     3                  0           0
+    /// total                                                  256       2,100
     /// loss: cross-entropy (fused with the final softmax)
     /// memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
     /// </code>
     /// </summary>
     partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
-        // layer     kind                        output        params
-        // input     Input                       9x9x2              0
-        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
-        // pool1     MaxPool 3x3 s1              3x3x4              0
-        // conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
-        // pool2     AvgPool 2x2 s2              1x1x3              0
-        // sigmoid1  Sigmoid                     1x1x3              0
-        // flatten1  Flatten                     3                  0
-        // dense1    Dense 8 Tanh                8                 32
-        // dropout1  Dropout 0.25                8                  0
-        // leakyrelu1LeakyReLU 0.2               8                  0
-        // dense2    Dense 6                     6                 54
-        // gelu1     GELU                        6                  0
-        // relu1     ReLU                        6                  0
-        // tanh1     Tanh                        6                  0
-        // dense3    Dense 4 Sigmoid             4                 28
-        // dense4    Dense 3                     3                 15
-        // softmax1  Softmax                     3                  0
-        // total                                                  256
+        // layer     kind                        output        params   mult-adds
+        // input     Input                       9x9x2              0           0
+        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800
+        // pool1     MaxPool 3x3 s1              3x3x4              0           0
+        // conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192
+        // pool2     AvgPool 2x2 s2              1x1x3              0           0
+        // sigmoid1  Sigmoid                     1x1x3              0           0
+        // flatten1  Flatten                     3                  0           0
+        // dense1    Dense 8 Tanh                8                 32          24
+        // dropout1  Dropout 0.25                8                  0           0
+        // leakyrelu1LeakyReLU 0.2               8                  0           0
+        // dense2    Dense 6                     6                 54          48
+        // gelu1     GELU                        6                  0           0
+        // relu1     ReLU                        6                  0           0
+        // tanh1     Tanh                        6                  0           0
+        // dense3    Dense 4 Sigmoid             4                 28          24
+        // dense4    Dense 3                     3                 15          12
+        // softmax1  Softmax                     3                  0           0
+        // total                                                  256       2,100
         // loss: cross-entropy (fused with the final softmax)
         // memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
 
@@ -63,28 +63,30 @@ namespace Samples
         public const int OutputSize = 3;
         /// <summary>Number of weights and biases.</summary>
         public const int ParameterCount = 256;
+        /// <summary>Multiply-adds of one sample's forward pass (Summary gives them per layer).</summary>
+        public const long MultiplyAdds = 2100;
 
-        /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
+        /// <summary>A table of the layers, their output shapes, parameter counts and multiply-adds, the loss and the memory an instance holds.</summary>
         public static string Summary =>
-            "layer     kind                        output        params\n" +
-            "input     Input                       9x9x2              0\n" +
-            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\n" +
-            "pool1     MaxPool 3x3 s1              3x3x4              0\n" +
-            "conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\n" +
-            "pool2     AvgPool 2x2 s2              1x1x3              0\n" +
-            "sigmoid1  Sigmoid                     1x1x3              0\n" +
-            "flatten1  Flatten                     3                  0\n" +
-            "dense1    Dense 8 Tanh                8                 32\n" +
-            "dropout1  Dropout 0.25                8                  0\n" +
-            "leakyrelu1LeakyReLU 0.2               8                  0\n" +
-            "dense2    Dense 6                     6                 54\n" +
-            "gelu1     GELU                        6                  0\n" +
-            "relu1     ReLU                        6                  0\n" +
-            "tanh1     Tanh                        6                  0\n" +
-            "dense3    Dense 4 Sigmoid             4                 28\n" +
-            "dense4    Dense 3                     3                 15\n" +
-            "softmax1  Softmax                     3                  0\n" +
-            "total                                                  256\n" +
+            "layer     kind                        output        params   mult-adds\n" +
+            "input     Input                       9x9x2              0           0\n" +
+            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800\n" +
+            "pool1     MaxPool 3x3 s1              3x3x4              0           0\n" +
+            "conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192\n" +
+            "pool2     AvgPool 2x2 s2              1x1x3              0           0\n" +
+            "sigmoid1  Sigmoid                     1x1x3              0           0\n" +
+            "flatten1  Flatten                     3                  0           0\n" +
+            "dense1    Dense 8 Tanh                8                 32          24\n" +
+            "dropout1  Dropout 0.25                8                  0           0\n" +
+            "leakyrelu1LeakyReLU 0.2               8                  0           0\n" +
+            "dense2    Dense 6                     6                 54          48\n" +
+            "gelu1     GELU                        6                  0           0\n" +
+            "relu1     ReLU                        6                  0           0\n" +
+            "tanh1     Tanh                        6                  0           0\n" +
+            "dense3    Dense 4 Sigmoid             4                 28          24\n" +
+            "dense4    Dense 3                     3                 15          12\n" +
+            "softmax1  Softmax                     3                  0           0\n" +
+            "total                                                  256       2,100\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
             "memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all";
 

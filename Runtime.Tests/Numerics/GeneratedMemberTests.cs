@@ -36,6 +36,10 @@ public class GeneratedMemberTests
         Assert.Equal(LossKind.CrossEntropy, LeNet5.Info.Loss);
         Assert.Equal(LossKind.MeanSquaredError, MlpMse.Info.Loss);
         Assert.Contains("61,706", LeNet5.Summary);
+        // LeNet-5's forward multiply-adds: 117,600 + 240,000 + 48,000 + 10,080 + 840 (pooling counts none).
+        Assert.Equal(416_520L, LeNet5.MultiplyAdds);
+        Assert.Contains("conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156     117,600", LeNet5.Summary);
+        Assert.Contains("total                                               61,706     416,520", LeNet5.Summary);
         Assert.Matches(@"memory: parameters 246,824 B, gradients 246,824 B, activations [\d,]+ B; [\d,]+ B in all$", LeNet5.Summary);
     }
 
