@@ -51,7 +51,7 @@ public class DiagnosticTests
         { "SN1003", Net("[Input(10)][Dense(3, L2 = double.PositiveInfinity)]"), Error, "L2 = double.PositiveInfinity",
             "dense1 (Dense): L2 = Infinity must be finite and at least 0." },
         { "SN1003", Net("[Input(10)][Dense(3, Activation = (Activation)42)]"), Error, "Activation = (Activation)42",
-            "dense1 (Dense): Activation = 42 is not a value of the Activation enum. Use one of Activation.None, ReLU, LeakyReLU, GELU, Sigmoid, Tanh or Softmax." },
+            "dense1 (Dense): Activation = 42 is not a value of the Activation enum. Use one of Activation.None, ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax or ReLU6." },
         { "SN1003", Net("[Input(28, 28)][Flatten]"), Error, "Input(28, 28)",
             "input (Input): the attribute's arguments could not be read. Fix the compiler errors on it." },
 

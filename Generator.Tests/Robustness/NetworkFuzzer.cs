@@ -59,9 +59,9 @@ internal static class NetworkFuzzer
         new("[Dense(10, L1 = \"0.1\")]", "CS0029"),
     };
 
-    private static readonly string[] Activations = { "None", "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax" };
+    private static readonly string[] Activations = { "None", "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "ReLU6" };
     private static readonly string[] Inits = { "Auto", "HeNormal", "HeUniform", "XavierNormal", "XavierUniform" };
-    private static readonly string[] Standalone = { "[ReLU]", "[LeakyReLU]", "[GELU]", "[Sigmoid]", "[Tanh]", "[Softmax]" };
+    private static readonly string[] Standalone = { "[ReLU]", "[ReLU6]", "[LeakyReLU]", "[GELU]", "[Sigmoid]", "[Tanh]", "[Softmax]" };
 
     private enum ClassShape
     {
@@ -122,7 +122,7 @@ internal static class NetworkFuzzer
 
         private string ActivationArg() => Chance(0.9)
             ? "Activation." + Pick(Activations)
-            : Pick("(Activation)99", "(Activation)(-1)", "(Activation)7", "(Activation)int.MaxValue");
+            : Pick("(Activation)99", "(Activation)(-1)", "(Activation)8", "(Activation)int.MaxValue");
 
         private string InitArg() => Chance(0.9)
             ? "Init." + Pick(Inits)

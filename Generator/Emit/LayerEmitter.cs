@@ -181,6 +181,7 @@ internal abstract class LayerEmitter
         w.Line(activation switch
         {
             ActivationKind.ReLU => $"Activations.ReLUBackward({y}, {dy}, {dz});",
+            ActivationKind.ReLU6 => $"Activations.ReLU6Backward({y}, {dy}, {dz});",
             ActivationKind.LeakyReLU => $"Activations.LeakyReLUBackward({z}, {dy}, {dz}, {F(alpha)});",
             ActivationKind.GELU => $"Activations.GELUBackward({z}, {dy}, {dz});",
             ActivationKind.Sigmoid => $"Activations.SigmoidBackward({y}, {dy}, {dz});",

@@ -6,7 +6,7 @@ using static StaticNets.Generator.Shapes.Messages;
 
 namespace StaticNets.Generator.Layers;
 
-/// <summary>[ReLU], [GELU], [Sigmoid], [Tanh], [Softmax]: an activation as a layer of its own, applied to each value (Softmax: to the whole vector).</summary>
+/// <summary>[ReLU], [ReLU6], [GELU], [Sigmoid], [Tanh], [Softmax]: an activation as a layer of its own, applied to each value (Softmax: to the whole vector).</summary>
 internal class ActivationRule : LayerRule
 {
     public override string InfoKind => "Activation";

@@ -16,6 +16,7 @@ internal enum LayerType
     Sigmoid,
     Tanh,
     Softmax,
+    ReLU6,
 }
 
 /// <summary>Mirror of <c>StaticNets.Activation</c> (the generator cannot reference the Runtime).</summary>
@@ -28,6 +29,7 @@ internal enum ActivationKind
     Sigmoid,
     Tanh,
     Softmax,
+    ReLU6,
 }
 
 /// <summary>Mirror of <c>StaticNets.Init</c>.</summary>

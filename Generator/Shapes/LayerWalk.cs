@@ -129,7 +129,7 @@ internal sealed class LayerWalk
     }
 
     /// <summary>
-    /// <c>Init.Auto</c> resolved for a layer with weights: He for ReLU, LeakyReLU and GELU, else Xavier, after the
+    /// <c>Init.Auto</c> resolved for a layer with weights: He for ReLU, ReLU6, LeakyReLU and GELU, else Xavier, after the
     /// activation that follows: inline, else the next standalone activation layer (past dropout).
     /// </summary>
     private InitKind ResolveInit(int index, ActivationKind activation)
@@ -144,6 +144,6 @@ internal sealed class LayerWalk
             next = _rules[i].HasWeights ? ActivationKind.None : _rules[i].ActivationOf(_specs[i]);
             break;
         }
-        return next is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.GELU ? InitKind.HeNormal : InitKind.XavierUniform;
+        return next is ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.LeakyReLU or ActivationKind.GELU ? InitKind.HeNormal : InitKind.XavierUniform;
     }
 }

@@ -14,7 +14,7 @@ public class GeneratedNetworkOnnxTests
 {
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly"]);
+    public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly", "ClipNet"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -29,17 +29,20 @@ public class GeneratedNetworkOnnxTests
             case "MlpMse": Check(new MlpMse(seed: 5)); break;
             case "StridedNet": Check(new StridedNet(seed: 6)); break;
             case "PoolOnly": Check(new PoolOnly(seed: 7)); break;
+            case "ClipNet": Check(new ClipNet(seed: 13), inputScale: 8f); break;
             default: throw new ArgumentException(network);
         }
     }
 
-    private static void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>
+    /// <summary>Exports <paramref name="net"/> and runs it on inputs in <c>[-inputScale, inputScale]</c> (large enough, for ClipNet, that ReLU6 clips at 6).</summary>
+    private static void Check<TNet>(TNet net, float inputScale = 1f) where TNet : class, INetwork<TNet>
     {
         NetworkInfo info = TNet.Info;
         RandomizeBiases(net);
         byte[] model = Exported(net);
         const int batch = 3;
         float[] inputs = RandomInputs(batch * info.InputSize, seed: 31);
+        for (int i = 0; i < inputs.Length; i++) inputs[i] *= inputScale;
 
         float[] onnx = Run(model, info, inputs, batch);
 

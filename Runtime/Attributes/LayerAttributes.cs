@@ -115,6 +115,12 @@ public sealed class ReLUAttribute : Attribute
 {
 }
 
+/// <summary>The activation <c>min(max(x, 0), 6)</c> (MobileNet's ReLU6) as a layer of its own.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ReLU6Attribute : Attribute
+{
+}
+
 /// <summary>The activation <c>max(alpha*x, x)</c> as a layer of its own; alpha defaults to 0.01.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class LeakyReLUAttribute : Attribute
