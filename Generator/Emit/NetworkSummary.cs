@@ -23,12 +23,12 @@ internal static class NetworkSummary
         }
         sb.Append(Row("layer", "kind", "output", "params", "mult-adds"));
         sb.Append('\n').Append(Row("input", "Input", shape.Input.ToString(), "0", "0"));
-        foreach (var l in shape.Layers) sb.Append('\n').Append(Row(l.Name, l.TableText, l.Out.ToString(), Num(l.ParameterCount), Num(l.MultiplyAdds)));
+        foreach (var l in shape.Layers) sb.Append('\n').Append(Row(l.Label, l.TableText, l.Out.ToString(), Num(l.ParameterCount), Num(l.MultiplyAdds)));
         sb.Append('\n').Append(Row("total", "", "", Num(shape.ParameterCount), Num(shape.MultiplyAdds)));
         sb.Append('\n').Append("loss: ").Append(shape.Loss == LossKind.CrossEntropy ? "cross-entropy (fused with the final softmax)" : "mean squared error");
-        long parameters = 4L * shape.ParameterCount;
-        long activations = plan.Buffers.Sum(b => 4L * b.Length);
-        sb.Append('\n').Append($"memory: parameters {Num(parameters)} B, gradients {Num(parameters)} B, activations {Num(activations)} B; {Num(2 * parameters + activations)} B in all");
+        // The same count as [Budget]'s MaxBytes (SN2008).
+        var bytes = Shapes.Budget.Memory(shape, plan);
+        sb.Append('\n').Append($"memory: parameters {Num(bytes.Parameters)} B, gradients {Num(bytes.Parameters)} B, activations {Num(bytes.Activations)} B; {Num(bytes.Total)} B in all");
         return sb.ToString();
     }
 
@@ -55,7 +55,7 @@ internal static class NetworkSummary
             w.Line($"new {N}LayerInfo");
             w.Line("{");
             w.Indent();
-            w.Line($"Name = \"{l.Name}\",");
+            w.Line($"Name = \"{l.Label}\",");
             w.Line($"Kind = {N}LayerKind.{kind},");
             w.Line($"InputShape = {TensorShape(l.In)},");
             w.Line($"OutputShape = {TensorShape(l.Out)},");

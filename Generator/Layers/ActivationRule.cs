@@ -18,6 +18,9 @@ internal class ActivationRule : LayerRule
 
     public override ActivationKind ActivationOf(LayerSpec spec) => _activation;
 
+    /// <summary>The kind in lower case; a stem ending in a digit takes '_' before its index (<c>relu6_1</c>, not <c>relu61</c>).</summary>
+    public override string Stem => char.IsDigit(base.Stem[base.Stem.Length - 1]) ? base.Stem + "_" : base.Stem;
+
     /// <summary>The shape is unchanged; ForwardBatch's output tile is scratch.</summary>
     public override LayerOutcome? Infer(LayerSpec spec, Tensor input, string head, DiagnosticSink diagnostics) =>
         new(input.Shape) { Activation = _activation, Alpha = AlphaOf(spec), Scratch = BatchTile * (BigInteger)input.Shape.Size };

@@ -16,6 +16,7 @@ internal sealed class LayerWalk
 {
     private readonly EquatableArray<LayerSpec> _specs;
     private readonly LayerRule[] _rules;
+    private readonly string[] _defaults;
     private readonly string[] _names;
     private readonly bool[] _argumentsKnown;
     private readonly DiagnosticSink _diagnostics;
@@ -24,10 +25,17 @@ internal sealed class LayerWalk
     private BigInteger _activationFloats;
     private bool _withinLimits = true;
 
-    public LayerWalk(EquatableArray<LayerSpec> specs, LayerRule[] rules, string[] names, bool[] argumentsKnown, DiagnosticSink diagnostics)
+    /// <summary>
+    /// A walk over <paramref name="specs"/> with their <paramref name="rules"/>: <paramref name="defaults"/> are the default
+    /// names, which generated members are named after; <paramref name="names"/> the ones messages, <c>Summary</c> and
+    /// <c>Info</c> use (a given <c>Name</c>, else the default); <paramref name="argumentsKnown"/> whether each layer's
+    /// shape arguments are in range; <paramref name="diagnostics"/> receives what it reports.
+    /// </summary>
+    public LayerWalk(EquatableArray<LayerSpec> specs, LayerRule[] rules, string[] defaults, string[] names, bool[] argumentsKnown, DiagnosticSink diagnostics)
     {
         _specs = specs;
         _rules = rules;
+        _defaults = defaults;
         _names = names;
         _argumentsKnown = argumentsKnown;
         _diagnostics = diagnostics;
@@ -100,7 +108,8 @@ internal sealed class LayerWalk
         {
             var shape = new LayerShape
             {
-                Name = _names[i],
+                Name = _defaults[i],
+                Label = _names[i],
                 Type = l.Type,
                 Inputs = reads.ToEquatableArray(),
                 In = current.Shape,

@@ -44,6 +44,28 @@ public class GeneratedMemberTests
     }
 
     [Fact]
+    public void Given_names_replace_the_defaults_in_Info_Summary_weight_files_and_onnx()
+    {
+        Assert.Equal(["conv1", "pool1", "flatten1", "hidden", "dense2", "clipped", "dense3"], ClipNet.Info.Layers.Select(l => l.Name));
+        Assert.Contains("\nhidden    Dense 10 ReLU6", ClipNet.Summary);
+        Assert.Contains("\nclipped   ReLU6", ClipNet.Summary);
+        Assert.True(ClipNet.MultiplyAdds > 0);
+
+        var net = new ClipNet(seed: 3);
+        var file = new MemoryStream();
+        net.Save(file);
+        file.Position = 0;
+        Assert.Equal(net.Parameters.ToArray(), ClipNet.Load(file).Parameters.ToArray());
+
+        var onnx = new MemoryStream();
+        net.ExportOnnx(onnx);
+        string text = System.Text.Encoding.UTF8.GetString(onnx.ToArray());
+        Assert.Contains("hidden.weight", text);
+        Assert.Contains("clipped", text);
+        Assert.DoesNotContain("dense1", text);
+    }
+
+    [Fact]
     public void Parameters_are_laid_out_layer_by_layer_weights_then_bias()
     {
         int offset = 0;
