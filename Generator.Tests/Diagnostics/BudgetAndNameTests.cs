@@ -67,6 +67,25 @@ public class BudgetAndNameTests
         Assert.Contains("dense1 (named hidden): Dense 3.", text);
     }
 
+    /// <summary>
+    /// A rejected name (the layer keeps its default) and an exceeded budget break nothing in the generated code: the
+    /// build fails on the SN error alone, and the members are the network's, not the throwing ones.
+    /// </summary>
+    [Theory]
+    [InlineData("SN1005", "[Input(4)][Dense(3, Name = \"a\")][Dense(2, Name = \"a\")]")]
+    [InlineData("SN2008", "[Budget(MaxMultiplyAdds = 1, MaxBytes = 1)][Input(4)][Dense(3)][Dense(2)]")]
+    public void A_name_or_budget_error_leaves_the_generated_network_whole(string id, string layers)
+    {
+        var (output, run) = AnalyzerHarness.Generate(AnalyzerHarness.Compile(Source(layers)));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        var errors = AnalyzerHarness.Analyze(output).Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        Assert.NotEmpty(errors);
+        Assert.All(errors, d => Assert.Equal(id, d.Id));
+        string generated = Assert.Single(run.GeneratedTrees).ToString();
+        Assert.DoesNotContain("has build errors", generated);
+        Assert.Contains("Dense2Forward(", generated);
+    }
+
     private static string Source(string layers) => $"using StaticNets;\n\n{layers}\npublic partial class N {{ }}\n";
 
     private static IEnumerable<Microsoft.CodeAnalysis.Diagnostic> Analyze(string layers, long multiplyAdds, long bytes) =>
