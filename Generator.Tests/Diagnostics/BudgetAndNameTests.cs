@@ -86,6 +86,17 @@ public class BudgetAndNameTests
         Assert.Contains("Dense2Forward(", generated);
     }
 
+    [Fact]
+    public void Inference_keeps_the_default_as_the_member_name_and_the_given_one_as_the_label()
+    {
+        var (_, shape) = AnalyzerHarness.Infer(Source("[Input(4)][Dense(3, Name = \"dense2\")][ReLU6][Dense(2, Name = \"out\")][ReLU6(Name = \"out\")]"));
+
+        Assert.Equal(["dense1", "relu6_1", "dense2", "relu6_2"], shape.Layers.Select(l => l.Name));
+        Assert.Equal(["dense2", "relu6_1", "out", "relu6_2"], shape.Layers.Select(l => l.Label));
+        var d = Assert.Single(shape.Diagnostics);
+        Assert.Equal("relu6_2 (ReLU6): Name = \"out\" is already given to dense2 (Dense 2). Names are unique: choose another.", d.Message);
+    }
+
     private static string Source(string layers) => $"using StaticNets;\n\n{layers}\npublic partial class N {{ }}\n";
 
     private static IEnumerable<Microsoft.CodeAnalysis.Diagnostic> Analyze(string layers, long multiplyAdds, long bytes) =>

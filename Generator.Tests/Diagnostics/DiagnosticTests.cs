@@ -120,7 +120,7 @@ public class DiagnosticTests
 
         // SN1005: the Name argument.
         { "SN1005", Net("[Input(4)][Dense(3, Name = \"a\")][Dense(2, Name = \"a\")]"), Error, "Name = \"a\"",
-            "dense2 (Dense 2): Name = \"a\" is already the name of dense1. Names are unique: choose another." },
+            "dense2 (Dense 2): Name = \"a\" is already given to dense1 (Dense 3). Names are unique: choose another." },
         { "SN1005", Net("[Input(4)][Dense(3, Name = \"dense2\")][Dense(2)]"), Error, "Name = \"dense2\"",
             "dense1 (Dense 3): Name = \"dense2\" is the default name of another layer. Names are unique: choose another, or give dense2 a Name of its own." },
         { "SN1005", Net("[Input(4)][ReLU(Name = \"input\")]"), Error, "Name = \"input\"",

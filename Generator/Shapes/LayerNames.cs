@@ -51,7 +51,7 @@ internal static class LayerNames
             if (specs[i].Name is not { } name || specs[i].HasErrors || specs[i].Type == LayerType.Input) continue;
             problems[i] = Invalid(name) is { } why ? $"{Head(i)} {why}"
                 : name is "input" or "output" ? $"{Head(i)} is taken: the network's {name} tensor has that name. Choose another."
-                : given.TryGetValue(name, out int first) ? $"{Head(i)} is already the name of {defaults[first]}. Names are unique: choose another."
+                : given.TryGetValue(name, out int first) ? $"{Head(i)} is already given to {defaults[first]} ({rules[first].Describe(specs[first])}). Names are unique: choose another."
                 : null;
             if (problems[i] is null) given[name] = i;
         }
