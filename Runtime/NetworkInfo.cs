@@ -44,7 +44,7 @@ public readonly record struct TensorShape(int Channels, int Height, int Width)
 /// <summary>One layer of a generated network, as the generator laid it out.</summary>
 public sealed record LayerInfo
 {
-    /// <summary>Name used in generated code, summaries and files: <c>conv1</c>, <c>pool2</c>, <c>dense3</c>...</summary>
+    /// <summary>The layer's name in summaries, weight files and ONNX node names: its <c>Name</c> argument where given, else its default (<c>conv1</c>, <c>pool2</c>, <c>dense3</c>...), which generated members are named after in either case.</summary>
     public required string Name { get; init; }
     /// <summary>What the layer is.</summary>
     public required LayerKind Kind { get; init; }

@@ -51,7 +51,7 @@ public class DiagnosticTests
         { "SN1003", Net("[Input(10)][Dense(3, L2 = double.PositiveInfinity)]"), Error, "L2 = double.PositiveInfinity",
             "dense1 (Dense): L2 = Infinity must be finite and at least 0." },
         { "SN1003", Net("[Input(10)][Dense(3, Activation = (Activation)42)]"), Error, "Activation = (Activation)42",
-            "dense1 (Dense): Activation = 42 is not a value of the Activation enum. Use one of Activation.None, ReLU, LeakyReLU, GELU, Sigmoid, Tanh or Softmax." },
+            "dense1 (Dense): Activation = 42 is not a value of the Activation enum. Use one of Activation.None, ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax or ReLU6." },
         { "SN1003", Net("[Input(28, 28)][Flatten]"), Error, "Input(28, 28)",
             "input (Input): the attribute's arguments could not be read. Fix the compiler errors on it." },
 
@@ -118,6 +118,24 @@ public class DiagnosticTests
         { "SN3002", Net("[Input(10)][Sigmoid][Sigmoid][Sigmoid][Sigmoid][Sigmoid]"), Warning, "Sigmoid",
             "sigmoid4 (Sigmoid) on 10: Sigmoid here is the 4th saturating activation in this network (sigmoid1, sigmoid2, sigmoid3 and sigmoid4). Each scales the gradient by its slope, at most 0.25 for Sigmoid and 1 for Tanh, and near 0 where it saturates: 0.25^4 = 0.0039, so the first layers barely learn. Use ReLU, LeakyReLU or GELU (initialised with He) for the hidden layers." },
 
+        // SN1005: the Name argument.
+        { "SN1005", Net("[Input(4)][Dense(3, Name = \"a\")][Dense(2, Name = \"a\")]"), Error, "Name = \"a\"",
+            "dense2 (Dense 2): Name = \"a\" is already given to dense1 (Dense 3). Names are unique: choose another." },
+        { "SN1005", Net("[Input(4)][Dense(3, Name = \"dense2\")][Dense(2)]"), Error, "Name = \"dense2\"",
+            "dense1 (Dense 3): Name = \"dense2\" is the default name of another layer. Names are unique: choose another, or give dense2 a Name of its own." },
+        { "SN1005", Net("[Input(4)][ReLU(Name = \"input\")]"), Error, "Name = \"input\"",
+            "relu1 (ReLU): Name = \"input\" is taken: the network's input tensor has that name. Choose another." },
+        { "SN1005", Net("[Input(4)][Dense(3, Name = \"\")]"), Error, "Name = \"\"",
+            "dense1 (Dense 3): Name = \"\" is empty. Give the layer a name, or leave Name out for its default." },
+        { "SN1005", Net("[Input(4)][Dense(3, Name = \"1st layer\")]"), Error, "Name = \"1st layer\"",
+            "dense1 (Dense 3): Name = \"1st layer\" is not a valid name: use ASCII letters, digits and '_', not starting with a digit (like a0 or block1_out)." },
+
+        // SN2008: the budget's argument that is exceeded.
+        { "SN2008", Net("[Budget(MaxMultiplyAdds = 250)][Input(10)][Dense(20)][Dense(5)]"), Error, "MaxMultiplyAdds = 250",
+            "N needs 300 multiply-adds per sample, more than MaxMultiplyAdds = 250. The largest: dense1 200 and dense2 100. Use fewer filters or units, or downsample earlier." },
+        { "SN2008", Net("[Budget(MaxBytes = 2000)][Input(10)][Dense(20, Name = \"hidden\")][Dense(5)]"), Error, "MaxBytes = 2000",
+            "N needs 3,600 bytes per instance (parameters 1,300, gradients 1,300, activations 1,000), more than MaxBytes = 2,000. The largest: parameters and gradients 2,600 B, hidden tile 640 B and dense2 tile 160 B. Use fewer parameters, or smaller layers early on." },
+
         // SN3003: the Padding argument.
         { "SN3003", Net("[Input(28, 28, 1)][Conv2D(6, 5, Padding = 5)]"), Warning, "Padding = 5",
             "conv1 (Conv2D 5x5, stride 1) on 28x28x1: Padding = 5 is not smaller than the kernel (5 >= 5), so the outermost outputs see only padding zeros. Use Padding = 2, for a 28x28 output." },
@@ -150,8 +168,9 @@ public class DiagnosticTests
     {
         var expected = new Dictionary<string, DiagnosticSeverity>
         {
-            ["SN1001"] = Error, ["SN1002"] = Error, ["SN1003"] = Error, ["SN1004"] = Error,
+            ["SN1001"] = Error, ["SN1002"] = Error, ["SN1003"] = Error, ["SN1004"] = Error, ["SN1005"] = Error,
             ["SN2001"] = Error, ["SN2002"] = Error, ["SN2003"] = Error, ["SN2004"] = Error, ["SN2005"] = Error, ["SN2006"] = Error,
+            ["SN2008"] = Error,
             ["SN3001"] = Warning, ["SN3002"] = Warning, ["SN3003"] = Warning,
         };
         var supported = new NetworkAnalyzer().SupportedDiagnostics;
@@ -179,6 +198,10 @@ public class DiagnosticTests
         { "SN1003", Net("[Input(1, 1, 1)][Conv2D(1, 1, Stride = 1, Padding = 0)][Dropout(0)][LeakyReLU(0)][Flatten][Dense(1, L1 = 0, L2 = 0)][Dropout(0.999)]") },
         { "SN1003", Net("[Input(features: 10)][Dense(units: 3, Activation = Activation.Softmax, Init = Init.XavierUniform)]") },
         { "SN1004", "using StaticNets;\n[Input(4)][Dense(2)] public partial class N { }\npublic partial class N { }\n" },
+        // A layer given another's default name, when that one is named too; names up to the limits of the rule.
+        { "SN1005", Net("[Input(4)][Dense(3, Name = \"dense2\")][ReLU(Name = \"_a0\")][Dense(2, Name = \"Out_1\")][Softmax(Name = \"probabilities\")]") },
+        // Exactly at the budget (300 multiply-adds; the bytes as Summary counts them).
+        { "SN2008", Net("[Budget(MaxMultiplyAdds = 300, MaxBytes = 3600)][Input(10)][Dense(20)][Dense(5)]") },
         { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 4, Stride = 2)]") },
         { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 3, Padding = 2)]") },
         { "SN2002", Net("[Input(28, 28, 1)][MaxPool(2)][AvgPool(3, Stride = 1)]") },

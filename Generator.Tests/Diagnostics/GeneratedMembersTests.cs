@@ -31,7 +31,8 @@ public class GeneratedMembersTests
                 N a = N.Load("n.snw"), b = N.Load(stream);
                 n.ExportOnnx("n.onnx"); n.ExportOnnx(stream);
                 string summary = N.Summary;
-                return loss + digit + N.InputSize + N.OutputSize + N.ParameterCount + Generic(m);
+                long multiplyAdds = N.MultiplyAdds;
+                return loss + digit + N.InputSize + N.OutputSize + N.ParameterCount + multiplyAdds + Generic(m);
             }
 
             private static int Generic<T>(T network) where T : class, INetwork<T> => T.Create(2).Predict(new float[1]);

@@ -30,6 +30,7 @@ public class GeneratedSourceTests
 
         namespace Samples;
 
+        [Budget(MaxMultiplyAdds = 100000, MaxBytes = 100000)]
         [Input(9, 9, 2)]
         [Conv2D(4, 3, Stride = 2, Padding = 1, Activation = Activation.LeakyReLU, Init = Init.HeUniform, L2 = 0.001)]
         [MaxPool(3, Stride = 1)]
@@ -40,9 +41,10 @@ public class GeneratedSourceTests
         [Dense(8, Activation = Activation.Tanh, Init = Init.XavierNormal)]
         [Dropout(0.25)]
         [LeakyReLU(0.2)]
-        [Dense(6)]
+        [Dense(6, Name = "hidden")]
         [GELU]
         [ReLU]
+        [ReLU6(Name = "clipped")]
         [Tanh]
         [Dense(4, Activation = Activation.Sigmoid)]
         [Dense(3)]

@@ -45,13 +45,13 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
         var clean = outcomes.Where(o => !o.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error)).ToList();
         Assert.True(clean.Count >= count / 4, $"only {clean.Count} of {count} cases were valid networks");
         string everything = string.Concat(clean.SelectMany(o => o.Generated).Select(t => t.ToString()));
-        foreach (var layer in new[] { "conv1", "flatten1", "dense1", "dropout1", "relu1", "leakyrelu1", "gelu1", "sigmoid1", "tanh1", "softmax1" })
+        foreach (var layer in new[] { "conv1", "flatten1", "dense1", "dropout1", "relu1", "relu6_1", "leakyrelu1", "gelu1", "sigmoid1", "tanh1", "softmax1" })
         {
             Assert.Contains($"Name = \"{layer}\"", everything);
         }
         Assert.Contains("LayerKind.MaxPool", everything);
         Assert.Contains("LayerKind.AvgPool", everything);
-        foreach (var id in new[] { "SN1001", "SN1002", "SN1003", "SN1004", "SN2001", "SN2002", "SN2003", "SN2004", "SN2005", "SN2006" })
+        foreach (var id in new[] { "SN1001", "SN1002", "SN1003", "SN1004", "SN1005", "SN2001", "SN2002", "SN2003", "SN2004", "SN2005", "SN2006", "SN2008" })
         {
             Assert.Contains(outcomes, o => o.Diagnostics.Any(d => d.Id == id));
         }

@@ -59,9 +59,9 @@ internal static class NetworkFuzzer
         new("[Dense(10, L1 = \"0.1\")]", "CS0029"),
     };
 
-    private static readonly string[] Activations = { "None", "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax" };
+    private static readonly string[] Activations = { "None", "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "ReLU6" };
     private static readonly string[] Inits = { "Auto", "HeNormal", "HeUniform", "XavierNormal", "XavierUniform" };
-    private static readonly string[] Standalone = { "[ReLU]", "[LeakyReLU]", "[GELU]", "[Sigmoid]", "[Tanh]", "[Softmax]" };
+    private static readonly string[] Standalone = { "[ReLU]", "[ReLU6]", "[LeakyReLU]", "[GELU]", "[Sigmoid]", "[Tanh]", "[Softmax]" };
 
     private enum ClassShape
     {
@@ -122,7 +122,7 @@ internal static class NetworkFuzzer
 
         private string ActivationArg() => Chance(0.9)
             ? "Activation." + Pick(Activations)
-            : Pick("(Activation)99", "(Activation)(-1)", "(Activation)7", "(Activation)int.MaxValue");
+            : Pick("(Activation)99", "(Activation)(-1)", "(Activation)8", "(Activation)int.MaxValue");
 
         private string InitArg() => Chance(0.9)
             ? "Init." + Pick(Inits)
@@ -266,6 +266,13 @@ internal static class NetworkFuzzer
             bool plausible = Chance(0.5);
             var layers = plausible ? Plausible() : Wild();
             _notes.Insert(0, plausible ? "plausible" : "wild");
+            if (Chance(0.15)) NameSome(layers);
+            if (Chance(0.1))
+            {
+                string limit = Pick("0", "1", "1000", "1000000", "long.MaxValue", "-1");
+                layers.Insert(Between(0, layers.Count), Chance(0.5) ? $"[Budget(MaxMultiplyAdds = {limit})]" : $"[Budget(MaxMultiplyAdds = {limit}, MaxBytes = {Pick("0", "4000", "1000000", "-5")})]");
+                _notes.Add("budget");
+            }
             if (Chance(plausible ? 0.05 : 0.15) && layers.Count > 0)
             {
                 var mistake = Pick(Mistakes);
@@ -277,6 +284,22 @@ internal static class NetworkFuzzer
             _notes.Add(shape.ToString());
             var files = Write(shape, layers);
             return new FuzzCase(_seed, files, _intended, string.Join(", ", _notes));
+        }
+
+        /// <summary>Gives one to three layers a Name: valid, repeated, taken, a default of another, or not a name.</summary>
+        private void NameSome(List<string> layers)
+        {
+            for (int k = Between(1, 3); k > 0 && layers.Count > 0; k--)
+            {
+                int i = Between(0, layers.Count - 1);
+                if (layers[i].StartsWith("[Input", StringComparison.Ordinal) || layers[i].Contains("Name = ", StringComparison.Ordinal)) continue;
+                string name = Pick("a0", "a0", "block1_out", "Hidden", "_x", "dense1", "conv2", "relu6_1", "input", "output", "", "1st", "a b", "x\\\"y", new string('n', 65));
+                string argument = $"Name = \"{name}\"";
+                layers[i] = layers[i].EndsWith(")]", StringComparison.Ordinal)
+                    ? layers[i].Substring(0, layers[i].Length - 2) + ", " + argument + ")]"
+                    : layers[i].Substring(0, layers[i].Length - 1) + "(" + argument + ")]";
+                _notes.Add("named " + name);
+            }
         }
 
         private List<FuzzFile> Write(ClassShape shape, List<string> layers)

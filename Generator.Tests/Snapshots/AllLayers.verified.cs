@@ -8,52 +8,54 @@ namespace Samples
     /// <summary>
     /// AllLayers: a network compiled by StaticNets, 256 parameters.
     /// <code>
-    /// layer     kind                        output        params
-    /// input     Input                       9x9x2              0
-    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
-    /// pool1     MaxPool 3x3 s1              3x3x4              0
-    /// conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
-    /// pool2     AvgPool 2x2 s2              1x1x3              0
-    /// sigmoid1  Sigmoid                     1x1x3              0
-    /// flatten1  Flatten                     3                  0
-    /// dense1    Dense 8 Tanh                8                 32
-    /// dropout1  Dropout 0.25                8                  0
-    /// leakyrelu1LeakyReLU 0.2               8                  0
-    /// dense2    Dense 6                     6                 54
-    /// gelu1     GELU                        6                  0
-    /// relu1     ReLU                        6                  0
-    /// tanh1     Tanh                        6                  0
-    /// dense3    Dense 4 Sigmoid             4                 28
-    /// dense4    Dense 3                     3                 15
-    /// softmax1  Softmax                     3                  0
-    /// total                                                  256
+    /// layer     kind                        output        params   mult-adds
+    /// input     Input                       9x9x2              0           0
+    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800
+    /// pool1     MaxPool 3x3 s1              3x3x4              0           0
+    /// conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192
+    /// pool2     AvgPool 2x2 s2              1x1x3              0           0
+    /// sigmoid1  Sigmoid                     1x1x3              0           0
+    /// flatten1  Flatten                     3                  0           0
+    /// dense1    Dense 8 Tanh                8                 32          24
+    /// dropout1  Dropout 0.25                8                  0           0
+    /// leakyrelu1LeakyReLU 0.2               8                  0           0
+    /// hidden    Dense 6                     6                 54          48
+    /// gelu1     GELU                        6                  0           0
+    /// relu1     ReLU                        6                  0           0
+    /// clipped   ReLU6                       6                  0           0
+    /// tanh1     Tanh                        6                  0           0
+    /// dense3    Dense 4 Sigmoid             4                 28          24
+    /// dense4    Dense 3                     3                 15          12
+    /// softmax1  Softmax                     3                  0           0
+    /// total                                                  256       2,100
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
+    /// memory: parameters 1,024 B, gradients 1,024 B, activations 5,956 B; 8,004 B in all
     /// </code>
     /// </summary>
     partial class AllLayers : global::StaticNets.INetwork<AllLayers>
     {
-        // layer     kind                        output        params
-        // input     Input                       9x9x2              0
-        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
-        // pool1     MaxPool 3x3 s1              3x3x4              0
-        // conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
-        // pool2     AvgPool 2x2 s2              1x1x3              0
-        // sigmoid1  Sigmoid                     1x1x3              0
-        // flatten1  Flatten                     3                  0
-        // dense1    Dense 8 Tanh                8                 32
-        // dropout1  Dropout 0.25                8                  0
-        // leakyrelu1LeakyReLU 0.2               8                  0
-        // dense2    Dense 6                     6                 54
-        // gelu1     GELU                        6                  0
-        // relu1     ReLU                        6                  0
-        // tanh1     Tanh                        6                  0
-        // dense3    Dense 4 Sigmoid             4                 28
-        // dense4    Dense 3                     3                 15
-        // softmax1  Softmax                     3                  0
-        // total                                                  256
+        // layer     kind                        output        params   mult-adds
+        // input     Input                       9x9x2              0           0
+        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800
+        // pool1     MaxPool 3x3 s1              3x3x4              0           0
+        // conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192
+        // pool2     AvgPool 2x2 s2              1x1x3              0           0
+        // sigmoid1  Sigmoid                     1x1x3              0           0
+        // flatten1  Flatten                     3                  0           0
+        // dense1    Dense 8 Tanh                8                 32          24
+        // dropout1  Dropout 0.25                8                  0           0
+        // leakyrelu1LeakyReLU 0.2               8                  0           0
+        // hidden    Dense 6                     6                 54          48
+        // gelu1     GELU                        6                  0           0
+        // relu1     ReLU                        6                  0           0
+        // clipped   ReLU6                       6                  0           0
+        // tanh1     Tanh                        6                  0           0
+        // dense3    Dense 4 Sigmoid             4                 28          24
+        // dense4    Dense 3                     3                 15          12
+        // softmax1  Softmax                     3                  0           0
+        // total                                                  256       2,100
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all
+        // memory: parameters 1,024 B, gradients 1,024 B, activations 5,956 B; 8,004 B in all
 
         // ---- Sizes and description ----
 
@@ -63,30 +65,33 @@ namespace Samples
         public const int OutputSize = 3;
         /// <summary>Number of weights and biases.</summary>
         public const int ParameterCount = 256;
+        /// <summary>Multiply-adds of one sample's forward pass (Summary gives them per layer).</summary>
+        public const long MultiplyAdds = 2100;
 
-        /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
+        /// <summary>A table of the layers, their output shapes, parameter counts and multiply-adds, the loss and the memory an instance holds.</summary>
         public static string Summary =>
-            "layer     kind                        output        params\n" +
-            "input     Input                       9x9x2              0\n" +
-            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\n" +
-            "pool1     MaxPool 3x3 s1              3x3x4              0\n" +
-            "conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\n" +
-            "pool2     AvgPool 2x2 s2              1x1x3              0\n" +
-            "sigmoid1  Sigmoid                     1x1x3              0\n" +
-            "flatten1  Flatten                     3                  0\n" +
-            "dense1    Dense 8 Tanh                8                 32\n" +
-            "dropout1  Dropout 0.25                8                  0\n" +
-            "leakyrelu1LeakyReLU 0.2               8                  0\n" +
-            "dense2    Dense 6                     6                 54\n" +
-            "gelu1     GELU                        6                  0\n" +
-            "relu1     ReLU                        6                  0\n" +
-            "tanh1     Tanh                        6                  0\n" +
-            "dense3    Dense 4 Sigmoid             4                 28\n" +
-            "dense4    Dense 3                     3                 15\n" +
-            "softmax1  Softmax                     3                  0\n" +
-            "total                                                  256\n" +
+            "layer     kind                        output        params   mult-adds\n" +
+            "input     Input                       9x9x2              0           0\n" +
+            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800\n" +
+            "pool1     MaxPool 3x3 s1              3x3x4              0           0\n" +
+            "conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192\n" +
+            "pool2     AvgPool 2x2 s2              1x1x3              0           0\n" +
+            "sigmoid1  Sigmoid                     1x1x3              0           0\n" +
+            "flatten1  Flatten                     3                  0           0\n" +
+            "dense1    Dense 8 Tanh                8                 32          24\n" +
+            "dropout1  Dropout 0.25                8                  0           0\n" +
+            "leakyrelu1LeakyReLU 0.2               8                  0           0\n" +
+            "hidden    Dense 6                     6                 54          48\n" +
+            "gelu1     GELU                        6                  0           0\n" +
+            "relu1     ReLU                        6                  0           0\n" +
+            "clipped   ReLU6                       6                  0           0\n" +
+            "tanh1     Tanh                        6                  0           0\n" +
+            "dense3    Dense 4 Sigmoid             4                 28          24\n" +
+            "dense4    Dense 3                     3                 15          12\n" +
+            "softmax1  Softmax                     3                  0           0\n" +
+            "total                                                  256       2,100\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 1,024 B, gradients 1,024 B, activations 5,716 B; 7,764 B in all";
+            "memory: parameters 1,024 B, gradients 1,024 B, activations 5,956 B; 8,004 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -224,7 +229,7 @@ namespace Samples
                 },
                 new global::StaticNets.LayerInfo
                 {
-                    Name = "dense2",
+                    Name = "hidden",
                     Kind = global::StaticNets.LayerKind.Dense,
                     InputShape = new global::StaticNets.TensorShape(8, 1, 1),
                     OutputShape = new global::StaticNets.TensorShape(6, 1, 1),
@@ -257,6 +262,20 @@ namespace Samples
                     InputShape = new global::StaticNets.TensorShape(6, 1, 1),
                     OutputShape = new global::StaticNets.TensorShape(6, 1, 1),
                     Activation = global::StaticNets.Activation.ReLU,
+                    Alpha = 0.0f,
+                    Units = 0, Kernel = 0, Stride = 0, Padding = 0,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.Auto,
+                    ParameterOffset = 213, WeightCount = 0, BiasCount = 0,
+                    FanIn = 0, FanOut = 0,
+                },
+                new global::StaticNets.LayerInfo
+                {
+                    Name = "clipped",
+                    Kind = global::StaticNets.LayerKind.Activation,
+                    InputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    OutputShape = new global::StaticNets.TensorShape(6, 1, 1),
+                    Activation = global::StaticNets.Activation.ReLU6,
                     Alpha = 0.0f,
                     Units = 0, Kernel = 0, Stride = 0, Padding = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
@@ -359,6 +378,8 @@ namespace Samples
         private readonly float[] _gelu1OutputGrad = new float[6]; // gelu1 output gradient [6]
         private readonly float[] _relu1Output = new float[6]; // relu1 output [6]
         private readonly float[] _relu1OutputGrad = new float[6]; // relu1 output gradient [6]
+        private readonly float[] _relu6_1Output = new float[6]; // relu6_1 output [6]
+        private readonly float[] _relu6_1OutputGrad = new float[6]; // relu6_1 output gradient [6]
         private readonly float[] _tanh1Output = new float[6]; // tanh1 output [6]
         private readonly float[] _tanh1OutputGrad = new float[6]; // tanh1 output gradient [6]
         private readonly float[] _dense3Output = new float[4]; // dense3 output [4]
@@ -374,6 +395,7 @@ namespace Samples
         private readonly float[] _dense2Tile = new float[48]; // dense2 tile [8][6]
         private readonly float[] _gelu1Tile = new float[48]; // gelu1 tile [8][6]
         private readonly float[] _relu1Tile = new float[48]; // relu1 tile [8][6]
+        private readonly float[] _relu6_1Tile = new float[48]; // relu6_1 tile [8][6]
         private readonly float[] _tanh1Tile = new float[48]; // tanh1 tile [8][6]
         private readonly float[] _dense3Tile = new float[32]; // dense3 tile [8][4]
         private readonly float[] _dense4Tile = new float[24]; // dense4 tile [8][3]
@@ -431,7 +453,7 @@ namespace Samples
                 fanIn: 6,
                 fanOut: 4,
                 seed,
-                layer: 14);
+                layer: 15);
             // dense4: 12 weights, fan-in 4, fan-out 3
             global::StaticNets.__Internals.Initializers.Fill(
                 new global::System.Span<float>(_parameters, 241, 12),
@@ -439,7 +461,7 @@ namespace Samples
                 fanIn: 4,
                 fanOut: 3,
                 seed,
-                layer: 15);
+                layer: 16);
         }
 
         /// <summary>The same as <c>new AllLayers(seed)</c>.</summary>
@@ -669,7 +691,8 @@ namespace Samples
             global::StaticNets.Generated.AllLayersLayers.Dense2Forward(_parameters, _leakyrelu1Output, _dense2Output);
             global::StaticNets.Generated.AllLayersLayers.Gelu1Forward(_dense2Output, _gelu1Output);
             global::StaticNets.Generated.AllLayersLayers.Relu1Forward(_gelu1Output, _relu1Output);
-            global::StaticNets.Generated.AllLayersLayers.Tanh1Forward(_relu1Output, _tanh1Output);
+            global::StaticNets.Generated.AllLayersLayers.Relu6_1Forward(_relu1Output, _relu6_1Output);
+            global::StaticNets.Generated.AllLayersLayers.Tanh1Forward(_relu6_1Output, _tanh1Output);
             global::StaticNets.Generated.AllLayersLayers.Dense3Forward(_parameters, _tanh1Output, _dense3Output);
             global::StaticNets.Generated.AllLayersLayers.Dense4Forward(_parameters, _dense3Output, _dense4Output);
             global::StaticNets.Generated.AllLayersLayers.Softmax1Forward(_dense4Output, _softmax1Output);
@@ -723,6 +746,12 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_relu1Tile, b * 6, 6);
+                global::System.Span<float> y = new global::System.Span<float>(_relu6_1Tile, b * 6, 6);
+                global::StaticNets.Generated.AllLayersLayers.Relu6_1Forward(x, y);
+            }
+            for (int b = 0; b < count; b++)
+            {
+                global::System.ReadOnlySpan<float> x = new global::System.ReadOnlySpan<float>(_relu6_1Tile, b * 6, 6);
                 global::System.Span<float> y = new global::System.Span<float>(_tanh1Tile, b * 6, 6);
                 global::StaticNets.Generated.AllLayersLayers.Tanh1Forward(x, y);
             }
@@ -748,7 +777,8 @@ namespace Samples
                 _dense3Output,
                 _dense3OutputGrad,
                 _tanh1OutputGrad);
-            global::StaticNets.Generated.AllLayersLayers.Tanh1Backward(_tanh1Output, _tanh1OutputGrad, _relu1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Tanh1Backward(_tanh1Output, _tanh1OutputGrad, _relu6_1OutputGrad);
+            global::StaticNets.Generated.AllLayersLayers.Relu6_1Backward(_relu6_1Output, _relu6_1OutputGrad, _relu1OutputGrad);
             global::StaticNets.Generated.AllLayersLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _gelu1OutputGrad);
             global::StaticNets.Generated.AllLayersLayers.Gelu1Backward(_dense2Output, _gelu1OutputGrad, _dense2OutputGrad);
             global::StaticNets.Generated.AllLayersLayers.Dense2Backward(
@@ -1650,9 +1680,9 @@ namespace StaticNets.Generated
             Activations.LeakyReLUBackward(x.Slice(0, N), dy, dx, 0.2f);
         }
 
-        // ---- dense2: Dense 6. 8 -> 6. ----
+        // ---- dense2 (named hidden): Dense 6. 8 -> 6. ----
 
-        /// <summary>dense2: Dense 6. 8 -> 6.</summary>
+        /// <summary>dense2 (named hidden): Dense 6. 8 -> 6.</summary>
         /// <param name="parameters">All weights and biases; this layer's from 159.</param>
         /// <param name="x">The input [8].</param>
         /// <param name="y">The output [6].</param>
@@ -1749,6 +1779,29 @@ namespace StaticNets.Generated
         {
             const int N = 6;
             Activations.ReLUBackward(y.Slice(0, N), dy, dx);
+        }
+
+        // ---- relu6_1 (named clipped): ReLU6. 6 -> 6. ----
+
+        /// <summary>relu6_1 (named clipped): ReLU6. 6 -> 6.</summary>
+        /// <param name="x">The input [6].</param>
+        /// <param name="y">The output [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Relu6_1Forward(ReadOnlySpan<float> x, Span<float> y)
+        {
+            const int N = 6;
+            Activations.ReLU6(x.Slice(0, N), y);
+        }
+
+        /// <summary>relu6_1 backward; writes dx.</summary>
+        /// <param name="y">The output of the forward pass [6].</param>
+        /// <param name="dy">The gradient of the output [6].</param>
+        /// <param name="dx">The gradient of the input [6].</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Relu6_1Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            const int N = 6;
+            Activations.ReLU6Backward(y.Slice(0, N), dy, dx);
         }
 
         // ---- tanh1: Tanh. 6 -> 6. ----

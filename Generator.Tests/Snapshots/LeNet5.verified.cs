@@ -8,34 +8,34 @@ namespace Samples
     /// <summary>
     /// LeNet5: a network compiled by StaticNets, 61,706 parameters.
     /// <code>
-    /// layer     kind                        output        params
-    /// input     Input                       28x28x1            0
-    /// conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156
-    /// pool1     MaxPool 2x2 s2              14x14x6            0
-    /// conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416
-    /// pool2     MaxPool 2x2 s2              5x5x16             0
-    /// flatten1  Flatten                     400                0
-    /// dense1    Dense 120 ReLU              120           48,120
-    /// dense2    Dense 84 ReLU               84            10,164
-    /// dense3    Dense 10 Softmax            10               850
-    /// total                                               61,706
+    /// layer     kind                        output        params   mult-adds
+    /// input     Input                       28x28x1            0           0
+    /// conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156     117,600
+    /// pool1     MaxPool 2x2 s2              14x14x6            0           0
+    /// conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416     240,000
+    /// pool2     MaxPool 2x2 s2              5x5x16             0           0
+    /// flatten1  Flatten                     400                0           0
+    /// dense1    Dense 120 ReLU              120           48,120      48,000
+    /// dense2    Dense 84 ReLU               84            10,164      10,080
+    /// dense3    Dense 10 Softmax            10               850         840
+    /// total                                               61,706     416,520
     /// loss: cross-entropy (fused with the final softmax)
     /// memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all
     /// </code>
     /// </summary>
     partial class LeNet5 : global::StaticNets.INetwork<LeNet5>
     {
-        // layer     kind                        output        params
-        // input     Input                       28x28x1            0
-        // conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156
-        // pool1     MaxPool 2x2 s2              14x14x6            0
-        // conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416
-        // pool2     MaxPool 2x2 s2              5x5x16             0
-        // flatten1  Flatten                     400                0
-        // dense1    Dense 120 ReLU              120           48,120
-        // dense2    Dense 84 ReLU               84            10,164
-        // dense3    Dense 10 Softmax            10               850
-        // total                                               61,706
+        // layer     kind                        output        params   mult-adds
+        // input     Input                       28x28x1            0           0
+        // conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156     117,600
+        // pool1     MaxPool 2x2 s2              14x14x6            0           0
+        // conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416     240,000
+        // pool2     MaxPool 2x2 s2              5x5x16             0           0
+        // flatten1  Flatten                     400                0           0
+        // dense1    Dense 120 ReLU              120           48,120      48,000
+        // dense2    Dense 84 ReLU               84            10,164      10,080
+        // dense3    Dense 10 Softmax            10               850         840
+        // total                                               61,706     416,520
         // loss: cross-entropy (fused with the final softmax)
         // memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all
 
@@ -47,20 +47,22 @@ namespace Samples
         public const int OutputSize = 10;
         /// <summary>Number of weights and biases.</summary>
         public const int ParameterCount = 61706;
+        /// <summary>Multiply-adds of one sample's forward pass (Summary gives them per layer).</summary>
+        public const long MultiplyAdds = 416520;
 
-        /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
+        /// <summary>A table of the layers, their output shapes, parameter counts and multiply-adds, the loss and the memory an instance holds.</summary>
         public static string Summary =>
-            "layer     kind                        output        params\n" +
-            "input     Input                       28x28x1            0\n" +
-            "conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156\n" +
-            "pool1     MaxPool 2x2 s2              14x14x6            0\n" +
-            "conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416\n" +
-            "pool2     MaxPool 2x2 s2              5x5x16             0\n" +
-            "flatten1  Flatten                     400                0\n" +
-            "dense1    Dense 120 ReLU              120           48,120\n" +
-            "dense2    Dense 84 ReLU               84            10,164\n" +
-            "dense3    Dense 10 Softmax            10               850\n" +
-            "total                                               61,706\n" +
+            "layer     kind                        output        params   mult-adds\n" +
+            "input     Input                       28x28x1            0           0\n" +
+            "conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156     117,600\n" +
+            "pool1     MaxPool 2x2 s2              14x14x6            0           0\n" +
+            "conv2     Conv2D 16@5x5 s1 p0 ReLU    10x10x16       2,416     240,000\n" +
+            "pool2     MaxPool 2x2 s2              5x5x16             0           0\n" +
+            "flatten1  Flatten                     400                0           0\n" +
+            "dense1    Dense 120 ReLU              120           48,120      48,000\n" +
+            "dense2    Dense 84 ReLU               84            10,164      10,080\n" +
+            "dense3    Dense 10 Softmax            10               850         840\n" +
+            "total                                               61,706     416,520\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
             "memory: parameters 246,824 B, gradients 246,824 B, activations 182,968 B; 676,616 B in all";
 

@@ -31,6 +31,9 @@ public static class DiagnosticDescriptors
     /// <summary>SN1004: layer attributes on more than one partial declaration.</summary>
     public static readonly DiagnosticDescriptor SplitDeclaration = Create(DiagnosticIds.SN1004, "Layer attributes on more than one partial declaration", Usage);
 
+    /// <summary>SN1005: a layer's Name empty, not a valid name, taken or repeated.</summary>
+    public static readonly DiagnosticDescriptor BadName = Create(DiagnosticIds.SN1005, "Layer name empty, invalid, taken or repeated", Usage);
+
     /// <summary>SN2001: a convolution's <c>(S_in - S_f + 2P)</c> is not a multiple of its stride.</summary>
     public static readonly DiagnosticDescriptor ConvStride = Create(DiagnosticIds.SN2001, "Convolution stride does not divide the padded input", Shape);
 
@@ -49,6 +52,9 @@ public static class DiagnosticDescriptors
     /// <summary>SN2006: a size overflows a 32-bit int, or an instance's buffers exceed 1 GiB.</summary>
     public static readonly DiagnosticDescriptor TooLarge = Create(DiagnosticIds.SN2006, "A size overflows or the buffers exceed the limit", Shape);
 
+    /// <summary>SN2008: the network needs more multiply-adds or bytes than its [Budget] allows.</summary>
+    public static readonly DiagnosticDescriptor OverBudget = Create(DiagnosticIds.SN2008, "The network exceeds its budget", Shape);
+
     /// <summary>SN3001: Softmax (inline or as a layer) anywhere but last.</summary>
     public static readonly DiagnosticDescriptor SoftmaxNotLast = Create(DiagnosticIds.SN3001, "Softmax before the last layer", Design);
 
@@ -61,8 +67,8 @@ public static class DiagnosticDescriptors
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
-        NotPartial, InputMisplaced, InvalidArgument, SplitDeclaration,
-        ConvStride, PoolTiling, WindowTooLarge, SpatialAfterFlat, DenseWithoutFlatten, TooLarge,
+        NotPartial, InputMisplaced, InvalidArgument, SplitDeclaration, BadName,
+        ConvStride, PoolTiling, WindowTooLarge, SpatialAfterFlat, DenseWithoutFlatten, TooLarge, OverBudget,
         SoftmaxNotLast, VanishingGradient, PaddingTooLarge,
     };
 

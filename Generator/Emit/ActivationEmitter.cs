@@ -3,7 +3,7 @@ using StaticNets.Generator.Model;
 namespace StaticNets.Generator.Emit;
 
 /// <summary>
-/// A standalone activation layer ([ReLU], [LeakyReLU], [GELU], [Sigmoid], [Tanh], [Softmax]). Its backward writes
+/// A standalone activation layer ([ReLU], [ReLU6], [LeakyReLU], [GELU], [Sigmoid], [Tanh], [Softmax]). Its backward writes
 /// <c>dx = act'(.) * dy</c>; where another layer's backward wrote dx first, it computes the product in place over
 /// its own <c>dy</c> and adds that into dx.
 /// </summary>

@@ -119,7 +119,7 @@ internal abstract class LayerEmitter
     protected static string I(int value) => value.ToString(Inv);
 
     /// <summary>The summary line of a layer: <c>conv1: Conv2D 6@5x5, stride 1, padding 2, ReLU. 28x28x1 -> 28x28x6.</c></summary>
-    public static string Title(LayerShape l) => $"{l.Name}: {l.Title}. {l.In} -> {l.Out}.";
+    public static string Title(LayerShape l) => $"{l.Name}{(l.Label != l.Name ? $" (named {l.Label})" : "")}: {l.Title}. {l.In} -> {l.Out}.";
 
     /// <summary>The end of a backward's summary: how it delivers the input gradient.</summary>
     protected static string InputGradNote(LayerContext c) =>
@@ -181,6 +181,7 @@ internal abstract class LayerEmitter
         w.Line(activation switch
         {
             ActivationKind.ReLU => $"Activations.ReLUBackward({y}, {dy}, {dz});",
+            ActivationKind.ReLU6 => $"Activations.ReLU6Backward({y}, {dy}, {dz});",
             ActivationKind.LeakyReLU => $"Activations.LeakyReLUBackward({z}, {dy}, {dz}, {F(alpha)});",
             ActivationKind.GELU => $"Activations.GELUBackward({z}, {dy}, {dz});",
             ActivationKind.Sigmoid => $"Activations.SigmoidBackward({y}, {dy}, {dz});",

@@ -31,8 +31,10 @@ internal static class MemberEmitter
         w.Line($"public const int OutputSize = {shape.OutputSize};");
         w.Line("/// <summary>Number of weights and biases.</summary>");
         w.Line($"public const int ParameterCount = {shape.ParameterCount};");
+        w.Line("/// <summary>Multiply-adds of one sample's forward pass (Summary gives them per layer).</summary>");
+        w.Line($"public const long MultiplyAdds = {shape.MultiplyAdds};");
         w.Line();
-        w.Line("/// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>");
+        w.Line("/// <summary>A table of the layers, their output shapes, parameter counts and multiply-adds, the loss and the memory an instance holds.</summary>");
         MultilineLiteral(w, "public static string Summary => ", table, ";");
         w.Line();
         NetworkSummary.EmitInfo(w, spec, shape);

@@ -11,7 +11,7 @@ namespace StaticNets.Generator.Emit;
 /// </summary>
 internal static class NetworkSummary
 {
-    /// <summary>The table of layers, output shapes and parameter counts, the loss and the memory; or the build errors.</summary>
+    /// <summary>The table of layers, output shapes, parameter counts and multiply-adds, the loss and the memory; or the build errors.</summary>
     public static string Table(NetworkSpec spec, NetworkShape shape, NetworkPlan? plan)
     {
         var sb = new StringBuilder();
@@ -21,18 +21,19 @@ internal static class NetworkSummary
             foreach (var d in shape.Diagnostics.Where(d => d.Id[2] != '3')) sb.Append('\n').Append(d.Id).Append(": ").Append(d.Message);
             return sb.ToString();
         }
-        sb.Append(Row("layer", "kind", "output", "params"));
-        sb.Append('\n').Append(Row("input", "Input", shape.Input.ToString(), "0"));
-        foreach (var l in shape.Layers) sb.Append('\n').Append(Row(l.Name, l.TableText, l.Out.ToString(), Num(l.ParameterCount)));
-        sb.Append('\n').Append(Row("total", "", "", Num(shape.ParameterCount)));
+        sb.Append(Row("layer", "kind", "output", "params", "mult-adds"));
+        sb.Append('\n').Append(Row("input", "Input", shape.Input.ToString(), "0", "0"));
+        foreach (var l in shape.Layers) sb.Append('\n').Append(Row(l.Label, l.TableText, l.Out.ToString(), Num(l.ParameterCount), Num(l.MultiplyAdds)));
+        sb.Append('\n').Append(Row("total", "", "", Num(shape.ParameterCount), Num(shape.MultiplyAdds)));
         sb.Append('\n').Append("loss: ").Append(shape.Loss == LossKind.CrossEntropy ? "cross-entropy (fused with the final softmax)" : "mean squared error");
-        long parameters = 4L * shape.ParameterCount;
-        long activations = plan.Buffers.Sum(b => 4L * b.Length);
-        sb.Append('\n').Append($"memory: parameters {Num(parameters)} B, gradients {Num(parameters)} B, activations {Num(activations)} B; {Num(2 * parameters + activations)} B in all");
+        // The same count as [Budget]'s MaxBytes (SN2008).
+        var bytes = Shapes.Budget.Memory(shape, plan);
+        sb.Append('\n').Append($"memory: parameters {Num(bytes.Parameters)} B, gradients {Num(bytes.Parameters)} B, activations {Num(bytes.Activations)} B; {Num(bytes.Total)} B in all");
         return sb.ToString();
     }
 
-    private static string Row(string a, string b, string c, string d) => (a.PadRight(10) + b.PadRight(28) + c.PadRight(10) + d.PadLeft(10)).TrimEnd();
+    private static string Row(string a, string b, string c, string d, string e) =>
+        (a.PadRight(10) + b.PadRight(28) + c.PadRight(10) + d.PadLeft(10) + e.PadLeft(12)).TrimEnd();
 
     /// <summary><c>Info</c>: one <c>LayerInfo</c> per layer, a few properties per line.</summary>
     public static void EmitInfo(SourceWriter w, NetworkSpec spec, NetworkShape shape)
@@ -54,7 +55,7 @@ internal static class NetworkSummary
             w.Line($"new {N}LayerInfo");
             w.Line("{");
             w.Indent();
-            w.Line($"Name = \"{l.Name}\",");
+            w.Line($"Name = \"{l.Label}\",");
             w.Line($"Kind = {N}LayerKind.{kind},");
             w.Line($"InputShape = {TensorShape(l.In)},");
             w.Line($"OutputShape = {TensorShape(l.Out)},");

@@ -98,6 +98,8 @@ internal static class PublicMembers
         w.Line("public const int OutputSize = 0;");
         w.Line("/// <summary>Number of weights and biases (unknown: the network has build errors).</summary>");
         w.Line("public const int ParameterCount = 0;");
+        w.Line("/// <summary>Multiply-adds of one sample's forward pass (unknown: the network has build errors).</summary>");
+        w.Line("public const long MultiplyAdds = 0;");
         w.Line("/// <summary>The build errors of this network.</summary>");
         MultilineLiteral(w, "public static string Summary => ", table, ";");
         string throws = $"throw new global::System.InvalidOperationException({Literal(reason + " Fix them to use the network.")})";

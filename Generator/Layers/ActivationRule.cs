@@ -6,7 +6,7 @@ using static StaticNets.Generator.Shapes.Messages;
 
 namespace StaticNets.Generator.Layers;
 
-/// <summary>[ReLU], [GELU], [Sigmoid], [Tanh], [Softmax]: an activation as a layer of its own, applied to each value (Softmax: to the whole vector).</summary>
+/// <summary>[ReLU], [ReLU6], [GELU], [Sigmoid], [Tanh], [Softmax]: an activation as a layer of its own, applied to each value (Softmax: to the whole vector).</summary>
 internal class ActivationRule : LayerRule
 {
     public override string InfoKind => "Activation";
@@ -17,6 +17,9 @@ internal class ActivationRule : LayerRule
         : base(type, emitter) => _activation = activation;
 
     public override ActivationKind ActivationOf(LayerSpec spec) => _activation;
+
+    /// <summary>The kind in lower case; a stem ending in a digit takes '_' before its index (<c>relu6_1</c>, not <c>relu61</c>).</summary>
+    public override string Stem => char.IsDigit(base.Stem[base.Stem.Length - 1]) ? base.Stem + "_" : base.Stem;
 
     /// <summary>The shape is unchanged; ForwardBatch's output tile is scratch.</summary>
     public override LayerOutcome? Infer(LayerSpec spec, Tensor input, string head, DiagnosticSink diagnostics) =>

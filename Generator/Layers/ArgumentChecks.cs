@@ -57,9 +57,9 @@ internal sealed class ArgumentChecks
     {
         FiniteNotNegative("L1", _spec.L1);
         FiniteNotNegative("L2", _spec.L2);
-        if (_spec.Activation < ActivationKind.None || _spec.Activation > ActivationKind.Softmax)
+        if (_spec.Activation < ActivationKind.None || _spec.Activation > ActivationKind.ReLU6)
         {
-            Report("Activation", $"Activation = {(int)_spec.Activation} is not a value of the Activation enum. Use one of Activation.None, ReLU, LeakyReLU, GELU, Sigmoid, Tanh or Softmax.");
+            Report("Activation", $"Activation = {(int)_spec.Activation} is not a value of the Activation enum. Use one of Activation.None, ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax or ReLU6.");
         }
         if (_spec.Init < InitKind.Auto || _spec.Init > InitKind.XavierUniform)
         {

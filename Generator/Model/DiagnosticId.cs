@@ -25,6 +25,9 @@ internal static class DiagnosticIds
     /// <summary>Layer attributes on more than one partial declaration.</summary>
     public static readonly DiagnosticId SN1004 = new("SN1004", IsError: true);
 
+    /// <summary>A layer's <c>Name</c> empty, not a valid name, taken, or repeated.</summary>
+    public static readonly DiagnosticId SN1005 = new("SN1005", IsError: true);
+
     /// <summary>A convolution's stride does not divide its padded input.</summary>
     public static readonly DiagnosticId SN2001 = new("SN2001", IsError: true);
 
@@ -43,6 +46,9 @@ internal static class DiagnosticIds
     /// <summary>A size overflows a 32-bit int, or an instance's buffers exceed the limit.</summary>
     public static readonly DiagnosticId SN2006 = new("SN2006", IsError: true);
 
+    /// <summary>The network needs more multiply-adds or bytes than its <c>[Budget]</c> allows.</summary>
+    public static readonly DiagnosticId SN2008 = new("SN2008", IsError: true);
+
     /// <summary>Softmax anywhere but last.</summary>
     public static readonly DiagnosticId SN3001 = new("SN3001", IsError: false);
 
@@ -55,8 +61,8 @@ internal static class DiagnosticIds
     /// <summary>Every id, in catalogue order.</summary>
     public static readonly DiagnosticId[] All =
     {
-        SN1001, SN1002, SN1003, SN1004,
-        SN2001, SN2002, SN2003, SN2004, SN2005, SN2006,
+        SN1001, SN1002, SN1003, SN1004, SN1005,
+        SN2001, SN2002, SN2003, SN2004, SN2005, SN2006, SN2008,
         SN3001, SN3002, SN3003,
     };
 }

@@ -45,6 +45,12 @@ internal sealed record LayerShape
     /// <summary><c>conv1</c>, <c>pool2</c>, <c>dense3</c>: the kind's stem and its index among that kind.</summary>
     public string Name { get; init; } = "";
 
+    /// <summary>
+    /// The name <c>Summary</c>, <c>Info</c> (so weight files and ONNX node names) and messages give the layer: its
+    /// <c>Name</c> argument where given and valid, else <see cref="Name"/>. Generated members use <see cref="Name"/>.
+    /// </summary>
+    public string Label { get; init; } = "";
+
     public LayerType Type { get; init; }
 
     /// <summary>

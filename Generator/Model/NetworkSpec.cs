@@ -16,6 +16,7 @@ internal enum LayerType
     Sigmoid,
     Tanh,
     Softmax,
+    ReLU6,
 }
 
 /// <summary>Mirror of <c>StaticNets.Activation</c> (the generator cannot reference the Runtime).</summary>
@@ -28,6 +29,7 @@ internal enum ActivationKind
     Sigmoid,
     Tanh,
     Softmax,
+    ReLU6,
 }
 
 /// <summary>Mirror of <c>StaticNets.Init</c>.</summary>
@@ -140,4 +142,10 @@ internal sealed record NetworkSpec(
 {
     /// <summary>The class is abstract, so <c>Create</c> and <c>Load</c> could not make an instance (SN1001).</summary>
     public bool IsAbstract { get; init; }
+
+    /// <summary>The class's <c>[Budget]</c>, or null.</summary>
+    public BudgetSpec? Budget { get; init; }
 }
+
+/// <summary><c>[Budget(MaxMultiplyAdds = ..., MaxBytes = ...)]</c>: the limits (0: none) and where each argument was written.</summary>
+internal sealed record BudgetSpec(long MaxMultiplyAdds, long MaxBytes, LocationInfo? MultiplyAddsLocation, LocationInfo? BytesLocation);

@@ -41,9 +41,15 @@ internal static class NetworkParser
             .ToList();
 
         var layers = new List<LayerSpec>();
+        BudgetSpec? budget = null;
         foreach (var attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (IsBudget(attribute.AttributeClass))
+            {
+                budget ??= ParseBudget(attribute, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax);
+                continue;
+            }
             if (TypeOf(attribute.AttributeClass) is not { } layerType) continue;
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             int declaration = syntax is null ? 0 : declarations.FindIndex(d => d.Span.Contains(syntax.Span));
@@ -88,7 +94,28 @@ internal static class NetworkParser
             layers.ToEquatableArray())
         {
             IsAbstract = type.IsAbstract && !type.IsStatic,
+            Budget = budget,
         };
+    }
+
+    /// <summary>Whether the attribute class is <c>StaticNets.BudgetAttribute</c>.</summary>
+    private static bool IsBudget(INamedTypeSymbol? attributeClass) =>
+        attributeClass is { Name: "BudgetAttribute", ContainingNamespace: { Name: "StaticNets" } ns } && ns.ContainingNamespace.IsGlobalNamespace;
+
+    /// <summary>[Budget(MaxMultiplyAdds = ..., MaxBytes = ...)]: the limits (0 where not given) and where each was written.</summary>
+    private static BudgetSpec ParseBudget(AttributeData attribute, AttributeSyntax? syntax)
+    {
+        long Value(string name) => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value switch
+        {
+            long l => l,
+            int i => i,
+            _ => 0,
+        };
+        LocationInfo? At(string name) =>
+            syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name) is { } argument
+                ? LocationInfo.From(argument)
+                : LocationInfo.From(syntax);
+        return new BudgetSpec(Value("MaxMultiplyAdds"), Value("MaxBytes"), At("MaxMultiplyAdds"), At("MaxBytes"));
     }
 
     private static LayerSpec ParseLayer(LayerType type, AttributeData attribute, AttributeSyntax? syntax, int declaration)
@@ -126,7 +153,9 @@ internal static class NetworkParser
         // The rule reads the arguments as plain values: an enum as its underlying int.
         var plain = values.ToDictionary(v => v.Key, v => v.Value.Kind == TypedConstantKind.Array ? null : v.Value.Value);
         var spec = new LayerSpec(type, declaration, LocationInfo.From(syntax), arguments.ToEquatableArray()) { HasErrors = hasErrors };
-        return LayerRegistry.For(type).Read(spec, new LayerArguments(plain));
+        spec = LayerRegistry.For(type).Read(spec, new LayerArguments(plain));
+        // Every layer attribute takes a Name (LayerNames).
+        return plain.TryGetValue("Name", out var written) && written is string given ? spec with { Name = given } : spec;
     }
 
     private static readonly SymbolDisplayFormat QualifiedName = SymbolDisplayFormat.FullyQualifiedFormat

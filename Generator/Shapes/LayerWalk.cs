@@ -16,6 +16,7 @@ internal sealed class LayerWalk
 {
     private readonly EquatableArray<LayerSpec> _specs;
     private readonly LayerRule[] _rules;
+    private readonly string[] _defaults;
     private readonly string[] _names;
     private readonly bool[] _argumentsKnown;
     private readonly DiagnosticSink _diagnostics;
@@ -24,10 +25,17 @@ internal sealed class LayerWalk
     private BigInteger _activationFloats;
     private bool _withinLimits = true;
 
-    public LayerWalk(EquatableArray<LayerSpec> specs, LayerRule[] rules, string[] names, bool[] argumentsKnown, DiagnosticSink diagnostics)
+    /// <summary>
+    /// A walk over <paramref name="specs"/> with their <paramref name="rules"/>: <paramref name="defaults"/> are the default
+    /// names, which generated members are named after; <paramref name="names"/> the ones messages, <c>Summary</c> and
+    /// <c>Info</c> use (a given <c>Name</c>, else the default); <paramref name="argumentsKnown"/> whether each layer's
+    /// shape arguments are in range; <paramref name="diagnostics"/> receives what it reports.
+    /// </summary>
+    public LayerWalk(EquatableArray<LayerSpec> specs, LayerRule[] rules, string[] defaults, string[] names, bool[] argumentsKnown, DiagnosticSink diagnostics)
     {
         _specs = specs;
         _rules = rules;
+        _defaults = defaults;
         _names = names;
         _argumentsKnown = argumentsKnown;
         _diagnostics = diagnostics;
@@ -100,7 +108,8 @@ internal sealed class LayerWalk
         {
             var shape = new LayerShape
             {
-                Name = _names[i],
+                Name = _defaults[i],
+                Label = _names[i],
                 Type = l.Type,
                 Inputs = reads.ToEquatableArray(),
                 In = current.Shape,
@@ -129,7 +138,7 @@ internal sealed class LayerWalk
     }
 
     /// <summary>
-    /// <c>Init.Auto</c> resolved for a layer with weights: He for ReLU, LeakyReLU and GELU, else Xavier, after the
+    /// <c>Init.Auto</c> resolved for a layer with weights: He for ReLU, ReLU6, LeakyReLU and GELU, else Xavier, after the
     /// activation that follows: inline, else the next standalone activation layer (past dropout).
     /// </summary>
     private InitKind ResolveInit(int index, ActivationKind activation)
@@ -144,6 +153,6 @@ internal sealed class LayerWalk
             next = _rules[i].HasWeights ? ActivationKind.None : _rules[i].ActivationOf(_specs[i]);
             break;
         }
-        return next is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.GELU ? InitKind.HeNormal : InitKind.XavierUniform;
+        return next is ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.LeakyReLU or ActivationKind.GELU ? InitKind.HeNormal : InitKind.XavierUniform;
     }
 }

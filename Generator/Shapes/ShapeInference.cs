@@ -70,7 +70,8 @@ internal static class ShapeInference
         var diagnostics = new DiagnosticSink();
         var specs = spec.Layers;
         var rules = specs.Select(l => LayerRegistry.For(l.Type)).ToArray();
-        var names = Names(specs, rules);
+        var defaults = LayerNames.Defaults(specs, rules);
+        var names = LayerNames.Labels(specs, rules, defaults, out var nameProblems);
 
         bool orderKnown = Placement.Check(spec, names, diagnostics);
         var argumentsKnown = new bool[specs.Count];
@@ -85,7 +86,10 @@ internal static class ShapeInference
             var checks = new ArgumentChecks(specs[i], names[i], diagnostics);
             rules[i].Check(specs[i], checks);
             argumentsKnown[i] = !checks.ShapeUnknown;
+            // A rejected name leaves the layer its default: nothing else depends on it.
+            if (nameProblems[i] is { } problem) diagnostics.Report(DiagnosticIds.SN1005, problem, specs[i].ArgumentOrAttribute("Name"), isFatal: false);
         }
+        Budget.CheckArguments(spec.Budget, diagnostics);
 
         var layers = new List<LayerShape>();
         var inputs = new Shape?[specs.Count];
@@ -94,7 +98,7 @@ internal static class ShapeInference
         if (orderKnown && argumentsKnown[0] && ((InputRule)LayerRegistry.Input).Shape(specs[0], diagnostics) is { } tensor)
         {
             input = tensor.Shape;
-            complete = new LayerWalk(specs, rules, names, argumentsKnown, diagnostics).Run(tensor, layers, inputs);
+            complete = new LayerWalk(specs, rules, defaults, names, argumentsKnown, diagnostics).Run(tensor, layers, inputs);
         }
 
         DesignAdvice.Report(specs, rules, names, inputs, diagnostics);
@@ -102,21 +106,9 @@ internal static class ShapeInference
         var last = layers.LastOrDefault();
         var loss = last is not null && last.Activation == ActivationKind.Softmax ? LossKind.CrossEntropy : LossKind.MeanSquaredError;
         bool canEmit = complete && !diagnostics.Fatal && layers.Count > 0;
-        return new NetworkShape(input, (canEmit ? layers : new List<LayerShape>()).ToEquatableArray(), diagnostics.ToEquatableArray(), canEmit, loss);
-    }
-
-    /// <summary>Names: one counter per stem, in order (<c>conv1</c>, <c>pool1</c>, <c>conv2</c>...); [Input] is <c>input</c>.</summary>
-    private static string[] Names(EquatableArray<LayerSpec> specs, LayerRule[] rules)
-    {
-        var counters = new Dictionary<string, int>();
-        var names = new string[specs.Count];
-        for (int i = 0; i < specs.Count; i++)
-        {
-            string stem = rules[i].Stem;
-            counters.TryGetValue(stem, out int n);
-            counters[stem] = ++n;
-            names[i] = specs[i].Type == LayerType.Input ? "input" : stem + n.ToString(Inv);
-        }
-        return names;
+        var shape = new NetworkShape(input, (canEmit ? layers : new List<LayerShape>()).ToEquatableArray(), diagnostics.ToEquatableArray(), canEmit, loss);
+        // The budget needs the whole network (its buffers come from the emitter's plan): checked last, when code can be emitted.
+        if (canEmit && spec.Budget is { } budget && Budget.Check(spec, shape, budget, diagnostics)) shape = shape with { Diagnostics = diagnostics.ToEquatableArray() };
+        return shape;
     }
 }

@@ -14,7 +14,7 @@ public static class NetworkCases
     private static readonly string[] Names =
     [
         nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet),
-        nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool),
+        nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool), nameof(ClipNet),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -41,6 +41,7 @@ public static class NetworkCases
             case nameof(FilterLanes): check.Check(new FilterLanes(10)); break;
             case nameof(WidePool): check.Check(new WidePool(11)); break;
             case nameof(NarrowPool): check.Check(new NarrowPool(12)); break;
+            case nameof(ClipNet): check.Check(new ClipNet(13)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

@@ -112,3 +112,14 @@ public partial class WidePool { }
 [Dense(3, Activation = Activation.Softmax)]
 public partial class NarrowPool { }
 #pragma warning restore SN2002
+
+/// <summary>ReLU6 inline on a convolution and a dense layer, and standalone (MobileNet's clipped activation); two layers named.</summary>
+[Input(6, 6, 2)]
+[Conv2D(4, 3, Padding = 1, Activation = Activation.ReLU6)]
+[MaxPool(2)]
+[Flatten]
+[Dense(10, Activation = Activation.ReLU6, Name = "hidden")]
+[Dense(6)]
+[ReLU6(Name = "clipped")]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class ClipNet { }

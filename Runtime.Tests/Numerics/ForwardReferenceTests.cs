@@ -19,12 +19,16 @@ public class ForwardReferenceTests
         NetworkCases.Run(network, new Checker());
     }
 
+    /// <summary>Inputs up to 8 in size, so that ReLU6 clips at 6 as well as at 0, inline and standalone.</summary>
+    [Fact]
+    public void ClipNet_matches_the_reference_where_relu6_clips_at_six() => Check(new ClipNet(seed: 13), inputScale: 8);
+
     private sealed class Checker : INetworkCheck
     {
         public void Check<TNet>(TNet net) where TNet : class, INetwork<TNet> => ForwardReferenceTests.Check(net);
     }
 
-    private static void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>
+    private static void Check<TNet>(TNet net, double inputScale = 1) where TNet : class, INetwork<TNet>
     {
         var info = TNet.Info;
         var random = new Random(info.ParameterCount + 17);
@@ -32,7 +36,7 @@ public class ForwardReferenceTests
         var output = new float[info.OutputSize];
         for (int trial = 0; trial < 3; trial++)
         {
-            var input = Enumerable.Range(0, info.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var input = Enumerable.Range(0, info.InputSize).Select(_ => (float)((random.NextDouble() * 2 - 1) * inputScale)).ToArray();
             net.Forward(input, output);
             double[] expected = ReferenceNetwork.Forward(info, net.Parameters, input);
             for (int i = 0; i < output.Length; i++)

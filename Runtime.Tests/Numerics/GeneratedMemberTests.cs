@@ -1,3 +1,4 @@
+using StaticNets.Tests.Support;
 using StaticNets.Tests.Networks;
 using Xunit;
 
@@ -36,7 +37,33 @@ public class GeneratedMemberTests
         Assert.Equal(LossKind.CrossEntropy, LeNet5.Info.Loss);
         Assert.Equal(LossKind.MeanSquaredError, MlpMse.Info.Loss);
         Assert.Contains("61,706", LeNet5.Summary);
+        // LeNet-5's forward multiply-adds: 117,600 + 240,000 + 48,000 + 10,080 + 840 (pooling counts none).
+        Assert.Equal(416_520L, LeNet5.MultiplyAdds);
+        Assert.Contains("conv1     Conv2D 6@5x5 s1 p2 ReLU     28x28x6          156     117,600", LeNet5.Summary);
+        Assert.Contains("total                                               61,706     416,520", LeNet5.Summary);
         Assert.Matches(@"memory: parameters 246,824 B, gradients 246,824 B, activations [\d,]+ B; [\d,]+ B in all$", LeNet5.Summary);
+    }
+
+    [Fact]
+    public void Given_names_replace_the_defaults_in_Info_Summary_weight_files_and_onnx()
+    {
+        Assert.Equal(["conv1", "pool1", "flatten1", "hidden", "dense2", "clipped", "dense3"], ClipNet.Info.Layers.Select(l => l.Name));
+        Assert.Contains("\nhidden    Dense 10 ReLU6", ClipNet.Summary);
+        Assert.Contains("\nclipped   ReLU6", ClipNet.Summary);
+        Assert.True(ClipNet.MultiplyAdds > 0);
+
+        var net = new ClipNet(seed: 3);
+        var file = new MemoryStream();
+        net.Save(file);
+        file.Position = 0;
+        Assert.Equal(net.Parameters.ToArray(), ClipNet.Load(file).Parameters.ToArray());
+
+        var onnx = new MemoryStream();
+        net.ExportOnnx(onnx);
+        string text = System.Text.Encoding.UTF8.GetString(onnx.ToArray());
+        Assert.Contains("hidden.weight", text);
+        Assert.Contains("clipped", text);
+        Assert.DoesNotContain("dense1", text);
     }
 
     [Fact]
@@ -142,15 +169,13 @@ public class GeneratedMemberTests
             net.Predict(input);
             net.ComputeGradients(input, 3);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        Assert.Equal(0, Allocations.Fewest(() =>
         {
             net.Forward(input, output);
             net.Predict(input);
             net.ComputeGradients(input, 3);
             net.ZeroGradients();
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }));
     }
 
     [Fact]

@@ -56,15 +56,19 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new NarrowPool(seed: 12), label: 2, samples: 1000);
 
     [Fact]
+    public void ClipNet_relu6_inline_and_standalone_clipping_at_both_ends() =>
+        Check(new ClipNet(seed: 13), label: 1, inputScale: 6f);
+
+    [Fact]
     public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), label: 7, samples: 300);
 
-    private void Check<TNet>(TNet net, int label = -1, float[]? target = null, int samples = 400)
+    private void Check<TNet>(TNet net, int label = -1, float[]? target = null, int samples = 400, float inputScale = 1f)
         where TNet : class, INetwork<TNet>
     {
         var info = TNet.Info;
         var random = new Random(11);
         var input = new float[info.InputSize];
-        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1);
+        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1) * inputScale;
         // Biases start at zero; give them values so that their gradients and the kinks are exercised.
         foreach (var layer in info.Layers)
         {

@@ -16,7 +16,7 @@ public class GeneratedNetworkOnnxTests
     private const double Tolerance = 1e-5;
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
-        "FlooredPool", "FilterLanes", "WidePool", "NarrowPool"]);
+        "FlooredPool", "FilterLanes", "WidePool", "NarrowPool", "ClipNet"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -35,6 +35,7 @@ public class GeneratedNetworkOnnxTests
             case "FilterLanes": Check(new FilterLanes(seed: 9)); break;
             case "WidePool": Check(new WidePool(seed: 10)); break;
             case "NarrowPool": Check(new NarrowPool(seed: 11)); break;
+            case "ClipNet": Check(new ClipNet(seed: 13), inputScale: 8f); break;
             default: throw new ArgumentException(network);
         }
     }
@@ -59,13 +60,15 @@ public class GeneratedNetworkOnnxTests
         Assert.Equal(net.Parameters.ToArray(), again.Parameters.ToArray());
     }
 
-    private static void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>
+    /// <summary>Exports <paramref name="net"/> and runs it on inputs in <c>[-inputScale, inputScale]</c> (large enough, for ClipNet, that ReLU6 clips at 6).</summary>
+    private static void Check<TNet>(TNet net, float inputScale = 1f) where TNet : class, INetwork<TNet>
     {
         NetworkInfo info = TNet.Info;
         RandomizeBiases(net);
         byte[] model = Exported(net);
         const int batch = 3;
         float[] inputs = RandomInputs(batch * info.InputSize, seed: 31);
+        for (int i = 0; i < inputs.Length; i++) inputs[i] *= inputScale;
 
         float[] onnx = Run(model, info, inputs, batch);
 

@@ -114,7 +114,7 @@ public sealed class NetworkInfoBuilder
             throw new ArgumentException($"{name}: output shape {output} is empty.");
         }
         Init init = weights == 0 ? Init.Auto
-            : activation is Activation.ReLU or Activation.LeakyReLU or Activation.GELU ? Init.HeNormal : Init.XavierUniform;
+            : activation is Activation.ReLU or Activation.ReLU6 or Activation.LeakyReLU or Activation.GELU ? Init.HeNormal : Init.XavierUniform;
         _layers.Add(new LayerInfo
         {
             Name = name,

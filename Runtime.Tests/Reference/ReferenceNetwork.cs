@@ -151,6 +151,7 @@ public static class ReferenceNetwork
         {
             Activation.None => v,
             Activation.ReLU => Math.Max(0, v),
+            Activation.ReLU6 => Math.Min(Math.Max(0, v), 6),
             Activation.LeakyReLU => v < 0 ? alpha * v : v,
             Activation.GELU => Gelu(v),
             Activation.Sigmoid => Sigmoid(v),

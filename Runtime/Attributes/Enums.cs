@@ -17,12 +17,14 @@ public enum Activation
     Tanh,
     /// <summary>Normalised exponentials over the layer's outputs. As the last layer, training uses cross-entropy.</summary>
     Softmax,
+    /// <summary><c>min(max(x, 0), 6)</c> (MobileNet). Its derivative is 0 at and beyond 0 and 6.</summary>
+    ReLU6,
 }
 
 /// <summary>How a layer's weights are initialised. Biases always start at zero.</summary>
 public enum Init
 {
-    /// <summary>He (Kaiming) normal for ReLU, LeakyReLU and GELU; Xavier (Glorot) uniform for the others.</summary>
+    /// <summary>He (Kaiming) normal for ReLU, ReLU6, LeakyReLU and GELU; Xavier (Glorot) uniform for the others.</summary>
     Auto,
     /// <summary>He (2015): normal with standard deviation <c>sqrt(2 / fanIn)</c>.</summary>
     HeNormal,

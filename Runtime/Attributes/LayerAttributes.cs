@@ -45,6 +45,8 @@ public sealed class Conv2DAttribute : Attribute
     public double L1 { get; set; }
     /// <summary>L2 penalty <c>0.5 * L2 * sum w^2</c> on this layer's weights (not its bias), added to the training loss.</summary>
     public double L2 { get; set; }
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>Max pooling over <c>size</c> x <c>size</c> windows; <see cref="Stride"/> defaults to the size. Window and stride must tile the input (SN2002).</summary>
@@ -58,6 +60,8 @@ public sealed class MaxPoolAttribute : Attribute
     public int Size { get; }
     /// <summary>Step between windows; defaults to <see cref="Size"/>. When given, must be positive.</summary>
     public int Stride { get; set; }
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>Average pooling over <c>size</c> x <c>size</c> windows; <see cref="Stride"/> defaults to the size. Window and stride must tile the input (SN2002).</summary>
@@ -71,12 +75,16 @@ public sealed class AvgPoolAttribute : Attribute
     public int Size { get; }
     /// <summary>Step between windows; defaults to <see cref="Size"/>. When given, must be positive.</summary>
     public int Stride { get; set; }
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>Turns an image shape into a flat vector, in channel, row, column order. Required between spatial layers and <see cref="DenseAttribute"/>.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class FlattenAttribute : Attribute
 {
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>A fully connected layer of <c>units</c> outputs over a flat input; weights laid out <c>[units][inputs]</c>.</summary>
@@ -96,6 +104,8 @@ public sealed class DenseAttribute : Attribute
     public double L1 { get; set; }
     /// <summary>L2 penalty <c>0.5 * L2 * sum w^2</c> on this layer's weights (not its bias), added to the training loss.</summary>
     public double L2 { get; set; }
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>Dropout: in training, each value is zeroed with probability <c>rate</c> and the kept ones are scaled by <c>1/(1 - rate)</c>; in <c>Forward</c> and <c>Predict</c> it is the identity (all neurons used).</summary>
@@ -107,12 +117,24 @@ public sealed class DropoutAttribute : Attribute
 
     /// <summary>Probability that a value is dropped in training.</summary>
     public double Rate { get; }
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>The activation <c>max(0, x)</c> as a layer of its own.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class ReLUAttribute : Attribute
 {
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>The activation <c>min(max(x, 0), 6)</c> (MobileNet's ReLU6) as a layer of its own.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ReLU6Attribute : Attribute
+{
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>The activation <c>max(alpha*x, x)</c> as a layer of its own; alpha defaults to 0.01.</summary>
@@ -127,28 +149,52 @@ public sealed class LeakyReLUAttribute : Attribute
 
     /// <summary>Slope for negative inputs.</summary>
     public double Alpha { get; }
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>The exact GELU <c>x * Phi(x)</c> as a layer of its own.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class GELUAttribute : Attribute
 {
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>The logistic sigmoid as a layer of its own.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class SigmoidAttribute : Attribute
 {
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>The hyperbolic tangent as a layer of its own.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class TanhAttribute : Attribute
 {
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>Softmax over all values as a layer of its own. As the last layer, training uses cross-entropy.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class SoftmaxAttribute : Attribute
 {
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>
+/// Limits the network must stay within, checked at build time (SN2008): <see cref="MaxMultiplyAdds"/> for one sample's
+/// forward pass (the generated <c>MultiplyAdds</c>), <see cref="MaxBytes"/> for what an instance holds (parameters,
+/// gradients and activation buffers: the total of <c>Summary</c>'s memory line). 0 is no limit.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class BudgetAttribute : Attribute
+{
+    /// <summary>The most multiply-adds one sample's forward pass may take; 0 (the default): no limit.</summary>
+    public long MaxMultiplyAdds { get; set; }
+    /// <summary>The most bytes an instance may hold (parameters, gradients, activation buffers); 0 (the default): no limit.</summary>
+    public long MaxBytes { get; set; }
 }

@@ -23,6 +23,30 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Backward(y, dy, dx, new ReLUSlope());
 
+    /// <summary><c>y = min(max(x, 0), 6)</c> (MobileNet's ReLU6).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ReLU6(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int n = x.Length, i = 0;
+        if (y.Length < n) throw new ArgumentException("Destination too short.", nameof(y));
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (Simd.IsEnabled)
+        {
+            var six = Vector256.Create(6f);
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
+                Vector256.StoreUnsafe(Vector256.Min(Vector256.Max(v, Vector256<float>.Zero), six), ref yr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) y[i] = Math.Min(Math.Max(x[i], 0f), 6f);
+    }
+
+    /// <summary><c>dx = dy</c> where <c>0 &lt; y &lt; 6</c>, else 0: the derivative is 0 at and beyond the clip points, as PyTorch's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ReLU6Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Backward(y, dy, dx, new ReLU6Slope());
+
     /// <summary><c>y = max(alpha*x, x)</c> for <c>0 &lt;= alpha &lt;= 1</c>; <c>x</c> if positive, else <c>alpha*x</c> in general.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeakyReLU(ReadOnlySpan<float> x, Span<float> y, float alpha)
@@ -95,6 +119,14 @@ public static class Activations
         public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => Vector256.GreaterThan(y, Vector256<float>.Zero) & dy;
 
         public float Apply(float y, float dy) => y > 0f ? dy : 0f;
+    }
+
+    private readonly struct ReLU6Slope : ISlope
+    {
+        public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) =>
+            Vector256.GreaterThan(y, Vector256<float>.Zero) & Vector256.LessThan(y, Vector256.Create(6f)) & dy;
+
+        public float Apply(float y, float dy) => y > 0f && y < 6f ? dy : 0f;
     }
 
     private readonly struct LeakyReLUSlope(float alpha) : ISlope

@@ -193,6 +193,13 @@ public static class OnnxExporter
                 return x;
             case Activation.ReLU:
                 return graph.Add("Relu", name, [x]);
+            case Activation.ReLU6:
+            {
+                // Opset 17's Clip takes its bounds as inputs.
+                string zero = graph.AddScalar("const.zero", 0f);
+                string six = graph.AddScalar("const.six", 6f);
+                return graph.Add("Clip", name, [x, zero, six]);
+            }
             case Activation.LeakyReLU:
                 return graph.Add("LeakyRelu", name, [x], new Attribute("alpha", Float: alpha));
             case Activation.Sigmoid:
