@@ -61,6 +61,11 @@ internal static class NetworkSummary
             w.Line($"Activation = {N}Activation.{l.Activation},");
             w.Line($"Alpha = {Float(l.Alpha)},");
             w.Line($"Units = {l.Units}, Kernel = {l.Kernel}, Stride = {l.Stride}, Padding = {l.Padding},");
+            if (l.KernelHeight > 0)
+            {
+                w.Line($"KernelHeight = {l.KernelHeight}, KernelWidth = {l.KernelWidth}, StrideHeight = {l.StrideHeight}, StrideWidth = {l.StrideWidth},");
+                w.Line($"PadTop = {l.PadTop}, PadLeft = {l.PadLeft}, PadBottom = {l.PadBottom}, PadRight = {l.PadRight},");
+            }
             w.Line($"Rate = {Float(l.Rate)}, L1 = {Float(l.L1)}, L2 = {Float(l.L2)},");
             w.Line($"Init = {N}Init.{l.Init},");
             w.Line($"ParameterOffset = {l.ParameterOffset}, WeightCount = {l.WeightCount}, BiasCount = {l.BiasCount},");

@@ -15,6 +15,7 @@ public static class NetworkCases
     [
         nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet),
         nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool),
+        nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -41,6 +42,9 @@ public static class NetworkCases
             case nameof(FilterLanes): check.Check(new FilterLanes(10)); break;
             case nameof(WidePool): check.Check(new WidePool(11)); break;
             case nameof(NarrowPool): check.Check(new NarrowPool(12)); break;
+            case nameof(RectangularNet): check.Check(new RectangularNet(13)); break;
+            case nameof(SameNet): check.Check(new SameNet(14)); break;
+            case nameof(FlooredConv): check.Check(new FlooredConv(15)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

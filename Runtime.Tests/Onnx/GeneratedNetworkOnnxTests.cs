@@ -14,7 +14,8 @@ public class GeneratedNetworkOnnxTests
 {
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly"]);
+    public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
+        "RectangularNet", "SameNet", "FlooredConv"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -29,6 +30,9 @@ public class GeneratedNetworkOnnxTests
             case "MlpMse": Check(new MlpMse(seed: 5)); break;
             case "StridedNet": Check(new StridedNet(seed: 6)); break;
             case "PoolOnly": Check(new PoolOnly(seed: 7)); break;
+            case "RectangularNet": Check(new RectangularNet(seed: 8)); break;
+            case "SameNet": Check(new SameNet(seed: 9)); break;
+            case "FlooredConv": Check(new FlooredConv(seed: 10)); break;
             default: throw new ArgumentException(network);
         }
     }

@@ -1,3 +1,4 @@
+using static StaticNets.__Internals.OnnxLayout;
 using Microsoft.ML.OnnxRuntime;
 using StaticNets.__Internals;
 using StaticNets.Tests.Reference;
@@ -133,7 +134,7 @@ internal static class OnnxTestModels
         {
             LayerInfo layer = weighted[i];
             bool conv = layer.Kind == LayerKind.Conv2D;
-            long[] dims = conv ? [layer.Units, layer.InputShape.Channels, layer.Kernel, layer.Kernel] : [layer.Units, layer.InputShape.Size];
+            long[] dims = conv ? [layer.Units, layer.InputShape.Channels, Window(layer).Kernel[0], Window(layer).Kernel[1]] : [layer.Units, layer.InputShape.Size];
             float[] weights = parameters.AsSpan(layer.ParameterOffset, layer.WeightCount).ToArray();
             bool transpose = !conv && style.TransposeGemm;
             if (transpose)

@@ -105,10 +105,11 @@ public static class OnnxExporter
                 {
                     x = ToSpatial(graph, x, ref flat, layer);
                     string[] inputs = AddWeights(graph, layer, parameters);
+                    var (kernel, strides, pads) = Window(layer);
                     x = graph.Add(OpType(layer), layer.Name, [x, .. inputs],
-                        Ints("kernel_shape", layer.Kernel, layer.Kernel),
-                        Ints("strides", layer.Stride, layer.Stride),
-                        Ints("pads", layer.Padding, layer.Padding, layer.Padding, layer.Padding));
+                        Ints("kernel_shape", [.. kernel.Select(v => (long)v)]),
+                        Ints("strides", [.. strides.Select(v => (long)v)]),
+                        Ints("pads", [.. pads.Select(v => (long)v)]));
                     x = AddActivation(graph, x, ref flat, layer.Activation, layer.Alpha, layer.Name + "." + layer.Activation.ToString().ToLowerInvariant());
                     break;
                 }
