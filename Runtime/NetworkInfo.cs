@@ -127,7 +127,20 @@ public sealed record NetworkInfo
     /// <summary>Total number of weights and biases.</summary>
     public int ParameterCount => Layers.Sum(l => l.ParameterCount);
 
-    /// <summary>A one-line description of every layer's shape, used in weight-file headers to recognise an architecture.</summary>
+    /// <summary>
+    /// A one-line description of every layer's shape, used in weight-file headers to recognise an architecture. A
+    /// convolution whose kernel is not square, whose strides differ or whose pads differ by side adds its geometry
+    /// (<c>:10x4/s2x2/p4,1,5,2</c>), since two such layers can share every shape and count.
+    /// </summary>
     public string Signature => string.Join(";", Layers.Select(l =>
-        $"{l.Name}:{l.Kind}:{l.InputShape}->{l.OutputShape}:{l.ParameterCount}"));
+        $"{l.Name}:{l.Kind}:{l.InputShape}->{l.OutputShape}:{l.ParameterCount}{Geometry(l)}"));
+
+    private static string Geometry(LayerInfo l)
+    {
+        bool uniform = l.KernelHeight == l.KernelWidth && l.StrideHeight == l.StrideWidth
+            && l.PadTop == l.PadLeft && l.PadTop == l.PadBottom && l.PadTop == l.PadRight;
+        return l.Kind != LayerKind.Conv2D || uniform ? ""
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $":{l.KernelHeight}x{l.KernelWidth}/s{l.StrideHeight}x{l.StrideWidth}/p{l.PadTop},{l.PadLeft},{l.PadBottom},{l.PadRight}");
+    }
 }

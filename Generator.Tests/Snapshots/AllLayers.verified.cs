@@ -10,7 +10,7 @@ namespace Samples
     /// <code>
     /// layer     kind                        output        params
     /// input     Input                       9x9x2              0
-    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
+    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU 5x5x4             76
     /// pool1     MaxPool 3x3 s1              3x3x4              0
     /// conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
     /// pool2     AvgPool 2x2 s2              1x1x3              0
@@ -35,7 +35,7 @@ namespace Samples
     {
         // layer     kind                        output        params
         // input     Input                       9x9x2              0
-        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76
+        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU 5x5x4             76
         // pool1     MaxPool 3x3 s1              3x3x4              0
         // conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51
         // pool2     AvgPool 2x2 s2              1x1x3              0
@@ -68,7 +68,7 @@ namespace Samples
         public static string Summary =>
             "layer     kind                        output        params\n" +
             "input     Input                       9x9x2              0\n" +
-            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76\n" +
+            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU 5x5x4             76\n" +
             "pool1     MaxPool 3x3 s1              3x3x4              0\n" +
             "conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51\n" +
             "pool2     AvgPool 2x2 s2              1x1x3              0\n" +

@@ -38,3 +38,13 @@ public partial class SameNet { }
 [Dense(3, Activation = Activation.Softmax)]
 public partial class FlooredConv { }
 #pragma warning restore SN2001
+
+/// <summary>Pads at the top and left: the same shapes and counts as <see cref="PadsBottomRight"/>, another layer.</summary>
+[Input(6, 6, 1)]
+[Conv2D(2, 3, Pads = new[] { 1, 1, 0, 0 })]
+public partial class PadsTopLeft { }
+
+/// <summary>Pads at the bottom and right: the same shapes and counts as <see cref="PadsTopLeft"/>, another layer.</summary>
+[Input(6, 6, 1)]
+[Conv2D(2, 3, Pads = new[] { 0, 0, 1, 1 })]
+public partial class PadsBottomRight { }
