@@ -80,6 +80,8 @@ public sealed record LayerInfo
     public int PadBottom { get; init; }
     /// <summary>Zero columns added right of the input.</summary>
     public int PadRight { get; init; }
+    /// <summary>A grouped convolution's groups: each filter reads <c>channels / Groups</c> channels. 1 for the others.</summary>
+    public int Groups { get; init; } = 1;
     /// <summary>Whether the layer adds a bias (a Conv2D declared with <c>Bias = false</c> has none).</summary>
     public bool HasBias => BiasCount > 0;
     /// <summary>Drop probability of a dropout layer.</summary>
@@ -138,9 +140,9 @@ public sealed record NetworkInfo
     private static string Geometry(LayerInfo l)
     {
         bool uniform = l.KernelHeight == l.KernelWidth && l.StrideHeight == l.StrideWidth
-            && l.PadTop == l.PadLeft && l.PadTop == l.PadBottom && l.PadTop == l.PadRight;
+            && l.PadTop == l.PadLeft && l.PadTop == l.PadBottom && l.PadTop == l.PadRight && l.Groups <= 1;
         return l.Kind != LayerKind.Conv2D || uniform ? ""
             : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $":{l.KernelHeight}x{l.KernelWidth}/s{l.StrideHeight}x{l.StrideWidth}/p{l.PadTop},{l.PadLeft},{l.PadBottom},{l.PadRight}");
+                $":{l.KernelHeight}x{l.KernelWidth}/s{l.StrideHeight}x{l.StrideWidth}/p{l.PadTop},{l.PadLeft},{l.PadBottom},{l.PadRight}{(l.Groups > 1 ? $"/g{l.Groups}" : "")}");
     }
 }

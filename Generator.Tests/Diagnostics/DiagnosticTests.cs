@@ -66,6 +66,10 @@ public class DiagnosticTests
             "conv1 (Conv2D): Pads has 2 values; it takes four, in ONNX order: new[] { top, left, bottom, right }." },
         { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 3, Pads = new[] { 1, -1, 1, 1 })]"), Error, "Pads = new[] { 1, -1, 1, 1 }",
             "conv1 (Conv2D): Pads = new[] { 1, -1, 1, 1 } has a negative value; each side's padding must be at least 0." },
+        { "SN1003", Net("[Input(28, 28, 4)][Conv2D(6, 3, Groups = 4)]"), Error, "Groups = 4",
+            "conv1 (Conv2D): Groups = 4 does not divide the 6 filters; each group needs the same number of filters. Use a divisor of 6." },
+        { "SN1003", Net("[Input(28, 28, 3)][Conv2D(6, 3, Groups = 2)]"), Error, "Groups = 2",
+            "conv1 (Conv2D 3x3, stride 1) on 28x28x3: Groups = 2 does not divide the 3 input channels; each group needs the same number of channels. Use a divisor of 3." },
         { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 3, 0)]"), Error, "0",
             "conv1 (Conv2D): kernelWidth = 0 must be at least 1." },
 

@@ -141,6 +141,7 @@ internal static class NetworkFuzzer
                 if (Chance(0.15)) args.Add($"Pads = new int[] {{ {string.Join(", ", Enumerable.Range(0, Chance(0.8) ? 4 : Between(0, 6)).Select(_ => Chance(0.2) ? EdgeInt() : Int(Between(0, 2))))} }}");
                 if (Chance(0.15)) args.Add($"PaddingMode = {Pick("PaddingMode.Same", "PaddingMode.Explicit", "(PaddingMode)7")}");
                 if (Chance(0.15)) args.Add("Bias = false");
+                if (Chance(0.15)) args.Add($"Groups = {(Chance(0.3) ? EdgeInt() : Int(Between(1, 4)))}");
             }
             if (Chance(0.5)) args.Add($"Activation = {ActivationArg()}");
             if (Chance(0.2)) args.Add($"Init = {InitArg()}");
@@ -176,7 +177,7 @@ internal static class NetworkFuzzer
         /// A convolution with the geometry options (a rectangular kernel, per-axis strides, per-side pads or "same",
         /// no bias) that fits an h x w input; its output rows and columns.
         /// </summary>
-        private (int H, int W) Geometry(List<string> layers, int h, int w)
+        private (int H, int W) Geometry(List<string> layers, int h, int w, int channels)
         {
             int kh = Between(1, Math.Min(5, h)), kw = Between(1, Math.Min(5, w));
             int sh = Between(1, 3), sw = Chance(0.5) ? sh : Between(1, 3);
@@ -205,7 +206,10 @@ internal static class NetworkFuzzer
             if (Chance(0.4)) args.Add("Bias = false");
             if (Chance(0.4)) args.Add($"Activation = Activation.{Pick(Activations)}");
             string kernel = kh == kw && Chance(0.3) ? $"{kh}" : $"{kh}, {kw}";
-            layers.Add($"[Conv2D({Between(1, 6)}, {kernel}{string.Join("", args.OrderBy(_ => _r.Next()).Select(a => ", " + a))})]");
+            // Grouped where the channels allow it: the filters a multiple of the groups.
+            int groups = channels > 1 && Chance(0.3) ? Pick(Enumerable.Range(2, channels - 1).Where(g => channels % g == 0).ToArray()) : 1;
+            if (groups > 1) args.Add($"Groups = {groups}");
+            layers.Add($"[Conv2D({groups * Between(1, 3)}, {kernel}{string.Join("", args.OrderBy(_ => _r.Next()).Select(a => ", " + a))})]");
             return (outH, outW);
         }
 
@@ -232,7 +236,7 @@ internal static class NetworkFuzzer
                     int stride = Chance(0.9) ? Pick(tiling) : Between(1, 3);
                     if (conv && Chance(0.4))
                     {
-                        (h, w) = Geometry(layers, h, w);
+                        (h, w) = Geometry(layers, h, w, c);
                         c = 0;
                         continue;
                     }

@@ -6,18 +6,18 @@
 namespace Samples
 {
     /// <summary>
-    /// Geometry: a network compiled by StaticNets, 3,032 parameters.
+    /// Geometry: a network compiled by StaticNets, 2,936 parameters.
     /// <code>
     /// layer     kind                        output        params
     /// input     Input                       49x10x1            0
     /// conv1     Conv2D 8@10x4 s2 p(4,1,5,1) nobias ReLU 25x5x8           320
-    /// conv2     Conv2D 8@3x1 s1 p(1,0,1,0)  25x5x8           200
+    /// conv2     Conv2D 8@3x1 s1 p(1,0,1,0) g2 25x5x8           104
     /// conv3     Conv2D 4@1x3 s1x2 p(0,1,0,0) 25x2x4           100
     /// flatten1  Flatten                     200                0
     /// dense1    Dense 12 Softmax            12             2,412
-    /// total                                                3,032
+    /// total                                                2,936
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 12,128 B, gradients 12,128 B, activations 60,304 B; 84,560 B in all
+    /// memory: parameters 11,744 B, gradients 11,744 B, activations 56,240 B; 79,728 B in all
     /// </code>
     /// </summary>
     partial class Geometry : global::StaticNets.INetwork<Geometry>
@@ -25,13 +25,13 @@ namespace Samples
         // layer     kind                        output        params
         // input     Input                       49x10x1            0
         // conv1     Conv2D 8@10x4 s2 p(4,1,5,1) nobias ReLU 25x5x8           320
-        // conv2     Conv2D 8@3x1 s1 p(1,0,1,0)  25x5x8           200
+        // conv2     Conv2D 8@3x1 s1 p(1,0,1,0) g2 25x5x8           104
         // conv3     Conv2D 4@1x3 s1x2 p(0,1,0,0) 25x2x4           100
         // flatten1  Flatten                     200                0
         // dense1    Dense 12 Softmax            12             2,412
-        // total                                                3,032
+        // total                                                2,936
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 12,128 B, gradients 12,128 B, activations 60,304 B; 84,560 B in all
+        // memory: parameters 11,744 B, gradients 11,744 B, activations 56,240 B; 79,728 B in all
 
         // ---- Sizes and description ----
 
@@ -40,20 +40,20 @@ namespace Samples
         /// <summary>Number of output values.</summary>
         public const int OutputSize = 12;
         /// <summary>Number of weights and biases.</summary>
-        public const int ParameterCount = 3032;
+        public const int ParameterCount = 2936;
 
         /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
         public static string Summary =>
             "layer     kind                        output        params\n" +
             "input     Input                       49x10x1            0\n" +
             "conv1     Conv2D 8@10x4 s2 p(4,1,5,1) nobias ReLU 25x5x8           320\n" +
-            "conv2     Conv2D 8@3x1 s1 p(1,0,1,0)  25x5x8           200\n" +
+            "conv2     Conv2D 8@3x1 s1 p(1,0,1,0) g2 25x5x8           104\n" +
             "conv3     Conv2D 4@1x3 s1x2 p(0,1,0,0) 25x2x4           100\n" +
             "flatten1  Flatten                     200                0\n" +
             "dense1    Dense 12 Softmax            12             2,412\n" +
-            "total                                                3,032\n" +
+            "total                                                2,936\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 12,128 B, gradients 12,128 B, activations 60,304 B; 84,560 B in all";
+            "memory: parameters 11,744 B, gradients 11,744 B, activations 56,240 B; 79,728 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -90,10 +90,11 @@ namespace Samples
                     Units = 8, Kernel = 3, Stride = 1, Padding = 1,
                     KernelHeight = 3, KernelWidth = 1, StrideHeight = 1, StrideWidth = 1,
                     PadTop = 1, PadLeft = 0, PadBottom = 1, PadRight = 0,
+                    Groups = 2,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.XavierUniform,
-                    ParameterOffset = 320, WeightCount = 192, BiasCount = 8,
-                    FanIn = 24, FanOut = 24,
+                    ParameterOffset = 320, WeightCount = 96, BiasCount = 8,
+                    FanIn = 12, FanOut = 12,
                 },
                 new global::StaticNets.LayerInfo
                 {
@@ -108,7 +109,7 @@ namespace Samples
                     PadTop = 0, PadLeft = 1, PadBottom = 0, PadRight = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.XavierUniform,
-                    ParameterOffset = 520, WeightCount = 96, BiasCount = 4,
+                    ParameterOffset = 424, WeightCount = 96, BiasCount = 4,
                     FanIn = 24, FanOut = 12,
                 },
                 new global::StaticNets.LayerInfo
@@ -122,7 +123,7 @@ namespace Samples
                     Units = 0, Kernel = 0, Stride = 0, Padding = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.Auto,
-                    ParameterOffset = 620, WeightCount = 0, BiasCount = 0,
+                    ParameterOffset = 524, WeightCount = 0, BiasCount = 0,
                     FanIn = 0, FanOut = 0,
                 },
                 new global::StaticNets.LayerInfo
@@ -136,7 +137,7 @@ namespace Samples
                     Units = 12, Kernel = 0, Stride = 0, Padding = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.XavierUniform,
-                    ParameterOffset = 620, WeightCount = 2400, BiasCount = 12,
+                    ParameterOffset = 524, WeightCount = 2400, BiasCount = 12,
                     FanIn = 200, FanOut = 12,
                 },
             },
@@ -145,7 +146,7 @@ namespace Samples
         // ---- State: the parameters, their gradients, and every buffer a pass uses, allocated once ----
 
         private readonly float[] _parameters; // shared with the replicas of CreateReplica
-        private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [3032]
+        private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [2936]
         private ulong _randomState; // the generator dropout masks are drawn from
         private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
         private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
@@ -157,7 +158,6 @@ namespace Samples
         private readonly float[] _conv2Input = new float[1096]; // conv2 input [1096]
         private readonly float[] _conv2Wide = new float[1016]; // conv2 wide [1016]
         private readonly float[] _conv2WideGrad = new float[1376]; // conv2 wideGrad [1376]
-        private readonly float[] _conv2GradT = new float[1016]; // conv2 gradT [1016]
         private readonly float[] _conv2InputGrad = new float[1296]; // conv2 inputGrad [1296]
         private readonly float[] _conv3Output = new float[200]; // conv3 output [4][25][2]
         private readonly float[] _conv3OutputGrad = new float[200]; // conv3 output gradient [4][25][2]
@@ -190,17 +190,17 @@ namespace Samples
                 fanOut: 320,
                 seed,
                 layer: 1);
-            // conv2: 192 weights, fan-in 24, fan-out 24
+            // conv2: 96 weights, fan-in 12, fan-out 12
             global::StaticNets.__Internals.Initializers.Fill(
-                new global::System.Span<float>(_parameters, 320, 192),
+                new global::System.Span<float>(_parameters, 320, 96),
                 global::StaticNets.Init.XavierUniform,
-                fanIn: 24,
-                fanOut: 24,
+                fanIn: 12,
+                fanOut: 12,
                 seed,
                 layer: 2);
             // conv3: 96 weights, fan-in 24, fan-out 12
             global::StaticNets.__Internals.Initializers.Fill(
-                new global::System.Span<float>(_parameters, 520, 96),
+                new global::System.Span<float>(_parameters, 424, 96),
                 global::StaticNets.Init.XavierUniform,
                 fanIn: 24,
                 fanOut: 12,
@@ -208,7 +208,7 @@ namespace Samples
                 layer: 3);
             // dense1: 2400 weights, fan-in 200, fan-out 12
             global::StaticNets.__Internals.Initializers.Fill(
-                new global::System.Span<float>(_parameters, 620, 2400),
+                new global::System.Span<float>(_parameters, 524, 2400),
                 global::StaticNets.Init.XavierUniform,
                 fanIn: 200,
                 fanOut: 12,
@@ -476,7 +476,6 @@ namespace Samples
                 _gradients,
                 _conv2Input,
                 _conv2WideGrad,
-                _conv2GradT,
                 _conv2InputGrad);
             global::StaticNets.Generated.GeometryLayers.Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input);
         }
@@ -677,20 +676,21 @@ namespace StaticNets.Generated
             }
         }
 
-        // ---- conv2: Conv2D 8@3x1, stride 1, pads (1, 0, 1, 0) (top, left, bottom, right). 25x5x8 -> 25x5x8. ----
+        // ---- conv2: Conv2D 8@3x1, stride 1, pads (1, 0, 1, 0) (top, left, bottom, right), 2 groups. 25x5x8 -> 25x5x8. ----
 
-        /// <summary>conv2: Conv2D 8@3x1, stride 1, pads (1, 0, 1, 0) (top, left, bottom, right). 25x5x8 -> 25x5x8.</summary>
+        /// <summary>conv2: Conv2D 8@3x1, stride 1, pads (1, 0, 1, 0) (top, left, bottom, right), 2 groups. 25x5x8 -> 25x5x8.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2Forward(
             ReadOnlySpan<float> x, // conv2 input [8][25][5]
             Span<float> y,         // conv2 output [8][25][5]
-            float[] parameters,    // weights [8][8][3][1] at 320, biases [8] at 512
+            float[] parameters,    // weights [8][4][3][1] at 320, biases [8] at 416
             float[] padded,        // x with a zero border [8][27][5]
             float[] wide)          // wide rows [8][125]
         {
             const int C = 8, H = 25, W = 5, K = 8, FH = 3, FW = 1, PT = 1, PL = 0, PB = 1, PR = 0, S = 1;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
-            const int WeightOffset = 320, BiasOffset = 512;
+            const int Groups = 2, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 320, BiasOffset = 416;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
@@ -717,13 +717,14 @@ namespace StaticNets.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2ForwardVector512(
             float[] padded,     // the input with a zero border [8][27][5]
-            float[] parameters, // weights [8][8][3][1] at 320, biases [8] at 512
+            float[] parameters, // weights [8][4][3][1] at 320, biases [8] at 416
             float[] wide,       // wide rows [8][125]
             Span<float> y)      // the output [8][25][5]
         {
             const int C = 8, H = 25, W = 5, K = 8, FH = 3, FW = 1, PT = 1, PL = 0, PB = 1, PR = 0, S = 1;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
-            const int WeightOffset = 320, BiasOffset = 512;
+            const int Groups = 2, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 320, BiasOffset = 416;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
@@ -731,10 +732,10 @@ namespace StaticNets.Generated
             // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
-                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * FH * FW);
-                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * FH * FW);
-                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * FH * FW);
-                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * FH * FW);
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * CG * FH * FW);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * CG * FH * FW);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * CG * FH * FW);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * CG * FH * FW);
                 for (int p0 = 0; p0 < L; p0 += 32)
                 {
                     int p = Math.Min(p0, L - 32); // the last block overlaps the one before
@@ -750,9 +751,10 @@ namespace StaticNets.Generated
                     var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
                     var a30 = b3;
                     var a31 = b3;
-                    for (int c = 0; c < C; c++)
+                    int cb = k / KG * CG; // the first channel of filter k's group
+                    for (int c = 0; c < CG; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + p);
                         int wc = c * FH * FW;
                         Vector512<float> x0, x1, wk;
                         // tap (0, 0)
@@ -822,13 +824,14 @@ namespace StaticNets.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2ForwardVector256(
             float[] padded,     // the input with a zero border [8][27][5]
-            float[] parameters, // weights [8][8][3][1] at 320, biases [8] at 512
+            float[] parameters, // weights [8][4][3][1] at 320, biases [8] at 416
             float[] wide,       // wide rows [8][125]
             Span<float> y)      // the output [8][25][5]
         {
             const int C = 8, H = 25, W = 5, K = 8, FH = 3, FW = 1, PT = 1, PL = 0, PB = 1, PR = 0, S = 1;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
-            const int WeightOffset = 320, BiasOffset = 512;
+            const int Groups = 2, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 320, BiasOffset = 416;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
@@ -836,10 +839,10 @@ namespace StaticNets.Generated
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
-                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * FH * FW);
-                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * FH * FW);
-                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * FH * FW);
-                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * FH * FW);
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * CG * FH * FW);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * CG * FH * FW);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * CG * FH * FW);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * CG * FH * FW);
                 for (int p0 = 0; p0 < L; p0 += 16)
                 {
                     int p = Math.Min(p0, L - 16); // the last block overlaps the one before
@@ -855,9 +858,10 @@ namespace StaticNets.Generated
                     var b3 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
                     var a30 = b3;
                     var a31 = b3;
-                    for (int c = 0; c < C; c++)
+                    int cb = k / KG * CG; // the first channel of filter k's group
+                    for (int c = 0; c < CG; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + p);
                         int wc = c * FH * FW;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
@@ -927,28 +931,30 @@ namespace StaticNets.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2ForwardScalar(
             float[] padded,     // the input with a zero border [8][27][5]
-            float[] parameters, // weights [8][8][3][1] at 320, biases [8] at 512
+            float[] parameters, // weights [8][4][3][1] at 320, biases [8] at 416
             Span<float> y)      // the output [8][25][5]
         {
             const int C = 8, H = 25, W = 5, K = 8, FH = 3, FW = 1, PT = 1, PL = 0, PB = 1, PR = 0, S = 1;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
-            const int WeightOffset = 320, BiasOffset = 512;
+            const int Groups = 2, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 320, BiasOffset = 416;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             for (int k = 0; k < K; k++)
             {
+                int cb = k / KG * CG; // the first channel of filter k's group
                 for (int oy = 0; oy < HO; oy++)
                 {
                     for (int ox = 0; ox < WO; ox++)
                     {
                         float s = parameters[BiasOffset + k];
-                        for (int c = 0; c < C; c++)
+                        for (int c = 0; c < CG; c++)
                         {
                             for (int ky = 0; ky < FH; ky++)
                             {
                                 for (int kx = 0; kx < FW; kx++)
                                 {
-                                    float weight = parameters[WeightOffset + ((k * C + c) * FH + ky) * FW + kx];
-                                    s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                    float weight = parameters[WeightOffset + ((k * CG + c) * FH + ky) * FW + kx];
+                                    s += weight * padded[((cb + c) * HP + oy + ky) * WP + ox + kx];
                                 }
                             }
                         }
@@ -963,16 +969,16 @@ namespace StaticNets.Generated
         internal static void Conv2Backward(
             Span<float> dy,     // gradient of the output [8][25][5]
             Span<float> dx,     // gradient of the input [8][25][5]; written
-            float[] parameters, // weights [8][8][3][1] at 320, biases [8] at 512
+            float[] parameters, // weights [8][4][3][1] at 320, biases [8] at 416
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [8][27][5]
             float[] wideGrad,   // dz in wide rows [8][170]
-            float[] gradT,      // dz transposed [125][8]
             float[] paddedGrad) // gradient of the padded input [8][160]
         {
             const int C = 8, H = 25, W = 5, K = 8, FH = 3, FW = 1, PT = 1, PL = 0, PB = 1, PR = 0, S = 1;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
-            const int WeightOffset = 320, BiasOffset = 512;
+            const int Groups = 2, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 320, BiasOffset = 416;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 160; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
@@ -985,11 +991,11 @@ namespace StaticNets.Generated
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv2BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                Conv2BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
             }
             else if (Simd.IsEnabled)
             {
-                Conv2BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                Conv2BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
             }
             else
             {
@@ -1002,16 +1008,16 @@ namespace StaticNets.Generated
         internal static void Conv2BackwardVector512(
             ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
             Span<float> dx,         // gradient of the input [8][25][5]; written
-            float[] parameters,     // weights [8][8][3][1] at 320, biases [8] at 512
+            float[] parameters,     // weights [8][4][3][1] at 320, biases [8] at 416
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][27][5]
             float[] wideGrad,       // dz in wide rows [8][170]
-            float[] gradT,          // dz transposed [125][8]
             float[] paddedGrad)     // gradient of the padded input [8][160]
         {
             const int C = 8, H = 25, W = 5, K = 8, FH = 3, FW = 1, PT = 1, PL = 0, PB = 1, PR = 0, S = 1;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
-            const int WeightOffset = 320, BiasOffset = 512;
+            const int Groups = 2, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 320, BiasOffset = 416;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 160; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
@@ -1025,50 +1031,31 @@ namespace StaticNets.Generated
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
-            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
             {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
-            ref float lr = ref MemoryMarshal.GetReference(lane);
-            for (int kb = 0; kb < K; kb += 8)
-            {
-                for (int c = 0; c < C; c++)
+                int cb = k / KG * CG; // the first channel of filter k's group
+                for (int c = 0; c < CG; c++)
                 {
                     for (int ky = 0; ky < FH; ky++)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        for (int oy = 0; oy < HO; oy++)
+                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        var a00 = Vector512<float>.Zero;
+                        var a10 = Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
-                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                            }
+                            var d0 = Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = Vector512.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector512.MultiplyAddEstimate(d0, x0, a00);
+                            a10 = Vector512.MultiplyAddEstimate(d1, x0, a10);
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
-                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * FH * FW + ky * FW);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 0) += Unsafe.Add(ref lr, j);
-                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * CG + c) * FH * FW + ky * FW);
+                        Unsafe.Add(ref dw0, 0) += Vector512.Sum(a00);
+                        ref float dw1 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 1) * CG + c) * FH * FW + ky * FW);
+                        Unsafe.Add(ref dw1, 0) += Vector512.Sum(a10);
                     }
                 }
             }
@@ -1088,13 +1075,14 @@ namespace StaticNets.Generated
                     var a21 = Vector512<float>.Zero;
                     var a30 = Vector512<float>.Zero;
                     var a31 = Vector512<float>.Zero;
-                    for (int k = 0; k < K; k++)
+                    int cb = c / CG * CG, kb = c / CG * KG; // the channels' group: its first channel and first filter
+                    for (int k = kb; k < kb + KG; k++)
                     {
                         ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * FH * FW);
-                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * FH * FW);
-                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * FH * FW);
-                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * FH * FW);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 0) * FH * FW);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 1) * FH * FW);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 2) * FH * FW);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 3) * FH * FW);
                         Vector512<float> d0, d1, wk;
                         // tap (0, 0): dz shifted back by 0
                         d0 = Vector512.LoadUnsafe(ref gk, 10);
@@ -1165,16 +1153,16 @@ namespace StaticNets.Generated
         internal static void Conv2BackwardVector256(
             ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
             Span<float> dx,         // gradient of the input [8][25][5]; written
-            float[] parameters,     // weights [8][8][3][1] at 320, biases [8] at 512
+            float[] parameters,     // weights [8][4][3][1] at 320, biases [8] at 416
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][27][5]
             float[] wideGrad,       // dz in wide rows [8][170]
-            float[] gradT,          // dz transposed [125][8]
             float[] paddedGrad)     // gradient of the padded input [8][160]
         {
             const int C = 8, H = 25, W = 5, K = 8, FH = 3, FW = 1, PT = 1, PL = 0, PB = 1, PR = 0, S = 1;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
-            const int WeightOffset = 320, BiasOffset = 512;
+            const int Groups = 2, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 320, BiasOffset = 416;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 160; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
@@ -1188,50 +1176,31 @@ namespace StaticNets.Generated
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
-            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
             {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
-            ref float lr = ref MemoryMarshal.GetReference(lane);
-            for (int kb = 0; kb < K; kb += 8)
-            {
-                for (int c = 0; c < C; c++)
+                int cb = k / KG * CG; // the first channel of filter k's group
+                for (int c = 0; c < CG; c++)
                 {
                     for (int ky = 0; ky < FH; ky++)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        for (int oy = 0; oy < HO; oy++)
+                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        var a00 = Vector256<float>.Zero;
+                        var a10 = Vector256<float>.Zero;
+                        for (int p = 0; p < LV; p += 8)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
-                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                            }
+                            var d0 = Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = Vector256.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector256.MultiplyAddEstimate(d0, x0, a00);
+                            a10 = Vector256.MultiplyAddEstimate(d1, x0, a10);
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
-                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * FH * FW + ky * FW);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 0) += Unsafe.Add(ref lr, j);
-                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * CG + c) * FH * FW + ky * FW);
+                        Unsafe.Add(ref dw0, 0) += Vector256.Sum(a00);
+                        ref float dw1 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 1) * CG + c) * FH * FW + ky * FW);
+                        Unsafe.Add(ref dw1, 0) += Vector256.Sum(a10);
                     }
                 }
             }
@@ -1251,13 +1220,14 @@ namespace StaticNets.Generated
                     var a21 = Vector256<float>.Zero;
                     var a30 = Vector256<float>.Zero;
                     var a31 = Vector256<float>.Zero;
-                    for (int k = 0; k < K; k++)
+                    int cb = c / CG * CG, kb = c / CG * KG; // the channels' group: its first channel and first filter
+                    for (int k = kb; k < kb + KG; k++)
                     {
                         ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * FH * FW);
-                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * FH * FW);
-                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * FH * FW);
-                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * FH * FW);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 0) * FH * FW);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 1) * FH * FW);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 2) * FH * FW);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 3) * FH * FW);
                         Vector256<float> d0, d1, wk;
                         // tap (0, 0): dz shifted back by 0
                         d0 = Vector256.LoadUnsafe(ref gk, 10);
@@ -1328,18 +1298,20 @@ namespace StaticNets.Generated
         internal static void Conv2BackwardScalar(
             ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
             Span<float> dx,         // gradient of the input [8][25][5]; written
-            float[] parameters,     // weights [8][8][3][1] at 320, biases [8] at 512
+            float[] parameters,     // weights [8][4][3][1] at 320, biases [8] at 416
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded)         // the forward's padded input [8][27][5]
         {
             const int C = 8, H = 25, W = 5, K = 8, FH = 3, FW = 1, PT = 1, PL = 0, PB = 1, PR = 0, S = 1;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
-            const int WeightOffset = 320, BiasOffset = 512;
+            const int Groups = 2, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 320, BiasOffset = 416;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
             for (int k = 0; k < K; k++)
             {
-                for (int c = 0; c < C; c++)
+                int cb = k / KG * CG; // the first channel of filter k's group
+                for (int c = 0; c < CG; c++)
                 {
                     for (int ky = 0; ky < FH; ky++)
                     {
@@ -1350,10 +1322,10 @@ namespace StaticNets.Generated
                             {
                                 for (int ox = 0; ox < WO; ox++)
                                 {
-                                    s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];
+                                    s += dz[(k * HO + oy) * WO + ox] * padded[((cb + c) * HP + oy + ky) * WP + ox + kx];
                                 }
                             }
-                            gradients[WeightOffset + ((k * C + c) * FH + ky) * FW + kx] += s;
+                            gradients[WeightOffset + ((k * CG + c) * FH + ky) * FW + kx] += s;
                         }
                     }
                 }
@@ -1366,7 +1338,8 @@ namespace StaticNets.Generated
                     for (int ix = 0; ix < W; ix++)
                     {
                         float s = 0f;
-                        for (int k = 0; k < K; k++)
+                        int cb = c / CG * CG, kb = c / CG * KG; // channel c's group: its first channel and first filter
+                        for (int k = kb; k < kb + KG; k++)
                         {
                             for (int ky = 0; ky < FH; ky++)
                             {
@@ -1382,7 +1355,7 @@ namespace StaticNets.Generated
                                     {
                                         continue;
                                     }
-                                    s += parameters[WeightOffset + ((k * C + c) * FH + ky) * FW + kx] * dz[(k * HO + oy) * WO + ox];
+                                    s += parameters[WeightOffset + ((k * CG + c - cb) * FH + ky) * FW + kx] * dz[(k * HO + oy) * WO + ox];
                                 }
                             }
                         }
@@ -1399,12 +1372,12 @@ namespace StaticNets.Generated
         internal static void Conv3Forward(
             ReadOnlySpan<float> x, // conv3 input [8][25][5]
             Span<float> y,         // conv3 output [4][25][2]
-            float[] parameters,    // weights [4][8][1][3] at 520, biases [4] at 616
+            float[] parameters,    // weights [4][8][1][3] at 424, biases [4] at 520
             float[] padded)        // x with a zero border [8][25][6]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
-            const int WeightOffset = 520, BiasOffset = 616;
+            const int WeightOffset = 424, BiasOffset = 520;
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
@@ -1418,12 +1391,12 @@ namespace StaticNets.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3ForwardScalar(
             float[] padded,     // the input with a zero border [8][25][6]
-            float[] parameters, // weights [4][8][1][3] at 520, biases [4] at 616
+            float[] parameters, // weights [4][8][1][3] at 424, biases [4] at 520
             Span<float> y)      // the output [4][25][2]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
-            const int WeightOffset = 520, BiasOffset = 616;
+            const int WeightOffset = 424, BiasOffset = 520;
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -1452,14 +1425,14 @@ namespace StaticNets.Generated
         internal static void Conv3Backward(
             Span<float> dy,     // gradient of the output [4][25][2]
             Span<float> dx,     // gradient of the input [8][25][5]; written
-            float[] parameters, // weights [4][8][1][3] at 520, biases [4] at 616
+            float[] parameters, // weights [4][8][1][3] at 424, biases [4] at 520
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [8][25][6]
             float[] paddedGrad) // gradient of the padded input [8][150]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
-            const int WeightOffset = 520, BiasOffset = 616;
+            const int WeightOffset = 424, BiasOffset = 520;
             ReadOnlySpan<float> dz = dy;
             // Bias: the sum of dz over each filter's plane.
             for (int k = 0; k < K; k++)
@@ -1474,14 +1447,14 @@ namespace StaticNets.Generated
         internal static void Conv3BackwardScalar(
             ReadOnlySpan<float> dz, // gradient of the linear output [4][25][2]
             Span<float> dx,         // gradient of the input [8][25][5]; written
-            float[] parameters,     // weights [4][8][1][3] at 520, biases [4] at 616
+            float[] parameters,     // weights [4][8][1][3] at 424, biases [4] at 520
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][25][6]
             float[] paddedGrad)     // gradient of the padded input [8][150]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
-            const int WeightOffset = 520, BiasOffset = 616;
+            const int WeightOffset = 424, BiasOffset = 520;
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
@@ -1522,7 +1495,7 @@ namespace StaticNets.Generated
         // ---- dense1: Dense 12, Softmax. 200 -> 12. ----
 
         /// <summary>dense1: Dense 12, Softmax. 200 -> 12.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 620.</param>
+        /// <param name="parameters">All weights and biases; this layer's from 524.</param>
         /// <param name="x">The input [200].</param>
         /// <param name="y">The output [12].</param>
         /// <param name="linear">The values before the Softmax [12], kept for the backward pass.</param>
@@ -1531,8 +1504,8 @@ namespace StaticNets.Generated
         {
             const int N = 200; // inputs
             const int U = 12; // units
-            const int WeightOffset = 620; // W [U][N]
-            const int BiasOffset = 3020; // b [U]
+            const int WeightOffset = 524; // W [U][N]
+            const int BiasOffset = 2924; // b [U]
             ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
             ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
             DenseKernels.Forward(weights, bias, x.Slice(0, N), linear.Slice(0, U));
@@ -1540,7 +1513,7 @@ namespace StaticNets.Generated
         }
 
         /// <summary>dense1 over <paramref name="count"/> samples back to back, with the same bits as Dense1Forward's.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 620.</param>
+        /// <param name="parameters">All weights and biases; this layer's from 524.</param>
         /// <param name="x">The inputs [count][200].</param>
         /// <param name="y">The outputs [count][12].</param>
         /// <param name="count">The samples in the tile.</param>
@@ -1549,8 +1522,8 @@ namespace StaticNets.Generated
         {
             const int N = 200; // inputs
             const int U = 12; // units
-            const int WeightOffset = 620; // W [U][N]
-            const int BiasOffset = 3020; // b [U]
+            const int WeightOffset = 524; // W [U][N]
+            const int BiasOffset = 2924; // b [U]
             ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
             ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
             DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
@@ -1562,7 +1535,7 @@ namespace StaticNets.Generated
         }
 
         /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 620.</param>
+        /// <param name="parameters">All weights and biases; this layer's from 524.</param>
         /// <param name="gradients">The gradients, laid out as the parameters.</param>
         /// <param name="x">The input of the forward pass [200].</param>
         /// <param name="dy">The gradient of the output [12]; the activation's derivative is applied in place.</param>
@@ -1572,8 +1545,8 @@ namespace StaticNets.Generated
         {
             const int N = 200; // inputs
             const int U = 12; // units
-            const int WeightOffset = 620; // W [U][N]
-            const int BiasOffset = 3020; // b [U]
+            const int WeightOffset = 524; // W [U][N]
+            const int BiasOffset = 2924; // b [U]
             // The loss wrote softmax-and-cross-entropy's gradient with respect to the logits.
             ReadOnlySpan<float> dz = dy;
             ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);

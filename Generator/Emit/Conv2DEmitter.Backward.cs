@@ -111,15 +111,16 @@ internal sealed partial class Conv2DEmitter
             Constants(backward: false);
             W.Line("// Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].");
             W.Open("for (int k = 0; k < K; k++)");
-            W.Open("for (int c = 0; c < C; c++)");
+            GroupOfFilter();
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
             W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
             W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
             W.Line("float s = 0f;");
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Open("for (int ox = 0; ox < WO; ox++)");
-            W.Line("s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];");
+            W.Line($"s += dz[(k * HO + oy) * WO + ox] * padded[({G.InputChannel("c")} * HP + oy + ky) * WP + ox + kx];");
             W.Close().Close();
-            W.Line($"gradients[WeightOffset + ((k * C + c) * {G.KH} + ky) * {G.KWN} + kx] += s;");
+            W.Line($"gradients[WeightOffset + ((k * {G.CGN} + c) * {G.KH} + ky) * {G.KWN} + kx] += s;");
             W.Close().Close().Close().Close();
             if (!Dx)
             {
@@ -131,7 +132,15 @@ internal sealed partial class Conv2DEmitter
             W.Open("for (int iy = 0; iy < H; iy++)");
             W.Open("for (int ix = 0; ix < W; ix++)");
             W.Line("float s = 0f;");
-            W.Open("for (int k = 0; k < K; k++)");
+            if (G.Grouped)
+            {
+                W.Line("int cb = c / CG * CG, kb = c / CG * KG; // channel c's group: its first channel and first filter");
+                W.Open("for (int k = kb; k < kb + KG; k++)");
+            }
+            else
+            {
+                W.Open("for (int k = 0; k < K; k++)");
+            }
             W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
             W.Line($"int oy = iy + {G.PTN} - ky;");
             W.Open("if ((uint)oy >= HO)");
@@ -142,7 +151,8 @@ internal sealed partial class Conv2DEmitter
             W.Open("if ((uint)ox >= WO)");
             W.Line("continue;");
             W.Close();
-            W.Line($"s += parameters[WeightOffset + ((k * C + c) * {G.KH} + ky) * {G.KWN} + kx] * dz[(k * HO + oy) * WO + ox];");
+            string channel = G.Grouped ? "k * CG + c - cb" : "k * C + c";
+            W.Line($"s += parameters[WeightOffset + (({channel}) * {G.KH} + ky) * {G.KWN} + kx] * dz[(k * HO + oy) * WO + ox];");
             W.Close().Close().Close();
             W.Line($"dx[(c * H + iy) * W + ix] {Store} s;");
             W.Close().Close().Close();
@@ -164,18 +174,19 @@ internal sealed partial class Conv2DEmitter
                 W.Line($"ref float dr = ref {N.MemoryMarshal}.GetArrayDataReference(paddedGrad);");
             }
             W.Open("for (int k = 0; k < K; k++)");
+            GroupOfFilter();
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Open("for (int ox = 0; ox < WO; ox++)");
             W.Line("float d = dz[(k * HO + oy) * WO + ox];");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Line($"int at = c * HP * WP + oy * {G.SHN} * WP + ox * {G.SWN};");
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Line($"int at = {G.InputChannel("c")} * HP * WP + oy * {G.SHN} * WP + ox * {G.SWN};");
             W.Line($"ref float xc = ref {U}.Add(ref xr, at);");
-            W.Line($"ref float wc = ref {U}.Add(ref gw, WeightOffset + (k * C + c) * {G.FF});");
+            W.Line($"ref float wc = ref {U}.Add(ref gw, WeightOffset + (k * {G.CGN} + c) * {G.FF});");
             DirectTaps("{w} += d * {x};", "wc", "xc");
             if (Dx)
             {
                 W.Line($"ref float dc = ref {U}.Add(ref dr, at);");
-                W.Line($"ref float kc = ref {U}.Add(ref wr, WeightOffset + (k * C + c) * {G.FF});");
+                W.Line($"ref float kc = ref {U}.Add(ref wr, WeightOffset + (k * {G.CGN} + c) * {G.FF});");
                 DirectTaps("{x} += d * {w};", "kc", "dc");
             }
             W.Close().Close().Close().Close();

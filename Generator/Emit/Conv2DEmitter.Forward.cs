@@ -89,14 +89,15 @@ internal sealed partial class Conv2DEmitter
             SpatialNames.Signature(W, Context, Name("ForwardScalar"), VariantParameters(wide: false));
             Constants(backward: false);
             W.Open("for (int k = 0; k < K; k++)");
+            GroupOfFilter();
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Open("for (int ox = 0; ox < WO; ox++)");
             W.Line(G.Bias ? "float s = parameters[BiasOffset + k];" : "float s = 0f;");
-            W.Open("for (int c = 0; c < C; c++)");
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
             W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
             W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
-            W.Line($"float weight = parameters[WeightOffset + ((k * C + c) * {G.KH} + ky) * {G.KWN} + kx];");
-            W.Line("s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];");
+            W.Line($"float weight = parameters[WeightOffset + ((k * {G.CGN} + c) * {G.KH} + ky) * {G.KWN} + kx];");
+            W.Line($"s += weight * padded[({G.InputChannel("c")} * HP + oy + ky) * WP + ox + kx];");
             W.Close().Close().Close();
             W.Line($"{Z}[(k * HO + oy) * WO + ox] = s;");
             W.Close().Close().Close();
@@ -112,12 +113,13 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
             W.Open("for (int k = 0; k < K; k++)");
+            GroupOfFilter();
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Open("for (int ox = 0; ox < WO; ox++)");
             W.Line(G.Bias ? $"float s = {U}.Add(ref wr, BiasOffset + k);" : "float s = 0f;");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + oy * {G.SHN} * WP + ox * {G.SWN});");
-            W.Line($"ref float wc = ref {U}.Add(ref wr, WeightOffset + (k * C + c) * {G.FF});");
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, {G.InputChannel("c")} * HP * WP + oy * {G.SHN} * WP + ox * {G.SWN});");
+            W.Line($"ref float wc = ref {U}.Add(ref wr, WeightOffset + (k * {G.CGN} + c) * {G.FF});");
             DirectTaps("s += {w} * {x};", "wc", "xc");
             W.Close();
             W.Line($"{Z}[(k * HO + oy) * WO + ox] = s;");
@@ -143,7 +145,7 @@ internal sealed partial class Conv2DEmitter
             W.Open($"for (int k = 0; k < K; k += {G.KB})");
             for (int j = 0; j < G.KB; j++)
             {
-                W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C * {G.FF});");
+                W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * {G.CGN} * {G.FF});");
             }
             W.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
             W.Line($"int p = {N.Math}.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
@@ -152,8 +154,9 @@ internal sealed partial class Conv2DEmitter
                 W.Line(G.Bias ? $"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));" : $"var b{j} = {v}<float>.Zero;");
                 for (int q = 0; q < pb; q++) W.Line($"var a{j}{q} = b{j};");
             }
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + p);");
+            GroupOfFilter();
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, {G.InputChannel("c")} * HP * WP + p);");
             W.Line($"int wc = c * {G.FF};");
             W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, pb).Select(q => "x" + q))}, wk;");
             if (Unrolled)

@@ -17,16 +17,28 @@ internal sealed partial class Conv2DEmitter
             FH = l.KernelHeight; FW = l.KernelWidth; SH = l.StrideHeight; SW = l.StrideWidth;
             PadT = l.PadTop; PadL = l.PadLeft; PadB = l.PadBottom; PadR = l.PadRight;
             Bias = l.HasBias;
+            Groups = System.Math.Max(l.Groups, 1);
             HP = H + PadT + PadB; WP = W + PadL + PadR; HO = l.Out.H; WO = l.Out.W;
             L = (HO - 1) * WP + WO;
             LV = (L + 15) / 16 * 16;
-            KB = Block(K);
-            CB = Block(C);
+            KB = Block(K / Groups);
+            CB = Block(C / Groups);
             QV = (int)Conv2DBuffers.RoundedPlane(C, HP * WP);
             G = (FH - 1) * WP + (FW - 1);
             DS = G + QV;
-            KW = FW <= 5 && FH <= 5 && K % 2 == 0 ? 2 : 1;
+            KW = FW <= 5 && FH <= 5 && K / Groups % 2 == 0 ? 2 : 1;
         }
+
+        /// <summary>Grouped: each filter reads the <c>CG = C / Groups</c> channels of its group (<c>KG = K / Groups</c> filters a group).</summary>
+        public int Groups;
+
+        public bool Grouped => Groups > 1;
+
+        /// <summary>The channels a filter reads, as generated code names them: <c>C</c>, or <c>CG</c> when grouped.</summary>
+        public string CGN => Grouped ? "CG" : "C";
+
+        /// <summary>The input channel of a filter's channel <paramref name="c"/>: <c>c</c>, or <c>(cb + c)</c> offset by its group's first channel.</summary>
+        public string InputChannel(string c) => Grouped ? $"(cb + {c})" : c;
 
         /// <summary>The kernel is square: the generated code names its side <c>F</c>, else its rows <c>FH</c> and columns <c>FW</c>.</summary>
         public bool SquareKernel => FH == FW;
@@ -105,6 +117,6 @@ internal sealed partial class Conv2DEmitter
         /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>
         /// first, and no horizontal sum is needed.
         /// </summary>
-        public bool FilterLanes => Wide && Conv2DBuffers.FilterLanes(new Model.WindowGeometry(FH, FW, SH, SW, PadT, PadL, PadB, PadR), K);
+        public bool FilterLanes => Wide && Conv2DBuffers.FilterLanes(new Model.WindowGeometry(FH, FW, SH, SW, PadT, PadL, PadB, PadR), K, Groups);
     }
 }

@@ -98,9 +98,10 @@ internal sealed partial class Conv2DEmitter
         {
             W.Line($"// {G.KW} filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.");
             W.Open($"for (int k = 0; k < K; k += {G.KW})");
-            W.Open("for (int c = 0; c < C; c++)");
+            GroupOfFilter();
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
             W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
-            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + ky * WP);");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, {G.InputChannel("c")} * HP * WP + ky * WP);");
             for (int j = 0; j < G.KW; j++) W.Line($"ref float g{j} = ref {U}.Add(ref gr, (k + {j}) * DS + G);");
             if (G.FW <= 7)
             {
@@ -117,7 +118,7 @@ internal sealed partial class Conv2DEmitter
                 W.Close();
                 for (int j = 0; j < G.KW; j++)
                 {
-                    W.Line($"ref float dw{j} = ref {U}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * {G.FF} + ky * {G.KWN});");
+                    W.Line($"ref float dw{j} = ref {U}.Add(ref gw, WeightOffset + ((k + {j}) * {G.CGN} + c) * {G.FF} + ky * {G.KWN});");
                     for (int kx = 0; kx < G.FW; kx++) W.Line($"{U}.Add(ref dw{j}, {kx}) += {v}.Sum(a{j}{kx});");
                 }
             }
@@ -132,7 +133,7 @@ internal sealed partial class Conv2DEmitter
                 W.Close();
                 for (int j = 0; j < G.KW; j++)
                 {
-                    W.Line($"{U}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * {G.FF} + ky * {G.KWN} + kx) += {v}.Sum(a{j});");
+                    W.Line($"{U}.Add(ref gw, WeightOffset + ((k + {j}) * {G.CGN} + c) * {G.FF} + ky * {G.KWN} + kx) += {v}.Sum(a{j});");
                 }
                 W.Close();
             }
@@ -149,9 +150,18 @@ internal sealed partial class Conv2DEmitter
             for (int j = 0; j < G.CB; j++)
                 for (int x = 0; x < qb; x++)
                     W.Line($"var a{j}{x} = {v}<float>.Zero;");
-            W.Open("for (int k = 0; k < K; k++)");
+            if (G.Grouped)
+            {
+                W.Line("int cb = c / CG * CG, kb = c / CG * KG; // the channels' group: its first channel and first filter");
+                W.Open("for (int k = kb; k < kb + KG; k++)");
+            }
+            else
+            {
+                W.Open("for (int k = 0; k < K; k++)");
+            }
             W.Line($"ref float gk = ref {U}.Add(ref gr, k * DS + q);");
-            for (int j = 0; j < G.CB; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k * C + c + {j}) * {G.FF});");
+            string channel = G.Grouped ? "k * CG + c - cb" : "k * C + c";
+            for (int j = 0; j < G.CB; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + ({channel} + {j}) * {G.FF});");
             W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, qb).Select(x => "d" + x))}, wk;");
             if (Unrolled)
             {

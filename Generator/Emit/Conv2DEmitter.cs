@@ -101,7 +101,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         protected string InShape => $"[{G.C}][{G.H}][{G.W}]";
         protected string OutShape => $"[{G.K}][{G.HO}][{G.WO}]";
         protected string PaddedShape => $"[{G.C}][{G.HP}][{G.WP}]";
-        protected string WeightShape => $"weights [{G.K}][{G.C}][{G.FH}][{G.FW}] at {Layer.ParameterOffset}"
+        protected string WeightShape => $"weights [{G.K}][{G.C / G.Groups}][{G.FH}][{G.FW}] at {Layer.ParameterOffset}"
             + (G.Bias ? $", biases [{G.K}] at {Layer.ParameterOffset + Layer.WeightCount}" : ", no biases");
 
         protected string Name(string suffix) => Layer.Member + suffix;
@@ -110,6 +110,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         {
             W.Line($"const int C = {G.C}, H = {G.H}, W = {G.W}, K = {G.K}, {G.GeometryConstants};");
             W.Line($"const int {G.PaddedConstants}, HO = {G.HO}, WO = {G.WO};");
+            if (G.Grouped) W.Line($"const int Groups = {G.Groups}, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group");
             W.Line(G.Bias
                 ? $"const int WeightOffset = {Layer.ParameterOffset}, BiasOffset = {Layer.ParameterOffset + Layer.WeightCount};"
                 : $"const int WeightOffset = {Layer.ParameterOffset}; // no biases");
@@ -129,6 +130,12 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
             for (int ky = 0; ky < rows; ky++)
                 for (int kx = 0; kx < columns; kx++)
                     yield return (ky * columns + kx, ky, kx);
+        }
+
+        /// <summary>Grouped: inside a loop over filters, the first input channel of filter <c>k</c>'s group.</summary>
+        protected void GroupOfFilter()
+        {
+            if (G.Grouped) W.Line("int cb = k / KG * CG; // the first channel of filter k's group");
         }
 
         /// <summary>Whether the window's taps are written one by one (up to 7x7) rather than looped.</summary>

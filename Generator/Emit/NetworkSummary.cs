@@ -67,6 +67,7 @@ internal static class NetworkSummary
                 w.Line($"KernelHeight = {l.KernelHeight}, KernelWidth = {l.KernelWidth}, StrideHeight = {l.StrideHeight}, StrideWidth = {l.StrideWidth},");
                 w.Line($"PadTop = {l.PadTop}, PadLeft = {l.PadLeft}, PadBottom = {l.PadBottom}, PadRight = {l.PadRight},");
             }
+            if (l.Groups > 1) w.Line($"Groups = {l.Groups},");
             w.Line($"Rate = {Float(l.Rate)}, L1 = {Float(l.L1)}, L2 = {Float(l.L2)},");
             w.Line($"Init = {N}Init.{l.Init},");
             w.Line($"ParameterOffset = {l.ParameterOffset}, WeightCount = {l.WeightCount}, BiasCount = {l.BiasCount},");

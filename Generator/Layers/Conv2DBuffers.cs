@@ -23,7 +23,7 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
     public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
-        Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad);
+        Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
 
     /// <summary>A square kernel with equal strides and the same padding on every side.</summary>
     public static Conv2DBuffers Of(Shape input, Shape output, int kernel, int stride, int padding, bool needsInputGrad) =>
@@ -33,7 +33,7 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
     public static WindowGeometry GeometryOf(LayerShape l) =>
         new(l.KernelHeight, l.KernelWidth, l.StrideHeight, l.StrideWidth, l.PadTop, l.PadLeft, l.PadBottom, l.PadRight);
 
-    public static Conv2DBuffers Of(Shape input, Shape output, WindowGeometry g, bool needsInputGrad)
+    public static Conv2DBuffers Of(Shape input, Shape output, WindowGeometry g, bool needsInputGrad, int groups = 1)
     {
         BigInteger hp = g.PaddedHeight(input.H), wp = g.PaddedWidth(input.W), plane = hp * wp;
         int filters = output.C;
@@ -45,7 +45,7 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
             PaddedInput: input.C * plane + LayerRule.Slack,
             Wide: wide ? filters * positions + LayerRule.Slack : 0,
             WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
-            GradT: FilterLanes(g, filters) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
+            GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0);
     }
 
@@ -56,7 +56,7 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
     /// Whether the vector paths compute the weight gradient with the filters across the lanes (a whole number
     /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>.
     /// </summary>
-    public static bool FilterLanes(WindowGeometry g, int filters) => WideRows(g) && g.KernelWidth <= 7 && filters % Lanes == 0;
+    public static bool FilterLanes(WindowGeometry g, int filters, int groups = 1) => groups <= 1 && WideRows(g) && g.KernelWidth <= 7 && filters % Lanes == 0;
 
     /// <summary>
     /// <c>QV</c>: a padded plane of <paramref name="plane"/> floats rounded up so that whole input-gradient blocks of

@@ -42,6 +42,7 @@ internal sealed class Conv2DRule : LayerRule
             Pads = arguments.Ints("Pads") is { } pads ? new EquatableArray<int>(pads) : EquatableArray<int>.Empty,
             PaddingMode = (PaddingModeKind)arguments.Int("PaddingMode", 0),
             Bias = arguments.Bool("Bias", true),
+            Groups = arguments.Int("Groups", 1),
         };
     }
 
@@ -61,6 +62,11 @@ internal sealed class Conv2DRule : LayerRule
         if (spec.StrideHeight is { } sh) checks.ShapeAtLeast("StrideHeight", sh, 1);
         if (spec.StrideWidth is { } sw) checks.ShapeAtLeast("StrideWidth", sw, 1);
         checks.ShapeAtLeast("Padding", spec.Padding, 0);
+        checks.ShapeAtLeast("Groups", spec.Groups, 1);
+        if (spec.Groups > 1 && spec.Filters >= 1 && spec.Filters % spec.Groups != 0)
+        {
+            checks.ShapeInvalid("Groups", $"Groups = {spec.Groups} does not divide the {spec.Filters} filters; each group needs the same number of filters. Use a divisor of {spec.Filters}.");
+        }
         Conv2DPadding.Check(spec, checks);
         checks.WeightOptions();
     }
@@ -80,10 +86,16 @@ internal sealed class Conv2DRule : LayerRule
         {
             return null;
         }
-        var c = input.Shape.C;
+        int groups = spec.Groups, c = input.Shape.C / groups;
+        if (input.Shape.C % groups != 0)
+        {
+            diagnostics.Report(DiagnosticIds.SN1003, $"{head}: Groups = {groups} does not divide the {input.Shape.C} input channels; each group needs the same number of channels. Use a divisor of {input.Shape.C}.",
+                spec.ArgumentOrAttribute("Groups"));
+            return null;
+        }
         int kh = g.KernelHeight, kw = g.KernelWidth;
         // Scratch: the convolution's own buffers (the input gradient counted, an upper bound), the values before an inline activation.
-        BigInteger scratch = Conv2DBuffers.Of(input.Shape, output, g, needsInputGrad: true).Total;
+        BigInteger scratch = Conv2DBuffers.Of(input.Shape, output, g, needsInputGrad: true, groups).Total;
         if (spec.Activation != ActivationKind.None) scratch += output.Size;
         int biases = spec.Bias ? spec.Filters : 0;
         return new LayerOutcome(output)
@@ -93,12 +105,13 @@ internal sealed class Conv2DRule : LayerRule
             Stride = g.StrideHeight,
             Padding = g.PadTop,
             Geometry = g,
+            Groups = groups,
             Activation = spec.Activation,
             Alpha = Weighted.InlineAlpha,
             Weights = (BigInteger)spec.Filters * c * kh * kw,
             Biases = biases,
             FanIn = (BigInteger)c * kh * kw,
-            FanOut = (BigInteger)spec.Filters * kh * kw,
+            FanOut = (BigInteger)(spec.Filters / groups) * kh * kw,
             Scratch = scratch,
             ParameterArithmetic = spec.Bias ? $"{spec.Filters}*{c}*{kh}*{kw} weights + {spec.Filters} biases" : $"{spec.Filters}*{c}*{kh}*{kw} weights",
             FewerParameters = "filters or a smaller kernel",
@@ -127,13 +140,14 @@ internal sealed class Conv2DRule : LayerRule
     public override string TableText(LayerShape l)
     {
         string text = Uniform(l) ? $"Conv2D {l.Units}@{l.KernelHeight}x{l.KernelWidth} s{l.StrideHeight} p{l.PadTop}" : $"Conv2D {l.Units}@{l.KernelHeight}x{l.KernelWidth} s{Strides(l, "x")} p{Pads(l, ",")}";
-        return text + (l.HasBias ? "" : " nobias") + InlineActivation(l, " ");
+        return text + (l.Groups > 1 ? $" g{l.Groups}" : "") + (l.HasBias ? "" : " nobias") + InlineActivation(l, " ");
     }
 
     public override string Title(LayerShape l)
     {
         string padding = Uniform(l) ? $"padding {l.PadTop}" : $"pads {Pads(l, ", ")} (top, left, bottom, right)";
-        return $"Conv2D {l.Units}@{l.KernelHeight}x{l.KernelWidth}, stride {Strides(l, "x")}, {padding}{(l.HasBias ? "" : ", no bias")}{InlineActivation(l, ", ")}";
+        string groups = l.Groups > 1 ? $", {l.Groups} groups" : "";
+        return $"Conv2D {l.Units}@{l.KernelHeight}x{l.KernelWidth}, stride {Strides(l, "x")}, {padding}{groups}{(l.HasBias ? "" : ", no bias")}{InlineActivation(l, ", ")}";
     }
 
     private static bool Uniform(LayerShape l) => l.StrideHeight == l.StrideWidth && l.PadTop == l.PadLeft && l.PadTop == l.PadBottom && l.PadTop == l.PadRight;
@@ -142,7 +156,7 @@ internal sealed class Conv2DRule : LayerRule
 
     private static string Pads(LayerShape l, string separator) => $"({l.PadTop}{separator}{l.PadLeft}{separator}{l.PadBottom}{separator}{l.PadRight})";
 
-    /// <summary>Each output value (rows by columns by filters) is a dot product over its window: channels by kernel height by kernel width.</summary>
+    /// <summary>Each output value (rows by columns by filters) is a dot product over its window: its group's channels by kernel height by kernel width.</summary>
     public override long MultiplyAdds(LayerShape l) => (long)l.Out.Size * l.FanIn;
 
     /// <summary>

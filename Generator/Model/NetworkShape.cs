@@ -97,6 +97,9 @@ internal sealed record LayerShape
 
     public int PadRight { get; init; }
 
+    /// <summary>A grouped convolution's groups: each filter reads <c>In.C / Groups</c> channels. 1 for the others.</summary>
+    public int Groups { get; init; } = 1;
+
     /// <summary>Whether the layer adds a bias (a Conv2D with <c>Bias = false</c> does not).</summary>
     public bool HasBias => BiasCount > 0;
 

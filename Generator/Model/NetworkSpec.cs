@@ -124,6 +124,9 @@ internal sealed record LayerSpec(LayerType Type, int Declaration, LocationInfo? 
     /// <summary>[Conv2D]: whether it adds a bias per filter.</summary>
     public bool Bias { get; init; } = true;
 
+    /// <summary>[Conv2D]: the groups of a grouped convolution (1: every filter reads every channel).</summary>
+    public int Groups { get; init; } = 1;
+
     /// <summary>[Dropout]: the fraction of values dropped in training.</summary>
     public double Rate { get; init; }
 

@@ -117,6 +117,7 @@ internal sealed class LayerWalk
                 PadLeft = outcome.Geometry?.PadLeft ?? 0,
                 PadBottom = outcome.Geometry?.PadBottom ?? 0,
                 PadRight = outcome.Geometry?.PadRight ?? 0,
+                Groups = outcome.Groups,
                 Activation = outcome.Activation,
                 Alpha = outcome.Alpha,
                 Rate = outcome.Rate,

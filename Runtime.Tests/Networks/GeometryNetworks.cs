@@ -48,3 +48,15 @@ public partial class PadsTopLeft { }
 [Input(6, 6, 1)]
 [Conv2D(2, 3, Pads = new[] { 0, 0, 1, 1 })]
 public partial class PadsBottomRight { }
+
+/// <summary>
+/// Grouped convolutions: two groups on the wide rows (8 filters, but not across the lanes), four groups of one
+/// channel each (depthwise, a multiplier of 2) with stride 2, and a grouped 1x1 convolution without bias.
+/// </summary>
+[Input(10, 9, 4)]
+[Conv2D(8, 3, 2, Padding = 1, Groups = 2, Activation = Activation.ReLU)]
+[Conv2D(16, 3, Stride = 2, Pads = new[] { 1, 1, 0, 0 }, Groups = 8, Activation = Activation.Tanh)]
+[Conv2D(4, 1, Groups = 4, Bias = false, Activation = Activation.GELU)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class GroupedNet { }

@@ -15,7 +15,7 @@ public static class NetworkCases
     [
         nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet),
         nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool),
-        nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv),
+        nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -45,6 +45,7 @@ public static class NetworkCases
             case nameof(RectangularNet): check.Check(new RectangularNet(13)); break;
             case nameof(SameNet): check.Check(new SameNet(14)); break;
             case nameof(FlooredConv): check.Check(new FlooredConv(15)); break;
+            case nameof(GroupedNet): check.Check(new GroupedNet(16)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

@@ -44,6 +44,10 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new FlooredConv(seed: 10), label: 0);
 
     [Fact]
+    public void GroupedNet_grouped_and_depthwise_convolutions() =>
+        Check(new GroupedNet(seed: 11), label: 1);
+
+    [Fact]
     public void MlpMse_standalone_activations() =>
         Check(new MlpMse(seed: 6), target: [0.5f, 0.1f, -0.2f]);
 

@@ -15,7 +15,7 @@ public class GeneratedNetworkOnnxTests
     private const double Tolerance = 1e-5;
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
-        "RectangularNet", "SameNet", "FlooredConv"]);
+        "RectangularNet", "SameNet", "FlooredConv", "GroupedNet"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -33,6 +33,7 @@ public class GeneratedNetworkOnnxTests
             case "RectangularNet": Check(new RectangularNet(seed: 8)); break;
             case "SameNet": Check(new SameNet(seed: 9)); break;
             case "FlooredConv": Check(new FlooredConv(seed: 10)); break;
+            case "GroupedNet": Check(new GroupedNet(seed: 11)); break;
             default: throw new ArgumentException(network);
         }
     }

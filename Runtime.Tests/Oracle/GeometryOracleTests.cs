@@ -20,6 +20,9 @@ public class GeometryOracleTests
     public void Conv2d_without_bias_matches_PyTorch() => Check(new ConvNoBias(), "conv-nobias");
 
     [Fact]
+    public void Conv2d_with_groups_matches_PyTorch() => Check(new ConvGroups(), "conv-groups");
+
+    [Fact]
     public void Conv2d_stride_2_padding_1_on_an_even_input_matches_PyTorch() => Check(new ConvS2P1(), "conv-s2p1");
 
     [Fact]
@@ -64,6 +67,10 @@ public partial class Conv3x2 { }
 [Input(8, 8, 3)]
 [Conv2D(4, 3, Padding = 1, Bias = false)]
 public partial class ConvNoBias { }
+
+[Input(6, 6, 4)]
+[Conv2D(6, 3, Padding = 1, Groups = 2)]
+public partial class ConvGroups { }
 
 #pragma warning disable SN3004 // PyTorch's spelling, on purpose: the last padding row and column are unread
 [Input(32, 32, 3)]

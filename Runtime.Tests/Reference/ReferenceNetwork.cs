@@ -60,11 +60,11 @@ public static class ReferenceNetwork
         Conv2D(x, input, output, new ConvGeometry(kernel, kernel, stride, stride, padding, padding, padding, padding), weights, bias);
 
     /// <summary>A convolution's window: kernel rows and columns, strides per axis, pads per side.</summary>
-    public readonly record struct ConvGeometry(int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft, int PadBottom, int PadRight);
+    public readonly record struct ConvGeometry(int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft, int PadBottom, int PadRight, int Groups = 1);
 
     /// <summary>The layer's window: its per-axis members where set, else the square ones.</summary>
     public static ConvGeometry Geometry(LayerInfo l) => l.KernelHeight > 0
-        ? new(l.KernelHeight, l.KernelWidth, l.StrideHeight, l.StrideWidth, l.PadTop, l.PadLeft, l.PadBottom, l.PadRight)
+        ? new(l.KernelHeight, l.KernelWidth, l.StrideHeight, l.StrideWidth, l.PadTop, l.PadLeft, l.PadBottom, l.PadRight, Math.Max(l.Groups, 1))
         : new(l.Kernel, l.Kernel, l.Stride, l.Stride, l.Padding, l.Padding, l.Padding, l.Padding);
 
     /// <summary>
@@ -75,6 +75,8 @@ public static class ReferenceNetwork
     {
         int channels = input.Channels, height = input.Height, width = input.Width;
         int filters = output.Channels, outHeight = output.Height, outWidth = output.Width;
+        // Grouped: filter k reads the group's channels only (k / (filters / groups) is its group).
+        int groupChannels = channels / g.Groups, groupFilters = filters / g.Groups;
         var y = new double[output.Size];
         for (int k = 0; k < filters; k++)
         {
@@ -83,8 +85,9 @@ public static class ReferenceNetwork
                 for (int ox = 0; ox < outWidth; ox++)
                 {
                     double sum = bias.Length == 0 ? 0 : bias[k];
-                    for (int c = 0; c < channels; c++)
+                    for (int gc = 0; gc < groupChannels; gc++)
                     {
+                        int c = k / groupFilters * groupChannels + gc;
                         for (int i = 0; i < g.KernelHeight; i++)
                         {
                             for (int j = 0; j < g.KernelWidth; j++)
@@ -95,7 +98,7 @@ public static class ReferenceNetwork
                                 {
                                     continue; // zero padding
                                 }
-                                double w = weights[((k * channels + c) * g.KernelHeight + i) * g.KernelWidth + j];
+                                double w = weights[((k * groupChannels + gc) * g.KernelHeight + i) * g.KernelWidth + j];
                                 sum += w * x[(c * height + iy) * width + ix];
                             }
                         }
@@ -281,7 +284,7 @@ public static class ReferenceNetwork
                     Check(g.KernelHeight > 0 && g.KernelWidth > 0 && g.StrideHeight > 0 && g.StrideWidth > 0 && Math.Min(Math.Min(g.PadTop, g.PadLeft), Math.Min(g.PadBottom, g.PadRight)) >= 0,
                         "kernel and stride must be positive, padding non-negative");
                     Check(o == new TensorShape(layer.Units, rows, columns), $"output {o}, expected {rows}x{columns}x{layer.Units}");
-                    Check(layer.WeightCount == layer.Units * i.Channels * g.KernelHeight * g.KernelWidth && (layer.BiasCount == layer.Units || layer.BiasCount == 0),
+                    Check(layer.WeightCount == layer.Units * i.Channels / g.Groups * g.KernelHeight * g.KernelWidth && (layer.BiasCount == layer.Units || layer.BiasCount == 0),
                         $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units}@{g.KernelHeight}x{g.KernelWidth} over {i.Channels} channels");
                     break;
                 case LayerKind.MaxPool:

@@ -58,6 +58,11 @@ public sealed class Conv2DAttribute : Attribute
     public PaddingMode PaddingMode { get; set; }
     /// <summary>Whether the layer adds a bias per filter. Default true; false leaves it out of <c>Parameters</c>.</summary>
     public bool Bias { get; set; } = true;
+    /// <summary>
+    /// Grouped convolution: the channels and the filters are split into this many groups, each filter reading only its
+    /// group's channels; both counts must be divisible by it. Weights <c>[filters][channels/groups][kh][kw]</c>. Default 1.
+    /// </summary>
+    public int Groups { get; set; } = 1;
     /// <summary>Activation applied to the output. Default none.</summary>
     public Activation Activation { get; set; }
     /// <summary>Weight initialisation. Default <see cref="StaticNets.Init.Auto"/>.</summary>

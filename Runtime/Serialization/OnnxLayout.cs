@@ -70,7 +70,7 @@ internal static class OnnxLayout
     {
         long[] dims = layer.Kind switch
         {
-            LayerKind.Conv2D => [layer.Units, layer.InputShape.Channels, Window(layer).Kernel[0], Window(layer).Kernel[1]],
+            LayerKind.Conv2D => [layer.Units, layer.InputShape.Channels / Math.Max(layer.Groups, 1), Window(layer).Kernel[0], Window(layer).Kernel[1]],
             LayerKind.Dense => [layer.Units, layer.InputShape.Size],
             _ => throw new ArgumentException($"{layer.Name}: a {layer.Kind} layer has no ONNX weight tensor.", nameof(layer)),
         };
