@@ -70,6 +70,8 @@ public class DiagnosticTests
             "conv1 (Conv2D): Groups = 4 does not divide the 6 filters; each group needs the same number of filters. Use a divisor of 6." },
         { "SN1003", Net("[Input(28, 28, 3)][Conv2D(6, 3, Groups = 2)]"), Error, "Groups = 2",
             "conv1 (Conv2D 3x3, stride 1) on 28x28x3: Groups = 2 does not divide the 3 input channels; each group needs the same number of channels. Use a divisor of 3." },
+        { "SN1003", Net("[Input(28, 28, 4)][DepthwiseConv2D(3, Multiplier = 0)]"), Error, "Multiplier = 0",
+            "dwconv1 (DepthwiseConv2D): Multiplier = 0 must be at least 1." },
         { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 3, 0)]"), Error, "0",
             "conv1 (Conv2D): kernelWidth = 0 must be at least 1." },
 

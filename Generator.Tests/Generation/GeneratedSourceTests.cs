@@ -52,7 +52,7 @@ public class GeneratedSourceTests
 
     /// <summary>
     /// The convolution geometry: a rectangular kernel with "same" padding and per-axis strides (the keyword spotter's
-    /// first layer), per-side pads with two groups, a kernel without bias on the wide rows.
+    /// first layer), per-side pads with two groups, a depthwise "same" layer, per-axis strides.
     /// </summary>
     public const string Geometry = """
         using StaticNets;
@@ -62,6 +62,7 @@ public class GeneratedSourceTests
         [Input(49, 10, 1)]
         [Conv2D(8, 10, 4, Stride = 2, PaddingMode = PaddingMode.Same, Bias = false, Activation = Activation.ReLU)]
         [Conv2D(8, 3, 1, Pads = new[] { 1, 0, 1, 0 }, Groups = 2)]
+        [DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU)]
         [Conv2D(4, 1, 3, StrideHeight = 1, StrideWidth = 2, Pads = new[] { 0, 1, 0, 0 })]
         [Flatten]
         [Dense(12, Activation = Activation.Softmax)]

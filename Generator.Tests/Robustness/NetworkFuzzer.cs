@@ -41,6 +41,7 @@ internal static class NetworkFuzzer
     {
         new("[Dense(\"10\")]", "CS1503"),
         new("[Conv2D(6)]", "CS1729"),
+        new("[DepthwiseConv2D]", "CS1729"),
         new("[MaxPool(2, 3)]", "CS1729"),
         new("[Conv2D(4, 3, Stride = 1.5)]", "CS0266"),
         new("[Dense(10, Activation = 3)]", "CS0266"),
@@ -207,6 +208,13 @@ internal static class NetworkFuzzer
             if (Chance(0.4)) args.Add($"Activation = Activation.{Pick(Activations)}");
             string kernel = kh == kw && Chance(0.3) ? $"{kh}" : $"{kh}, {kw}";
             // Grouped where the channels allow it: the filters a multiple of the groups.
+            if (Chance(0.25))
+            {
+                // Depthwise: one filter (or two) per channel.
+                if (Chance(0.5)) args.Add($"Multiplier = {Between(1, 2)}");
+                layers.Add($"[DepthwiseConv2D({kernel}{string.Join("", args.OrderBy(_ => _r.Next()).Select(a => ", " + a))})]");
+                return (outH, outW);
+            }
             int groups = channels > 1 && Chance(0.3) ? Pick(Enumerable.Range(2, channels - 1).Where(g => channels % g == 0).ToArray()) : 1;
             if (groups > 1) args.Add($"Groups = {groups}");
             layers.Add($"[Conv2D({groups * Between(1, 3)}, {kernel}{string.Join("", args.OrderBy(_ => _r.Next()).Select(a => ", " + a))})]");

@@ -18,7 +18,7 @@ namespace Samples
     /// flatten1  Flatten                     3                  0
     /// dense1    Dense 8 Tanh                8                 32
     /// dropout1  Dropout 0.25                8                  0
-    /// leakyrelu1LeakyReLU 0.2               8                  0
+    /// leakyrelu1 LeakyReLU 0.2               8                  0
     /// dense2    Dense 6                     6                 54
     /// gelu1     GELU                        6                  0
     /// relu1     ReLU                        6                  0
@@ -43,7 +43,7 @@ namespace Samples
         // flatten1  Flatten                     3                  0
         // dense1    Dense 8 Tanh                8                 32
         // dropout1  Dropout 0.25                8                  0
-        // leakyrelu1LeakyReLU 0.2               8                  0
+        // leakyrelu1 LeakyReLU 0.2               8                  0
         // dense2    Dense 6                     6                 54
         // gelu1     GELU                        6                  0
         // relu1     ReLU                        6                  0
@@ -76,7 +76,7 @@ namespace Samples
             "flatten1  Flatten                     3                  0\n" +
             "dense1    Dense 8 Tanh                8                 32\n" +
             "dropout1  Dropout 0.25                8                  0\n" +
-            "leakyrelu1LeakyReLU 0.2               8                  0\n" +
+            "leakyrelu1 LeakyReLU 0.2               8                  0\n" +
             "dense2    Dense 6                     6                 54\n" +
             "gelu1     GELU                        6                  0\n" +
             "relu1     ReLU                        6                  0\n" +

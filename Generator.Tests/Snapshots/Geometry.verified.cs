@@ -6,18 +6,19 @@
 namespace Samples
 {
     /// <summary>
-    /// Geometry: a network compiled by StaticNets, 2,936 parameters.
+    /// Geometry: a network compiled by StaticNets, 3,016 parameters.
     /// <code>
     /// layer     kind                        output        params
     /// input     Input                       49x10x1            0
     /// conv1     Conv2D 8@10x4 s2 p(4,1,5,1) nobias ReLU 25x5x8           320
     /// conv2     Conv2D 8@3x1 s1 p(1,0,1,0) g2 25x5x8           104
+    /// dwconv1   DepthwiseConv2D 8@3x3 s1 p1 g8 ReLU 25x5x8            80
     /// conv3     Conv2D 4@1x3 s1x2 p(0,1,0,0) 25x2x4           100
     /// flatten1  Flatten                     200                0
     /// dense1    Dense 12 Softmax            12             2,412
-    /// total                                                2,936
+    /// total                                                3,016
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 11,744 B, gradients 11,744 B, activations 56,240 B; 79,728 B in all
+    /// memory: parameters 12,064 B, gradients 12,064 B, activations 88,880 B; 113,008 B in all
     /// </code>
     /// </summary>
     partial class Geometry : global::StaticNets.INetwork<Geometry>
@@ -26,12 +27,13 @@ namespace Samples
         // input     Input                       49x10x1            0
         // conv1     Conv2D 8@10x4 s2 p(4,1,5,1) nobias ReLU 25x5x8           320
         // conv2     Conv2D 8@3x1 s1 p(1,0,1,0) g2 25x5x8           104
+        // dwconv1   DepthwiseConv2D 8@3x3 s1 p1 g8 ReLU 25x5x8            80
         // conv3     Conv2D 4@1x3 s1x2 p(0,1,0,0) 25x2x4           100
         // flatten1  Flatten                     200                0
         // dense1    Dense 12 Softmax            12             2,412
-        // total                                                2,936
+        // total                                                3,016
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 11,744 B, gradients 11,744 B, activations 56,240 B; 79,728 B in all
+        // memory: parameters 12,064 B, gradients 12,064 B, activations 88,880 B; 113,008 B in all
 
         // ---- Sizes and description ----
 
@@ -40,7 +42,7 @@ namespace Samples
         /// <summary>Number of output values.</summary>
         public const int OutputSize = 12;
         /// <summary>Number of weights and biases.</summary>
-        public const int ParameterCount = 2936;
+        public const int ParameterCount = 3016;
 
         /// <summary>A table of the layers, their output shapes and parameter counts, the loss and the memory an instance holds.</summary>
         public static string Summary =>
@@ -48,12 +50,13 @@ namespace Samples
             "input     Input                       49x10x1            0\n" +
             "conv1     Conv2D 8@10x4 s2 p(4,1,5,1) nobias ReLU 25x5x8           320\n" +
             "conv2     Conv2D 8@3x1 s1 p(1,0,1,0) g2 25x5x8           104\n" +
+            "dwconv1   DepthwiseConv2D 8@3x3 s1 p1 g8 ReLU 25x5x8            80\n" +
             "conv3     Conv2D 4@1x3 s1x2 p(0,1,0,0) 25x2x4           100\n" +
             "flatten1  Flatten                     200                0\n" +
             "dense1    Dense 12 Softmax            12             2,412\n" +
-            "total                                                2,936\n" +
+            "total                                                3,016\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 11,744 B, gradients 11,744 B, activations 56,240 B; 79,728 B in all";
+            "memory: parameters 12,064 B, gradients 12,064 B, activations 88,880 B; 113,008 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -98,6 +101,23 @@ namespace Samples
                 },
                 new global::StaticNets.LayerInfo
                 {
+                    Name = "dwconv1",
+                    Kind = global::StaticNets.LayerKind.Conv2D,
+                    InputShape = new global::StaticNets.TensorShape(8, 25, 5),
+                    OutputShape = new global::StaticNets.TensorShape(8, 25, 5),
+                    Activation = global::StaticNets.Activation.ReLU,
+                    Alpha = 0.01f,
+                    Units = 8, Kernel = 3, Stride = 1, Padding = 1,
+                    KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                    PadTop = 1, PadLeft = 1, PadBottom = 1, PadRight = 1,
+                    Groups = 8,
+                    Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
+                    Init = global::StaticNets.Init.HeNormal,
+                    ParameterOffset = 424, WeightCount = 72, BiasCount = 8,
+                    FanIn = 9, FanOut = 9,
+                },
+                new global::StaticNets.LayerInfo
+                {
                     Name = "conv3",
                     Kind = global::StaticNets.LayerKind.Conv2D,
                     InputShape = new global::StaticNets.TensorShape(8, 25, 5),
@@ -109,7 +129,7 @@ namespace Samples
                     PadTop = 0, PadLeft = 1, PadBottom = 0, PadRight = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.XavierUniform,
-                    ParameterOffset = 424, WeightCount = 96, BiasCount = 4,
+                    ParameterOffset = 504, WeightCount = 96, BiasCount = 4,
                     FanIn = 24, FanOut = 12,
                 },
                 new global::StaticNets.LayerInfo
@@ -123,7 +143,7 @@ namespace Samples
                     Units = 0, Kernel = 0, Stride = 0, Padding = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.Auto,
-                    ParameterOffset = 524, WeightCount = 0, BiasCount = 0,
+                    ParameterOffset = 604, WeightCount = 0, BiasCount = 0,
                     FanIn = 0, FanOut = 0,
                 },
                 new global::StaticNets.LayerInfo
@@ -137,7 +157,7 @@ namespace Samples
                     Units = 12, Kernel = 0, Stride = 0, Padding = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.XavierUniform,
-                    ParameterOffset = 524, WeightCount = 2400, BiasCount = 12,
+                    ParameterOffset = 604, WeightCount = 2400, BiasCount = 12,
                     FanIn = 200, FanOut = 12,
                 },
             },
@@ -146,7 +166,7 @@ namespace Samples
         // ---- State: the parameters, their gradients, and every buffer a pass uses, allocated once ----
 
         private readonly float[] _parameters; // shared with the replicas of CreateReplica
-        private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [2936]
+        private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [3016]
         private ulong _randomState; // the generator dropout masks are drawn from
         private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
         private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
@@ -159,6 +179,12 @@ namespace Samples
         private readonly float[] _conv2Wide = new float[1016]; // conv2 wide [1016]
         private readonly float[] _conv2WideGrad = new float[1376]; // conv2 wideGrad [1376]
         private readonly float[] _conv2InputGrad = new float[1296]; // conv2 inputGrad [1296]
+        private readonly float[] _dwconv1Output = new float[1000]; // dwconv1 output [8][25][5]
+        private readonly float[] _dwconv1OutputGrad = new float[1000]; // dwconv1 output gradient [8][25][5]
+        private readonly float[] _dwconv1Input = new float[1528]; // dwconv1 input [1528]
+        private readonly float[] _dwconv1Wide = new float[1400]; // dwconv1 wide [1400]
+        private readonly float[] _dwconv1WideGrad = new float[1680]; // dwconv1 wideGrad [1680]
+        private readonly float[] _dwconv1InputGrad = new float[1552]; // dwconv1 inputGrad [1552]
         private readonly float[] _conv3Output = new float[200]; // conv3 output [4][25][2]
         private readonly float[] _conv3OutputGrad = new float[200]; // conv3 output gradient [4][25][2]
         private readonly float[] _conv3Input = new float[1216]; // conv3 input [1216]
@@ -198,22 +224,30 @@ namespace Samples
                 fanOut: 12,
                 seed,
                 layer: 2);
+            // dwconv1: 72 weights, fan-in 9, fan-out 9
+            global::StaticNets.__Internals.Initializers.Fill(
+                new global::System.Span<float>(_parameters, 424, 72),
+                global::StaticNets.Init.HeNormal,
+                fanIn: 9,
+                fanOut: 9,
+                seed,
+                layer: 3);
             // conv3: 96 weights, fan-in 24, fan-out 12
             global::StaticNets.__Internals.Initializers.Fill(
-                new global::System.Span<float>(_parameters, 424, 96),
+                new global::System.Span<float>(_parameters, 504, 96),
                 global::StaticNets.Init.XavierUniform,
                 fanIn: 24,
                 fanOut: 12,
                 seed,
-                layer: 3);
+                layer: 4);
             // dense1: 2400 weights, fan-in 200, fan-out 12
             global::StaticNets.__Internals.Initializers.Fill(
-                new global::System.Span<float>(_parameters, 524, 2400),
+                new global::System.Span<float>(_parameters, 604, 2400),
                 global::StaticNets.Init.XavierUniform,
                 fanIn: 200,
                 fanOut: 12,
                 seed,
-                layer: 5);
+                layer: 6);
         }
 
         /// <summary>The same as <c>new Geometry(seed)</c>.</summary>
@@ -433,7 +467,8 @@ namespace Samples
         {
             global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
             global::StaticNets.Generated.GeometryLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
-            global::StaticNets.Generated.GeometryLayers.Conv3Forward(_conv2Output, _conv3Output, _parameters, _conv3Input);
+            global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Wide);
+            global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input);
             // flatten1: 25x2x4 -> 200, no copy ([C][H][W] is already the flat order)
             global::StaticNets.Generated.GeometryLayers.Dense1Forward(_parameters, _conv3Output, _dense1Output, _dense1Linear);
         }
@@ -448,7 +483,8 @@ namespace Samples
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
                 global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
                 global::StaticNets.Generated.GeometryLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
-                global::StaticNets.Generated.GeometryLayers.Conv3Forward(_conv2Output, _conv3Output, _parameters, _conv3Input);
+                global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Wide);
+                global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input);
                 // flatten1: 25x2x4 -> 200, no copy ([C][H][W] is already the flat order)
                 global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 200, 200);
                 ((global::System.ReadOnlySpan<float>)_conv3Output).Slice(0, 200).CopyTo(tile);
@@ -464,11 +500,20 @@ namespace Samples
             global::StaticNets.Generated.GeometryLayers.Dense1Backward(_parameters, _gradients, _conv3Output, _dense1OutputGrad, _conv3OutputGrad);
             global::StaticNets.Generated.GeometryLayers.Conv3Backward(
                 _conv3OutputGrad,
-                _conv2OutputGrad,
+                _dwconv1OutputGrad,
                 _parameters,
                 _gradients,
                 _conv3Input,
                 _conv3InputGrad);
+            global::StaticNets.Generated.GeometryLayers.Dwconv1Backward(
+                _dwconv1OutputGrad,
+                _dwconv1Output,
+                _conv2OutputGrad,
+                _parameters,
+                _gradients,
+                _dwconv1Input,
+                _dwconv1WideGrad,
+                _dwconv1InputGrad);
             global::StaticNets.Generated.GeometryLayers.Conv2Backward(
                 _conv2OutputGrad,
                 _conv1OutputGrad,
@@ -1365,6 +1410,892 @@ namespace StaticNets.Generated
             }
         }
 
+        // ---- dwconv1: DepthwiseConv2D 8@3x3, stride 1, padding 1, 8 groups, ReLU. 25x5x8 -> 25x5x8. ----
+
+        /// <summary>dwconv1: DepthwiseConv2D 8@3x3, stride 1, padding 1, 8 groups, ReLU. 25x5x8 -> 25x5x8.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dwconv1Forward(
+            ReadOnlySpan<float> x, // dwconv1 input [8][25][5]
+            Span<float> y,         // dwconv1 output [8][25][5]
+            float[] parameters,    // weights [8][1][3][3] at 424, biases [8] at 496
+            float[] padded,        // x with a zero border [8][27][7]
+            float[] wide)          // wide rows [8][173]
+        {
+            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
+            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 424, BiasOffset = 496;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
+            for (int c = 0; c < C; c++)
+            {
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Dwconv1ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Dwconv1ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Dwconv1ForwardScalar(padded, parameters, y);
+            }
+            Activations.ReLU(y, y);
+        }
+
+        /// <summary>dwconv1 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dwconv1ForwardVector512(
+            float[] padded,     // the input with a zero border [8][27][7]
+            float[] parameters, // weights [8][1][3][3] at 424, biases [8] at 496
+            float[] wide,       // wide rows [8][173]
+            Span<float> y)      // the output [8][25][5]
+        {
+            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
+            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 424, BiasOffset = 496;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 1 filters by 4 vectors of 16 positions: each input vector loaded once feeds 1 accumulators, each weight 4.
+            for (int k = 0; k < K; k += 1)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * CG * F * F);
+                for (int p0 = 0; p0 < L; p0 += 64)
+                {
+                    int p = Math.Min(p0, L - 64); // the last block overlaps the one before
+                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var a03 = b0;
+                    int cb = k / KG * CG; // the first channel of filter k's group
+                    for (int c = 0; c < CG; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, x2, x3, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 0 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 0 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 1 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 1 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 2 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 2 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 7);
+                        x1 = Vector512.LoadUnsafe(ref xc, 7 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 7 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 7 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 8);
+                        x1 = Vector512.LoadUnsafe(ref xc, 8 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 8 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 8 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        // tap (1, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 9);
+                        x1 = Vector512.LoadUnsafe(ref xc, 9 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 9 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 9 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        // tap (2, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 14);
+                        x1 = Vector512.LoadUnsafe(ref xc, 14 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 14 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 14 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        // tap (2, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 15);
+                        x1 = Vector512.LoadUnsafe(ref xc, 15 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 15 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 15 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                        // tap (2, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 16);
+                        x1 = Vector512.LoadUnsafe(ref xc, 16 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 16 + 32);
+                        x3 = Vector512.LoadUnsafe(ref xc, 16 + 48);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
+                    Vector512.StoreUnsafe(a03, ref zr, (nuint)((k + 0) * L + p + 48));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
+        }
+
+        /// <summary>dwconv1 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dwconv1ForwardVector256(
+            float[] padded,     // the input with a zero border [8][27][7]
+            float[] parameters, // weights [8][1][3][3] at 424, biases [8] at 496
+            float[] wide,       // wide rows [8][173]
+            Span<float> y)      // the output [8][25][5]
+        {
+            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
+            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 424, BiasOffset = 496;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 1 filters by 11 vectors of 8 positions: each input vector loaded once feeds 1 accumulators, each weight 11.
+            for (int k = 0; k < K; k += 1)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * CG * F * F);
+                for (int p0 = 0; p0 < L; p0 += 88)
+                {
+                    int p = Math.Min(p0, L - 88); // the last block overlaps the one before
+                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var a03 = b0;
+                    var a04 = b0;
+                    var a05 = b0;
+                    var a06 = b0;
+                    var a07 = b0;
+                    var a08 = b0;
+                    var a09 = b0;
+                    var a010 = b0;
+                    int cb = k / KG * CG; // the first channel of filter k's group
+                    for (int c = 0; c < CG; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 0 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 0 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 0 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 0 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 0 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 0 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 0 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 0 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 0 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 1 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 1 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 1 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 1 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 1 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 1 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 1 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 1 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 1 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 2 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 2 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 2 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 2 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 2 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 2 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 2 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 2 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 2 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 7);
+                        x1 = Vector256.LoadUnsafe(ref xc, 7 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 7 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 7 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 7 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 7 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 7 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 7 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 7 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 7 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 7 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 8);
+                        x1 = Vector256.LoadUnsafe(ref xc, 8 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 8 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 8 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 8 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 8 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 8 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 8 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 8 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 8 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 8 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        // tap (1, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 9);
+                        x1 = Vector256.LoadUnsafe(ref xc, 9 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 9 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 9 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 9 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 9 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 9 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 9 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 9 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 9 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 9 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        // tap (2, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 14);
+                        x1 = Vector256.LoadUnsafe(ref xc, 14 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 14 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 14 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 14 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 14 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 14 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 14 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 14 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 14 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 14 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        // tap (2, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 15);
+                        x1 = Vector256.LoadUnsafe(ref xc, 15 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 15 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 15 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 15 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 15 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 15 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 15 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 15 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 15 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 15 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        // tap (2, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 16);
+                        x1 = Vector256.LoadUnsafe(ref xc, 16 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 16 + 16);
+                        x3 = Vector256.LoadUnsafe(ref xc, 16 + 24);
+                        x4 = Vector256.LoadUnsafe(ref xc, 16 + 32);
+                        x5 = Vector256.LoadUnsafe(ref xc, 16 + 40);
+                        x6 = Vector256.LoadUnsafe(ref xc, 16 + 48);
+                        x7 = Vector256.LoadUnsafe(ref xc, 16 + 56);
+                        x8 = Vector256.LoadUnsafe(ref xc, 16 + 64);
+                        x9 = Vector256.LoadUnsafe(ref xc, 16 + 72);
+                        x10 = Vector256.LoadUnsafe(ref xc, 16 + 80);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
+                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
+                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
+                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
+                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
+                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
+                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
+                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector256.StoreUnsafe(a03, ref zr, (nuint)((k + 0) * L + p + 24));
+                    Vector256.StoreUnsafe(a04, ref zr, (nuint)((k + 0) * L + p + 32));
+                    Vector256.StoreUnsafe(a05, ref zr, (nuint)((k + 0) * L + p + 40));
+                    Vector256.StoreUnsafe(a06, ref zr, (nuint)((k + 0) * L + p + 48));
+                    Vector256.StoreUnsafe(a07, ref zr, (nuint)((k + 0) * L + p + 56));
+                    Vector256.StoreUnsafe(a08, ref zr, (nuint)((k + 0) * L + p + 64));
+                    Vector256.StoreUnsafe(a09, ref zr, (nuint)((k + 0) * L + p + 72));
+                    Vector256.StoreUnsafe(a010, ref zr, (nuint)((k + 0) * L + p + 80));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
+        }
+
+        /// <summary>dwconv1 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dwconv1ForwardScalar(
+            float[] padded,     // the input with a zero border [8][27][7]
+            float[] parameters, // weights [8][1][3][3] at 424, biases [8] at 496
+            Span<float> y)      // the output [8][25][5]
+        {
+            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
+            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 424, BiasOffset = 496;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            for (int k = 0; k < K; k++)
+            {
+                int cb = k / KG * CG; // the first channel of filter k's group
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        float s = parameters[BiasOffset + k];
+                        for (int c = 0; c < CG; c++)
+                        {
+                            for (int ky = 0; ky < F; ky++)
+                            {
+                                for (int kx = 0; kx < F; kx++)
+                                {
+                                    float weight = parameters[WeightOffset + ((k * CG + c) * F + ky) * F + kx];
+                                    s += weight * padded[((cb + c) * HP + oy + ky) * WP + ox + kx];
+                                }
+                            }
+                        }
+                        y[(k * HO + oy) * WO + ox] = s;
+                    }
+                }
+            }
+        }
+
+        /// <summary>dwconv1 backward: adds into its weight and bias gradients; writes dx.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dwconv1Backward(
+            Span<float> dy,        // gradient of the output [8][25][5]
+            ReadOnlySpan<float> y, // dwconv1 output [8][25][5]
+            Span<float> dx,        // gradient of the input [8][25][5]; written
+            float[] parameters,    // weights [8][1][3][3] at 424, biases [8] at 496
+            float[] gradients,     // weight and bias gradients at the same offsets; added into
+            float[] padded,        // the forward's padded input [8][27][7]
+            float[] wideGrad,      // dz in wide rows [8][208]
+            float[] paddedGrad)    // gradient of the padded input [8][192]
+        {
+            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
+            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 424, BiasOffset = 496;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 192; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            Activations.ReLUBackward(y, dy, dy);
+            ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
+            // Bias: the sum of dz over each filter's plane.
+            for (int k = 0; k < K; k++)
+            {
+                gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Dwconv1BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Dwconv1BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
+            }
+            else
+            {
+                Dwconv1BackwardScalar(dz, dx, parameters, gradients, padded);
+            }
+        }
+
+        /// <summary>dwconv1 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dwconv1BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
+            Span<float> dx,         // gradient of the input [8][25][5]; written
+            float[] parameters,     // weights [8][1][3][3] at 424, biases [8] at 496
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [8][27][7]
+            float[] wideGrad,       // dz in wide rows [8][208]
+            float[] paddedGrad)     // gradient of the padded input [8][192]
+        {
+            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
+            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 424, BiasOffset = 496;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 192; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 1)
+            {
+                int cb = k / KG * CG; // the first channel of filter k's group
+                for (int c = 0; c < CG; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        var a00 = Vector512<float>.Zero;
+                        var a01 = Vector512<float>.Zero;
+                        var a02 = Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
+                        {
+                            var d0 = Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var x0 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector512.MultiplyAddEstimate(d0, x0, a00);
+                            var x1 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector512.MultiplyAddEstimate(d0, x1, a01);
+                            var x2 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 2));
+                            a02 = Vector512.MultiplyAddEstimate(d0, x2, a02);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * CG + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw0, 0) += Vector512.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector512.Sum(a01);
+                        Unsafe.Add(ref dw0, 2) += Vector512.Sum(a02);
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 1 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 1)
+            {
+                for (int q = 0; q < QV; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    int cb = c / CG * CG, kb = c / CG * KG; // the channels' group: its first channel and first filter
+                    for (int k = kb; k < kb + KG; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 0) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector512.LoadUnsafe(ref gk, 16);
+                        d1 = Vector512.LoadUnsafe(ref gk, 16 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector512.LoadUnsafe(ref gk, 15);
+                        d1 = Vector512.LoadUnsafe(ref gk, 15 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = Vector512.LoadUnsafe(ref gk, 14);
+                        d1 = Vector512.LoadUnsafe(ref gk, 14 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (1, 0): dz shifted back by 7
+                        d0 = Vector512.LoadUnsafe(ref gk, 9);
+                        d1 = Vector512.LoadUnsafe(ref gk, 9 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (1, 1): dz shifted back by 8
+                        d0 = Vector512.LoadUnsafe(ref gk, 8);
+                        d1 = Vector512.LoadUnsafe(ref gk, 8 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (1, 2): dz shifted back by 9
+                        d0 = Vector512.LoadUnsafe(ref gk, 7);
+                        d1 = Vector512.LoadUnsafe(ref gk, 7 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (2, 0): dz shifted back by 14
+                        d0 = Vector512.LoadUnsafe(ref gk, 2);
+                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 6));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (2, 1): dz shifted back by 15
+                        d0 = Vector512.LoadUnsafe(ref gk, 1);
+                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (2, 2): dz shifted back by 16
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 8));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>dwconv1 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dwconv1BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
+            Span<float> dx,         // gradient of the input [8][25][5]; written
+            float[] parameters,     // weights [8][1][3][3] at 424, biases [8] at 496
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [8][27][7]
+            float[] wideGrad,       // dz in wide rows [8][208]
+            float[] paddedGrad)     // gradient of the padded input [8][192]
+        {
+            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
+            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 424, BiasOffset = 496;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 192; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 1)
+            {
+                int cb = k / KG * CG; // the first channel of filter k's group
+                for (int c = 0; c < CG; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        for (int p = 0; p < LV; p += 8)
+                        {
+                            var d0 = Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var x0 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector256.MultiplyAddEstimate(d0, x0, a00);
+                            var x1 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector256.MultiplyAddEstimate(d0, x1, a01);
+                            var x2 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 2));
+                            a02 = Vector256.MultiplyAddEstimate(d0, x2, a02);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * CG + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw0, 0) += Vector256.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector256.Sum(a01);
+                        Unsafe.Add(ref dw0, 2) += Vector256.Sum(a02);
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 1 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 1)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    int cb = c / CG * CG, kb = c / CG * KG; // the channels' group: its first channel and first filter
+                    for (int k = kb; k < kb + KG; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 0) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector256.LoadUnsafe(ref gk, 16);
+                        d1 = Vector256.LoadUnsafe(ref gk, 16 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector256.LoadUnsafe(ref gk, 15);
+                        d1 = Vector256.LoadUnsafe(ref gk, 15 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = Vector256.LoadUnsafe(ref gk, 14);
+                        d1 = Vector256.LoadUnsafe(ref gk, 14 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (1, 0): dz shifted back by 7
+                        d0 = Vector256.LoadUnsafe(ref gk, 9);
+                        d1 = Vector256.LoadUnsafe(ref gk, 9 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (1, 1): dz shifted back by 8
+                        d0 = Vector256.LoadUnsafe(ref gk, 8);
+                        d1 = Vector256.LoadUnsafe(ref gk, 8 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (1, 2): dz shifted back by 9
+                        d0 = Vector256.LoadUnsafe(ref gk, 7);
+                        d1 = Vector256.LoadUnsafe(ref gk, 7 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (2, 0): dz shifted back by 14
+                        d0 = Vector256.LoadUnsafe(ref gk, 2);
+                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 6));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (2, 1): dz shifted back by 15
+                        d0 = Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        // tap (2, 2): dz shifted back by 16
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 8));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>dwconv1 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dwconv1BackwardScalar(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
+            Span<float> dx,         // gradient of the input [8][25][5]; written
+            float[] parameters,     // weights [8][1][3][3] at 424, biases [8] at 496
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded)         // the forward's padded input [8][27][7]
+        {
+            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
+            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
+            const int WeightOffset = 424, BiasOffset = 496;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].
+            for (int k = 0; k < K; k++)
+            {
+                int cb = k / KG * CG; // the first channel of filter k's group
+                for (int c = 0; c < CG; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        for (int kx = 0; kx < F; kx++)
+                        {
+                            float s = 0f;
+                            for (int oy = 0; oy < HO; oy++)
+                            {
+                                for (int ox = 0; ox < WO; ox++)
+                                {
+                                    s += dz[(k * HO + oy) * WO + ox] * padded[((cb + c) * HP + oy + ky) * WP + ox + kx];
+                                }
+                            }
+                            gradients[WeightOffset + ((k * CG + c) * F + ky) * F + kx] += s;
+                        }
+                    }
+                }
+            }
+            // Input: dx[c][iy][ix] = sum over k, ky, kx of w[k][c][ky][kx] * dz[k][iy + P - ky][ix + P - kx], where that output exists.
+            for (int c = 0; c < C; c++)
+            {
+                for (int iy = 0; iy < H; iy++)
+                {
+                    for (int ix = 0; ix < W; ix++)
+                    {
+                        float s = 0f;
+                        int cb = c / CG * CG, kb = c / CG * KG; // channel c's group: its first channel and first filter
+                        for (int k = kb; k < kb + KG; k++)
+                        {
+                            for (int ky = 0; ky < F; ky++)
+                            {
+                                int oy = iy + P - ky;
+                                if ((uint)oy >= HO)
+                                {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < F; kx++)
+                                {
+                                    int ox = ix + P - kx;
+                                    if ((uint)ox >= WO)
+                                    {
+                                        continue;
+                                    }
+                                    s += parameters[WeightOffset + ((k * CG + c - cb) * F + ky) * F + kx] * dz[(k * HO + oy) * WO + ox];
+                                }
+                            }
+                        }
+                        dx[(c * H + iy) * W + ix] = s;
+                    }
+                }
+            }
+        }
+
         // ---- conv3: Conv2D 4@1x3, stride 1x2, pads (0, 1, 0, 0) (top, left, bottom, right). 25x5x8 -> 25x2x4. ----
 
         /// <summary>conv3: Conv2D 4@1x3, stride 1x2, pads (0, 1, 0, 0) (top, left, bottom, right). 25x5x8 -> 25x2x4.</summary>
@@ -1372,12 +2303,12 @@ namespace StaticNets.Generated
         internal static void Conv3Forward(
             ReadOnlySpan<float> x, // conv3 input [8][25][5]
             Span<float> y,         // conv3 output [4][25][2]
-            float[] parameters,    // weights [4][8][1][3] at 424, biases [4] at 520
+            float[] parameters,    // weights [4][8][1][3] at 504, biases [4] at 600
             float[] padded)        // x with a zero border [8][25][6]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
-            const int WeightOffset = 424, BiasOffset = 520;
+            const int WeightOffset = 504, BiasOffset = 600;
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
@@ -1391,12 +2322,12 @@ namespace StaticNets.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3ForwardScalar(
             float[] padded,     // the input with a zero border [8][25][6]
-            float[] parameters, // weights [4][8][1][3] at 424, biases [4] at 520
+            float[] parameters, // weights [4][8][1][3] at 504, biases [4] at 600
             Span<float> y)      // the output [4][25][2]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
-            const int WeightOffset = 424, BiasOffset = 520;
+            const int WeightOffset = 504, BiasOffset = 600;
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -1425,14 +2356,14 @@ namespace StaticNets.Generated
         internal static void Conv3Backward(
             Span<float> dy,     // gradient of the output [4][25][2]
             Span<float> dx,     // gradient of the input [8][25][5]; written
-            float[] parameters, // weights [4][8][1][3] at 424, biases [4] at 520
+            float[] parameters, // weights [4][8][1][3] at 504, biases [4] at 600
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [8][25][6]
             float[] paddedGrad) // gradient of the padded input [8][150]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
-            const int WeightOffset = 424, BiasOffset = 520;
+            const int WeightOffset = 504, BiasOffset = 600;
             ReadOnlySpan<float> dz = dy;
             // Bias: the sum of dz over each filter's plane.
             for (int k = 0; k < K; k++)
@@ -1447,14 +2378,14 @@ namespace StaticNets.Generated
         internal static void Conv3BackwardScalar(
             ReadOnlySpan<float> dz, // gradient of the linear output [4][25][2]
             Span<float> dx,         // gradient of the input [8][25][5]; written
-            float[] parameters,     // weights [4][8][1][3] at 424, biases [4] at 520
+            float[] parameters,     // weights [4][8][1][3] at 504, biases [4] at 600
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][25][6]
             float[] paddedGrad)     // gradient of the padded input [8][150]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
-            const int WeightOffset = 424, BiasOffset = 520;
+            const int WeightOffset = 504, BiasOffset = 600;
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
@@ -1495,7 +2426,7 @@ namespace StaticNets.Generated
         // ---- dense1: Dense 12, Softmax. 200 -> 12. ----
 
         /// <summary>dense1: Dense 12, Softmax. 200 -> 12.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 524.</param>
+        /// <param name="parameters">All weights and biases; this layer's from 604.</param>
         /// <param name="x">The input [200].</param>
         /// <param name="y">The output [12].</param>
         /// <param name="linear">The values before the Softmax [12], kept for the backward pass.</param>
@@ -1504,8 +2435,8 @@ namespace StaticNets.Generated
         {
             const int N = 200; // inputs
             const int U = 12; // units
-            const int WeightOffset = 524; // W [U][N]
-            const int BiasOffset = 2924; // b [U]
+            const int WeightOffset = 604; // W [U][N]
+            const int BiasOffset = 3004; // b [U]
             ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
             ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
             DenseKernels.Forward(weights, bias, x.Slice(0, N), linear.Slice(0, U));
@@ -1513,7 +2444,7 @@ namespace StaticNets.Generated
         }
 
         /// <summary>dense1 over <paramref name="count"/> samples back to back, with the same bits as Dense1Forward's.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 524.</param>
+        /// <param name="parameters">All weights and biases; this layer's from 604.</param>
         /// <param name="x">The inputs [count][200].</param>
         /// <param name="y">The outputs [count][12].</param>
         /// <param name="count">The samples in the tile.</param>
@@ -1522,8 +2453,8 @@ namespace StaticNets.Generated
         {
             const int N = 200; // inputs
             const int U = 12; // units
-            const int WeightOffset = 524; // W [U][N]
-            const int BiasOffset = 2924; // b [U]
+            const int WeightOffset = 604; // W [U][N]
+            const int BiasOffset = 3004; // b [U]
             ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
             ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
             DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
@@ -1535,7 +2466,7 @@ namespace StaticNets.Generated
         }
 
         /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 524.</param>
+        /// <param name="parameters">All weights and biases; this layer's from 604.</param>
         /// <param name="gradients">The gradients, laid out as the parameters.</param>
         /// <param name="x">The input of the forward pass [200].</param>
         /// <param name="dy">The gradient of the output [12]; the activation's derivative is applied in place.</param>
@@ -1545,8 +2476,8 @@ namespace StaticNets.Generated
         {
             const int N = 200; // inputs
             const int U = 12; // units
-            const int WeightOffset = 524; // W [U][N]
-            const int BiasOffset = 2924; // b [U]
+            const int WeightOffset = 604; // W [U][N]
+            const int BiasOffset = 3004; // b [U]
             // The loss wrote softmax-and-cross-entropy's gradient with respect to the logits.
             ReadOnlySpan<float> dz = dy;
             ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);

@@ -32,8 +32,8 @@ internal static class NetworkSummary
         return sb.ToString();
     }
 
-    /// <summary>One line of the table; a kind longer than its column keeps a space before the output shape.</summary>
-    private static string Row(string a, string b, string c, string d) => (a.PadRight(10) + b.PadRight(27) + " " + c.PadRight(10) + d.PadLeft(10)).TrimEnd();
+    /// <summary>One line of the table; a name or kind longer than its column keeps a space before the next.</summary>
+    private static string Row(string a, string b, string c, string d) => (a.PadRight(9) + " " + b.PadRight(27) + " " + c.PadRight(10) + d.PadLeft(10)).TrimEnd();
 
     /// <summary><c>Info</c>: one <c>LayerInfo</c> per layer, a few properties per line.</summary>
     public static void EmitInfo(SourceWriter w, NetworkSpec spec, NetworkShape shape)

@@ -12,10 +12,16 @@ namespace StaticNets.Generator.Layers;
 /// [Conv2D(filters, kernel)] and [Conv2D(filters, kernelHeight, kernelWidth)], with Stride, StrideHeight, StrideWidth,
 /// one of Padding, Pads or PaddingMode, Bias, Activation, Init, L1, L2: a convolution over all input channels.
 /// </summary>
-internal sealed class Conv2DRule : LayerRule
+internal class Conv2DRule : LayerRule
 {
     public Conv2DRule(LayerEmitter emitter)
-        : base(LayerType.Conv2D, emitter)
+        : this(LayerType.Conv2D, emitter)
+    {
+    }
+
+    /// <summary>A kind that is a convolution in all but its arguments ([DepthwiseConv2D]).</summary>
+    protected Conv2DRule(LayerType type, LayerEmitter emitter)
+        : base(type, emitter)
     {
     }
 
@@ -49,6 +55,17 @@ internal sealed class Conv2DRule : LayerRule
     public override void Check(LayerSpec spec, ArgumentChecks checks)
     {
         checks.ShapeAtLeast("filters", spec.Filters, 1);
+        checks.ShapeAtLeast("Groups", spec.Groups, 1);
+        if (spec.Groups > 1 && spec.Filters >= 1 && spec.Filters % spec.Groups != 0)
+        {
+            checks.ShapeInvalid("Groups", $"Groups = {spec.Groups} does not divide the {spec.Filters} filters; each group needs the same number of filters. Use a divisor of {spec.Filters}.");
+        }
+        CheckWindow(spec, checks);
+    }
+
+    /// <summary>SN1003 on the kernel, the strides, the padding options and the weight options.</summary>
+    protected static void CheckWindow(LayerSpec spec, ArgumentChecks checks)
+    {
         if (spec.KernelHeight is null && spec.KernelWidth is null)
         {
             checks.ShapeAtLeast("kernel", spec.Kernel, 1);
@@ -62,11 +79,6 @@ internal sealed class Conv2DRule : LayerRule
         if (spec.StrideHeight is { } sh) checks.ShapeAtLeast("StrideHeight", sh, 1);
         if (spec.StrideWidth is { } sw) checks.ShapeAtLeast("StrideWidth", sw, 1);
         checks.ShapeAtLeast("Padding", spec.Padding, 0);
-        checks.ShapeAtLeast("Groups", spec.Groups, 1);
-        if (spec.Groups > 1 && spec.Filters >= 1 && spec.Filters % spec.Groups != 0)
-        {
-            checks.ShapeInvalid("Groups", $"Groups = {spec.Groups} does not divide the {spec.Filters} filters; each group needs the same number of filters. Use a divisor of {spec.Filters}.");
-        }
         Conv2DPadding.Check(spec, checks);
         checks.WeightOptions();
     }
@@ -74,7 +86,7 @@ internal sealed class Conv2DRule : LayerRule
     public override string Describe(LayerSpec spec)
     {
         string stride = spec.RowStride == spec.ColumnStride ? $"{spec.RowStride}" : $"{spec.RowStride}x{spec.ColumnStride}";
-        return $"Conv2D {spec.KernelRows}x{spec.KernelColumns}, stride {stride}";
+        return $"{Type} {spec.KernelRows}x{spec.KernelColumns}, stride {stride}";
     }
 
     public override ActivationKind ActivationOf(LayerSpec spec) => spec.Activation;
@@ -139,7 +151,7 @@ internal sealed class Conv2DRule : LayerRule
 
     public override string TableText(LayerShape l)
     {
-        string text = Uniform(l) ? $"Conv2D {l.Units}@{l.KernelHeight}x{l.KernelWidth} s{l.StrideHeight} p{l.PadTop}" : $"Conv2D {l.Units}@{l.KernelHeight}x{l.KernelWidth} s{Strides(l, "x")} p{Pads(l, ",")}";
+        string text = Uniform(l) ? $"{Type} {l.Units}@{l.KernelHeight}x{l.KernelWidth} s{l.StrideHeight} p{l.PadTop}" : $"{Type} {l.Units}@{l.KernelHeight}x{l.KernelWidth} s{Strides(l, "x")} p{Pads(l, ",")}";
         return text + (l.Groups > 1 ? $" g{l.Groups}" : "") + (l.HasBias ? "" : " nobias") + InlineActivation(l, " ");
     }
 
@@ -147,7 +159,7 @@ internal sealed class Conv2DRule : LayerRule
     {
         string padding = Uniform(l) ? $"padding {l.PadTop}" : $"pads {Pads(l, ", ")} (top, left, bottom, right)";
         string groups = l.Groups > 1 ? $", {l.Groups} groups" : "";
-        return $"Conv2D {l.Units}@{l.KernelHeight}x{l.KernelWidth}, stride {Strides(l, "x")}, {padding}{groups}{(l.HasBias ? "" : ", no bias")}{InlineActivation(l, ", ")}";
+        return $"{Type} {l.Units}@{l.KernelHeight}x{l.KernelWidth}, stride {Strides(l, "x")}, {padding}{groups}{(l.HasBias ? "" : ", no bias")}{InlineActivation(l, ", ")}";
     }
 
     private static bool Uniform(LayerShape l) => l.StrideHeight == l.StrideWidth && l.PadTop == l.PadLeft && l.PadTop == l.PadBottom && l.PadTop == l.PadRight;

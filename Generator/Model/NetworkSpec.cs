@@ -5,6 +5,7 @@ internal enum LayerType
 {
     Input,
     Conv2D,
+    DepthwiseConv2D,
     MaxPool,
     AvgPool,
     Flatten,
@@ -123,6 +124,9 @@ internal sealed record LayerSpec(LayerType Type, int Declaration, LocationInfo? 
 
     /// <summary>[Conv2D]: whether it adds a bias per filter.</summary>
     public bool Bias { get; init; } = true;
+
+    /// <summary>[DepthwiseConv2D]: the filters per input channel.</summary>
+    public int Multiplier { get; init; } = 1;
 
     /// <summary>[Conv2D]: the groups of a grouped convolution (1: every filter reads every channel).</summary>
     public int Groups { get; init; } = 1;

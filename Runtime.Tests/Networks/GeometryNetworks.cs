@@ -60,3 +60,16 @@ public partial class PadsBottomRight { }
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]
 public partial class GroupedNet { }
+
+/// <summary>
+/// The keyword spotter's shape: a rectangular "same" stride-2 convolution without bias, depthwise "same" with a
+/// multiplier of 2 (wide rows), a pointwise 1x1 convolution, then a strided rectangular depthwise with per-side pads.
+/// </summary>
+[Input(13, 10, 2)]
+[Conv2D(4, 5, 4, Stride = 2, PaddingMode = PaddingMode.Same, Bias = false, Activation = Activation.ReLU)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Multiplier = 2, Activation = Activation.ReLU)]
+[Conv2D(8, 1, Activation = Activation.ReLU)]
+[DepthwiseConv2D(3, 2, Stride = 2, Pads = new[] { 1, 0, 1, 1 }, Activation = Activation.Tanh)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DepthwiseNet { }

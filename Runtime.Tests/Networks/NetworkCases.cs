@@ -15,7 +15,7 @@ public static class NetworkCases
     [
         nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet),
         nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool),
-        nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet),
+        nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet), nameof(DepthwiseNet),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -46,6 +46,7 @@ public static class NetworkCases
             case nameof(SameNet): check.Check(new SameNet(14)); break;
             case nameof(FlooredConv): check.Check(new FlooredConv(15)); break;
             case nameof(GroupedNet): check.Check(new GroupedNet(16)); break;
+            case nameof(DepthwiseNet): check.Check(new DepthwiseNet(17)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

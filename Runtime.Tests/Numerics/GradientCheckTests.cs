@@ -48,6 +48,10 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new GroupedNet(seed: 11), label: 1);
 
     [Fact]
+    public void DepthwiseNet_depthwise_same_multiplier_pointwise() =>
+        Check(new DepthwiseNet(seed: 12), label: 0);
+
+    [Fact]
     public void MlpMse_standalone_activations() =>
         Check(new MlpMse(seed: 6), target: [0.5f, 0.1f, -0.2f]);
 

@@ -15,7 +15,7 @@ public class GeneratedNetworkOnnxTests
     private const double Tolerance = 1e-5;
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
-        "RectangularNet", "SameNet", "FlooredConv", "GroupedNet"]);
+        "RectangularNet", "SameNet", "FlooredConv", "GroupedNet", "DepthwiseNet"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -34,6 +34,7 @@ public class GeneratedNetworkOnnxTests
             case "SameNet": Check(new SameNet(seed: 9)); break;
             case "FlooredConv": Check(new FlooredConv(seed: 10)); break;
             case "GroupedNet": Check(new GroupedNet(seed: 11)); break;
+            case "DepthwiseNet": Check(new DepthwiseNet(seed: 12)); break;
             default: throw new ArgumentException(network);
         }
     }

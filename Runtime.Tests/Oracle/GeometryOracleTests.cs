@@ -23,6 +23,9 @@ public class GeometryOracleTests
     public void Conv2d_with_groups_matches_PyTorch() => Check(new ConvGroups(), "conv-groups");
 
     [Fact]
+    public void Depthwise_with_a_multiplier_of_2_matches_PyTorch() => Check(new DepthwiseM2(), "depthwise-m2");
+
+    [Fact]
     public void Conv2d_stride_2_padding_1_on_an_even_input_matches_PyTorch() => Check(new ConvS2P1(), "conv-s2p1");
 
     [Fact]
@@ -71,6 +74,10 @@ public partial class ConvNoBias { }
 [Input(6, 6, 4)]
 [Conv2D(6, 3, Padding = 1, Groups = 2)]
 public partial class ConvGroups { }
+
+[Input(6, 5, 4)]
+[DepthwiseConv2D(3, Padding = 1, Multiplier = 2)]
+public partial class DepthwiseM2 { }
 
 #pragma warning disable SN3004 // PyTorch's spelling, on purpose: the last padding row and column are unread
 [Input(32, 32, 3)]

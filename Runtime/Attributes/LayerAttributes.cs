@@ -73,6 +73,51 @@ public sealed class Conv2DAttribute : Attribute
     public double L2 { get; set; }
 }
 
+/// <summary>
+/// A depthwise convolution: <see cref="Multiplier"/> filters per input channel, each reading its own channel only
+/// (Keras' DepthwiseConv2D, PyTorch's <c>Conv2d(c, c * multiplier, k, groups = c)</c>). Weights
+/// <c>[channels*multiplier][1][kh][kw]</c>; the output has <c>channels * Multiplier</c> channels. Its geometry options
+/// are the convolution's.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DepthwiseConv2DAttribute : Attribute
+{
+    /// <summary>A depthwise convolution with a <paramref name="kernel"/> x <paramref name="kernel"/> window.</summary>
+    public DepthwiseConv2DAttribute(int kernel) { KernelHeight = kernel; KernelWidth = kernel; }
+
+    /// <summary>A depthwise convolution with a <paramref name="kernelHeight"/> x <paramref name="kernelWidth"/> window.</summary>
+    public DepthwiseConv2DAttribute(int kernelHeight, int kernelWidth) { KernelHeight = kernelHeight; KernelWidth = kernelWidth; }
+
+    /// <summary>Rows of the kernel.</summary>
+    public int KernelHeight { get; }
+    /// <summary>Columns of the kernel.</summary>
+    public int KernelWidth { get; }
+    /// <summary>Filters per input channel. Default 1.</summary>
+    public int Multiplier { get; set; } = 1;
+    /// <summary>Step between windows, in pixels, on both axes. Default 1.</summary>
+    public int Stride { get; set; } = 1;
+    /// <summary>Step between windows down the rows; defaults to <see cref="Stride"/>.</summary>
+    public int StrideHeight { get; set; }
+    /// <summary>Step between windows along the columns; defaults to <see cref="Stride"/>.</summary>
+    public int StrideWidth { get; set; }
+    /// <summary>Zeros added on every side of the input. Default 0. Not together with <see cref="Pads"/> or <see cref="PaddingMode"/>.</summary>
+    public int Padding { get; set; }
+    /// <summary>Zeros added per side, in ONNX order: <c>new[] { top, left, bottom, right }</c>.</summary>
+    public int[]? Pads { get; set; }
+    /// <summary><see cref="StaticNets.PaddingMode.Same"/>: Keras/TensorFlow "same" padding.</summary>
+    public PaddingMode PaddingMode { get; set; }
+    /// <summary>Whether the layer adds a bias per filter. Default true.</summary>
+    public bool Bias { get; set; } = true;
+    /// <summary>Activation applied to the output. Default none.</summary>
+    public Activation Activation { get; set; }
+    /// <summary>Weight initialisation. Default <see cref="StaticNets.Init.Auto"/>.</summary>
+    public Init Init { get; set; }
+    /// <summary>L1 penalty <c>L1 * sum|w|</c> on this layer's weights, added to the training loss.</summary>
+    public double L1 { get; set; }
+    /// <summary>L2 penalty <c>0.5 * L2 * sum w^2</c> on this layer's weights, added to the training loss.</summary>
+    public double L2 { get; set; }
+}
+
 /// <summary>Max pooling over <c>size</c> x <c>size</c> windows; <see cref="Stride"/> defaults to the size. Window and stride must tile the input (SN2002).</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class MaxPoolAttribute : Attribute
