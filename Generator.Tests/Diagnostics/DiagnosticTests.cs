@@ -96,6 +96,8 @@ public class DiagnosticTests
             "pool1 (AvgPool 3x3, stride 2) on 28x28x1: (28 - 3) = 25 is not a multiple of 2; the last input column would be dropped. Use Size = 2 or 4, or Stride = 1." },
 
         // SN2003: the kernel, or the pooling size.
+        { "SN2003", Net("[Input(4, 4, 1)][Conv2D(6, 7, Pads = new[] { 1, 1, 1, 1 })]"), Error, "7",
+            "conv1 (Conv2D 7x7, stride 1) on 4x4x1: the 7x7 kernel does not fit the 4x4 input padded by 1 (6x6). Use a kernel of at most 6x6, or more padding." },
         { "SN2003", Net("[Input(5, 5, 1)][Conv2D(6, 7)]"), Error, "7",
             "conv1 (Conv2D 7x7, stride 1) on 5x5x1: the 7x7 kernel does not fit the 5x5 input padded by 0 (5 + 2*0 = 5 < 7). Use Kernel = 5, or Padding = 1." },
         { "SN2003", Net("[Input(4, 4, 16)][MaxPool(2)][MaxPool(2)][MaxPool(2)]"), Error, "2",

@@ -49,7 +49,9 @@ internal static class Window
         long paddedH = g.PaddedHeight(current.H), paddedW = g.PaddedWidth(current.W);
         if (g.KernelHeight > paddedH || g.KernelWidth > paddedW)
         {
-            string message = g.IsUniform
+            // The repairs of the square message set Padding, Kernel or Size: only where that is how the layer is written.
+            bool written = spec.Pads.Count == 0 && spec.PaddingMode == PaddingModeKind.Explicit;
+            string message = g.IsUniform && written
                 ? TooLarge(head, conv, current, g.KernelHeight, g.StrideHeight, g.PadTop)
                 : $"{head}: the {g.KernelText} {(conv ? "kernel" : "window")} does not fit the {current.H}x{current.W} input padded by {g.PadsText} ({paddedH}x{paddedW}). Use a kernel of at most {paddedH}x{paddedW}, or more padding.";
             diagnostics.Report(DiagnosticIds.SN2003, message, spec.ArgumentOrAttribute(conv ? (spec.KernelHeight is null ? "kernel" : "kernelHeight") : "size"));
