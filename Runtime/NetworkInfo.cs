@@ -58,12 +58,32 @@ public sealed record LayerInfo
     public float Alpha { get; init; }
     /// <summary>Filters of a convolution or units of a dense layer.</summary>
     public int Units { get; init; }
-    /// <summary>Kernel or pooling window side.</summary>
+    /// <summary>Kernel or pooling window side (its height where it is not square: see <see cref="KernelHeight"/>, <see cref="KernelWidth"/>).</summary>
     public int Kernel { get; init; }
-    /// <summary>Stride of a convolution or pooling window.</summary>
+    /// <summary>Stride of a convolution or pooling window (down the rows where the axes differ: see <see cref="StrideHeight"/>, <see cref="StrideWidth"/>).</summary>
     public int Stride { get; init; }
-    /// <summary>Zero padding on each side of a convolution's input.</summary>
+    /// <summary>Zero padding on each side of a convolution's input (the top where the sides differ: see <see cref="PadTop"/> and the others).</summary>
     public int Padding { get; init; }
+    /// <summary>Rows of the kernel or pooling window.</summary>
+    public int KernelHeight { get; init; }
+    /// <summary>Columns of the kernel or pooling window.</summary>
+    public int KernelWidth { get; init; }
+    /// <summary>Step between windows down the rows.</summary>
+    public int StrideHeight { get; init; }
+    /// <summary>Step between windows along the columns.</summary>
+    public int StrideWidth { get; init; }
+    /// <summary>Zero rows added above the input.</summary>
+    public int PadTop { get; init; }
+    /// <summary>Zero columns added left of the input.</summary>
+    public int PadLeft { get; init; }
+    /// <summary>Zero rows added below the input.</summary>
+    public int PadBottom { get; init; }
+    /// <summary>Zero columns added right of the input.</summary>
+    public int PadRight { get; init; }
+    /// <summary>A grouped convolution's groups: each filter reads <c>channels / Groups</c> channels. 1 for the others.</summary>
+    public int Groups { get; init; } = 1;
+    /// <summary>Whether the layer adds a bias (a Conv2D declared with <c>Bias = false</c> has none).</summary>
+    public bool HasBias => BiasCount > 0;
     /// <summary>Drop probability of a dropout layer.</summary>
     public float Rate { get; init; }
     /// <summary>L1 penalty on the weights.</summary>
@@ -109,7 +129,20 @@ public sealed record NetworkInfo
     /// <summary>Total number of weights and biases.</summary>
     public int ParameterCount => Layers.Sum(l => l.ParameterCount);
 
-    /// <summary>A one-line description of every layer's shape, used in weight-file headers to recognise an architecture.</summary>
+    /// <summary>
+    /// A one-line description of every layer's shape, used in weight-file headers to recognise an architecture. A
+    /// convolution whose kernel is not square, whose strides differ or whose pads differ by side adds its geometry
+    /// (<c>:10x4/s2x2/p4,1,5,2</c>), since two such layers can share every shape and count.
+    /// </summary>
     public string Signature => string.Join(";", Layers.Select(l =>
-        $"{l.Name}:{l.Kind}:{l.InputShape}->{l.OutputShape}:{l.ParameterCount}"));
+        $"{l.Name}:{l.Kind}:{l.InputShape}->{l.OutputShape}:{l.ParameterCount}{Geometry(l)}"));
+
+    private static string Geometry(LayerInfo l)
+    {
+        bool uniform = l.KernelHeight == l.KernelWidth && l.StrideHeight == l.StrideWidth
+            && l.PadTop == l.PadLeft && l.PadTop == l.PadBottom && l.PadTop == l.PadRight && l.Groups <= 1;
+        return l.Kind != LayerKind.Conv2D || uniform ? ""
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $":{l.KernelHeight}x{l.KernelWidth}/s{l.StrideHeight}x{l.StrideWidth}/p{l.PadTop},{l.PadLeft},{l.PadBottom},{l.PadRight}{(l.Groups > 1 ? $"/g{l.Groups}" : "")}");
+    }
 }

@@ -54,6 +54,26 @@ public class CodeFixTests
         Assert.Equal(Lecture.Replace("[Conv2D(6, 5, Stride = 2)]", conv), await FixAsync(new StrideCodeFixProvider(), Lecture, "SN2001", title));
     }
 
+    [Theory]
+    [InlineData("[Conv2D(16, 3, Stride = 2, Padding = 1)]", "[Conv2D(16, 3, Stride = 2, Pads = new[] { 1, 1, 0, 0 })]")]
+    [InlineData("[Conv2D(16, 3, Padding = 1, Stride = 2)]", "[Conv2D(16, 3, Stride = 2, Pads = new[] { 1, 1, 0, 0 })]")]
+    [InlineData("[Conv2D(16, 3, Stride = 2, Pads = new[] { 1, 1, 1, 1 })]", "[Conv2D(16, 3, Stride = 2, Pads = new[] { 1, 1, 0, 0 })]")]
+    public async Task SN3004_fix_writes_the_exact_pads(string conv, string expected)
+    {
+        string before = $"using StaticNets;\n[Input(32, 32, 3)]\n{conv}\npublic partial class N {{ }}\n";
+        Assert.Equal(["Set Pads = new[] { 1, 1, 0, 0 }"], await TitlesAsync(new StrideCodeFixProvider(), before, "SN3004"));
+        Assert.Equal(before.Replace(conv, expected), await FixAsync(new StrideCodeFixProvider(), before, "SN3004", "Set Pads = new[] { 1, 1, 0, 0 }"));
+    }
+
+    [Fact]
+    public async Task SN2001_fix_of_a_rectangular_kernel_adds_the_trailing_pads()
+    {
+        string before = "using StaticNets;\n[Input(49, 10, 1)]\n[Conv2D(6, 10, 4, Stride = 2)]\npublic partial class N { }\n";
+        Assert.Equal(["Set Pads = new[] { 0, 0, 1, 0 }"], await TitlesAsync(new StrideCodeFixProvider(), before, "SN2001"));
+        Assert.Equal(before.Replace("Stride = 2)", "Stride = 2, Pads = new[] { 0, 0, 1, 0 })"),
+            await FixAsync(new StrideCodeFixProvider(), before, "SN2001", "Set Pads = new[] { 0, 0, 1, 0 }"));
+    }
+
     [Fact]
     public async Task SN2001_fix_adds_the_padding_when_it_is_not_written()
     {
@@ -216,7 +236,7 @@ public class CodeFixTests
     [Fact]
     public void Each_provider_fixes_the_ids_it_names()
     {
-        Assert.Equal(["SN2001", "SN2002"], new StrideCodeFixProvider().FixableDiagnosticIds.ToArray());
+        Assert.Equal(["SN2001", "SN2002", "SN3004"], new StrideCodeFixProvider().FixableDiagnosticIds.ToArray());
         Assert.Equal(["SN2005"], new FlattenCodeFixProvider().FixableDiagnosticIds.ToArray());
         Assert.Equal(["SN1001"], new PartialCodeFixProvider().FixableDiagnosticIds.ToArray());
     }

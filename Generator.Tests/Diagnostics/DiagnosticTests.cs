@@ -59,13 +59,31 @@ public class DiagnosticTests
         { "SN1004", "using StaticNets;\n[Input(4)] public partial class N { }\n[Dense(2)] public partial class N { }\n", Error, "Dense(2)",
             "N declares layer attributes on 2 partial declarations, so the layer order would depend on the order of the files. Move every layer attribute to one declaration." },
 
+        // SN1003: the padding options, at the second one given; Pads of the wrong length or negative.
+        { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 3, Padding = 1, PaddingMode = PaddingMode.Same)]"), Error, "PaddingMode = PaddingMode.Same",
+            "conv1 (Conv2D): Padding and PaddingMode are both given, and each sets the padding. Give one of them: Padding (all four sides), Pads (per side) or PaddingMode = PaddingMode.Same." },
+        { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 3, Pads = new[] { 1, 1 })]"), Error, "Pads = new[] { 1, 1 }",
+            "conv1 (Conv2D): Pads has 2 values; it takes four, in ONNX order: new[] { top, left, bottom, right }." },
+        { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 3, Pads = new[] { 1, -1, 1, 1 })]"), Error, "Pads = new[] { 1, -1, 1, 1 }",
+            "conv1 (Conv2D): Pads = new[] { 1, -1, 1, 1 } has a negative value; each side's padding must be at least 0." },
+        { "SN1003", Net("[Input(28, 28, 4)][Conv2D(6, 3, Groups = 4)]"), Error, "Groups = 4",
+            "conv1 (Conv2D): Groups = 4 does not divide the 6 filters; each group needs the same number of filters. Use a divisor of 6." },
+        { "SN1003", Net("[Input(28, 28, 3)][Conv2D(6, 3, Groups = 2)]"), Error, "Groups = 2",
+            "conv1 (Conv2D 3x3, stride 1) on 28x28x3: Groups = 2 does not divide the 3 input channels; each group needs the same number of channels. Use a divisor of 3." },
+        { "SN1003", Net("[Input(28, 28, 4)][DepthwiseConv2D(3, Multiplier = 0)]"), Error, "Multiplier = 0",
+            "dwconv1 (DepthwiseConv2D): Multiplier = 0 must be at least 1." },
+        { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 3, 0)]"), Error, "0",
+            "conv1 (Conv2D): kernelWidth = 0 must be at least 1." },
+
         // SN2001: Stride when written.
         { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 2)]"), Error, "Stride = 2",
             "conv1 (Conv2D 5x5, stride 2) on 28x28x1: (28 - 5 + 2*0) = 23 is not a multiple of 2; the last input column would be dropped. Use Stride = 1, or Kernel = 4 or 6." },
         { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 3)]"), Error, "Stride = 3",
             "conv1 (Conv2D 5x5, stride 3) on 28x28x1: (28 - 5 + 2*0) = 23 is not a multiple of 3; the last 2 input columns would be dropped. Use Padding = 2." },
-        { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 2, Padding = 2)]"), Error, "Stride = 2",
-            "conv1 (Conv2D 5x5, stride 2) on 28x28x1: (28 - 5 + 2*2) = 27 is not a multiple of 2; the padding would be uneven: 2 columns on the left, 1 on the right. Use Stride = 1, or Kernel = 4 or 6." },
+        { "SN2001", Net("[Input(49, 10, 1)][Conv2D(6, 10, 4, Stride = 2)]"), Error, "Stride = 2",
+            "conv1 (Conv2D 10x4, stride 2) on 49x10x1: (49 - 10 + 2*0) = 39 (rows) is not a multiple of 2; the last input row would be dropped. Use Pads = new[] { 0, 0, 1, 0 }." },
+        { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 3, StrideHeight = 2, StrideWidth = 3, Pads = new[] { 1, 0, 0, 0 })]"), Error, "StrideHeight = 2",
+            "conv1 (Conv2D 3x3, stride 2x3) on 28x28x1: (28 - 3 + 2*0) = 25 (columns) is not a multiple of 3; the last input column would be dropped. Use Pads = new[] { 1, 0, 0, 2 }." },
         { "SN2001", Net("[Input(28, 32, 1)][Conv2D(6, 4, Stride = 3)]"), Error, "Stride = 3",
             "conv1 (Conv2D 4x4, stride 3) on 28x32x1: (32 - 4 + 2*0) = 28 (columns) is not a multiple of 3; the last input column would be dropped. Use Stride = 2." },
         { "SN2001", Net("[Input(29, 32, 1)][Conv2D(6, 4, Stride = 2)]"), Error, "Stride = 2",
@@ -78,6 +96,8 @@ public class DiagnosticTests
             "pool1 (AvgPool 3x3, stride 2) on 28x28x1: (28 - 3) = 25 is not a multiple of 2; the last input column would be dropped. Use Size = 2 or 4, or Stride = 1." },
 
         // SN2003: the kernel, or the pooling size.
+        { "SN2003", Net("[Input(4, 4, 1)][Conv2D(6, 7, Pads = new[] { 1, 1, 1, 1 })]"), Error, "7",
+            "conv1 (Conv2D 7x7, stride 1) on 4x4x1: the 7x7 kernel does not fit the 4x4 input padded by 1 (6x6). Use a kernel of at most 6x6, or more padding." },
         { "SN2003", Net("[Input(5, 5, 1)][Conv2D(6, 7)]"), Error, "7",
             "conv1 (Conv2D 7x7, stride 1) on 5x5x1: the 7x7 kernel does not fit the 5x5 input padded by 0 (5 + 2*0 = 5 < 7). Use Kernel = 5, or Padding = 1." },
         { "SN2003", Net("[Input(4, 4, 16)][MaxPool(2)][MaxPool(2)][MaxPool(2)]"), Error, "2",
@@ -136,6 +156,14 @@ public class DiagnosticTests
         { "SN2008", Net("[Budget(MaxBytes = 2000)][Input(10)][Dense(20, Name = \"hidden\")][Dense(5)]"), Error, "MaxBytes = 2000",
             "N needs 3,600 bytes per instance (parameters 1,300, gradients 1,300, activations 1,000), more than MaxBytes = 2,000. The largest: parameters and gradients 2,600 B, hidden tile 640 B and dense2 tile 160 B. Use fewer parameters, or smaller layers early on." },
 
+        // SN3004: the padding as written; only trailing padding goes unread.
+        { "SN3004", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 2, Padding = 2)]"), Warning, "Padding = 2",
+            "conv1 (Conv2D 5x5, stride 2) on 28x28x1: (28 - 5 + 2*2) = 27 is not a multiple of 2; only padding goes unread: the last padding row and the last padding column, so the padding is in effect 2 at the top, 2 on the left, 1 at the bottom and 1 on the right. State it: Pads = new[] { 2, 2, 1, 1 }." },
+        { "SN3004", Net("[Input(32, 32, 3)][Conv2D(16, 3, Stride = 2, Padding = 1)]"), Warning, "Padding = 1",
+            "conv1 (Conv2D 3x3, stride 2) on 32x32x3: (32 - 3 + 2*1) = 31 is not a multiple of 2; only padding goes unread: the last padding row and the last padding column, so the padding is in effect 1 at the top, 1 on the left, 0 at the bottom and 0 on the right. State it: Pads = new[] { 1, 1, 0, 0 }." },
+        { "SN3004", Net("[Input(49, 10, 1)][Conv2D(6, 10, 4, Stride = 2, Pads = new[] { 4, 1, 5, 2 })]"), Warning, "Pads = new[] { 4, 1, 5, 2 }",
+            "conv1 (Conv2D 10x4, stride 2) on 49x10x1: (10 - 4 + 1 + 2) = 9 (columns) is not a multiple of 2; only padding goes unread: the last padding column, so the padding is in effect 4 at the top, 1 on the left, 5 at the bottom and 1 on the right. State it: Pads = new[] { 4, 1, 5, 1 }." },
+
         // SN3003: the Padding argument.
         { "SN3003", Net("[Input(28, 28, 1)][Conv2D(6, 5, Padding = 5)]"), Warning, "Padding = 5",
             "conv1 (Conv2D 5x5, stride 1) on 28x28x1: Padding = 5 is not smaller than the kernel (5 >= 5), so the outermost outputs see only padding zeros. Use Padding = 2, for a 28x28 output." },
@@ -171,7 +199,7 @@ public class DiagnosticTests
             ["SN1001"] = Error, ["SN1002"] = Error, ["SN1003"] = Error, ["SN1004"] = Error, ["SN1005"] = Error,
             ["SN2001"] = Error, ["SN2002"] = Error, ["SN2003"] = Error, ["SN2004"] = Error, ["SN2005"] = Error, ["SN2006"] = Error,
             ["SN2008"] = Error,
-            ["SN3001"] = Warning, ["SN3002"] = Warning, ["SN3003"] = Warning,
+            ["SN3001"] = Warning, ["SN3002"] = Warning, ["SN3003"] = Warning, ["SN3004"] = Warning,
         };
         var supported = new NetworkAnalyzer().SupportedDiagnostics;
         Assert.Equal(expected.Keys.Order(), supported.Select(d => d.Id).Order());

@@ -123,6 +123,7 @@ public class RobustnessTests
             // Every field drawn, whatever the kind: a rule must ignore the fields its kind does not take.
             int first = Int(), second = Int(), third = Int();
             double value = Double();
+            int stride = strideGiven ? Int() : (type is LayerType.MaxPool or LayerType.AvgPool ? first : 1);
             layers.Add(new LayerSpec(type, random.Next(8) == 0 ? 1 : 0, random.Next(10) == 0 ? null : Location(), EquatableArray<ArgumentLocation>.Empty)
             {
                 Height = first,
@@ -132,9 +133,16 @@ public class RobustnessTests
                 Units = first,
                 Size = first,
                 Kernel = second,
-                Stride = strideGiven ? Int() : (type is LayerType.MaxPool or LayerType.AvgPool ? first : 1),
+                KernelHeight = random.Next(4) == 0 ? Int() : null,
+                KernelWidth = random.Next(4) == 0 ? Int() : null,
+                Stride = stride,
+                StrideHeight = random.Next(5) == 0 ? Int() : null,
+                StrideWidth = random.Next(5) == 0 ? Int() : null,
                 StrideGiven = strideGiven,
                 Padding = random.Next(3) == 0 ? Int() : 0,
+                Pads = random.Next(6) == 0 ? new EquatableArray<int>(Enumerable.Range(0, random.Next(6)).Select(_ => Int()).ToArray()) : EquatableArray<int>.Empty,
+                PaddingMode = (PaddingModeKind)random.Next(-1, 3),
+                Bias = random.Next(2) == 0,
                 Activation = (ActivationKind)random.Next(-1, 8),
                 Init = (InitKind)random.Next(-1, 6),
                 Rate = value,

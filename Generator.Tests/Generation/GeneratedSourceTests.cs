@@ -52,6 +52,33 @@ public class GeneratedSourceTests
         public partial class AllLayers { }
         """;
 
+    /// <summary>
+    /// The convolution geometry: a rectangular kernel with "same" padding and per-axis strides (the keyword spotter's
+    /// first layer), per-side pads with two groups, a depthwise "same" layer, per-axis strides.
+    /// </summary>
+    public const string Geometry = """
+        using StaticNets;
+
+        namespace Samples;
+
+        [Input(49, 10, 1)]
+        [Conv2D(8, 10, 4, Stride = 2, PaddingMode = PaddingMode.Same, Bias = false, Activation = Activation.ReLU)]
+        [Conv2D(8, 3, 1, Pads = new[] { 1, 0, 1, 0 }, Groups = 2)]
+        [DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU)]
+        [Conv2D(4, 1, 3, StrideHeight = 1, StrideWidth = 2, Pads = new[] { 0, 1, 0, 0 })]
+        [Flatten]
+        [Dense(12, Activation = Activation.Softmax)]
+        public partial class Geometry { }
+        """;
+
+    [Fact]
+    public void Network_with_the_convolution_geometry_matches_its_snapshot()
+    {
+        var (result, _, diagnostics) = GeneratorHarness.Run(Geometry);
+        Assert.Empty(diagnostics);
+        Snapshot.Match("Geometry", Assert.Single(result.GeneratedTrees).ToString());
+    }
+
     [Fact]
     public void LeNet5_source_matches_its_snapshot()
     {

@@ -40,7 +40,8 @@ internal static class NetworkFuzzer
     private static readonly Mistake[] Mistakes =
     {
         new("[Dense(\"10\")]", "CS1503"),
-        new("[Conv2D(6)]", "CS7036"),
+        new("[Conv2D(6)]", "CS1729"),
+        new("[DepthwiseConv2D]", "CS1729"),
         new("[MaxPool(2, 3)]", "CS1729"),
         new("[Conv2D(4, 3, Stride = 1.5)]", "CS0266"),
         new("[Dense(10, Activation = 3)]", "CS0266"),
@@ -133,6 +134,16 @@ internal static class NetworkFuzzer
             var args = new List<string>();
             if (conv && (stride != 1 || Chance(0.3))) args.Add($"Stride = {(wild && Chance(0.3) ? EdgeInt() : Int(stride))}");
             if (conv && (padding != 0 || Chance(0.3))) args.Add($"Padding = {(wild && Chance(0.3) ? EdgeInt() : Int(padding))}");
+            if (conv && wild)
+            {
+                // The geometry options, alone, together (SN1003) or out of range.
+                if (Chance(0.15)) args.Add($"StrideHeight = {(Chance(0.3) ? EdgeInt() : Int(Between(1, 3)))}");
+                if (Chance(0.15)) args.Add($"StrideWidth = {(Chance(0.3) ? EdgeInt() : Int(Between(1, 3)))}");
+                if (Chance(0.15)) args.Add($"Pads = new int[] {{ {string.Join(", ", Enumerable.Range(0, Chance(0.8) ? 4 : Between(0, 6)).Select(_ => Chance(0.2) ? EdgeInt() : Int(Between(0, 2))))} }}");
+                if (Chance(0.15)) args.Add($"PaddingMode = {Pick("PaddingMode.Same", "PaddingMode.Explicit", "(PaddingMode)7")}");
+                if (Chance(0.15)) args.Add("Bias = false");
+                if (Chance(0.15)) args.Add($"Groups = {(Chance(0.3) ? EdgeInt() : Int(Between(1, 4)))}");
+            }
             if (Chance(0.5)) args.Add($"Activation = {ActivationArg()}");
             if (Chance(0.2)) args.Add($"Init = {InitArg()}");
             if (Chance(0.15)) args.Add($"L1 = {Double(0.0001)}");
@@ -163,6 +174,53 @@ internal static class NetworkFuzzer
             };
         }
 
+        /// <summary>
+        /// A convolution with the geometry options (a rectangular kernel, per-axis strides, per-side pads or "same",
+        /// no bias) that fits an h x w input; its output rows and columns.
+        /// </summary>
+        private (int H, int W) Geometry(List<string> layers, int h, int w, int channels)
+        {
+            int kh = Between(1, Math.Min(5, h)), kw = Between(1, Math.Min(5, w));
+            int sh = Between(1, 3), sw = Chance(0.5) ? sh : Between(1, 3);
+            var args = new List<string>();
+            if (sh == sw && Chance(0.5)) args.Add($"Stride = {sh}");
+            else
+            {
+                args.Add($"StrideHeight = {sh}");
+                args.Add($"StrideWidth = {sw}");
+            }
+            int outH, outW;
+            if (Chance(0.3))
+            {
+                args.Add("PaddingMode = PaddingMode.Same");
+                outH = (h + sh - 1) / sh;
+                outW = (w + sw - 1) / sw;
+            }
+            else
+            {
+                int top = Between(0, kh - 1), left = Between(0, kw - 1), bottom = Between(0, kh - 1), right = Between(0, kw - 1);
+                if (Chance(0.7)) args.Add($"Pads = new[] {{ {top}, {left}, {bottom}, {right} }}");
+                else top = left = bottom = right = 0;
+                outH = (h + top + bottom - kh) / sh + 1;
+                outW = (w + left + right - kw) / sw + 1;
+            }
+            if (Chance(0.4)) args.Add("Bias = false");
+            if (Chance(0.4)) args.Add($"Activation = Activation.{Pick(Activations)}");
+            string kernel = kh == kw && Chance(0.3) ? $"{kh}" : $"{kh}, {kw}";
+            // Grouped where the channels allow it: the filters a multiple of the groups.
+            if (Chance(0.25))
+            {
+                // Depthwise: one filter (or two) per channel.
+                if (Chance(0.5)) args.Add($"Multiplier = {Between(1, 2)}");
+                layers.Add($"[DepthwiseConv2D({kernel}{string.Join("", args.OrderBy(_ => _r.Next()).Select(a => ", " + a))})]");
+                return (outH, outW);
+            }
+            int groups = channels > 1 && Chance(0.3) ? Pick(Enumerable.Range(2, channels - 1).Where(g => channels % g == 0).ToArray()) : 1;
+            if (groups > 1) args.Add($"Groups = {groups}");
+            layers.Add($"[Conv2D({groups * Between(1, 3)}, {kernel}{string.Join("", args.OrderBy(_ => _r.Next()).Select(a => ", " + a))})]");
+            return (outH, outW);
+        }
+
         /// <summary>Layers that mostly fit their input: windows that fit, strides that mostly tile, [Flatten] before [Dense].</summary>
         private List<string> Plausible()
         {
@@ -184,6 +242,12 @@ internal static class NetworkFuzzer
                     // A stride that tiles both sides, or (rarely) any stride: SN2001/SN2002, for which code is still emitted.
                     var tiling = Enumerable.Range(1, 3).Where(s => spanH % s == 0 && spanW % s == 0).ToArray();
                     int stride = Chance(0.9) ? Pick(tiling) : Between(1, 3);
+                    if (conv && Chance(0.4))
+                    {
+                        (h, w) = Geometry(layers, h, w, c);
+                        c = 0;
+                        continue;
+                    }
                     if (conv)
                     {
                         layers.Add($"[Conv2D({Between(1, 6)}, {window}{Named(true, false, stride, padding)})]");

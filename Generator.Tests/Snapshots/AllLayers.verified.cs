@@ -10,7 +10,7 @@ namespace Samples
     /// <code>
     /// layer     kind                        output        params   mult-adds
     /// input     Input                       9x9x2              0           0
-    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800
+    /// conv1     Conv2D 4@3x3 s2 p1 LeakyReLU 5x5x4             76       1,800
     /// pool1     MaxPool 3x3 s1              3x3x4              0           0
     /// conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192
     /// pool2     AvgPool 2x2 s2              1x1x3              0           0
@@ -18,7 +18,7 @@ namespace Samples
     /// flatten1  Flatten                     3                  0           0
     /// dense1    Dense 8 Tanh                8                 32          24
     /// dropout1  Dropout 0.25                8                  0           0
-    /// leakyrelu1LeakyReLU 0.2               8                  0           0
+    /// leakyrelu1 LeakyReLU 0.2               8                  0           0
     /// hidden    Dense 6                     6                 54          48
     /// gelu1     GELU                        6                  0           0
     /// relu1     ReLU                        6                  0           0
@@ -36,7 +36,7 @@ namespace Samples
     {
         // layer     kind                        output        params   mult-adds
         // input     Input                       9x9x2              0           0
-        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800
+        // conv1     Conv2D 4@3x3 s2 p1 LeakyReLU 5x5x4             76       1,800
         // pool1     MaxPool 3x3 s1              3x3x4              0           0
         // conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192
         // pool2     AvgPool 2x2 s2              1x1x3              0           0
@@ -44,7 +44,7 @@ namespace Samples
         // flatten1  Flatten                     3                  0           0
         // dense1    Dense 8 Tanh                8                 32          24
         // dropout1  Dropout 0.25                8                  0           0
-        // leakyrelu1LeakyReLU 0.2               8                  0           0
+        // leakyrelu1 LeakyReLU 0.2               8                  0           0
         // hidden    Dense 6                     6                 54          48
         // gelu1     GELU                        6                  0           0
         // relu1     ReLU                        6                  0           0
@@ -72,7 +72,7 @@ namespace Samples
         public static string Summary =>
             "layer     kind                        output        params   mult-adds\n" +
             "input     Input                       9x9x2              0           0\n" +
-            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU5x5x4             76       1,800\n" +
+            "conv1     Conv2D 4@3x3 s2 p1 LeakyReLU 5x5x4             76       1,800\n" +
             "pool1     MaxPool 3x3 s1              3x3x4              0           0\n" +
             "conv2     Conv2D 3@2x2 s1 p0 GELU     2x2x3             51         192\n" +
             "pool2     AvgPool 2x2 s2              1x1x3              0           0\n" +
@@ -80,7 +80,7 @@ namespace Samples
             "flatten1  Flatten                     3                  0           0\n" +
             "dense1    Dense 8 Tanh                8                 32          24\n" +
             "dropout1  Dropout 0.25                8                  0           0\n" +
-            "leakyrelu1LeakyReLU 0.2               8                  0           0\n" +
+            "leakyrelu1 LeakyReLU 0.2               8                  0           0\n" +
             "hidden    Dense 6                     6                 54          48\n" +
             "gelu1     GELU                        6                  0           0\n" +
             "relu1     ReLU                        6                  0           0\n" +
@@ -110,6 +110,8 @@ namespace Samples
                     Activation = global::StaticNets.Activation.LeakyReLU,
                     Alpha = 0.01f,
                     Units = 4, Kernel = 3, Stride = 2, Padding = 1,
+                    KernelHeight = 3, KernelWidth = 3, StrideHeight = 2, StrideWidth = 2,
+                    PadTop = 1, PadLeft = 1, PadBottom = 1, PadRight = 1,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.001f,
                     Init = global::StaticNets.Init.HeUniform,
                     ParameterOffset = 0, WeightCount = 72, BiasCount = 4,
@@ -124,6 +126,8 @@ namespace Samples
                     Activation = global::StaticNets.Activation.None,
                     Alpha = 0.0f,
                     Units = 0, Kernel = 3, Stride = 1, Padding = 0,
+                    KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                    PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.Auto,
                     ParameterOffset = 76, WeightCount = 0, BiasCount = 0,
@@ -138,6 +142,8 @@ namespace Samples
                     Activation = global::StaticNets.Activation.GELU,
                     Alpha = 0.01f,
                     Units = 3, Kernel = 2, Stride = 1, Padding = 0,
+                    KernelHeight = 2, KernelWidth = 2, StrideHeight = 1, StrideWidth = 1,
+                    PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0,
                     Rate = 0.0f, L1 = 0.0001f, L2 = 0.0f,
                     Init = global::StaticNets.Init.HeNormal,
                     ParameterOffset = 76, WeightCount = 48, BiasCount = 3,
@@ -152,6 +158,8 @@ namespace Samples
                     Activation = global::StaticNets.Activation.None,
                     Alpha = 0.0f,
                     Units = 0, Kernel = 2, Stride = 2, Padding = 0,
+                    KernelHeight = 2, KernelWidth = 2, StrideHeight = 2, StrideWidth = 2,
+                    PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0,
                     Rate = 0.0f, L1 = 0.0f, L2 = 0.0f,
                     Init = global::StaticNets.Init.Auto,
                     ParameterOffset = 127, WeightCount = 0, BiasCount = 0,

@@ -15,9 +15,10 @@ using StaticNets.Generator.Model;
 namespace StaticNets.Generator.CodeFixes;
 
 /// <summary>
-/// SN2001 and SN2002: offers each repair the message names (<c>Padding = 1</c>, <c>Stride = 1</c>,
-/// <c>Kernel = 4</c>, <c>Size = 2</c>) that, applied to the attribute, leaves a network without that
-/// error and without any new diagnostic. No fix-all: a padding or stride changes the shape every later
+/// SN2001, SN2002 and SN3004: offers each repair the message names (<c>Padding = 1</c>, <c>Stride = 1</c>,
+/// <c>Kernel = 4</c>, <c>Size = 2</c>, <c>Pads = new[] { 1, 1, 0, 0 }</c>, which replaces <c>Padding</c> or
+/// <c>PaddingMode</c>) that, applied to the attribute, leaves a network without that diagnostic and
+/// without any new one. No fix-all: a padding or stride changes the shape every later
 /// layer sees, so repairs computed one by one for a single network do not compose.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(StrideCodeFixProvider)), Shared]
@@ -25,7 +26,7 @@ public sealed class StrideCodeFixProvider : CodeFixProvider
 {
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.ConvStride.Id, DiagnosticDescriptors.PoolTiling.Id);
+        ImmutableArray.Create(DiagnosticDescriptors.ConvStride.Id, DiagnosticDescriptors.PoolTiling.Id, DiagnosticDescriptors.TrailingPaddingUnread.Id);
 
     /// <summary>None: see the class remarks.</summary>
     public override FixAllProvider? GetFixAllProvider() => null;
@@ -56,7 +57,7 @@ public sealed class StrideCodeFixProvider : CodeFixProvider
                 var result = document.WithSyntaxRoot(newRoot);
                 if (!await FixCheck.ImprovesAsync(before, result.Project.Solution, document.Id, annotation, diagnostic.Id, cancellationToken).ConfigureAwait(false)) continue;
                 context.RegisterCodeFix(
-                    CodeAction.Create($"Set {repair}", _ => Task.FromResult(result), $"{diagnostic.Id}:{repair.Argument}={repair.Value}"),
+                    CodeAction.Create($"Set {repair}", _ => Task.FromResult(result), $"{diagnostic.Id}:{repair.Argument}={repair.ValueText}"),
                     diagnostic);
             }
         }
@@ -69,12 +70,21 @@ public sealed class StrideCodeFixProvider : CodeFixProvider
     private static AttributeSyntax? WithArgument(AttributeSyntax attribute, Repair repair, SemanticModel model, CancellationToken cancellationToken)
     {
         // Tokens with explicit trivia (no elastic trivia, which the code action's formatter would act on).
-        var value = SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression,
-            SyntaxFactory.Literal(SyntaxFactory.TriviaList(), repair.Value.ToString(CultureInfo.InvariantCulture), repair.Value, SyntaxFactory.TriviaList()));
+        ExpressionSyntax value = repair.Values.Count > 0
+            ? SyntaxFactory.ParseExpression(repair.ValueText)
+            : SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression,
+                SyntaxFactory.Literal(SyntaxFactory.TriviaList(), repair.Value.ToString(CultureInfo.InvariantCulture), repair.Value, SyntaxFactory.TriviaList()));
+
         // Kernel and Size are constructor parameters (kernel, size); Padding and Stride are properties.
         bool positional = repair.Argument is "Kernel" or "Size";
         string name = positional ? repair.Argument.ToLowerInvariant() : repair.Argument;
         var parameters = (model.GetSymbolInfo(attribute, cancellationToken).Symbol as IMethodSymbol)?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty;
+        if (repair.Argument == "Pads")
+        {
+            // Pads replaces the other ways of giving the padding (named arguments, after the positional ones).
+            var others = attribute.ArgumentList?.Arguments.Where(a => a.NameEquals?.Name.Identifier.ValueText is "Padding" or "PaddingMode").ToList();
+            if (others is { Count: > 0 }) attribute = attribute.RemoveNodes(others, SyntaxRemoveOptions.KeepNoTrivia)!;
+        }
 
         var arguments = attribute.ArgumentList?.Arguments ?? default;
         int position = 0;

@@ -64,12 +64,15 @@ public static class DiagnosticDescriptors
     /// <summary>SN3003: a convolution's padding not smaller than its kernel.</summary>
     public static readonly DiagnosticDescriptor PaddingTooLarge = Create(DiagnosticIds.SN3003, "Padding not smaller than the kernel", Design);
 
+    /// <summary>SN3004: a convolution's last window leaves only trailing padding unread.</summary>
+    public static readonly DiagnosticDescriptor TrailingPaddingUnread = Create(DiagnosticIds.SN3004, "Only trailing padding is unread: the padding is uneven in effect", Design);
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
         NotPartial, InputMisplaced, InvalidArgument, SplitDeclaration, BadName,
         ConvStride, PoolTiling, WindowTooLarge, SpatialAfterFlat, DenseWithoutFlatten, TooLarge, OverBudget,
-        SoftmaxNotLast, VanishingGradient, PaddingTooLarge,
+        SoftmaxNotLast, VanishingGradient, PaddingTooLarge, TrailingPaddingUnread,
     };
 
     /// <summary>The descriptor of an id, or null.</summary>

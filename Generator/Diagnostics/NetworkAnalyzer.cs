@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Collections.Immutable;
 using System.Linq;
@@ -47,7 +48,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             if (descriptor is null) continue;
             var properties = info.Repairs.Count == 0
                 ? ImmutableDictionary<string, string?>.Empty
-                : ImmutableDictionary<string, string?>.Empty.Add(RepairsProperty, string.Join(";", info.Repairs.Select(r => $"{r.Argument}={r.Value}")));
+                : ImmutableDictionary<string, string?>.Empty.Add(RepairsProperty, string.Join(";", info.Repairs.Select(Encode)));
             context.ReportDiagnostic(Diagnostic.Create(descriptor, ToSourceLocation(info.Location, type, context.Compilation), properties, info.Message));
         }
     }
@@ -66,6 +67,11 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         return Location.Create(tree, new TextSpan(info.Start, info.Length));
     }
 
+    /// <summary><c>Padding=1</c>, or <c>Pads=1,1,0,0</c> for an array.</summary>
+    private static string Encode(Repair r) => r.Values.Count == 0
+        ? $"{r.Argument}={r.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : $"{r.Argument}={string.Join(",", r.Values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)))}";
+
     /// <summary>Reads <see cref="RepairsProperty"/> back: (property name, value) pairs.</summary>
     internal static ImmutableArray<Repair> ReadRepairs(Diagnostic diagnostic)
     {
@@ -74,10 +80,16 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         foreach (var part in text!.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = part.IndexOf('=');
-            if (eq > 0 && int.TryParse(part.Substring(eq + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value))
+            if (eq <= 0) continue;
+            var values = new List<int>();
+            foreach (var item in part.Substring(eq + 1).Split(','))
             {
-                builder.Add(new Repair(part.Substring(0, eq), value));
+                if (!int.TryParse(item, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value)) break;
+                values.Add(value);
             }
+            if (values.Count == 0 || values.Count != part.Substring(eq + 1).Split(',').Length) continue;
+            bool array = part.IndexOf(',') >= 0;
+            builder.Add(array ? Repair.Array(part.Substring(0, eq), values.ToArray()) : new Repair(part.Substring(0, eq), values[0]));
         }
         return builder.ToImmutable();
     }

@@ -70,9 +70,9 @@ internal static class BatchEmitter
             {
                 w.Open("for (int s = 0; s < count; s++)");
                 w.Line("ForwardCore(inputs.Slice(s * InputSize, InputSize), training: false);");
-                w.Line(!predict
-                    ? $"(({Rs}){plan.Output}).Slice(0, OutputSize).CopyTo(outputs.Slice(s * OutputSize));"
-                    : $"predictions[s] = {IndexOfMax}((({Rs}){plan.Output}).Slice(0, OutputSize));");
+                // The output in a local first, so that a long layer name keeps the line short.
+                w.Line($"{Rs} output = (({Rs}){plan.Output}).Slice(0, OutputSize);");
+                w.Line(!predict ? "output.CopyTo(outputs.Slice(s * OutputSize));" : $"predictions[s] = {IndexOfMax}(output);");
                 w.Close();
             }
             w.Close();

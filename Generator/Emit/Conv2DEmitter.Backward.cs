@@ -57,10 +57,13 @@ internal sealed partial class Conv2DEmitter
                 : Layer.Activation == Model.ActivationKind.None
                     ? $"{N.ReadOnlySpan} dz = dy;"
                     : $"{N.ReadOnlySpan} dz = dy; // the activation's derivative was applied in place above");
-            W.Line("// Bias: the sum of dz over each filter's plane.");
-            W.Open("for (int k = 0; k < K; k++)");
-            W.Line($"gradients[BiasOffset + k] += {N.TensorPrimitives}.Sum(dz.Slice(k * HO * WO, HO * WO));");
-            W.Close();
+            if (G.Bias)
+            {
+                W.Line("// Bias: the sum of dz over each filter's plane.");
+                W.Open("for (int k = 0; k < K; k++)");
+                W.Line($"gradients[BiasOffset + k] += {N.TensorPrimitives}.Sum(dz.Slice(k * HO * WO, HO * WO));");
+                W.Close();
+            }
 
             string head = Dx ? "dz, dx, parameters, gradients, padded" : "dz, gradients, padded";
             if (G.Wide)
@@ -108,38 +111,48 @@ internal sealed partial class Conv2DEmitter
             Constants(backward: false);
             W.Line("// Weights: dW[k][c][ky][kx] += sum over oy, ox of dz[k][oy][ox] * xp[c][oy + ky][ox + kx].");
             W.Open("for (int k = 0; k < K; k++)");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Open("for (int ky = 0; ky < F; ky++)");
-            W.Open("for (int kx = 0; kx < F; kx++)");
+            GroupOfFilter();
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
+            W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
             W.Line("float s = 0f;");
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Open("for (int ox = 0; ox < WO; ox++)");
-            W.Line("s += dz[(k * HO + oy) * WO + ox] * padded[(c * HP + oy + ky) * WP + ox + kx];");
+            W.Line($"s += dz[(k * HO + oy) * WO + ox] * padded[({G.InputChannel("c")} * HP + oy + ky) * WP + ox + kx];");
             W.Close().Close();
-            W.Line("gradients[WeightOffset + ((k * C + c) * F + ky) * F + kx] += s;");
+            W.Line($"gradients[WeightOffset + ((k * {G.CGN} + c) * {G.KH} + ky) * {G.KWN} + kx] += s;");
             W.Close().Close().Close().Close();
             if (!Dx)
             {
                 W.Close();
                 return;
             }
-            W.Line("// Input: dx[c][iy][ix] = sum over k, ky, kx of w[k][c][ky][kx] * dz[k][iy + P - ky][ix + P - kx], where that output exists.");
+            W.Line($"// Input: dx[c][iy][ix] = sum over k, ky, kx of w[k][c][ky][kx] * dz[k][iy + {G.PTN} - ky][ix + {G.PLN} - kx], where that output exists.");
             W.Open("for (int c = 0; c < C; c++)");
             W.Open("for (int iy = 0; iy < H; iy++)");
             W.Open("for (int ix = 0; ix < W; ix++)");
             W.Line("float s = 0f;");
-            W.Open("for (int k = 0; k < K; k++)");
-            W.Open("for (int ky = 0; ky < F; ky++)");
-            W.Line("int oy = iy + P - ky;");
+            if (G.Grouped)
+            {
+                W.Line("int cb = c / CG * CG, kb = c / CG * KG; // channel c's group: its first channel and first filter");
+                W.Open("for (int k = kb; k < kb + KG; k++)");
+            }
+            else
+            {
+                W.Open("for (int k = 0; k < K; k++)");
+            }
+            W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
+            W.Line($"int oy = iy + {G.PTN} - ky;");
             W.Open("if ((uint)oy >= HO)");
             W.Line("continue;");
             W.Close();
-            W.Open("for (int kx = 0; kx < F; kx++)");
-            W.Line("int ox = ix + P - kx;");
+            W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
+            W.Line($"int ox = ix + {G.PLN} - kx;");
             W.Open("if ((uint)ox >= WO)");
             W.Line("continue;");
             W.Close();
-            W.Line("s += parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx] * dz[(k * HO + oy) * WO + ox];");
+            string channel = G.Grouped ? "k * CG + c - cb" : "k * C + c";
+            W.Line($"s += parameters[WeightOffset + (({channel}) * {G.KH} + ky) * {G.KWN} + kx] * dz[(k * HO + oy) * WO + ox];");
             W.Close().Close().Close();
             W.Line($"dx[(c * H + iy) * W + ix] {Store} s;");
             W.Close().Close().Close();
@@ -161,18 +174,19 @@ internal sealed partial class Conv2DEmitter
                 W.Line($"ref float dr = ref {N.MemoryMarshal}.GetArrayDataReference(paddedGrad);");
             }
             W.Open("for (int k = 0; k < K; k++)");
+            GroupOfFilter();
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Open("for (int ox = 0; ox < WO; ox++)");
             W.Line("float d = dz[(k * HO + oy) * WO + ox];");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Line("int at = c * HP * WP + oy * S * WP + ox * S;");
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Line($"int at = {G.InputChannel("c")} * HP * WP + oy * {G.SHN} * WP + ox * {G.SWN};");
             W.Line($"ref float xc = ref {U}.Add(ref xr, at);");
-            W.Line($"ref float wc = ref {U}.Add(ref gw, WeightOffset + (k * C + c) * F * F);");
+            W.Line($"ref float wc = ref {U}.Add(ref gw, WeightOffset + (k * {G.CGN} + c) * {G.FF});");
             DirectTaps("{w} += d * {x};", "wc", "xc");
             if (Dx)
             {
                 W.Line($"ref float dc = ref {U}.Add(ref dr, at);");
-                W.Line($"ref float kc = ref {U}.Add(ref wr, WeightOffset + (k * C + c) * F * F);");
+                W.Line($"ref float kc = ref {U}.Add(ref wr, WeightOffset + (k * {G.CGN} + c) * {G.FF});");
                 DirectTaps("{x} += d * {w};", "kc", "dc");
             }
             W.Close().Close().Close().Close();
@@ -187,7 +201,7 @@ internal sealed partial class Conv2DEmitter
             {
                 W.Line("// Crop the border: dx is the interior of the padded gradient.");
                 W.Open("for (int c = 0; c < C; c++)");
-                W.Line($"{N.ReadOnlySpan} interior = new {N.ReadOnlySpan}(paddedGrad, c * {plane} + P * WP + P, (H - 1) * WP + W);");
+                W.Line($"{N.ReadOnlySpan} interior = new {N.ReadOnlySpan}(paddedGrad, c * {plane} + {G.PTN} * WP + {G.PLN}, (H - 1) * WP + W);");
                 W.Line($"{N.Rows}.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);");
                 W.Close();
                 return;
@@ -196,7 +210,7 @@ internal sealed partial class Conv2DEmitter
             W.Open("for (int c = 0; c < C; c++)");
             W.Open("for (int iy = 0; iy < H; iy++)");
             W.Line($"{N.Span} row = dx.Slice((c * H + iy) * W, W);");
-            W.Line($"{N.ReadOnlySpan} interior = new {N.ReadOnlySpan}(paddedGrad, c * {plane} + (iy + P) * WP + P, W);");
+            W.Line($"{N.ReadOnlySpan} interior = new {N.ReadOnlySpan}(paddedGrad, c * {plane} + (iy + {G.PTN}) * WP + {G.PLN}, W);");
             W.Line($"{N.TensorPrimitives}.Add(row, interior, row);");
             W.Close().Close();
         }

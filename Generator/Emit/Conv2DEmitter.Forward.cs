@@ -45,7 +45,7 @@ internal sealed partial class Conv2DEmitter
             W.Line("// Copy x into the padded input; its zero border is never written.");
             W.Line($"{N.Span} xp = padded;");
             W.Open("for (int c = 0; c < C; c++)");
-            W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);");
+            W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
             W.Close();
             string z = Linear ? "linear" : "y";
             Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
@@ -89,14 +89,15 @@ internal sealed partial class Conv2DEmitter
             SpatialNames.Signature(W, Context, Name("ForwardScalar"), VariantParameters(wide: false));
             Constants(backward: false);
             W.Open("for (int k = 0; k < K; k++)");
+            GroupOfFilter();
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Open("for (int ox = 0; ox < WO; ox++)");
-            W.Line("float s = parameters[BiasOffset + k];");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Open("for (int ky = 0; ky < F; ky++)");
-            W.Open("for (int kx = 0; kx < F; kx++)");
-            W.Line("float weight = parameters[WeightOffset + ((k * C + c) * F + ky) * F + kx];");
-            W.Line("s += weight * padded[(c * HP + oy + ky) * WP + ox + kx];");
+            W.Line(G.Bias ? "float s = parameters[BiasOffset + k];" : "float s = 0f;");
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
+            W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
+            W.Line($"float weight = parameters[WeightOffset + ((k * {G.CGN} + c) * {G.KH} + ky) * {G.KWN} + kx];");
+            W.Line($"s += weight * padded[({G.InputChannel("c")} * HP + oy + ky) * WP + ox + kx];");
             W.Close().Close().Close();
             W.Line($"{Z}[(k * HO + oy) * WO + ox] = s;");
             W.Close().Close().Close();
@@ -112,12 +113,13 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
             W.Open("for (int k = 0; k < K; k++)");
+            GroupOfFilter();
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Open("for (int ox = 0; ox < WO; ox++)");
-            W.Line($"float s = {U}.Add(ref wr, BiasOffset + k);");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + oy * S * WP + ox * S);");
-            W.Line($"ref float wc = ref {U}.Add(ref wr, WeightOffset + (k * C + c) * F * F);");
+            W.Line(G.Bias ? $"float s = {U}.Add(ref wr, BiasOffset + k);" : "float s = 0f;");
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, {G.InputChannel("c")} * HP * WP + oy * {G.SHN} * WP + ox * {G.SWN});");
+            W.Line($"ref float wc = ref {U}.Add(ref wr, WeightOffset + (k * {G.CGN} + c) * {G.FF});");
             DirectTaps("s += {w} * {x};", "wc", "xc");
             W.Close();
             W.Line($"{Z}[(k * HO + oy) * WO + ox] = s;");
@@ -143,22 +145,23 @@ internal sealed partial class Conv2DEmitter
             W.Open($"for (int k = 0; k < K; k += {G.KB})");
             for (int j = 0; j < G.KB; j++)
             {
-                W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C * F * F);");
+                W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * {G.CGN} * {G.FF});");
             }
             W.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
             W.Line($"int p = {N.Math}.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
             for (int j = 0; j < G.KB; j++)
             {
-                W.Line($"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));");
+                W.Line(G.Bias ? $"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));" : $"var b{j} = {v}<float>.Zero;");
                 for (int q = 0; q < pb; q++) W.Line($"var a{j}{q} = b{j};");
             }
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + p);");
-            W.Line("int wc = c * F * F;");
+            GroupOfFilter();
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, {G.InputChannel("c")} * HP * WP + p);");
+            W.Line($"int wc = c * {G.FF};");
             W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, pb).Select(q => "x" + q))}, wk;");
-            if (G.Fk * G.Fk <= MaxUnrolled)
+            if (Unrolled)
             {
-                foreach (var (t, ky, kx) in Taps(G.Fk))
+                foreach (var (t, ky, kx) in Taps(G.FH, G.FW))
                 {
                     W.Line($"// tap ({ky}, {kx})");
                     Tap(v, lanes, pb, I(ky * G.WP + kx), I(t));
@@ -166,9 +169,9 @@ internal sealed partial class Conv2DEmitter
             }
             else
             {
-                W.Open("for (int ky = 0; ky < F; ky++)");
-                W.Open("for (int kx = 0; kx < F; kx++)");
-                Tap(v, lanes, pb, "(nuint)(ky * WP + kx)", "ky * F + kx");
+                W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
+                W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
+                Tap(v, lanes, pb, "(nuint)(ky * WP + kx)", $"ky * {G.KWN} + kx");
                 W.Close().Close();
             }
             W.Close();

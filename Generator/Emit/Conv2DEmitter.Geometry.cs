@@ -13,17 +13,65 @@ internal sealed partial class Conv2DEmitter
     {
         public Geometry(LayerShape l)
         {
-            C = l.In.C; H = l.In.H; W = l.In.W; K = l.Units; Fk = l.Kernel; P = l.Padding; S = l.Stride;
-            HP = H + 2 * P; WP = W + 2 * P; HO = l.Out.H; WO = l.Out.W;
+            C = l.In.C; H = l.In.H; W = l.In.W; K = l.Units;
+            FH = l.KernelHeight; FW = l.KernelWidth; SH = l.StrideHeight; SW = l.StrideWidth;
+            PadT = l.PadTop; PadL = l.PadLeft; PadB = l.PadBottom; PadR = l.PadRight;
+            Bias = l.HasBias;
+            Groups = System.Math.Max(l.Groups, 1);
+            HP = H + PadT + PadB; WP = W + PadL + PadR; HO = l.Out.H; WO = l.Out.W;
             L = (HO - 1) * WP + WO;
             LV = (L + 15) / 16 * 16;
-            KB = Block(K);
-            CB = Block(C);
+            KB = Block(K / Groups);
+            CB = Block(C / Groups);
             QV = (int)Conv2DBuffers.RoundedPlane(C, HP * WP);
-            G = (Fk - 1) * WP + (Fk - 1);
+            G = (FH - 1) * WP + (FW - 1);
             DS = G + QV;
-            KW = Fk <= 5 && K % 2 == 0 ? 2 : 1;
+            KW = FW <= 5 && FH <= 5 && K / Groups % 2 == 0 ? 2 : 1;
         }
+
+        /// <summary>Grouped: each filter reads the <c>CG = C / Groups</c> channels of its group (<c>KG = K / Groups</c> filters a group).</summary>
+        public int Groups;
+
+        public bool Grouped => Groups > 1;
+
+        /// <summary>The channels a filter reads, as generated code names them: <c>C</c>, or <c>CG</c> when grouped.</summary>
+        public string CGN => Grouped ? "CG" : "C";
+
+        /// <summary>The input channel of a filter's channel <paramref name="c"/>: <c>c</c>, or <c>(cb + c)</c> offset by its group's first channel.</summary>
+        public string InputChannel(string c) => Grouped ? $"(cb + {c})" : c;
+
+        /// <summary>The kernel is square: the generated code names its side <c>F</c>, else its rows <c>FH</c> and columns <c>FW</c>.</summary>
+        public bool SquareKernel => FH == FW;
+
+        /// <summary>All four pads equal: the generated code names them <c>P</c>, else <c>PT</c>, <c>PL</c>, <c>PB</c>, <c>PR</c>.</summary>
+        public bool UniformPads => PadT == PadL && PadT == PadB && PadT == PadR;
+
+        /// <summary>The strides equal: the generated code names them <c>S</c>, else <c>SH</c> and <c>SW</c>.</summary>
+        public bool EqualStrides => SH == SW;
+
+        /// <summary>The names of the kernel rows and columns, the kernel's size, the strides and the leading pads in generated code.</summary>
+        public string KH => SquareKernel ? "F" : "FH";
+        public string KWN => SquareKernel ? "F" : "FW";
+        public string FF => SquareKernel ? "F * F" : "FH * FW";
+        public string SHN => EqualStrides ? "S" : "SH";
+        public string SWN => EqualStrides ? "S" : "SW";
+        public string PTN => UniformPads ? "P" : "PT";
+        public string PLN => UniformPads ? "P" : "PL";
+
+        /// <summary>The geometry constants as the generated code declares them: <c>F = 5, P = 2, S = 1</c> for the lecture's layers.</summary>
+        public string GeometryConstants
+        {
+            get
+            {
+                string kernel = SquareKernel ? $"F = {FH}" : $"FH = {FH}, FW = {FW}";
+                string pads = UniformPads ? $"P = {PadT}" : $"PT = {PadT}, PL = {PadL}, PB = {PadB}, PR = {PadR}";
+                string strides = EqualStrides ? $"S = {SH}" : $"SH = {SH}, SW = {SW}";
+                return $"{kernel}, {pads}, {strides}";
+            }
+        }
+
+        /// <summary>The padded sizes as the generated code declares them.</summary>
+        public string PaddedConstants => UniformPads ? "HP = H + 2 * P, WP = W + 2 * P" : "HP = H + PT + PB, WP = W + PL + PR";
 
         /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
         public const int Lanes = Conv2DBuffers.Lanes;
@@ -54,18 +102,21 @@ internal sealed partial class Conv2DEmitter
 
         private static int Vectors(int block) => Conv2DBuffers.Vectors(block);
 
-        public int C, H, W, K, Fk, P, S, HP, WP, HO, WO, L, LV, QV, G, DS;
+        public int C, H, W, K, FH, FW, SH, SW, PadT, PadL, PadB, PadR, HP, WP, HO, WO, L, LV, QV, G, DS;
+
+        /// <summary>Whether the layer adds a bias per filter.</summary>
+        public bool Bias;
 
         /// <summary>Forward: KB filters by PB vectors of positions. Input gradient: CB channels by QB vectors. Weight gradient: KW filters.</summary>
         public int KB, CB, KW;
 
-        public bool Wide => S == 1;
+        public bool Wide => SH == 1 && SW == 1;
 
         /// <summary>
         /// Whether the vector paths compute the weight gradient with the filters across the lanes (a whole number
         /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>
         /// first, and no horizontal sum is needed.
         /// </summary>
-        public bool FilterLanes => Conv2DBuffers.FilterLanes(S, Fk, K);
+        public bool FilterLanes => Wide && Conv2DBuffers.FilterLanes(new Model.WindowGeometry(FH, FW, SH, SW, PadT, PadL, PadB, PadR), K, Groups);
     }
 }

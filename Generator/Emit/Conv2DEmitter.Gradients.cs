@@ -48,7 +48,7 @@ internal sealed partial class Conv2DEmitter
         /// </summary>
         private void FilterLaneWeightGradient(string v, int lanes)
         {
-            int f = G.Fk;
+            int f = G.FW;
             W.Line($"// Filters across the lanes: dz transposed to [position][filter], then {f} accumulators per set, one per kernel column.");
             W.Line($"ref float tr = ref {N.MemoryMarshal}.GetArrayDataReference(gradT);");
             W.Open("for (int k = 0; k < K; k++)");
@@ -61,7 +61,7 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float lr = ref {N.MemoryMarshal}.GetReference(lane);");
             W.Open($"for (int kb = 0; kb < K; kb += {lanes})");
             W.Open("for (int c = 0; c < C; c++)");
-            W.Open("for (int ky = 0; ky < F; ky++)");
+            W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
             for (int kx = 0; kx < f; kx++) W.Line($"{v}<float> a{kx} = default, b{kx} = default;");
             W.Open("for (int oy = 0; oy < HO; oy++)");
             W.Line($"ref float xrow = ref {U}.Add(ref xr, c * HP * WP + (oy + ky) * WP);");
@@ -82,12 +82,12 @@ internal sealed partial class Conv2DEmitter
             W.Close();
             W.Close();
             W.Line("// Lane j of column kx belongs to dW[kb + j][c][ky][kx].");
-            W.Line($"ref float dw = ref {U}.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);");
+            W.Line($"ref float dw = ref {U}.Add(ref gw, WeightOffset + (kb * C + c) * {G.FF} + ky * {G.KWN});");
             for (int kx = 0; kx < f; kx++)
             {
                 W.Line($"{v}.StoreUnsafe(a{kx} + b{kx}, ref lr);");
                 W.Open($"for (int j = 0; j < {lanes}; j++)");
-                W.Line($"{U}.Add(ref dw, j * C * F * F + {kx}) += {U}.Add(ref lr, j);");
+                W.Line($"{U}.Add(ref dw, j * C * {G.FF} + {kx}) += {U}.Add(ref lr, j);");
                 W.Close();
             }
             W.Close().Close().Close();
@@ -98,18 +98,19 @@ internal sealed partial class Conv2DEmitter
         {
             W.Line($"// {G.KW} filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.");
             W.Open($"for (int k = 0; k < K; k += {G.KW})");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Open("for (int ky = 0; ky < F; ky++)");
-            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HP * WP + ky * WP);");
+            GroupOfFilter();
+            W.Open($"for (int c = 0; c < {G.CGN}; c++)");
+            W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, {G.InputChannel("c")} * HP * WP + ky * WP);");
             for (int j = 0; j < G.KW; j++) W.Line($"ref float g{j} = ref {U}.Add(ref gr, (k + {j}) * DS + G);");
-            if (G.Fk <= 7)
+            if (G.FW <= 7)
             {
                 for (int j = 0; j < G.KW; j++)
-                    for (int kx = 0; kx < G.Fk; kx++)
+                    for (int kx = 0; kx < G.FW; kx++)
                         W.Line($"var a{j}{kx} = {v}<float>.Zero;");
                 W.Open($"for (int p = 0; p < LV; p += {lanes})");
                 for (int j = 0; j < G.KW; j++) W.Line($"var d{j} = {v}.LoadUnsafe(ref g{j}, (nuint)p);");
-                for (int kx = 0; kx < G.Fk; kx++)
+                for (int kx = 0; kx < G.FW; kx++)
                 {
                     W.Line($"var x{kx} = {v}.LoadUnsafe(ref xc, (nuint)(p + {kx}));");
                     for (int j = 0; j < G.KW; j++) W.Line($"a{j}{kx} = {v}.MultiplyAddEstimate(d{j}, x{kx}, a{j}{kx});");
@@ -117,14 +118,14 @@ internal sealed partial class Conv2DEmitter
                 W.Close();
                 for (int j = 0; j < G.KW; j++)
                 {
-                    W.Line($"ref float dw{j} = ref {U}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F);");
-                    for (int kx = 0; kx < G.Fk; kx++) W.Line($"{U}.Add(ref dw{j}, {kx}) += {v}.Sum(a{j}{kx});");
+                    W.Line($"ref float dw{j} = ref {U}.Add(ref gw, WeightOffset + ((k + {j}) * {G.CGN} + c) * {G.FF} + ky * {G.KWN});");
+                    for (int kx = 0; kx < G.FW; kx++) W.Line($"{U}.Add(ref dw{j}, {kx}) += {v}.Sum(a{j}{kx});");
                 }
             }
             else
             {
                 W.Line("// A large kernel: one kernel column at a time.");
-                W.Open("for (int kx = 0; kx < F; kx++)");
+                W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
                 for (int j = 0; j < G.KW; j++) W.Line($"var a{j} = {v}<float>.Zero;");
                 W.Open($"for (int p = 0; p < LV; p += {lanes})");
                 W.Line($"var xv = {v}.LoadUnsafe(ref xc, (nuint)(p + kx));");
@@ -132,7 +133,7 @@ internal sealed partial class Conv2DEmitter
                 W.Close();
                 for (int j = 0; j < G.KW; j++)
                 {
-                    W.Line($"{U}.Add(ref gw, WeightOffset + ((k + {j}) * C + c) * F * F + ky * F + kx) += {v}.Sum(a{j});");
+                    W.Line($"{U}.Add(ref gw, WeightOffset + ((k + {j}) * {G.CGN} + c) * {G.FF} + ky * {G.KWN} + kx) += {v}.Sum(a{j});");
                 }
                 W.Close();
             }
@@ -149,13 +150,22 @@ internal sealed partial class Conv2DEmitter
             for (int j = 0; j < G.CB; j++)
                 for (int x = 0; x < qb; x++)
                     W.Line($"var a{j}{x} = {v}<float>.Zero;");
-            W.Open("for (int k = 0; k < K; k++)");
-            W.Line($"ref float gk = ref {U}.Add(ref gr, k * DS + q);");
-            for (int j = 0; j < G.CB; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k * C + c + {j}) * F * F);");
-            W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, qb).Select(x => "d" + x))}, wk;");
-            if (G.Fk * G.Fk <= MaxUnrolled)
+            if (G.Grouped)
             {
-                foreach (var (t, ky, kx) in Taps(G.Fk))
+                W.Line("int cb = c / CG * CG, kb = c / CG * KG; // the channels' group: its first channel and first filter");
+                W.Open("for (int k = kb; k < kb + KG; k++)");
+            }
+            else
+            {
+                W.Open("for (int k = 0; k < K; k++)");
+            }
+            W.Line($"ref float gk = ref {U}.Add(ref gr, k * DS + q);");
+            string channel = G.Grouped ? "k * CG + c - cb" : "k * C + c";
+            for (int j = 0; j < G.CB; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + ({channel} + {j}) * {G.FF});");
+            W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, qb).Select(x => "d" + x))}, wk;");
+            if (Unrolled)
+            {
+                foreach (var (t, ky, kx) in Taps(G.FH, G.FW))
                 {
                     W.Line($"// tap ({ky}, {kx}): dz shifted back by {ky * G.WP + kx}");
                     InputTap(v, lanes, qb, I(G.G - (ky * G.WP + kx)), I(t));
@@ -163,8 +173,8 @@ internal sealed partial class Conv2DEmitter
             }
             else
             {
-                W.Open("for (int t = 0; t < F * F; t++)");
-                InputTap(v, lanes, qb, "(nuint)(G - t / F * WP - t % F)", "t");
+                W.Open($"for (int t = 0; t < {G.FF}; t++)");
+                InputTap(v, lanes, qb, $"(nuint)(G - t / {G.KWN} * WP - t % {G.KWN})", "t");
                 W.Close();
             }
             W.Close();

@@ -101,48 +101,61 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         protected string InShape => $"[{G.C}][{G.H}][{G.W}]";
         protected string OutShape => $"[{G.K}][{G.HO}][{G.WO}]";
         protected string PaddedShape => $"[{G.C}][{G.HP}][{G.WP}]";
-        protected string WeightShape => $"weights [{G.K}][{G.C}][{G.Fk}][{G.Fk}] at {Layer.ParameterOffset}, biases [{G.K}] at {Layer.ParameterOffset + Layer.WeightCount}";
+        protected string WeightShape => $"weights [{G.K}][{G.C / G.Groups}][{G.FH}][{G.FW}] at {Layer.ParameterOffset}"
+            + (G.Bias ? $", biases [{G.K}] at {Layer.ParameterOffset + Layer.WeightCount}" : ", no biases");
 
         protected string Name(string suffix) => Layer.Member + suffix;
 
         protected void Constants(bool backward)
         {
-            W.Line($"const int C = {G.C}, H = {G.H}, W = {G.W}, K = {G.K}, F = {G.Fk}, P = {G.P}, S = {G.S};");
-            W.Line($"const int HP = H + 2 * P, WP = W + 2 * P, HO = {G.HO}, WO = {G.WO};");
-            W.Line($"const int WeightOffset = {Layer.ParameterOffset}, BiasOffset = {Layer.ParameterOffset + Layer.WeightCount};");
+            W.Line($"const int C = {G.C}, H = {G.H}, W = {G.W}, K = {G.K}, {G.GeometryConstants};");
+            W.Line($"const int {G.PaddedConstants}, HO = {G.HO}, WO = {G.WO};");
+            if (G.Grouped) W.Line($"const int Groups = {G.Groups}, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group");
+            W.Line(G.Bias
+                ? $"const int WeightOffset = {Layer.ParameterOffset}, BiasOffset = {Layer.ParameterOffset + Layer.WeightCount};"
+                : $"const int WeightOffset = {Layer.ParameterOffset}; // no biases");
             if (G.Wide)
             {
                 W.Line("const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox");
                 if (backward)
                 {
                     W.Line($"const int LV = (L + 15) / 16 * 16, QV = {G.QV}; // QV: a padded plane rounded up to whole blocks of vectors");
-                    W.Line("const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros");
+                    W.Line($"const int G = ({G.KH} - 1) * WP + ({G.KWN} - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros");
                 }
             }
         }
 
-        protected static IEnumerable<(int T, int Ky, int Kx)> Taps(int f)
+        protected static IEnumerable<(int T, int Ky, int Kx)> Taps(int rows, int columns)
         {
-            for (int ky = 0; ky < f; ky++)
-                for (int kx = 0; kx < f; kx++)
-                    yield return (ky * f + kx, ky, kx);
+            for (int ky = 0; ky < rows; ky++)
+                for (int kx = 0; kx < columns; kx++)
+                    yield return (ky * columns + kx, ky, kx);
         }
+
+        /// <summary>Grouped: inside a loop over filters, the first input channel of filter <c>k</c>'s group.</summary>
+        protected void GroupOfFilter()
+        {
+            if (G.Grouped) W.Line("int cb = k / KG * CG; // the first channel of filter k's group");
+        }
+
+        /// <summary>Whether the window's taps are written one by one (up to 7x7) rather than looped.</summary>
+        protected bool Unrolled => G.FH * G.FW <= MaxUnrolled;
 
         /// <summary>Writes the window's taps with <c>{w}</c> and <c>{x}</c> replaced by the weight and input expressions.</summary>
         protected void DirectTaps(string pattern, string wRef, string xRef)
         {
-            if (G.Fk * G.Fk <= MaxUnrolled)
+            if (Unrolled)
             {
-                foreach (var (t, ky, kx) in Taps(G.Fk))
+                foreach (var (t, ky, kx) in Taps(G.FH, G.FW))
                 {
                     W.Line(pattern.Replace("{w}", $"{U}.Add(ref {wRef}, {I(t)})").Replace("{x}", $"{U}.Add(ref {xRef}, {I(ky * G.WP + kx)})"));
                 }
             }
             else
             {
-                W.Open("for (int ky = 0; ky < F; ky++)");
-                W.Open("for (int kx = 0; kx < F; kx++)");
-                W.Line(pattern.Replace("{w}", $"{U}.Add(ref {wRef}, ky * F + kx)").Replace("{x}", $"{U}.Add(ref {xRef}, ky * WP + kx)"));
+                W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
+                W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
+                W.Line(pattern.Replace("{w}", $"{U}.Add(ref {wRef}, ky * {G.KWN} + kx)").Replace("{x}", $"{U}.Add(ref {xRef}, ky * WP + kx)"));
                 W.Close().Close();
             }
         }

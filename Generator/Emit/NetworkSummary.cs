@@ -32,8 +32,9 @@ internal static class NetworkSummary
         return sb.ToString();
     }
 
+    /// <summary>One line of the table; a name or kind longer than its column keeps a space before the next.</summary>
     private static string Row(string a, string b, string c, string d, string e) =>
-        (a.PadRight(10) + b.PadRight(28) + c.PadRight(10) + d.PadLeft(10) + e.PadLeft(12)).TrimEnd();
+        (a.PadRight(9) + " " + b.PadRight(27) + " " + c.PadRight(10) + d.PadLeft(10) + e.PadLeft(12)).TrimEnd();
 
     /// <summary><c>Info</c>: one <c>LayerInfo</c> per layer, a few properties per line.</summary>
     public static void EmitInfo(SourceWriter w, NetworkSpec spec, NetworkShape shape)
@@ -62,6 +63,12 @@ internal static class NetworkSummary
             w.Line($"Activation = {N}Activation.{l.Activation},");
             w.Line($"Alpha = {Float(l.Alpha)},");
             w.Line($"Units = {l.Units}, Kernel = {l.Kernel}, Stride = {l.Stride}, Padding = {l.Padding},");
+            if (l.KernelHeight > 0)
+            {
+                w.Line($"KernelHeight = {l.KernelHeight}, KernelWidth = {l.KernelWidth}, StrideHeight = {l.StrideHeight}, StrideWidth = {l.StrideWidth},");
+                w.Line($"PadTop = {l.PadTop}, PadLeft = {l.PadLeft}, PadBottom = {l.PadBottom}, PadRight = {l.PadRight},");
+            }
+            if (l.Groups > 1) w.Line($"Groups = {l.Groups},");
             w.Line($"Rate = {Float(l.Rate)}, L1 = {Float(l.L1)}, L2 = {Float(l.L2)},");
             w.Line($"Init = {N}Init.{l.Init},");
             w.Line($"ParameterOffset = {l.ParameterOffset}, WeightCount = {l.WeightCount}, BiasCount = {l.BiasCount},");

@@ -42,6 +42,13 @@ internal sealed class ArgumentChecks
         ShapeUnknown = true;
     }
 
+    /// <summary>SN1003 on an argument the output shape is computed from, with its own message: the shape is unknown.</summary>
+    public void ShapeInvalid(string argument, string message)
+    {
+        Report(argument, message);
+        ShapeUnknown = true;
+    }
+
     /// <summary>A double the network can use as a float: finite there (1e300 is not) and not negative.</summary>
     public void FiniteNotNegative(string argument, double value)
     {

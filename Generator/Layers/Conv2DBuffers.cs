@@ -23,29 +23,40 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
     public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
-        Of(layer.In, layer.Out, layer.Kernel, layer.Stride, layer.Padding, needsInputGrad);
+        Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
 
-    public static Conv2DBuffers Of(Shape input, Shape output, int kernel, int stride, int padding, bool needsInputGrad)
+    /// <summary>A square kernel with equal strides and the same padding on every side.</summary>
+    public static Conv2DBuffers Of(Shape input, Shape output, int kernel, int stride, int padding, bool needsInputGrad) =>
+        Of(input, output, WindowGeometry.Square(kernel, stride, padding), needsInputGrad);
+
+    /// <summary>The layer's window as resolved.</summary>
+    public static WindowGeometry GeometryOf(LayerShape l) =>
+        new(l.KernelHeight, l.KernelWidth, l.StrideHeight, l.StrideWidth, l.PadTop, l.PadLeft, l.PadBottom, l.PadRight);
+
+    public static Conv2DBuffers Of(Shape input, Shape output, WindowGeometry g, bool needsInputGrad, int groups = 1)
     {
-        BigInteger hp = input.H + 2L * padding, wp = input.W + 2L * padding, plane = hp * wp;
+        BigInteger hp = g.PaddedHeight(input.H), wp = g.PaddedWidth(input.W), plane = hp * wp;
         int filters = output.C;
-        bool wide = stride == 1;
+        bool wide = WideRows(g);
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = (output.H - 1) * wp + output.W;
-        BigInteger guard = (kernel - 1) * wp + kernel - 1;
+        BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
             Wide: wide ? filters * positions + LayerRule.Slack : 0,
             WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
-            GradT: FilterLanes(stride, kernel, filters) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
+            GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0);
     }
+
+    /// <summary>Whether the convolution runs over wide rows: stride 1 on both axes.</summary>
+    public static bool WideRows(WindowGeometry g) => g.StrideHeight == 1 && g.StrideWidth == 1;
 
     /// <summary>
     /// Whether the vector paths compute the weight gradient with the filters across the lanes (a whole number
     /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>.
     /// </summary>
-    public static bool FilterLanes(int stride, int kernel, int filters) => stride == 1 && kernel <= 7 && filters % Lanes == 0;
+    public static bool FilterLanes(WindowGeometry g, int filters, int groups = 1) => groups <= 1 && WideRows(g) && g.KernelWidth <= 7 && filters % Lanes == 0;
 
     /// <summary>
     /// <c>QV</c>: a padded plane of <paramref name="plane"/> floats rounded up so that whole input-gradient blocks of

@@ -19,6 +19,12 @@ internal sealed class LayerArguments
     /// <summary>The argument as an int, or <paramref name="fallback"/> when absent or not an int.</summary>
     public int Int(string name, int fallback) => _values.TryGetValue(name, out var v) && v is int i ? i : fallback;
 
+    /// <summary>The argument as an int array (<c>Pads = new[] { 1, 1, 0, 0 }</c>), or null when absent, null or not of ints.</summary>
+    public int[]? Ints(string name) => _values.TryGetValue(name, out var v) && v is int[] a ? a : null;
+
+    /// <summary>The argument as a bool, or <paramref name="fallback"/> when absent or not a bool.</summary>
+    public bool Bool(string name, bool fallback) => _values.TryGetValue(name, out var v) && v is bool b ? b : fallback;
+
     /// <summary>The argument as a double (from a double, float or int), or <paramref name="fallback"/>.</summary>
     public double Double(string name, double fallback) => _values.TryGetValue(name, out var v) ? v switch
     {

@@ -17,6 +17,7 @@ internal static class LayerRegistry
     {
         Input,
         new Conv2DRule(new Conv2DEmitter()),
+        new DepthwiseConv2DRule(new Conv2DEmitter()),
         new PoolRule(LayerType.MaxPool, new PoolEmitter()),
         new PoolRule(LayerType.AvgPool, new PoolEmitter()),
         new FlattenRule(new FlattenEmitter()),

@@ -120,6 +120,12 @@ internal sealed class LayerOutcome
 
     public int Padding { get; init; }
 
+    /// <summary>The window's geometry as resolved (kernel, strides and pads per axis and side); null for a layer without a window.</summary>
+    public WindowGeometry? Geometry { get; init; }
+
+    /// <summary>A grouped convolution's groups.</summary>
+    public int Groups { get; init; } = 1;
+
     public ActivationKind Activation { get; init; }
 
     public double Alpha { get; init; }

@@ -37,7 +37,7 @@ internal sealed class PoolRule : LayerRule
     public override LayerOutcome? Infer(LayerSpec spec, Tensor input, string head, DiagnosticSink diagnostics)
     {
         var output = Window.Infer(spec, input, head, conv: false, input.Shape.C, spec.Size, spec.Stride, padding: 0, s => Repairs(s, spec), diagnostics);
-        return output is { } o ? new LayerOutcome(o) { Kernel = spec.Size, Stride = spec.Stride } : null;
+        return output is { } o ? new LayerOutcome(o) { Kernel = spec.Size, Stride = spec.Stride, Geometry = WindowGeometry.Square(spec.Size, spec.Stride, 0) } : null;
     }
 
     public override string TableText(LayerShape l) => $"{Type} {l.Kernel}x{l.Kernel} s{l.Stride}";

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Numerics;
 using StaticNets.Generator.Model;
 using StaticNets.Generator.Shapes;
@@ -21,11 +22,18 @@ internal static class Window
 {
     /// <summary>
     /// The output rows and columns of a window on <paramref name="input"/>, or null after SN2004 (on a flat shape),
-    /// SN2003 (window larger than the padded input) or SN2006 (output too large). A stride that does not divide
-    /// reports SN2001 or SN2002 with the repairs <paramref name="repairs"/> finds, and floors.
+    /// SN2003 (window larger than the padded input) or SN2006 (output too large). A stride that leaves real input
+    /// rows or columns unread reports SN2001 or SN2002 with the repairs <paramref name="repairs"/> finds; one that
+    /// leaves only trailing padding unread reports SN3004 with the exact <c>Pads</c>. Either way it floors.
     /// </summary>
     public static Shape? Infer(
         LayerSpec spec, Tensor input, string head, bool conv, int channels, int window, int stride, int padding,
+        Func<Shape, List<Repair>> repairs, DiagnosticSink diagnostics) =>
+        Infer(spec, input, head, conv, channels, WindowGeometry.Square(window, stride, padding), repairs, diagnostics);
+
+    /// <inheritdoc cref="Infer(LayerSpec, Tensor, string, bool, int, int, int, int, Func{Shape, List{Repair}}, DiagnosticSink)"/>
+    public static Shape? Infer(
+        LayerSpec spec, Tensor input, string head, bool conv, int channels, WindowGeometry g,
         Func<Shape, List<Repair>> repairs, DiagnosticSink diagnostics)
     {
         var current = input.Shape;
@@ -38,22 +46,42 @@ internal static class Window
                 spec.Location);
             return null;
         }
-        long paddedH = (long)current.H + 2L * padding, paddedW = (long)current.W + 2L * padding;
-        if (window > paddedH || window > paddedW)
+        long paddedH = g.PaddedHeight(current.H), paddedW = g.PaddedWidth(current.W);
+        if (g.KernelHeight > paddedH || g.KernelWidth > paddedW)
         {
-            diagnostics.Report(DiagnosticIds.SN2003, TooLarge(head, conv, current, window, stride, padding), spec.ArgumentOrAttribute(conv ? "kernel" : "size"));
+            // The repairs of the square message set Padding, Kernel or Size: only where that is how the layer is written.
+            bool written = spec.Pads.Count == 0 && spec.PaddingMode == PaddingModeKind.Explicit;
+            string message = g.IsUniform && written
+                ? TooLarge(head, conv, current, g.KernelHeight, g.StrideHeight, g.PadTop)
+                : $"{head}: the {g.KernelText} {(conv ? "kernel" : "window")} does not fit the {current.H}x{current.W} input padded by {g.PadsText} ({paddedH}x{paddedW}). Use a kernel of at most {paddedH}x{paddedW}, or more padding.";
+            diagnostics.Report(DiagnosticIds.SN2003, message, spec.ArgumentOrAttribute(conv ? (spec.KernelHeight is null ? "kernel" : "kernelHeight") : "size"));
             return null;
         }
-        long spanH = paddedH - window, spanW = paddedW - window;
-        if (spanH % stride != 0 || spanW % stride != 0)
+        long spanH = paddedH - g.KernelHeight, spanW = paddedW - g.KernelWidth;
+        long rows = spanH % g.StrideHeight, columns = spanW % g.StrideWidth;
+        if (rows != 0 || columns != 0)
         {
-            var found = repairs(current);
-            string arithmetic = Arithmetic(current, window, padding, stride, spanH, spanW, conv);
-            string message = $"{head}: {arithmetic}; {Consequence(current, spanH, spanW, stride, padding)}. {RepairText(found)}";
-            diagnostics.Report(conv ? DiagnosticIds.SN2001 : DiagnosticIds.SN2002, message,
-                spec.ArgumentOrAttribute(spec.StrideGiven ? "Stride" : conv ? "kernel" : "size"), isFatal: false, repairs: found);
+            bool dropsInput = rows > g.PadBottom || columns > g.PadRight;
+            string arithmetic = g.IsUniform
+                ? Arithmetic(current, g.KernelHeight, g.PadTop, g.StrideHeight, spanH, spanW, conv)
+                : AxisArithmetic(current, g, spanH, spanW, conv);
+            if (dropsInput || !conv)
+            {
+                var found = repairs(current);
+                string consequence = g.IsUniform ? Consequence(current, spanH, spanW, g.StrideHeight, g.PadTop) : AxisConsequence(g, rows, columns);
+                string message = $"{head}: {arithmetic}; {consequence}. {RepairText(found)}";
+                diagnostics.Report(conv ? DiagnosticIds.SN2001 : DiagnosticIds.SN2002, message,
+                    spec.ArgumentOrAttribute(StrideArgument(spec, conv)), isFatal: false, repairs: found);
+            }
+            else
+            {
+                var pads = Repair.Array("Pads", g.PadTop, g.PadLeft, (int)(g.PadBottom - rows), (int)(g.PadRight - columns));
+                string message = $"{head}: {arithmetic}; only padding goes unread: {Unread(rows, "row")}{(rows > 0 && columns > 0 ? " and " : "")}{Unread(columns, "column")}, "
+                    + $"so the padding is in effect {pads.Values[0]} at the top, {pads.Values[1]} on the left, {pads.Values[2]} at the bottom and {pads.Values[3]} on the right. State it: {pads}.";
+                diagnostics.Report(DiagnosticIds.SN3004, message, spec.ArgumentOrAttribute(PaddingArgument(spec)), isFatal: false, repairs: new List<Repair> { pads });
+            }
         }
-        BigInteger outH = spanH / stride + 1, outW = spanW / stride + 1;
+        BigInteger outH = spanH / g.StrideHeight + 1, outW = spanW / g.StrideWidth + 1;
         BigInteger size = outH * outW * channels;
         if (size > int.MaxValue)
         {
@@ -61,6 +89,54 @@ internal static class Window
             return null;
         }
         return new Shape(channels, (int)outH, (int)outW, false);
+    }
+
+    /// <summary>Where a stride error points: the stride written (per axis first), else the kernel or size.</summary>
+    private static string StrideArgument(LayerSpec spec, bool conv)
+    {
+        foreach (var name in new[] { "StrideHeight", "StrideWidth" })
+        {
+            if (spec.Arguments.Any(a => a.Name == name)) return name;
+        }
+        if (spec.StrideGiven) return "Stride";
+        return conv ? (spec.KernelHeight is null ? "kernel" : "kernelHeight") : "size";
+    }
+
+    /// <summary>Where SN3004 points: the padding as written.</summary>
+    private static string PaddingArgument(LayerSpec spec)
+    {
+        foreach (var name in new[] { "Padding", "Pads", "PaddingMode" })
+        {
+            if (spec.Arguments.Any(a => a.Name == name)) return name;
+        }
+        return StrideArgument(spec, conv: true);
+    }
+
+    private static string Unread(long count, string noun) => count == 0 ? "" : count == 1 ? $"the last padding {noun}" : $"the last {count} padding {noun}s";
+
+    /// <summary>Per axis: <c>(49 - 10 + 4 + 5) = 48 (rows)</c>, the pads of an axis as <c>2*1</c> when they are equal.</summary>
+    private static string AxisArithmetic(Shape input, WindowGeometry g, long spanH, long spanW, bool conv)
+    {
+        string Pads(int begin, int end) => !conv ? "" : begin == end ? $" + 2*{begin}" : $" + {begin} + {end}";
+        var parts = new List<string>();
+        if (spanH % g.StrideHeight != 0) parts.Add($"({input.H} - {g.KernelHeight}{Pads(g.PadTop, g.PadBottom)}) = {spanH} (rows) is not a multiple of {g.StrideHeight}");
+        if (spanW % g.StrideWidth != 0) parts.Add($"({input.W} - {g.KernelWidth}{Pads(g.PadLeft, g.PadRight)}) = {spanW} (columns) is not a multiple of {g.StrideWidth}");
+        return string.Join(", and ", parts);
+    }
+
+    /// <summary>Per axis: the real rows or columns dropped past the trailing padding, or the padding left unread.</summary>
+    private static string AxisConsequence(WindowGeometry g, long rows, long columns)
+    {
+        string Side(long remainder, int end, string noun)
+        {
+            long dropped = remainder - end;
+            if (dropped > 0) return dropped == 1 ? $"the last input {noun} would be dropped" : $"the last {dropped} input {noun}s would be dropped";
+            return $"{Unread(remainder, noun)} would go unread";
+        }
+        var parts = new List<string>();
+        if (rows > 0) parts.Add(Side(rows, g.PadBottom, "row"));
+        if (columns > 0) parts.Add(Side(columns, g.PadRight, "column"));
+        return string.Join(", and ", parts);
     }
 
     /// <summary>SN2003, with the largest window that fits and divides exactly, and for a convolution the smallest padding that does.</summary>

@@ -58,11 +58,14 @@ internal static class DiagnosticIds
     /// <summary>A convolution's padding not smaller than its kernel.</summary>
     public static readonly DiagnosticId SN3003 = new("SN3003", IsError: false);
 
+    /// <summary>Only trailing padding goes unread by a convolution's last window: the padding is uneven in effect.</summary>
+    public static readonly DiagnosticId SN3004 = new("SN3004", IsError: false);
+
     /// <summary>Every id, in catalogue order.</summary>
     public static readonly DiagnosticId[] All =
     {
         SN1001, SN1002, SN1003, SN1004, SN1005,
         SN2001, SN2002, SN2003, SN2004, SN2005, SN2006, SN2008,
-        SN3001, SN3002, SN3003,
+        SN3001, SN3002, SN3003, SN3004,
     };
 }

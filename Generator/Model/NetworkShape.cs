@@ -16,8 +16,19 @@ internal sealed record DiagnosticInfo(DiagnosticId Code, string Message, Locatio
 /// <summary>One repair of a layer: set <see cref="Argument"/> (<c>Padding</c>, <c>Stride</c>, <c>Kernel</c>, <c>Size</c>) to <see cref="Value"/>.</summary>
 internal sealed record Repair(string Argument, int Value)
 {
+    /// <summary>An array argument's values (<c>Pads</c>); empty for a single value.</summary>
+    public EquatableArray<int> Values { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>A repair that sets an array argument: <c>Pads = new[] { 1, 1, 0, 0 }</c>.</summary>
+    public static Repair Array(string argument, params int[] values) => new(argument, 0) { Values = new EquatableArray<int>(values) };
+
+    /// <summary>The value as code writes it: <c>1</c>, or <c>new[] { 1, 1, 0, 0 }</c>.</summary>
+    public string ValueText => Values.Count == 0
+        ? Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : "new[] { " + string.Join(", ", System.Linq.Enumerable.Select(Values, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))) + " }";
+
     /// <summary><c>Padding = 1</c>, as messages and code fix titles write it.</summary>
-    public override string ToString() => $"{Argument} = {Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    public override string ToString() => $"{Argument} = {ValueText}";
 }
 
 /// <summary>A shape, channels by rows by columns. <see cref="Flat"/> after [Flatten] or for [Input(n)].</summary>
@@ -72,6 +83,31 @@ internal sealed record LayerShape
     public int Stride { get; init; }
 
     public int Padding { get; init; }
+
+    /// <summary>Rows of a convolution's kernel or a pooling window; 0 for the others.</summary>
+    public int KernelHeight { get; init; }
+
+    /// <summary>Columns of a convolution's kernel or a pooling window; 0 for the others.</summary>
+    public int KernelWidth { get; init; }
+
+    public int StrideHeight { get; init; }
+
+    public int StrideWidth { get; init; }
+
+    /// <summary>Zero rows above the input, as resolved (explicit, per side, or "same").</summary>
+    public int PadTop { get; init; }
+
+    public int PadLeft { get; init; }
+
+    public int PadBottom { get; init; }
+
+    public int PadRight { get; init; }
+
+    /// <summary>A grouped convolution's groups: each filter reads <c>In.C / Groups</c> channels. 1 for the others.</summary>
+    public int Groups { get; init; } = 1;
+
+    /// <summary>Whether the layer adds a bias (a Conv2D with <c>Bias = false</c> does not).</summary>
+    public bool HasBias => BiasCount > 0;
 
     /// <summary>The activation applied inline (Conv2D, Dense) or by a standalone activation layer.</summary>
     public ActivationKind Activation { get; init; }

@@ -5,6 +5,7 @@ internal enum LayerType
 {
     Input,
     Conv2D,
+    DepthwiseConv2D,
     MaxPool,
     AvgPool,
     Flatten,
@@ -30,6 +31,13 @@ internal enum ActivationKind
     Tanh,
     Softmax,
     ReLU6,
+}
+
+/// <summary>Mirror of <c>StaticNets.PaddingMode</c>.</summary>
+internal enum PaddingModeKind
+{
+    Explicit,
+    Same,
 }
 
 /// <summary>Mirror of <c>StaticNets.Init</c>.</summary>
@@ -68,8 +76,20 @@ internal sealed record LayerSpec(LayerType Type, int Declaration, LocationInfo? 
     /// <summary>[Conv2D]: the number of filters (output channels).</summary>
     public int Filters { get; init; }
 
-    /// <summary>[Conv2D]: the side of its square kernel.</summary>
+    /// <summary>[Conv2D]: the side of its square kernel (<c>kernel</c>; 0 when given as height and width).</summary>
     public int Kernel { get; init; }
+
+    /// <summary>[Conv2D(filters, kernelHeight, kernelWidth)]: the kernel's rows; null for a square kernel.</summary>
+    public int? KernelHeight { get; init; }
+
+    /// <summary>[Conv2D(filters, kernelHeight, kernelWidth)]: the kernel's columns; null for a square kernel.</summary>
+    public int? KernelWidth { get; init; }
+
+    /// <summary>The kernel's rows as the layer uses them: <see cref="KernelHeight"/>, else the square side.</summary>
+    public int KernelRows => KernelHeight ?? Kernel;
+
+    /// <summary>The kernel's columns as the layer uses them: <see cref="KernelWidth"/>, else the square side.</summary>
+    public int KernelColumns => KernelWidth ?? Kernel;
 
     /// <summary>[MaxPool], [AvgPool]: the side of the square window.</summary>
     public int Size { get; init; }
@@ -83,8 +103,35 @@ internal sealed record LayerSpec(LayerType Type, int Declaration, LocationInfo? 
     /// <summary>Whether the user wrote <c>Stride</c>.</summary>
     public bool StrideGiven { get; init; }
 
+    /// <summary>[Conv2D]: <c>StrideHeight</c> as written; null: <see cref="Stride"/>.</summary>
+    public int? StrideHeight { get; init; }
+
+    /// <summary>[Conv2D]: <c>StrideWidth</c> as written; null: <see cref="Stride"/>.</summary>
+    public int? StrideWidth { get; init; }
+
+    /// <summary>The step down the rows as the layer uses it.</summary>
+    public int RowStride => StrideHeight ?? Stride;
+
+    /// <summary>The step along the columns as the layer uses it.</summary>
+    public int ColumnStride => StrideWidth ?? Stride;
+
     /// <summary>[Conv2D]: zeros added on each side.</summary>
     public int Padding { get; init; }
+
+    /// <summary>[Conv2D]: the zeros per side as written, <c>{ top, left, bottom, right }</c>; empty when not given.</summary>
+    public EquatableArray<int> Pads { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>[Conv2D]: <c>PaddingMode.Same</c> or the explicit padding.</summary>
+    public PaddingModeKind PaddingMode { get; init; }
+
+    /// <summary>[Conv2D]: whether it adds a bias per filter.</summary>
+    public bool Bias { get; init; } = true;
+
+    /// <summary>[DepthwiseConv2D]: the filters per input channel.</summary>
+    public int Multiplier { get; init; } = 1;
+
+    /// <summary>[Conv2D]: the groups of a grouped convolution (1: every filter reads every channel).</summary>
+    public int Groups { get; init; } = 1;
 
     /// <summary>[Dropout]: the fraction of values dropped in training.</summary>
     public double Rate { get; init; }

@@ -151,11 +151,25 @@ internal static class NetworkParser
         }
 
         // The rule reads the arguments as plain values: an enum as its underlying int.
-        var plain = values.ToDictionary(v => v.Key, v => v.Value.Kind == TypedConstantKind.Array ? null : v.Value.Value);
+        // An array of ints (Pads) as an int[]; any other array, or a null one, as null.
+        var plain = values.ToDictionary(v => v.Key, v => v.Value.Kind == TypedConstantKind.Array ? IntArray(v.Value) : v.Value.Value);
         var spec = new LayerSpec(type, declaration, LocationInfo.From(syntax), arguments.ToEquatableArray()) { HasErrors = hasErrors };
         spec = LayerRegistry.For(type).Read(spec, new LayerArguments(plain));
         // Every layer attribute takes a Name (LayerNames).
         return plain.TryGetValue("Name", out var written) && written is string given ? spec with { Name = given } : spec;
+    }
+
+    private static object? IntArray(TypedConstant array)
+    {
+        if (array.IsNull) return null;
+        var items = array.Values;
+        var result = new int[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            if (items[i].Value is not int value) return null;
+            result[i] = value;
+        }
+        return result;
     }
 
     private static readonly SymbolDisplayFormat QualifiedName = SymbolDisplayFormat.FullyQualifiedFormat

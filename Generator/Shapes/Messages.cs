@@ -47,7 +47,7 @@ internal static class Messages
     public static string RepairText(List<Repair> repairs)
     {
         if (repairs.Count == 0) return "Change the window or the stride.";
-        var groups = repairs.GroupBy(r => r.Argument).Select(g => $"{g.Key} = {string.Join(" or ", g.Select(r => r.Value.ToString(Inv)))}");
+        var groups = repairs.GroupBy(r => r.Argument).Select(g => $"{g.Key} = {string.Join(" or ", g.Select(r => r.ValueText))}");
         return $"Use {string.Join(", or ", groups)}.";
     }
 }

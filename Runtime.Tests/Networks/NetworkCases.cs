@@ -15,6 +15,7 @@ public static class NetworkCases
     [
         nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet),
         nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool), nameof(ClipNet),
+        nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet), nameof(DepthwiseNet),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -42,6 +43,11 @@ public static class NetworkCases
             case nameof(WidePool): check.Check(new WidePool(11)); break;
             case nameof(NarrowPool): check.Check(new NarrowPool(12)); break;
             case nameof(ClipNet): check.Check(new ClipNet(13)); break;
+            case nameof(RectangularNet): check.Check(new RectangularNet(14)); break;
+            case nameof(SameNet): check.Check(new SameNet(15)); break;
+            case nameof(FlooredConv): check.Check(new FlooredConv(16)); break;
+            case nameof(GroupedNet): check.Check(new GroupedNet(17)); break;
+            case nameof(DepthwiseNet): check.Check(new DepthwiseNet(18)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

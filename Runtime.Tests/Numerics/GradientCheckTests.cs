@@ -32,6 +32,26 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new ConvMse(seed: 5), target: [0.3f, -0.7f]);
 
     [Fact]
+    public void RectangularNet_rectangular_kernels_per_side_pads_no_bias_large_kernel() =>
+        Check(new RectangularNet(seed: 8), label: 1);
+
+    [Fact]
+    public void SameNet_same_padding_per_axis_strides_trailing_padding_unread() =>
+        Check(new SameNet(seed: 9), label: 2);
+
+    [Fact]
+    public void FlooredConv_pytorchs_floor_with_SN2001_lowered() =>
+        Check(new FlooredConv(seed: 10), label: 0);
+
+    [Fact]
+    public void GroupedNet_grouped_and_depthwise_convolutions() =>
+        Check(new GroupedNet(seed: 11), label: 1);
+
+    [Fact]
+    public void DepthwiseNet_depthwise_same_multiplier_pointwise() =>
+        Check(new DepthwiseNet(seed: 12), label: 0);
+
+    [Fact]
     public void MlpMse_standalone_activations() =>
         Check(new MlpMse(seed: 6), target: [0.5f, 0.1f, -0.2f]);
 

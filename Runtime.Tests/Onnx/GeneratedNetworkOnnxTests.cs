@@ -16,7 +16,8 @@ public class GeneratedNetworkOnnxTests
     private const double Tolerance = 1e-5;
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
-        "FlooredPool", "FilterLanes", "WidePool", "NarrowPool", "ClipNet"]);
+        "FlooredPool", "FilterLanes", "WidePool", "NarrowPool", "ClipNet", "RectangularNet", "SameNet", "FlooredConv", "GroupedNet",
+        "DepthwiseNet"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -36,6 +37,11 @@ public class GeneratedNetworkOnnxTests
             case "WidePool": Check(new WidePool(seed: 10)); break;
             case "NarrowPool": Check(new NarrowPool(seed: 11)); break;
             case "ClipNet": Check(new ClipNet(seed: 13), inputScale: 8f); break;
+            case "RectangularNet": Check(new RectangularNet(seed: 14)); break;
+            case "SameNet": Check(new SameNet(seed: 15)); break;
+            case "FlooredConv": Check(new FlooredConv(seed: 16)); break;
+            case "GroupedNet": Check(new GroupedNet(seed: 17)); break;
+            case "DepthwiseNet": Check(new DepthwiseNet(seed: 18)); break;
             default: throw new ArgumentException(network);
         }
     }

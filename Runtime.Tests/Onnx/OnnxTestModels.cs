@@ -1,3 +1,4 @@
+using static StaticNets.__Internals.OnnxLayout;
 using Microsoft.ML.OnnxRuntime;
 using StaticNets.__Internals;
 using StaticNets.Tests.Reference;

@@ -39,7 +39,7 @@ public static class ReferenceNetwork
             ReadOnlySpan<float> bias = parameters.Slice(layer.ParameterOffset + layer.WeightCount, layer.BiasCount);
             x = layer.Kind switch
             {
-                LayerKind.Conv2D => Activate(Conv2D(x, layer.InputShape, layer.OutputShape, layer.Kernel, layer.Stride, layer.Padding, weights, bias), layer.Activation, layer.Alpha),
+                LayerKind.Conv2D => Activate(Conv2D(x, layer.InputShape, layer.OutputShape, Geometry(layer), weights, bias), layer.Activation, layer.Alpha),
                 LayerKind.MaxPool => MaxPool(x, layer.InputShape, layer.OutputShape, layer.Kernel, layer.Stride),
                 LayerKind.AvgPool => AvgPool(x, layer.InputShape, layer.OutputShape, layer.Kernel, layer.Stride),
                 LayerKind.Flatten => x,
@@ -56,10 +56,27 @@ public static class ReferenceNetwork
     /// <c>y[k][oy][ox] = bias[k] + sum over c, i, j of w[k][c][i][j] * x[c][oy*s - p + i][ox*s - p + j]</c>,
     /// where a position outside the input is a zero of the padding.
     /// </summary>
-    public static double[] Conv2D(double[] x, TensorShape input, TensorShape output, int kernel, int stride, int padding, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    public static double[] Conv2D(double[] x, TensorShape input, TensorShape output, int kernel, int stride, int padding, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+        Conv2D(x, input, output, new ConvGeometry(kernel, kernel, stride, stride, padding, padding, padding, padding), weights, bias);
+
+    /// <summary>A convolution's window: kernel rows and columns, strides per axis, pads per side.</summary>
+    public readonly record struct ConvGeometry(int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft, int PadBottom, int PadRight, int Groups = 1);
+
+    /// <summary>The layer's window: its per-axis members where set, else the square ones.</summary>
+    public static ConvGeometry Geometry(LayerInfo l) => l.KernelHeight > 0
+        ? new(l.KernelHeight, l.KernelWidth, l.StrideHeight, l.StrideWidth, l.PadTop, l.PadLeft, l.PadBottom, l.PadRight, Math.Max(l.Groups, 1))
+        : new(l.Kernel, l.Kernel, l.Stride, l.Stride, l.Padding, l.Padding, l.Padding, l.Padding);
+
+    /// <summary>
+    /// <c>y[k][oy][ox] = bias[k] + sum over c, i, j of w[k][c][i][j] * x[c][oy*sh - pt + i][ox*sw - pl + j]</c> (no bias
+    /// term when <paramref name="bias"/> is empty), where a position outside the input is a zero of the padding.
+    /// </summary>
+    public static double[] Conv2D(double[] x, TensorShape input, TensorShape output, ConvGeometry g, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         int channels = input.Channels, height = input.Height, width = input.Width;
         int filters = output.Channels, outHeight = output.Height, outWidth = output.Width;
+        // Grouped: filter k reads the group's channels only (k / (filters / groups) is its group).
+        int groupChannels = channels / g.Groups, groupFilters = filters / g.Groups;
         var y = new double[output.Size];
         for (int k = 0; k < filters; k++)
         {
@@ -67,20 +84,21 @@ public static class ReferenceNetwork
             {
                 for (int ox = 0; ox < outWidth; ox++)
                 {
-                    double sum = bias[k];
-                    for (int c = 0; c < channels; c++)
+                    double sum = bias.Length == 0 ? 0 : bias[k];
+                    for (int gc = 0; gc < groupChannels; gc++)
                     {
-                        for (int i = 0; i < kernel; i++)
+                        int c = k / groupFilters * groupChannels + gc;
+                        for (int i = 0; i < g.KernelHeight; i++)
                         {
-                            for (int j = 0; j < kernel; j++)
+                            for (int j = 0; j < g.KernelWidth; j++)
                             {
-                                int iy = oy * stride - padding + i;
-                                int ix = ox * stride - padding + j;
+                                int iy = oy * g.StrideHeight - g.PadTop + i;
+                                int ix = ox * g.StrideWidth - g.PadLeft + j;
                                 if (iy < 0 || iy >= height || ix < 0 || ix >= width)
                                 {
                                     continue; // zero padding
                                 }
-                                double w = weights[((k * channels + c) * kernel + i) * kernel + j];
+                                double w = weights[((k * groupChannels + gc) * g.KernelHeight + i) * g.KernelWidth + j];
                                 sum += w * x[(c * height + iy) * width + ix];
                             }
                         }
@@ -261,10 +279,14 @@ public static class ReferenceNetwork
             switch (layer.Kind)
             {
                 case LayerKind.Conv2D:
-                    int size(int s) => (s + 2 * layer.Padding - layer.Kernel) / layer.Stride + 1;
-                    Check(layer.Kernel > 0 && layer.Stride > 0 && layer.Padding >= 0, "kernel and stride must be positive, padding non-negative");
-                    Check(o == new TensorShape(layer.Units, size(i.Height), size(i.Width)), $"output {o}, expected {size(i.Height)}x{size(i.Width)}x{layer.Units}");
-                    Check(layer.WeightCount == layer.Units * i.Channels * layer.Kernel * layer.Kernel && layer.BiasCount == layer.Units, $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units}@{layer.Kernel}x{layer.Kernel} over {i.Channels} channels");
+                    var g = Geometry(layer);
+                    int rows = (i.Height + g.PadTop + g.PadBottom - g.KernelHeight) / Math.Max(g.StrideHeight, 1) + 1;
+                    int columns = (i.Width + g.PadLeft + g.PadRight - g.KernelWidth) / Math.Max(g.StrideWidth, 1) + 1;
+                    Check(g.KernelHeight > 0 && g.KernelWidth > 0 && g.StrideHeight > 0 && g.StrideWidth > 0 && Math.Min(Math.Min(g.PadTop, g.PadLeft), Math.Min(g.PadBottom, g.PadRight)) >= 0,
+                        "kernel and stride must be positive, padding non-negative");
+                    Check(o == new TensorShape(layer.Units, rows, columns), $"output {o}, expected {rows}x{columns}x{layer.Units}");
+                    Check(layer.WeightCount == layer.Units * i.Channels / g.Groups * g.KernelHeight * g.KernelWidth && (layer.BiasCount == layer.Units || layer.BiasCount == 0),
+                        $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units}@{g.KernelHeight}x{g.KernelWidth} over {i.Channels} channels");
                     break;
                 case LayerKind.MaxPool:
                 case LayerKind.AvgPool:

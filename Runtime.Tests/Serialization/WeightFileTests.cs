@@ -132,6 +132,19 @@ public class WeightFileTests
     }
 
     [Fact]
+    public void Load_AnotherArchitecture_SameShapesButOtherPads_IsRejected()
+    {
+        byte[] file = Saved(new Networks.PadsTopLeft(seed: 1));
+
+        var error = Assert.Throws<InvalidDataException>(() => WeightFile.Load<Networks.PadsBottomRight>(new MemoryStream(file)));
+
+        Assert.Contains("the architecture signature differs", error.Message);
+        Assert.Contains("conv1:Conv2D:6x6x1->5x5x2:20:3x3/s1x1/p1,1,0,0", error.Message);
+        Assert.Contains("conv1:Conv2D:6x6x1->5x5x2:20:3x3/s1x1/p0,0,1,1", error.Message);
+        Assert.Equal(new Networks.PadsTopLeft(seed: 1).Parameters.ToArray(), WeightFile.Load<Networks.PadsTopLeft>(new MemoryStream(file)).Parameters.ToArray());
+    }
+
+    [Fact]
     public void Load_AnotherArchitecture_DifferentFirstLayer()
     {
         byte[] file = Saved(new RefMlp(seed: 1));

@@ -35,3 +35,15 @@ public enum Init
     /// <summary>Glorot and Bengio (2010): uniform on <c>[-sqrt(6 / (fanIn + fanOut)), sqrt(6 / (fanIn + fanOut))]</c>.</summary>
     XavierUniform,
 }
+
+/// <summary>How a convolution's padding is chosen when it is not given per side.</summary>
+public enum PaddingMode
+{
+    /// <summary>As written: <c>Padding</c> on every side, or <c>Pads</c> per side (none given: no padding).</summary>
+    Explicit,
+    /// <summary>
+    /// Keras/TensorFlow "same": the output has <c>ceil(in / stride)</c> rows and columns, and the padding that takes is
+    /// split with the smaller half at the top and left.
+    /// </summary>
+    Same,
+}

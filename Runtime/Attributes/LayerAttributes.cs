@@ -22,21 +22,47 @@ public sealed class InputAttribute : Attribute
     public int Channels { get; }
 }
 
-/// <summary>A 2-D convolution over all input channels with <c>filters</c> square kernels. Output size per side: <c>(S_in - kernel + 2*Padding) / Stride + 1</c>, which must divide exactly (SN2001).</summary>
+/// <summary>
+/// A 2-D convolution over all input channels with <c>filters</c> kernels. Output size per axis:
+/// <c>floor((S_in - kernel + pad_begin + pad_end) / stride) + 1</c>; real input rows or columns left unread are
+/// SN2001, unread trailing padding the warning SN3004.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class Conv2DAttribute : Attribute
 {
     /// <summary>A convolution with <paramref name="filters"/> output channels and a <paramref name="kernel"/> x <paramref name="kernel"/> window.</summary>
-    public Conv2DAttribute(int filters, int kernel) { Filters = filters; Kernel = kernel; }
+    public Conv2DAttribute(int filters, int kernel) { Filters = filters; KernelHeight = kernel; KernelWidth = kernel; }
+
+    /// <summary>A convolution with <paramref name="filters"/> output channels and a <paramref name="kernelHeight"/> x <paramref name="kernelWidth"/> window.</summary>
+    public Conv2DAttribute(int filters, int kernelHeight, int kernelWidth) { Filters = filters; KernelHeight = kernelHeight; KernelWidth = kernelWidth; }
 
     /// <summary>Output channels (number of filters).</summary>
     public int Filters { get; }
-    /// <summary>Side of the square kernel.</summary>
-    public int Kernel { get; }
-    /// <summary>Step between windows, in pixels. Default 1.</summary>
+    /// <summary>Side of a square kernel; the rows of a rectangular one (see <see cref="KernelHeight"/>, <see cref="KernelWidth"/>).</summary>
+    public int Kernel => KernelHeight;
+    /// <summary>Rows of the kernel.</summary>
+    public int KernelHeight { get; }
+    /// <summary>Columns of the kernel.</summary>
+    public int KernelWidth { get; }
+    /// <summary>Step between windows, in pixels, on both axes. Default 1.</summary>
     public int Stride { get; set; } = 1;
-    /// <summary>Zeros added on every side of the input. Default 0.</summary>
+    /// <summary>Step between windows down the rows; defaults to <see cref="Stride"/>.</summary>
+    public int StrideHeight { get; set; }
+    /// <summary>Step between windows along the columns; defaults to <see cref="Stride"/>.</summary>
+    public int StrideWidth { get; set; }
+    /// <summary>Zeros added on every side of the input. Default 0. Not together with <see cref="Pads"/> or <see cref="PaddingMode"/>.</summary>
     public int Padding { get; set; }
+    /// <summary>Zeros added per side, in ONNX order: <c>new[] { top, left, bottom, right }</c>. Not together with <see cref="Padding"/> or <see cref="PaddingMode"/>.</summary>
+    public int[]? Pads { get; set; }
+    /// <summary><see cref="StaticNets.PaddingMode.Same"/>: Keras/TensorFlow "same" padding. Not together with <see cref="Padding"/> or <see cref="Pads"/>.</summary>
+    public PaddingMode PaddingMode { get; set; }
+    /// <summary>Whether the layer adds a bias per filter. Default true; false leaves it out of <c>Parameters</c>.</summary>
+    public bool Bias { get; set; } = true;
+    /// <summary>
+    /// Grouped convolution: the channels and the filters are split into this many groups, each filter reading only its
+    /// group's channels; both counts must be divisible by it. Weights <c>[filters][channels/groups][kh][kw]</c>. Default 1.
+    /// </summary>
+    public int Groups { get; set; } = 1;
     /// <summary>Activation applied to the output. Default none.</summary>
     public Activation Activation { get; set; }
     /// <summary>Weight initialisation. Default <see cref="StaticNets.Init.Auto"/>.</summary>
@@ -46,6 +72,53 @@ public sealed class Conv2DAttribute : Attribute
     /// <summary>L2 penalty <c>0.5 * L2 * sum w^2</c> on this layer's weights (not its bias), added to the training loss.</summary>
     public double L2 { get; set; }
     /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>
+/// A depthwise convolution: <see cref="Multiplier"/> filters per input channel, each reading its own channel only
+/// (Keras' DepthwiseConv2D, PyTorch's <c>Conv2d(c, c * multiplier, k, groups = c)</c>). Weights
+/// <c>[channels*multiplier][1][kh][kw]</c>; the output has <c>channels * Multiplier</c> channels. Its geometry options
+/// are the convolution's.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DepthwiseConv2DAttribute : Attribute
+{
+    /// <summary>A depthwise convolution with a <paramref name="kernel"/> x <paramref name="kernel"/> window.</summary>
+    public DepthwiseConv2DAttribute(int kernel) { KernelHeight = kernel; KernelWidth = kernel; }
+
+    /// <summary>A depthwise convolution with a <paramref name="kernelHeight"/> x <paramref name="kernelWidth"/> window.</summary>
+    public DepthwiseConv2DAttribute(int kernelHeight, int kernelWidth) { KernelHeight = kernelHeight; KernelWidth = kernelWidth; }
+
+    /// <summary>Rows of the kernel.</summary>
+    public int KernelHeight { get; }
+    /// <summary>Columns of the kernel.</summary>
+    public int KernelWidth { get; }
+    /// <summary>Filters per input channel. Default 1.</summary>
+    public int Multiplier { get; set; } = 1;
+    /// <summary>Step between windows, in pixels, on both axes. Default 1.</summary>
+    public int Stride { get; set; } = 1;
+    /// <summary>Step between windows down the rows; defaults to <see cref="Stride"/>.</summary>
+    public int StrideHeight { get; set; }
+    /// <summary>Step between windows along the columns; defaults to <see cref="Stride"/>.</summary>
+    public int StrideWidth { get; set; }
+    /// <summary>Zeros added on every side of the input. Default 0. Not together with <see cref="Pads"/> or <see cref="PaddingMode"/>.</summary>
+    public int Padding { get; set; }
+    /// <summary>Zeros added per side, in ONNX order: <c>new[] { top, left, bottom, right }</c>.</summary>
+    public int[]? Pads { get; set; }
+    /// <summary><see cref="StaticNets.PaddingMode.Same"/>: Keras/TensorFlow "same" padding.</summary>
+    public PaddingMode PaddingMode { get; set; }
+    /// <summary>Whether the layer adds a bias per filter. Default true.</summary>
+    public bool Bias { get; set; } = true;
+    /// <summary>Activation applied to the output. Default none.</summary>
+    public Activation Activation { get; set; }
+    /// <summary>Weight initialisation. Default <see cref="StaticNets.Init.Auto"/>.</summary>
+    public Init Init { get; set; }
+    /// <summary>L1 penalty <c>L1 * sum|w|</c> on this layer's weights, added to the training loss.</summary>
+    public double L1 { get; set; }
+    /// <summary>L2 penalty <c>0.5 * L2 * sum w^2</c> on this layer's weights, added to the training loss.</summary>
+    public double L2 { get; set; }
+    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>dwconv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
     public string? Name { get; set; }
 }
 

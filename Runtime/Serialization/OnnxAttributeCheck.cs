@@ -39,18 +39,21 @@ internal static class OnnxAttributeCheck
 
     private static void Conv(LayerInfo layer, OnnxNode node, string source)
     {
+        var (kernel, strides, _) = OnnxLayout.Window(layer);
+        long groups = Math.Max(layer.Groups, 1);
         long group = node.Int("group", 1);
-        if (group != 1)
+        if (group != groups)
         {
-            throw Mismatch(source, node, Invariant($"group {group}"), layer, "group 1 (every filter reads every input channel)");
+            throw Mismatch(source, node, Invariant($"group {group}"), layer,
+                groups == 1 ? "group 1 (every filter reads every input channel)" : Invariant($"group {groups}"));
         }
         // Without kernel_shape, ONNX takes the kernel from the weight's shape, which import compares.
         if (node.Has("kernel_shape"))
         {
-            Expect(source, node, layer, "kernel_shape", node.Ints("kernel_shape", []), layer.Kernel, Invariant($"kernel {layer.Kernel}"));
+            Expect(source, node, layer, "kernel_shape", node.Ints("kernel_shape", []), kernel, "kernel " + Sides(kernel));
         }
-        Expect(source, node, layer, "strides", node.Ints("strides", [1, 1]), layer.Stride, Invariant($"stride {layer.Stride}"));
-        Expect(source, node, layer, "dilations", node.Ints("dilations", [1, 1]), 1, "dilation 1");
+        Expect(source, node, layer, "strides", node.Ints("strides", [1, 1]), strides, StrideText(strides));
+        Expect(source, node, layer, "dilations", node.Ints("dilations", [1, 1]), [1, 1], "dilation 1");
         Pads(layer, node, source);
     }
 
@@ -60,9 +63,10 @@ internal static class OnnxAttributeCheck
         {
             throw new InvalidDataException($"{source}: {node}: the required attribute kernel_shape is missing.");
         }
-        Expect(source, node, layer, "kernel_shape", node.Ints("kernel_shape", []), layer.Kernel, Invariant($"a {layer.Kernel}x{layer.Kernel} window"));
-        Expect(source, node, layer, "strides", node.Ints("strides", [1, 1]), layer.Stride, Invariant($"stride {layer.Stride}"));
-        Expect(source, node, layer, "dilations", node.Ints("dilations", [1, 1]), 1, "dilation 1");
+        var (kernel, strides, _) = OnnxLayout.Window(layer);
+        Expect(source, node, layer, "kernel_shape", node.Ints("kernel_shape", []), kernel, Invariant($"a {kernel[0]}x{kernel[1]} window"));
+        Expect(source, node, layer, "strides", node.Ints("strides", [1, 1]), strides, StrideText(strides));
+        Expect(source, node, layer, "dilations", node.Ints("dilations", [1, 1]), [1, 1], "dilation 1");
         long[] pads = Pads(layer, node, source);
 
         // Ceiling rounding adds a last, partial window only where the windows do not tile the padded input.
@@ -70,8 +74,8 @@ internal static class OnnxAttributeCheck
         if (ceil != 0)
         {
             TensorShape input = layer.InputShape;
-            bool tiles = (input.Height + pads[0] + pads[2] - layer.Kernel) % layer.Stride == 0
-                && (input.Width + pads[1] + pads[3] - layer.Kernel) % layer.Stride == 0;
+            bool tiles = (input.Height + pads[0] + pads[2] - kernel[0]) % strides[0] == 0
+                && (input.Width + pads[1] + pads[3] - kernel[1]) % strides[1] == 0;
             if (ceil != 1 || !tiles)
             {
                 throw Mismatch(source, node, Invariant($"ceil_mode {ceil}"), layer,
@@ -101,10 +105,11 @@ internal static class OnnxAttributeCheck
     private static void GlobalPool(LayerInfo layer, OnnxNode node, string source)
     {
         TensorShape input = layer.InputShape;
-        if (layer.Kernel != input.Height || layer.Kernel != input.Width || layer.Padding != 0)
+        var (kernel, strides, pads) = OnnxLayout.Window(layer);
+        if (kernel[0] != input.Height || kernel[1] != input.Width || pads.Any(p => p != 0))
         {
             throw Mismatch(source, node, Invariant($"one window over the whole {input.Height}x{input.Width} input"), layer,
-                Invariant($"a {layer.Kernel}x{layer.Kernel} window with stride {layer.Stride}"));
+                Invariant($"a {kernel[0]}x{kernel[1]} window with ") + StrideText(strides));
         }
     }
 
@@ -139,8 +144,8 @@ internal static class OnnxAttributeCheck
     /// </summary>
     private static long[] Pads(LayerInfo layer, OnnxNode node, string source)
     {
-        long p = layer.Padding;
-        long[] declared = [p, p, p, p];
+        var (kernel, strides, sides) = OnnxLayout.Window(layer);
+        long[] declared = sides.Select(v => (long)v).ToArray();
         string autoPad = node.String("auto_pad", "NOTSET");
         long[] pads;
         string inFile;
@@ -161,7 +166,7 @@ internal static class OnnxAttributeCheck
                 // The output is ceil(input / stride) on each axis; the padding it takes goes to the end first (UPPER) or the beginning (LOWER).
                 // Kernel and stride were compared with the layer's before this.
                 TensorShape input = layer.InputShape;
-                long[] total = [SamePadding(input.Height, layer.Kernel, layer.Stride), SamePadding(input.Width, layer.Kernel, layer.Stride)];
+                long[] total = [SamePadding(input.Height, kernel[0], strides[0]), SamePadding(input.Width, kernel[1], strides[1])];
                 bool upper = autoPad == "SAME_UPPER";
                 long[] begin = total.Select(t => upper ? t / 2 : t - t / 2).ToArray();
                 pads = [begin[0], begin[1], total[0] - begin[0], total[1] - begin[1]];
@@ -173,7 +178,11 @@ internal static class OnnxAttributeCheck
         }
         if (!pads.SequenceEqual(declared))
         {
-            throw Mismatch(source, node, inFile, layer, Invariant($"padding {p}") + (p == 0 ? "" : Invariant($" on every side, pads {Format(declared)}")));
+            long p = declared[0];
+            string text = declared.All(v => v == p)
+                ? Invariant($"padding {p}") + (p == 0 ? "" : Invariant($" on every side, pads {Format(declared)}"))
+                : "pads " + Format(declared);
+            throw Mismatch(source, node, inFile, layer, text);
         }
         return pads;
     }
@@ -184,10 +193,20 @@ internal static class OnnxAttributeCheck
         return Math.Max((output - 1) * stride + kernel - size, 0);
     }
 
-    /// <summary>Checks that the two-axis attribute <paramref name="name"/> is <c>[value, value]</c>.</summary>
-    private static void Expect(string source, OnnxNode node, LayerInfo layer, string name, long[] actual, long value, string declared)
+    /// <summary><c>3</c> for a square kernel, <c>10x4</c> otherwise.</summary>
+    private static string Sides(int[] values) => values[0] == values[1]
+        ? values[0].ToString(CultureInfo.InvariantCulture)
+        : Invariant($"{values[0]}x{values[1]}");
+
+    /// <summary><c>stride 2</c> where both axes step alike, <c>strides [2, 1]</c> otherwise.</summary>
+    private static string StrideText(int[] strides) => strides[0] == strides[1]
+        ? Invariant($"stride {strides[0]}")
+        : "strides " + Format(strides.Select(v => (long)v).ToArray());
+
+    /// <summary>Checks that the two-axis attribute <paramref name="name"/> is <paramref name="expected"/> (rows, then columns).</summary>
+    private static void Expect(string source, OnnxNode node, LayerInfo layer, string name, long[] actual, int[] expected, string declared)
     {
-        if (actual.Length != 2 || actual[0] != value || actual[1] != value)
+        if (actual.Length != 2 || actual[0] != expected[0] || actual[1] != expected[1])
         {
             throw Mismatch(source, node, $"{name} {Format(actual)}", layer, declared);
         }

@@ -15,7 +15,7 @@ namespace StaticNets.__Internals;
 /// symbolic batch dimension. Weights are initializers named after their layer (<c>conv1.weight</c>,
 /// <c>conv1.bias</c>, <c>dense3.weight</c>...), in PyTorch's layout, so <see cref="OnnxImporter"/>
 /// and PyTorch read them back.</para>
-/// <para>Layers map to: Conv2D to <c>Conv</c> (kernel_shape, strides, pads); MaxPool and AvgPool to
+/// <para>Layers map to: Conv2D to <c>Conv</c> (kernel_shape and strides per axis, pads per side, group when grouped; no B input without a bias); MaxPool and AvgPool to
 /// <c>MaxPool</c> and <c>AveragePool</c> (no padding, floor); Flatten to <c>Flatten</c> (axis 1);
 /// Dense to <c>Gemm</c> (transB = 1); ReLU, LeakyReLU (alpha), Sigmoid and Tanh to the operators of
 /// those names; GELU, which needs opset 20 as an operator, to its exact erf form
@@ -105,10 +105,15 @@ public static class OnnxExporter
                 {
                     x = ToSpatial(graph, x, ref flat, layer);
                     string[] inputs = AddWeights(graph, layer, parameters);
-                    x = graph.Add(OpType(layer), layer.Name, [x, .. inputs],
-                        Ints("kernel_shape", layer.Kernel, layer.Kernel),
-                        Ints("strides", layer.Stride, layer.Stride),
-                        Ints("pads", layer.Padding, layer.Padding, layer.Padding, layer.Padding));
+                    var (kernel, strides, pads) = Window(layer);
+                    Attribute[] attributes =
+                    [
+                        Ints("kernel_shape", [.. kernel.Select(v => (long)v)]),
+                        Ints("strides", [.. strides.Select(v => (long)v)]),
+                        Ints("pads", [.. pads.Select(v => (long)v)]),
+                        .. layer.Groups > 1 ? [Int("group", layer.Groups)] : Array.Empty<Attribute>(),
+                    ];
+                    x = graph.Add(OpType(layer), layer.Name, [x, .. inputs], attributes);
                     x = AddActivation(graph, x, ref flat, layer.Activation, layer.Alpha, layer.Name + "." + layer.Activation.ToString().ToLowerInvariant());
                     break;
                 }

@@ -70,7 +70,7 @@ internal static class OnnxLayout
     {
         long[] dims = layer.Kind switch
         {
-            LayerKind.Conv2D => [layer.Units, layer.InputShape.Channels, layer.Kernel, layer.Kernel],
+            LayerKind.Conv2D => [layer.Units, layer.InputShape.Channels / Math.Max(layer.Groups, 1), Window(layer).Kernel[0], Window(layer).Kernel[1]],
             LayerKind.Dense => [layer.Units, layer.InputShape.Size],
             _ => throw new ArgumentException($"{layer.Name}: a {layer.Kind} layer has no ONNX weight tensor.", nameof(layer)),
         };
@@ -86,6 +86,15 @@ internal static class OnnxLayout
         }
         return dims;
     }
+
+    /// <summary>
+    /// The window's kernel, strides and pads (top, left, bottom, right): the per-axis members where the generator set
+    /// them (<see cref="LayerInfo.KernelHeight"/> above zero), else the square <see cref="LayerInfo.Kernel"/>,
+    /// <see cref="LayerInfo.Stride"/> and <see cref="LayerInfo.Padding"/>.
+    /// </summary>
+    public static (int[] Kernel, int[] Strides, int[] Pads) Window(LayerInfo layer) => layer.KernelHeight > 0
+        ? ([layer.KernelHeight, layer.KernelWidth], [layer.StrideHeight, layer.StrideWidth], [layer.PadTop, layer.PadLeft, layer.PadBottom, layer.PadRight])
+        : ([layer.Kernel, layer.Kernel], [layer.Stride, layer.Stride], [layer.Padding, layer.Padding, layer.Padding, layer.Padding]);
 
     /// <summary><c>[16,6,5,5]</c>.</summary>
     public static string FormatDims(ReadOnlySpan<long> dims)

@@ -173,7 +173,8 @@ internal static class OnnxStructure
     /// <summary><c>conv1 (Conv2D 3x3)</c>, <c>pool1 (MaxPool 2x2)</c>, <c>dense1 (Dense 16)</c>, <c>leakyrelu1 (LeakyReLU)</c>.</summary>
     public static string Describe(LayerInfo layer) => layer.Kind switch
     {
-        LayerKind.Conv2D or LayerKind.MaxPool or LayerKind.AvgPool => Invariant($"{layer.Name} ({layer.Kind} {layer.Kernel}x{layer.Kernel})"),
+        LayerKind.Conv2D or LayerKind.MaxPool or LayerKind.AvgPool =>
+            Invariant($"{layer.Name} ({layer.Kind} {OnnxLayout.Window(layer).Kernel[0]}x{OnnxLayout.Window(layer).Kernel[1]})"),
         LayerKind.Dense => Invariant($"{layer.Name} (Dense {layer.Units})"),
         LayerKind.Activation => $"{layer.Name} ({layer.Activation})",
         _ => $"{layer.Name} ({layer.Kind})",

@@ -1,0 +1,75 @@
+using StaticNets;
+
+namespace StaticNets.Tests.Networks;
+
+// The convolution geometry: rectangular kernels, per-side pads, "same" padding, per-axis strides, no bias.
+
+/// <summary>
+/// Wide rows with a 3x2 kernel and uneven pads (8 filters across the vector lanes for the weight gradient), then a 2x3
+/// kernel without bias, and an 8x7 kernel (not unrolled) with per-side pads.
+/// </summary>
+[Input(12, 11, 3)]
+[Conv2D(8, 3, 2, Pads = new[] { 1, 0, 2, 1 }, Activation = Activation.ReLU)]
+[Conv2D(3, 2, 3, Bias = false, Activation = Activation.Tanh)]
+[Conv2D(2, 8, 7, Pads = new[] { 0, 1, 1, 0 }, Activation = Activation.GELU)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class RectangularNet { }
+
+#pragma warning disable SN3004 // on purpose: the trailing padding column is unread, as in PyTorch
+/// <summary>
+/// "Same" padding with strides 2 down and 1 across (the direct loops), a 5x1 kernel without bias, then PyTorch's
+/// stride 2 with padding 1 on an even width (only the trailing padding column unread).
+/// </summary>
+[Input(10, 8, 2)]
+[Conv2D(4, 3, 5, StrideHeight = 2, StrideWidth = 1, PaddingMode = PaddingMode.Same, Activation = Activation.LeakyReLU)]
+[Conv2D(6, 5, 1, Bias = false, PaddingMode = PaddingMode.Same)]
+[Conv2D(5, 3, Stride = 2, Padding = 1, Activation = Activation.Tanh)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class SameNet { }
+#pragma warning restore SN3004
+
+#pragma warning disable SN2001 // on purpose: PyTorch's floor drops the last input row and column
+/// <summary>A stride that drops the last input row and column, lowered: the code follows PyTorch's floor.</summary>
+[Input(9, 10, 2)]
+[Conv2D(4, 2, 3, Stride = 2, Activation = Activation.Sigmoid)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class FlooredConv { }
+#pragma warning restore SN2001
+
+/// <summary>Pads at the top and left: the same shapes and counts as <see cref="PadsBottomRight"/>, another layer.</summary>
+[Input(6, 6, 1)]
+[Conv2D(2, 3, Pads = new[] { 1, 1, 0, 0 })]
+public partial class PadsTopLeft { }
+
+/// <summary>Pads at the bottom and right: the same shapes and counts as <see cref="PadsTopLeft"/>, another layer.</summary>
+[Input(6, 6, 1)]
+[Conv2D(2, 3, Pads = new[] { 0, 0, 1, 1 })]
+public partial class PadsBottomRight { }
+
+/// <summary>
+/// Grouped convolutions: two groups on the wide rows (8 filters, but not across the lanes), four groups of one
+/// channel each (depthwise, a multiplier of 2) with stride 2, and a grouped 1x1 convolution without bias.
+/// </summary>
+[Input(10, 9, 4)]
+[Conv2D(8, 3, 2, Padding = 1, Groups = 2, Activation = Activation.ReLU)]
+[Conv2D(16, 3, Stride = 2, Pads = new[] { 1, 1, 0, 0 }, Groups = 8, Activation = Activation.Tanh)]
+[Conv2D(4, 1, Groups = 4, Bias = false, Activation = Activation.GELU)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class GroupedNet { }
+
+/// <summary>
+/// The keyword spotter's shape: a rectangular "same" stride-2 convolution without bias, depthwise "same" with a
+/// multiplier of 2 (wide rows), a pointwise 1x1 convolution, then a strided rectangular depthwise with per-side pads.
+/// </summary>
+[Input(13, 10, 2)]
+[Conv2D(4, 5, 4, Stride = 2, PaddingMode = PaddingMode.Same, Bias = false, Activation = Activation.ReLU)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Multiplier = 2, Activation = Activation.ReLU)]
+[Conv2D(8, 1, Activation = Activation.ReLU)]
+[DepthwiseConv2D(3, 2, Stride = 2, Pads = new[] { 1, 0, 1, 1 }, Activation = Activation.Tanh)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DepthwiseNet { }
