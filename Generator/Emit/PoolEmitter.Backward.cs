@@ -27,6 +27,12 @@ internal sealed partial class PoolEmitter
         string how = max ? "each gradient goes to the input that was the maximum" : "each gradient is spread evenly over its window";
         w.Line($"/// <summary>{l.Name} backward: {how}; {mode}.</summary>");
         SpatialNames.Signature(w, c, l.Member + "Backward", BackwardParameters(c, n));
+        if (!Square(l))
+        {
+            GeneralBackwardBody(w, c, n);
+            w.Close();
+            return;
+        }
         bool tiles = max && l.Kernel == l.Stride && l.Kernel > 1 && l.Kernel * l.Kernel <= MaxUnrolled;
         if (!tiles)
         {

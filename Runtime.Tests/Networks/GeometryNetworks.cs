@@ -73,3 +73,20 @@ public partial class GroupedNet { }
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]
 public partial class DepthwiseNet { }
+
+#pragma warning disable SN3004 // on purpose: PyTorch's MaxPool2d(3, 2, 1) on an even width leaves the trailing padding column unread
+/// <summary>
+/// Pooling geometry after a Tanh (negative inputs, so -infinity padding differs from zeros): a padded 3x3 max pool of
+/// stride 2, a 2x3 average pool of stride 1 with uneven pads (padding not counted), a max pool with strides 1 down
+/// and 2 across padded at the top, and a 3x2 average pool with "same" padding and its default strides 3x2.
+/// </summary>
+[Input(9, 8, 3)]
+[Conv2D(4, 3, Padding = 1, Activation = Activation.Tanh)]
+[MaxPool(3, Stride = 2, Padding = 1)]
+[AvgPool(2, 3, Stride = 1, Pads = new[] { 1, 0, 0, 2 })]
+[MaxPool(2, 2, StrideHeight = 1, StrideWidth = 2, Pads = new[] { 1, 0, 0, 0 })]
+[AvgPool(3, 2, PaddingMode = PaddingMode.Same)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PaddedPoolNet { }
+#pragma warning restore SN3004

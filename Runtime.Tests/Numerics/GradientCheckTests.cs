@@ -52,6 +52,10 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new DepthwiseNet(seed: 12), label: 0);
 
     [Fact]
+    public void PaddedPoolNet_padded_rectangular_and_same_pools() =>
+        Check(new PaddedPoolNet(seed: 13), label: 2);
+
+    [Fact]
     public void MlpMse_standalone_activations() =>
         Check(new MlpMse(seed: 6), target: [0.5f, 0.1f, -0.2f]);
 

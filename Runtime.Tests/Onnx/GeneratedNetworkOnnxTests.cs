@@ -17,7 +17,7 @@ public class GeneratedNetworkOnnxTests
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
         "FlooredPool", "FilterLanes", "WidePool", "NarrowPool", "ClipNet", "RectangularNet", "SameNet", "FlooredConv", "GroupedNet",
-        "DepthwiseNet"]);
+        "DepthwiseNet", "PaddedPoolNet"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -42,6 +42,7 @@ public class GeneratedNetworkOnnxTests
             case "FlooredConv": Check(new FlooredConv(seed: 16)); break;
             case "GroupedNet": Check(new GroupedNet(seed: 17)); break;
             case "DepthwiseNet": Check(new DepthwiseNet(seed: 18)); break;
+            case "PaddedPoolNet": Check(new PaddedPoolNet(seed: 19)); break;
             default: throw new ArgumentException(network);
         }
     }
