@@ -120,8 +120,12 @@ public class DiagnosticTests
         // SN2004: the attribute.
         { "SN2004", Net("[Input(784)][Conv2D(6, 5)]"), Error, "Conv2D(6, 5)",
             "conv1 (Conv2D 5x5, stride 1) on 784: the input is flat ([Input(features)]), and a convolution needs an image. Declare the input as [Input(height, width, channels)], or remove this layer." },
+        { "SN2004", Net("[Input(784)][GlobalAvgPool]"), Error, "GlobalAvgPool",
+            "pool1 (GlobalAvgPool) on 784: the input is flat ([Input(features)]), and global pooling needs an image. Declare the input as [Input(height, width, channels)], or remove this layer." },
+        { "SN2004", Net("[Input(8, 8, 2)][GlobalMaxPool][MaxPool(2)]"), Error, "MaxPool(2)",
+            "pool2 (MaxPool 2x2, stride 2) on 2: the shape is already flat after pool1, and pooling needs an image. Move this layer before pool1." },
         { "SN2004", Net("[Input(28, 28, 1)][Flatten][MaxPool(2)]"), Error, "MaxPool(2)",
-            "pool1 (MaxPool 2x2, stride 2) on 784: the shape is already flat after flatten1, and pooling needs an image. Move this layer before the [Flatten]." },
+            "pool1 (MaxPool 2x2, stride 2) on 784: the shape is already flat after flatten1, and pooling needs an image. Move this layer before flatten1." },
 
         // SN2005: the [Dense] attribute.
         { "SN2005", Net("[Input(4, 4, 16)][Dense(120)]"), Error, "Dense(120)",

@@ -299,7 +299,8 @@ internal static class NetworkFuzzer
                     w = spanW / stride + 1;
                 }
                 if (Chance(0.2)) layers.Add(Activation(false));
-                if (Chance(0.8)) layers.Add("[Flatten]");
+                if (Chance(0.15)) layers.Add(Chance(0.5) ? "[GlobalAvgPool]" : "[GlobalMaxPool(Name = \"gp\")]"); // flat after it
+                else if (Chance(0.8)) layers.Add("[Flatten]");
                 else if (Chance(0.5)) return layers; // ends on an image shape
             }
             int dense = Between(0, 3);
@@ -332,7 +333,7 @@ internal static class NetworkFuzzer
                     2 => Chance(0.5) ? $"[MaxPool({Size(3)})]" : $"[MaxPool({Size(3)}, Stride = {Size(3)})]",
                     3 => Chance(0.5) ? $"[AvgPool({Size(3)})]" : Chance(0.5) ? $"[AvgPool({Size(3)}, Stride = {Size(3)})]"
                         : $"[{Pick("MaxPool", "AvgPool")}({Size(3)}, {Size(3)}, StrideWidth = {Size(3)}, Padding = {Size(2)})]",
-                    4 => "[Flatten]",
+                    4 => Chance(0.7) ? "[Flatten]" : Pick("[GlobalAvgPool]", "[GlobalMaxPool]"),
                     5 or 6 => $"[Dense({Size(12)}{Named(false, true, 1, 0)})]",
                     7 => Dropout(true),
                     8 => LeakyReLU(true),

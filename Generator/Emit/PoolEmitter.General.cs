@@ -11,8 +11,11 @@ namespace StaticNets.Generator.Emit;
 internal sealed partial class PoolEmitter
 {
     /// <summary>The lecture's pools: a square window, equal strides, no padding (these keep their unrolled and vector loops).</summary>
-    private static bool Square(LayerShape l) => l.KernelHeight == l.KernelWidth && l.StrideHeight == l.StrideWidth
+    private static bool Square(LayerShape l) => l.Type is LayerType.MaxPool or LayerType.AvgPool && l.KernelHeight == l.KernelWidth && l.StrideHeight == l.StrideWidth
         && l.PadTop == 0 && l.PadLeft == 0 && l.PadBottom == 0 && l.PadRight == 0;
+
+    /// <summary>[MaxPool] and [GlobalMaxPool]; the others average.</summary>
+    private static bool IsMax(LayerShape l) => l.Type is LayerType.MaxPool or LayerType.GlobalMaxPool;
 
     private static void GeneralConstants(SourceWriter w, LayerShape l)
     {
@@ -31,7 +34,7 @@ internal sealed partial class PoolEmitter
 
     private static void GeneralForwardBody(SourceWriter w, LayerShape l, SpatialNames n)
     {
-        bool max = l.Type == LayerType.MaxPool;
+        bool max = IsMax(l);
         GeneralConstants(w, l);
         w.Line("x = x.Slice(0, C * H * W);");
         w.Line("y = y.Slice(0, C * HO * WO);");
@@ -59,7 +62,7 @@ internal sealed partial class PoolEmitter
         w.Open("for (int ox = 0; ox < WO; ox++)");
         ClippedWindow(w, l, n);
         w.Line("int o = (c * HO + oy) * WO + ox;");
-        if (l.Type == LayerType.MaxPool)
+        if (IsMax(l))
         {
             string bits = n.BitConverter + ".SingleToInt32Bits";
             w.Line($"int m = {bits}(y[o]); // compared as bits: the forward's max returns one of its inputs");

@@ -42,7 +42,7 @@ internal static class Window
             string needs = conv ? "a convolution" : "pooling";
             diagnostics.Report(DiagnosticIds.SN2004, flattenedBy == "input"
                 ? $"{head}: the input is flat ([Input(features)]), and {needs} needs an image. Declare the input as [Input(height, width, channels)], or remove this layer."
-                : $"{head}: the shape is already flat after {flattenedBy}, and {needs} needs an image. Move this layer before the [Flatten].",
+                : $"{head}: the shape is already flat after {flattenedBy}, and {needs} needs an image. Move this layer before {flattenedBy}.",
                 spec.Location);
             return null;
         }

@@ -90,3 +90,17 @@ public partial class DepthwiseNet { }
 [Dense(3, Activation = Activation.Softmax)]
 public partial class PaddedPoolNet { }
 #pragma warning restore SN3004
+
+/// <summary>Global pooling: a global max pool into a dense layer (no [Flatten]), beside a global average pool in <see cref="GlobalAvgNet"/>.</summary>
+[Input(5, 7, 3)]
+[Conv2D(6, 3, Padding = 1, Activation = Activation.Tanh)]
+[GlobalMaxPool]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class GlobalMaxNet { }
+
+/// <summary>A global average pool over a rectangular image into a dense layer, as MobileNet and ResNet end.</summary>
+[Input(6, 4, 2)]
+[Conv2D(8, 3, 2, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU6)]
+[GlobalAvgPool(Name = "gap")]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class GlobalAvgNet { }

@@ -17,7 +17,7 @@ public class GeneratedNetworkOnnxTests
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
         "FlooredPool", "FilterLanes", "WidePool", "NarrowPool", "ClipNet", "RectangularNet", "SameNet", "FlooredConv", "GroupedNet",
-        "DepthwiseNet", "PaddedPoolNet"]);
+        "DepthwiseNet", "PaddedPoolNet", "GlobalMaxNet", "GlobalAvgNet"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -43,6 +43,8 @@ public class GeneratedNetworkOnnxTests
             case "GroupedNet": Check(new GroupedNet(seed: 17)); break;
             case "DepthwiseNet": Check(new DepthwiseNet(seed: 18)); break;
             case "PaddedPoolNet": Check(new PaddedPoolNet(seed: 19)); break;
+            case "GlobalMaxNet": Check(new GlobalMaxNet(seed: 20)); break;
+            case "GlobalAvgNet": Check(new GlobalAvgNet(seed: 21)); break;
             default: throw new ArgumentException(network);
         }
     }

@@ -40,6 +40,9 @@ public class GeometryOracleTests
     [Fact]
     public void AvgPool2d_25x5_matches_PyTorch() => Check(new AvgPool25x5(), "avgpool-25x5");
 
+    [Fact]
+    public void Global_average_pooling_into_Linear_matches_PyTorch() => Check(new GlobalAvgPoolDense(), "global-avgpool-dense");
+
     private static void Check<TNet>(TNet net, string name) where TNet : class, INetwork<TNet>
     {
         string directory = Path.Combine(AppContext.BaseDirectory, "Oracle", "data", name);
@@ -113,3 +116,8 @@ public partial class AvgPool321 { }
 [Input(25, 5, 3)]
 [AvgPool(25, 5)]
 public partial class AvgPool25x5 { }
+
+[Input(4, 6, 5)]
+[GlobalAvgPool]
+[Dense(3)]
+public partial class GlobalAvgPoolDense { }

@@ -186,6 +186,22 @@ public sealed class AvgPoolAttribute : Attribute
     public string? Name { get; set; }
 }
 
+/// <summary>Max pooling over each channel's whole image: the output is flat, one value per channel, so [Dense] may follow directly.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GlobalMaxPoolAttribute : Attribute
+{
+    /// <summary>The name of the layer's output in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>pool1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>Average pooling over each channel's whole image: the output is flat, one value per channel, so [Dense] may follow directly.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GlobalAvgPoolAttribute : Attribute
+{
+    /// <summary>The name of the layer's output in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>pool1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
+
 /// <summary>Turns an image shape into a flat vector, in channel, row, column order. Required between spatial layers and <see cref="DenseAttribute"/>.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class FlattenAttribute : Attribute
