@@ -308,7 +308,7 @@ internal static class NetworkFuzzer
             {
                 if (Chance(0.3)) layers.Add(Activation(false));
                 int units = Chance(0.97) ? Between(1, 12) : Pick(1000, 100000);
-                layers.Add($"[Dense({units}{Named(false, false, 1, 0)})]");
+                layers.Add($"[Dense({units}{Named(false, false, 1, 0)}{(Chance(0.2) ? ", Bias = false" : "")})]");
             }
             switch (_r.Next(4))
             {

@@ -104,3 +104,9 @@ public partial class GlobalMaxNet { }
 [GlobalAvgPool(Name = "gap")]
 [Dense(3, Activation = Activation.Softmax)]
 public partial class GlobalAvgNet { }
+
+/// <summary>Dense layers without bias: one wide (four rows at a time and a remainder), one into the softmax.</summary>
+[Input(11)]
+[Dense(7, Bias = false, Activation = Activation.Tanh)]
+[Dense(3, Bias = false, Activation = Activation.Softmax)]
+public partial class DenseNoBias { }

@@ -64,6 +64,10 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new GlobalAvgNet(seed: 15), label: 0);
 
     [Fact]
+    public void DenseNoBias_dense_layers_without_bias() =>
+        Check(new DenseNoBias(seed: 16), label: 2);
+
+    [Fact]
     public void MlpMse_standalone_activations() =>
         Check(new MlpMse(seed: 6), target: [0.5f, 0.1f, -0.2f]);
 

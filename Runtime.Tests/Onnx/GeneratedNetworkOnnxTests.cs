@@ -17,7 +17,7 @@ public class GeneratedNetworkOnnxTests
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
         "FlooredPool", "FilterLanes", "WidePool", "NarrowPool", "ClipNet", "RectangularNet", "SameNet", "FlooredConv", "GroupedNet",
-        "DepthwiseNet", "PaddedPoolNet", "GlobalMaxNet", "GlobalAvgNet"]);
+        "DepthwiseNet", "PaddedPoolNet", "GlobalMaxNet", "GlobalAvgNet", "DenseNoBias"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -45,6 +45,7 @@ public class GeneratedNetworkOnnxTests
             case "PaddedPoolNet": Check(new PaddedPoolNet(seed: 19)); break;
             case "GlobalMaxNet": Check(new GlobalMaxNet(seed: 20)); break;
             case "GlobalAvgNet": Check(new GlobalAvgNet(seed: 21)); break;
+            case "DenseNoBias": Check(new DenseNoBias(seed: 22)); break;
             default: throw new ArgumentException(network);
         }
     }

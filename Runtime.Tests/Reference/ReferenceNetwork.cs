@@ -156,7 +156,7 @@ public static class ReferenceNetwork
         var y = new double[units];
         for (int u = 0; u < units; u++)
         {
-            double sum = bias[u];
+            double sum = bias.IsEmpty ? 0 : bias[u]; // no bias: [Dense(Bias = false)]
             for (int i = 0; i < x.Length; i++)
             {
                 sum += weights[u * x.Length + i] * x[i];
@@ -315,7 +315,7 @@ public static class ReferenceNetwork
                     break;
                 case LayerKind.Dense:
                     Check(o == new TensorShape(layer.Units, 1, 1), $"output {o}, expected {layer.Units}");
-                    Check(layer.WeightCount == layer.Units * i.Size && layer.BiasCount == layer.Units, $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units} units over {i.Size} inputs");
+                    Check(layer.WeightCount == layer.Units * i.Size && (layer.BiasCount == layer.Units || layer.BiasCount == 0), $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units} units over {i.Size} inputs");
                     break;
                 case LayerKind.Dropout:
                 case LayerKind.Activation:

@@ -217,6 +217,9 @@ public sealed class DenseAttribute : Attribute
     /// <summary>A fully connected layer with <paramref name="units"/> outputs.</summary>
     public DenseAttribute(int units) { Units = units; }
 
+    /// <summary>Whether the layer adds a bias; default true. <c>false</c>: <c>y = W x</c>, no bias parameters (ONNX <c>Gemm</c> without <c>C</c>).</summary>
+    public bool Bias { get; set; } = true;
+
     /// <summary>Number of outputs.</summary>
     public int Units { get; }
     /// <summary>Activation applied to the output. Default none.</summary>
