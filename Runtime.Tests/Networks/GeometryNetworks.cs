@@ -110,3 +110,9 @@ public partial class GlobalAvgNet { }
 [Dense(7, Bias = false, Activation = Activation.Tanh)]
 [Dense(3, Bias = false, Activation = Activation.Softmax)]
 public partial class DenseNoBias { }
+
+/// <summary><see cref="DenseNoBias"/> with biases: its export must not import into the layers without bias.</summary>
+[Input(11)]
+[Dense(7, Activation = Activation.Tanh)]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DenseWithBias { }

@@ -62,6 +62,14 @@ public class GeneratedNetworkOnnxTests
         RoundTrip(new RefMlpHead(seed: 7));
     }
 
+    [Fact]
+    public void A_model_with_a_bias_does_not_import_into_a_layer_without_bias()
+    {
+        byte[] model = Exported(new DenseWithBias(seed: 1));
+        var error = Assert.Throws<InvalidDataException>(() => new DenseNoBias(seed: 2).ImportOnnx(new MemoryStream(model)));
+        Assert.Contains("the model adds a bias, but StaticNets.Tests.Networks.DenseNoBias declares dense1 without bias (Bias = false).", error.Message);
+    }
+
     private static void RoundTrip<TNet>(TNet net) where TNet : class, INetwork<TNet>
     {
         RandomizeBiases(net);
