@@ -65,6 +65,25 @@ public class CodeFixTests
         Assert.Equal(before.Replace(conv, expected), await FixAsync(new StrideCodeFixProvider(), before, "SN3004", "Set Pads = new[] { 1, 1, 0, 0 }"));
     }
 
+    [Theory]
+    [InlineData("[MaxPool(3, Stride = 2, Padding = 1)]", "[MaxPool(3, Stride = 2, Pads = new[] { 1, 1, 0, 0 })]")]
+    [InlineData("[AvgPool(3, Stride = 2, Padding = 1)]", "[AvgPool(3, Stride = 2, Pads = new[] { 1, 1, 0, 0 })]")]
+    public async Task SN3004_fix_writes_the_exact_pads_of_a_pool(string pool, string expected)
+    {
+        string before = $"using StaticNets;\n[Input(32, 32, 3)]\n{pool}\npublic partial class N {{ }}\n";
+        Assert.Equal(["Set Pads = new[] { 1, 1, 0, 0 }"], await TitlesAsync(new StrideCodeFixProvider(), before, "SN3004"));
+        Assert.Equal(before.Replace(pool, expected), await FixAsync(new StrideCodeFixProvider(), before, "SN3004", "Set Pads = new[] { 1, 1, 0, 0 }"));
+    }
+
+    [Fact]
+    public async Task SN2002_fix_of_a_rectangular_pool_adds_the_trailing_pads()
+    {
+        string before = "using StaticNets;\n[Input(49, 10, 1)]\n[AvgPool(2, 3)]\npublic partial class N { }\n";
+        Assert.Equal(["Set Pads = new[] { 0, 0, 1, 2 }"], await TitlesAsync(new StrideCodeFixProvider(), before, "SN2002"));
+        Assert.Equal(before.Replace("[AvgPool(2, 3)]", "[AvgPool(2, 3, Pads = new[] { 0, 0, 1, 2 })]"),
+            await FixAsync(new StrideCodeFixProvider(), before, "SN2002", "Set Pads = new[] { 0, 0, 1, 2 }"));
+    }
+
     [Fact]
     public async Task SN2001_fix_of_a_rectangular_kernel_adds_the_trailing_pads()
     {

@@ -72,6 +72,16 @@ public class DiagnosticTests
             "conv1 (Conv2D 3x3, stride 1) on 28x28x3: Groups = 2 does not divide the 3 input channels; each group needs the same number of channels. Use a divisor of 3." },
         { "SN1003", Net("[Input(28, 28, 4)][DepthwiseConv2D(3, Multiplier = 0)]"), Error, "Multiplier = 0",
             "dwconv1 (DepthwiseConv2D): Multiplier = 0 must be at least 1." },
+        { "SN1003", Net("[Input(8, 8, 1)][MaxPool(3, Padding = 1, PaddingMode = PaddingMode.Same)]"), Error, "PaddingMode = PaddingMode.Same",
+            "pool1 (MaxPool): Padding and PaddingMode are both given, and each sets the padding. Give one of them: Padding (all four sides), Pads (per side) or PaddingMode = PaddingMode.Same." },
+        { "SN1003", Net("[Input(8, 8, 1)][AvgPool(2, Padding = 2)]"), Error, "Padding = 2",
+            "pool1 (AvgPool): Padding = 2 is not smaller than the 2x2 window, so a window could hold only padding. Use a padding below 2." },
+        { "SN1003", Net("[Input(8, 8, 1)][MaxPool(3, 2, Pads = new[] { 0, 2, 0, 0 })]"), Error, "Pads = new[] { 0, 2, 0, 0 }",
+            "pool1 (MaxPool): Pads = new[] { 0, 2, 0, 0 } is not smaller than the 3x2 window on every side, so a window could hold only padding. Use pads below 3 at the top and bottom and below 2 on the left and right." },
+        { "SN1003", Net("[Input(8, 8, 1)][AvgPool(2, Pads = new[] { 1, 1 })]"), Error, "Pads = new[] { 1, 1 }",
+            "pool1 (AvgPool): Pads has 2 values; it takes four, in ONNX order: new[] { top, left, bottom, right }." },
+        { "SN1003", Net("[Input(8, 8, 1)][MaxPool(0, 2)]"), Error, "0",
+            "pool1 (MaxPool): windowHeight = 0 must be at least 1." },
         { "SN1003", Net("[Input(28, 28, 1)][Conv2D(6, 3, 0)]"), Error, "0",
             "conv1 (Conv2D): kernelWidth = 0 must be at least 1." },
 
@@ -94,6 +104,10 @@ public class DiagnosticTests
             "pool1 (MaxPool 3x3, stride 3) on 28x28x1: (28 - 3) = 25 is not a multiple of 3; the last input column would be dropped. Use Size = 2 or 4, or Stride = 1." },
         { "SN2002", Net("[Input(28, 28, 1)][AvgPool(3, Stride = 2)]"), Error, "Stride = 2",
             "pool1 (AvgPool 3x3, stride 2) on 28x28x1: (28 - 3) = 25 is not a multiple of 2; the last input column would be dropped. Use Size = 2 or 4, or Stride = 1." },
+        { "SN2002", Net("[Input(49, 10, 1)][AvgPool(2, 3)]"), Error, "2",
+            "pool1 (AvgPool 2x3, stride 2x3) on 49x10x1: (49 - 2) = 47 (rows) is not a multiple of 2, and (10 - 3) = 7 (columns) is not a multiple of 3; the last input row would be dropped, and the last input column would be dropped. Use Pads = new[] { 0, 0, 1, 2 }." },
+        { "SN2002", Net("[Input(9, 9, 1)][MaxPool(3, Stride = 2, Pads = new[] { 1, 1, 0, 0 })]"), Error, "Stride = 2",
+            "pool1 (MaxPool 3x3, stride 2) on 9x9x1: (9 - 3 + 1 + 0) = 7 (rows) is not a multiple of 2, and (9 - 3 + 1 + 0) = 7 (columns) is not a multiple of 2; the last input row would be dropped, and the last input column would be dropped. Use Pads = new[] { 1, 1, 1, 1 }." },
 
         // SN2003: the kernel, or the pooling size.
         { "SN2003", Net("[Input(4, 4, 1)][Conv2D(6, 7, Pads = new[] { 1, 1, 1, 1 })]"), Error, "7",
@@ -106,8 +120,12 @@ public class DiagnosticTests
         // SN2004: the attribute.
         { "SN2004", Net("[Input(784)][Conv2D(6, 5)]"), Error, "Conv2D(6, 5)",
             "conv1 (Conv2D 5x5, stride 1) on 784: the input is flat ([Input(features)]), and a convolution needs an image. Declare the input as [Input(height, width, channels)], or remove this layer." },
+        { "SN2004", Net("[Input(784)][GlobalAvgPool]"), Error, "GlobalAvgPool",
+            "pool1 (GlobalAvgPool) on 784: the input is flat ([Input(features)]), and global pooling needs an image. Declare the input as [Input(height, width, channels)], or remove this layer." },
+        { "SN2004", Net("[Input(8, 8, 2)][GlobalMaxPool][MaxPool(2)]"), Error, "MaxPool(2)",
+            "pool2 (MaxPool 2x2, stride 2) on 2: the shape is already flat after pool1, and pooling needs an image. Move this layer before pool1." },
         { "SN2004", Net("[Input(28, 28, 1)][Flatten][MaxPool(2)]"), Error, "MaxPool(2)",
-            "pool1 (MaxPool 2x2, stride 2) on 784: the shape is already flat after flatten1, and pooling needs an image. Move this layer before the [Flatten]." },
+            "pool1 (MaxPool 2x2, stride 2) on 784: the shape is already flat after flatten1, and pooling needs an image. Move this layer before flatten1." },
 
         // SN2005: the [Dense] attribute.
         { "SN2005", Net("[Input(4, 4, 16)][Dense(120)]"), Error, "Dense(120)",
@@ -157,6 +175,10 @@ public class DiagnosticTests
             "N needs 3,600 bytes per instance (parameters 1,300, gradients 1,300, activations 1,000), more than MaxBytes = 2,000. The largest: parameters and gradients 2,600 B, hidden tile 640 B and dense2 tile 160 B. Use fewer parameters, or smaller layers early on." },
 
         // SN3004: the padding as written; only trailing padding goes unread.
+        { "SN3004", Net("[Input(32, 32, 3)][MaxPool(3, Stride = 2, Padding = 1)]"), Warning, "Padding = 1",
+            "pool1 (MaxPool 3x3, stride 2) on 32x32x3: (32 - 3 + 2*1) = 31 is not a multiple of 2; only padding goes unread: the last padding row and the last padding column, so the padding is in effect 1 at the top, 1 on the left, 0 at the bottom and 0 on the right. State it: Pads = new[] { 1, 1, 0, 0 }." },
+        { "SN3004", Net("[Input(8, 10, 3)][AvgPool(2, 3, StrideWidth = 2, Pads = new[] { 0, 1, 0, 1 })]"), Warning, "Pads = new[] { 0, 1, 0, 1 }",
+            "pool1 (AvgPool 2x3, stride 2) on 8x10x3: (10 - 3 + 2*1) = 9 (columns) is not a multiple of 2; only padding goes unread: the last padding column, so the padding is in effect 0 at the top, 1 on the left, 0 at the bottom and 0 on the right. State it: Pads = new[] { 0, 1, 0, 0 }." },
         { "SN3004", Net("[Input(28, 28, 1)][Conv2D(6, 5, Stride = 2, Padding = 2)]"), Warning, "Padding = 2",
             "conv1 (Conv2D 5x5, stride 2) on 28x28x1: (28 - 5 + 2*2) = 27 is not a multiple of 2; only padding goes unread: the last padding row and the last padding column, so the padding is in effect 2 at the top, 2 on the left, 1 at the bottom and 1 on the right. State it: Pads = new[] { 2, 2, 1, 1 }." },
         { "SN3004", Net("[Input(32, 32, 3)][Conv2D(16, 3, Stride = 2, Padding = 1)]"), Warning, "Padding = 1",

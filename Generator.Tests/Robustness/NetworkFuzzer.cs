@@ -42,7 +42,7 @@ internal static class NetworkFuzzer
         new("[Dense(\"10\")]", "CS1503"),
         new("[Conv2D(6)]", "CS1729"),
         new("[DepthwiseConv2D]", "CS1729"),
-        new("[MaxPool(2, 3)]", "CS1729"),
+        new("[MaxPool(2, 3, 4)]", "CS1729"),
         new("[Conv2D(4, 3, Stride = 1.5)]", "CS0266"),
         new("[Dense(10, Activation = 3)]", "CS0266"),
         new("[Dense(10, Bias = true)]", "CS0246"),
@@ -221,6 +221,38 @@ internal static class NetworkFuzzer
             return (outH, outW);
         }
 
+        /// <summary>A pool with a rectangular window, per-axis strides and "same", per-side or no padding (each side below the window).</summary>
+        private (int H, int W) PoolGeometry(List<string> layers, int h, int w)
+        {
+            int kh = Between(1, Math.Min(4, h)), kw = Between(1, Math.Min(4, w));
+            int sh = Between(1, 3), sw = Chance(0.5) ? sh : Between(1, 3);
+            var args = new List<string>();
+            if (sh == sw && Chance(0.5)) args.Add($"Stride = {sh}");
+            else
+            {
+                args.Add($"StrideHeight = {sh}");
+                args.Add($"StrideWidth = {sw}");
+            }
+            int outH, outW;
+            if (Chance(0.3))
+            {
+                args.Add("PaddingMode = PaddingMode.Same");
+                outH = (h + sh - 1) / sh;
+                outW = (w + sw - 1) / sw;
+            }
+            else
+            {
+                int top = Between(0, kh - 1), left = Between(0, kw - 1), bottom = Between(0, kh - 1), right = Between(0, kw - 1);
+                if (Chance(0.7)) args.Add($"Pads = new[] {{ {top}, {left}, {bottom}, {right} }}");
+                else top = left = bottom = right = 0;
+                outH = (h + top + bottom - kh) / sh + 1;
+                outW = (w + left + right - kw) / sw + 1;
+            }
+            string window = kh == kw && Chance(0.3) ? $"{kh}" : $"{kh}, {kw}";
+            layers.Add($"[{Pick("MaxPool", "AvgPool")}({window}{string.Join("", args.OrderBy(_ => _r.Next()).Select(a => ", " + a))})]");
+            return (outH, outW);
+        }
+
         /// <summary>Layers that mostly fit their input: windows that fit, strides that mostly tile, [Flatten] before [Dense].</summary>
         private List<string> Plausible()
         {
@@ -248,6 +280,11 @@ internal static class NetworkFuzzer
                         c = 0;
                         continue;
                     }
+                    if (!conv && Chance(0.4))
+                    {
+                        (h, w) = PoolGeometry(layers, h, w);
+                        continue;
+                    }
                     if (conv)
                     {
                         layers.Add($"[Conv2D({Between(1, 6)}, {window}{Named(true, false, stride, padding)})]");
@@ -262,7 +299,8 @@ internal static class NetworkFuzzer
                     w = spanW / stride + 1;
                 }
                 if (Chance(0.2)) layers.Add(Activation(false));
-                if (Chance(0.8)) layers.Add("[Flatten]");
+                if (Chance(0.15)) layers.Add(Chance(0.5) ? "[GlobalAvgPool]" : "[GlobalMaxPool(Name = \"gp\")]"); // flat after it
+                else if (Chance(0.8)) layers.Add("[Flatten]");
                 else if (Chance(0.5)) return layers; // ends on an image shape
             }
             int dense = Between(0, 3);
@@ -270,7 +308,7 @@ internal static class NetworkFuzzer
             {
                 if (Chance(0.3)) layers.Add(Activation(false));
                 int units = Chance(0.97) ? Between(1, 12) : Pick(1000, 100000);
-                layers.Add($"[Dense({units}{Named(false, false, 1, 0)})]");
+                layers.Add($"[Dense({units}{Named(false, false, 1, 0)}{(Chance(0.2) ? ", Bias = false" : "")})]");
             }
             switch (_r.Next(4))
             {
@@ -293,8 +331,9 @@ internal static class NetworkFuzzer
                 {
                     0 or 1 => $"[Conv2D({Size(6)}, {Size(5)}{Named(true, true, Between(1, 3), Between(0, 2))})]",
                     2 => Chance(0.5) ? $"[MaxPool({Size(3)})]" : $"[MaxPool({Size(3)}, Stride = {Size(3)})]",
-                    3 => Chance(0.5) ? $"[AvgPool({Size(3)})]" : $"[AvgPool({Size(3)}, Stride = {Size(3)})]",
-                    4 => "[Flatten]",
+                    3 => Chance(0.5) ? $"[AvgPool({Size(3)})]" : Chance(0.5) ? $"[AvgPool({Size(3)}, Stride = {Size(3)})]"
+                        : $"[{Pick("MaxPool", "AvgPool")}({Size(3)}, {Size(3)}, StrideWidth = {Size(3)}, Padding = {Size(2)})]",
+                    4 => Chance(0.7) ? "[Flatten]" : Pick("[GlobalAvgPool]", "[GlobalMaxPool]"),
                     5 or 6 => $"[Dense({Size(12)}{Named(false, true, 1, 0)})]",
                     7 => Dropout(true),
                     8 => LeakyReLU(true),

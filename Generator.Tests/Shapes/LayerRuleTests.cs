@@ -124,7 +124,7 @@ public class LayerRuleTests
         Assert.True(sink.Fatal);
         Assert.Equal(
             [
-                ("SN2004", "pool3 (MaxPool 2x2, stride 2) on 400: the shape is already flat after flatten1, and pooling needs an image. Move this layer before the [Flatten]."),
+                ("SN2004", "pool3 (MaxPool 2x2, stride 2) on 400: the shape is already flat after flatten1, and pooling needs an image. Move this layer before flatten1."),
                 ("SN2005", "dense1 (Dense 10) on 5x5x16: a dense layer needs a flat input. Insert [Flatten] before it, to feed it the 5*5*16 = 400 values."),
             ],
             sink.ToEquatableArray().Select(d => (d.Id, d.Message)));

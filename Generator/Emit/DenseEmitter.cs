@@ -51,12 +51,24 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Line($"const int N = {I(l.In.Size)}; // inputs");
         w.Line($"const int U = {I(l.Units)}; // units");
         w.Line($"const int WeightOffset = {I(l.ParameterOffset)}; // W [U][N]");
-        w.Line($"const int BiasOffset = {I(l.ParameterOffset + l.WeightCount)}; // b [U]");
+        if (l.HasBias) w.Line($"const int BiasOffset = {I(l.ParameterOffset + l.WeightCount)}; // b [U]");
+    }
+
+    /// <summary>The bias span: the layer's biases, or U zeros for a layer without bias (the same kernel, adding 0).</summary>
+    private static void Bias(SourceWriter w, LayerShape l)
+    {
+        w.Line(l.HasBias ? "ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);" : $"ReadOnlySpan<float> bias = {l.Member}NoBias; // zeros");
     }
 
     public override void Forward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
+        if (!l.HasBias)
+        {
+            w.Line($"/// <summary>{l.Name} has no bias: its kernels add these {I(l.Units)} zeros.</summary>");
+            w.Line($"private static readonly float[] {l.Member}NoBias = new float[{I(l.Units)}];");
+            w.Line();
+        }
         bool linear = KeepsLinear(l.Activation);
         w.Line($"/// <summary>{Title(l)}</summary>");
         w.Line($"/// <param name=\"parameters\">All weights and biases; this layer's from {I(l.ParameterOffset)}.</param>");
@@ -66,7 +78,7 @@ internal sealed class DenseEmitter : LayerEmitter
         OpenMethod(w, l.Member + "Forward", "float[] parameters", "ReadOnlySpan<float> x", "Span<float> y", linear ? "Span<float> linear" : null);
         Constants(w, l);
         w.Line("ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);");
-        w.Line("ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);");
+        Bias(w, l);
         w.Line($"DenseKernels.Forward(weights, bias, x.Slice(0, N), {(linear ? "linear" : "y")}.Slice(0, U));");
         InlineActivationForward(w, l);
         w.Close();
@@ -84,7 +96,7 @@ internal sealed class DenseEmitter : LayerEmitter
         OpenMethod(w, l.Member + "ForwardTile", "float[] parameters", "ReadOnlySpan<float> x", "Span<float> y", "int count");
         Constants(w, l);
         w.Line("ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);");
-        w.Line("ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);");
+        Bias(w, l);
         w.Line("DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);");
         if (l.Activation == ActivationKind.Softmax)
         {
@@ -129,7 +141,7 @@ internal sealed class DenseEmitter : LayerEmitter
         InlineActivationBackward(w, c);
         w.Line("ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);");
         w.Line("Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);");
-        w.Line("Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);");
+        w.Line(l.HasBias ? "Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);" : "Span<float> biasGrad = default; // no bias");
         string dx = !c.NeedsInputGrad ? "default" : part ? "dxPart.Slice(0, N)" : "dx.Slice(0, N)";
         w.Line($"DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, {dx});");
         if (part) w.Line("TensorPrimitives.Add(dx.Slice(0, N), dxPart.Slice(0, N), dx.Slice(0, N));");

@@ -22,11 +22,17 @@ internal sealed partial class PoolEmitter
     {
         var l = c.Layer;
         var n = SpatialNames.For(c);
-        bool max = l.Type == LayerType.MaxPool;
+        bool max = IsMax(l);
         string mode = c.AddsInputGrad ? "adds into dx" : "writes dx";
         string how = max ? "each gradient goes to the input that was the maximum" : "each gradient is spread evenly over its window";
         w.Line($"/// <summary>{l.Name} backward: {how}; {mode}.</summary>");
         SpatialNames.Signature(w, c, l.Member + "Backward", BackwardParameters(c, n));
+        if (!Square(l))
+        {
+            GeneralBackwardBody(w, c, n);
+            w.Close();
+            return;
+        }
         bool tiles = max && l.Kernel == l.Stride && l.Kernel > 1 && l.Kernel * l.Kernel <= MaxUnrolled;
         if (!tiles)
         {

@@ -54,6 +54,12 @@ internal sealed partial class PoolEmitter : LayerEmitter
         bool vector = l.Type == LayerType.MaxPool && l.Kernel == 2 && l.Stride == 2 && l.Out.W >= 8;
         w.Line($"/// <summary>{Title(l)}</summary>");
         SpatialNames.Signature(w, c, l.Member + "Forward", ForwardParameters(l, n));
+        if (!Square(l))
+        {
+            GeneralForwardBody(w, l, n);
+            w.Close();
+            return;
+        }
         if (!vector)
         {
             ScalarForwardBody(w, l, n);

@@ -17,7 +17,7 @@ internal sealed class DenseRule : LayerRule
     public override bool HasWeights => true;
 
     public override LayerSpec Read(LayerSpec spec, LayerArguments arguments) =>
-        Weighted.Read(spec, arguments) with { Units = arguments.Int("units", 0) };
+        Weighted.Read(spec, arguments) with { Units = arguments.Int("units", 0), Bias = arguments.Bool("Bias", true) };
 
     public override void Check(LayerSpec spec, ArgumentChecks checks)
     {
@@ -47,16 +47,16 @@ internal sealed class DenseRule : LayerRule
             Activation = spec.Activation,
             Alpha = Weighted.InlineAlpha,
             Weights = (BigInteger)spec.Units * current.Size,
-            Biases = spec.Units,
+            Biases = spec.Bias ? spec.Units : 0,
             FanIn = current.Size,
             FanOut = spec.Units,
             Scratch = scratch,
-            ParameterArithmetic = $"{spec.Units}*{current.Size} weights + {spec.Units} biases",
+            ParameterArithmetic = spec.Bias ? $"{spec.Units}*{current.Size} weights + {spec.Units} biases" : $"{spec.Units}*{current.Size} weights",
             FewerParameters = "units, or a smaller input to it",
         };
     }
 
-    public override string TableText(LayerShape l) => $"Dense {l.Units}{InlineActivation(l, " ")}";
+    public override string TableText(LayerShape l) => $"Dense {l.Units}{(l.HasBias ? "" : " nobias")}{InlineActivation(l, " ")}";
 
     public override string Title(LayerShape l) => $"Dense {l.Units}{InlineActivation(l, ", ")}";
 

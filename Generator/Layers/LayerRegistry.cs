@@ -20,6 +20,8 @@ internal static class LayerRegistry
         new DepthwiseConv2DRule(new Conv2DEmitter()),
         new PoolRule(LayerType.MaxPool, new PoolEmitter()),
         new PoolRule(LayerType.AvgPool, new PoolEmitter()),
+        new GlobalPoolRule(LayerType.GlobalMaxPool, new PoolEmitter()),
+        new GlobalPoolRule(LayerType.GlobalAvgPool, new PoolEmitter()),
         new FlattenRule(new FlattenEmitter()),
         new DenseRule(new DenseEmitter()),
         new DropoutRule(new DropoutEmitter()),

@@ -42,7 +42,7 @@ internal static class Window
             string needs = conv ? "a convolution" : "pooling";
             diagnostics.Report(DiagnosticIds.SN2004, flattenedBy == "input"
                 ? $"{head}: the input is flat ([Input(features)]), and {needs} needs an image. Declare the input as [Input(height, width, channels)], or remove this layer."
-                : $"{head}: the shape is already flat after {flattenedBy}, and {needs} needs an image. Move this layer before the [Flatten].",
+                : $"{head}: the shape is already flat after {flattenedBy}, and {needs} needs an image. Move this layer before {flattenedBy}.",
                 spec.Location);
             return null;
         }
@@ -50,11 +50,11 @@ internal static class Window
         if (g.KernelHeight > paddedH || g.KernelWidth > paddedW)
         {
             // The repairs of the square message set Padding, Kernel or Size: only where that is how the layer is written.
-            bool written = spec.Pads.Count == 0 && spec.PaddingMode == PaddingModeKind.Explicit;
+            bool written = spec.Pads.Count == 0 && spec.PaddingMode == PaddingModeKind.Explicit && (conv || g.PadTop == 0);
             string message = g.IsUniform && written
                 ? TooLarge(head, conv, current, g.KernelHeight, g.StrideHeight, g.PadTop)
-                : $"{head}: the {g.KernelText} {(conv ? "kernel" : "window")} does not fit the {current.H}x{current.W} input padded by {g.PadsText} ({paddedH}x{paddedW}). Use a kernel of at most {paddedH}x{paddedW}, or more padding.";
-            diagnostics.Report(DiagnosticIds.SN2003, message, spec.ArgumentOrAttribute(conv ? (spec.KernelHeight is null ? "kernel" : "kernelHeight") : "size"));
+                : $"{head}: the {g.KernelText} {(conv ? "kernel" : "window")} does not fit the {current.H}x{current.W} input padded by {g.PadsText} ({paddedH}x{paddedW}). Use a {(conv ? "kernel" : "window")} of at most {paddedH}x{paddedW}, or more padding.";
+            diagnostics.Report(DiagnosticIds.SN2003, message, spec.ArgumentOrAttribute(KernelArgument(spec, conv)));
             return null;
         }
         long spanH = paddedH - g.KernelHeight, spanW = paddedW - g.KernelWidth;
@@ -62,10 +62,12 @@ internal static class Window
         if (rows != 0 || columns != 0)
         {
             bool dropsInput = rows > g.PadBottom || columns > g.PadRight;
+            // A pool's arithmetic names its padding only where it has some.
+            bool padded = conv || g.PadTop > 0 || g.PadLeft > 0 || g.PadBottom > 0 || g.PadRight > 0;
             string arithmetic = g.IsUniform
-                ? Arithmetic(current, g.KernelHeight, g.PadTop, g.StrideHeight, spanH, spanW, conv)
-                : AxisArithmetic(current, g, spanH, spanW, conv);
-            if (dropsInput || !conv)
+                ? Arithmetic(current, g.KernelHeight, g.PadTop, g.StrideHeight, spanH, spanW, padded)
+                : AxisArithmetic(current, g, spanH, spanW, padded);
+            if (dropsInput)
             {
                 var found = repairs(current);
                 string consequence = g.IsUniform ? Consequence(current, spanH, spanW, g.StrideHeight, g.PadTop) : AxisConsequence(g, rows, columns);
@@ -99,8 +101,12 @@ internal static class Window
             if (spec.Arguments.Any(a => a.Name == name)) return name;
         }
         if (spec.StrideGiven) return "Stride";
-        return conv ? (spec.KernelHeight is null ? "kernel" : "kernelHeight") : "size";
+        return KernelArgument(spec, conv);
     }
+
+    /// <summary>The window's first argument: <c>kernel</c> or <c>kernelHeight</c>, <c>size</c> or <c>windowHeight</c>.</summary>
+    private static string KernelArgument(LayerSpec spec, bool conv) =>
+        conv ? (spec.KernelHeight is null ? "kernel" : "kernelHeight") : (spec.KernelHeight is null ? "size" : "windowHeight");
 
     /// <summary>Where SN3004 points: the padding as written.</summary>
     private static string PaddingArgument(LayerSpec spec)

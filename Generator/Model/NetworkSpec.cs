@@ -8,6 +8,8 @@ internal enum LayerType
     DepthwiseConv2D,
     MaxPool,
     AvgPool,
+    GlobalMaxPool,
+    GlobalAvgPool,
     Flatten,
     Dense,
     Dropout,

@@ -73,3 +73,46 @@ public partial class GroupedNet { }
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]
 public partial class DepthwiseNet { }
+
+#pragma warning disable SN3004 // on purpose: PyTorch's MaxPool2d(3, 2, 1) on an even width leaves the trailing padding column unread
+/// <summary>
+/// Pooling geometry after a Tanh (negative inputs, so -infinity padding differs from zeros): a padded 3x3 max pool of
+/// stride 2, a 2x3 average pool of stride 1 with uneven pads (padding not counted), a max pool with strides 1 down
+/// and 2 across padded at the top, and a 3x2 average pool with "same" padding and its default strides 3x2.
+/// </summary>
+[Input(9, 8, 3)]
+[Conv2D(4, 3, Padding = 1, Activation = Activation.Tanh)]
+[MaxPool(3, Stride = 2, Padding = 1)]
+[AvgPool(2, 3, Stride = 1, Pads = new[] { 1, 0, 0, 2 })]
+[MaxPool(2, 2, StrideHeight = 1, StrideWidth = 2, Pads = new[] { 1, 0, 0, 0 })]
+[AvgPool(3, 2, PaddingMode = PaddingMode.Same)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PaddedPoolNet { }
+#pragma warning restore SN3004
+
+/// <summary>Global pooling: a global max pool into a dense layer (no [Flatten]), beside a global average pool in <see cref="GlobalAvgNet"/>.</summary>
+[Input(5, 7, 3)]
+[Conv2D(6, 3, Padding = 1, Activation = Activation.Tanh)]
+[GlobalMaxPool]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class GlobalMaxNet { }
+
+/// <summary>A global average pool over a rectangular image into a dense layer, as MobileNet and ResNet end.</summary>
+[Input(6, 4, 2)]
+[Conv2D(8, 3, 2, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU6)]
+[GlobalAvgPool(Name = "gap")]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class GlobalAvgNet { }
+
+/// <summary>Dense layers without bias: one wide (four rows at a time and a remainder), one into the softmax.</summary>
+[Input(11)]
+[Dense(7, Bias = false, Activation = Activation.Tanh)]
+[Dense(3, Bias = false, Activation = Activation.Softmax)]
+public partial class DenseNoBias { }
+
+/// <summary><see cref="DenseNoBias"/> with biases: its export must not import into the layers without bias.</summary>
+[Input(11)]
+[Dense(7, Activation = Activation.Tanh)]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DenseWithBias { }

@@ -16,6 +16,7 @@ public static class NetworkCases
         nameof(LeNet5), nameof(ConvNetA), nameof(ConvNetB), nameof(ConvMse), nameof(MlpMse), nameof(StridedNet),
         nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool), nameof(ClipNet),
         nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet), nameof(DepthwiseNet),
+        nameof(PaddedPoolNet), nameof(GlobalMaxNet), nameof(GlobalAvgNet), nameof(DenseNoBias),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -48,6 +49,10 @@ public static class NetworkCases
             case nameof(FlooredConv): check.Check(new FlooredConv(16)); break;
             case nameof(GroupedNet): check.Check(new GroupedNet(17)); break;
             case nameof(DepthwiseNet): check.Check(new DepthwiseNet(18)); break;
+            case nameof(PaddedPoolNet): check.Check(new PaddedPoolNet(19)); break;
+            case nameof(GlobalMaxNet): check.Check(new GlobalMaxNet(20)); break;
+            case nameof(GlobalAvgNet): check.Check(new GlobalAvgNet(21)); break;
+            case nameof(DenseNoBias): check.Check(new DenseNoBias(22)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

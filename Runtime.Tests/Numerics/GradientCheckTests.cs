@@ -52,6 +52,22 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new DepthwiseNet(seed: 12), label: 0);
 
     [Fact]
+    public void PaddedPoolNet_padded_rectangular_and_same_pools() =>
+        Check(new PaddedPoolNet(seed: 13), label: 2);
+
+    [Fact]
+    public void GlobalMaxNet_global_max_pool_into_dense() =>
+        Check(new GlobalMaxNet(seed: 14), label: 1);
+
+    [Fact]
+    public void GlobalAvgNet_global_average_pool_into_dense() =>
+        Check(new GlobalAvgNet(seed: 15), label: 0);
+
+    [Fact]
+    public void DenseNoBias_dense_layers_without_bias() =>
+        Check(new DenseNoBias(seed: 16), label: 2);
+
+    [Fact]
     public void MlpMse_standalone_activations() =>
         Check(new MlpMse(seed: 6), target: [0.5f, 0.1f, -0.2f]);
 

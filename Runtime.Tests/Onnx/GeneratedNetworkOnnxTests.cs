@@ -17,7 +17,7 @@ public class GeneratedNetworkOnnxTests
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
         "FlooredPool", "FilterLanes", "WidePool", "NarrowPool", "ClipNet", "RectangularNet", "SameNet", "FlooredConv", "GroupedNet",
-        "DepthwiseNet"]);
+        "DepthwiseNet", "PaddedPoolNet", "GlobalMaxNet", "GlobalAvgNet", "DenseNoBias"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -42,6 +42,10 @@ public class GeneratedNetworkOnnxTests
             case "FlooredConv": Check(new FlooredConv(seed: 16)); break;
             case "GroupedNet": Check(new GroupedNet(seed: 17)); break;
             case "DepthwiseNet": Check(new DepthwiseNet(seed: 18)); break;
+            case "PaddedPoolNet": Check(new PaddedPoolNet(seed: 19)); break;
+            case "GlobalMaxNet": Check(new GlobalMaxNet(seed: 20)); break;
+            case "GlobalAvgNet": Check(new GlobalAvgNet(seed: 21)); break;
+            case "DenseNoBias": Check(new DenseNoBias(seed: 22)); break;
             default: throw new ArgumentException(network);
         }
     }
@@ -56,6 +60,14 @@ public class GeneratedNetworkOnnxTests
         RoundTrip(new RefMlp(seed: 5));
         RoundTrip(new RefMlpWide(seed: 6));
         RoundTrip(new RefMlpHead(seed: 7));
+    }
+
+    [Fact]
+    public void A_model_with_a_bias_does_not_import_into_a_layer_without_bias()
+    {
+        byte[] model = Exported(new DenseWithBias(seed: 1));
+        var error = Assert.Throws<InvalidDataException>(() => new DenseNoBias(seed: 2).ImportOnnx(new MemoryStream(model)));
+        Assert.Contains("the model adds a bias, but StaticNets.Tests.Networks.DenseNoBias declares dense1 without bias (Bias = false).", error.Message);
     }
 
     private static void RoundTrip<TNet>(TNet net) where TNet : class, INetwork<TNet>

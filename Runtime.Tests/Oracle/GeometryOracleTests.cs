@@ -31,6 +31,18 @@ public class GeometryOracleTests
     [Fact]
     public void Conv2d_whose_stride_drops_input_matches_PyTorchs_floor_with_SN2001_lowered() => Check(new ConvFloor(), "conv-floor");
 
+    [Fact]
+    public void MaxPool2d_3_stride_2_padding_1_matches_PyTorch() => Check(new MaxPool321(), "maxpool-3-2-1");
+
+    [Fact]
+    public void AvgPool2d_3_stride_2_padding_1_without_the_padding_in_the_count_matches_PyTorch() => Check(new AvgPool321(), "avgpool-3-2-1");
+
+    [Fact]
+    public void AvgPool2d_25x5_matches_PyTorch() => Check(new AvgPool25x5(), "avgpool-25x5");
+
+    [Fact]
+    public void Global_average_pooling_into_Linear_matches_PyTorch() => Check(new GlobalAvgPoolDense(), "global-avgpool-dense");
+
     private static void Check<TNet>(TNet net, string name) where TNet : class, INetwork<TNet>
     {
         string directory = Path.Combine(AppContext.BaseDirectory, "Oracle", "data", name);
@@ -90,3 +102,22 @@ public partial class ConvS2P1 { }
 [Conv2D(2, 3, Stride = 2)]
 public partial class ConvFloor { }
 #pragma warning restore SN2001
+
+#pragma warning disable SN3004 // PyTorch's spelling, on purpose: the last padding row and column are unread
+[Input(8, 8, 4)]
+[MaxPool(3, Stride = 2, Padding = 1)]
+public partial class MaxPool321 { }
+
+[Input(8, 8, 4)]
+[AvgPool(3, Stride = 2, Padding = 1)]
+public partial class AvgPool321 { }
+#pragma warning restore SN3004
+
+[Input(25, 5, 3)]
+[AvgPool(25, 5)]
+public partial class AvgPool25x5 { }
+
+[Input(4, 6, 5)]
+[GlobalAvgPool]
+[Dense(3)]
+public partial class GlobalAvgPoolDense { }

@@ -40,8 +40,8 @@ public static class ReferenceNetwork
             x = layer.Kind switch
             {
                 LayerKind.Conv2D => Activate(Conv2D(x, layer.InputShape, layer.OutputShape, Geometry(layer), weights, bias), layer.Activation, layer.Alpha),
-                LayerKind.MaxPool => MaxPool(x, layer.InputShape, layer.OutputShape, layer.Kernel, layer.Stride),
-                LayerKind.AvgPool => AvgPool(x, layer.InputShape, layer.OutputShape, layer.Kernel, layer.Stride),
+                LayerKind.MaxPool => Pool(x, layer.InputShape, layer.OutputShape, Geometry(layer), window => window.Max()),
+                LayerKind.AvgPool => Pool(x, layer.InputShape, layer.OutputShape, Geometry(layer), window => window.Sum() / window.Count),
                 LayerKind.Flatten => x,
                 LayerKind.Dense => Activate(Dense(x, layer.Units, weights, bias), layer.Activation, layer.Alpha),
                 LayerKind.Dropout => x,
@@ -112,13 +112,17 @@ public static class ReferenceNetwork
 
     /// <summary><c>y[c][oy][ox]</c> = the largest <c>x[c][oy*s + i][ox*s + j]</c> over the window (no padding).</summary>
     public static double[] MaxPool(double[] x, TensorShape input, TensorShape output, int size, int stride) =>
-        Pool(x, input, output, size, stride, window => window.Max());
+        Pool(x, input, output, new ConvGeometry(size, size, stride, stride, 0, 0, 0, 0), window => window.Max());
 
     /// <summary><c>y[c][oy][ox]</c> = the mean of <c>x[c][oy*s + i][ox*s + j]</c> over the window (no padding).</summary>
     public static double[] AvgPool(double[] x, TensorShape input, TensorShape output, int size, int stride) =>
-        Pool(x, input, output, size, stride, window => window.Sum() / window.Count);
+        Pool(x, input, output, new ConvGeometry(size, size, stride, stride, 0, 0, 0, 0), window => window.Sum() / window.Count);
 
-    private static double[] Pool(double[] x, TensorShape input, TensorShape output, int size, int stride, Func<List<double>, double> reduce)
+    /// <summary>
+    /// Each output reduces the input values inside its window: the padding is left out, which is -infinity for the
+    /// maximum (it never wins) and not counted by the mean (ONNX's count_include_pad 0).
+    /// </summary>
+    private static double[] Pool(double[] x, TensorShape input, TensorShape output, ConvGeometry g, Func<List<double>, double> reduce)
     {
         var y = new double[output.Size];
         for (int c = 0; c < output.Channels; c++)
@@ -127,12 +131,16 @@ public static class ReferenceNetwork
             {
                 for (int ox = 0; ox < output.Width; ox++)
                 {
-                    var window = new List<double>(size * size);
-                    for (int i = 0; i < size; i++)
+                    var window = new List<double>(g.KernelHeight * g.KernelWidth);
+                    for (int i = 0; i < g.KernelHeight; i++)
                     {
-                        for (int j = 0; j < size; j++)
+                        for (int j = 0; j < g.KernelWidth; j++)
                         {
-                            window.Add(x[(c * input.Height + oy * stride + i) * input.Width + ox * stride + j]);
+                            int iy = oy * g.StrideHeight - g.PadTop + i, ix = ox * g.StrideWidth - g.PadLeft + j;
+                            if (iy >= 0 && iy < input.Height && ix >= 0 && ix < input.Width)
+                            {
+                                window.Add(x[(c * input.Height + iy) * input.Width + ix]);
+                            }
                         }
                     }
                     y[(c * output.Height + oy) * output.Width + ox] = reduce(window);
@@ -148,7 +156,7 @@ public static class ReferenceNetwork
         var y = new double[units];
         for (int u = 0; u < units; u++)
         {
-            double sum = bias[u];
+            double sum = bias.IsEmpty ? 0 : bias[u]; // no bias: [Dense(Bias = false)]
             for (int i = 0; i < x.Length; i++)
             {
                 sum += weights[u * x.Length + i] * x[i];
@@ -290,9 +298,15 @@ public static class ReferenceNetwork
                     break;
                 case LayerKind.MaxPool:
                 case LayerKind.AvgPool:
-                    int pooled(int s) => (s - layer.Kernel) / layer.Stride + 1;
-                    Check(layer.Kernel > 0 && layer.Stride > 0 && layer.Kernel <= i.Height && layer.Kernel <= i.Width, "window must be positive and fit the input");
-                    Check(o == new TensorShape(i.Channels, pooled(i.Height), pooled(i.Width)), $"output {o}, expected {pooled(i.Height)}x{pooled(i.Width)}x{i.Channels}");
+                    var p = Geometry(layer);
+                    int pooledH = (i.Height + p.PadTop + p.PadBottom - p.KernelHeight) / Math.Max(p.StrideHeight, 1) + 1;
+                    int pooledW = (i.Width + p.PadLeft + p.PadRight - p.KernelWidth) / Math.Max(p.StrideWidth, 1) + 1;
+                    Check(p.KernelHeight > 0 && p.KernelWidth > 0 && p.StrideHeight > 0 && p.StrideWidth > 0
+                        && Math.Max(p.PadTop, p.PadBottom) < p.KernelHeight && Math.Max(p.PadLeft, p.PadRight) < p.KernelWidth
+                        && Math.Min(Math.Min(p.PadTop, p.PadLeft), Math.Min(p.PadBottom, p.PadRight)) >= 0
+                        && p.KernelHeight <= i.Height + p.PadTop + p.PadBottom && p.KernelWidth <= i.Width + p.PadLeft + p.PadRight,
+                        "window must be positive, fit the padded input, and have pads below it");
+                    Check(o == new TensorShape(i.Channels, pooledH, pooledW), $"output {o}, expected {pooledH}x{pooledW}x{i.Channels}");
                     Check(layer.ParameterCount == 0, "pooling has no parameters");
                     break;
                 case LayerKind.Flatten:
@@ -301,7 +315,7 @@ public static class ReferenceNetwork
                     break;
                 case LayerKind.Dense:
                     Check(o == new TensorShape(layer.Units, 1, 1), $"output {o}, expected {layer.Units}");
-                    Check(layer.WeightCount == layer.Units * i.Size && layer.BiasCount == layer.Units, $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units} units over {i.Size} inputs");
+                    Check(layer.WeightCount == layer.Units * i.Size && (layer.BiasCount == layer.Units || layer.BiasCount == 0), $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units} units over {i.Size} inputs");
                     break;
                 case LayerKind.Dropout:
                 case LayerKind.Activation:

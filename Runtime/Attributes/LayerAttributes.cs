@@ -122,33 +122,83 @@ public sealed class DepthwiseConv2DAttribute : Attribute
     public string? Name { get; set; }
 }
 
-/// <summary>Max pooling over <c>size</c> x <c>size</c> windows; <see cref="Stride"/> defaults to the size. Window and stride must tile the input (SN2002).</summary>
+/// <summary>Max pooling over <c>size</c> x <c>size</c> or <c>windowHeight</c> x <c>windowWidth</c> windows; the strides default to the window. Windows must not leave real input unread (SN2002).</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class MaxPoolAttribute : Attribute
 {
     /// <summary>Max pooling with a <paramref name="size"/> x <paramref name="size"/> window.</summary>
     public MaxPoolAttribute(int size) { Size = size; Stride = size; }
 
-    /// <summary>Side of the pooling window.</summary>
+    /// <summary>Max pooling with a <paramref name="windowHeight"/> x <paramref name="windowWidth"/> window (rows by columns).</summary>
+    public MaxPoolAttribute(int windowHeight, int windowWidth) { WindowHeight = windowHeight; WindowWidth = windowWidth; }
+
+    /// <summary>Side of a square pooling window; 0 for a rectangular one.</summary>
     public int Size { get; }
-    /// <summary>Step between windows; defaults to <see cref="Size"/>. When given, must be positive.</summary>
+    /// <summary>Rows of a rectangular pooling window; 0 for a square one.</summary>
+    public int WindowHeight { get; }
+    /// <summary>Columns of a rectangular pooling window; 0 for a square one.</summary>
+    public int WindowWidth { get; }
+    /// <summary>Step between windows; defaults to the window. When given, must be positive.</summary>
     public int Stride { get; set; }
-    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    /// <summary>Step between windows down the rows; defaults to <see cref="Stride"/>, else the window's height.</summary>
+    public int StrideHeight { get; set; }
+    /// <summary>Step between windows along the columns; defaults to <see cref="Stride"/>, else the window's width.</summary>
+    public int StrideWidth { get; set; }
+    /// <summary>Padding on every side of the input, of -infinity (padding never wins). Default 0; below the window. Not together with <see cref="Pads"/> or <see cref="PaddingMode"/>.</summary>
+    public int Padding { get; set; }
+    /// <summary>Padding per side, in ONNX order: <c>new[] { top, left, bottom, right }</c>; each below the window. Not together with <see cref="Padding"/> or <see cref="PaddingMode"/>.</summary>
+    public int[]? Pads { get; set; }
+    /// <summary><see cref="StaticNets.PaddingMode.Same"/>: Keras/TensorFlow "same" padding. Not together with <see cref="Padding"/> or <see cref="Pads"/>.</summary>
+    public PaddingMode PaddingMode { get; set; }
+    /// <summary>The name of the layer's output in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>pool1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
     public string? Name { get; set; }
 }
 
-/// <summary>Average pooling over <c>size</c> x <c>size</c> windows; <see cref="Stride"/> defaults to the size. Window and stride must tile the input (SN2002).</summary>
+/// <summary>Average pooling over <c>size</c> x <c>size</c> or <c>windowHeight</c> x <c>windowWidth</c> windows; the strides default to the window. Windows must not leave real input unread (SN2002).</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class AvgPoolAttribute : Attribute
 {
     /// <summary>Average pooling with a <paramref name="size"/> x <paramref name="size"/> window.</summary>
     public AvgPoolAttribute(int size) { Size = size; Stride = size; }
 
-    /// <summary>Side of the pooling window.</summary>
+    /// <summary>Average pooling with a <paramref name="windowHeight"/> x <paramref name="windowWidth"/> window (rows by columns).</summary>
+    public AvgPoolAttribute(int windowHeight, int windowWidth) { WindowHeight = windowHeight; WindowWidth = windowWidth; }
+
+    /// <summary>Side of a square pooling window; 0 for a rectangular one.</summary>
     public int Size { get; }
-    /// <summary>Step between windows; defaults to <see cref="Size"/>. When given, must be positive.</summary>
+    /// <summary>Rows of a rectangular pooling window; 0 for a square one.</summary>
+    public int WindowHeight { get; }
+    /// <summary>Columns of a rectangular pooling window; 0 for a square one.</summary>
+    public int WindowWidth { get; }
+    /// <summary>Step between windows; defaults to the window. When given, must be positive.</summary>
     public int Stride { get; set; }
-    /// <summary>The name of the layer's output (after its inline activation) in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>conv1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    /// <summary>Step between windows down the rows; defaults to <see cref="Stride"/>, else the window's height.</summary>
+    public int StrideHeight { get; set; }
+    /// <summary>Step between windows along the columns; defaults to <see cref="Stride"/>, else the window's width.</summary>
+    public int StrideWidth { get; set; }
+    /// <summary>Padding on every side of the input, of nothing: the average is over the input values inside the window. Default 0; below the window. Not together with <see cref="Pads"/> or <see cref="PaddingMode"/>.</summary>
+    public int Padding { get; set; }
+    /// <summary>Padding per side, in ONNX order: <c>new[] { top, left, bottom, right }</c>; each below the window. Not together with <see cref="Padding"/> or <see cref="PaddingMode"/>.</summary>
+    public int[]? Pads { get; set; }
+    /// <summary><see cref="StaticNets.PaddingMode.Same"/>: Keras/TensorFlow "same" padding. Not together with <see cref="Padding"/> or <see cref="Pads"/>.</summary>
+    public PaddingMode PaddingMode { get; set; }
+    /// <summary>The name of the layer's output in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>pool1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>Max pooling over each channel's whole image: the output is flat, one value per channel, so [Dense] may follow directly.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GlobalMaxPoolAttribute : Attribute
+{
+    /// <summary>The name of the layer's output in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>pool1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>Average pooling over each channel's whole image: the output is flat, one value per channel, so [Dense] may follow directly.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GlobalAvgPoolAttribute : Attribute
+{
+    /// <summary>The name of the layer's output in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>pool1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
     public string? Name { get; set; }
 }
 
@@ -166,6 +216,9 @@ public sealed class DenseAttribute : Attribute
 {
     /// <summary>A fully connected layer with <paramref name="units"/> outputs.</summary>
     public DenseAttribute(int units) { Units = units; }
+
+    /// <summary>Whether the layer adds a bias; default true. <c>false</c>: <c>y = W x</c>, no bias parameters (ONNX <c>Gemm</c> without <c>C</c>).</summary>
+    public bool Bias { get; set; } = true;
 
     /// <summary>Number of outputs.</summary>
     public int Units { get; }

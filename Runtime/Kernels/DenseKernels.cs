@@ -194,14 +194,18 @@ public static class DenseKernels
     public static void Backward(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> weightGradient, Span<float> biasGradient, Span<float> dx)
     {
         int units = dz.Length, n = x.Length;
-        Check(weightGradient, units, n, biasGradient.Length);
+        // An empty bias gradient: a layer without bias ([Dense(Bias = false)]).
+        Check(weightGradient, units, n, biasGradient.IsEmpty ? units : biasGradient.Length);
         Check(weights, units, n, units);
         if (!dx.IsEmpty && dx.Length != n)
         {
             throw new ArgumentException($"A dense layer over {n} inputs writes dx of {n} values; got {dx.Length}.", nameof(dx));
         }
 
-        for (int u = 0; u < units; u++) biasGradient[u] += dz[u];
+        if (!biasGradient.IsEmpty)
+        {
+            for (int u = 0; u < units; u++) biasGradient[u] += dz[u];
+        }
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float g = ref MemoryMarshal.GetReference(weightGradient);
         ref float xr = ref MemoryMarshal.GetReference(x);

@@ -16,7 +16,8 @@ namespace StaticNets.__Internals;
 /// <c>conv1.bias</c>, <c>dense3.weight</c>...), in PyTorch's layout, so <see cref="OnnxImporter"/>
 /// and PyTorch read them back.</para>
 /// <para>Layers map to: Conv2D to <c>Conv</c> (kernel_shape and strides per axis, pads per side, group when grouped; no B input without a bias); MaxPool and AvgPool to
-/// <c>MaxPool</c> and <c>AveragePool</c> (no padding, floor); Flatten to <c>Flatten</c> (axis 1);
+/// <c>MaxPool</c> and <c>AveragePool</c> (kernel_shape and strides per axis, pads per side where padded, floor), or
+/// <c>GlobalMaxPool</c> and <c>GlobalAveragePool</c> where the window is the whole unpadded input; Flatten to <c>Flatten</c> (axis 1);
 /// Dense to <c>Gemm</c> (transB = 1); ReLU, LeakyReLU (alpha), Sigmoid and Tanh to the operators of
 /// those names; GELU, which needs opset 20 as an operator, to its exact erf form
 /// <c>0.5 * x * (1 + Erf(x / sqrt 2))</c> (Div, Erf, Add, Mul, Mul); Dropout to nothing (it is the
@@ -119,11 +120,25 @@ public static class OnnxExporter
                 }
                 case LayerKind.MaxPool:
                 case LayerKind.AvgPool:
+                {
                     x = ToSpatial(graph, x, ref flat, layer);
+                    var (kernel, strides, pads) = Window(layer);
+                    if (kernel[0] == layer.InputShape.Height && kernel[1] == layer.InputShape.Width && pads.All(p => p == 0))
+                    {
+                        // One window over the whole image ([GlobalMaxPool], [GlobalAvgPool], or a window the input's size).
+                        x = graph.Add(layer.Kind == LayerKind.MaxPool ? "GlobalMaxPool" : "GlobalAveragePool", layer.Name, [x]);
+                        break;
+                    }
+                    // Padding only where there is some: ONNX's count_include_pad defaults to 0, the average over the input values.
+                    Attribute[] padding = pads.Any(p => p != 0) ? [Ints("pads", [.. pads.Select(v => (long)v)])] : [];
                     x = graph.Add(layer.Kind == LayerKind.MaxPool ? "MaxPool" : "AveragePool", layer.Name, [x],
-                        Ints("kernel_shape", layer.Kernel, layer.Kernel),
-                        Ints("strides", layer.Stride, layer.Stride));
+                        [
+                            Ints("kernel_shape", [.. kernel.Select(v => (long)v)]),
+                            Ints("strides", [.. strides.Select(v => (long)v)]),
+                            .. padding,
+                        ]);
                     break;
+                }
                 case LayerKind.Flatten:
                     // On a tensor that is already flat, Flatten is the identity and is left out.
                     x = ToFlat(graph, x, ref flat, layer.Name);

@@ -140,6 +140,11 @@ public static class OnnxImporter
                 float[] biases = bias.ReadFloats(Label(BiasName(layer), bias, byName), [layer.BiasCount], info.Name, source);
                 biases.CopyTo(result.AsSpan(layer.ParameterOffset + layer.WeightCount, layer.BiasCount));
             }
+            else if (bias is not null)
+            {
+                // Dropping it would compute something else.
+                throw new InvalidDataException(Invariant($"{source}: {node}: the model adds a bias, but {info.Name} declares {layer.Name} without bias (Bias = false)."));
+            }
         }
         result.CopyTo(parameters);
     }
