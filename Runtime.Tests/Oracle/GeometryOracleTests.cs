@@ -29,6 +29,12 @@ public class GeometryOracleTests
     public void Conv2d_stride_2_padding_1_on_an_even_input_matches_PyTorch() => Check(new ConvS2P1(), "conv-s2p1");
 
     [Fact]
+    public void Conv2d_stride_2_padding_1_imports_into_the_exact_Pads_of_SN3004s_fix() => Check(new ConvS2P1Exact(), "conv-s2p1");
+
+    [Fact]
+    public void MaxPool2d_3_stride_2_padding_1_imports_into_the_exact_Pads_of_SN3004s_fix() => Check(new MaxPool321Exact(), "maxpool-3-2-1");
+
+    [Fact]
     public void Conv2d_whose_stride_drops_input_matches_PyTorchs_floor_with_SN2001_lowered() => Check(new ConvFloor(), "conv-floor");
 
     [Fact]
@@ -96,6 +102,15 @@ public partial class DepthwiseM2 { }
 [Conv2D(16, 3, Stride = 2, Padding = 1)]
 public partial class ConvS2P1 { }
 #pragma warning restore SN3004
+
+// What SN3004's fix writes for the same layer: PyTorch's export (pads [1, 1, 1, 1]) places the same windows.
+[Input(32, 32, 3)]
+[Conv2D(16, 3, Stride = 2, Pads = new[] { 1, 1, 0, 0 })]
+public partial class ConvS2P1Exact { }
+
+[Input(8, 8, 4)]
+[MaxPool(3, Stride = 2, Pads = new[] { 1, 1, 0, 0 })]
+public partial class MaxPool321Exact { }
 
 #pragma warning disable SN2001 // lowered on purpose: (8 - 3) = 5 is not a multiple of 2; PyTorch's floor drops a row and a column
 [Input(8, 8, 1)]

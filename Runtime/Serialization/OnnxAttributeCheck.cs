@@ -176,7 +176,7 @@ internal static class OnnxAttributeCheck
             default:
                 throw new InvalidDataException($"{source}: {node}: auto_pad '{autoPad}' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID.");
         }
-        if (!pads.SequenceEqual(declared))
+        if (!pads.SequenceEqual(declared) && !SameWindows(layer.InputShape, kernel, strides, pads, declared))
         {
             long p = declared[0];
             string text = declared.All(v => v == p)
@@ -185,6 +185,23 @@ internal static class OnnxAttributeCheck
             throw Mismatch(source, node, inFile, layer, text);
         }
         return pads;
+    }
+
+    /// <summary>
+    /// Whether two paddings place the same windows: the same padding before each axis and the same number of windows
+    /// along it. They then differ only in trailing padding that no window reaches (PyTorch's <c>padding=1</c> against
+    /// the exact <c>Pads</c> that SN3004's fix writes), and every window reads the same values.
+    /// </summary>
+    private static bool SameWindows(TensorShape input, int[] kernel, int[] strides, long[] a, long[] b)
+    {
+        if (a.Length != 4 || b.Length != 4) return false;
+        long[] sizes = [input.Height, input.Width];
+        for (int axis = 0; axis < 2; axis++)
+        {
+            long Windows(long[] pads) => (sizes[axis] + pads[axis] + pads[axis + 2] - kernel[axis]) / strides[axis] + 1;
+            if (a[axis] != b[axis] || Windows(a) != Windows(b) || Windows(a) < 1) return false;
+        }
+        return true;
     }
 
     private static long SamePadding(long size, long kernel, long stride)
