@@ -68,7 +68,7 @@ internal abstract class LayerEmitter
     public abstract void Backward(SourceWriter w, LayerContext context);
 
     /// <summary>The call in <c>ForwardCore</c>.</summary>
-    public virtual string ForwardCall(LayerContext c) => $"{c.LayersClass}.{c.Layer.Member}Forward({c.Input}, {c.Output});";
+    public virtual string ForwardCall(LayerContext c) => Call(c, "Forward", c.Input, c.Output);
 
     /// <summary>The call in <c>BackwardCore</c>, or null when the layer has nothing to do backward.</summary>
     public virtual string? BackwardCall(LayerContext c) => Call(c, "Backward", c.Input, c.OutputGrad, c.InputGrad);
@@ -77,7 +77,7 @@ internal abstract class LayerEmitter
     protected static string Call(LayerContext c, string method, params string?[] arguments)
     {
         var list = arguments.Where(a => a is not null).ToList();
-        string head = $"{SpatialNames.Member(c, c.Layer.Member + method)}(";
+        string head = $"{c.LayersClass}.{c.Layer.Member}{method}(";
         string oneLine = head + string.Join(", ", list) + ");";
         return oneLine.Length <= CallWidth ? oneLine : head + "\n    " + string.Join(",\n    ", list) + ");";
     }
