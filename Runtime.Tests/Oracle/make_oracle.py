@@ -57,7 +57,7 @@ class Case:
         self.order = order            # parameters in StaticNets' order (list of tensors)
         self.batch = batch
         self.train = train
-        self.targets = targets         # None: cross-entropy on labels; int: MSE with that many outputs
+        self.targets = targets         # None: cross-entropy on labels; else (any int) StaticNets' MSE against random targets
         self.softmax = softmax         # the declared network ends with Softmax (its output is probabilities)
         self.stats = stats             # BatchNorm modules in StaticNets' order
         self.notes = notes
@@ -113,7 +113,7 @@ def run(case, out):
             write(os.path.join(d, "labels.i32"), labels.numpy(), np.int32)
         else:
             targets = torch.randn(logits.shape, generator=g)
-            loss = ((logits - targets) ** 2).mean(dim=1).sum()   # StaticNets' MSE: the mean over outputs, summed over samples
+            loss = ((logits - targets) ** 2).flatten(1).mean(dim=1).sum()   # StaticNets' MSE: the mean over outputs, summed over samples
             write(os.path.join(d, "targets.f32"), targets.numpy(), np.float32)
         loss.backward()
         write(os.path.join(d, "loss.f32"), [loss.item()], np.float32)
@@ -139,22 +139,22 @@ def geometry_cases():
     cases = []
 
     m = nn.Conv2d(3, 4, (3, 2))
-    cases.append(Case("conv-3x2", m, (3, 7, 6), "[Input(7, 6, 3)] [Conv2D(4, 3, 2)]", [m.weight, m.bias], softmax=False))
+    cases.append(Case("conv-3x2", m, (3, 7, 6), "[Input(7, 6, 3)] [Conv2D(4, 3, 2)]", [m.weight, m.bias], softmax=False, train=True, targets=0))
 
     m = nn.Conv2d(3, 4, 3, padding=1, bias=False)
-    cases.append(Case("conv-nobias", m, (3, 8, 8), "[Input(8, 8, 3)] [Conv2D(4, 3, Padding = 1, Bias = false)]", [m.weight], softmax=False))
+    cases.append(Case("conv-nobias", m, (3, 8, 8), "[Input(8, 8, 3)] [Conv2D(4, 3, Padding = 1, Bias = false)]", [m.weight], softmax=False, train=True, targets=0))
 
     m = nn.Conv2d(4, 6, 3, padding=1, groups=2)
-    cases.append(Case("conv-groups", m, (4, 6, 6), "[Input(6, 6, 4)] [Conv2D(6, 3, Padding = 1, Groups = 2)]", [m.weight, m.bias], softmax=False))
+    cases.append(Case("conv-groups", m, (4, 6, 6), "[Input(6, 6, 4)] [Conv2D(6, 3, Padding = 1, Groups = 2)]", [m.weight, m.bias], softmax=False, train=True, targets=0))
 
     m = nn.Conv2d(3, 16, 3, stride=2, padding=1)
     cases.append(Case("conv-s2p1", m, (3, 32, 32), "[Input(32, 32, 3)] [Conv2D(16, 3, Stride = 2, Padding = 1)]  // SN3004",
                       [m.weight, m.bias], softmax=False,
-                      notes="PyTorch pads 1 on every side; the last padding row and column are never read (SN3004)."))
+                      notes="PyTorch pads 1 on every side; the last padding row and column are never read (SN3004).", train=True, targets=0))
 
     m = nn.Conv2d(4, 8, 3, padding=1, groups=4)
     cases.append(Case("depthwise-m2", m, (4, 6, 5), "[Input(6, 5, 4)] [DepthwiseConv2D(3, Padding = 1, Multiplier = 2)]",
-                      [m.weight, m.bias], softmax=False))
+                      [m.weight, m.bias], softmax=False, train=True, targets=0))
 
     m = nn.Conv2d(1, 2, 3, stride=2)
     cases.append(Case("conv-floor", m, (1, 8, 8), "[Input(8, 8, 1)] [Conv2D(2, 3, Stride = 2)]  // SN2001 lowered: PyTorch's floor",
@@ -204,7 +204,7 @@ def geometry_cases():
                       "[Input(10)] [Dense(8)] [ReLU6] [Dense(8, Activation = Activation.GELU)] [Dense(8)] [LeakyReLU(0.1)]\n"
                       "[Dense(8, Activation = Activation.Sigmoid)] [Dense(6, Activation = Activation.Tanh)]",
                       [m.fc1.weight, m.fc1.bias, m.fc2.weight, m.fc2.bias, m.fc3.weight, m.fc3.bias, m.fc4.weight, m.fc4.bias,
-                       m.fc5.weight, m.fc5.bias], softmax=False))
+                       m.fc5.weight, m.fc5.bias], softmax=False, train=True, targets=0))
     return cases
 
 
