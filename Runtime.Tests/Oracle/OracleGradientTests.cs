@@ -26,6 +26,9 @@ public class OracleGradientTests
     public void Depthwise_with_a_multiplier_of_2_has_PyTorchs_gradients() => Check(new DepthwiseM2(), "depthwise-m2");
 
     [Fact]
+    public void Padded_max_and_average_pooling_pass_back_PyTorchs_gradients() => Check(new ConvPools(), "conv-pools");
+
+    [Fact]
     public void Dense_layers_with_ReLU6_GELU_LeakyReLU_Sigmoid_and_Tanh_have_PyTorchs_gradients() =>
         Check(new OracleDenseActivations(), "dense-activations");
 
@@ -68,3 +71,11 @@ public class OracleGradientTests
         return values;
     }
 }
+
+#pragma warning disable SN3004 // PyTorch's spelling, on purpose: the last padding row and column of each pool are unread
+[Input(8, 8, 2)]
+[Conv2D(3, 3, Padding = 1)]
+[MaxPool(3, Stride = 2, Padding = 1)]
+[AvgPool(3, Stride = 2, Padding = 1)]
+public partial class ConvPools { }
+#pragma warning restore SN3004

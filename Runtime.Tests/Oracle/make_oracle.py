@@ -205,6 +205,21 @@ def geometry_cases():
                       "[Dense(8, Activation = Activation.Sigmoid)] [Dense(6, Activation = Activation.Tanh)]",
                       [m.fc1.weight, m.fc1.bias, m.fc2.weight, m.fc2.bias, m.fc3.weight, m.fc3.bias, m.fc4.weight, m.fc4.bias,
                        m.fc5.weight, m.fc5.bias], softmax=False, train=True, targets=0))
+    # Last, so that the cases before it draw the same weights as they did before it was added.
+    class ConvPools(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(2, 3, 3, padding=1)
+
+        def forward(self, x):
+            x = F.max_pool2d(self.conv(x), 3, stride=2, padding=1)
+            return F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False)
+    m = ConvPools()
+    cases.append(Case("conv-pools", m, (2, 8, 8),
+                      "[Input(8, 8, 2)] [Conv2D(3, 3, Padding = 1)] [MaxPool(3, Stride = 2, Padding = 1)] [AvgPool(3, Stride = 2, Padding = 1)]",
+                      [m.conv.weight, m.conv.bias], softmax=False, train=True, targets=0,
+                      notes="The convolution's gradients pass back through both padded pools: their backward against PyTorch's autograd."))
+
     return cases
 
 
