@@ -33,6 +33,13 @@ public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
     /// <summary>The gradient of the loss with respect to <see cref="Parameters"/>, in the same layout.</summary>
     Span<float> Gradients { get; }
 
+    /// <summary>
+    /// BatchNorm running means then variances, layer by layer (an Add's projection at its place): what inference
+    /// normalises with. Empty for a network without BatchNorm.
+    /// </summary>
+    /// <remarks>Generated networks implement it; this default, for a hand-written implementation, is empty.</remarks>
+    Span<float> Statistics => Span<float>.Empty;
+
     /// <summary>Inference: writes the network's output for <paramref name="input"/> (dropout off).</summary>
     void Forward(ReadOnlySpan<float> input, Span<float> output);
 
@@ -83,6 +90,43 @@ public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
 
     /// <summary>Training-mode forward and backward pass of one sample with a target vector; adds its gradient into <see cref="Gradients"/> and returns its loss.</summary>
     float ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<float> target);
+
+    /// <summary>
+    /// Training-mode forward and backward pass of the samples in <paramref name="inputs"/> (back to back) with class
+    /// labels, normalising with the batch's statistics: adds the gradient of the summed loss into <see cref="Gradients"/>,
+    /// updates the running statistics once and returns the summed loss. Without BatchNorm it equals one
+    /// <see cref="ComputeGradients(ReadOnlySpan{float}, int)"/> per sample.
+    /// </summary>
+    /// <remarks>Generated networks implement it; this default, for a hand-written implementation, calls <see cref="ComputeGradients(ReadOnlySpan{float}, int)"/> per sample.</remarks>
+    float ComputeBatchGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        NetworkInfo info = TSelf.Info;
+        int count = __Internals.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
+        __Internals.Guard.BatchLength(labels.Length, count, 1, info.Name, "label", nameof(labels));
+        float loss = 0;
+        for (int s = 0; s < count; s++)
+        {
+            loss += ComputeGradients(inputs.Slice(s * info.InputSize, info.InputSize), labels[s]);
+        }
+
+        return loss;
+    }
+
+    /// <summary>The same as <see cref="ComputeBatchGradients(ReadOnlySpan{float}, ReadOnlySpan{int})"/> with target vectors, <c>OutputSize</c> each, back to back.</summary>
+    /// <remarks>Generated networks implement it; this default, for a hand-written implementation, calls <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float})"/> per sample.</remarks>
+    float ComputeBatchGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    {
+        NetworkInfo info = TSelf.Info;
+        int count = __Internals.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
+        __Internals.Guard.BatchLength(targets.Length, count, info.OutputSize, info.Name, "target", nameof(targets));
+        float loss = 0;
+        for (int s = 0; s < count; s++)
+        {
+            loss += ComputeGradients(inputs.Slice(s * info.InputSize, info.InputSize), targets.Slice(s * info.OutputSize, info.OutputSize));
+        }
+
+        return loss;
+    }
 
     /// <summary>Sets the state of the generator that dropout masks are drawn from, so that training is reproducible.</summary>
     void SetRandomState(ulong state);

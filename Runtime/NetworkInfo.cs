@@ -17,6 +17,10 @@ public enum LayerKind
     Dropout,
     /// <summary>A standalone activation layer (<see cref="ReLUAttribute"/>, <see cref="SoftmaxAttribute"/>, ...); see <see cref="LayerInfo.Activation"/>.</summary>
     Activation,
+    /// <summary><see cref="BatchNormAttribute"/>: parameters γ (<see cref="LayerInfo.WeightCount"/>) then β (<see cref="LayerInfo.BiasCount"/>), statistics running means then variances.</summary>
+    BatchNorm,
+    /// <summary><see cref="AddAttribute"/>: adds the output of <see cref="LayerInfo.From"/>, through its <see cref="LayerInfo.Projection"/>.</summary>
+    Add,
 }
 
 /// <summary>The loss a network trains with: cross-entropy after a final Softmax, mean squared error otherwise.</summary>
@@ -105,6 +109,23 @@ public sealed record LayerInfo
     /// regularisation and <see cref="NetworkExtensions.LayerGradientNorms"/> go by, whatever the layer's kind.
     /// </summary>
     public bool HasWeights => WeightCount > 0;
+    /// <summary>Offset of this layer's running statistics in <c>Statistics</c> (BatchNorm, or an Add's ConvBatchNorm projection): means, then variances.</summary>
+    public int StatisticsOffset { get; init; }
+    /// <summary>Number of running statistics: twice the channels for a BatchNorm (means then variances), 0 for most layers.</summary>
+    public int StatisticsCount { get; init; }
+    /// <summary>A BatchNorm's momentum (PyTorch's convention: the weight of the batch's statistics).</summary>
+    public float Momentum { get; init; }
+    /// <summary>A BatchNorm's epsilon, added to the variance.</summary>
+    public float Epsilon { get; init; }
+    /// <summary>An Add's source: the name of the earlier layer whose output it adds (<c>input</c> for the network's input).</summary>
+    public string? From { get; init; }
+    /// <summary>
+    /// An Add's projection. Its parameters stand at the Add's place: <see cref="Projection.Conv"/>, the 1x1 weights
+    /// <c>[out][in]</c> (<see cref="WeightCount"/>) then the bias (<see cref="BiasCount"/>); <see cref="Projection.ConvBatchNorm"/>,
+    /// the weights then γ and β (<see cref="BiasCount"/> = 2 x out), and its statistics at <see cref="StatisticsOffset"/>.
+    /// The stride is <see cref="StrideHeight"/> by <see cref="StrideWidth"/>.
+    /// </summary>
+    public Projection Projection { get; init; }
     /// <summary>Fan-in of one output (inputs per unit, or channels x kernel x kernel).</summary>
     public int FanIn { get; init; }
     /// <summary>Fan-out of one input (units, or filters x kernel x kernel).</summary>
@@ -128,6 +149,8 @@ public sealed record NetworkInfo
     public int OutputSize => Layers.Count == 0 ? InputShape.Size : Layers[^1].OutputShape.Size;
     /// <summary>Total number of weights and biases.</summary>
     public int ParameterCount => Layers.Sum(l => l.ParameterCount);
+    /// <summary>Total number of running statistics (BatchNorm means and variances).</summary>
+    public int StatisticsCount => Layers.Sum(l => l.StatisticsCount);
 
     /// <summary>
     /// A one-line description of every layer's shape, used in weight-file headers to recognise an architecture. A

@@ -47,3 +47,14 @@ public enum PaddingMode
     /// </summary>
     Same,
 }
+
+/// <summary>How <see cref="AddAttribute"/> maps the added layer's output to its own shape.</summary>
+public enum Projection
+{
+    /// <summary>No mapping: the two shapes must be equal.</summary>
+    None,
+    /// <summary>A learned 1x1 convolution with bias, its stride the ratio of the sizes (ResNet's shortcut).</summary>
+    Conv,
+    /// <summary>A 1x1 convolution without bias, then batch normalisation (torchvision's shortcut).</summary>
+    ConvBatchNorm,
+}

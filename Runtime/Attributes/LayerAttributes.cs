@@ -324,3 +324,38 @@ public sealed class BudgetAttribute : Attribute
     /// <summary>The most bytes an instance may hold (parameters, gradients, activation buffers); 0 (the default): no limit.</summary>
     public long MaxBytes { get; set; }
 }
+
+/// <summary>
+/// Batch normalisation: per channel after a spatial layer, per feature after a flat one. Training normalises with the
+/// mean and (biased) variance of the whole mini-batch, then scales by γ and shifts by β (its parameters, γ then β);
+/// inference uses the running mean and variance (<c>Statistics</c>), which training updates once per batch with
+/// <see cref="Momentum"/> and the batch's unbiased variance, as PyTorch's <c>BatchNorm2d</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class BatchNormAttribute : Attribute
+{
+    /// <summary>Weight of a batch's statistics in the running ones: <c>running = (1 - Momentum) * running + Momentum * batch</c>. Default 0.1, in [0, 1].</summary>
+    public double Momentum { get; set; } = 0.1;
+    /// <summary>Added to the variance before its square root. Default 1e-5; positive.</summary>
+    public double Epsilon { get; set; } = 1e-5;
+    /// <summary>The name of the layer's output in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>bn1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>
+/// A residual connection: the previous layer's output plus the output of the earlier layer named <c>from</c>
+/// (<c>"input"</c> for the network's input), through the <see cref="Projection"/> that maps its shape where the shapes differ.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AddAttribute : Attribute
+{
+    /// <summary>Adds the output of the earlier layer named <paramref name="from"/> to the previous layer's output.</summary>
+    public AddAttribute(string from) { From = from; }
+
+    /// <summary>The name of the earlier layer whose output is added.</summary>
+    public string From { get; }
+    /// <summary>How the added output is mapped to this layer's shape. Default <see cref="StaticNets.Projection.None"/> (the shapes must match, SN2007).</summary>
+    public Projection Projection { get; set; }
+    /// <summary>The name of the layer's output in <c>Summary</c>, <c>Info</c>, weight files and ONNX node names; by default the kind's stem and index (<c>add1</c>). Unique; ASCII letters, digits and '_', not starting with a digit; not <c>input</c> or <c>output</c> (SN1005).</summary>
+    public string? Name { get; set; }
+}
