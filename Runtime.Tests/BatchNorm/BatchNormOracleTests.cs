@@ -1,4 +1,3 @@
-using StaticNets.Tests.Networks;
 using StaticNets.Tests.Numerics;
 using Xunit;
 
@@ -24,7 +23,7 @@ public class BatchNormOracleTests
         return values;
     }
 
-    private static void Outputs(OracleBatchNorm net, float[] inputs, float[] expected)
+    private static void Outputs(ConvBatchNormOracle net, float[] inputs, float[] expected)
     {
         var outputs = new float[expected.Length];
         net.ForwardBatch(inputs, outputs);
@@ -37,10 +36,10 @@ public class BatchNormOracleTests
     [Fact]
     public void One_training_pass_has_PyTorchs_loss_gradients_running_statistics_and_eval_outputs()
     {
-        var net = new OracleBatchNorm();
+        var net = new ConvBatchNormOracle();
         float[] parameters = Floats("parameters.f32"), statistics = Floats("statistics.f32");
-        Assert.Equal(OracleBatchNorm.ParameterCount, parameters.Length);
-        Assert.Equal(OracleBatchNorm.StatisticsCount, statistics.Length);
+        Assert.Equal(ConvBatchNormOracle.ParameterCount, parameters.Length);
+        Assert.Equal(ConvBatchNormOracle.StatisticsCount, statistics.Length);
         parameters.CopyTo(net.Parameters);
         statistics.CopyTo(net.Statistics);
         float[] inputs = Floats("input.f32");
@@ -71,3 +70,12 @@ public class BatchNormOracleTests
         Outputs(net, inputs, Floats("output-after.f32"));
     }
 }
+
+/// <summary>The oracle's conv-batchnorm: Conv2d(2, 3, 3, bias=False) -> BatchNorm2d -> ReLU -> flatten -> Linear(3*4*4, 3), cross-entropy.</summary>
+[Input(6, 6, 2)]
+[Conv2D(3, 3, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class ConvBatchNormOracle { }
