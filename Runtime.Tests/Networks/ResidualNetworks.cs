@@ -51,3 +51,12 @@ public partial class ProjectedInputNet { }
 [Add("input")]
 [Dense(4, Activation = Activation.Softmax)]
 public partial class DenseResidual { }
+
+/// <summary><see cref="DenseResidual"/> without its two Adds: the same parameters, another computation.</summary>
+[Input(10)]
+[Dense(10, Activation = Activation.Tanh, Name = "h")]
+[Dense(10, Activation = Activation.ReLU)]
+[Dense(10)]
+[Tanh]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class DenseChain { }
