@@ -48,7 +48,7 @@ internal sealed class AddRule : LayerRule
     public override LayerOutcome? Infer(LayerSpec spec, Tensor input, string inputName, Tensor from, string fromName, string head, DiagnosticSink diagnostics)
     {
         Shape x = input.Shape, skip = from.Shape;
-        string shapes = $"{inputName}'s output is {x} and {fromName}'s is {skip}";
+        string shapes = $"{Output(inputName)} is {x} and {Output(fromName)} is {skip}";
         if (spec.Projection == ProjectionKind.None)
         {
             if (x == skip) return new LayerOutcome(x);
@@ -64,7 +64,7 @@ internal sealed class AddRule : LayerRule
 
         if (x.Flat || skip.Flat)
         {
-            diagnostics.Report(DiagnosticIds.SN2007, $"{head}: {shapes}; a projection is a 1x1 convolution over an image, and {(x.Flat ? inputName : fromName)}'s output is flat. Use Projection.None with equal shapes, or a [Dense] layer that maps one to the other.", spec.Location);
+            diagnostics.Report(DiagnosticIds.SN2007, $"{head}: {shapes}; a projection is a 1x1 convolution over an image, and {Output(x.Flat ? inputName : fromName)} is flat. Use Projection.None with equal shapes, or a [Dense] layer that maps one to the other.", spec.Location);
             return null;
         }
         if (Strides(skip, x) is not { } strides)
@@ -89,6 +89,9 @@ internal sealed class AddRule : LayerRule
             FewerParameters = "channels",
         };
     }
+
+    /// <summary><c>conv3's output</c>, or <c>the network input</c>.</summary>
+    private static string Output(string name) => name == "input" ? "the network input" : name + "'s output";
 
     /// <summary>The strides of a 1x1 convolution from <paramref name="from"/> to <paramref name="to"/>: the exact ratios of the sizes, or null.</summary>
     private static (int Rows, int Columns)? Strides(Shape from, Shape to)
