@@ -141,7 +141,7 @@ public class DiagnosticTests
         { "SN2006", Net("[Input(20000, 20000, 1)][MaxPool(2)]"), Error, "MaxPool(2)",
             "pool1 (MaxPool 2x2, stride 2) on 20000x20000x1: with this layer an instance would need up to 2,400,000,000 bytes (parameters and gradients 0, activations up to 2,400,000,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
         { "SN2006", Net("[Input(1000)][Dense(1000000)]"), Error, "Dense(1000000)",
-            "dense1 (Dense 1000000) on 1000: with this layer an instance would need up to 8,048,036,000 bytes (parameters and gradients 8,008,000,000, activations up to 40,036,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
+            "dense1 (Dense 1000000) on 1000: with this layer an instance would need up to 8,048,040,000 bytes (parameters and gradients 8,008,000,000, activations up to 40,040,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
 
         // SN3001: the Activation argument, or the [Softmax] attribute.
         { "SN3001", Net("[Input(10)][Dense(5, Activation = Activation.Softmax)][Dense(3)]"), Warning, "Activation = Activation.Softmax",
