@@ -97,6 +97,22 @@ public class OracleResidualTests
             + "StaticNets.Tests.Oracle.OracleResidualWithoutIdentity declares 1 [Add] layer (add1 (Add a1 through a 1x1 Conv)).", error.Message);
     }
 
+    /// <summary>The projection's Conv is compared with the Add's geometry: a shortcut of stride 1 in the file is refused.</summary>
+    [Fact]
+    public void A_shortcut_Conv_of_another_stride_is_refused()
+    {
+        var net = Imported(out _);
+        var info = OracleResidual.Info;
+        var layers = info.Layers.Select(l => l.Kind == LayerKind.Add && l.Projection == Projection.Conv ? l with { StrideHeight = 1, StrideWidth = 1 } : l).ToList();
+        var model = new MemoryStream();
+#pragma warning disable CS0618 // the exporter of generated code, called directly to write a model with another stride
+        StaticNets.__Internals.OnnxExporter.Export(info with { Layers = layers }, net.Parameters, model);
+        model.Position = 0;
+        var error = Assert.Throws<InvalidDataException>(() => StaticNets.__Internals.OnnxImporter.ImportWeights(info, model, new float[info.ParameterCount]));
+#pragma warning restore CS0618
+        Assert.Contains("node \"add2.projection\" (Conv): strides [1, 1] in the file, but add2 (Add a1 through a 1x1 Conv) declares stride 2.", error.Message);
+    }
+
     private static OracleResidual Imported(out string directory)
     {
         directory = CaseDirectory();
