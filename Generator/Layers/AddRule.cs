@@ -43,6 +43,7 @@ internal sealed class AddRule : LayerRule
     public override string Describe(LayerSpec spec) =>
         $"Add {spec.From}" + (spec.Projection == ProjectionKind.Conv ? " through a 1x1 convolution" : "");
 
+    /// <summary>Not called: the walk infers an Add only with the tensor its from names (an unknown from is SN1005 first).</summary>
     public override LayerOutcome? Infer(LayerSpec spec, Tensor input, string head, DiagnosticSink diagnostics) => null;
 
     public override LayerOutcome? Infer(LayerSpec spec, Tensor input, string inputName, Tensor from, string fromName, string head, DiagnosticSink diagnostics)

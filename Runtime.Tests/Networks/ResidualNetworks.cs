@@ -60,3 +60,14 @@ public partial class DenseResidual { }
 [Tanh]
 [Dense(4, Activation = Activation.Softmax)]
 public partial class DenseChain { }
+
+/// <summary><see cref="DenseResidual"/> with its second Add reading h rather than the input: every shape and count the same.</summary>
+[Input(10)]
+[Dense(10, Activation = Activation.Tanh, Name = "h")]
+[Dense(10, Activation = Activation.ReLU)]
+[Dense(10)]
+[Add("h")]
+[Tanh]
+[Add("h")]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class DenseResidualFromH { }
