@@ -22,6 +22,9 @@ internal sealed class AddRule : LayerRule
 
     public override bool ReadsFrom => true;
 
+    /// <summary>The projection's weights are initialised as a convolution's followed by the Add's next activation.</summary>
+    public override bool InitialisedAsWeighted => true;
+
     /// <summary>
     /// Read as spatial by the plan: <c>ForwardBatch</c> runs it one sample at a time, since it reads a tensor computed
     /// before it, which the batched tail's tiles do not keep.

@@ -36,6 +36,12 @@ internal abstract class LayerRule
     /// <summary>Whether the layer has weights and biases (and so an inline activation, Init, L1 and L2).</summary>
     public virtual bool HasWeights => false;
 
+    /// <summary>
+    /// Whether weights the layer has without being a layer with weights (<see cref="HasWeights"/>) are initialised as a
+    /// convolution's, <c>Init.Auto</c> resolved by the activation after it: an [Add]'s projection.
+    /// </summary>
+    public virtual bool InitialisedAsWeighted => false;
+
     /// <summary>The member of the Runtime's <c>LayerKind</c> that <c>Info</c> records for the layer.</summary>
     public virtual string InfoKind => Type.ToString();
 

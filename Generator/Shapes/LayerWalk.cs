@@ -182,7 +182,7 @@ internal sealed class LayerWalk
     {
         var l = _specs[index];
         // An [Add]'s projection has weights without the options of a layer with weights: it is initialised as a convolution.
-        if (!_rules[index].HasWeights && !weights) return InitKind.Auto;
+        if (!_rules[index].HasWeights && !(weights && _rules[index].InitialisedAsWeighted)) return InitKind.Auto;
         if (l.Init != InitKind.Auto) return l.Init;
         var next = activation;
         for (int i = index + 1; next == ActivationKind.None && i < _specs.Count; i++)
