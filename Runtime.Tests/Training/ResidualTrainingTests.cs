@@ -32,6 +32,23 @@ public class ResidualTrainingTests
         return (net, report);
     }
 
+    /// <summary>
+    /// The projection's weights are drawn as a convolution's before a ReLU: He normal, standard deviation sqrt(2 / fan-in)
+    /// with the fan-in its input channels (8 here: 0.5); its biases start at zero.
+    /// </summary>
+    [Fact]
+    public void The_projection_is_initialised_as_a_convolution_before_a_ReLU()
+    {
+        var add = ResidualDigits.Info.Layers.Single(l => l.Kind == LayerKind.Add && l.Projection == Projection.Conv);
+        Assert.Equal((Init.HeNormal, 8, 128, 16), (add.Init, add.FanIn, add.WeightCount, add.BiasCount));
+        float[] weights = new ResidualDigits(seed: 1).Parameters.Slice(add.ParameterOffset, add.WeightCount).ToArray();
+        double mean = weights.Average(w => (double)w);
+        double deviation = Math.Sqrt(weights.Average(w => (w - mean) * (w - mean)));
+        // 128 draws: the sample deviation is within about 15% of 0.5 (two standard errors are 12.5%).
+        Assert.True(Math.Abs(deviation - 0.5) < 0.075 && Math.Abs(mean) < 0.15, $"projection weights: mean {mean}, deviation {deviation}");
+        Assert.All(new ResidualDigits(seed: 1).Parameters.Slice(add.ParameterOffset + add.WeightCount, add.BiasCount).ToArray(), b => Assert.Equal(0f, b));
+    }
+
     [Fact]
     public void A_residual_network_learns_the_shipped_digits()
     {
