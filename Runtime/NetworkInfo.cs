@@ -155,7 +155,8 @@ public sealed record NetworkInfo
     /// <summary>
     /// A one-line description of every layer's shape, used in weight-file headers to recognise an architecture. A
     /// convolution whose kernel is not square, whose strides differ or whose pads differ by side adds its geometry
-    /// (<c>:10x4/s2x2/p4,1,5,2</c>), since two such layers can share every shape and count.
+    /// (<c>:10x4/s2x2/p4,1,5,2</c>), since two such layers can share every shape and count; an Add adds the layer it reads
+    /// and its projection (<c>:from a1/Conv</c>), since two Adds of tensors of one shape can differ only there.
     /// </summary>
     public string Signature => string.Join(";", Layers.Select(l =>
         $"{l.Name}:{l.Kind}:{l.InputShape}->{l.OutputShape}:{l.ParameterCount}{Geometry(l)}"));
@@ -164,6 +165,10 @@ public sealed record NetworkInfo
     {
         bool uniform = l.KernelHeight == l.KernelWidth && l.StrideHeight == l.StrideWidth
             && l.PadTop == l.PadLeft && l.PadTop == l.PadBottom && l.PadTop == l.PadRight && l.Groups <= 1;
+        if (l.Kind == LayerKind.Add)
+        {
+            return $":from {l.From}/{l.Projection}";
+        }
         return l.Kind != LayerKind.Conv2D || uniform ? ""
             : string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $":{l.KernelHeight}x{l.KernelWidth}/s{l.StrideHeight}x{l.StrideWidth}/p{l.PadTop},{l.PadLeft},{l.PadBottom},{l.PadRight}{(l.Groups > 1 ? $"/g{l.Groups}" : "")}");

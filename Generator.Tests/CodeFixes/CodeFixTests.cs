@@ -27,6 +27,35 @@ public class CodeFixTests
         return fixedSource;
     }
 
+    // ---------------------------------------------------------------- SN2007
+
+    private const string ProjectionTitle = "Set Projection = Projection.Conv (a learned 1x1 convolution)";
+
+    [Theory]
+    [InlineData("[Add(\"a1\")]", "[Add(\"a1\", Projection = Projection.Conv)]")]
+    [InlineData("[Add(\"a1\", Projection = Projection.None)]", "[Add(\"a1\", Projection = Projection.Conv)]")]
+    public async Task SN2007_sets_the_conv_projection_where_a_strided_1x1_convolution_maps_the_shapes(string add, string expected)
+    {
+        string before = $"using StaticNets;\n[Input(16, 16, 4)]\n[Conv2D(8, 3, Padding = 1, Name = \"a1\")]\n[Conv2D(16, 2, Stride = 2)]\n{add}\npublic partial class N {{ }}\n";
+        Assert.Equal(before.Replace(add, expected), await FixAsync(new ProjectionCodeFixProvider(), before, "SN2007", ProjectionTitle));
+    }
+
+    [Fact]
+    public async Task SN2007_without_a_using_writes_the_full_name()
+    {
+        string before = "[StaticNets.Input(8, 8, 2)]\n[StaticNets.Conv2D(4, 1)]\n[StaticNets.Add(\"input\")]\npublic partial class N { }\n";
+        Assert.Equal(before.Replace("[StaticNets.Add(\"input\")]", "[StaticNets.Add(\"input\", Projection = global::StaticNets.Projection.Conv)]"),
+            await FixAsync(new ProjectionCodeFixProvider(), before, "SN2007", ProjectionTitle));
+    }
+
+    [Theory]
+    [InlineData("[Input(9, 9, 4)][Conv2D(8, 3, Stride = 2)][Add(\"input\")]")]
+    [InlineData("[Input(6)][Dense(4)][Add(\"input\")]")]
+    public async Task SN2007_offers_no_projection_where_none_maps_the_shapes(string layers)
+    {
+        Assert.Empty(await TitlesAsync(new ProjectionCodeFixProvider(), $"using StaticNets;\n{layers}\npublic partial class N {{ }}\n", "SN2007"));
+    }
+
     // ---------------------------------------------------------------- SN2001, SN2002
 
     private const string Lecture = """

@@ -147,7 +147,7 @@ public class DiagnosticTests
         { "SN2006", Net("[Input(20000, 20000, 1)][MaxPool(2)]"), Error, "MaxPool(2)",
             "pool1 (MaxPool 2x2, stride 2) on 20000x20000x1: with this layer an instance would need up to 2,400,000,000 bytes (parameters and gradients 0, activations up to 2,400,000,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
         { "SN2006", Net("[Input(1000)][Dense(1000000)]"), Error, "Dense(1000000)",
-            "dense1 (Dense 1000000) on 1000: with this layer an instance would need up to 8,048,036,000 bytes (parameters and gradients 8,008,000,000, activations up to 40,036,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
+            "dense1 (Dense 1000000) on 1000: with this layer an instance would need up to 8,048,040,000 bytes (parameters and gradients 8,008,000,000, activations up to 40,040,000), more than the limit of 1,073,741,824 bytes (1 GiB). Use a smaller input, fewer filters or units, or downsample earlier." },
 
         // SN3001: the Activation argument, or the [Softmax] attribute.
         { "SN3001", Net("[Input(10)][Dense(5, Activation = Activation.Softmax)][Dense(3)]"), Warning, "Activation = Activation.Softmax",
@@ -173,6 +173,30 @@ public class DiagnosticTests
             "dense1 (Dense 3): Name = \"\" is empty. Give the layer a name, or leave Name out for its default." },
         { "SN1005", Net("[Input(4)][Dense(3, Name = \"1st layer\")]"), Error, "Name = \"1st layer\"",
             "dense1 (Dense 3): Name = \"1st layer\" is not a valid name: use ASCII letters, digits and '_', not starting with a digit (like a0 or block1_out)." },
+
+        // SN1005: an [Add]'s from names no earlier layer.
+        { "SN1005", Net("[Input(4)][Dense(4, Name = \"h\")][Dense(4)][Add(\"g\")]"), Error, "\"g\"",
+            "add1 (Add): from = \"g\" names no layer. The layers before it are input, h and dense2." },
+        { "SN1005", Net("[Input(4)][Dense(4)][Add(\"add1\")]"), Error, "\"add1\"",
+            "add1 (Add): from = \"add1\" names the Add itself; it adds the output of an earlier layer. The layers before it are input and dense1." },
+        { "SN1005", Net("[Input(4)][Dense(4)][Add(\"later\")][Dense(4, Name = \"later\")]"), Error, "\"later\"",
+            "add1 (Add): from = \"later\" names later, a later layer; an Add reads only outputs computed before it. The layers before it are input and dense1." },
+
+        // SN1003: a projection [Add] does not take.
+        { "SN1003", Net("[Input(4, 4, 2)][Conv2D(2, 1)][Add(\"input\", Projection = Projection.ConvBatchNorm)]"), Error, "Projection = Projection.ConvBatchNorm",
+            "add1 (Add): Projection.ConvBatchNorm is not a projection [Add] takes: use Projection.None (the shapes are equal) or Projection.Conv (a learned 1x1 convolution with bias)." },
+
+        // SN2007: the [Add] attribute.
+        { "SN2007", Net("[Input(8, 8, 4)][Conv2D(8, 3, Stride = 2, Padding = 1, Name = \"c\")][Add(\"input\")]"), Error, "Add(\"input\")",
+            "add1 (Add input) on 4x4x8: c's output is 4x4x8 and the network input is 8x8x4; to be added, the shapes must be equal. Projection = Projection.Conv maps 8x8x4 to 4x4x8 through a learned 1x1 convolution, stride 2." },
+        { "SN2007", Net("[Input(8, 8, 4)][Conv2D(8, 3, Padding = 1)][Add(\"input\")]"), Error, "Add(\"input\")",
+            "add1 (Add input) on 8x8x8: conv1's output is 8x8x8 and the network input is 8x8x4; to be added, the shapes must be equal. Projection = Projection.Conv maps 8x8x4 to 8x8x8 through a learned 1x1 convolution, stride 1." },
+        { "SN2007", Net("[Input(9, 9, 4)][Conv2D(8, 3, Stride = 2)][Add(\"input\", Projection = Projection.Conv)]"), Error, "Add(\"input\", Projection = Projection.Conv)",
+            "add1 (Add input through a 1x1 convolution) on 4x4x8: conv1's output is 4x4x8 and the network input is 9x9x4; a 1x1 projection with stride maps 9x9 only to sizes that divide it exactly (9/4 and 9/4 are not both whole numbers). Add the output of a layer whose size divides evenly into this one, or change the layers between them." },
+        { "SN2007", Net("[Input(6)][Dense(4)][Add(\"input\")]"), Error, "Add(\"input\")",
+            "add1 (Add input) on 4: dense1's output is 4 and the network input is 6; to be added, the shapes must be equal. Add tensors of the same shape (a projection needs images on both sides)." },
+        { "SN2007", Net("[Input(6)][Dense(6)][Add(\"input\", Projection = Projection.Conv)]"), Error, "Add(\"input\", Projection = Projection.Conv)",
+            "add1 (Add input through a 1x1 convolution) on 6: dense1's output is 6 and the network input is 6; a projection is a 1x1 convolution over an image, and dense1's output is flat. Use Projection.None with equal shapes, or a [Dense] layer that maps one to the other." },
 
         // SN2008: the budget's argument that is exceeded.
         { "SN2008", Net("[Budget(MaxMultiplyAdds = 250)][Input(10)][Dense(20)][Dense(5)]"), Error, "MaxMultiplyAdds = 250",
@@ -226,7 +250,7 @@ public class DiagnosticTests
         {
             ["SN1001"] = Error, ["SN1002"] = Error, ["SN1003"] = Error, ["SN1004"] = Error, ["SN1005"] = Error,
             ["SN2001"] = Error, ["SN2002"] = Error, ["SN2003"] = Error, ["SN2004"] = Error, ["SN2005"] = Error, ["SN2006"] = Error,
-            ["SN2008"] = Error,
+            ["SN2007"] = Error, ["SN2008"] = Error,
             ["SN3001"] = Warning, ["SN3002"] = Warning, ["SN3003"] = Warning, ["SN3004"] = Warning,
         };
         var supported = new NetworkAnalyzer().SupportedDiagnostics;
@@ -257,6 +281,9 @@ public class DiagnosticTests
         { "SN1004", "using StaticNets;\n[Input(4)][Dense(2)] public partial class N { }\npublic partial class N { }\n" },
         // A layer given another's default name, when that one is named too; names up to the limits of the rule.
         { "SN1005", Net("[Input(4)][Dense(3, Name = \"dense2\")][ReLU(Name = \"_a0\")][Dense(2, Name = \"Out_1\")][Softmax(Name = \"probabilities\")]") },
+        // from names the input, a layer by its given or default name; equal shapes, or a projection that maps them.
+        { "SN1005", Net("[Input(4)][Dense(4, Name = \"h\")][Dense(4)][Add(\"h\")][Add(\"dense2\")][Add(\"input\")]") },
+        { "SN2007", Net("[Input(8, 8, 4)][Conv2D(8, 2, Stride = 2)][Add(\"input\", Projection = Projection.Conv)][Conv2D(8, 3, Padding = 1)][Add(\"add1\")]") },
         // Exactly at the budget (300 multiply-adds; the bytes as Summary counts them).
         { "SN2008", Net("[Budget(MaxMultiplyAdds = 300, MaxBytes = 3600)][Input(10)][Dense(20)][Dense(5)]") },
         { "SN2001", Net("[Input(28, 28, 1)][Conv2D(6, 4, Stride = 2)]") },

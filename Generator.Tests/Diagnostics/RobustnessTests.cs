@@ -116,9 +116,14 @@ public class RobustnessTests
             });
         }
         int count = random.Next(maxLayers + 1);
+        // The default names so far, for an [Add]'s from: "input", an earlier layer, or now and then a name no layer has.
+        var names = new List<string> { "input" };
+        var stems = new Dictionary<string, int>();
         for (int i = 0; i < count; i++)
         {
             var type = types[random.Next(types.Length)];
+            string stem = Layers.LayerRegistry.For(type).Stem;
+            stems[stem] = stems.GetValueOrDefault(stem) + 1;
             bool strideGiven = random.Next(2) == 0;
             // Every field drawn, whatever the kind: a rule must ignore the fields its kind does not take.
             int first = Int(), second = Int(), third = Int();
@@ -150,7 +155,10 @@ public class RobustnessTests
                 L1 = Double(),
                 L2 = Double(),
                 HasErrors = random.Next(20) == 0,
+                From = random.Next(10) == 0 ? "nowhere" : names[random.Next(names.Count)],
+                Projection = (ProjectionKind)random.Next(-1, 4),
             });
+            if (type != LayerType.Input) names.Add(stem + stems[stem]);
         }
         return new NetworkSpec(null, "N", "N", "N.g.cs", "public", EquatableArray<string>.Empty,
             random.Next(10) > 0, random.Next(20) == 0, random.Next(20) == 0, random.Next(20) == 0,

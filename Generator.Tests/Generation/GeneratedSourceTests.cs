@@ -71,6 +71,39 @@ public class GeneratedSourceTests
         public partial class Geometry { }
         """;
 
+    /// <summary>
+    /// Residual connections: an identity Add over two convolutions, a stride-2 Add with a 1x1 convolution projection
+    /// (its scalar and vector paths as a convolution's), and a dense residual after global pooling.
+    /// </summary>
+    public const string Residual = """
+        using StaticNets;
+
+        namespace Samples;
+
+        [Input(16, 16, 3)]
+        [Conv2D(8, 3, Padding = 1, Activation = Activation.ReLU, Name = "a0")]
+        [Conv2D(8, 3, Padding = 1)]
+        [Add("a0")]
+        [ReLU(Name = "a1")]
+        [Conv2D(16, 2, Stride = 2, Activation = Activation.ReLU)]
+        [Conv2D(16, 3, Padding = 1)]
+        [Add("a1", Projection = Projection.Conv)]
+        [ReLU]
+        [GlobalAvgPool(Name = "pooled")]
+        [Dense(16, Activation = Activation.Tanh)]
+        [Add("pooled")]
+        [Dense(10, Activation = Activation.Softmax)]
+        public partial class Residual { }
+        """;
+
+    [Fact]
+    public void Network_with_residual_connections_matches_its_snapshot()
+    {
+        var (result, _, diagnostics) = GeneratorHarness.Run(Residual);
+        Assert.Empty(diagnostics);
+        Snapshot.Match("Residual", Assert.Single(result.GeneratedTrees).ToString());
+    }
+
     [Fact]
     public void Network_with_the_convolution_geometry_matches_its_snapshot()
     {

@@ -34,6 +34,8 @@ public class GradientModeTests
         "[Dense(4, Activation = Activation.ReLU)]",
         "[Dense(4, Activation = Activation.GELU)]",
         "[Dense(4, Activation = Activation.Softmax)]",
+        // Both terms are the first dense layer's output: the Add delivers dy into its gradient twice.
+        "[Add(\"dense1\")]",
     };
 
     private const string Probe = """

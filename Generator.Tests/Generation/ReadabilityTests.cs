@@ -18,6 +18,7 @@ public class ReadabilityTests
         { "LeNet5", GeneratedSourceTests.LeNet5 },
         { "AllLayers", GeneratedSourceTests.AllLayers },
         { "SmallBatchNorm", BatchNormSourceTests.BatchNorm },
+        { "Residual", GeneratedSourceTests.Residual },
     };
 
     private static string Generate(string source)

@@ -337,7 +337,7 @@ internal static class NetworkFuzzer
                     5 or 6 => $"[Dense({Size(12)}{Named(false, true, 1, 0)})]",
                     7 => Dropout(true),
                     8 => LeakyReLU(true),
-                    _ => Pick(Standalone),
+                    _ => Chance(0.7) ? Pick(Standalone) : Add(),
                 });
             }
             string input = Chance(0.5)
@@ -387,6 +387,13 @@ internal static class NetworkFuzzer
             _notes.Add(shape.ToString());
             var files = Write(shape, layers);
             return new FuzzCase(_seed, files, _intended, string.Join(", ", _notes));
+        }
+
+        /// <summary>An [Add] of the input, of a layer by a name it may have, or of no layer; now and then with a projection.</summary>
+        private string Add()
+        {
+            string projection = Chance(0.4) ? ", Projection = " + Pick("Projection.Conv", "Projection.None", "Projection.ConvBatchNorm", "(Projection)9") : "";
+            return $"[Add(\"{Pick("input", "input", "a0", "conv1", "dense1", "relu1", "nowhere")}\"{projection})]";
         }
 
         /// <summary>Gives one to three layers a Name: valid, repeated, taken, a default of another, or not a name.</summary>

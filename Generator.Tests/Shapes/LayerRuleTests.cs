@@ -66,6 +66,63 @@ public class LayerRuleTests
         for (int i = 1; i < shape.Layers.Count; i++) Assert.Equal(shape.Layers[i - 1].Out, shape.Layers[i].In);
     }
 
+    private const string Residual = """
+        [Input(8, 8, 4)]
+        [Conv2D(4, 3, Padding = 1, Activation = Activation.ReLU, Name = "a0")]
+        [Conv2D(4, 3, Padding = 1)]
+        [Add("a0")]
+        [ReLU(Name = "a1")]
+        [Conv2D(8, 2, Stride = 2)]
+        [Add("a1", Projection = Projection.Conv)]
+        [ReLU]
+        """;
+
+    [Fact]
+    public void An_add_reads_the_previous_layer_and_the_layer_its_from_names()
+    {
+        var shape = Infer(Residual);
+        foreach (int i in new[] { 0, 1, 3, 4, 6 }) Assert.Equal(new[] { i - 1 }, shape.Layers[i].Inputs);
+        Assert.Equal(new[] { 1, 0 }, shape.Layers[2].Inputs);
+        Assert.Equal(new[] { 4, 3 }, shape.Layers[5].Inputs);
+        var add = shape.Layers[5];
+        Assert.Equal(("conv3", "a1", new Shape(4, 8, 8, false), ProjectionKind.Conv), (add.InputLabel, add.From, add.FromShape, add.Projection));
+        Assert.Equal(new Shape(8, 4, 4, false), add.Out);
+        // The projection: 8x4 weights and 8 biases at the Add's place, fans of a 1x1 convolution, He before the ReLU.
+        Assert.Equal((32, 8, 4, 8, 2, 2), (add.WeightCount, add.BiasCount, add.FanIn, add.FanOut, add.StrideHeight, add.StrideWidth));
+        Assert.Equal(shape.Layers[4].ParameterOffset + shape.Layers[4].ParameterCount, add.ParameterOffset);
+        Assert.Equal(InitKind.HeNormal, add.Init);
+        Assert.Equal(0, shape.Layers[2].ParameterCount);
+        // Multiply-adds: the projection's, 4*4*8 outputs of 4 channels each; none for an Add without one.
+        Assert.Equal((0L, 512L), (shape.Layers[2].MultiplyAdds, add.MultiplyAdds));
+        Assert.Equal(["Add a0", "Add a1 through a 1x1 convolution"], new[] { shape.Layers[2], add }.Select(l => l.Description));
+        Assert.Equal(["Add conv2 + a0", "Add conv3 + a1 (1x1 conv s2)"], new[] { shape.Layers[2], add }.Select(l => l.TableText));
+        Assert.Equal(["Add of conv2 and a0", "Add of conv3 and a1 through a 1x1 convolution, stride 2"], new[] { shape.Layers[2], add }.Select(l => l.Title));
+    }
+
+    [Fact]
+    public void The_add_rule_infers_a_projection_from_a_spec_and_reports_sizes_it_cannot_map()
+    {
+        var rule = LayerRegistry.For(LayerType.Add);
+        var spec = Spec(LayerType.Add) with { From = "a", Projection = ProjectionKind.Conv };
+        var sink = new DiagnosticSink();
+        var outcome = rule.Infer(spec, Image(5, 4, 6), "x", Image(15, 8, 3), "a", "add1", sink);
+        Assert.Empty(sink.ToEquatableArray());
+        Assert.NotNull(outcome);
+        Assert.Equal(new Shape(6, 5, 4, false), outcome.Output);
+        Assert.Equal((3, 2), (outcome.Geometry!.Value.StrideHeight, outcome.Geometry!.Value.StrideWidth));
+        Assert.Equal((18, 6, 3, 6), ((int)outcome.Weights, (int)outcome.Biases, (int)outcome.FanIn, (int)outcome.FanOut));
+        // Its scratch: the projection's output and the 1x1 convolution's buffers.
+        var buffers = Conv2DBuffers.Of(new Shape(3, 15, 8, false), outcome.Output, new WindowGeometry(1, 1, 3, 2, 0, 0, 0, 0), needsInputGrad: true);
+        Assert.Equal(buffers.Total + 120, outcome.Scratch);
+
+        Assert.Null(rule.Infer(spec, Image(4, 4, 6), "x", Image(15, 8, 3), "a", "add1", sink));
+        Assert.Null(rule.Infer(spec with { Projection = ProjectionKind.None }, Image(5, 4, 6), "x", Image(15, 8, 3), "a", "add1", sink));
+        Assert.Equal(["SN2007", "SN2007"], sink.ToEquatableArray().Select(d => d.Id));
+        Assert.Empty(sink.ToEquatableArray()[0].Repairs);
+        Assert.Equal([new Repair("Projection", 1)], sink.ToEquatableArray()[1].Repairs);
+        Assert.NotNull(rule.Infer(spec with { Projection = ProjectionKind.None }, Image(5, 4, 6), "x", Image(5, 4, 6), "a", "add1", sink));
+    }
+
     [Fact]
     public void The_parser_fills_the_named_fields_of_each_kind()
     {

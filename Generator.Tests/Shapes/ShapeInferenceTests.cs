@@ -185,6 +185,24 @@ public class ShapeInferenceTests
     }
 
     /// <summary>
+    /// The SN2006 bound counts each dense layer's input gradient of its own (<c>_dense2InputGradPart</c>, which it adds into
+    /// the shared one when its input has a second reader, an [Add]) beside its output, gradient and batch tiles: the
+    /// activations stated at dense2, where the parameters cross the limit, are exactly these.
+    /// </summary>
+    [Fact]
+    public void The_memory_bound_counts_the_input_gradient_a_dense_layer_adds_through()
+    {
+        var shape = Infer("[Input(8192)][Dense(8192, Name = \"h\")][Dense(8192)][Add(\"h\")]");
+        var diagnostic = Assert.Single(shape.Diagnostics);
+        Assert.Equal("SN2006", diagnostic.Id);
+        Assert.StartsWith("dense2 (Dense 8192) on 8192:", diagnostic.Message);
+        const long n = 8192, tile = Layers.LayerRule.BatchTile;
+        long dense = 2 * n + tile * (n + n) + n; // output and its gradient, the tiles of ForwardBatch, the input gradient part
+        long activations = 4 * (n + dense + dense);
+        Assert.Contains($"activations up to {activations.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}),", diagnostic.Message);
+    }
+
+    /// <summary>
     /// The SN2006 bound counts a convolution's scratch as <see cref="Layers.Conv2DBuffers"/> computes it (the lengths
     /// the emitter allocates): the activations it states are the input, the output and its gradient, and those buffers.
     /// </summary>

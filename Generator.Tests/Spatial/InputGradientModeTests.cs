@@ -27,6 +27,9 @@ public class InputGradientModeTests
         // A window over 7x7 loops instead of being unrolled; stride 2 has only the scalar loops.
         { "[Input(10, 10, 1)] [Conv2D(2, 8, Padding = 3)]", ["Vector512", "Vector256", "Scalar"] },
         { "[Input(9, 9, 2)] [Conv2D(4, 3, Stride = 2, Padding = 1, Activation = Activation.LeakyReLU)]", ["Scalar"] },
+        // 1x1 kernels, as an [Add]'s projection uses them: stride 1 (wide rows) and stride 2.
+        { "[Input(6, 6, 3)] [Conv2D(8, 1)]", ["Vector512", "Vector256", "Scalar"] },
+        { "[Input(8, 8, 2)] [Conv2D(8, 1, Stride = 2)]", ["Scalar"] },
         // Tiled 2x2 max windows: Vector256 blocks with a tail of two, exact blocks, Vector128 with a tail, uncovered edges.
         { "[Input(20, 20, 2)] [MaxPool(2)]", ["Vector256", "Scalar"] },
         { "[Input(16, 16, 1)] [MaxPool(2)]", ["Vector256", "Scalar"] },

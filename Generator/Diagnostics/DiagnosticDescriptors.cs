@@ -52,6 +52,9 @@ public static class DiagnosticDescriptors
     /// <summary>SN2006: a size overflows a 32-bit int, or an instance's buffers exceed 1 GiB.</summary>
     public static readonly DiagnosticDescriptor TooLarge = Create(DiagnosticIds.SN2006, "A size overflows or the buffers exceed the limit", Shape);
 
+    /// <summary>SN2007: an [Add]'s two tensors differ in shape (or its projection cannot map them).</summary>
+    public static readonly DiagnosticDescriptor AddShapes = Create(DiagnosticIds.SN2007, "[Add] shapes differ", Shape);
+
     /// <summary>SN2008: the network needs more multiply-adds or bytes than its [Budget] allows.</summary>
     public static readonly DiagnosticDescriptor OverBudget = Create(DiagnosticIds.SN2008, "The network exceeds its budget", Shape);
 
@@ -71,7 +74,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor[] All =
     {
         NotPartial, InputMisplaced, InvalidArgument, SplitDeclaration, BadName,
-        ConvStride, PoolTiling, WindowTooLarge, SpatialAfterFlat, DenseWithoutFlatten, TooLarge, OverBudget,
+        ConvStride, PoolTiling, WindowTooLarge, SpatialAfterFlat, DenseWithoutFlatten, TooLarge, AddShapes, OverBudget,
         SoftmaxNotLast, VanishingGradient, PaddingTooLarge, TrailingPaddingUnread,
     };
 

@@ -36,6 +36,15 @@ internal sealed class LayerContext
     /// <summary>True where another layer's backward already wrote this layer's input gradient, so this one adds into it.</summary>
     public bool AddsInputGrad { get; set; }
 
+    /// <summary>[Add]: the buffer of the tensor it adds (the output of the layer its from names, or <c>input</c>).</summary>
+    public string Skip { get; set; } = "";
+
+    /// <summary>[Add]: the gradient of <see cref="Skip"/>, or null where no layer up to that tensor has parameters.</summary>
+    public string? SkipGrad { get; set; }
+
+    /// <summary>[Add]: true where a backward that runs before this one already wrote <see cref="SkipGrad"/>.</summary>
+    public bool AddsSkipGrad { get; set; }
+
     /// <summary>The last layer whose Softmax is fused with the cross-entropy: its backward starts at the logits.</summary>
     public bool FusedSoftmax { get; set; }
 
@@ -53,6 +62,9 @@ internal sealed class LayerContext
         InputGrad = InputGrad,
         OutputGrad = OutputGrad,
         AddsInputGrad = AddsInputGrad,
+        Skip = Skip,
+        SkipGrad = SkipGrad,
+        AddsSkipGrad = AddsSkipGrad,
         FusedSoftmax = FusedSoftmax,
         HasParametersUpToHere = HasParametersUpToHere,
     };

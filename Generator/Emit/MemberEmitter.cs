@@ -64,7 +64,7 @@ internal static class MemberEmitter
         w.Line(GeneratedCode);
         w.Open($"{D(PublicMember.SeedConstructor)} : this(new float[ParameterCount]{(plan.BatchTraining ? ", new float[StatisticsCount]" : "")})");
         w.Line($"_randomState = {RuntimeNames.Kernel("Rng")}.Seed(seed, -1);");
-        foreach (var c in plan.Contexts.Where(c => c.Layer.WeightCount > 0 && Layers.LayerRegistry.For(c.Layer.Type).HasWeights))
+        foreach (var c in plan.Contexts.Where(c => c.Layer.WeightCount > 0 && Initialised(Layers.LayerRegistry.For(c.Layer.Type))))
         {
             var l = c.Layer;
             w.Line($"// {l.Name}: {l.WeightCount} weights, fan-in {l.FanIn}, fan-out {l.FanOut}");
@@ -221,6 +221,9 @@ internal static class MemberEmitter
     }
 
     /// <summary>The input's shape as messages write it: <c>[1][28][28]</c>, or <c>784</c> when flat.</summary>
+    /// <summary>Whether the constructor draws a layer's weights: a layer with weights, or an [Add]'s projection.</summary>
+    private static bool Initialised(Layers.LayerRule rule) => rule.HasWeights || rule.InitialisedAsWeighted;
+
     private static string InputShape(NetworkShape shape) =>
         shape.Input.Flat ? Num(shape.InputSize) : $"[{shape.Input.C}][{shape.Input.H}][{shape.Input.W}]";
 

@@ -66,7 +66,7 @@ internal sealed class NetworkPlan
 
     /// <summary>
     /// The layers whose outputs layer <paramref name="index"/> reads, as indices into <c>shape.Layers</c>; -1 is the
-    /// network input (<c>LayerShape.Inputs</c>). Today each layer reads the one before it.
+    /// network input (<c>LayerShape.Inputs</c>): the one before it, and for an [Add] the layer its from names.
     /// </summary>
     public static IReadOnlyList<int> InputsOf(NetworkShape shape, int index) => shape.Layers[index].Inputs;
 
@@ -112,9 +112,18 @@ internal sealed class NetworkPlan
                 c.OutputGrad = inputGrad ?? "";
             }
             c.FusedSoftmax = i == layers.Count - 1 && shape.Loss == LossKind.CrossEntropy;
+            if (InputsOf(shape, i).Count > 1) ConnectSkip(c, InputsOf(shape, i)[1]);
             Contexts.Add(c);
         }
         Output = Contexts.Count == 0 ? "input" : Contexts[Contexts.Count - 1].Output;
+    }
+
+    /// <summary>An [Add]'s second tensor, the output of layer <paramref name="from"/> (-1: the input), kept in its own buffer.</summary>
+    private void ConnectSkip(LayerContext c, int from)
+    {
+        var source = from < 0 ? null : Contexts[from];
+        c.Skip = source?.Output ?? "input";
+        c.SkipGrad = source is null || !source.HasParametersUpToHere || source.OutputGrad.Length == 0 ? null : source.OutputGrad;
     }
 
     /// <summary>
@@ -127,9 +136,11 @@ internal sealed class NetworkPlan
         for (int i = Contexts.Count - 1; i >= 0; i--)
         {
             var c = Contexts[i];
-            if (!c.HasParametersUpToHere || c.InputGrad is null) continue;
+            if (!c.HasParametersUpToHere || c.InputGrad is null && c.SkipGrad is null) continue;
             if (LayerEmitter.For(c.Layer.Type).BackwardCall(c) is null) continue;
-            c.AddsInputGrad = addEveryInputGrad || !written.Add(c.InputGrad);
+            // An [Add]'s backward delivers its input's gradient first, then its second tensor's (the same buffer when from names the previous layer).
+            if (c.InputGrad is not null) c.AddsInputGrad = addEveryInputGrad || !written.Add(c.InputGrad);
+            if (c.SkipGrad is not null) c.AddsSkipGrad = addEveryInputGrad || !written.Add(c.SkipGrad);
         }
     }
 

@@ -74,6 +74,7 @@ internal static class NetworkSummary
                 w.Line($"PadTop = {l.PadTop}, PadLeft = {l.PadLeft}, PadBottom = {l.PadBottom}, PadRight = {l.PadRight},");
             }
             if (l.Groups > 1) w.Line($"Groups = {l.Groups},");
+            if (l.From is not null) w.Line($"From = \"{l.From}\", Projection = {N}Projection.{l.Projection},");
             w.Line($"Rate = {Float(l.Rate)}, L1 = {Float(l.L1)}, L2 = {Float(l.L2)},");
             w.Line($"Init = {N}Init.{l.Init},");
             w.Line($"ParameterOffset = {l.ParameterOffset}, WeightCount = {l.WeightCount}, BiasCount = {l.BiasCount},");

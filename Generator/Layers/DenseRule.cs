@@ -38,9 +38,11 @@ internal sealed class DenseRule : LayerRule
             return null;
         }
         var output = new Shape(spec.Units, 1, 1, true);
-        // The values before an inline activation; ForwardBatch's tiles of its input and output.
+        // The values before an inline activation; ForwardBatch's tiles of its input and output; the input gradient of its
+        // own that it adds into a shared one where its input has another reader (an [Add]), counted always: an upper bound.
         BigInteger scratch = spec.Activation != ActivationKind.None ? output.Size : 0;
         scratch += BatchTile * ((BigInteger)current.Size + output.Size);
+        scratch += current.Size;
         return new LayerOutcome(output)
         {
             Units = spec.Units,

@@ -22,6 +22,9 @@ internal sealed class LayerArguments
     /// <summary>The argument as an int array (<c>Pads = new[] { 1, 1, 0, 0 }</c>), or null when absent, null or not of ints.</summary>
     public int[]? Ints(string name) => _values.TryGetValue(name, out var v) && v is int[] a ? a : null;
 
+    /// <summary>The argument as a string, or null when absent, null or not a string.</summary>
+    public string? String(string name) => _values.TryGetValue(name, out var v) ? v as string : null;
+
     /// <summary>The argument as a bool, or <paramref name="fallback"/> when absent or not a bool.</summary>
     public bool Bool(string name, bool fallback) => _values.TryGetValue(name, out var v) && v is bool b ? b : fallback;
 

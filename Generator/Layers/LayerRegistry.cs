@@ -33,6 +33,7 @@ internal static class LayerRegistry
         new ActivationRule(LayerType.Tanh, ActivationKind.Tanh, new ActivationEmitter()),
         new ActivationRule(LayerType.Softmax, ActivationKind.Softmax, new ActivationEmitter()),
         new ActivationRule(LayerType.ReLU6, ActivationKind.ReLU6, new ActivationEmitter()),
+        new AddRule(new AddEmitter()),
     };
 
     private static readonly Dictionary<LayerType, LayerRule> ByType = Index(r => r.Type);

@@ -36,6 +36,12 @@ internal abstract class LayerRule
     /// <summary>Whether the layer has weights and biases (and so an inline activation, Init, L1 and L2).</summary>
     public virtual bool HasWeights => false;
 
+    /// <summary>
+    /// Whether weights the layer has without being a layer with weights (<see cref="HasWeights"/>) are initialised as a
+    /// convolution's, <c>Init.Auto</c> resolved by the activation after it: an [Add]'s projection.
+    /// </summary>
+    public virtual bool InitialisedAsWeighted => false;
+
     /// <summary>The member of the Runtime's <c>LayerKind</c> that <c>Info</c> records for the layer.</summary>
     public virtual string InfoKind => Type.ToString();
 
@@ -53,7 +59,7 @@ internal abstract class LayerRule
 
     /// <summary>
     /// SN1003: reports each argument out of range, through <see cref="ArgumentChecks.ShapeAtLeast"/> for an argument
-    /// the output shape is computed from (so that <see cref="Infer"/> is not called with it) and
+    /// the output shape is computed from (so that <see cref="Infer(LayerSpec, Tensor, string, DiagnosticSink)"/> is not called with it) and
     /// <see cref="ArgumentChecks.Report"/> or <see cref="ArgumentChecks.FiniteNotNegative"/> for any other. The
     /// attribute's arguments were read without errors.
     /// </summary>
@@ -73,6 +79,16 @@ internal abstract class LayerRule
     /// is in range; the other arguments may be out of range (already reported as SN1003). <paramref name="head"/> starts every message: <c>conv1 (Conv2D 5x5, stride 2) on 28x28x1</c>.
     /// </summary>
     public abstract LayerOutcome? Infer(LayerSpec spec, Tensor input, string head, DiagnosticSink diagnostics);
+
+    /// <summary>Whether the layer reads a second tensor, the output of the earlier layer named by <see cref="LayerSpec.From"/> ([Add]).</summary>
+    public virtual bool ReadsFrom => false;
+
+    /// <summary>
+    /// <see cref="Infer(LayerSpec, Tensor, string, DiagnosticSink)"/> for a layer that also reads <paramref name="from"/>, the
+    /// output of the layer labelled <paramref name="fromName"/>; <paramref name="inputName"/> labels <paramref name="input"/>.
+    /// </summary>
+    public virtual LayerOutcome? Infer(LayerSpec spec, Tensor input, string inputName, Tensor from, string fromName, string head, DiagnosticSink diagnostics) =>
+        Infer(spec, input, head, diagnostics);
 
     /// <summary>What the output tensor records as the layer that made the shape flat (<see cref="Tensor.FlattenedBy"/>).</summary>
     public virtual string? FlattenedBy(Tensor input, string name) => input.FlattenedBy;

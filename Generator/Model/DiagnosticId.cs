@@ -46,6 +46,9 @@ internal static class DiagnosticIds
     /// <summary>A size overflows a 32-bit int, or an instance's buffers exceed the limit.</summary>
     public static readonly DiagnosticId SN2006 = new("SN2006", IsError: true);
 
+    /// <summary>An [Add]'s two tensors differ in shape, and its projection (if any) cannot map one to the other.</summary>
+    public static readonly DiagnosticId SN2007 = new("SN2007", IsError: true);
+
     /// <summary>The network needs more multiply-adds or bytes than its <c>[Budget]</c> allows.</summary>
     public static readonly DiagnosticId SN2008 = new("SN2008", IsError: true);
 
@@ -65,7 +68,7 @@ internal static class DiagnosticIds
     public static readonly DiagnosticId[] All =
     {
         SN1001, SN1002, SN1003, SN1004, SN1005,
-        SN2001, SN2002, SN2003, SN2004, SN2005, SN2006, SN2008,
+        SN2001, SN2002, SN2003, SN2004, SN2005, SN2006, SN2007, SN2008,
         SN3001, SN3002, SN3003, SN3004,
     };
 }

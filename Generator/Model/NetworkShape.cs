@@ -66,9 +66,21 @@ internal sealed record LayerShape
 
     /// <summary>
     /// The layers whose outputs this one reads: indices into <see cref="NetworkShape.Layers"/>, -1 for the
-    /// network input. Today always the previous layer.
+    /// network input. The previous layer, then, for an [Add], the layer named by its <c>from</c>.
     /// </summary>
     public EquatableArray<int> Inputs { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>The label of the tensor the layer reads first (the previous layer's, or <c>input</c>).</summary>
+    public string InputLabel { get; init; } = "";
+
+    /// <summary>[Add]: the label of the layer whose output it adds (<c>input</c>: the network input); null for the others.</summary>
+    public string? From { get; init; }
+
+    /// <summary>[Add]: the shape of the tensor it adds.</summary>
+    public Shape FromShape { get; init; }
+
+    /// <summary>[Add]: how the added tensor is mapped to the output's shape.</summary>
+    public ProjectionKind Projection { get; init; }
 
     public Shape In { get; init; }
 

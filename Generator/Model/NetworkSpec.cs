@@ -21,6 +21,7 @@ internal enum LayerType
     Softmax,
     ReLU6,
     BatchNorm,
+    Add,
 }
 
 /// <summary>Mirror of <c>StaticNets.Activation</c> (the generator cannot reference the Runtime).</summary>
@@ -41,6 +42,14 @@ internal enum PaddingModeKind
 {
     Explicit,
     Same,
+}
+
+/// <summary>Mirror of <c>StaticNets.Projection</c>.</summary>
+internal enum ProjectionKind
+{
+    None,
+    Conv,
+    ConvBatchNorm,
 }
 
 /// <summary>Mirror of <c>StaticNets.Init</c>.</summary>
@@ -159,6 +168,12 @@ internal sealed record LayerSpec(LayerType Type, int Declaration, LocationInfo? 
 
     /// <summary>[Conv2D], [Dense]: the L2 penalty on the weights.</summary>
     public double L2 { get; init; }
+
+    /// <summary>[Add(from)]: the name of the earlier layer whose output is added (<c>input</c>: the network input).</summary>
+    public string? From { get; init; }
+
+    /// <summary>[Add]: how the added output is mapped to the layer's shape.</summary>
+    public ProjectionKind Projection { get; init; }
 
     /// <summary>A name the user gave the layer; null: named by its kind and index (<c>conv1</c>).</summary>
     public string? Name { get; init; }

@@ -76,6 +76,37 @@ internal static class LayerNames
         return labels;
     }
 
+    /// <summary>
+    /// The spec index of the layer an [Add] at <paramref name="index"/> names by its <c>from</c> (its label or its default
+    /// name; <c>input</c>, 0, is the network input), or -1 with the SN1005 message in <paramref name="problem"/>: the name is
+    /// missing or unknown, is the Add's own, or is a later layer's (an Add reads only what is computed before it).
+    /// </summary>
+    public static int From(EquatableArray<LayerSpec> specs, int index, string[] defaults, string[] labels, out string? problem)
+    {
+        var spec = specs[index];
+        string head = $"{labels[index]} (Add)";
+        var earlier = new List<string> { "input" };
+        for (int i = 1; i < index; i++) earlier.Add(labels[i]);
+        string choices = $"The layers before it are {Join(earlier, "and")}.";
+        problem = null;
+        if (spec.From is not { } from)
+        {
+            problem = $"{head}: from is null; name the earlier layer whose output it adds. {choices}";
+            return -1;
+        }
+        if (from == "input") return 0;
+        int found = -1;
+        for (int i = 1; i < specs.Count && found < 0; i++)
+        {
+            if (labels[i] == from || defaults[i] == from) found = i;
+        }
+        problem = found < 0 ? $"{head}: from = {Quoted(from)} names no layer. {choices}"
+            : found == index ? $"{head}: from = {Quoted(from)} names the Add itself; it adds the output of an earlier layer. {choices}"
+            : found > index ? $"{head}: from = {Quoted(from)} names {labels[found]}, a later layer; an Add reads only outputs computed before it. {choices}"
+            : null;
+        return problem is null ? found : -1;
+    }
+
     /// <summary>Why a name is not valid, or null.</summary>
     private static string? Invalid(string name)
     {

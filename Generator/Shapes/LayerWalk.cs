@@ -21,6 +21,9 @@ internal sealed class LayerWalk
     private readonly bool[] _argumentsKnown;
     private readonly DiagnosticSink _diagnostics;
 
+    /// <summary>By spec index: the spec index of the layer an [Add] reads as its second input (0: the network input), else -1.</summary>
+    public int[]? From { get; init; }
+
     private BigInteger _offset;
     private int _statisticsOffset;
     private BigInteger _activationFloats;
@@ -51,20 +54,26 @@ internal sealed class LayerWalk
     {
         // Outputs by layer index ([Input] is no layer); null where unknown.
         var outputs = new List<Tensor?>();
+        // By spec index, the index of its output in outputs (-1: the network input).
+        var outputOf = new int[_specs.Count];
         _activationFloats = input.Shape.Size;
         bool complete = true;
         for (int i = 0; i < _specs.Count; i++)
         {
+            outputOf[i] = -1;
             if (_specs[i].Type == LayerType.Input) continue;
-            // Today every layer reads the one before it.
-            var reads = new[] { outputs.Count - 1 };
+            // Every layer reads the one before it; an [Add] also the output of the layer its from names.
+            int from = From is null ? -1 : From[i];
+            var reads = from < 0 ? new[] { outputs.Count - 1 } : new[] { outputs.Count - 1, outputOf[from] };
             Tensor? received = reads[0] < 0 ? input : outputs[reads[0]];
+            Tensor? second = reads.Length < 2 ? null : reads[1] < 0 ? input : outputs[reads[1]];
             Tensor? produced = null;
-            if (received is { } current)
+            if (received is { } current && (reads.Length < 2 || second is not null))
             {
                 inputs[i] = current.Shape;
-                if (_argumentsKnown[i]) produced = Layer(i, current, reads, complete ? layers : null);
+                if (_argumentsKnown[i]) produced = Layer(i, current, second, reads, complete ? layers : null);
             }
+            outputOf[i] = outputs.Count;
             outputs.Add(produced);
             complete &= produced is not null && _withinLimits;
         }
@@ -76,12 +85,17 @@ internal sealed class LayerWalk
     /// that leaves it unknown. Adds its <see cref="LayerShape"/> to <paramref name="layers"/> when that is given and
     /// the counts are within the limits.
     /// </summary>
-    private Tensor? Layer(int i, Tensor current, int[] reads, List<LayerShape>? layers)
+    private Tensor? Layer(int i, Tensor current, Tensor? second, int[] reads, List<LayerShape>? layers)
     {
         var l = _specs[i];
         var rule = _rules[i];
         string head = $"{_names[i]} ({rule.Describe(l)}) on {current.Shape}";
-        if (rule.Infer(l, current, head, _diagnostics) is not { } outcome) return null;
+        string inputName = InputName(i);
+        string? fromName = second is null || From is null ? null : _names[From[i]];
+        var inferred = second is { } from
+            ? rule.Infer(l, current, inputName, from, fromName!, head, _diagnostics)
+            : rule.Infer(l, current, head, _diagnostics);
+        if (inferred is not { } outcome) return null;
 
         var next = outcome.Output;
         var produced = new Tensor(next, rule.FlattenedBy(current, _names[i]));
@@ -113,6 +127,10 @@ internal sealed class LayerWalk
                 Label = _names[i],
                 Type = l.Type,
                 Inputs = reads.ToEquatableArray(),
+                InputLabel = inputName,
+                From = fromName,
+                FromShape = second?.Shape ?? default,
+                Projection = l.Projection,
                 In = current.Shape,
                 Out = next,
                 Units = outcome.Units,
@@ -131,7 +149,7 @@ internal sealed class LayerWalk
                 Activation = outcome.Activation,
                 Alpha = outcome.Alpha,
                 Rate = outcome.Rate,
-                Init = ResolveInit(i, outcome.Activation),
+                Init = ResolveInit(i, outcome.Activation, outcome.Weights > 0),
                 L1 = l.L1,
                 L2 = l.L2,
                 WeightCount = (int)outcome.Weights,
@@ -152,14 +170,25 @@ internal sealed class LayerWalk
         return produced;
     }
 
+    /// <summary>The label of the tensor the layer at spec index <paramref name="i"/> reads first: the previous layer's, or <c>input</c>.</summary>
+    private string InputName(int i)
+    {
+        for (int j = i - 1; j > 0; j--)
+        {
+            if (_specs[j].Type != LayerType.Input) return _names[j];
+        }
+        return "input";
+    }
+
     /// <summary>
     /// <c>Init.Auto</c> resolved for a layer with weights: He for ReLU, ReLU6, LeakyReLU and GELU, else Xavier, after the
     /// activation that follows: inline, else the next standalone activation layer (past dropout).
     /// </summary>
-    private InitKind ResolveInit(int index, ActivationKind activation)
+    private InitKind ResolveInit(int index, ActivationKind activation, bool weights)
     {
         var l = _specs[index];
-        if (!_rules[index].HasWeights) return InitKind.Auto;
+        // An [Add]'s projection has weights without the options of a layer with weights: it is initialised as a convolution.
+        if (!_rules[index].HasWeights && !(weights && _rules[index].InitialisedAsWeighted)) return InitKind.Auto;
         if (l.Init != InitKind.Auto) return l.Init;
         var next = activation;
         for (int i = index + 1; next == ActivationKind.None && i < _specs.Count; i++)

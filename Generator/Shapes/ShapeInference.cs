@@ -75,6 +75,7 @@ internal static class ShapeInference
 
         bool orderKnown = Placement.Check(spec, names, diagnostics);
         var argumentsKnown = new bool[specs.Count];
+        var from = Enumerable.Repeat(-1, specs.Count).ToArray();
         for (int i = 0; i < specs.Count; i++)
         {
             if (specs[i].HasErrors)
@@ -88,6 +89,12 @@ internal static class ShapeInference
             argumentsKnown[i] = !checks.ShapeUnknown;
             // A rejected name leaves the layer its default: nothing else depends on it.
             if (nameProblems[i] is { } problem) diagnostics.Report(DiagnosticIds.SN1005, problem, specs[i].ArgumentOrAttribute("Name"), isFatal: false);
+            // An [Add] reads the output of the layer its from names: an unknown one leaves its output unknown.
+            if (!rules[i].ReadsFrom) continue;
+            from[i] = LayerNames.From(specs, i, defaults, names, out var fromProblem);
+            if (fromProblem is null) continue;
+            diagnostics.Report(DiagnosticIds.SN1005, fromProblem, specs[i].ArgumentOrAttribute("from"));
+            argumentsKnown[i] = false;
         }
         Budget.CheckArguments(spec.Budget, diagnostics);
 
@@ -98,7 +105,7 @@ internal static class ShapeInference
         if (orderKnown && argumentsKnown[0] && ((InputRule)LayerRegistry.Input).Shape(specs[0], diagnostics) is { } tensor)
         {
             input = tensor.Shape;
-            complete = new LayerWalk(specs, rules, defaults, names, argumentsKnown, diagnostics).Run(tensor, layers, inputs);
+            complete = new LayerWalk(specs, rules, defaults, names, argumentsKnown, diagnostics) { From = from }.Run(tensor, layers, inputs);
         }
 
         DesignAdvice.Report(specs, rules, names, inputs, diagnostics);

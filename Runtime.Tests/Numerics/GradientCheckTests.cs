@@ -96,6 +96,18 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new ClipNet(seed: 13), label: 1, inputScale: 6f);
 
     [Fact]
+    public void ResidualNet_identity_and_stride_two_projection_adds_through_both_branches() =>
+        Check(new ResidualNet(seed: 17), label: 1);
+
+    [Fact]
+    public void ProjectedInputNet_projection_of_the_input_and_a_tensor_added_to_itself() =>
+        Check(new ProjectedInputNet(seed: 18), target: [0.4f, -0.3f]);
+
+    [Fact]
+    public void DenseResidual_flat_adds_a_tensor_read_twice_and_the_input() =>
+        Check(new DenseResidual(seed: 19), label: 2);
+
+    [Fact]
     public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), label: 7, samples: 300);
 
     private void Check<TNet>(TNet net, int label = -1, float[]? target = null, int samples = 400, float inputScale = 1f)

@@ -17,7 +17,7 @@ public class GeneratedNetworkOnnxTests
 
     public static TheoryData<string> Networks => new(["LeNet5", "ConvNetA", "ConvNetB", "ConvMse", "MlpMse", "StridedNet", "PoolOnly",
         "FlooredPool", "FilterLanes", "WidePool", "NarrowPool", "ClipNet", "RectangularNet", "SameNet", "FlooredConv", "GroupedNet",
-        "DepthwiseNet", "PaddedPoolNet", "GlobalMaxNet", "GlobalAvgNet", "DenseNoBias"]);
+        "DepthwiseNet", "PaddedPoolNet", "GlobalMaxNet", "GlobalAvgNet", "DenseNoBias", "ResidualNet", "ProjectedInputNet", "DenseResidual"]);
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -46,6 +46,9 @@ public class GeneratedNetworkOnnxTests
             case "GlobalMaxNet": Check(new GlobalMaxNet(seed: 20)); break;
             case "GlobalAvgNet": Check(new GlobalAvgNet(seed: 21)); break;
             case "DenseNoBias": Check(new DenseNoBias(seed: 22)); break;
+            case "ResidualNet": Check(new ResidualNet(seed: 23)); break;
+            case "ProjectedInputNet": Check(new ProjectedInputNet(seed: 24)); break;
+            case "DenseResidual": Check(new DenseResidual(seed: 25)); break;
             default: throw new ArgumentException(network);
         }
     }
@@ -68,6 +71,16 @@ public class GeneratedNetworkOnnxTests
         byte[] model = Exported(new DenseWithBias(seed: 1));
         var error = Assert.Throws<InvalidDataException>(() => new DenseNoBias(seed: 2).ImportOnnx(new MemoryStream(model)));
         Assert.Contains("the model adds a bias, but StaticNets.Tests.Networks.DenseNoBias declares dense1 without bias (Bias = false).", error.Message);
+    }
+
+    [Fact]
+    public void A_model_without_the_residual_sums_does_not_import_into_a_network_with_them_nor_the_reverse()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => new DenseResidual(seed: 2).ImportOnnx(new MemoryStream(Exported(new DenseChain(seed: 1)))));
+        Assert.Contains("the file adds two computed tensors in 0 nodes (none), but StaticNets.Tests.Networks.DenseResidual declares 2 [Add] layers (add1 (Add h), add2 (Add input)).", error.Message);
+        error = Assert.Throws<InvalidDataException>(() => new DenseChain(seed: 2).ImportOnnx(new MemoryStream(Exported(new DenseResidual(seed: 1)))));
+        Assert.Contains("the file adds two computed tensors in 2 nodes", error.Message);
+        Assert.Contains("but StaticNets.Tests.Networks.DenseChain declares no [Add] layer.", error.Message);
     }
 
     private static void RoundTrip<TNet>(TNet net) where TNet : class, INetwork<TNet>

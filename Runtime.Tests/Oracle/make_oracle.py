@@ -70,6 +70,11 @@ def statistics(norms):
     return flat([t for bn in norms for t in (bn.running_mean, bn.running_var)])
 
 
+def statistics(norms):
+    """StaticNets' Statistics: layer by layer, each BatchNorm's running means then its running variances."""
+    return flat([t for bn in norms for t in (bn.running_mean, bn.running_var)])
+
+
 def export(model, example, path, fold):
     model.eval()
     torch.onnx.export(model, example, path, input_names=["input"], output_names=["output"], opset_version=13,
@@ -132,6 +137,7 @@ def run(case, out):
                 if case.softmax:
                     after = F.softmax(after, dim=1)
             write(os.path.join(d, "output-after.f32"), after.numpy(), np.float32)
+
 
     with open(os.path.join(d, "case.txt"), "w") as f:
         f.write(case.declaration.strip() + "\n")
@@ -509,13 +515,61 @@ def batchnorm_cases():
                    " output-after.f32: eval mode with the running statistics it updated."),
     ]
 
+# ---------------------------------------------------------------- residual connections ([Add])
+
+class SmallResNet(nn.Module):
+    """conv -> ReLU -> conv, plus the block's input (identity), ReLU; a stride-2 block whose shortcut is a 1x1 stride-2
+    convolution with bias (computed after the block's convolutions, so that it follows them in node order); global
+    average pooling; a Linear layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(4, 4, 3, padding=1)
+        self.conv2 = nn.Conv2d(4, 4, 3, padding=1)
+        self.conv3 = nn.Conv2d(4, 8, 3, stride=2, padding=1)
+        self.conv4 = nn.Conv2d(8, 8, 3, padding=1)
+        self.shortcut = nn.Conv2d(4, 8, 1, stride=2)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        a1 = F.relu(self.conv2(F.relu(self.conv1(x))) + x)
+        y = self.conv4(F.relu(self.conv3(a1)))
+        y = F.relu(y + self.shortcut(a1))
+        return self.fc(F.adaptive_avg_pool2d(y, 1).flatten(1))
+
+    def order(self):
+        return [self.conv1.weight, self.conv1.bias, self.conv2.weight, self.conv2.bias, self.conv3.weight, self.conv3.bias,
+                self.conv4.weight, self.conv4.bias, self.shortcut.weight, self.shortcut.bias, self.fc.weight, self.fc.bias]
+
+
+RESIDUAL = """
+[Input(8, 8, 4)]
+[Conv2D(4, 3, Padding = 1, Activation = Activation.ReLU)]
+[Conv2D(4, 3, Padding = 1)]
+[Add("input")]
+[ReLU(Name = "a1")]
+[Conv2D(8, 3, Stride = 2, Padding = 1, Activation = Activation.ReLU)]
+[Conv2D(8, 3, Padding = 1)]
+[Add("a1", Projection = Projection.Conv)]
+[ReLU]
+[GlobalAvgPool]
+[Dense(5, Activation = Activation.Softmax)]
+"""
+
+
+def residual_cases():
+    torch.manual_seed(17)
+    m = SmallResNet()
+    return [Case("residual", m, (4, 8, 8), RESIDUAL, m.order(), train=True,
+                 notes="The shortcut's 1x1 weights [8][4][1][1] and bias stand at the second Add's place. Loss: the summed cross-entropy.")]
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     args = parser.parse_args()
-    cases = geometry_cases() + import_cases() + model_cases() + batchnorm_cases()
+    cases = geometry_cases() + import_cases() + model_cases() + batchnorm_cases() + residual_cases()
     unknown = set(args.cases) - {c.name for c in cases}
     if unknown:
         sys.exit(f"unknown case(s): {', '.join(sorted(unknown))}; known: {', '.join(c.name for c in cases)}")

@@ -33,6 +33,8 @@ public static class ReferenceNetwork
         }
 
         double[] x = ToDouble(input);
+        // Each output by layer name, for the [Add] layers that read an earlier one again.
+        var outputs = new Dictionary<string, (double[] Values, TensorShape Shape)> { ["input"] = (x, info.InputShape) };
         foreach (LayerInfo layer in info.Layers)
         {
             ReadOnlySpan<float> weights = parameters.Slice(layer.ParameterOffset, layer.WeightCount);
@@ -46,10 +48,29 @@ public static class ReferenceNetwork
                 LayerKind.Dense => Activate(Dense(x, layer.Units, weights, bias), layer.Activation, layer.Alpha),
                 LayerKind.Dropout => x,
                 LayerKind.Activation => Activate(x, layer.Activation, layer.Alpha),
+                LayerKind.Add => Add(x, outputs[layer.From!], layer, weights, bias),
                 _ => throw new ArgumentException($"{layer.Name}: unknown layer kind {layer.Kind}."),
             };
+            outputs[layer.Name] = (x, layer.OutputShape);
         }
         return x;
+    }
+
+    /// <summary>
+    /// <c>y = x + skip</c>, or <c>y = x + conv1x1(skip)</c> for <see cref="Projection.Conv"/>: a 1x1 convolution with bias and
+    /// the layer's strides, weights <c>[out][in]</c>.
+    /// </summary>
+    public static double[] Add(double[] x, (double[] Values, TensorShape Shape) from, LayerInfo layer, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        double[] skip = layer.Projection == Projection.Conv
+            ? Conv2D(from.Values, from.Shape, layer.OutputShape, new ConvGeometry(1, 1, layer.StrideHeight, layer.StrideWidth, 0, 0, 0, 0), weights, bias)
+            : from.Values;
+        var y = new double[x.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = x[i] + skip[i];
+        }
+        return y;
     }
 
     /// <summary>
@@ -316,6 +337,12 @@ public static class ReferenceNetwork
                 case LayerKind.Dense:
                     Check(o == new TensorShape(layer.Units, 1, 1), $"output {o}, expected {layer.Units}");
                     Check(layer.WeightCount == layer.Units * i.Size && (layer.BiasCount == layer.Units || layer.BiasCount == 0), $"{layer.WeightCount} weights and {layer.BiasCount} biases do not fit {layer.Units} units over {i.Size} inputs");
+                    break;
+                case LayerKind.Add:
+                    Check(o == i, $"output {o} differs from input {i}");
+                    Check(layer.From == "input" || info.Layers.TakeWhile(l => !ReferenceEquals(l, layer)).Any(l => l.Name == layer.From), $"from {layer.From} names no earlier layer");
+                    Check(layer.Projection == Projection.Conv ? layer.WeightCount % Math.Max(layer.Units, 1) == 0 && layer.BiasCount == layer.Units : layer.ParameterCount == 0,
+                        "a projection has 1x1 weights and a bias; an Add without one has no parameters");
                     break;
                 case LayerKind.Dropout:
                 case LayerKind.Activation:

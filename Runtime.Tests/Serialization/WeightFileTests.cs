@@ -145,6 +145,18 @@ public class WeightFileTests
     }
 
     [Fact]
+    public void Load_AnotherArchitecture_SameShapesButAnAddOfAnotherLayer_IsRejected()
+    {
+        byte[] file = Saved(new Networks.DenseResidual(seed: 1));
+
+        var error = Assert.Throws<InvalidDataException>(() => WeightFile.Load<Networks.DenseResidualFromH>(new MemoryStream(file)));
+
+        Assert.Contains("the architecture signature differs", error.Message);
+        Assert.Contains("add2:Add:10->10:0:from input/None", error.Message);
+        Assert.Contains("add2:Add:10->10:0:from h/None", error.Message);
+    }
+
+    [Fact]
     public void Load_AnotherArchitecture_DifferentFirstLayer()
     {
         byte[] file = Saved(new RefMlp(seed: 1));

@@ -97,11 +97,16 @@ public static class OnnxExporter
         // A tensor is either [N, C, H, W] (spatial) or [N, C*H*W] (flat, in C-H-W order).
         bool flat = IsFlat(info.InputShape);
         string x = "input";
+        // Each layer's output tensor and whether it is flat, by name, for the [Add] layers that read them again.
+        var outputs = new Dictionary<string, (string Tensor, bool Flat)> { ["input"] = (x, flat) };
 
         foreach (LayerInfo layer in info.Layers)
         {
             switch (layer.Kind)
             {
+                case LayerKind.Add:
+                    x = AddSum(graph, x, ref flat, layer, outputs[layer.From ?? "input"], parameters);
+                    break;
                 case LayerKind.Conv2D:
                 {
                     x = ToSpatial(graph, x, ref flat, layer);
@@ -160,11 +165,34 @@ public static class OnnxExporter
                 default:
                     throw new ArgumentException($"{layer.Name}: layer kind {layer.Kind} cannot be exported to ONNX.", nameof(info));
             }
+            outputs[layer.Name] = (x, flat);
         }
 
         x = ToFlat(graph, x, ref flat, "output.flatten");
         graph.SetOutput(x);
         return graph;
+    }
+
+    /// <summary>
+    /// An [Add]: <c>Add(x, skip)</c>, the skip tensor first through its projection, a 1x1 <c>Conv</c> with the Add's weights,
+    /// bias and strides. Where one of the two tensors is flat, both are.
+    /// </summary>
+    private static string AddSum(Graph graph, string x, ref bool flat, LayerInfo layer, (string Tensor, bool Flat) from, ReadOnlySpan<float> parameters)
+    {
+        var (skip, skipFlat) = from;
+        if (layer.Projection == Projection.Conv)
+        {
+            string[] inputs = AddWeights(graph, layer, parameters);
+            var (_, strides, _) = Window(layer);
+            skip = graph.Add("Conv", layer.Name + ".projection", [skip, .. inputs],
+                [Ints("kernel_shape", 1, 1), Ints("strides", [.. strides.Select(v => (long)v)]), Ints("pads", 0, 0, 0, 0)]);
+        }
+        if (flat || skipFlat)
+        {
+            x = ToFlat(graph, x, ref flat, layer.Name + ".flatten");
+            skip = ToFlat(graph, skip, ref skipFlat, layer.Name + ".skip.flatten");
+        }
+        return graph.Add("Add", layer.Name, [x, skip]);
     }
 
     /// <summary>A shape of one row and one column is a flat vector (as <see cref="TensorShape"/> says).</summary>

@@ -90,6 +90,7 @@ public static class OnnxImporter
         }
         // Every node that decides what Forward computes is paired with a declared layer and compared with it.
         var nodeOf = new Dictionary<LayerInfo, OnnxNode>(ReferenceEqualityComparer.Instance);
+        OnnxStructure.CheckSums(info, model, source);
         foreach ((LayerInfo layer, OnnxNode node) in OnnxStructure.Match(info, model, source))
         {
             OnnxAttributeCheck.Check(layer, node, source);

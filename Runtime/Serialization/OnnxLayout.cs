@@ -50,6 +50,7 @@ internal static class OnnxLayout
     {
         LayerKind.Conv2D => "Conv",
         LayerKind.Dense => "Gemm",
+        LayerKind.Add when layer.Projection == Projection.Conv => "Conv",
         _ => throw new ArgumentException($"{layer.Name}: a {layer.Kind} layer has no ONNX operator with weights.", nameof(layer)),
     };
 
@@ -72,6 +73,8 @@ internal static class OnnxLayout
         {
             LayerKind.Conv2D => [layer.Units, layer.InputShape.Channels / Math.Max(layer.Groups, 1), Window(layer).Kernel[0], Window(layer).Kernel[1]],
             LayerKind.Dense => [layer.Units, layer.InputShape.Size],
+            // An [Add]'s projection: a 1x1 convolution from the added tensor's channels.
+            LayerKind.Add when layer.Projection == Projection.Conv => [layer.Units, layer.WeightCount / Math.Max(layer.Units, 1), 1, 1],
             _ => throw new ArgumentException($"{layer.Name}: a {layer.Kind} layer has no ONNX weight tensor.", nameof(layer)),
         };
         long product = 1;

@@ -14,6 +14,9 @@ namespace StaticNets.__Internals;
 /// declared counterpart (an extra pooling node, an extra Conv), a declared layer without a node, or
 /// a node of another operator in that place is a mismatch. Nodes of operators StaticNets has no layer
 /// for and that would change the output (<see cref="Unsupported"/>) are refused wherever they are.</para>
+/// <para>An [Add] with <c>Projection.Conv</c> is paired, at its place, with the 1x1 <c>Conv</c> of its skip branch; the
+/// file's sums of two computed tensors (<c>Add</c> nodes) must be as many as the declared [Add] layers
+/// (<see cref="CheckSums"/>).</para>
 /// <para>Other nodes (activations, Flatten, Reshape, Dropout, Identity, the arithmetic of an exported
 /// GELU, the Shape/Gather/Concat a reshape is computed with) are not paired. An activation node is
 /// compared only where it follows a paired node directly (through Flatten, Reshape, Identity or
@@ -159,11 +162,37 @@ internal static class OnnxStructure
         return (null, Activation.None);
     }
 
-    private static bool IsPaired(LayerInfo layer) => layer.Kind is LayerKind.Conv2D or LayerKind.Dense or LayerKind.MaxPool or LayerKind.AvgPool;
+    private static bool IsPaired(LayerInfo layer) =>
+        layer.Kind is LayerKind.Conv2D or LayerKind.Dense or LayerKind.MaxPool or LayerKind.AvgPool || IsProjection(layer);
+
+    /// <summary>An [Add] with a convolution projection: paired, at the Add's place, with the 1x1 <c>Conv</c> of the skip branch.</summary>
+    private static bool IsProjection(LayerInfo layer) => layer.Kind == LayerKind.Add && layer.Projection == Projection.Conv;
+
+    /// <summary>
+    /// The [Add] layers against the file's sums of two computed tensors: <c>Add</c> nodes neither of whose inputs is an
+    /// initializer or a <c>Constant</c> (a bias or an exported GELU's constant is not a residual connection).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The counts differ.</exception>
+    public static void CheckSums(NetworkInfo info, OnnxModel model, string source)
+    {
+        var constants = new HashSet<string>(model.Initializers.Keys);
+        foreach (OnnxNode node in model.Nodes.Where(n => n.OpType == "Constant"))
+        {
+            constants.UnionWith(node.Outputs);
+        }
+        var sums = model.Nodes.Where(n => n.OpType == "Add" && n.Inputs.Count == 2 && !n.Inputs.Any(constants.Contains)).ToList();
+        var adds = info.Layers.Where(l => l.Kind == LayerKind.Add).ToList();
+        if (sums.Count != adds.Count)
+        {
+            string declared = adds.Count == 0 ? "no [Add] layer" : $"{adds.Count} [Add] layer{(adds.Count == 1 ? "" : "s")} ({string.Join(", ", adds.Select(Describe))})";
+            throw new InvalidDataException(Invariant(
+                $"{source}: the file adds two computed tensors in {sums.Count} node{(sums.Count == 1 ? "" : "s")} ({Outline(sums.Select(n => n.ToString()))}), but {info.Name} declares {declared}."));
+        }
+    }
 
     private static bool Fits(LayerKind kind, string opType) => kind switch
     {
-        LayerKind.Conv2D => opType == "Conv",
+        LayerKind.Conv2D or LayerKind.Add => opType == "Conv",
         LayerKind.Dense => opType == "Gemm",
         LayerKind.MaxPool => opType is "MaxPool" or "GlobalMaxPool",
         LayerKind.AvgPool => opType is "AveragePool" or "GlobalAveragePool",
@@ -177,6 +206,8 @@ internal static class OnnxStructure
             Invariant($"{layer.Name} ({layer.Kind} {OnnxLayout.Window(layer).Kernel[0]}x{OnnxLayout.Window(layer).Kernel[1]})"),
         LayerKind.Dense => Invariant($"{layer.Name} (Dense {layer.Units})"),
         LayerKind.Activation => $"{layer.Name} ({layer.Activation})",
+        LayerKind.Add when layer.Projection == Projection.Conv => $"{layer.Name} (Add {layer.From} through a 1x1 Conv)",
+        LayerKind.Add => $"{layer.Name} (Add {layer.From})",
         _ => $"{layer.Name} ({layer.Kind})",
     };
 

@@ -1,0 +1,141 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticNets.Generator.Model;
+
+namespace StaticNets.Generator.Emit;
+
+/// <summary>
+/// [Add(from)]: <c>y = x + skip</c>, where skip is the output of the layer named by from, or its projection: a 1x1
+/// convolution with bias over it (stride the ratio of the sizes), written by <see cref="Conv2DEmitter"/> as the layer
+/// <c>{add}Projection</c> with the Add's parameters, so that it has the convolution's scalar and vector paths. Backward,
+/// dy goes unchanged to both tensors: into the input's gradient, and into the skip tensor's (through the
+/// projection's backward where there is one), each written or added into as the plan says.
+/// </summary>
+internal sealed class AddEmitter : LayerEmitter
+{
+    private static readonly Conv2DEmitter Conv = new();
+
+    private static bool Projects(LayerShape l) => l.Projection == ProjectionKind.Conv;
+
+    /// <summary>The projection as the convolution it is: <c>add1Projection</c>, 1x1, reading the skip tensor.</summary>
+    private static LayerShape Projection(LayerShape l)
+    {
+        string name = l.Name + "Projection";
+        return new LayerShape
+        {
+            Name = name,
+            Label = name,
+            Type = LayerType.Conv2D,
+            Inputs = l.Inputs,
+            In = l.FromShape,
+            Out = l.Out,
+            Units = l.Units,
+            Kernel = 1,
+            Stride = l.StrideHeight,
+            KernelHeight = 1,
+            KernelWidth = 1,
+            StrideHeight = l.StrideHeight,
+            StrideWidth = l.StrideWidth,
+            WeightCount = l.WeightCount,
+            BiasCount = l.BiasCount,
+            ParameterOffset = l.ParameterOffset,
+            FanIn = l.FanIn,
+            FanOut = l.FanOut,
+            Init = l.Init,
+            Title = $"the 1x1 projection of {l.From} for {l.Label}, stride {(l.StrideHeight == l.StrideWidth ? $"{l.StrideHeight}" : $"{l.StrideHeight}x{l.StrideWidth}")}",
+        };
+    }
+
+    /// <summary>The projection's context: it reads the skip tensor, writes its own output, and takes the Add's output gradient.</summary>
+    private static LayerContext ProjectionContext(LayerContext c) => new(Projection(c.Layer), c.Index)
+    {
+        LayersClass = c.LayersClass,
+        Input = c.Skip,
+        Output = ProjectionOutput(c.Layer),
+        InputGrad = c.SkipGrad,
+        OutputGrad = c.OutputGrad,
+        AddsInputGrad = c.AddsSkipGrad,
+        HasParametersUpToHere = true,
+    };
+
+    private static string ProjectionOutput(LayerShape l) => "_" + l.Name + "ProjectionOutput";
+
+    /// <summary>What the add reads as its second term: the skip tensor, or its projection.</summary>
+    private static string Term(LayerContext c) => Projects(c.Layer) ? ProjectionOutput(c.Layer) : c.Skip;
+
+    public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
+    {
+        if (!Projects(c.Layer)) return System.Array.Empty<(string, string, string)>();
+        var own = new[] { (ProjectionOutput(c.Layer), I(c.Layer.Out.Size), "float") };
+        return own.Concat(Conv.Buffers(ProjectionContext(c)));
+    }
+
+    public override string BufferComment(LayerContext c, string name, int length) => name == ProjectionOutput(c.Layer)
+        ? $"{c.Layer.Name} projection of {c.Layer.From} {Dims(c.Layer.Out)}"
+        : Conv.BufferComment(ProjectionContext(c), name, length);
+
+    public override string ForwardCall(LayerContext c)
+    {
+        string add = Call(c, "Forward", c.Input, Term(c), c.Output);
+        return Projects(c.Layer) ? Conv.ForwardCall(ProjectionContext(c)) + "\n" + add : add;
+    }
+
+    /// <summary>The input's gradient first, then the skip tensor's (directly, or through the projection's backward).</summary>
+    public override string? BackwardCall(LayerContext c)
+    {
+        var calls = new List<string>();
+        bool skipHere = !Projects(c.Layer) && c.SkipGrad is not null;
+        if (c.NeedsInputGrad || skipHere) calls.Add(Call(c, "Backward", c.OutputGrad, c.InputGrad, skipHere ? c.SkipGrad : null));
+        if (Projects(c.Layer) && Conv.BackwardCall(ProjectionContext(c)) is { } projection) calls.Add(projection);
+        return calls.Count == 0 ? null : string.Join("\n", calls);
+    }
+
+    public override void Forward(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        if (Projects(l))
+        {
+            Conv.Forward(w, ProjectionContext(c));
+            w.Line();
+        }
+        w.Line($"/// <summary>{Title(l)}</summary>");
+        w.Line($"/// <param name=\"x\">{l.InputLabel}'s output {Dims(l.In)}.</param>");
+        w.Line(Projects(l)
+            ? $"/// <param name=\"skip\">The projection of {l.From}'s output {Dims(l.Out)}.</param>"
+            : $"/// <param name=\"skip\">{l.From}'s output {Dims(l.Out)}.</param>");
+        w.Line($"/// <param name=\"y\">The sum {Dims(l.Out)}.</param>");
+        OpenMethod(w, l.Member + "Forward", "ReadOnlySpan<float> x", "ReadOnlySpan<float> skip", "Span<float> y");
+        w.Line($"const int N = {I(l.Out.Size)};");
+        w.Line("TensorPrimitives.Add(x.Slice(0, N), skip.Slice(0, N), y.Slice(0, N));");
+        w.Close();
+    }
+
+    public override void Backward(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        bool skipHere = !Projects(l) && c.SkipGrad is not null;
+        if (c.NeedsInputGrad || skipHere)
+        {
+            string dx = !c.NeedsInputGrad ? "" : c.AddsInputGrad ? "; adds it into dx" : "; writes it into dx";
+            string dskip = !skipHere ? "" : c.AddsSkipGrad ? $", adds it into dskip ({l.From}'s gradient)" : $", writes it into dskip ({l.From}'s gradient)";
+            w.Line($"/// <summary>{l.Name} backward: the gradient of a sum passes unchanged to both terms{dx}{dskip}.</summary>");
+            w.Line($"/// <param name=\"dy\">The gradient of the output {Dims(l.Out)}.</param>");
+            if (c.NeedsInputGrad) w.Line($"/// <param name=\"dx\">The gradient of {l.InputLabel}'s output {Dims(l.In)}.</param>");
+            if (skipHere) w.Line($"/// <param name=\"dskip\">The gradient of {l.From}'s output {Dims(l.Out)}.</param>");
+            OpenMethod(w, l.Member + "Backward", "ReadOnlySpan<float> dy", c.NeedsInputGrad ? "Span<float> dx" : null, skipHere ? "Span<float> dskip" : null);
+            w.Line($"const int N = {I(l.Out.Size)};");
+            if (c.NeedsInputGrad) Deliver(w, "dx", c.AddsInputGrad);
+            if (skipHere) Deliver(w, "dskip", c.AddsSkipGrad);
+            w.Close();
+        }
+        if (!Projects(l)) return;
+        var text = new SourceWriter();
+        Conv.Backward(text, ProjectionContext(c));
+        if (c.NeedsInputGrad || skipHere) w.Line();
+        w.Raw(text.ToString());
+    }
+
+    private static void Deliver(SourceWriter w, string target, bool adds) => w.Line(adds
+        ? $"TensorPrimitives.Add({target}.Slice(0, N), dy.Slice(0, N), {target}.Slice(0, N));"
+        : $"dy.Slice(0, N).CopyTo({target});");
+}
