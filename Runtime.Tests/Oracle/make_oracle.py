@@ -10,8 +10,8 @@ PyTorch. Run with Debian's python3-torch and python3-onnx (torch 1.13, onnx 1.12
 
 Layouts are StaticNets' (and PyTorch's): a sample is [channels][height][width]; samples are back to back.
 Parameters are flattened in StaticNets' order (docs: DESIGN.md): layer by layer in declaration order, each
-layer's weights then its bias; BatchNorm gamma then beta; an [Add]'s projection at the Add. Statistics:
-BatchNorm running means then variances, layer by layer in the same order.
+layer's weights then its bias; BatchNorm gamma then beta; an [Add]'s projection at the Add. Statistics: layer by layer in the same
+order, each BatchNorm's running means then its running variances.
 
 Each case directory holds:
   case.txt              the StaticNets declaration the case is meant for, and notes
@@ -63,6 +63,11 @@ class Case:
         self.notes = notes
 
 
+def statistics(norms):
+    """StaticNets' Statistics: layer by layer, each BatchNorm's running means then its running variances."""
+    return flat([t for bn in norms for t in (bn.running_mean, bn.running_var)])
+
+
 def export(model, example, path, fold):
     model.eval()
     torch.onnx.export(model, example, path, input_names=["input"], output_names=["output"], opset_version=13,
@@ -94,9 +99,7 @@ def run(case, out):
     write(os.path.join(d, "output.f32"), y.numpy(), np.float32)
     write(os.path.join(d, "parameters.f32"), flat(case.order), np.float32)
     if case.stats:
-        write(os.path.join(d, "statistics.f32"),
-              np.concatenate([flat([bn.running_mean for bn in case.stats]), flat([bn.running_var for bn in case.stats])]),
-              np.float32)
+        write(os.path.join(d, "statistics.f32"), statistics(case.stats), np.float32)
 
     export(model, x[:1], os.path.join(d, "model.onnx"), fold=True)
     if case.stats:
@@ -119,9 +122,7 @@ def run(case, out):
         write(os.path.join(d, "loss.f32"), [loss.item()], np.float32)
         write(os.path.join(d, "gradients.f32"), flat([p.grad for p in case.order]), np.float32)
         if case.stats:
-            write(os.path.join(d, "statistics-after.f32"),
-                  np.concatenate([flat([bn.running_mean for bn in case.stats]), flat([bn.running_var for bn in case.stats])]),
-                  np.float32)
+            write(os.path.join(d, "statistics-after.f32"), statistics(case.stats), np.float32)
 
     with open(os.path.join(d, "case.txt"), "w") as f:
         f.write(case.declaration.strip() + "\n")
