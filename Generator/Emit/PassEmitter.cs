@@ -12,7 +12,7 @@ internal static class PassEmitter
     private const string Rs = "global::System.ReadOnlySpan<float>";
 
     /// <summary>The call sequence, in the partial class.</summary>
-    public static void EmitCalls(SourceWriter w, NetworkSpec spec, NetworkPlan plan)
+    public static void EmitCalls(SourceWriter w, NetworkSpec spec, NetworkShape shape, NetworkPlan plan)
     {
         w.Line("// ---- The passes: one call per layer, the bodies in " + plan.LayersClass + " below ----");
         w.Line();
@@ -34,6 +34,12 @@ internal static class PassEmitter
         {
             BatchEmitter.EmitForwardTile(w, plan);
             w.Line();
+        }
+        if (plan.BatchTraining)
+        {
+            // Training runs per segment on per-sample replicas (BatchTrainingEmitter): no per-sample backward pass.
+            BatchTrainingEmitter.EmitBatchPass(w, spec.ClassName, shape, plan);
+            return;
         }
         w.Line("/// <summary>Runs every layer backward from the loss gradient, adding into <see cref=\"Gradients\"/>.</summary>");
         w.Line(LayerEmitter.HotQualified);
