@@ -13,7 +13,7 @@ namespace StaticNets.Tests.Oracle;
 [ReLU]
 [GlobalAvgPool]
 [Dense(3)]
-public partial class OracleBatchNorm { }
+public partial class OracleBatchNormImport { }
 
 /// <summary>PyTorch's exports of data/import-batchnorm, folded and unfolded, imported into the generated network: its Forward gives PyTorch's eval outputs.</summary>
 public class OracleBatchNormNetworkTests
@@ -27,17 +27,17 @@ public class OracleBatchNormNetworkTests
     [InlineData("model-unfolded.onnx")]
     public void Imported_Forward_MatchesPyTorch(string file)
     {
-        var net = new OracleBatchNorm();
+        var net = new OracleBatchNormImport();
         net.ImportOnnx(Path.Combine(Directory, file));
 
         float[] inputs = Floats("input.f32"), expected = Floats("output.f32");
-        float[] output = new float[OracleBatchNorm.OutputSize];
-        for (int s = 0; s < inputs.Length / OracleBatchNorm.InputSize; s++)
+        float[] output = new float[OracleBatchNormImport.OutputSize];
+        for (int s = 0; s < inputs.Length / OracleBatchNormImport.InputSize; s++)
         {
-            net.Forward(inputs.AsSpan(s * OracleBatchNorm.InputSize, OracleBatchNorm.InputSize), output);
+            net.Forward(inputs.AsSpan(s * OracleBatchNormImport.InputSize, OracleBatchNormImport.InputSize), output);
             for (int i = 0; i < output.Length; i++)
             {
-                float want = expected[s * OracleBatchNorm.OutputSize + i];
+                float want = expected[s * OracleBatchNormImport.OutputSize + i];
                 Assert.True(Math.Abs(output[i] - want) <= 1e-4f, $"{file}: sample {s}, output {i}: {output[i]}, PyTorch {want}");
             }
         }
@@ -46,7 +46,7 @@ public class OracleBatchNormNetworkTests
     [Fact]
     public void ParameterAndStatisticsCounts_ArePyTorchs()
     {
-        Assert.Equal(OracleBatchNorm.ParameterCount, Floats("parameters.f32").Length);
-        Assert.Equal(OracleBatchNorm.StatisticsCount, Floats("statistics.f32").Length);
+        Assert.Equal(OracleBatchNormImport.ParameterCount, Floats("parameters.f32").Length);
+        Assert.Equal(OracleBatchNormImport.StatisticsCount, Floats("statistics.f32").Length);
     }
 }

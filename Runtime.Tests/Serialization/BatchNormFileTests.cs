@@ -12,7 +12,7 @@ namespace StaticNets.Tests.Serialization;
 [BatchNorm(Name = "bn1")]
 [ReLU]
 [Flatten]
-[Dense(5)]
+[Dense(5, Bias = false)]
 [BatchNorm(Name = "bn2", Epsilon = 1e-3)]
 [Dense(4)]
 public partial class BatchNormFileNet { }
