@@ -59,6 +59,19 @@ public class BatchNormSourceTests
         Assert.Contains("bn2 (BatchNorm over 10 features)", text);
     }
 
+    /// <summary>The segments' edge cases: BatchNorm first, last, twice in a row, after a global pool, on 1x1 images, after dropout.</summary>
+    [Theory]
+    [InlineData("[Input(10)][BatchNorm][Dense(4)][BatchNorm]")]
+    [InlineData("[Input(6, 6, 2)][Conv2D(3, 3)][BatchNorm][BatchNorm(Momentum = 0.5)][GlobalAvgPool][BatchNorm][Dense(2, Activation = Activation.Softmax)]")]
+    [InlineData("[Input(4, 4, 1)][Dropout(0.5)][Conv2D(2, 4)][BatchNorm][Flatten][Dense(3)]")]
+    [InlineData("[Input(5, 5, 1)][ReLU][BatchNorm][MaxPool(5)][Flatten][Dense(2, Activation = Activation.Softmax)]")]
+    public void Batchnorm_anywhere_compiles_without_a_diagnostic(string layers)
+    {
+        var (result, _, diagnostics) = GeneratorHarness.Run($"using StaticNets;\nnamespace Samples;\n{layers}\npublic partial class Edge {{ }}\n");
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Contains("private float BatchCore(int count)", Assert.Single(result.GeneratedTrees).ToString());
+    }
+
     [Fact]
     public void Without_batchnorm_the_batch_gradients_are_per_sample_calls()
     {
