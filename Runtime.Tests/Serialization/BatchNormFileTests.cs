@@ -209,3 +209,74 @@ public class BatchNormFileTests
         Assert.Equal(TestData.Bits(net.Statistics), TestData.Bits(again.Statistics));
     }
 }
+
+/// <summary>Every test network with BatchNorm, with random parameters and running statistics: weight files and ONNX keep Forward's outputs.</summary>
+public class BatchNormNetworksFileTests
+{
+    private static void Randomize<TNet>(TNet net, int seed) where TNet : class, INetwork<TNet>
+    {
+        var random = new TestRandom((ulong)seed);
+        foreach (ref float p in net.Parameters)
+        {
+            p = random.NextFloat() - 0.5f;
+        }
+        foreach (LayerInfo layer in TNet.Info.Layers.Where(l => l.StatisticsCount > 0))
+        {
+            int channels = layer.StatisticsCount / 2;
+            for (int c = 0; c < channels; c++)
+            {
+                net.Statistics[layer.StatisticsOffset + c] = random.NextFloat() - 0.5f;
+                net.Statistics[layer.StatisticsOffset + channels + c] = 0.3f + random.NextFloat();
+            }
+        }
+    }
+
+    private static float[] Outputs<TNet>(TNet net, float[] inputs) where TNet : class, INetwork<TNet>
+    {
+        NetworkInfo info = TNet.Info;
+        float[] outputs = new float[inputs.Length / info.InputSize * info.OutputSize];
+        net.ForwardBatch(inputs, outputs);
+        return outputs;
+    }
+
+    private static void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>
+    {
+        NetworkInfo info = TNet.Info;
+        Assert.True(info.StatisticsCount > 0);
+        Randomize(net, seed: info.ParameterCount);
+        float[] inputs = OnnxTestModels.RandomInputs(3 * info.InputSize, seed: 5);
+        float[] expected = Outputs(net, inputs);
+
+        var file = new MemoryStream();
+        net.Save(file);
+        file.Position = 0;
+        TNet loaded = TNet.Load(file);
+        Assert.Equal(TestData.Bits(net.Statistics), TestData.Bits(loaded.Statistics));
+        Assert.Equal(TestData.Bits(expected), TestData.Bits(Outputs(loaded, inputs)));
+
+        byte[] model = OnnxTestModels.Exported(net);
+        float[] actual = OnnxTestModels.Run(model, info, inputs, batch: 3);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f, $"{info.Name} output {i}: Forward {expected[i]}, ONNX Runtime {actual[i]}");
+        }
+
+        TNet imported = TNet.Create(0);
+        imported.ImportOnnx(new MemoryStream(model));
+        Assert.Equal(TestData.Bits(net.Parameters), TestData.Bits(imported.Parameters));
+        Assert.Equal(TestData.Bits(net.Statistics), TestData.Bits(imported.Statistics));
+    }
+
+    [Fact] public void ConvBatchNorm() => Check(new Networks.ConvBatchNorm(1));
+
+    [Fact] public void DenseBatchNorm() => Check(new Networks.DenseBatchNorm(2));
+
+    [Fact] public void BatchNormReference() => Check(new Networks.BatchNormReference(3));
+
+    /// <summary>BatchNorm on the input itself, after a convolution, and after a dense layer behind a dropout.</summary>
+    [Fact] public void TwoBatchNorms() => Check(new Networks.TwoBatchNorms(4));
+
+    [Fact] public void OracleBatchNorm() => Check(new Networks.OracleBatchNorm(5));
+
+    [Fact] public void BatchNormDigits() => Check(new Training.BatchNormDigits(6));
+}
