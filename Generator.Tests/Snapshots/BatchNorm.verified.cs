@@ -613,7 +613,7 @@ namespace Samples
             }
         }
 
-        /// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>
+        /// <summary>Runs every layer forward for inference (BatchNorm with its running statistics); training runs the segments below.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
@@ -694,7 +694,6 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardSegment1(SmallBatchNorm owner)
         {
-            global::System.ReadOnlySpan<float> input = _sampleInput;
             const bool training = true;
             global::StaticNets.Generated.SmallBatchNormLayers.Bn1Normalize(_parameters, _conv1Output, _bn1Output, _bn1Xhat, owner._bn1Coefficients);
             global::StaticNets.Generated.SmallBatchNormLayers.Relu1Forward(_bn1Output, _relu1Output);
@@ -708,7 +707,6 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardSegment2(SmallBatchNorm owner)
         {
-            global::System.ReadOnlySpan<float> input = _sampleInput;
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2Normalize(_parameters, _dense1Output, _bn2Output, _bn2Xhat, owner._bn2Coefficients);
             global::StaticNets.Generated.SmallBatchNormLayers.Relu2Forward(_bn2Output, _relu2Output);
             global::StaticNets.Generated.SmallBatchNormLayers.Dense2Forward(_parameters, _relu2Output, _dense2Output, _dense2Linear);
@@ -728,7 +726,6 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardSegment2(SmallBatchNorm owner)
         {
-            global::System.ReadOnlySpan<float> input = _sampleInput;
             global::StaticNets.Generated.SmallBatchNormLayers.Dense2Backward(_parameters, _gradients, _relu2Output, _dense2OutputGrad, _relu2OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Relu2Backward(_relu2Output, _relu2OutputGrad, _bn2OutputGrad);
         }
@@ -737,7 +734,6 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardSegment1(SmallBatchNorm owner)
         {
-            global::System.ReadOnlySpan<float> input = _sampleInput;
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2Backward(_bn2OutputGrad, _bn2Xhat, owner._bn2Coefficients, _dense1OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Dense1Backward(
                 _parameters,
@@ -754,7 +750,6 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardSegment0(SmallBatchNorm owner)
         {
-            global::System.ReadOnlySpan<float> input = _sampleInput;
             global::StaticNets.Generated.SmallBatchNormLayers.Bn1Backward(_bn1OutputGrad, _bn1Xhat, owner._bn1Coefficients, _conv1OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Conv1Backward(_conv1OutputGrad, _gradients, _conv1Input, _conv1WideGrad);
         }

@@ -154,7 +154,7 @@ internal static class BatchTrainingEmitter
             w.Line($"/// <summary>Forward segment {k} of this replica's sample: {what}.</summary>");
             w.Line(LayerEmitter.HotQualified);
             w.Open($"private void ForwardSegment{k}({n} owner)");
-            w.Line($"{Rs} input = _sampleInput;");
+            if (calls.Any(ReadsInput)) w.Line($"{Rs} input = _sampleInput;");
             if (training) w.Line("const bool training = true;");
             foreach (var call in calls) w.Line(call);
             if (k == segments - 1) Loss(w, shape, plan);
@@ -176,13 +176,16 @@ internal static class BatchTrainingEmitter
             w.Line($"/// <summary>Backward segment {k} of this replica's sample, adding into its gradients.</summary>");
             w.Line(LayerEmitter.HotQualified);
             w.Open($"private void BackwardSegment{k}({n} owner)");
-            w.Line($"{Rs} input = _sampleInput;");
+            if (calls.Any(ReadsInput)) w.Line($"{Rs} input = _sampleInput;");
             foreach (var call in calls) w.Line(call);
             w.Close();
             w.Line();
         }
         EmitBatchCore(w, n, plan, backward);
     }
+
+    /// <summary>Whether a call passes the network input (the replica's sample).</summary>
+    private static bool ReadsInput(string call) => System.Text.RegularExpressions.Regex.IsMatch(call, @"(?<![\w.])input(?!\w)");
 
     /// <summary>A layer's backward call as <c>BackwardCore</c> would make it, or null.</summary>
     private static string? BackwardOf(LayerContext c) => c.HasParametersUpToHere ? LayerEmitter.For(c.Layer.Type).BackwardCall(c) : null;

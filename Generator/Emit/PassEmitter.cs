@@ -23,7 +23,9 @@ internal static class PassEmitter
         w.Close();
         w.Close();
         w.Line();
-        w.Line("/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
+        w.Line(plan.BatchTraining
+            ? "/// <summary>Runs every layer forward for inference (BatchNorm with its running statistics); training runs the segments below.</summary>"
+            : "/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
         w.Line(LayerEmitter.HotQualified);
         w.Open($"private void ForwardCore({Rs} input, bool training)");
         foreach (var c in plan.Contexts) w.Line(LayerEmitter.For(c.Layer.Type).ForwardCall(c));

@@ -1,4 +1,5 @@
 using StaticNets.Tests.Networks;
+using StaticNets.Tests.Numerics;
 using Xunit;
 
 namespace StaticNets.Tests.BatchNorm;
@@ -8,8 +9,9 @@ namespace StaticNets.Tests.BatchNorm;
 /// pool -> dense with softmax, cross-entropy) written out here independently, in double precision, from the
 /// definitions: the batch's mean and biased variance over samples and positions, the summed loss, every parameter's
 /// gradient through the batch-coupled BatchNorm backward, the running statistics after one pass (the variance unbiased),
-/// and inference with them. <c>ComputeBatchGradients</c> and <c>Forward</c> must match it to float precision.
+/// and inference with them. <c>ComputeBatchGradients</c> and <c>Forward</c> must match it to float precision, on every vector path.
 /// </summary>
+[Trait(VectorPath.Trait, VectorPath.Value)]
 public class BatchNormReferenceTests
 {
     private const int N = 4, C = 2, F = 3, H = 5, W = 5, K = 3, U = 3;
