@@ -2,7 +2,8 @@ using StaticNets;
 
 namespace StaticNets.Tests.Networks;
 
-// BatchNorm networks: kept out of NetworkCases until weight files and ONNX carry statistics.
+// BatchNorm networks: not in NetworkCases, whose double reference (ForwardReferenceTests) has no BatchNorm; weight files
+// and ONNX are checked on each of them in Serialization/BatchNormFileTests.cs (BatchNormNetworksFileTests).
 // Some keep a bias right before a BatchNorm on purpose (its gradient must come out zero), which SN3005 warns about.
 #pragma warning disable SN3005
 
