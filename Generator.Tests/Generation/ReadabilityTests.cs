@@ -17,6 +17,7 @@ public class ReadabilityTests
     {
         { "LeNet5", GeneratedSourceTests.LeNet5 },
         { "AllLayers", GeneratedSourceTests.AllLayers },
+        { "SmallBatchNorm", BatchNormSourceTests.BatchNorm },
     };
 
     private static string Generate(string source)

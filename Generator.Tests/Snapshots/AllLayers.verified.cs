@@ -65,6 +65,8 @@ namespace Samples
         public const int OutputSize = 3;
         /// <summary>Number of weights and biases.</summary>
         public const int ParameterCount = 256;
+        /// <summary>Number of BatchNorm running statistics (means then variances, layer by layer).</summary>
+        public const int StatisticsCount = 0;
         /// <summary>Multiply-adds of one sample's forward pass (Summary gives them per layer).</summary>
         public const long MultiplyAdds = 2100;
 
@@ -494,6 +496,10 @@ namespace Samples
         /// <summary>The gradient of the loss with respect to <see cref="Parameters"/>, in the same layout.</summary>
         public global::System.Span<float> Gradients => _gradients;
 
+        /// <summary>The BatchNorm running statistics: none (the network has no BatchNorm).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public global::System.Span<float> Statistics => global::System.Span<float>.Empty;
+
         /// <summary>Inference: writes the output for <paramref name="input"/> (dropout off). Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the network's size.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
@@ -630,6 +636,44 @@ namespace Samples
                 return loss;
             }
             finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
+        }
+
+        /// <summary>
+        /// Training-mode forward and backward pass of the samples in <paramref name="inputs"/> (back to back) with their class labels:
+        /// one <c>ComputeGradients</c> per sample, in order (the network has no BatchNorm). Adds the gradient of the summed
+        /// loss into <see cref="Gradients"/> and returns the summed loss.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target per sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, "AllLayers", "label", nameof(labels));
+            float loss = 0f;
+            for (int s = 0; s < count; s++)
+            {
+                loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), labels[s]);
+            }
+            return loss;
+        }
+
+        /// <summary>
+        /// Training-mode forward and backward pass of the samples in <paramref name="inputs"/> (back to back) with their target vectors:
+        /// one <c>ComputeGradients</c> per sample, in order (the network has no BatchNorm). Adds the gradient of the summed
+        /// loss into <see cref="Gradients"/> and returns the summed loss.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target per sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, "AllLayers", "target", nameof(targets));
+            float loss = 0f;
+            for (int s = 0; s < count; s++)
+            {
+                loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize));
+            }
+            return loss;
         }
 
         /// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>

@@ -31,6 +31,8 @@ internal static class MemberEmitter
         w.Line($"public const int OutputSize = {shape.OutputSize};");
         w.Line("/// <summary>Number of weights and biases.</summary>");
         w.Line($"public const int ParameterCount = {shape.ParameterCount};");
+        w.Line("/// <summary>Number of BatchNorm running statistics (means then variances, layer by layer).</summary>");
+        w.Line($"public const int StatisticsCount = {shape.StatisticsCount};");
         w.Line("/// <summary>Multiply-adds of one sample's forward pass (Summary gives them per layer).</summary>");
         w.Line($"public const long MultiplyAdds = {shape.MultiplyAdds};");
         w.Line();
@@ -45,6 +47,7 @@ internal static class MemberEmitter
         w.Line($"private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [{shape.ParameterCount}]");
         w.Line("private ulong _randomState; // the generator dropout masks are drawn from");
         w.Line("private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time");
+        if (plan.BatchTraining) BatchTrainingEmitter.EmitFields(w, n);
         if (plan.TailStart >= 0) w.Line($"private const int BatchTile = {NetworkPlan.BatchTile}; // samples per tile of ForwardBatch and PredictBatch");
         foreach (var b in plan.Buffers) w.Line($"private readonly {b.Type}[] {b.Name} = new {b.Type}[{b.Length}]; // {b.Comment}");
         w.Line();
@@ -59,9 +62,9 @@ internal static class MemberEmitter
         w.Line();
         w.Line($"/// <summary>A {n} with weights initialised deterministically from <paramref name=\"seed\"/>; biases start at zero.</summary>");
         w.Line(GeneratedCode);
-        w.Open($"{D(PublicMember.SeedConstructor)} : this(new float[ParameterCount])");
+        w.Open($"{D(PublicMember.SeedConstructor)} : this(new float[ParameterCount]{(plan.BatchTraining ? ", new float[StatisticsCount]" : "")})");
         w.Line($"_randomState = {RuntimeNames.Kernel("Rng")}.Seed(seed, -1);");
-        foreach (var c in plan.Contexts.Where(c => c.Layer.WeightCount > 0))
+        foreach (var c in plan.Contexts.Where(c => c.Layer.WeightCount > 0 && Layers.LayerRegistry.For(c.Layer.Type).HasWeights))
         {
             var l = c.Layer;
             w.Line($"// {l.Name}: {l.WeightCount} weights, fan-in {l.FanIn}, fan-out {l.FanOut}");
@@ -73,21 +76,47 @@ internal static class MemberEmitter
             w.Line("    seed,");
             w.Line($"    layer: {c.Index});");
         }
+        foreach (var c in plan.Contexts.Where(c => c.Layer.StatisticsCount > 0))
+        {
+            var l = c.Layer;
+            w.Line($"// {l.Name}: γ = 1 (β = 0), running variances 1 (means 0)");
+            w.Line($"new {Sp}(_parameters, {l.ParameterOffset}, {l.WeightCount}).Fill(1f);");
+            w.Line($"new {Sp}(_statistics, {l.StatisticsOffset + l.StatisticsCount / 2}, {l.StatisticsCount / 2}).Fill(1f);");
+        }
         w.Close();
         w.Line();
         w.Line($"/// <summary>The same as <c>new {n}(seed)</c>.</summary>");
         w.Line(GeneratedCode);
         w.Line($"{D(PublicMember.Create)} => new {n}(seed);");
         w.Line();
-        w.Line("/// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>");
-        w.Line($"private {n}(float[] parameters) => _parameters = parameters;");
+        if (plan.BatchTraining)
+        {
+            w.Line("/// <summary>An instance over the given parameter and statistics arrays, with its own gradients and buffers.</summary>");
+            w.Open($"private {n}(float[] parameters, float[] statistics)");
+            w.Line("_parameters = parameters;");
+            w.Line("_statistics = statistics;");
+            w.Close();
+        }
+        else
+        {
+            w.Line("/// <summary>An instance over the given parameter array, with its own gradients and buffers.</summary>");
+            w.Line($"private {n}(float[] parameters) => _parameters = parameters;");
+        }
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// A new instance that shares this one's <see cref=\"Parameters\"/> (the same array, not a copy), with gradients and");
-        w.Line("/// buffers of its own: data-parallel training's workers.");
+        if (plan.BatchTraining)
+        {
+            w.Line("/// A new instance that shares this one's <see cref=\"Parameters\"/> and <see cref=\"Statistics\"/> (the same arrays, not");
+            w.Line("/// copies), with gradients and buffers of its own: data-parallel training's workers.");
+        }
+        else
+        {
+            w.Line("/// A new instance that shares this one's <see cref=\"Parameters\"/> (the same array, not a copy), with gradients and");
+            w.Line("/// buffers of its own: data-parallel training's workers.");
+        }
         w.Line("/// </summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.CreateReplica)} => new {n}(_parameters);");
+        w.Line($"{D(PublicMember.CreateReplica)} => new {n}(_parameters{(plan.BatchTraining ? ", _statistics" : "")});");
         w.Line();
 
         w.Line("// ---- Inference ----");
@@ -97,6 +126,12 @@ internal static class MemberEmitter
         w.Line();
         w.Line("/// <summary>The gradient of the loss with respect to <see cref=\"Parameters\"/>, in the same layout.</summary>");
         w.Line($"{D(PublicMember.Gradients)} => _gradients;");
+        w.Line();
+        w.Line(plan.BatchTraining
+            ? "/// <summary>The BatchNorm running means then variances, layer by layer: what inference normalises with.</summary>"
+            : "/// <summary>The BatchNorm running statistics: none (the network has no BatchNorm).</summary>");
+        w.Line(GeneratedCode);
+        w.Line($"{D(PublicMember.Statistics)} => {(plan.BatchTraining ? "_statistics" : "global::System.Span<float>.Empty")};");
         w.Line();
         string last = $"(({Rs}){plan.Output}).Slice(0, OutputSize)";
         w.Line("/// <summary>Inference: writes the output for <paramref name=\"input\"/> (dropout off). Allocates nothing.</summary>");
@@ -136,8 +171,12 @@ internal static class MemberEmitter
         w.Line(GeneratedCode);
         w.Line($"{D(PublicMember.ZeroGradients)} => global::System.Array.Clear(_gradients);");
         w.Line();
-        ComputeGradients(w, n, shape, plan, inputShape, label: true);
-        ComputeGradients(w, n, shape, plan, inputShape, label: false);
+        foreach (bool label in new[] { true, false })
+        {
+            if (plan.BatchTraining) BatchTrainingEmitter.EmitComputeGradients(w, n, shape, inputShape, label);
+            else ComputeGradients(w, n, shape, plan, inputShape, label);
+        }
+        BatchTrainingEmitter.EmitComputeBatchGradients(w, n, shape, plan, inputShape);
         w.Line("/// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>");
         w.Line(GeneratedCode);
         w.Line($"{D(PublicMember.SetRandomState)} => _randomState = state;");

@@ -45,7 +45,7 @@ internal static class NetworkEmitter
         if (plan is not null)
         {
             MemberEmitter.Emit(w, spec, shape, plan, table);
-            PassEmitter.EmitCalls(w, spec, plan);
+            PassEmitter.EmitCalls(w, spec, shape, plan);
         }
         else
         {

@@ -23,6 +23,16 @@ internal sealed class NetworkPlan
     public string LayersClass { get; }
 
     /// <summary>
+    /// The indices of the BatchNorm layers: training runs the layers between them sample by sample on per-sample
+    /// replicas (the segments of <see cref="BatchTrainingEmitter"/>) and each BatchNorm across the batch. Empty: every
+    /// pass is per sample.
+    /// </summary>
+    public List<int> BatchNorms { get; } = new();
+
+    /// <summary>Whether training normalises with batch statistics (the network has a BatchNorm).</summary>
+    public bool BatchTraining => BatchNorms.Count > 0;
+
+    /// <summary>
     /// The class as the partial class's calls name it: in full, so that no type or member of the user's named the same
     /// (a <c>LeNet5Layers</c> of their own in the namespace) takes its place.
     /// </summary>
@@ -72,6 +82,7 @@ internal sealed class NetworkPlan
         plan.AddLayerBuffers(shape);
         plan.PlanTail();
         plan.PlanLoss(shape);
+        plan.PlanBatchTraining(shape);
         return plan;
     }
 
@@ -204,6 +215,18 @@ internal sealed class NetworkPlan
             LossGrad = "_lossGrad";
             Buffers.Add(new("_lossGrad", shape.OutputSize, "float", $"the loss gradient, read by no layer [{Num(shape.OutputSize)}]"));
         }
+    }
+
+    /// <summary>The BatchNorm layers, and the buffers a replica receives its sample in.</summary>
+    private void PlanBatchTraining(NetworkShape shape)
+    {
+        for (int i = 0; i < Contexts.Count; i++)
+        {
+            if (Contexts[i].Layer.Type == LayerType.BatchNorm) BatchNorms.Add(i);
+        }
+        if (!BatchTraining) return;
+        Buffers.Add(new("_sampleInput", shape.InputSize, "float", $"the sample of a batch training pass [{Num(shape.InputSize)}]"));
+        Buffers.Add(new("_sampleTarget", shape.OutputSize, "float", $"its target, when given as a vector [{Num(shape.OutputSize)}]"));
     }
 
     private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);

@@ -28,7 +28,12 @@ internal static class NetworkSummary
         sb.Append('\n').Append("loss: ").Append(shape.Loss == LossKind.CrossEntropy ? "cross-entropy (fused with the final softmax)" : "mean squared error");
         // The same count as [Budget]'s MaxBytes (SN2008).
         var bytes = Shapes.Budget.Memory(shape, plan);
-        sb.Append('\n').Append($"memory: parameters {Num(bytes.Parameters)} B, gradients {Num(bytes.Parameters)} B, activations {Num(bytes.Activations)} B; {Num(bytes.Total)} B in all");
+        string statistics = bytes.Statistics > 0 ? $", statistics {Num(bytes.Statistics)} B" : "";
+        sb.Append('\n').Append($"memory: parameters {Num(bytes.Parameters)} B, gradients {Num(bytes.Parameters)} B{statistics}, activations {Num(bytes.Activations)} B; {Num(bytes.Total)} B in all");
+        if (shape.StatisticsCount > 0)
+        {
+            sb.Append('\n').Append($"statistics: {Num(shape.StatisticsCount)} BatchNorm running means and variances");
+        }
         return sb.ToString();
     }
 
@@ -73,6 +78,10 @@ internal static class NetworkSummary
             w.Line($"Init = {N}Init.{l.Init},");
             w.Line($"ParameterOffset = {l.ParameterOffset}, WeightCount = {l.WeightCount}, BiasCount = {l.BiasCount},");
             w.Line($"FanIn = {l.FanIn}, FanOut = {l.FanOut},");
+            if (l.StatisticsCount > 0)
+            {
+                w.Line($"StatisticsOffset = {l.StatisticsOffset}, StatisticsCount = {l.StatisticsCount}, Momentum = {Float(l.Momentum)}, Epsilon = {Float(l.Epsilon)},");
+            }
             w.Unindent();
             w.Line("},");
         }

@@ -12,7 +12,7 @@ internal static class PassEmitter
     private const string Rs = "global::System.ReadOnlySpan<float>";
 
     /// <summary>The call sequence, in the partial class.</summary>
-    public static void EmitCalls(SourceWriter w, NetworkSpec spec, NetworkPlan plan)
+    public static void EmitCalls(SourceWriter w, NetworkSpec spec, NetworkShape shape, NetworkPlan plan)
     {
         w.Line("// ---- The passes: one call per layer, the bodies in " + plan.LayersClass + " below ----");
         w.Line();
@@ -23,7 +23,9 @@ internal static class PassEmitter
         w.Close();
         w.Close();
         w.Line();
-        w.Line("/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
+        w.Line(plan.BatchTraining
+            ? "/// <summary>Runs every layer forward for inference (BatchNorm with its running statistics); training runs the segments below.</summary>"
+            : "/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
         w.Line(LayerEmitter.HotQualified);
         w.Open($"private void ForwardCore({Rs} input, bool training)");
         foreach (var c in plan.Contexts) w.Line(LayerEmitter.For(c.Layer.Type).ForwardCall(c));
@@ -34,6 +36,12 @@ internal static class PassEmitter
         {
             BatchEmitter.EmitForwardTile(w, plan);
             w.Line();
+        }
+        if (plan.BatchTraining)
+        {
+            // Training runs per segment on per-sample replicas (BatchTrainingEmitter): no per-sample backward pass.
+            BatchTrainingEmitter.EmitBatchPass(w, spec.ClassName, shape, plan);
+            return;
         }
         w.Line("/// <summary>Runs every layer backward from the loss gradient, adding into <see cref=\"Gradients\"/>.</summary>");
         w.Line(LayerEmitter.HotQualified);

@@ -15,6 +15,7 @@ internal enum PublicMember
     CreateReplica,
     Parameters,
     Gradients,
+    Statistics,
     Forward,
     Predict,
     ForwardBatch,
@@ -23,6 +24,8 @@ internal enum PublicMember
     ZeroGradients,
     ComputeGradientsWithLabel,
     ComputeGradientsWithTarget,
+    ComputeBatchGradientsWithLabels,
+    ComputeBatchGradientsWithTargets,
     SetRandomState,
     Train,
     Evaluate,
@@ -57,6 +60,7 @@ internal static class PublicMembers
         PublicMember.CreateReplica => $"public {n} CreateReplica()",
         PublicMember.Parameters => $"public {Sp} Parameters",
         PublicMember.Gradients => $"public {Sp} Gradients",
+        PublicMember.Statistics => $"public {Sp} Statistics",
         PublicMember.Forward => $"public void Forward({Rs} input, {Sp} output)",
         PublicMember.Predict => $"public int Predict({Rs} input)",
         PublicMember.ForwardBatch => $"public void ForwardBatch({Rs} inputs, {Sp} outputs)",
@@ -65,6 +69,8 @@ internal static class PublicMembers
         PublicMember.ZeroGradients => "public void ZeroGradients()",
         PublicMember.ComputeGradientsWithLabel => $"public float ComputeGradients({Rs} input, int label)",
         PublicMember.ComputeGradientsWithTarget => $"public float ComputeGradients({Rs} input, {Rs} target)",
+        PublicMember.ComputeBatchGradientsWithLabels => $"public float ComputeBatchGradients({Rs} inputs, global::System.ReadOnlySpan<int> labels)",
+        PublicMember.ComputeBatchGradientsWithTargets => $"public float ComputeBatchGradients({Rs} inputs, {Rs} targets)",
         PublicMember.SetRandomState => "public void SetRandomState(ulong state)",
         PublicMember.Train => $"public {Ns}TrainingReport Train({Ns}Dataset data, {Ns}TrainingOptions options)",
         PublicMember.Evaluate => $"public {Ns}Evaluation Evaluate({Ns}Dataset data)",
@@ -98,6 +104,8 @@ internal static class PublicMembers
         w.Line("public const int OutputSize = 0;");
         w.Line("/// <summary>Number of weights and biases (unknown: the network has build errors).</summary>");
         w.Line("public const int ParameterCount = 0;");
+        w.Line("/// <summary>Number of BatchNorm running statistics (unknown: the network has build errors).</summary>");
+        w.Line("public const int StatisticsCount = 0;");
         w.Line("/// <summary>Multiply-adds of one sample's forward pass (unknown: the network has build errors).</summary>");
         w.Line("public const long MultiplyAdds = 0;");
         w.Line("/// <summary>The build errors of this network.</summary>");

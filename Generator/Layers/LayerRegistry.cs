@@ -25,6 +25,7 @@ internal static class LayerRegistry
         new FlattenRule(new FlattenEmitter()),
         new DenseRule(new DenseEmitter()),
         new DropoutRule(new DropoutEmitter()),
+        new BatchNormRule(new BatchNormEmitter()),
         new ActivationRule(LayerType.ReLU, ActivationKind.ReLU, new ActivationEmitter()),
         new LeakyReLURule(new ActivationEmitter()),
         new ActivationRule(LayerType.GELU, ActivationKind.GELU, new ActivationEmitter()),

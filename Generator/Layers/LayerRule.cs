@@ -134,6 +134,13 @@ internal sealed class LayerOutcome
 
     public BigInteger Weights { get; init; }
 
+    /// <summary>[BatchNorm]: its running means and variances (kept beside the parameters, counted in <see cref="Scratch"/> too).</summary>
+    public int Statistics { get; init; }
+
+    public double Momentum { get; init; }
+
+    public double Epsilon { get; init; }
+
     public BigInteger Biases { get; init; }
 
     public BigInteger FanIn { get; init; }

@@ -130,6 +130,18 @@ internal sealed record LayerShape
 
     public int ParameterOffset { get; init; }
 
+    /// <summary>[BatchNorm]: where its running means then variances start in <c>Statistics</c>.</summary>
+    public int StatisticsOffset { get; init; }
+
+    /// <summary>[BatchNorm]: its running means and variances (2 per channel); 0 for the others.</summary>
+    public int StatisticsCount { get; init; }
+
+    /// <summary>[BatchNorm]: the weight of a batch's statistics in the running ones.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>[BatchNorm]: added to the variance before its square root.</summary>
+    public double Epsilon { get; init; }
+
     public int FanIn { get; init; }
 
     public int FanOut { get; init; }
@@ -173,6 +185,17 @@ internal sealed record NetworkShape(
         {
             int total = 0;
             foreach (var l in Layers) total += l.ParameterCount;
+            return total;
+        }
+    }
+
+    /// <summary>BatchNorm running means and variances, over all layers.</summary>
+    public int StatisticsCount
+    {
+        get
+        {
+            int total = 0;
+            foreach (var l in Layers) total += l.StatisticsCount;
             return total;
         }
     }

@@ -20,6 +20,7 @@ internal enum LayerType
     Tanh,
     Softmax,
     ReLU6,
+    BatchNorm,
 }
 
 /// <summary>Mirror of <c>StaticNets.Activation</c> (the generator cannot reference the Runtime).</summary>
@@ -137,6 +138,12 @@ internal sealed record LayerSpec(LayerType Type, int Declaration, LocationInfo? 
 
     /// <summary>[Dropout]: the fraction of values dropped in training.</summary>
     public double Rate { get; init; }
+
+    /// <summary>[BatchNorm]: the weight of the batch's statistics in the running ones (PyTorch's convention).</summary>
+    public double Momentum { get; init; } = 0.1;
+
+    /// <summary>[BatchNorm]: added to the variance before its square root.</summary>
+    public double Epsilon { get; init; } = 1e-5;
 
     /// <summary>[LeakyReLU]: the slope below zero.</summary>
     public double Alpha { get; init; }

@@ -17,15 +17,18 @@ internal static class Budget
     /// <summary>How many layers or buffers a message names as the largest contributors.</summary>
     private const int Contributors = 3;
 
-    /// <summary>What an instance holds, in bytes: parameters, gradients (as many), activation buffers.</summary>
-    public readonly record struct InstanceBytes(long Parameters, long Activations)
+    /// <summary>What an instance holds, in bytes: parameters, gradients (as many), BatchNorm statistics, activation buffers.</summary>
+    public readonly record struct InstanceBytes(long Parameters, long Activations, long Statistics = 0)
     {
-        public long Total => 2 * Parameters + Activations;
+        public long Total => 2 * Parameters + Statistics + Activations;
     }
 
-    /// <summary>The bytes of an instance of the network <paramref name="plan"/> was built for.</summary>
+    /// <summary>
+    /// The bytes of an instance of the network <paramref name="plan"/> was built for (not counting the per-sample
+    /// replicas a batch training pass of a BatchNorm network creates: each holds the activation buffers again).
+    /// </summary>
     public static InstanceBytes Memory(NetworkShape shape, NetworkPlan plan) =>
-        new(4L * shape.ParameterCount, plan.Buffers.Sum(b => 4L * b.Length));
+        new(4L * shape.ParameterCount, plan.Buffers.Sum(b => (b.Type == "double" ? 8L : 4L) * b.Length), 4L * shape.StatisticsCount);
 
     /// <summary>SN1003 for a negative limit (0 is no limit).</summary>
     public static void CheckArguments(BudgetSpec? budget, DiagnosticSink diagnostics)

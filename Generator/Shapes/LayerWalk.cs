@@ -22,6 +22,7 @@ internal sealed class LayerWalk
     private readonly DiagnosticSink _diagnostics;
 
     private BigInteger _offset;
+    private int _statisticsOffset;
     private BigInteger _activationFloats;
     private bool _withinLimits = true;
 
@@ -136,6 +137,10 @@ internal sealed class LayerWalk
                 WeightCount = (int)outcome.Weights,
                 BiasCount = (int)outcome.Biases,
                 ParameterOffset = (int)_offset,
+                StatisticsOffset = _statisticsOffset,
+                StatisticsCount = outcome.Statistics,
+                Momentum = outcome.Momentum,
+                Epsilon = outcome.Epsilon,
                 FanIn = (int)outcome.FanIn,
                 FanOut = (int)outcome.FanOut,
                 Description = rule.Describe(l),
@@ -143,6 +148,7 @@ internal sealed class LayerWalk
             layers.Add(shape with { TableText = rule.TableText(shape), Title = rule.Title(shape), MultiplyAdds = rule.MultiplyAdds(shape) });
         }
         _offset += parameters;
+        _statisticsOffset += outcome.Statistics;
         return produced;
     }
 

@@ -21,11 +21,12 @@ Each case directory holds:
   output.f32            eval-mode outputs, final activation included
   parameters.f32        all parameters in StaticNets' order
   statistics.f32        (BatchNorm cases) running means then variances before training
-  labels.i32, loss.f32, gradients.f32, statistics-after.f32
+  labels.i32, loss.f32, gradients.f32, statistics-after.f32, output-after.f32
                         (training cases) one training-mode step over the N samples: the summed
                         cross-entropy (or, with targets.f32, the per-sample mean squared error, summed), the gradient of it in
                         StaticNets' order, and the running statistics after the step (momentum 0.1,
-                        unbiased batch variance, as PyTorch)
+                        unbiased batch variance, as PyTorch); output-after.f32 (where asked) the
+                        eval-mode outputs with those statistics
 """
 import argparse
 import os
@@ -49,7 +50,7 @@ def flat(tensors):
 
 class Case:
     def __init__(self, name, model, input_shape, declaration, order, batch=3, train=False, targets=None,
-                 softmax=True, stats=(), notes=""):
+                 softmax=True, stats=(), notes="", eval_after=False):
         self.name = name
         self.model = model
         self.input_shape = input_shape
@@ -61,6 +62,7 @@ class Case:
         self.softmax = softmax         # the declared network ends with Softmax (its output is probabilities)
         self.stats = stats             # BatchNorm modules in StaticNets' order
         self.notes = notes
+        self.eval_after = eval_after   # also write output-after.f32: eval mode after the training pass
 
 
 def statistics(norms):
@@ -123,6 +125,13 @@ def run(case, out):
         write(os.path.join(d, "gradients.f32"), flat([p.grad for p in case.order]), np.float32)
         if case.stats:
             write(os.path.join(d, "statistics-after.f32"), statistics(case.stats), np.float32)
+        if case.eval_after:
+            model.eval()
+            with torch.no_grad():
+                after = model(x)
+                if case.softmax:
+                    after = F.softmax(after, dim=1)
+            write(os.path.join(d, "output-after.f32"), after.numpy(), np.float32)
 
     with open(os.path.join(d, "case.txt"), "w") as f:
         f.write(case.declaration.strip() + "\n")
@@ -484,12 +493,29 @@ def model_cases():
     ]
 
 
+# ---------------------------------------------------------------- BatchNorm (added last: every case above draws the same)
+
+def batchnorm_cases():
+    torch.manual_seed(13)
+    conv = nn.Conv2d(2, 3, 3, bias=False)
+    bn = nn.BatchNorm2d(3)
+    fc = nn.Linear(3 * 4 * 4, 3)
+    m = nn.Sequential(conv, bn, nn.ReLU(), nn.Flatten(), fc)
+    return [
+        Case("conv-batchnorm", m, (2, 6, 6),
+             "[Input(6, 6, 2)] [Conv2D(3, 3, Bias = false)] [BatchNorm] [ReLU] [Flatten] [Dense(3, Activation = Activation.Softmax)]",
+             [conv.weight, bn.weight, bn.bias, fc.weight, fc.bias], batch=4, train=True, stats=[bn], eval_after=True,
+             notes="One training-mode pass over 4 samples (summed cross-entropy, batch statistics over 4x4x4 values per channel);"
+                   " output-after.f32: eval mode with the running statistics it updated."),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     args = parser.parse_args()
-    cases = geometry_cases() + import_cases() + model_cases()
+    cases = geometry_cases() + import_cases() + model_cases() + batchnorm_cases()
     unknown = set(args.cases) - {c.name for c in cases}
     if unknown:
         sys.exit(f"unknown case(s): {', '.join(sorted(unknown))}; known: {', '.join(c.name for c in cases)}")

@@ -1,0 +1,182 @@
+using System.Collections.Generic;
+using StaticNets.Generator.Model;
+
+namespace StaticNets.Generator.Emit;
+
+/// <summary>
+/// BatchNorm, per channel (per feature when flat): inference scales and shifts with the running statistics folded in,
+/// <c>y = x * γ/sqrt(var_r + ε) + (β - mean_r * γ/sqrt(var_r + ε))</c>. Training is a batch computation that the
+/// network drives between per-sample segments (<see cref="BatchTrainingEmitter"/>): each sample's input is summed into
+/// the batch's moments in sample order (<c>AddSums</c>, <c>Mean</c>, <c>AddSquares</c>, <c>Update</c>), then each
+/// sample is normalised with them (<c>Normalize</c>); backward, each sample's <c>Σdy</c> and <c>Σdy·x̂</c> are summed
+/// in sample order (<c>AddGradientSums</c>, <c>GradientCoefficients</c>, which adds γ's and β's gradients once), then
+/// each sample's <c>dx = γ invstd / n (n dy - Σdy - x̂ Σ(dy x̂))</c> (<c>Backward</c>).
+/// </summary>
+internal sealed partial class BatchNormEmitter : LayerEmitter
+{
+    /// <summary>The normalised values of the last training pass [C][H][W].</summary>
+    public static string Xhat(LayerShape l) => "_" + l.Name + "Xhat";
+
+    /// <summary>The batch's mean, biased variance, and two sums per channel, in double [4][C].</summary>
+    public static string Batch(LayerShape l) => "_" + l.Name + "Batch";
+
+    /// <summary>The batch's mean and inverse deviation, and the three coefficients of the backward, per channel [5][C].</summary>
+    public static string Coefficients(LayerShape l) => "_" + l.Name + "Coefficients";
+
+    public override IEnumerable<(string Name, string Length, string Type)> Buffers(LayerContext c)
+    {
+        int channels = c.Layer.Out.C;
+        yield return (Xhat(c.Layer), I(c.Layer.Out.Size), "float");
+        yield return (Batch(c.Layer), I(4 * channels), "double");
+        yield return (Coefficients(c.Layer), I(5 * channels), "float");
+    }
+
+    public override string BufferComment(LayerContext c, string name, int length)
+    {
+        var l = c.Layer;
+        if (name == Xhat(l)) return $"{l.Name} normalised values of the last training pass {Dims(l.Out)}";
+        if (name == Batch(l)) return $"{l.Name} batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][{I(l.Out.C)}]";
+        return $"{l.Name} batch mean, 1/sqrt(var+eps), backward's dy, constant and xhat factors [5][{I(l.Out.C)}]";
+    }
+
+    /// <summary>Inference: the running statistics.</summary>
+    public override string ForwardCall(LayerContext c) => Call(c, "Forward", "_parameters", "_statistics", c.Input, c.Output);
+
+    /// <summary>The input gradient of one sample, from the batch's coefficients (in a segment method, whose owner ran the batch).</summary>
+    public override string? BackwardCall(LayerContext c) =>
+        c.NeedsInputGrad ? Call(c, "Backward", c.OutputGrad, Xhat(c.Layer), "owner." + Coefficients(c.Layer), c.InputGrad) : null;
+
+    /// <summary>Training: normalises one sample with the batch's mean and deviation, which its owner computed.</summary>
+    public static string NormalizeCall(LayerContext c) =>
+        Call(c, "Normalize", "_parameters", c.Input, c.Output, Xhat(c.Layer), "owner." + Coefficients(c.Layer));
+
+    /// <summary>The sizes and where the layer's γ, β and running statistics sit.</summary>
+    private static void Constants(SourceWriter w, LayerShape l, bool parameters, bool statistics)
+    {
+        w.Line($"const int C = {I(l.Out.C)}; // {(l.Out.Flat ? "features" : "channels")}");
+        w.Line($"const int P = {I(l.Out.H * l.Out.W)}; // values per {(l.Out.Flat ? "feature" : "channel")} and sample");
+        if (parameters)
+        {
+            w.Line($"const int GammaOffset = {I(l.ParameterOffset)}; // γ [C]");
+            w.Line($"const int BetaOffset = {I(l.ParameterOffset + l.WeightCount)}; // β [C]");
+        }
+        if (statistics)
+        {
+            w.Line($"const int MeanOffset = {I(l.StatisticsOffset)}; // running means [C]");
+            w.Line($"const int VarianceOffset = {I(l.StatisticsOffset + l.Out.C)}; // running variances [C]");
+        }
+    }
+
+    /// <summary>A double constant as C# writes it.</summary>
+    private static string D(double value)
+    {
+        string s = value.ToString("R", Inv);
+        return s.IndexOf('.') < 0 && s.IndexOf('E') < 0 ? s + ".0" : s;
+    }
+
+    public override void Forward(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        w.Line($"/// <summary>{Title(l)} Inference, with the running statistics.</summary>");
+        w.Line($"/// <param name=\"parameters\">All parameters; this layer's γ then β from {I(l.ParameterOffset)}.</param>");
+        w.Line($"/// <param name=\"statistics\">All running statistics; this layer's means then variances from {I(l.StatisticsOffset)}.</param>");
+        w.Line($"/// <param name=\"x\">The input {Dims(l.In)}.</param>");
+        w.Line($"/// <param name=\"y\">The output {Dims(l.Out)}.</param>");
+        OpenMethod(w, l.Member + "Forward", "float[] parameters", "float[] statistics", "ReadOnlySpan<float> x", "Span<float> y");
+        Constants(w, l, parameters: true, statistics: true);
+        w.Line($"const float Epsilon = {F(l.Epsilon)};");
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Line("float scale = parameters[GammaOffset + c] / MathF.Sqrt(statistics[VarianceOffset + c] + Epsilon);");
+        w.Line("float shift = parameters[BetaOffset + c] - statistics[MeanOffset + c] * scale;");
+        if (l.Out.H * l.Out.W == 1)
+        {
+            w.Line("y[c] = x[c] * scale + shift;");
+        }
+        else
+        {
+            w.Line("Span<float> yc = y.Slice(c * P, P);");
+            w.Line("TensorPrimitives.Multiply(x.Slice(c * P, P), scale, yc);");
+            w.Line("TensorPrimitives.Add(yc, shift, yc);");
+        }
+        w.Close();
+        w.Close();
+        w.Line();
+        TrainingForward(w, l);
+    }
+
+    /// <summary>The training forward's parts: the batch's moments, summed sample by sample, and one sample's normalisation.</summary>
+    private static void TrainingForward(SourceWriter w, LayerShape l)
+    {
+        w.Line($"/// <summary>{l.Name} training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>");
+        OpenMethod(w, l.Member + "AddSums", "ReadOnlySpan<float> x", "double[] batch");
+        Constants(w, l, parameters: false, statistics: false);
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Line("double sum = 0;");
+        w.Open("for (int i = c * P; i < c * P + P; i++)");
+        w.Line("sum += x[i];");
+        w.Close();
+        w.Line("batch[2 * C + c] += sum;");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>{l.Name} training: the batch's mean per channel (batch[c]) from its sums over count samples.</summary>");
+        OpenMethod(w, l.Member + "Mean", "double[] batch", "int count");
+        Constants(w, l, parameters: false, statistics: false);
+        w.Line("double n = (double)count * P;");
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Line("batch[c] = batch[2 * C + c] / n;");
+        w.Line("batch[3 * C + c] = 0;");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>{l.Name} training: adds one sample's squared deviations from the batch's mean into batch[3C + c].</summary>");
+        OpenMethod(w, l.Member + "AddSquares", "ReadOnlySpan<float> x", "double[] batch");
+        Constants(w, l, parameters: false, statistics: false);
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Line("double mean = batch[c];");
+        w.Line("double sum = 0;");
+        w.Open("for (int i = c * P; i < c * P + P; i++)");
+        w.Line("double d = x[i] - mean;");
+        w.Line("sum += d * d;");
+        w.Close();
+        w.Line("batch[3 * C + c] += sum;");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>");
+        w.Line($"/// {l.Name} training: the batch's biased variance, the mean and 1/sqrt(var + eps) the samples are normalised with, and");
+        w.Line("/// the running statistics, once per batch: r = (1 - momentum) r + momentum b, the variance unbiased (n / (n - 1)).");
+        w.Line("/// </summary>");
+        OpenMethod(w, l.Member + "Update", "double[] batch", "float[] coefficients", "float[] statistics", "int count");
+        Constants(w, l, parameters: false, statistics: true);
+        w.Line($"const float Epsilon = {F(l.Epsilon)};");
+        w.Line($"const double Momentum = {D(l.Momentum)};");
+        w.Line("double n = (double)count * P;");
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Line("double variance = batch[3 * C + c] / n;");
+        w.Line("batch[C + c] = variance;");
+        w.Line("coefficients[c] = (float)batch[c];");
+        w.Line("coefficients[C + c] = (float)(1.0 / Math.Sqrt(variance + Epsilon));");
+        w.Line("statistics[MeanOffset + c] = (float)((1 - Momentum) * statistics[MeanOffset + c] + Momentum * batch[c]);");
+        w.Line("double unbiased = variance * n / (n - 1);");
+        w.Line("statistics[VarianceOffset + c] = (float)((1 - Momentum) * statistics[VarianceOffset + c] + Momentum * unbiased);");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>{l.Name} training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward.</summary>");
+        OpenMethod(w, l.Member + "Normalize", "float[] parameters", "ReadOnlySpan<float> x", "Span<float> y", "Span<float> xhat", "float[] coefficients");
+        Constants(w, l, parameters: true, statistics: false);
+        w.Open("for (int c = 0; c < C; c++)");
+        w.Line("float mean = coefficients[c];");
+        w.Line("float invStd = coefficients[C + c];");
+        w.Line("float gamma = parameters[GammaOffset + c];");
+        w.Line("float beta = parameters[BetaOffset + c];");
+        w.Open("for (int i = c * P; i < c * P + P; i++)");
+        w.Line("float h = (x[i] - mean) * invStd;");
+        w.Line("xhat[i] = h;");
+        w.Line("y[i] = gamma * h + beta;");
+        w.Close();
+        w.Close();
+        w.Close();
+    }
+}

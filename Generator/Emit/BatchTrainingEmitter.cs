@@ -1,0 +1,308 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticNets.Generator.Model;
+using static StaticNets.Generator.Emit.Text;
+
+namespace StaticNets.Generator.Emit;
+
+/// <summary>
+/// Training with batch statistics, for a network with BatchNorm. Each sample of a batch runs on a replica of its own
+/// (replica 0 is the network itself; the others share its parameters and statistics and have their own buffers and
+/// gradients, created on first use and kept for the largest batch seen). The layers are cut into segments at each
+/// BatchNorm, and <c>ForwardCore</c>'s and <c>BackwardCore</c>'s calls into per-segment methods (the same calls, in
+/// the same order). Between two segments the network reduces across the replicas in sample order: forward, the
+/// BatchNorm's batch mean and variance (and its running statistics, once); backward, its sums of dy and dy·x̂ (and γ's
+/// and β's gradients, once). Each segment runs through <c>BatchRunner</c>, on one thread or several; every sum across
+/// samples is taken in sample order, so the result has the same bits for any thread count. Finally the replicas'
+/// gradients are added into <c>Gradients</c> in sample order.
+/// </summary>
+internal static class BatchTrainingEmitter
+{
+    private const string Rs = "global::System.ReadOnlySpan<float>";
+    private static readonly string Guard = RuntimeNames.Kernel("Guard");
+    private static readonly string Runner = RuntimeNames.Kernel("BatchRunner");
+    private const string Release = "finally { global::System.Threading.Volatile.Write(ref _busy, 0); }";
+
+    /// <summary>The fields of a network with batch training beyond its buffers.</summary>
+    public static void EmitFields(SourceWriter w, string n)
+    {
+        w.Line("private readonly float[] _statistics; // BatchNorm running means then variances, shared with the replicas");
+        w.Line($"private {n}[]? _replicas; // batch training: sample s runs on replica s (0 is this instance)");
+        w.Line("private int _sampleLabel; // batch training: this replica's sample's label");
+        w.Line("private bool _batchLabels; // batch training: the samples come with labels (else targets)");
+        w.Line("private float _sampleLoss; // batch training: this replica's sample's loss");
+    }
+
+    /// <summary><c>ComputeGradients</c> of a network with BatchNorm: a batch of one sample.</summary>
+    public static void EmitComputeGradients(SourceWriter w, string n, NetworkShape shape, string inputShape, bool label)
+    {
+        w.Line("/// <summary>");
+        w.Line($"/// Training-mode forward and backward pass of one sample with {(label ? "a class label" : "a target vector")}, as a batch of one");
+        w.Line("/// (BatchNorm normalises with this sample's statistics and updates its running ones): adds its gradient into");
+        w.Line("/// <see cref=\"Gradients\"/> and returns its loss.");
+        w.Line("/// </summary>");
+        w.Line(PublicMembers.GeneratedCode);
+        w.Open(PublicMembers.Declaration(n, label ? PublicMember.ComputeGradientsWithLabel : PublicMember.ComputeGradientsWithTarget));
+        w.Line($"{Guard}.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
+        w.Line(label
+            ? $"{Guard}.Label(label, OutputSize, \"{n}\");"
+            : $"{Guard}.Length(target.Length, OutputSize, \"{n}\", \"{shape.OutputSize}\", nameof(target));");
+        w.Line("Enter();");
+        w.Open("try");
+        w.Line("EnsureReplicas(1);");
+        w.Line("input.CopyTo(_sampleInput);");
+        w.Line(label ? "_sampleLabel = label;" : "target.CopyTo(_sampleTarget);");
+        w.Line($"_batchLabels = {(label ? "true" : "false")};");
+        w.Line("return BatchCore(1);");
+        w.Close();
+        w.Line(Release);
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>Both <c>ComputeBatchGradients</c>: per sample for a network without BatchNorm, else the batch pass.</summary>
+    public static void EmitComputeBatchGradients(SourceWriter w, string n, NetworkShape shape, NetworkPlan plan, string inputShape)
+    {
+        foreach (bool label in new[] { true, false })
+        {
+            w.Line("/// <summary>");
+            w.Line($"/// Training-mode forward and backward pass of the samples in <paramref name=\"inputs\"/> (back to back) with their {(label ? "class labels" : "target vectors")}:");
+            w.Line(plan.BatchTraining
+                ? "/// BatchNorm normalises with the batch's statistics and updates its running ones once. Adds the gradient of the summed"
+                : "/// one <c>ComputeGradients</c> per sample, in order (the network has no BatchNorm). Adds the gradient of the summed");
+            w.Line("/// loss into <see cref=\"Gradients\"/> and returns the summed loss.");
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole samples, or there is not one label or target per sample.</exception>");
+            w.Line(PublicMembers.GeneratedCode);
+            w.Open(PublicMembers.Declaration(n, label ? PublicMember.ComputeBatchGradientsWithLabels : PublicMember.ComputeBatchGradientsWithTargets));
+            w.Line($"int count = {Guard}.Batch(inputs.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(inputs));");
+            w.Line(label
+                ? $"{Guard}.BatchLength(labels.Length, count, 1, \"{n}\", \"label\", nameof(labels));"
+                : $"{Guard}.BatchLength(targets.Length, count, OutputSize, \"{n}\", \"target\", nameof(targets));");
+            if (!plan.BatchTraining)
+            {
+                w.Line("float loss = 0f;");
+                w.Open("for (int s = 0; s < count; s++)");
+                w.Line(label
+                    ? "loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), labels[s]);"
+                    : "loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize));");
+                w.Close();
+                w.Line("return loss;");
+                w.Close();
+                w.Line();
+                continue;
+            }
+            if (label)
+            {
+                w.Open("for (int s = 0; s < count; s++)");
+                w.Line($"{Guard}.Label(labels[s], OutputSize, \"{n}\");");
+                w.Close();
+            }
+            w.Open("if (count == 0)");
+            w.Line("return 0f;");
+            w.Close();
+            w.Line("Enter();");
+            w.Open("try");
+            w.Line("EnsureReplicas(count);");
+            w.Open("for (int s = 0; s < count; s++)");
+            w.Line($"{n} replica = _replicas![s];");
+            w.Line("inputs.Slice(s * InputSize, InputSize).CopyTo(replica._sampleInput);");
+            w.Line(label ? "replica._sampleLabel = labels[s];" : "targets.Slice(s * OutputSize, OutputSize).CopyTo(replica._sampleTarget);");
+            w.Close();
+            w.Line($"_batchLabels = {(label ? "true" : "false")};");
+            w.Line("return BatchCore(count);");
+            w.Close();
+            w.Line(Release);
+            w.Close();
+            w.Line();
+        }
+    }
+
+    /// <summary>The replicas, the segments and the batch pass that drives them.</summary>
+    public static void EmitBatchPass(SourceWriter w, string n, NetworkShape shape, NetworkPlan plan)
+    {
+        w.Line("// ---- Training with batch statistics: one replica per sample, the layers cut into segments at each BatchNorm ----");
+        w.Line();
+        w.Line("/// <summary>Makes sure there are replicas for <paramref name=\"count\"/> samples: this instance first, then ones sharing its parameters.</summary>");
+        w.Open("private void EnsureReplicas(int count)");
+        w.Open("if (_replicas is not null && _replicas.Length >= count)");
+        w.Line("return;");
+        w.Close();
+        w.Line($"{n}[] replicas = new {n}[count];");
+        w.Line("replicas[0] = this;");
+        w.Open("for (int s = 1; s < count; s++)");
+        w.Line($"replicas[s] = _replicas is not null && s < _replicas.Length ? _replicas[s] : new {n}(_parameters, _statistics);");
+        w.Close();
+        w.Line("_replicas = replicas;");
+        w.Close();
+        w.Line();
+
+        var bns = plan.BatchNorms;
+        var contexts = plan.Contexts;
+        int segments = bns.Count + 1;
+        for (int k = 0; k < segments; k++)
+        {
+            int from = k == 0 ? 0 : bns[k - 1] + 1;
+            int to = k < bns.Count ? bns[k] : contexts.Count;
+            var calls = new List<string>();
+            if (k > 0) calls.Add(BatchNormEmitter.NormalizeCall(contexts[bns[k - 1]]));
+            for (int i = from; i < to; i++) calls.Add(LayerEmitter.For(contexts[i].Layer.Type).ForwardCall(contexts[i]));
+            if (calls.Count == 0 && k < segments - 1) continue; // nothing before the first BatchNorm
+            bool training = Enumerable.Range(from, to - from).Any(i => LayerEmitter.For(contexts[i].Layer.Type).ReadsTraining);
+            string what = k == 0 ? $"up to {contexts[bns[0]].Layer.Name}" : $"{contexts[bns[k - 1]].Layer.Name} (normalised with the batch's statistics)"
+                + (k < bns.Count ? $" up to {contexts[bns[k]].Layer.Name}" : " to the end, and the sample's loss");
+            w.Line($"/// <summary>Forward segment {k} of this replica's sample: {what}.</summary>");
+            w.Line(LayerEmitter.HotQualified);
+            w.Open($"private void ForwardSegment{k}({n} owner)");
+            if (calls.Any(ReadsInput)) w.Line($"{Rs} input = _sampleInput;");
+            if (training) w.Line("const bool training = true;");
+            foreach (var call in calls) w.Line(call);
+            if (k == segments - 1) Loss(w, shape, plan);
+            w.Close();
+            w.Line();
+        }
+        var backward = new List<string>[segments];
+        for (int k = segments - 1; k >= 0; k--)
+        {
+            int low = k == 0 ? 0 : bns[k - 1] + 1;
+            int high = k < bns.Count ? bns[k] - 1 : contexts.Count - 1;
+            var calls = backward[k] = new List<string>();
+            if (k < bns.Count && BackwardOf(contexts[bns[k]]) is { } bn) calls.Add(bn);
+            for (int i = high; i >= low; i--)
+            {
+                if (BackwardOf(contexts[i]) is { } call) calls.Add(call);
+            }
+            if (calls.Count == 0) continue;
+            w.Line($"/// <summary>Backward segment {k} of this replica's sample, adding into its gradients.</summary>");
+            w.Line(LayerEmitter.HotQualified);
+            w.Open($"private void BackwardSegment{k}({n} owner)");
+            if (calls.Any(ReadsInput)) w.Line($"{Rs} input = _sampleInput;");
+            foreach (var call in calls) w.Line(call);
+            w.Close();
+            w.Line();
+        }
+        EmitBatchCore(w, n, plan, backward);
+    }
+
+    /// <summary>Whether a call passes the network input (the replica's sample).</summary>
+    private static bool ReadsInput(string call) => System.Text.RegularExpressions.Regex.IsMatch(call, @"(?<![\w.])input(?!\w)");
+
+    /// <summary>A layer's backward call as <c>BackwardCore</c> would make it, or null.</summary>
+    private static string? BackwardOf(LayerContext c) => c.HasParametersUpToHere ? LayerEmitter.For(c.Layer.Type).BackwardCall(c) : null;
+
+    /// <summary>The sample's loss, into <c>_sampleLoss</c>, its gradient into the buffer the backward starts from.</summary>
+    private static void Loss(SourceWriter w, NetworkShape shape, NetworkPlan plan)
+    {
+        string losses = RuntimeNames.Kernel("Losses");
+        w.Line($"{Rs} output = (({Rs}){plan.Output}).Slice(0, OutputSize);");
+        bool ce = shape.Loss == LossKind.CrossEntropy;
+        if (ce) w.Line($"{Rs} logits = (({Rs}){plan.Logits}).Slice(0, OutputSize);");
+        string head = ce ? $"{losses}.CrossEntropy(logits, output, " : $"{losses}.MeanSquaredError(output, ";
+        w.Open("if (owner._batchLabels)");
+        w.Line($"_sampleLoss = {head}_sampleLabel, {plan.LossGrad});");
+        w.Close();
+        w.Open("else");
+        w.Line($"_sampleLoss = {head}_sampleTarget, {plan.LossGrad});");
+        w.Close();
+    }
+
+    private static void EmitBatchCore(SourceWriter w, string n, NetworkPlan plan, List<string>[] backward)
+    {
+        var bns = plan.BatchNorms;
+        var contexts = plan.Contexts;
+        string layers = plan.LayersClassInCalls;
+        bool dropout = contexts.Any(c => LayerEmitter.For(c.Layer.Type).ReadsTraining);
+        w.Line("/// <summary>");
+        w.Line("/// The batch pass over the samples already in replicas 0 to count - 1: each segment on every replica (through");
+        w.Line("/// BatchRunner, on its Threads), each BatchNorm across the replicas in sample order. Returns the summed loss.");
+        w.Line("/// </summary>");
+        w.Line(LayerEmitter.HotQualified);
+        w.Open("private float BatchCore(int count)");
+        w.Line($"{n}[] replicas = _replicas!;");
+        foreach (int b in bns)
+        {
+            var l = contexts[b].Layer;
+            if (l.Out.H * l.Out.W > 1) continue;
+            string what = l.Out.Flat ? $"{l.Out.C} features" : $"{l.Out.C} channels of 1x1";
+            w.Open("if (count < 2)");
+            w.Line("throw new global::System.ArgumentException(");
+            w.Line($"    {Literal($"{n}: {l.Label} (BatchNorm over {what}) normalises each value over the batch: ")} +");
+            w.Line("    \"training needs at least 2 samples, and got \" + count + \".\");");
+            w.Close();
+        }
+        if (dropout)
+        {
+            w.Line("// Sample s draws its dropout masks from a generator of its own, derived from this one's state and s.");
+            w.Line("ulong state = _randomState;");
+            w.Open("for (int s = 0; s < count; s++)");
+            w.Line($"replicas[s]._randomState = {RuntimeNames.Kernel("Rng")}.Seed(unchecked((long)state), s);");
+            w.Close();
+        }
+        w.Open("for (int s = 1; s < count; s++)");
+        w.Line("global::System.Array.Clear(replicas[s]._gradients);");
+        w.Close();
+        for (int k = 0; k <= bns.Count; k++)
+        {
+            if (k > 0 || bns[0] > 0) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].ForwardSegment{k}(net));");
+            if (k == bns.Count) break;
+            var c = contexts[bns[k]];
+            var l = c.Layer;
+            string x = c.Input == "input" ? "_sampleInput" : c.Input;
+            string m = $"{layers}.{l.Member}";
+            string batch = BatchNormEmitter.Batch(l);
+            w.Line($"// {l.Name}: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.");
+            w.Line($"global::System.Array.Clear({batch});");
+            PerSample(w, $"{m}AddSums(replicas[s].{x}, {batch});");
+            w.Line($"{m}Mean({batch}, count);");
+            PerSample(w, $"{m}AddSquares(replicas[s].{x}, {batch});");
+            w.Line($"{m}Update({batch}, {BatchNormEmitter.Coefficients(l)}, _statistics, count);");
+        }
+        w.Line("float loss = 0f;");
+        PerSample(w, "loss += replicas[s]._sampleLoss;");
+        for (int k = bns.Count; k >= 0; k--)
+        {
+            if (k < bns.Count)
+            {
+                var c = contexts[bns[k]];
+                var l = c.Layer;
+                string m = $"{layers}.{l.Member}";
+                string batch = BatchNormEmitter.Batch(l);
+                w.Line($"// {l.Name}: the batch's sums of dy and dy*xhat per channel, in sample order; its γ and β gradients added once.");
+                w.Line($"global::System.Array.Clear({batch}, {2 * l.Out.C}, {2 * l.Out.C});");
+                PerSample(w, $"{m}AddGradientSums(replicas[s].{c.OutputGrad}, replicas[s].{BatchNormEmitter.Xhat(l)}, {batch});");
+                w.Line($"{m}GradientCoefficients(_parameters, _gradients, {batch}, {BatchNormEmitter.Coefficients(l)}, count);");
+            }
+            if (backward[k].Count > 0) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].BackwardSegment{k}(net));");
+        }
+        w.Line("// The replicas' gradients, in sample order (replica 0, this instance, added into Gradients directly).");
+        w.Open("for (int s = 1; s < count; s++)");
+        w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(_gradients, replicas[s]._gradients, _gradients);");
+        w.Close();
+        if (dropout)
+        {
+            w.Line($"{RuntimeNames.Kernel("Rng")}.Next(ref state);");
+            w.Line("_randomState = state;");
+        }
+        w.Line("return loss;");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>A statement for each sample in order.</summary>
+    private static void PerSample(SourceWriter w, string statement)
+    {
+        w.Open("for (int s = 0; s < count; s++)");
+        if (statement.Length + 12 <= LayerEmitter.MaxLine)
+        {
+            w.Line(statement);
+        }
+        else
+        {
+            int open = statement.IndexOf('(');
+            var parts = statement.Substring(open + 1, statement.Length - open - 3).Split(new[] { ", " }, System.StringSplitOptions.None);
+            w.Line(statement.Substring(0, open + 1));
+            for (int i = 0; i < parts.Length; i++) w.Line("    " + parts[i] + (i == parts.Length - 1 ? ");" : ","));
+        }
+        w.Close();
+    }
+}

@@ -1,0 +1,89 @@
+using System.ComponentModel;
+using System.Runtime.ExceptionServices;
+
+namespace StaticNets.__Internals;
+
+/// <summary>
+/// Runs the per-sample work of a generated network's <c>ComputeBatchGradients</c> (one segment of the layers on each
+/// sample's replica) on <see cref="Threads"/> workers. The caller sets the thread count around its call
+/// (<c>using var _ = BatchRunner.UseThreads(n);</c>); 0 or 1 runs the samples one after another on the calling thread.
+/// The work of a sample touches only its own replica, and every sum across samples is taken by the caller afterwards
+/// in sample order, so the result has the same bits for any thread count.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
+public static class BatchRunner
+{
+    [ThreadStatic]
+    private static int t_threads;
+
+    /// <summary>The workers of the calling thread's batch passes (0 or 1: sequential). Per thread, so workers of an outer loop each have their own.</summary>
+    public static int Threads
+    {
+        get => t_threads;
+        set => t_threads = value;
+    }
+
+    /// <summary>Sets <see cref="Threads"/> until the returned scope is disposed, which restores the previous value.</summary>
+    public static Scope UseThreads(int threads)
+    {
+        var scope = new Scope(t_threads);
+        t_threads = threads;
+        return scope;
+    }
+
+    /// <summary>Restores the thread count it was created over.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [Obsolete(InternalUse.Message)]
+    public readonly struct Scope : IDisposable
+    {
+        private readonly int _previous;
+
+        internal Scope(int previous) => _previous = previous;
+
+        /// <summary>Restores the thread count.</summary>
+        public void Dispose() => t_threads = _previous;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="body"/> for each sample <c>0..count-1</c>: in order on the calling thread when
+    /// <see cref="Threads"/> is at most 1, else on <c>min(Threads, count)</c> workers, worker w taking the samples
+    /// w, w + workers, ... An exception of a sample is rethrown as it was thrown.
+    /// </summary>
+    public static void For<TState>(int count, TState state, Action<TState, int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        int workers = Math.Min(t_threads, count);
+        if (workers <= 1)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                body(state, s);
+            }
+
+            return;
+        }
+
+        Parallel(count, workers, state, body);
+    }
+
+    /// <summary>The workers' loop, a method of its own so that the sequential path allocates no closure.</summary>
+    private static void Parallel<TState>(int count, int workers, TState state, Action<TState, int> body)
+    {
+        try
+        {
+            System.Threading.Tasks.Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            {
+                for (int s = w; s < count; s += workers)
+                {
+                    body(state, s);
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+    }
+}
