@@ -140,17 +140,20 @@ internal static class BatchTrainingEmitter
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;
         int segments = bns.Count + 1;
+        var forward = new bool[segments];
         for (int k = 0; k < segments; k++)
         {
             int from = k == 0 ? 0 : bns[k - 1] + 1;
             int to = k < bns.Count ? bns[k] : contexts.Count;
             var calls = new List<string>();
-            if (k > 0) calls.Add(BatchNormEmitter.NormalizeCall(contexts[bns[k - 1]]));
+            if (k > 0) calls.AddRange(After(contexts[bns[k - 1]]));
             for (int i = from; i < to; i++) calls.Add(LayerEmitter.For(contexts[i].Layer.Type).ForwardCall(contexts[i]));
+            if (k < bns.Count) calls.AddRange(Before(contexts[bns[k]]));
             if (calls.Count == 0 && k < segments - 1) continue; // nothing before the first BatchNorm
+            forward[k] = true;
             bool training = Enumerable.Range(from, to - from).Any(i => LayerEmitter.For(contexts[i].Layer.Type).ReadsTraining);
-            string what = k == 0 ? $"up to {contexts[bns[0]].Layer.Name}" : $"{contexts[bns[k - 1]].Layer.Name} (normalised with the batch's statistics)"
-                + (k < bns.Count ? $" up to {contexts[bns[k]].Layer.Name}" : " to the end, and the sample's loss");
+            string what = k == 0 ? $"up to {NormAt(contexts[bns[0]]).Layer.Name}" : $"{NormAt(contexts[bns[k - 1]]).Layer.Name} (normalised with the batch's statistics)"
+                + (k < bns.Count ? $" up to {NormAt(contexts[bns[k]]).Layer.Name}" : " to the end, and the sample's loss");
             w.Line($"/// <summary>Forward segment {k} of this replica's sample: {what}.</summary>");
             w.Line(LayerEmitter.HotQualified);
             w.Open($"private void ForwardSegment{k}({n} owner)");
@@ -181,8 +184,20 @@ internal static class BatchTrainingEmitter
             w.Close();
             w.Line();
         }
-        EmitBatchCore(w, n, plan, backward);
+        EmitBatchCore(w, n, plan, forward, backward);
     }
+
+    /// <summary>The BatchNorm a cut normalises with: the layer itself, or an [Add]'s ConvBatchNorm projection's.</summary>
+    private static LayerContext NormAt(LayerContext c) => AddEmitter.Normalizes(c.Layer) ? AddEmitter.NormContext(c) : c;
+
+    /// <summary>The calls that end the segment before a cut: an [Add]'s projection convolution, whose output the batch normalises.</summary>
+    private static IEnumerable<string> Before(LayerContext c) =>
+        AddEmitter.Normalizes(c.Layer) ? new[] { AddEmitter.ConvCall(c) } : System.Array.Empty<string>();
+
+    /// <summary>The calls that start the segment after a cut: the normalisation with the batch's statistics (and an [Add]'s sum).</summary>
+    private static IEnumerable<string> After(LayerContext c) => AddEmitter.Normalizes(c.Layer)
+        ? new[] { BatchNormEmitter.NormalizeCall(AddEmitter.NormContext(c)), AddEmitter.SumCall(c) }
+        : new[] { BatchNormEmitter.NormalizeCall(c) };
 
     /// <summary>Whether a call passes the network input (the replica's sample).</summary>
     private static bool ReadsInput(string call) => System.Text.RegularExpressions.Regex.IsMatch(call, @"(?<![\w.])input(?!\w)");
@@ -206,7 +221,7 @@ internal static class BatchTrainingEmitter
         w.Close();
     }
 
-    private static void EmitBatchCore(SourceWriter w, string n, NetworkPlan plan, List<string>[] backward)
+    private static void EmitBatchCore(SourceWriter w, string n, NetworkPlan plan, bool[] forward, List<string>[] backward)
     {
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;
@@ -221,7 +236,7 @@ internal static class BatchTrainingEmitter
         w.Line($"{n}[] replicas = _replicas!;");
         foreach (int b in bns)
         {
-            var l = contexts[b].Layer;
+            var l = NormAt(contexts[b]).Layer;
             if (l.Out.H * l.Out.W > 1) continue;
             string what = l.Out.Flat ? $"{l.Out.C} features" : $"{l.Out.C} channels of 1x1";
             w.Open("if (count < 2)");
@@ -243,9 +258,9 @@ internal static class BatchTrainingEmitter
         w.Close();
         for (int k = 0; k <= bns.Count; k++)
         {
-            if (k > 0 || bns[0] > 0) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].ForwardSegment{k}(net));");
+            if (forward[k]) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].ForwardSegment{k}(net));");
             if (k == bns.Count) break;
-            var c = contexts[bns[k]];
+            var c = NormAt(contexts[bns[k]]);
             var l = c.Layer;
             string x = c.Input == "input" ? "_sampleInput" : c.Input;
             string m = $"{layers}.{l.Member}";
@@ -263,7 +278,7 @@ internal static class BatchTrainingEmitter
         {
             if (k < bns.Count)
             {
-                var c = contexts[bns[k]];
+                var c = NormAt(contexts[bns[k]]);
                 var l = c.Layer;
                 string m = $"{layers}.{l.Member}";
                 string batch = BatchNormEmitter.Batch(l);

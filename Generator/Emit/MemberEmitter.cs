@@ -79,8 +79,10 @@ internal static class MemberEmitter
         foreach (var c in plan.Contexts.Where(c => c.Layer.StatisticsCount > 0))
         {
             var l = c.Layer;
+            // γ and β are the layer's last parameters (an Add's ConvBatchNorm projection has its weights before them).
+            int channels = l.StatisticsCount / 2;
             w.Line($"// {l.Name}: γ = 1 (β = 0), running variances 1 (means 0)");
-            w.Line($"new {Sp}(_parameters, {l.ParameterOffset}, {l.WeightCount}).Fill(1f);");
+            w.Line($"new {Sp}(_parameters, {l.ParameterOffset + l.WeightCount + l.BiasCount - 2 * channels}, {channels}).Fill(1f);");
             w.Line($"new {Sp}(_statistics, {l.StatisticsOffset + l.StatisticsCount / 2}, {l.StatisticsCount / 2}).Fill(1f);");
         }
         w.Close();

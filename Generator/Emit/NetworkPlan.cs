@@ -23,13 +23,14 @@ internal sealed class NetworkPlan
     public string LayersClass { get; }
 
     /// <summary>
-    /// The indices of the BatchNorm layers: training runs the layers between them sample by sample on per-sample
-    /// replicas (the segments of <see cref="BatchTrainingEmitter"/>) and each BatchNorm across the batch. Empty: every
-    /// pass is per sample.
+    /// The indices of the layers that normalise with the batch's statistics, each [BatchNorm] and each [Add] with a
+    /// <c>Projection.ConvBatchNorm</c>: training runs the layers between them sample by sample on per-sample replicas
+    /// (the segments of <see cref="BatchTrainingEmitter"/>) and each BatchNorm across the batch. Empty: every pass is
+    /// per sample.
     /// </summary>
     public List<int> BatchNorms { get; } = new();
 
-    /// <summary>Whether training normalises with batch statistics (the network has a BatchNorm).</summary>
+    /// <summary>Whether training normalises with batch statistics (the network has a BatchNorm, or a ConvBatchNorm projection).</summary>
     public bool BatchTraining => BatchNorms.Count > 0;
 
     /// <summary>
@@ -228,12 +229,12 @@ internal sealed class NetworkPlan
         }
     }
 
-    /// <summary>The BatchNorm layers, and the buffers a replica receives its sample in.</summary>
+    /// <summary>The layers with a BatchNorm, and the buffers a replica receives its sample in.</summary>
     private void PlanBatchTraining(NetworkShape shape)
     {
         for (int i = 0; i < Contexts.Count; i++)
         {
-            if (Contexts[i].Layer.Type == LayerType.BatchNorm) BatchNorms.Add(i);
+            if (Contexts[i].Layer.Type == LayerType.BatchNorm || AddEmitter.Normalizes(Contexts[i].Layer)) BatchNorms.Add(i);
         }
         if (!BatchTraining) return;
         Buffers.Add(new("_sampleInput", shape.InputSize, "float", $"the sample of a batch training pass [{Num(shape.InputSize)}]"));

@@ -11,7 +11,9 @@ namespace StaticNets.Generator.Layers;
 /// connection). <c>Projection.None</c> adds it as it is (the shapes must be equal, SN2007); <c>Projection.Conv</c> maps it
 /// through a learned 1x1 convolution with bias, stride the ratio of the sizes, whose weights <c>[out][in]</c> and biases
 /// stand at the Add's place in <c>Parameters</c>, initialised as a convolution followed by the Add's next activation
-/// would be (He before a ReLU, else Xavier). <c>Projection.ConvBatchNorm</c> is not a projection this rule takes (SN1003).
+/// would be (He before a ReLU, else Xavier). <c>Projection.ConvBatchNorm</c> is the same convolution without bias, then
+/// a BatchNorm with PyTorch's defaults (momentum 0.1, epsilon 1e-5): its weights, then γ and β (<c>BiasCount</c> = 2 x out),
+/// and its running means then variances at the Add's place in <c>Statistics</c>.
 /// </summary>
 internal sealed class AddRule : LayerRule
 {
@@ -36,15 +38,21 @@ internal sealed class AddRule : LayerRule
 
     public override void Check(LayerSpec spec, ArgumentChecks checks)
     {
-        if (spec.Projection is not (ProjectionKind.None or ProjectionKind.Conv))
+        if (spec.Projection is not (ProjectionKind.None or ProjectionKind.Conv or ProjectionKind.ConvBatchNorm))
         {
-            string what = spec.Projection == ProjectionKind.ConvBatchNorm ? "Projection.ConvBatchNorm" : $"Projection = {(int)spec.Projection}";
-            checks.ShapeInvalid("Projection", $"{what} is not a projection [Add] takes: use Projection.None (the shapes are equal) or Projection.Conv (a learned 1x1 convolution with bias).");
+            checks.ShapeInvalid("Projection", $"Projection = {(int)spec.Projection} is not a projection [Add] takes: use Projection.None (the shapes are equal), Projection.Conv (a learned 1x1 convolution with bias) or Projection.ConvBatchNorm (a 1x1 convolution without bias, then BatchNorm).");
         }
     }
 
-    public override string Describe(LayerSpec spec) =>
-        $"Add {spec.From}" + (spec.Projection == ProjectionKind.Conv ? " through a 1x1 convolution" : "");
+    public override string Describe(LayerSpec spec) => $"Add {spec.From}" + spec.Projection switch
+    {
+        ProjectionKind.Conv => " through a 1x1 convolution",
+        ProjectionKind.ConvBatchNorm => " through a 1x1 convolution and BatchNorm",
+        _ => "",
+    };
+
+    /// <summary>PyTorch's BatchNorm defaults, which the ConvBatchNorm projection's BatchNorm takes.</summary>
+    public const double ProjectionMomentum = 0.1, ProjectionEpsilon = 1e-5;
 
     /// <summary>Not called: the walk infers an Add only with the tensor its from names (an unknown from is SN1005 first).</summary>
     public override LayerOutcome? Infer(LayerSpec spec, Tensor input, string head, DiagnosticSink diagnostics) => null;
@@ -78,6 +86,28 @@ internal sealed class AddRule : LayerRule
         }
         var g = new WindowGeometry(1, 1, strides.Rows, strides.Columns, 0, 0, 0, 0);
         BigInteger scratch = x.Size + Conv2DBuffers.Of(skip, x, g, needsInputGrad: true, 1).Total;
+        if (spec.Projection == ProjectionKind.ConvBatchNorm)
+        {
+            // The projection's output gradient, and the BatchNorm's as BatchNormRule counts it.
+            scratch += x.Size + x.Size + (BigInteger)x.C * (2 + 8 + 5);
+            return new LayerOutcome(x)
+            {
+                Units = x.C,
+                Kernel = 1,
+                Stride = strides.Rows,
+                Geometry = g,
+                Weights = (BigInteger)x.C * skip.C,
+                Biases = 2 * x.C,
+                FanIn = skip.C,
+                FanOut = x.C,
+                Statistics = 2 * x.C,
+                Momentum = ProjectionMomentum,
+                Epsilon = ProjectionEpsilon,
+                Scratch = scratch,
+                ParameterArithmetic = $"{x.C}*{skip.C} weights + {x.C} scales + {x.C} shifts",
+                FewerParameters = "channels",
+            };
+        }
         return new LayerOutcome(x)
         {
             Units = x.C,
@@ -110,14 +140,22 @@ internal sealed class AddRule : LayerRule
         ? " Add tensors of the same shape (a projection needs images on both sides)."
         : " Add the output of a layer whose size divides evenly into this one, or change the layers between them.";
 
-    public override string TableText(LayerShape l) => l.Projection == ProjectionKind.Conv
-        ? $"Add {l.InputLabel} + {l.From} (1x1 conv s{StrideText((l.StrideHeight, l.StrideWidth))})"
-        : $"Add {l.InputLabel} + {l.From}";
+    public override string TableText(LayerShape l) => l.Projection switch
+    {
+        ProjectionKind.Conv => $"Add {l.InputLabel} + {l.From} (1x1 conv s{StrideText((l.StrideHeight, l.StrideWidth))})",
+        ProjectionKind.ConvBatchNorm => $"Add {l.InputLabel} + {l.From} (1x1 conv s{StrideText((l.StrideHeight, l.StrideWidth))}, BatchNorm)",
+        _ => $"Add {l.InputLabel} + {l.From}",
+    };
 
-    public override string Title(LayerShape l) => l.Projection == ProjectionKind.Conv
-        ? $"Add of {l.InputLabel} and {l.From} through a 1x1 convolution, stride {StrideText((l.StrideHeight, l.StrideWidth))}"
-        : $"Add of {l.InputLabel} and {l.From}";
+    public override string Title(LayerShape l) => l.Projection switch
+    {
+        ProjectionKind.Conv => $"Add of {l.InputLabel} and {l.From} through a 1x1 convolution, stride {StrideText((l.StrideHeight, l.StrideWidth))}",
+        ProjectionKind.ConvBatchNorm =>
+            $"Add of {l.InputLabel} and {l.From} through a 1x1 convolution, stride {StrideText((l.StrideHeight, l.StrideWidth))}, and BatchNorm",
+        _ => $"Add of {l.InputLabel} and {l.From}",
+    };
 
-    /// <summary>The projection's: each output value is a dot product over the input channels.</summary>
-    public override long MultiplyAdds(LayerShape l) => (long)l.Out.Size * l.FanIn;
+    /// <summary>The projection's: each output value is a dot product over the input channels (and one scale and shift after it).</summary>
+    public override long MultiplyAdds(LayerShape l) =>
+        (long)l.Out.Size * l.FanIn + (l.Projection == ProjectionKind.ConvBatchNorm ? l.Out.Size : 0);
 }
