@@ -143,7 +143,7 @@ internal sealed class AddRule : LayerRule
     public override string TableText(LayerShape l) => l.Projection switch
     {
         ProjectionKind.Conv => $"Add {l.InputLabel} + {l.From} (1x1 conv s{StrideText((l.StrideHeight, l.StrideWidth))})",
-        ProjectionKind.ConvBatchNorm => $"Add {l.InputLabel} + {l.From} (1x1 conv s{StrideText((l.StrideHeight, l.StrideWidth))}, BatchNorm)",
+        ProjectionKind.ConvBatchNorm => $"Add {l.InputLabel} + {l.From} (1x1 conv s{StrideText((l.StrideHeight, l.StrideWidth))}, BN)",
         _ => $"Add {l.InputLabel} + {l.From}",
     };
 

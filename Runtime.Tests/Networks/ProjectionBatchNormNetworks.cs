@@ -51,3 +51,15 @@ public partial class ProjectedInputBatchNorm { }
 [Flatten]
 [Dense(4, Activation = Activation.Softmax)]
 public partial class TwoProjectionBatchNorms { }
+
+/// <summary>
+/// <see cref="ProjectedInputBatchNorm"/> with a <c>Projection.Conv</c> shortcut: with the projection's BatchNorm folded
+/// into its weights and bias, the same inference.
+/// </summary>
+[Input(5, 4, 2)]
+[Conv2D(3, 3, Padding = 1, Activation = Activation.Tanh)]
+[Add("input", Projection = Projection.Conv)]
+[Tanh]
+[Flatten]
+[Dense(2)]
+public partial class ProjectedInputConv { }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace StaticNets.__Internals;
 
@@ -11,7 +12,9 @@ namespace StaticNets.__Internals;
 /// PyTorch folds a BatchNorm into the <c>Conv</c> before it, never into a <c>Gemm</c>; so a model may keep the
 /// nodes of every declared BatchNorm, of none (all folded, each after a convolution), or of exactly those that do
 /// not follow a convolution. The declared BatchNorm layers whose nodes the model keeps are paired with them in node
-/// order (<see cref="OnnxStructure"/>); the others are folded.
+/// order (<see cref="OnnxStructure"/>); the others are folded. An [Add]'s ConvBatchNorm projection counts as a BatchNorm
+/// after a convolution (<see cref="ProjectionNorm"/>): its <c>BatchNormalization</c> node follows the shortcut's
+/// <c>Conv</c>, or PyTorch folded it into that <c>Conv</c>, which then has a bias.
 /// </remarks>
 internal static class OnnxBatchNormImport
 {
@@ -21,7 +24,7 @@ internal static class OnnxBatchNormImport
     /// <exception cref="InvalidDataException">The model's BatchNormalization nodes are neither all, none nor the unfoldable ones.</exception>
     public static HashSet<LayerInfo> WithNodes(NetworkInfo info, OnnxModel model, string source)
     {
-        var norms = info.Layers.Where(l => l.Kind == LayerKind.BatchNorm).ToList();
+        var norms = Norms(info);
         int nodes = model.Nodes.Count(n => n.OpType == OpType);
         if (nodes == norms.Count || norms.Count == 0)
         {
@@ -42,17 +45,56 @@ internal static class OnnxBatchNormImport
             $"{source} has {nodes} BatchNormalization node{(nodes == 1 ? "" : "s")}, but {info.Name} declares {norms.Count} BatchNorm layer{(norms.Count == 1 ? "" : "s")} ({Names(norms)}), {after}: the model keeps neither all of them, nor none, nor exactly the unfoldable ones."));
     }
 
-    /// <summary>The Conv2D a BatchNorm directly follows, without activation: what PyTorch folds it into; null otherwise.</summary>
+    /// <summary>Whether <paramref name="layer"/> is an [Add] whose projection ends with a BatchNorm.</summary>
+    public static bool NormalizesProjection(LayerInfo layer) => layer.Kind == LayerKind.Add && layer.Projection == Projection.ConvBatchNorm;
+
+    private static readonly ConditionalWeakTable<LayerInfo, LayerInfo> Projections = new();
+    private static readonly ConditionalWeakTable<LayerInfo, LayerInfo> ProjectionAdds = new();
+
+    /// <summary>
+    /// The BatchNorm of an [Add]'s ConvBatchNorm projection as a BatchNorm layer of its own, <c>{add}.norm</c>: γ and β
+    /// after the projection's weights, the Add's statistics, momentum and epsilon. The same instance for the same Add.
+    /// </summary>
+    public static LayerInfo ProjectionNorm(LayerInfo add) => Projections.GetValue(add, a =>
+    {
+        LayerInfo norm = a with
+        {
+            Name = a.Name + ".norm",
+            Kind = LayerKind.BatchNorm,
+            InputShape = a.OutputShape,
+            ParameterOffset = a.ParameterOffset + a.WeightCount,
+            WeightCount = a.Units,
+            BiasCount = a.Units,
+            From = null,
+            Projection = Projection.None,
+        };
+        ProjectionAdds.AddOrUpdate(norm, a);
+        return norm;
+    });
+
+    /// <summary>Every BatchNorm of the network in order: the declared ones and those of ConvBatchNorm projections (at their Add).</summary>
+    public static List<LayerInfo> Norms(NetworkInfo info) =>
+        info.Layers.Where(l => l.Kind == LayerKind.BatchNorm || NormalizesProjection(l)).Select(l => l.Kind == LayerKind.Add ? ProjectionNorm(l) : l).ToList();
+
+    /// <summary>The Conv2D a BatchNorm directly follows, without activation (or the Add whose projection it ends): what PyTorch folds it into; null otherwise.</summary>
     public static LayerInfo? FoldedInto(NetworkInfo info, LayerInfo batchNorm)
     {
+        if (ProjectionAdds.TryGetValue(batchNorm, out LayerInfo? add))
+        {
+            return add;
+        }
         int index = IndexOf(info, batchNorm);
         LayerInfo? previous = index > 0 ? info.Layers[index - 1] : null;
         return previous is { Kind: LayerKind.Conv2D, Activation: Activation.None } ? previous : null;
     }
 
-    /// <summary>The BatchNorm that directly follows <paramref name="layer"/>, or null.</summary>
+    /// <summary>The BatchNorm that directly follows <paramref name="layer"/> (an Add's projection's, for a ConvBatchNorm one), or null.</summary>
     public static LayerInfo? Following(NetworkInfo info, LayerInfo layer)
     {
+        if (NormalizesProjection(layer))
+        {
+            return ProjectionNorm(layer);
+        }
         int index = IndexOf(info, layer);
         return index >= 0 && index + 1 < info.Layers.Count && info.Layers[index + 1].Kind == LayerKind.BatchNorm ? info.Layers[index + 1] : null;
     }

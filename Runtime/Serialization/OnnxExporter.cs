@@ -117,7 +117,7 @@ public static partial class OnnxExporter
             switch (layer.Kind)
             {
                 case LayerKind.Add:
-                    x = AddSum(graph, x, ref flat, layer, outputs[layer.From ?? "input"], parameters);
+                    x = AddSum(graph, x, ref flat, layer, outputs[layer.From ?? "input"], parameters, statistics);
                     break;
                 case LayerKind.Conv2D:
                 {
@@ -190,17 +190,20 @@ public static partial class OnnxExporter
 
     /// <summary>
     /// An [Add]: <c>Add(x, skip)</c>, the skip tensor first through its projection, a 1x1 <c>Conv</c> with the Add's weights,
-    /// bias and strides. Where one of the two tensors is flat, both are.
+    /// bias and strides (and, for ConvBatchNorm, no bias and a <c>BatchNormalization</c> after it). Where one of the two
+    /// tensors is flat, both are.
     /// </summary>
-    private static string AddSum(Graph graph, string x, ref bool flat, LayerInfo layer, (string Tensor, bool Flat) from, ReadOnlySpan<float> parameters)
+    private static string AddSum(Graph graph, string x, ref bool flat, LayerInfo layer, (string Tensor, bool Flat) from,
+        ReadOnlySpan<float> parameters, ReadOnlySpan<float> statistics)
     {
         var (skip, skipFlat) = from;
-        if (layer.Projection == Projection.Conv)
+        if (layer.Projection is Projection.Conv or Projection.ConvBatchNorm)
         {
             string[] inputs = AddWeights(graph, layer, parameters);
             var (_, strides, _) = Window(layer);
             skip = graph.Add("Conv", layer.Name + ".projection", [skip, .. inputs],
                 [Ints("kernel_shape", 1, 1), Ints("strides", [.. strides.Select(v => (long)v)]), Ints("pads", 0, 0, 0, 0)]);
+            skip = AddProjectionNorm(graph, skip, layer, parameters, statistics);
         }
         if (flat || skipFlat)
         {
@@ -240,12 +243,13 @@ public static partial class OnnxExporter
         long[] weightDims = WeightDims(layer);
         ReadOnlySpan<float> weights = parameters.Slice(layer.ParameterOffset, layer.WeightCount);
         string weight = graph.AddFloatInitializer(WeightName(layer), weightDims, weights);
-        if (layer.BiasCount == 0)
+        int biases = ConvBiasCount(layer);
+        if (biases == 0)
         {
             return [weight];
         }
-        ReadOnlySpan<float> bias = parameters.Slice(layer.ParameterOffset + layer.WeightCount, layer.BiasCount);
-        return [weight, graph.AddFloatInitializer(BiasName(layer), [layer.BiasCount], bias)];
+        ReadOnlySpan<float> bias = parameters.Slice(layer.ParameterOffset + layer.WeightCount, biases);
+        return [weight, graph.AddFloatInitializer(BiasName(layer), [biases], bias)];
     }
 
     private static string AddActivation(Graph graph, string x, ref bool flat, Activation activation, float alpha, string name)

@@ -21,6 +21,14 @@ public static partial class OnnxExporter
             new Attribute("momentum", Float: 1 - layer.Momentum));
     }
 
+    /// <summary>
+    /// After an [Add]'s ConvBatchNorm projection <c>Conv</c>, its BatchNorm as a <c>BatchNormalization</c> node named
+    /// <c>{add}.norm</c> (initializers <c>{add}.norm.weight</c>, <c>.bias</c>, <c>.running_mean</c>, <c>.running_var</c>);
+    /// any other projection's output as it is.
+    /// </summary>
+    private static string AddProjectionNorm(Graph graph, string skip, LayerInfo layer, ReadOnlySpan<float> parameters, ReadOnlySpan<float> statistics) =>
+        OnnxBatchNormImport.NormalizesProjection(layer) ? AddBatchNorm(graph, skip, OnnxBatchNormImport.ProjectionNorm(layer), parameters, statistics) : skip;
+
     /// <summary>The running means' initializer, as PyTorch names it: <c>bn1.running_mean</c>.</summary>
     internal static string RunningMeanName(LayerInfo layer) => layer.Name + ".running_mean";
 

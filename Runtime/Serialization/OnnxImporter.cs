@@ -149,7 +149,7 @@ public static class OnnxImporter
             }
             weights.CopyTo(result.AsSpan(layer.ParameterOffset, layer.WeightCount));
 
-            if (layer.BiasCount > 0)
+            if (ConvBiasCount(layer) > 0)
             {
                 if (bias is null)
                 {
@@ -160,7 +160,7 @@ public static class OnnxImporter
             }
             else if (bias is not null && OnnxBatchNormImport.Following(info, layer) is LayerInfo norm && !nodeOf.ContainsKey(norm))
             {
-                // PyTorch folded the BatchNorm after this Conv2D into it: the Conv gained the bias that BatchNorm's β now adds.
+                // PyTorch folded the BatchNorm after this Conv2D (or projection) into it: the Conv gained the bias that BatchNorm's β now adds.
                 foldedBiases[norm] = bias.ReadFloats(Label(BiasName(layer), bias, byName), [layer.Units], info.Name, source);
             }
             else if (bias is not null)
@@ -170,7 +170,7 @@ public static class OnnxImporter
             }
         }
         float[] statisticsResult = statistics.ToArray();
-        foreach (LayerInfo norm in info.Layers.Where(l => l.Kind == LayerKind.BatchNorm))
+        foreach (LayerInfo norm in OnnxBatchNormImport.Norms(info))
         {
             OnnxBatchNormImport.Read(norm, nodeOf.GetValueOrDefault(norm), foldedBiases.GetValueOrDefault(norm), model, result, statisticsResult, info.Name, source);
         }

@@ -50,9 +50,15 @@ internal static class OnnxLayout
     {
         LayerKind.Conv2D => "Conv",
         LayerKind.Dense => "Gemm",
-        LayerKind.Add when layer.Projection == Projection.Conv => "Conv",
+        LayerKind.Add when layer.Projection is Projection.Conv or Projection.ConvBatchNorm => "Conv",
         _ => throw new ArgumentException($"{layer.Name}: a {layer.Kind} layer has no ONNX operator with weights.", nameof(layer)),
     };
+
+    /// <summary>
+    /// The biases of a layer's <c>Conv</c> or <c>Gemm</c>: its <see cref="LayerInfo.BiasCount"/>, but none for an [Add]'s
+    /// ConvBatchNorm projection, whose convolution has no bias (its biases are the BatchNorm's γ and β).
+    /// </summary>
+    public static int ConvBiasCount(LayerInfo layer) => OnnxBatchNormImport.NormalizesProjection(layer) ? 0 : layer.BiasCount;
 
     /// <summary>The operators of <see cref="OpType"/>: the nodes whose weights import matches by position.</summary>
     public static readonly string[] WeightedOpTypes = ["Conv", "Gemm"];
@@ -74,7 +80,7 @@ internal static class OnnxLayout
             LayerKind.Conv2D => [layer.Units, layer.InputShape.Channels / Math.Max(layer.Groups, 1), Window(layer).Kernel[0], Window(layer).Kernel[1]],
             LayerKind.Dense => [layer.Units, layer.InputShape.Size],
             // An [Add]'s projection: a 1x1 convolution from the added tensor's channels.
-            LayerKind.Add when layer.Projection == Projection.Conv => [layer.Units, layer.WeightCount / Math.Max(layer.Units, 1), 1, 1],
+            LayerKind.Add when layer.Projection is Projection.Conv or Projection.ConvBatchNorm => [layer.Units, layer.WeightCount / Math.Max(layer.Units, 1), 1, 1],
             _ => throw new ArgumentException($"{layer.Name}: a {layer.Kind} layer has no ONNX weight tensor.", nameof(layer)),
         };
         long product = 1;
@@ -82,7 +88,7 @@ internal static class OnnxLayout
         {
             product *= d;
         }
-        if (product != layer.WeightCount || (layer.BiasCount != 0 && layer.BiasCount != layer.Units))
+        if (product != layer.WeightCount || (ConvBiasCount(layer) != 0 && ConvBiasCount(layer) != layer.Units))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{layer.Name}: the layer info is inconsistent: {layer.WeightCount} weights and {layer.BiasCount} biases, but its weight tensor is {FormatDims(dims)} with {layer.Units} units."));

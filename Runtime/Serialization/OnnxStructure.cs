@@ -15,7 +15,9 @@ namespace StaticNets.__Internals;
 /// declared counterpart (an extra pooling node, an extra Conv), a declared layer without a node, or
 /// a node of another operator in that place is a mismatch. Nodes of operators StaticNets has no layer
 /// for and that would change the output (<see cref="Unsupported"/>) are refused wherever they are.</para>
-/// <para>An [Add] with <c>Projection.Conv</c> is paired, at its place, with the 1x1 <c>Conv</c> of its skip branch; the
+/// <para>An [Add] with <c>Projection.Conv</c> or <c>Projection.ConvBatchNorm</c> is paired, at its place, with the 1x1
+/// <c>Conv</c> of its skip branch (and the latter's BatchNorm with the <c>BatchNormalization</c> node after it, unless
+/// folded); the
 /// file's sums of two computed tensors (<c>Add</c> nodes) must be as many as the declared [Add] layers
 /// (<see cref="CheckSums"/>).</para>
 /// <para>Other nodes (activations, Flatten, Reshape, Dropout, Identity, the arithmetic of an exported
@@ -48,7 +50,10 @@ internal static class OnnxStructure
                 $"{source}: {unsupported} has no counterpart in {info.Name}: no StaticNets layer computes {unsupported.OpType}, so the imported weights would not give the model's output.");
         }
         HashSet<LayerInfo> normsWithNodes = OnnxBatchNormImport.WithNodes(info, model, source);
-        var layers = info.Layers.Where(l => IsPaired(l) || normsWithNodes.Contains(l)).ToList();
+        // An Add's ConvBatchNorm projection: its Conv, then its BatchNormalization node where the model keeps one.
+        var layers = info.Layers.Where(l => IsPaired(l) || normsWithNodes.Contains(l))
+            .SelectMany(l => OnnxBatchNormImport.Following(info, l) is { } norm && l.Kind == LayerKind.Add && normsWithNodes.Contains(norm) ? [l, norm] : new[] { l })
+            .ToList();
         var nodes = model.Nodes.Where(n => LayerOpTypes.Contains(n.OpType) || n.OpType == OnnxBatchNormImport.OpType).ToList();
         string outline = Invariant($" The file's nodes: {Outline(nodes.Select(n => n.OpType))}; {info.Name} declares {Outline(layers.Select(Describe))}.");
         int common = Math.Min(layers.Count, nodes.Count);
@@ -168,7 +173,7 @@ internal static class OnnxStructure
         layer.Kind is LayerKind.Conv2D or LayerKind.Dense or LayerKind.MaxPool or LayerKind.AvgPool || IsProjection(layer);
 
     /// <summary>An [Add] with a convolution projection: paired, at the Add's place, with the 1x1 <c>Conv</c> of the skip branch.</summary>
-    private static bool IsProjection(LayerInfo layer) => layer.Kind == LayerKind.Add && layer.Projection == Projection.Conv;
+    private static bool IsProjection(LayerInfo layer) => layer.Kind == LayerKind.Add && layer.Projection is Projection.Conv or Projection.ConvBatchNorm;
 
     /// <summary>
     /// The [Add] layers against the file's sums of two computed tensors: <c>Add</c> nodes neither of whose inputs is an
@@ -210,6 +215,7 @@ internal static class OnnxStructure
         LayerKind.Dense => Invariant($"{layer.Name} (Dense {layer.Units})"),
         LayerKind.Activation => $"{layer.Name} ({layer.Activation})",
         LayerKind.Add when layer.Projection == Projection.Conv => $"{layer.Name} (Add {layer.From} through a 1x1 Conv)",
+        LayerKind.Add when layer.Projection == Projection.ConvBatchNorm => $"{layer.Name} (Add {layer.From} through a 1x1 Conv and BatchNorm)",
         LayerKind.Add => $"{layer.Name} (Add {layer.From})",
         _ => $"{layer.Name} ({layer.Kind})",
     };

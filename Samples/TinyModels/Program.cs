@@ -26,6 +26,7 @@ for (int i = 0; i < args.Length; i++)
 
 Console.WriteLine("MLPerf Tiny reference architectures (random weights; batch 1, one thread):");
 Console.WriteLine();
+Show<ResNet8>(ResNet8.Summary, "ResNet-8, image classification (CIFAR-10)");
 Show<DsCnn>(DsCnn.Summary, "DS-CNN, keyword spotting (49x10 MFCC)");
 Show<MobileNetV1>(MobileNetV1.Summary, "MobileNetV1 0.25, visual wake words (96x96)");
 Show<AutoEncoder>(AutoEncoder.Summary, "dense autoencoder, anomaly detection");
