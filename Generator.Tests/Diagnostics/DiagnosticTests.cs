@@ -188,9 +188,9 @@ public class DiagnosticTests
         { "SN1005", Net("[Input(4)][Dense(4)][Add(\"later\")][Dense(4, Name = \"later\")]"), Error, "\"later\"",
             "add1 (Add): from = \"later\" names later, a later layer; an Add reads only outputs computed before it. The layers before it are input and dense1." },
 
-        // SN1003: a projection [Add] does not take.
-        { "SN1003", Net("[Input(4, 4, 2)][Conv2D(2, 1)][Add(\"input\", Projection = Projection.ConvBatchNorm)]"), Error, "Projection = Projection.ConvBatchNorm",
-            "add1 (Add): Projection.ConvBatchNorm is not a projection [Add] takes: use Projection.None (the shapes are equal) or Projection.Conv (a learned 1x1 convolution with bias)." },
+        // SN1003: a projection [Add] does not take (a value outside the enum).
+        { "SN1003", Net("[Input(4, 4, 2)][Conv2D(2, 1)][Add(\"input\", Projection = (Projection)7)]"), Error, "Projection = (Projection)7",
+            "add1 (Add): Projection = 7 is not a projection [Add] takes: use Projection.None (the shapes are equal), Projection.Conv (a learned 1x1 convolution with bias) or Projection.ConvBatchNorm (a 1x1 convolution without bias, then BatchNorm)." },
 
         // SN2007: the [Add] attribute.
         { "SN2007", Net("[Input(8, 8, 4)][Conv2D(8, 3, Stride = 2, Padding = 1, Name = \"c\")][Add(\"input\")]"), Error, "Add(\"input\")",

@@ -123,6 +123,55 @@ public class LayerRuleTests
         Assert.NotNull(rule.Infer(spec with { Projection = ProjectionKind.None }, Image(5, 4, 6), "x", Image(5, 4, 6), "a", "add1", sink));
     }
 
+    private const string ResidualBatchNorm = """
+        [Input(8, 8, 4)]
+        [Conv2D(8, 3, Stride = 2, Padding = 1, Bias = false, Name = "c")]
+        [BatchNorm(Momentum = 0.2)]
+        [Add("input", Projection = Projection.ConvBatchNorm)]
+        [ReLU]
+        """;
+
+    [Fact]
+    public void A_ConvBatchNorm_projection_has_weights_then_gamma_and_beta_and_statistics_after_the_earlier_BatchNorms()
+    {
+        var shape = Infer(ResidualBatchNorm);
+        var bn = shape.Layers[1];
+        var add = shape.Layers[2];
+        Assert.Equal(ProjectionKind.ConvBatchNorm, add.Projection);
+        // 8x4 weights, then 8 γ and 8 β; 8 means and 8 variances after bn1's 16; PyTorch's defaults, not bn1's momentum.
+        Assert.Equal((32, 16, 4, 8, 2, 2), (add.WeightCount, add.BiasCount, add.FanIn, add.FanOut, add.StrideHeight, add.StrideWidth));
+        Assert.Equal(bn.ParameterOffset + bn.ParameterCount, add.ParameterOffset);
+        Assert.Equal((16, 16, 0.1, 1e-5), (add.StatisticsOffset, add.StatisticsCount, add.Momentum, add.Epsilon));
+        Assert.Equal(32, shape.StatisticsCount);
+        Assert.Equal(InitKind.HeNormal, add.Init);
+        // The 1x1 convolution's 4*4*8 outputs of 4 channels each, and a scale and shift per output.
+        Assert.Equal(4 * 4 * 8 * 4 + 4 * 4 * 8, add.MultiplyAdds);
+        Assert.Equal("Add input through a 1x1 convolution and BatchNorm", add.Description);
+        Assert.Equal("Add bn1 + input (1x1 conv s2, BN)", add.TableText);
+        Assert.Equal("Add of bn1 and input through a 1x1 convolution, stride 2, and BatchNorm", add.Title);
+    }
+
+    [Fact]
+    public void The_add_rule_infers_a_ConvBatchNorm_projection_with_the_BatchNorms_scratch()
+    {
+        var rule = LayerRegistry.For(LayerType.Add);
+        var spec = Spec(LayerType.Add) with { From = "a", Projection = ProjectionKind.ConvBatchNorm };
+        var sink = new DiagnosticSink();
+        var outcome = rule.Infer(spec, Image(5, 4, 6), "x", Image(15, 8, 3), "a", "add1", sink);
+        Assert.Empty(sink.ToEquatableArray());
+        Assert.NotNull(outcome);
+        Assert.Equal((18, 12, 12), ((int)outcome.Weights, (int)outcome.Biases, outcome.Statistics));
+        Assert.Equal((0.1, 1e-5), (outcome.Momentum, outcome.Epsilon));
+        // The projection's output and its gradient, the BatchNorm's normalised values and per-channel sums and factors,
+        // and the 1x1 convolution's buffers.
+        var buffers = Conv2DBuffers.Of(new Shape(3, 15, 8, false), outcome.Output, new WindowGeometry(1, 1, 3, 2, 0, 0, 0, 0), needsInputGrad: true);
+        Assert.Equal(buffers.Total + 3 * 120 + 6 * (2 + 8 + 5), outcome.Scratch);
+        // Flat tensors have no 1x1 projection, with or without BatchNorm.
+        var flat = new Tensor(new Shape(6, 1, 1, true), null);
+        Assert.Null(rule.Infer(spec, flat, "x", flat, "a", "add1", sink));
+        Assert.Equal(["SN2007"], sink.ToEquatableArray().Select(d => d.Id));
+    }
+
     [Fact]
     public void The_parser_fills_the_named_fields_of_each_kind()
     {
