@@ -19,6 +19,7 @@ public class ReadabilityTests
         { "AllLayers", GeneratedSourceTests.AllLayers },
         { "SmallBatchNorm", BatchNormSourceTests.BatchNorm },
         { "Residual", GeneratedSourceTests.Residual },
+        { "ResBn", ProjectionBatchNormSourceTests.ResidualBatchNorm },
     };
 
     private static string Generate(string source)

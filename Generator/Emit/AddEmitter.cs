@@ -9,7 +9,7 @@ namespace StaticNets.Generator.Emit;
 /// convolution over it (stride the ratio of the sizes), written by <see cref="Conv2DEmitter"/> as the layer
 /// <c>{add}Projection</c> with the Add's parameters, so that it has the convolution's scalar and vector paths; with
 /// <c>Projection.ConvBatchNorm</c> the convolution has no bias and a BatchNorm, written by <see cref="BatchNormEmitter"/>
-/// as the layer <c>{add}ProjectionBn</c> (γ and β after the convolution's weights, the Add's statistics), normalises its
+/// as the layer <c>{add}Norm</c> (γ and β after the convolution's weights, the Add's statistics), normalises its
 /// output in place. Training normalises with the batch's statistics: the batch pass cuts a segment there
 /// (<see cref="BatchTrainingEmitter"/>). Backward, dy goes unchanged to both tensors: into the input's gradient, and
 /// into the skip tensor's (through the projection's backward where there is one), each written or added into as the
@@ -56,10 +56,10 @@ internal sealed class AddEmitter : LayerEmitter
         };
     }
 
-    /// <summary>The ConvBatchNorm projection's BatchNorm as the layer it is: <c>add1ProjectionBn</c>, γ and β after the weights.</summary>
+    /// <summary>The ConvBatchNorm projection's BatchNorm as the layer it is: <c>add1Norm</c>, γ and β after the weights.</summary>
     public static LayerShape ProjectionNorm(LayerShape l)
     {
-        string name = l.Name + "ProjectionBn";
+        string name = l.Name + "Norm";
         return new LayerShape
         {
             Name = name,
@@ -78,7 +78,7 @@ internal sealed class AddEmitter : LayerEmitter
             StatisticsCount = l.StatisticsCount,
             Momentum = l.Momentum,
             Epsilon = l.Epsilon,
-            Title = $"the BatchNorm of {l.Label}'s projection over {l.Out.C} channels, momentum {Shapes.Messages.Format(l.Momentum)}, epsilon {Shapes.Messages.Format(l.Epsilon)}",
+            Title = $"BatchNorm of {l.Label}'s projection, momentum {Shapes.Messages.Format(l.Momentum)}, epsilon {Shapes.Messages.Format(l.Epsilon)}",
         };
     }
 

@@ -270,7 +270,7 @@ internal static class BatchTrainingEmitter
             PerSample(w, $"{m}AddSums(replicas[s].{x}, {batch});");
             w.Line($"{m}Mean({batch}, count);");
             PerSample(w, $"{m}AddSquares(replicas[s].{x}, {batch});");
-            w.Line($"{m}Update({batch}, {BatchNormEmitter.Coefficients(l)}, _statistics, count);");
+            Wrapped(w, $"{m}Update({batch}, {BatchNormEmitter.Coefficients(l)}, _statistics, count);", 8);
         }
         w.Line("float loss = 0f;");
         PerSample(w, "loss += replicas[s]._sampleLoss;");
@@ -285,7 +285,7 @@ internal static class BatchTrainingEmitter
                 w.Line($"// {l.Name}: the batch's sums of dy and dy*xhat per channel, in sample order; its γ and β gradients added once.");
                 w.Line($"global::System.Array.Clear({batch}, {2 * l.Out.C}, {2 * l.Out.C});");
                 PerSample(w, $"{m}AddGradientSums(replicas[s].{c.OutputGrad}, replicas[s].{BatchNormEmitter.Xhat(l)}, {batch});");
-                w.Line($"{m}GradientCoefficients(_parameters, _gradients, {batch}, {BatchNormEmitter.Coefficients(l)}, count);");
+                Wrapped(w, $"{m}GradientCoefficients(_parameters, _gradients, {batch}, {BatchNormEmitter.Coefficients(l)}, count);", 8);
             }
             if (backward[k].Count > 0) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].BackwardSegment{k}(net));");
         }
@@ -307,17 +307,21 @@ internal static class BatchTrainingEmitter
     private static void PerSample(SourceWriter w, string statement)
     {
         w.Open("for (int s = 0; s < count; s++)");
-        if (statement.Length + 12 <= LayerEmitter.MaxLine)
+        Wrapped(w, statement, 12);
+        w.Close();
+    }
+
+    /// <summary>A call on one line, or, where it would pass the line limit at <paramref name="indent"/>, one argument per line.</summary>
+    private static void Wrapped(SourceWriter w, string statement, int indent)
+    {
+        if (statement.Length + indent <= LayerEmitter.MaxLine)
         {
             w.Line(statement);
+            return;
         }
-        else
-        {
-            int open = statement.IndexOf('(');
-            var parts = statement.Substring(open + 1, statement.Length - open - 3).Split(new[] { ", " }, System.StringSplitOptions.None);
-            w.Line(statement.Substring(0, open + 1));
-            for (int i = 0; i < parts.Length; i++) w.Line("    " + parts[i] + (i == parts.Length - 1 ? ");" : ","));
-        }
-        w.Close();
+        int open = statement.IndexOf('(');
+        var parts = statement.Substring(open + 1, statement.Length - open - 3).Split(new[] { ", " }, System.StringSplitOptions.None);
+        w.Line(statement.Substring(0, open + 1));
+        for (int i = 0; i < parts.Length; i++) w.Line("    " + parts[i] + (i == parts.Length - 1 ? ");" : ","));
     }
 }
