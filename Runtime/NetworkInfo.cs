@@ -111,11 +111,11 @@ public sealed record LayerInfo
     public bool HasWeights => WeightCount > 0;
     /// <summary>Offset of this layer's running statistics in <c>Statistics</c> (BatchNorm, or an Add's ConvBatchNorm projection): means, then variances.</summary>
     public int StatisticsOffset { get; init; }
-    /// <summary>Number of running statistics: twice the channels for a BatchNorm (means then variances), 0 for most layers.</summary>
+    /// <summary>Number of running statistics: twice the channels for a BatchNorm or an Add's ConvBatchNorm projection (means then variances), 0 for most layers.</summary>
     public int StatisticsCount { get; init; }
-    /// <summary>A BatchNorm's momentum (PyTorch's convention: the weight of the batch's statistics).</summary>
+    /// <summary>A BatchNorm's momentum, or an Add's ConvBatchNorm projection's (PyTorch's convention: the weight of the batch's statistics).</summary>
     public float Momentum { get; init; }
-    /// <summary>A BatchNorm's epsilon, added to the variance.</summary>
+    /// <summary>A BatchNorm's epsilon, or an Add's ConvBatchNorm projection's, added to the variance.</summary>
     public float Epsilon { get; init; }
     /// <summary>An Add's source: the name of the earlier layer whose output it adds (<c>input</c> for the network's input).</summary>
     public string? From { get; init; }

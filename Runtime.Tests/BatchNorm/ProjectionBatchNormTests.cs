@@ -111,6 +111,28 @@ public class ProjectionBatchNormTests
     }
 
     [Fact]
+    public void Inference_of_a_downsampling_block_is_the_double_reference_with_the_running_statistics()
+    {
+        var net = new ProjectionBatchNormNet(seed: 1);
+        var random = new Random(7);
+        foreach (ref float p in net.Parameters) p = (float)(random.NextDouble() - 0.5);
+        foreach (LayerInfo layer in ProjectionBatchNormNet.Info.Layers.Where(l => l.StatisticsCount > 0))
+        {
+            int channels = layer.StatisticsCount / 2;
+            for (int c = 0; c < channels; c++)
+            {
+                net.Statistics[layer.StatisticsOffset + c] = (float)(random.NextDouble() - 0.5);
+                net.Statistics[layer.StatisticsOffset + channels + c] = (float)(0.3 + random.NextDouble());
+            }
+        }
+        float[] x = Random(ProjectionBatchNormNet.InputSize, 8);
+        var y = new float[ProjectionBatchNormNet.OutputSize];
+        net.Forward(x, y);
+        double[] expected = ReferenceNetwork.Forward(ProjectionBatchNormNet.Info, net.Parameters, x, net.Statistics);
+        for (int i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-5, $"output {i}: {y[i]}, reference {expected[i]}");
+    }
+
+    [Fact]
     public void One_batch_pass_moves_the_running_statistics_towards_the_batchs_moments_of_the_projection()
     {
         const int N = 4;

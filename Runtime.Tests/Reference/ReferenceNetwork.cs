@@ -12,7 +12,8 @@ namespace StaticNets.Tests.Reference;
 /// followed by bias <c>[K]</c>; dense weights <c>[units][inputs]</c> followed by bias <c>[units]</c>;
 /// flatten in C-H-W order. Output sizes use PyTorch's floor. Dropout is the identity (inference).
 /// Softmax is over the whole vector. LeakyReLU is <c>x &lt; 0 ? alpha*x : x</c>; GELU is the
-/// exact <c>x * Phi(x)</c>.
+/// exact <c>x * Phi(x)</c>. BatchNorm (and an [Add]'s ConvBatchNorm projection) is inference with the running
+/// statistics: <c>γ (x - mean) / sqrt(var + ε) + β</c> per channel.
 /// </remarks>
 public static class ReferenceNetwork
 {
@@ -20,8 +21,13 @@ public static class ReferenceNetwork
     /// <param name="info">The architecture; it is checked for consistency first (chained shapes, output sizes, parameter counts and offsets).</param>
     /// <param name="parameters">All weights and biases, layer by layer, each layer's weights then its bias.</param>
     /// <param name="input">One sample, <c>[C][H][W]</c>.</param>
-    public static double[] Forward(NetworkInfo info, ReadOnlySpan<float> parameters, ReadOnlySpan<float> input)
+    /// <param name="statistics">The running statistics, layer by layer, each layer's means then variances (empty without BatchNorm).</param>
+    public static double[] Forward(NetworkInfo info, ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> statistics = default)
     {
+        if (statistics.Length != info.StatisticsCount)
+        {
+            throw new ArgumentException($"{info.Name} has {info.StatisticsCount} running statistics, {statistics.Length} given.", nameof(statistics));
+        }
         Validate(info);
         if (parameters.Length != info.ParameterCount)
         {
@@ -39,6 +45,7 @@ public static class ReferenceNetwork
         {
             ReadOnlySpan<float> weights = parameters.Slice(layer.ParameterOffset, layer.WeightCount);
             ReadOnlySpan<float> bias = parameters.Slice(layer.ParameterOffset + layer.WeightCount, layer.BiasCount);
+            ReadOnlySpan<float> running = statistics.Slice(layer.StatisticsOffset, layer.StatisticsCount);
             x = layer.Kind switch
             {
                 LayerKind.Conv2D => Activate(Conv2D(x, layer.InputShape, layer.OutputShape, Geometry(layer), weights, bias), layer.Activation, layer.Alpha),
@@ -48,7 +55,8 @@ public static class ReferenceNetwork
                 LayerKind.Dense => Activate(Dense(x, layer.Units, weights, bias), layer.Activation, layer.Alpha),
                 LayerKind.Dropout => x,
                 LayerKind.Activation => Activate(x, layer.Activation, layer.Alpha),
-                LayerKind.Add => Add(x, outputs[layer.From!], layer, weights, bias),
+                LayerKind.BatchNorm => BatchNorm(x, layer.OutputShape, weights, bias, running, layer.Epsilon),
+                LayerKind.Add => Add(x, outputs[layer.From!], layer, weights, bias, running),
                 _ => throw new ArgumentException($"{layer.Name}: unknown layer kind {layer.Kind}."),
             };
             outputs[layer.Name] = (x, layer.OutputShape);
@@ -58,17 +66,43 @@ public static class ReferenceNetwork
 
     /// <summary>
     /// <c>y = x + skip</c>, or <c>y = x + conv1x1(skip)</c> for <see cref="Projection.Conv"/>: a 1x1 convolution with bias and
-    /// the layer's strides, weights <c>[out][in]</c>.
+    /// the layer's strides, weights <c>[out][in]</c>; for <see cref="Projection.ConvBatchNorm"/>, the convolution without
+    /// bias, then a BatchNorm whose γ and β are the layer's biases and whose running statistics are <paramref name="statistics"/>.
     /// </summary>
-    public static double[] Add(double[] x, (double[] Values, TensorShape Shape) from, LayerInfo layer, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    public static double[] Add(double[] x, (double[] Values, TensorShape Shape) from, LayerInfo layer, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> statistics = default)
     {
-        double[] skip = layer.Projection == Projection.Conv
-            ? Conv2D(from.Values, from.Shape, layer.OutputShape, new ConvGeometry(1, 1, layer.StrideHeight, layer.StrideWidth, 0, 0, 0, 0), weights, bias)
-            : from.Values;
+        var window = new ConvGeometry(1, 1, layer.StrideHeight, layer.StrideWidth, 0, 0, 0, 0);
+        double[] skip = layer.Projection switch
+        {
+            Projection.Conv => Conv2D(from.Values, from.Shape, layer.OutputShape, window, weights, bias),
+            Projection.ConvBatchNorm => BatchNorm(Conv2D(from.Values, from.Shape, layer.OutputShape, window, weights, []), layer.OutputShape,
+                bias[..layer.Units], bias[layer.Units..], statistics, layer.Epsilon),
+            _ => from.Values,
+        };
         var y = new double[x.Length];
         for (int i = 0; i < y.Length; i++)
         {
             y[i] = x[i] + skip[i];
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// <c>y[c][i] = γ[c] (x[c][i] - mean[c]) / sqrt(var[c] + ε) + β[c]</c>, per channel (per feature when flat), with the
+    /// running means then variances in <paramref name="statistics"/>.
+    /// </summary>
+    public static double[] BatchNorm(double[] x, TensorShape shape, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> statistics, double epsilon)
+    {
+        int channels = shape.Channels, positions = shape.Height * shape.Width;
+        var y = new double[x.Length];
+        for (int c = 0; c < channels; c++)
+        {
+            double deviation = Math.Sqrt(statistics[channels + c] + epsilon);
+            for (int i = c * positions; i < (c + 1) * positions; i++)
+            {
+                y[i] = gamma[c] * (x[i] - statistics[c]) / deviation + beta[c];
+            }
         }
         return y;
     }
@@ -341,8 +375,19 @@ public static class ReferenceNetwork
                 case LayerKind.Add:
                     Check(o == i, $"output {o} differs from input {i}");
                     Check(layer.From == "input" || info.Layers.TakeWhile(l => !ReferenceEquals(l, layer)).Any(l => l.Name == layer.From), $"from {layer.From} names no earlier layer");
-                    Check(layer.Projection == Projection.Conv ? layer.WeightCount % Math.Max(layer.Units, 1) == 0 && layer.BiasCount == layer.Units : layer.ParameterCount == 0,
-                        "a projection has 1x1 weights and a bias; an Add without one has no parameters");
+                    Check(layer.Projection switch
+                        {
+                            Projection.Conv => layer.WeightCount % Math.Max(layer.Units, 1) == 0 && layer.BiasCount == layer.Units,
+                            Projection.ConvBatchNorm => layer.WeightCount % Math.Max(layer.Units, 1) == 0 && layer.BiasCount == 2 * layer.Units
+                                && layer.StatisticsCount == 2 * layer.Units,
+                            _ => layer.ParameterCount == 0,
+                        },
+                        "a projection has 1x1 weights and a bias (ConvBatchNorm: γ and β, and two statistics per channel); an Add without one has no parameters");
+                    break;
+                case LayerKind.BatchNorm:
+                    Check(o == i, $"output {o} differs from input {i}");
+                    Check(layer.WeightCount == i.Channels && layer.BiasCount == i.Channels && layer.StatisticsCount == 2 * i.Channels,
+                        "a BatchNorm has a γ, a β and two statistics per channel");
                     break;
                 case LayerKind.Dropout:
                 case LayerKind.Activation:
