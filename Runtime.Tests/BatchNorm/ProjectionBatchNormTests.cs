@@ -251,6 +251,38 @@ public class ProjectionBatchNormFileTests
         Assert.Equal(net.Statistics.ToArray(), imported.Statistics.ToArray());
     }
 
+    /// <summary>
+    /// A <c>Projection.Conv</c> shortcut is what PyTorch's folded export makes of a ConvBatchNorm one: imported, its bias
+    /// becomes β (γ = sqrt(1 + ε), mean 0, variance 1), with the same Forward. A ConvBatchNorm export, whose
+    /// BatchNormalization node has no declared counterpart, does not import into the Conv shortcut.
+    /// </summary>
+    [Fact]
+    public void A_convolution_shortcut_with_bias_imports_as_a_folded_ConvBatchNorm_projection()
+    {
+        var conv = new ProjectedInputConv(seed: 3);
+        var random = new Random(4);
+        foreach (ref float p in conv.Parameters) p = (float)(random.NextDouble() - 0.5);
+        byte[] model = OnnxTestModels.Exported(conv);
+
+        var net = new Networks.ProjectedInputBatchNorm(seed: 5);
+        net.ImportOnnx(new MemoryStream(model));
+
+        LayerInfo add = Networks.ProjectedInputBatchNorm.Info.Layers.Single(l => l.Kind == LayerKind.Add);
+        int channels = add.Units;
+        Assert.All(net.Parameters.Slice(add.ParameterOffset + add.WeightCount, channels).ToArray(), g => Assert.Equal(MathF.Sqrt(1f + 1e-5f), g));
+        Assert.Equal(conv.Parameters.Slice(add.ParameterOffset + add.WeightCount, channels).ToArray(),
+            net.Parameters.Slice(add.ParameterOffset + add.WeightCount + channels, channels).ToArray());
+        Assert.Equal(Enumerable.Repeat(0f, channels).Concat(Enumerable.Repeat(1f, channels)), net.Statistics.ToArray());
+        float[] inputs = OnnxTestModels.RandomInputs(3 * ProjectedInputConv.InputSize, seed: 6);
+        float[] expected = new float[3 * ProjectedInputConv.OutputSize], actual = new float[expected.Length];
+        conv.ForwardBatch(inputs, expected);
+        net.ForwardBatch(inputs, actual);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f, $"output {i}: {actual[i]}, the Conv shortcut's {expected[i]}");
+
+        var error = Assert.Throws<InvalidDataException>(() => conv.ImportOnnx(new MemoryStream(OnnxTestModels.Exported(net))));
+        Assert.Contains("BatchNormalization", error.Message);
+    }
+
     [Fact] public void ProjectionBatchNormNet() => Check(new ProjectionBatchNormNet(1), 11);
 
     [Fact] public void ProjectedInputBatchNorm() => Check(new ProjectedInputBatchNorm(2), 12);

@@ -166,7 +166,8 @@ public static class OnnxImporter
             else if (bias is not null)
             {
                 // Dropping it would compute something else.
-                throw new InvalidDataException(Invariant($"{source}: {node}: the model adds a bias, but {info.Name} declares {layer.Name} without bias (Bias = false)."));
+                string declared = layer.Kind == LayerKind.Add ? "whose projection's convolution has none (Projection.ConvBatchNorm)" : "without bias (Bias = false)";
+                throw new InvalidDataException(Invariant($"{source}: {node}: the model adds a bias, but {info.Name} declares {layer.Name} {declared}."));
             }
         }
         float[] statisticsResult = statistics.ToArray();
