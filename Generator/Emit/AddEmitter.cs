@@ -105,7 +105,7 @@ internal sealed class AddEmitter : LayerEmitter
         HasParametersUpToHere = true,
     };
 
-    public static string ProjectionOutput(LayerShape l) => "_" + l.Name + "ProjectionOutput";
+    private static string ProjectionOutput(LayerShape l) => "_" + l.Name + "ProjectionOutput";
 
     private static string ProjectionOutputGrad(LayerShape l) => "_" + l.Name + "ProjectionOutputGrad";
 
