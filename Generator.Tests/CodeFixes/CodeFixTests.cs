@@ -104,6 +104,24 @@ public class CodeFixTests
         Assert.Equal(before.Replace(pool, expected), await FixAsync(new StrideCodeFixProvider(), before, "SN3004", "Set Pads = new[] { 1, 1, 0, 0 }"));
     }
 
+    [Theory]
+    [InlineData("[Conv2D(16, 3, Padding = 1)]", "[Conv2D(16, 3, Padding = 1, Bias = false)]")]
+    [InlineData("[Conv2D(16, 3, Bias = true, Padding = 1)]", "[Conv2D(16, 3, Bias = false, Padding = 1)]")]
+    [InlineData("[DepthwiseConv2D(3, Padding = 1)]", "[DepthwiseConv2D(3, Padding = 1, Bias = false)]")]
+    public async Task SN3005_fix_writes_Bias_false(string conv, string expected)
+    {
+        string before = $"using StaticNets;\n[Input(8, 8, 16)]\n{conv}\n[BatchNorm] [ReLU]\npublic partial class N {{ }}\n";
+        Assert.Equal(["Set Bias = false"], await TitlesAsync(new BiasCodeFixProvider(), before, "SN3005"));
+        Assert.Equal(before.Replace(conv, expected), await FixAsync(new BiasCodeFixProvider(), before, "SN3005", "Set Bias = false"));
+    }
+
+    [Fact]
+    public async Task SN3005_fix_of_a_dense_layer()
+    {
+        string before = "using StaticNets;\n[Input(10)]\n[Dense(8)][BatchNorm]\n[Dense(2)]\npublic partial class N { }\n";
+        Assert.Equal(before.Replace("[Dense(8)]", "[Dense(8, Bias = false)]"), await FixAsync(new BiasCodeFixProvider(), before, "SN3005", "Set Bias = false"));
+    }
+
     [Fact]
     public async Task SN2002_fix_of_a_rectangular_pool_adds_the_trailing_pads()
     {
@@ -287,5 +305,6 @@ public class CodeFixTests
         Assert.Equal(["SN2001", "SN2002", "SN3004"], new StrideCodeFixProvider().FixableDiagnosticIds.ToArray());
         Assert.Equal(["SN2005"], new FlattenCodeFixProvider().FixableDiagnosticIds.ToArray());
         Assert.Equal(["SN1001"], new PartialCodeFixProvider().FixableDiagnosticIds.ToArray());
+        Assert.Equal(["SN3005"], new BiasCodeFixProvider().FixableDiagnosticIds.ToArray());
     }
 }

@@ -162,6 +162,12 @@ public class DiagnosticTests
         { "SN3002", Net("[Input(10)][Sigmoid][Sigmoid][Sigmoid][Sigmoid][Sigmoid]"), Warning, "Sigmoid",
             "sigmoid4 (Sigmoid) on 10: Sigmoid here is the 4th saturating activation in this network (sigmoid1, sigmoid2, sigmoid3 and sigmoid4). Each scales the gradient by its slope, at most 0.25 for Sigmoid and 1 for Tanh, and near 0 where it saturates: 0.25^4 = 0.0039, so the first layers barely learn. Use ReLU, LeakyReLU or GELU (initialised with He) for the hidden layers." },
 
+        // SN3005: the Bias argument, or the attribute when it is not written.
+        { "SN3005", Net("[Input(32, 32, 3)][Conv2D(16, 3, Padding = 1)][BatchNorm][ReLU]"), Warning, "Conv2D(16, 3, Padding = 1)",
+            "conv1 (Conv2D 3x3, stride 1) on 32x32x3: its bias is redundant: bn1 (BatchNorm) right after it subtracts each channel's mean over the batch, which the bias shifts by exactly itself, so the bias cancels (its gradient is zero) and BatchNorm's own shift (β) takes its place. Set Bias = false." },
+        { "SN3005", Net("[Input(10)][Dense(8, Bias = true)][BatchNorm(Name = \"norm\")]"), Warning, "Bias = true",
+            "dense1 (Dense 8) on 10: its bias is redundant: norm (BatchNorm) right after it subtracts each feature's mean over the batch, which the bias shifts by exactly itself, so the bias cancels (its gradient is zero) and BatchNorm's own shift (β) takes its place. Set Bias = false." },
+
         // SN1005: the Name argument.
         { "SN1005", Net("[Input(4)][Dense(3, Name = \"a\")][Dense(2, Name = \"a\")]"), Error, "Name = \"a\"",
             "dense2 (Dense 2): Name = \"a\" is already given to dense1 (Dense 3). Names are unique: choose another." },
@@ -251,7 +257,7 @@ public class DiagnosticTests
             ["SN1001"] = Error, ["SN1002"] = Error, ["SN1003"] = Error, ["SN1004"] = Error, ["SN1005"] = Error,
             ["SN2001"] = Error, ["SN2002"] = Error, ["SN2003"] = Error, ["SN2004"] = Error, ["SN2005"] = Error, ["SN2006"] = Error,
             ["SN2007"] = Error, ["SN2008"] = Error,
-            ["SN3001"] = Warning, ["SN3002"] = Warning, ["SN3003"] = Warning, ["SN3004"] = Warning,
+            ["SN3001"] = Warning, ["SN3002"] = Warning, ["SN3003"] = Warning, ["SN3004"] = Warning, ["SN3005"] = Warning,
         };
         var supported = new NetworkAnalyzer().SupportedDiagnostics;
         Assert.Equal(expected.Keys.Order(), supported.Select(d => d.Id).Order());
@@ -277,7 +283,7 @@ public class DiagnosticTests
         { "SN1002", Net("[Input(8)][Dense(3)]") },
         { "SN1003", Net("[Input(1, 1, 1)][Conv2D(1, 1, Stride = 1, Padding = 0)][Dropout(0)][LeakyReLU(0)][Flatten][Dense(1, L1 = 0, L2 = 0)][Dropout(0.999)]") },
         { "SN1003", Net("[Input(features: 10)][Dense(units: 3, Activation = Activation.Softmax, Init = Init.XavierUniform)]") },
-        { "SN1003", Net("[Input(10)][Dense(4)][BatchNorm(Momentum = 0, Epsilon = 1e-30)][Dense(3)][BatchNorm(Momentum = 1)][Dense(2)]") },
+        { "SN1003", Net("[Input(10)][Dense(4, Bias = false)][BatchNorm(Momentum = 0, Epsilon = 1e-30)][Dense(3, Bias = false)][BatchNorm(Momentum = 1)][Dense(2)]") },
         { "SN1004", "using StaticNets;\n[Input(4)][Dense(2)] public partial class N { }\npublic partial class N { }\n" },
         // A layer given another's default name, when that one is named too; names up to the limits of the rule.
         { "SN1005", Net("[Input(4)][Dense(3, Name = \"dense2\")][ReLU(Name = \"_a0\")][Dense(2, Name = \"Out_1\")][Softmax(Name = \"probabilities\")]") },
@@ -297,6 +303,10 @@ public class DiagnosticTests
         { "SN3001", Net("[Input(10)][Dense(5, Activation = Activation.ReLU)][Dense(3)][Softmax]") },
         { "SN3002", Net("[Input(10)][Dense(5, Activation = Activation.Sigmoid)][Tanh][Dense(3, Activation = Activation.Sigmoid)]") },
         { "SN3003", Net("[Input(28, 28, 1)][Conv2D(6, 5, Padding = 4)]") },
+        // No bias, an activation between, or a layer between: nothing cancels the bias.
+        { "SN3005", Net("[Input(8, 8, 3)][Conv2D(4, 3, Bias = false)][BatchNorm][DepthwiseConv2D(3, Bias = false)][BatchNorm][ReLU]") },
+        { "SN3005", Net("[Input(8, 8, 3)][Conv2D(4, 3, Activation = Activation.ReLU)][BatchNorm][Conv2D(4, 1)][ReLU][BatchNorm]") },
+        { "SN3005", Net("[Input(10)][Dense(8)][Dropout(0.5)][BatchNorm]") },
         // LeNet-5 as the design writes it.
         { "all", Net("""
             [Input(28, 28, 1)]

@@ -70,12 +70,15 @@ public static class DiagnosticDescriptors
     /// <summary>SN3004: a convolution's last window leaves only trailing padding unread.</summary>
     public static readonly DiagnosticDescriptor TrailingPaddingUnread = Create(DiagnosticIds.SN3004, "Only trailing padding is unread: the padding is uneven in effect", Design);
 
+    /// <summary>SN3005: a convolution or dense layer with a bias right before a BatchNorm, which cancels the bias.</summary>
+    public static readonly DiagnosticDescriptor BiasBeforeBatchNorm = Create(DiagnosticIds.SN3005, "A bias right before [BatchNorm] is redundant", Design);
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
         NotPartial, InputMisplaced, InvalidArgument, SplitDeclaration, BadName,
         ConvStride, PoolTiling, WindowTooLarge, SpatialAfterFlat, DenseWithoutFlatten, TooLarge, AddShapes, OverBudget,
-        SoftmaxNotLast, VanishingGradient, PaddingTooLarge, TrailingPaddingUnread,
+        SoftmaxNotLast, VanishingGradient, PaddingTooLarge, TrailingPaddingUnread, BiasBeforeBatchNorm,
     };
 
     /// <summary>The descriptor of an id, or null.</summary>

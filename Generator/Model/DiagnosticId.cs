@@ -64,11 +64,14 @@ internal static class DiagnosticIds
     /// <summary>Only trailing padding goes unread by a convolution's last window: the padding is uneven in effect.</summary>
     public static readonly DiagnosticId SN3004 = new("SN3004", IsError: false);
 
+    /// <summary>A bias right before a BatchNorm, which cancels it.</summary>
+    public static readonly DiagnosticId SN3005 = new("SN3005", IsError: false);
+
     /// <summary>Every id, in catalogue order.</summary>
     public static readonly DiagnosticId[] All =
     {
         SN1001, SN1002, SN1003, SN1004, SN1005,
         SN2001, SN2002, SN2003, SN2004, SN2005, SN2006, SN2007, SN2008,
-        SN3001, SN3002, SN3003, SN3004,
+        SN3001, SN3002, SN3003, SN3004, SN3005,
     };
 }

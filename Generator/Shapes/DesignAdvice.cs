@@ -53,7 +53,28 @@ internal static class DesignAdvice
                     diagnostics.Report(DiagnosticIds.SN3002, $"{Head(i)}: {activation} here is the {Ordinal(SaturatingDepth)} saturating activation in this network ({Join(saturatingNames, "and")}). Each scales the gradient by its slope, at most 0.25 for Sigmoid and 1 for Tanh, and near 0 where it saturates: 0.25^{SaturatingDepth} = {shrink.ToString("0.####", Inv)}, so the first layers barely learn. Use ReLU, LeakyReLU or GELU (initialised with He) for the hidden layers.", at, isFatal: false);
                 }
             }
+            if (k + 1 < real.Count && specs[real[k + 1]].Type == LayerType.BatchNorm)
+            {
+                BiasBeforeBatchNorm(l, Head(i), names[real[k + 1]], activation, diagnostics);
+            }
             rules[i].Advise(l, Head(i), InputOf(i), diagnostics);
         }
+    }
+
+    /// <summary>
+    /// SN3005: a Conv2D, DepthwiseConv2D or Dense with a bias and no activation right before a BatchNorm. The BatchNorm
+    /// subtracts the mean over the batch of every channel (or feature), which the bias shifts by exactly itself, so the
+    /// bias cancels: in training its gradient is zero, and at inference it only cancels against the running mean.
+    /// </summary>
+    private static void BiasBeforeBatchNorm(LayerSpec l, string head, string normName, ActivationKind activation, DiagnosticSink diagnostics)
+    {
+        if (l.Type is not (LayerType.Conv2D or LayerType.DepthwiseConv2D or LayerType.Dense) || !l.Bias || activation != ActivationKind.None)
+        {
+            return;
+        }
+        string unit = l.Type == LayerType.Dense ? "feature" : "channel";
+        diagnostics.Report(DiagnosticIds.SN3005,
+            $"{head}: its bias is redundant: {normName} (BatchNorm) right after it subtracts each {unit}'s mean over the batch, which the bias shifts by exactly itself, so the bias cancels (its gradient is zero) and BatchNorm's own shift (β) takes its place. Set Bias = false.",
+            l.ArgumentOrAttribute("Bias"), isFatal: false);
     }
 }

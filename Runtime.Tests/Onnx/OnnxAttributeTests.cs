@@ -200,10 +200,22 @@ public class OnnxAttributeTests
     public void Import_AnOperatorNoLayerComputes_IsRefused()
     {
         TestGraph graph = Graph(Decl, out _);
+        graph.InsertAfter("/conv1/Conv", "InstanceNormalization", "/in1/InstanceNormalization");
+
+        Assert.Contains("node \"/in1/InstanceNormalization\" (InstanceNormalization) has no counterpart in Decl: no StaticNets layer computes InstanceNormalization",
+            Refused(Decl, graph));
+    }
+
+    [Fact]
+    public void Import_ABatchNormalizationNode_WhereNoBatchNormIsDeclared_IsRefused()
+    {
+        TestGraph graph = Graph(Decl, out _);
         graph.InsertAfter("/conv1/Conv", "BatchNormalization", "/bn1/BatchNormalization");
 
-        Assert.Contains("node \"/bn1/BatchNormalization\" (BatchNormalization) has no counterpart in Decl: no StaticNets layer computes BatchNormalization",
-            Refused(Decl, graph));
+        string error = Refused(Decl, graph);
+
+        Assert.Contains("node \"/bn1/BatchNormalization\" (BatchNormalization)", error);
+        Assert.Contains("Decl declares", error);
     }
 
     [Fact]

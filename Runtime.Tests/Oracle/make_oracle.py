@@ -564,12 +564,32 @@ def residual_cases():
                  notes="The shortcut's 1x1 weights [8][4][1][1] and bias stand at the second Add's place. Loss: the summed cross-entropy.")]
 
 
+def batchnorm_import_cases():
+    """Seeded on its own, so that every other case draws the same weights."""
+    torch.manual_seed(17)
+    conv1, bn1 = conv_bn(3, 4, 3, padding=1)
+    conv2, bn2 = conv_bn(4, 6, 3)
+    fc = nn.Linear(6, 3)
+    # A Sequential: PyTorch names the initializers 0.weight, 1.weight..., so import matches the layers by node order.
+    m = nn.Sequential(conv1, bn1, nn.ReLU(), conv2, bn2, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), fc)
+    return [
+        Case("import-batchnorm", m, (3, 8, 8),
+             "[Input(8, 8, 3)] [Conv2D(4, 3, Padding = 1, Bias = false)] [BatchNorm] [ReLU]\n"
+             "[Conv2D(6, 3, Bias = false)] [BatchNorm] [ReLU] [GlobalAvgPool] [Dense(3)]",
+             [conv1.weight, bn1.weight, bn1.bias, conv2.weight, bn2.weight, bn2.bias, fc.weight, fc.bias],
+             softmax=False, stats=[bn1, bn2],
+             notes="model.onnx: eval-mode export with constant folding, BatchNorm folded into the convolutions (which gain a bias); "
+                   "model-unfolded.onnx: BatchNormalization nodes kept. Both import into the declaration with PyTorch's outputs."),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     args = parser.parse_args()
-    cases = geometry_cases() + import_cases() + model_cases() + batchnorm_cases() + residual_cases()
+    cases = (geometry_cases() + import_cases() + model_cases() + batchnorm_cases() + residual_cases()
+             + batchnorm_import_cases())
     unknown = set(args.cases) - {c.name for c in cases}
     if unknown:
         sys.exit(f"unknown case(s): {', '.join(sorted(unknown))}; known: {', '.join(c.name for c in cases)}")

@@ -17,7 +17,7 @@ public class WeightFileTests
     }
 
     /// <summary>Where the header's fields lie in a weight file (the format is documented in WeightFile).</summary>
-    private sealed record Layout(int LayerCount, int ParameterCount, int Parameters, int Checksum);
+    private sealed record Layout(int LayerCount, int ParameterCount, int StatisticsCount, int Parameters, int Checksum);
 
     private static Layout Locate(byte[] file)
     {
@@ -39,7 +39,7 @@ public class WeightFileTests
             SkipString();
             position += 7 * 4;
         }
-        return new Layout(layerCount, position, position + 4, file.Length - 4);
+        return new Layout(layerCount, position, position + 4, position + 8, file.Length - 4);
     }
 
     /// <summary>Recomputes the checksum after a deliberate change, so that only the change itself can be what a load rejects.</summary>
@@ -109,12 +109,13 @@ public class WeightFileTests
         Layout layout = Locate(file);
 
         Assert.Equal("SNW1"u8.ToArray(), file[..4]);
-        Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(4)));
+        Assert.Equal(2, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(4)));
         Assert.Equal(6, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(8)));
         Assert.Equal("RefMlp", Encoding.UTF8.GetString(file, 12, 6));
         Assert.Equal(RefMlp.Info.Signature, Encoding.UTF8.GetString(file, 22, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(18))));
         Assert.Equal(2, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(layout.LayerCount)));
         Assert.Equal(23, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(layout.ParameterCount)));
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(layout.StatisticsCount)));
         Assert.Equal(layout.Parameters + 23 * 4, layout.Checksum);
         Assert.Equal(new RefMlp(seed: 1).Parameters[22], BinaryPrimitives.ReadSingleLittleEndian(file.AsSpan(layout.Checksum - 4)));
         Assert.Equal(Crc32.Compute(file.AsSpan(0, layout.Checksum)), BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(layout.Checksum)));
@@ -208,12 +209,12 @@ public class WeightFileTests
     public void Load_UnsupportedVersion()
     {
         byte[] file = Saved(new RefMlp(seed: 1));
-        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(4), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(4), 3);
 
         var error = Assert.Throws<InvalidDataException>(() => RefMlp.Load(new MemoryStream(WithChecksum(file))));
 
-        Assert.Contains("format version 2", error.Message);
-        Assert.Contains("reads version 1", error.Message);
+        Assert.Contains("format version 3", error.Message);
+        Assert.Contains("reads versions 1 and 2 only", error.Message);
     }
 
     [Fact]
@@ -313,11 +314,13 @@ public class WeightFileTests
     [InlineData("layers", 99_999)]
     [InlineData("parameters", int.MaxValue)]
     [InlineData("parameters", 500_000_000)]
+    [InlineData("statistics", int.MaxValue)]
+    [InlineData("statistics", 500_000_000)]
     public void Load_ForgedLength_IsRejectedWithoutAllocatingIt(string field, int value)
     {
         byte[] file = Saved(new RefMlp(seed: 1));
         Layout layout = Locate(file);
-        int offset = field switch { "name" => 8, "layers" => layout.LayerCount, _ => layout.ParameterCount };
+        int offset = field switch { "name" => 8, "layers" => layout.LayerCount, "statistics" => layout.StatisticsCount, _ => layout.ParameterCount };
         BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(offset), value);
         byte[] forged = WithChecksum(file);
         RefMlp.Load(new MemoryStream(Saved(new RefMlp()))); // warm up, so that only the loads below are measured

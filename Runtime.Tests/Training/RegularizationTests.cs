@@ -84,6 +84,33 @@ public class RegularizationTests
         Assert.NotEqual(plain.Parameters[..shape.HiddenBiasOffset].ToArray(), decayed.Parameters[..shape.HiddenBiasOffset].ToArray());
     }
 
+    [Fact]
+    public void BatchNorm_scales_are_not_regularised()
+    {
+        // conv1, batchnorm2, relu3, conv4, batchnorm5, relu6, pool7, dense8: weight decay reaches the conv and dense weights only.
+        NetworkInfo info = Oracle.OracleBatchNormImportTests.Declared();
+        var regularization = StaticNets.__Internals.Regularization.For(info, weightDecay: 0.5f);
+        float[] parameters = new float[info.ParameterCount];
+        SetKnownParameters(parameters);
+        float[] gradients = new float[info.ParameterCount];
+
+        regularization.AddGradient(parameters, gradients);
+        double loss = regularization.Loss(parameters);
+
+        double expected = 0;
+        foreach (LayerInfo layer in info.Layers)
+        {
+            for (int i = layer.ParameterOffset; i < layer.ParameterOffset + layer.ParameterCount; i++)
+            {
+                bool regularised = layer.Kind is LayerKind.Conv2D or LayerKind.Dense && i < layer.ParameterOffset + layer.WeightCount;
+                Assert.Equal(regularised ? 0.5f * parameters[i] : 0f, gradients[i]);
+                expected += regularised ? 0.25 * parameters[i] * parameters[i] : 0;
+            }
+        }
+        Assert.Equal(expected, loss, 1e-6);
+        Assert.Contains(info.Layers, l => l.Kind == LayerKind.BatchNorm && l.WeightCount > 0);
+    }
+
     private static double SumOfSquaredWeights<TShape>(TinyMlp<TShape> net)
         where TShape : ITinyMlpShape
     {

@@ -30,6 +30,9 @@ internal static class OnnxAttributeCheck
             case "Gemm":
                 Gemm(layer, node, source);
                 break;
+            case OnnxBatchNormImport.OpType:
+                OnnxBatchNormImport.Check(layer, node, source);
+                break;
         }
     }
 

@@ -18,7 +18,7 @@ namespace StaticNets.__Internals;
 /// <para>Layers map to: Conv2D to <c>Conv</c> (kernel_shape and strides per axis, pads per side, group when grouped; no B input without a bias); MaxPool and AvgPool to
 /// <c>MaxPool</c> and <c>AveragePool</c> (kernel_shape and strides per axis, pads per side where padded, floor), or
 /// <c>GlobalMaxPool</c> and <c>GlobalAveragePool</c> where the window is the whole unpadded input; Flatten to <c>Flatten</c> (axis 1);
-/// Dense to <c>Gemm</c> (transB = 1); ReLU, LeakyReLU (alpha), Sigmoid and Tanh to the operators of
+/// Dense to <c>Gemm</c> (transB = 1); BatchNorm to <c>BatchNormalization</c> (see <see cref="AddBatchNorm"/>); ReLU, LeakyReLU (alpha), Sigmoid and Tanh to the operators of
 /// those names; GELU, which needs opset 20 as an operator, to its exact erf form
 /// <c>0.5 * x * (1 + Erf(x / sqrt 2))</c> (Div, Erf, Add, Mul, Mul); Dropout to nothing (it is the
 /// identity at inference). Softmax is over the whole flat vector, as in StaticNets: on an image
@@ -29,13 +29,20 @@ namespace StaticNets.__Internals;
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 [Obsolete(InternalUse.Message)]
-public static class OnnxExporter
+public static partial class OnnxExporter
 {
     /// <summary>Writes the ONNX model of the network described by <paramref name="info"/> with the weights <paramref name="parameters"/> to <paramref name="stream"/>.</summary>
     /// <param name="info">The architecture (a generated network's <c>Info</c>).</param>
     /// <param name="parameters">All weights and biases in the layout of <c>INetwork.Parameters</c>; its length must be <see cref="NetworkInfo.ParameterCount"/>.</param>
     /// <param name="stream">A writable stream; it is left open.</param>
-    public static void Export(NetworkInfo info, ReadOnlySpan<float> parameters, Stream stream)
+    public static void Export(NetworkInfo info, ReadOnlySpan<float> parameters, Stream stream) => Export(info, parameters, [], stream);
+
+    /// <summary>Writes the ONNX model of the network described by <paramref name="info"/> with the weights <paramref name="parameters"/> and the running statistics <paramref name="statistics"/> to <paramref name="stream"/>.</summary>
+    /// <param name="info">The architecture (a generated network's <c>Info</c>).</param>
+    /// <param name="parameters">All weights and biases in the layout of <c>INetwork.Parameters</c>; its length must be <see cref="NetworkInfo.ParameterCount"/>.</param>
+    /// <param name="statistics">The BatchNorm running statistics in the layout of <c>INetwork.Statistics</c>; its length must be <see cref="NetworkInfo.StatisticsCount"/>.</param>
+    /// <param name="stream">A writable stream; it is left open.</param>
+    public static void Export(NetworkInfo info, ReadOnlySpan<float> parameters, ReadOnlySpan<float> statistics, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(stream);
@@ -44,7 +51,12 @@ public static class OnnxExporter
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{info.Name} has {info.ParameterCount:N0} parameters, but {parameters.Length:N0} were given."), nameof(parameters));
         }
-        stream.Write(BuildModel(info, parameters));
+        if (statistics.Length != info.StatisticsCount)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{info.Name} has {info.StatisticsCount:N0} running statistics, but {statistics.Length:N0} were given."), nameof(statistics));
+        }
+        stream.Write(BuildModel(info, parameters, statistics));
         stream.Flush();
     }
 
@@ -55,7 +67,7 @@ public static class OnnxExporter
     public static void Export<TNet>(TNet net, Stream stream) where TNet : class, INetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
-        Export(TNet.Info, net.Parameters, stream);
+        Export(TNet.Info, net.Parameters, net.Statistics, stream);
     }
 
     /// <summary>
@@ -74,9 +86,9 @@ public static class OnnxExporter
     }
 
     /// <summary>The encoded ModelProto.</summary>
-    internal static byte[] BuildModel(NetworkInfo info, ReadOnlySpan<float> parameters)
+    internal static byte[] BuildModel(NetworkInfo info, ReadOnlySpan<float> parameters, ReadOnlySpan<float> statistics)
     {
-        Graph graph = BuildGraph(info, parameters);
+        Graph graph = BuildGraph(info, parameters, statistics);
         var model = new ProtoWriter();
         model.WriteInt64(ModelIrVersion, IrVersion);
         model.WriteString(ModelProducerName, "StaticNets");
@@ -91,7 +103,7 @@ public static class OnnxExporter
         return model.WrittenSpan.ToArray();
     }
 
-    private static Graph BuildGraph(NetworkInfo info, ReadOnlySpan<float> parameters)
+    private static Graph BuildGraph(NetworkInfo info, ReadOnlySpan<float> parameters, ReadOnlySpan<float> statistics)
     {
         var graph = new Graph(info);
         // A tensor is either [N, C, H, W] (spatial) or [N, C*H*W] (flat, in C-H-W order).
@@ -156,6 +168,9 @@ public static class OnnxExporter
                     x = AddActivation(graph, x, ref flat, layer.Activation, layer.Alpha, layer.Name + "." + layer.Activation.ToString().ToLowerInvariant());
                     break;
                 }
+                case LayerKind.BatchNorm:
+                    x = AddBatchNorm(graph, x, layer, parameters, statistics);
+                    break;
                 case LayerKind.Dropout:
                     // The identity at inference.
                     break;

@@ -22,6 +22,9 @@ namespace StaticNets.__Internals;
 /// in <c>raw_data</c> or <c>float_data</c> are read; other element types and external data are
 /// rejected. Nothing is written into the network unless every node and every layer's weights
 /// were found and fit.</para>
+/// <para>BatchNorm layers read γ, β and their running statistics from <c>BatchNormalization</c> nodes, or, where
+/// PyTorch's eval-mode export folded them into the preceding <c>Conv</c>, become the identity plus the bias
+/// that <c>Conv</c> gained (<see cref="OnnxBatchNormImport"/>).</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 [Obsolete(InternalUse.Message)]
@@ -49,7 +52,7 @@ public static class OnnxImporter
             throw new FileNotFoundException($"ONNX model not found: '{path}'.", path);
         }
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        Import(TNet.Info, ReadAll(stream, $"ONNX model '{path}'"), net.Parameters, $"ONNX model '{path}'");
+        Import(TNet.Info, ReadAll(stream, $"ONNX model '{path}'"), net.Parameters, net.Statistics, $"ONNX model '{path}'");
     }
 
     /// <summary>Reads the weights of the ONNX model in <paramref name="stream"/> (from its position to its end) into <paramref name="net"/>'s parameters.</summary>
@@ -60,7 +63,7 @@ public static class OnnxImporter
     public static void ImportWeights<TNet>(TNet net, Stream stream) where TNet : class, INetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
-        ImportWeights(TNet.Info, stream, net.Parameters);
+        ImportWeights(TNet.Info, stream, net.Parameters, net.Statistics);
     }
 
     /// <summary>Reads the weights of the ONNX model in <paramref name="stream"/> into <paramref name="parameters"/>, laid out as <paramref name="info"/> says.</summary>
@@ -68,21 +71,34 @@ public static class OnnxImporter
     /// <param name="stream">A readable stream holding an ONNX model, read from its position to its end; it is left open.</param>
     /// <param name="parameters">Where the weights go, in the layout of <c>INetwork.Parameters</c>; its length must be <see cref="NetworkInfo.ParameterCount"/>.</param>
     /// <exception cref="InvalidDataException">The data is not a well-formed ONNX model, or its nodes or weights do not fit; the message names the first mismatch.</exception>
-    public static void ImportWeights(NetworkInfo info, Stream stream, Span<float> parameters)
+    public static void ImportWeights(NetworkInfo info, Stream stream, Span<float> parameters) => ImportWeights(info, stream, parameters, []);
+
+    /// <summary>Reads the weights and BatchNorm running statistics of the ONNX model in <paramref name="stream"/> into <paramref name="parameters"/> and <paramref name="statistics"/>, laid out as <paramref name="info"/> says.</summary>
+    /// <param name="info">The architecture the weights must fit.</param>
+    /// <param name="stream">A readable stream holding an ONNX model, read from its position to its end; it is left open.</param>
+    /// <param name="parameters">Where the weights go, in the layout of <c>INetwork.Parameters</c>; its length must be <see cref="NetworkInfo.ParameterCount"/>.</param>
+    /// <param name="statistics">Where the running statistics go, in the layout of <c>INetwork.Statistics</c>; its length must be <see cref="NetworkInfo.StatisticsCount"/>.</param>
+    /// <exception cref="InvalidDataException">The data is not a well-formed ONNX model, or its nodes or weights do not fit; the message names the first mismatch.</exception>
+    public static void ImportWeights(NetworkInfo info, Stream stream, Span<float> parameters, Span<float> statistics)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(stream);
-        Import(info, ReadAll(stream, "ONNX stream"), parameters, "ONNX stream");
+        Import(info, ReadAll(stream, "ONNX stream"), parameters, statistics, "ONNX stream");
     }
 
-    private static void Import(NetworkInfo info, ReadOnlyMemory<byte> bytes, Span<float> parameters, string source)
+    private static void Import(NetworkInfo info, ReadOnlyMemory<byte> bytes, Span<float> parameters, Span<float> statistics, string source)
     {
         if (parameters.Length != info.ParameterCount)
         {
             throw new ArgumentException(Invariant($"{info.Name} has {info.ParameterCount:N0} parameters, but the span holds {parameters.Length:N0}."), nameof(parameters));
         }
+        if (statistics.Length != info.StatisticsCount)
+        {
+            throw new ArgumentException(Invariant($"{info.Name} has {info.StatisticsCount:N0} running statistics, but the span holds {statistics.Length:N0}."), nameof(statistics));
+        }
         OnnxModel model = OnnxModel.Parse(bytes, source);
-        var weighted = info.Layers.Where(layer => layer.HasWeights).ToList();
+        // BatchNorm's γ and β are read from its node, or set from the bias PyTorch folded into the convolution before it.
+        var weighted = info.Layers.Where(layer => layer.HasWeights && layer.Kind != LayerKind.BatchNorm).ToList();
         bool byName = weighted.All(layer => model.Initializers.ContainsKey(WeightName(layer)));
         if (!byName)
         {
@@ -100,6 +116,7 @@ public static class OnnxImporter
 
         // Everything is decoded and checked before the first parameter is written.
         float[] result = parameters.ToArray();
+        var foldedBiases = new Dictionary<LayerInfo, float[]>(ReferenceEqualityComparer.Instance);
         foreach (LayerInfo layer in weighted)
         {
             long[] weightDims = WeightDims(layer);
@@ -141,13 +158,24 @@ public static class OnnxImporter
                 float[] biases = bias.ReadFloats(Label(BiasName(layer), bias, byName), [layer.BiasCount], info.Name, source);
                 biases.CopyTo(result.AsSpan(layer.ParameterOffset + layer.WeightCount, layer.BiasCount));
             }
+            else if (bias is not null && OnnxBatchNormImport.Following(info, layer) is LayerInfo norm && !nodeOf.ContainsKey(norm))
+            {
+                // PyTorch folded the BatchNorm after this Conv2D into it: the Conv gained the bias that BatchNorm's β now adds.
+                foldedBiases[norm] = bias.ReadFloats(Label(BiasName(layer), bias, byName), [layer.Units], info.Name, source);
+            }
             else if (bias is not null)
             {
                 // Dropping it would compute something else.
                 throw new InvalidDataException(Invariant($"{source}: {node}: the model adds a bias, but {info.Name} declares {layer.Name} without bias (Bias = false)."));
             }
         }
+        float[] statisticsResult = statistics.ToArray();
+        foreach (LayerInfo norm in info.Layers.Where(l => l.Kind == LayerKind.BatchNorm))
+        {
+            OnnxBatchNormImport.Read(norm, nodeOf.GetValueOrDefault(norm), foldedBiases.GetValueOrDefault(norm), model, result, statisticsResult, info.Name, source);
+        }
         result.CopyTo(parameters);
+        statisticsResult.CopyTo(statistics);
     }
 
     /// <summary>Checks that the network's weighted layers match the model's Conv and Gemm nodes, in order, and that those read a weight.</summary>

@@ -10,7 +10,8 @@ namespace StaticNets.__Internals;
 /// <remarks>
 /// <para>The network's Conv2D, MaxPool, AvgPool and Dense layers are paired, in order, with the
 /// model's <c>Conv</c>, <c>MaxPool</c> or <c>GlobalMaxPool</c>, <c>AveragePool</c> or
-/// <c>GlobalAveragePool</c>, and <c>Gemm</c> nodes in node order. A node of those operators without a
+/// <c>GlobalAveragePool</c>, and <c>Gemm</c> nodes in node order, and so are its BatchNorm layers with
+/// <c>BatchNormalization</c> nodes, those the model keeps as nodes (<see cref="OnnxBatchNormImport.WithNodes"/>). A node of those operators without a
 /// declared counterpart (an extra pooling node, an extra Conv), a declared layer without a node, or
 /// a node of another operator in that place is a mismatch. Nodes of operators StaticNets has no layer
 /// for and that would change the output (<see cref="Unsupported"/>) are refused wherever they are.</para>
@@ -30,7 +31,7 @@ internal static class OnnxStructure
 
     /// <summary>Operators that change the output and that no StaticNets layer computes.</summary>
     public static readonly string[] Unsupported =
-        ["BatchNormalization", "Pad", "ConvTranspose", "MatMul", "LpPool", "GlobalLpPool", "LRN", "InstanceNormalization",
+        ["Pad", "ConvTranspose", "MatMul", "LpPool", "GlobalLpPool", "LRN", "InstanceNormalization",
          "LayerNormalization", "Resize", "Upsample", "MaxUnpool", "DepthToSpace", "SpaceToDepth"];
 
     /// <summary>Operators through which an activation node is looked for: they move values without changing them.</summary>
@@ -46,8 +47,9 @@ internal static class OnnxStructure
             throw new InvalidDataException(
                 $"{source}: {unsupported} has no counterpart in {info.Name}: no StaticNets layer computes {unsupported.OpType}, so the imported weights would not give the model's output.");
         }
-        var layers = info.Layers.Where(IsPaired).ToList();
-        var nodes = model.Nodes.Where(n => LayerOpTypes.Contains(n.OpType)).ToList();
+        HashSet<LayerInfo> normsWithNodes = OnnxBatchNormImport.WithNodes(info, model, source);
+        var layers = info.Layers.Where(l => IsPaired(l) || normsWithNodes.Contains(l)).ToList();
+        var nodes = model.Nodes.Where(n => LayerOpTypes.Contains(n.OpType) || n.OpType == OnnxBatchNormImport.OpType).ToList();
         string outline = Invariant($" The file's nodes: {Outline(nodes.Select(n => n.OpType))}; {info.Name} declares {Outline(layers.Select(Describe))}.");
         int common = Math.Min(layers.Count, nodes.Count);
         for (int i = 0; i < common; i++)
@@ -196,6 +198,7 @@ internal static class OnnxStructure
         LayerKind.Dense => opType == "Gemm",
         LayerKind.MaxPool => opType is "MaxPool" or "GlobalMaxPool",
         LayerKind.AvgPool => opType is "AveragePool" or "GlobalAveragePool",
+        LayerKind.BatchNorm => opType == OnnxBatchNormImport.OpType,
         _ => false,
     };
 

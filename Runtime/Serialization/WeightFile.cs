@@ -10,11 +10,11 @@ namespace StaticNets.__Internals;
 /// checksum. Generated networks call this from their <c>Save</c> and <c>Load</c> members.
 /// </summary>
 /// <remarks>
-/// <para>The format (version 1), all integers and floats little-endian, described for people in
+/// <para>The format (version 2), all integers and floats little-endian, described for people in
 /// <c>docs/weight-files.md</c>:</para>
 /// <code>
 /// magic           4 bytes   "SNW1"
-/// version         int32     1
+/// version         int32     2
 /// name            string    the network's name (NetworkInfo.Name)
 /// signature       string    NetworkInfo.Signature
 /// layer count     int32
@@ -23,9 +23,14 @@ namespace StaticNets.__Internals;
 ///                 int32 x 3 output shape (channels, height, width),
 ///                 int32 parameter count
 /// parameter count int32
+/// statistics count int32   NetworkInfo.StatisticsCount (BatchNorm running means and variances)
 /// parameters      float32 x parameter count, in the layout of INetwork.Parameters
+/// statistics      float32 x statistics count, in the layout of INetwork.Statistics
 /// checksum        uint32    CRC-32 (as in zip) of every byte before it
 /// </code>
+/// <para>Version 1, the same without the statistics count and the statistics, still loads: such a file
+/// holds a network without running statistics (BatchNorm did not exist), and is refused, naming the
+/// missing statistics, for a network that has some.</para>
 /// <para>A string is an int32 byte length followed by that many bytes of UTF-8. Every length and
 /// count is checked against a limit and, where the stream can tell, against the bytes that remain,
 /// before anything is allocated for it.</para>
@@ -34,8 +39,11 @@ namespace StaticNets.__Internals;
 [Obsolete(InternalUse.Message)]
 public static class WeightFile
 {
-    /// <summary>The format version this Runtime writes, and the only one it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this Runtime writes; it reads this one and <see cref="FirstVersion"/>.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The first format version, without statistics; still read.</summary>
+    internal const int FirstVersion = 1;
 
     /// <summary>The longest string (name, signature, layer name or kind) a weight file may hold, in bytes.</summary>
     internal const int MaxStringBytes = 1 << 20;
@@ -80,10 +88,20 @@ public static class WeightFile
         {
             throw new ArgumentException(Invariant($"{info.Name}.Parameters holds {parameters.Length:N0} values, but its architecture has {info.ParameterCount:N0}."), nameof(net));
         }
+        ReadOnlySpan<float> statistics = net.Statistics;
+        if (statistics.Length != info.StatisticsCount)
+        {
+            throw new ArgumentException(Invariant($"{info.Name}.Statistics holds {statistics.Length:N0} values, but its architecture has {info.StatisticsCount:N0}."), nameof(net));
+        }
         int bad = FirstNonFinite(parameters);
         if (bad >= 0)
         {
             throw new InvalidOperationException(Invariant($"Cannot save {info.Name}: parameter {bad:N0} ({DescribeParameter(info, bad)}) is {parameters[bad]}. Training has diverged; a weight file holds finite numbers only."));
+        }
+        bad = FirstNonFinite(statistics);
+        if (bad >= 0)
+        {
+            throw new InvalidOperationException(Invariant($"Cannot save {info.Name}: statistic {bad:N0} ({DescribeStatistic(info, bad)}) is {statistics[bad]}. Training has diverged; a weight file holds finite numbers only."));
         }
 
         var writer = new WeightFileWriter(stream);
@@ -101,7 +119,9 @@ public static class WeightFile
             writer.WriteInt32(layer.ParameterCount);
         }
         writer.WriteInt32(parameters.Length);
+        writer.WriteInt32(statistics.Length);
         writer.WriteFloats(parameters);
+        writer.WriteFloats(statistics);
         writer.WriteChecksum();
     }
 
@@ -152,9 +172,9 @@ public static class WeightFile
             throw new InvalidDataException($"{source} is not a StaticNets weight file: it starts with {Convert.ToHexString(magic)}, not \"SNW1\".");
         }
         int version = reader.ReadInt32();
-        if (version != FormatVersion)
+        if (version != FormatVersion && version != FirstVersion)
         {
-            throw new InvalidDataException(Invariant($"{source} has weight file format version {version}; this StaticNets reads version {FormatVersion} only."));
+            throw new InvalidDataException(Invariant($"{source} has weight file format version {version}; this StaticNets reads versions {FirstVersion} and {FormatVersion} only."));
         }
 
         string name = reader.ReadString("the network name");
@@ -171,21 +191,27 @@ public static class WeightFile
             layers.Add(new FileLayer(layerName, kind, input, output, count));
         }
 
-        int parameterCount = reader.ReadCount("the parameter count", Array.MaxLength / sizeof(float), sizeof(float), trailingBytes: sizeof(uint));
-        reader.ExpectLength(reader.Position + (long)parameterCount * sizeof(float) + sizeof(uint));
+        // Version 1 has no statistics count: the parameters follow their count directly.
+        bool hasStatistics = version != FirstVersion;
+        int parameterCount = reader.ReadCount("the parameter count", Array.MaxLength / sizeof(float), sizeof(float), trailingBytes: hasStatistics ? 2 * sizeof(uint) : sizeof(uint));
+        int statisticsCount = hasStatistics
+            ? reader.ReadCount("the statistics count", Array.MaxLength / sizeof(float), sizeof(float), trailingBytes: (long)parameterCount * sizeof(float) + sizeof(uint))
+            : 0;
+        reader.ExpectLength(reader.Position + ((long)parameterCount + statisticsCount) * sizeof(float) + sizeof(uint));
 
-        // Read the parameters straight into a new network when they can belong to it; otherwise
-        // only run them through the checksum, so that a corrupted header is reported as corruption
-        // rather than as another architecture.
+        // Read the parameters and statistics straight into a new network when they can belong to it;
+        // otherwise only run them through the checksum, so that a corrupted header is reported as
+        // corruption rather than as another architecture.
         TNet? net = null;
-        if (parameterCount == info.ParameterCount)
+        if (parameterCount == info.ParameterCount && statisticsCount == info.StatisticsCount)
         {
             net = TNet.Create(0);
             reader.ReadFloats(net.Parameters);
+            reader.ReadFloats(net.Statistics);
         }
         else
         {
-            reader.Skip((long)parameterCount * sizeof(float));
+            reader.Skip(((long)parameterCount + statisticsCount) * sizeof(float));
         }
         reader.VerifyChecksum();
         if (wholeStream)
@@ -193,14 +219,26 @@ public static class WeightFile
             reader.ExpectEnd();
         }
 
-        // Throws unless the file's layers, signature and parameter count are the network's, so
-        // from here on the parameters were read into a network.
+        // Throws unless the file's layers, signature, parameter and statistics counts are the
+        // network's, so from here on the parameters and statistics were read into a network.
         CompareArchitecture(info, source, name, signature, layers, parameterCount);
+        if (statisticsCount != info.StatisticsCount)
+        {
+            throw new InvalidDataException(hasStatistics
+                ? Invariant($"{source}: statistics count mismatch: file has {statisticsCount:N0} running statistics, {info.Name} has {info.StatisticsCount:N0}.")
+                : Invariant($"{source} has format version {FirstVersion}, which holds no running statistics, but {info.Name} has {info.StatisticsCount:N0}."));
+        }
         ReadOnlySpan<float> parameters = net!.Parameters;
         int bad = FirstNonFinite(parameters);
         if (bad >= 0)
         {
             throw new InvalidDataException(Invariant($"{source}: parameter {bad:N0} ({DescribeParameter(info, bad)}) is {parameters[bad]}; a weight file holds finite numbers only."));
+        }
+        ReadOnlySpan<float> statistics = net.Statistics;
+        bad = FirstNonFinite(statistics);
+        if (bad >= 0)
+        {
+            throw new InvalidDataException(Invariant($"{source}: statistic {bad:N0} ({DescribeStatistic(info, bad)}) is {statistics[bad]}; a weight file holds finite numbers only."));
         }
         return net;
     }
@@ -278,6 +316,23 @@ public static class WeightFile
                 return local < layer.WeightCount
                     ? Invariant($"{layer.Name} weight {local}")
                     : Invariant($"{layer.Name} bias {local - layer.WeightCount}");
+            }
+        }
+        return "outside every layer";
+    }
+
+    /// <summary>Which layer a flat statistics index belongs to, e.g. <c>bn2 running mean 3</c> or <c>bn2 running variance 0</c>.</summary>
+    internal static string DescribeStatistic(NetworkInfo info, int index)
+    {
+        foreach (LayerInfo layer in info.Layers)
+        {
+            int local = index - layer.StatisticsOffset;
+            if (layer.StatisticsCount > 0 && local >= 0 && local < layer.StatisticsCount)
+            {
+                int channels = layer.StatisticsCount / 2;
+                return local < channels
+                    ? Invariant($"{layer.Name} running mean {local}")
+                    : Invariant($"{layer.Name} running variance {local - channels}");
             }
         }
         return "outside every layer";

@@ -73,7 +73,7 @@ internal sealed class WeightFileReader(Stream stream, string source)
     /// An int32 count of items of at least <paramref name="bytesPerItem"/> bytes each, rejected
     /// when negative, above <paramref name="limit"/>, or larger than the bytes that remain.
     /// </summary>
-    public int ReadCount(string what, int limit, int bytesPerItem, int trailingBytes = 0)
+    public int ReadCount(string what, int limit, int bytesPerItem, long trailingBytes = 0)
     {
         int count = ReadInt32();
         if (count < 0 || count > limit)

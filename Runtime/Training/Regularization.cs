@@ -5,7 +5,8 @@ namespace StaticNets.__Internals;
 /// <summary>
 /// The regularisation terms of the training loss, weights only (never biases): per layer,
 /// <c>L1 * sum|w| + 0.5 * (L2 + weightDecay) * sum w^2</c>, whose gradient is
-/// <c>L1 * sign(w) + (L2 + weightDecay) * w</c> (sign(0) = 0).
+/// <c>L1 * sign(w) + (L2 + weightDecay) * w</c> (sign(0) = 0). A BatchNorm's γ (its
+/// <see cref="LayerInfo.WeightCount"/>) is a scale, not a weight: it is never regularised.
 /// </summary>
 internal sealed class Regularization
 {
@@ -13,14 +14,14 @@ internal sealed class Regularization
 
     private Regularization(Term[] terms) => this.terms = terms;
 
-    /// <summary>The terms of <paramref name="info"/>'s layers plus <paramref name="weightDecay"/> on every layer's weights.</summary>
+    /// <summary>The terms of <paramref name="info"/>'s layers plus <paramref name="weightDecay"/> on every layer's weights (BatchNorm's γ excepted).</summary>
     public static Regularization For(NetworkInfo info, float weightDecay)
     {
         var terms = new List<Term>();
         foreach (LayerInfo layer in info.Layers)
         {
             float l2 = layer.L2 + weightDecay;
-            if (layer.HasWeights && (layer.L1 != 0 || l2 != 0))
+            if (layer.HasWeights && layer.Kind != LayerKind.BatchNorm && (layer.L1 != 0 || l2 != 0))
             {
                 terms.Add(new Term(layer.ParameterOffset, layer.WeightCount, layer.L1, l2));
             }

@@ -19,8 +19,21 @@ namespace StaticNets.__Internals;
 /// for any <see cref="TrainingOptions.Threads"/>.
 /// </para>
 /// <para>
+/// A network with running statistics (<see cref="NetworkInfo.StatisticsCount"/> above zero: BatchNorm) normalises
+/// with the statistics of the whole mini-batch, so a batch cannot be cut into independent shards. Its samples are
+/// gathered back to back and computed by one <c>ComputeBatchGradients</c> on the network itself, with the random
+/// state set from the seed, the epoch and the batch index, inside <see cref="BatchRunner.UseThreads"/>
+/// (<see cref="TrainingOptions.Threads"/>): the per-sample work runs on those threads, every sum across samples is
+/// taken in sample order, and the running statistics are updated once per batch; so weights and statistics are again
+/// the same, bit for bit, for any thread count. The summed gradient is divided by the batch size. Batch statistics
+/// need more than one sample, so a last batch of a single sample joins the batch before it (a data set of one sample
+/// with a BatchNorm after a flat layer is an <see cref="ArgumentException"/> from the network, naming the layer). The training
+/// accuracy of such a network is that of the inference-mode outputs (<c>ForwardBatch</c>) at the weights and
+/// statistics each batch starts from. Networks without running statistics keep the sharded procedure above.
+/// </para>
+/// <para>
 /// The loss minimised, and reported, is the mean sample loss of the batch plus the regularisation
-/// terms, on weights only (never biases): for each layer <c>L1 * sum|w| + 0.5 * L2 * sum w^2</c>
+/// terms, on weights only (never biases, nor BatchNorm's scales and shifts): for each layer <c>L1 * sum|w| + 0.5 * L2 * sum w^2</c>
 /// with the layer's <c>L1</c> and <c>L2</c>, and <c>0.5 * WeightDecay * sum w^2</c> on every
 /// layer (<see cref="TrainingOptions.WeightDecay"/>). Their gradients
 /// <c>L1 * sign(w) + (L2 + WeightDecay) * w</c> are added to the batch's mean gradient before the

@@ -18,7 +18,7 @@ public sealed class TrainingOptions
     public Optimizer? Optimizer { get; set; }
 
     /// <summary>
-    /// L2 penalty on the weights of every layer (not on biases), on top of each layer's own
+    /// L2 penalty on the weights of every layer (not on biases, nor on BatchNorm's γ and β), on top of each layer's own
     /// <c>L1</c> and <c>L2</c>; 0 or more. Default 0.
     /// </summary>
     /// <remarks>

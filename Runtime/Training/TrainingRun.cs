@@ -14,6 +14,9 @@ internal sealed class TrainingRun<TNet>
     /// <summary>Salt of the epoch permutation's seed, distinct from any sample index (those are below 2^31).</summary>
     private const ulong OrderStream = ulong.MaxValue;
 
+    /// <summary>Salt of a whole batch's random state (networks with statistics), plus the batch index: distinct from sample indices and <see cref="OrderStream"/>.</summary>
+    private const ulong BatchStream = 1UL << 63;
+
     private readonly TNet net;
     private readonly Dataset data;
     private readonly Optimizer optimizer;
@@ -38,6 +41,13 @@ internal sealed class TrainingRun<TNet>
     private readonly Action<int> runShard;
     private readonly Action<int> reduceRange;
 
+    // Networks with running statistics (BatchNorm) compute a batch in one ComputeBatchGradients, from these.
+    private readonly bool batchStatistics;
+    private readonly float[] batchInputs;
+    private readonly int[] batchLabels;
+    private readonly float[] batchTargets;
+    private readonly float[] batchOutputs;
+
     // The batch being computed, read by the shards.
     private int epoch;
     private int batchStart;
@@ -59,7 +69,18 @@ internal sealed class TrainingRun<TNet>
         onEpoch = options.OnEpoch;
         onBatch = options.OnBatch;
 
-        int shards = Math.Min(MaxShards, Math.Min(batchSizeOption, data.Count));
+        // With running statistics a batch is one ComputeBatchGradients on net itself, which runs its samples on
+        // BatchRunner's threads: no replicas.
+        NetworkInfo info = TNet.Info;
+        batchStatistics = info.StatisticsCount > 0;
+        // One more than the batch size: a last batch of one sample joins the batch before it (see RunEpoch).
+        int batchCapacity = batchStatistics ? Math.Min(batchSizeOption + 1, data.Count) : 0;
+        batchInputs = new float[batchCapacity * info.InputSize];
+        batchLabels = new int[data.HasLabels ? batchCapacity : 0];
+        batchTargets = new float[data.HasLabels ? 0 : batchCapacity * info.OutputSize];
+        batchOutputs = new float[batchCapacity * info.OutputSize];
+
+        int shards = batchStatistics ? 1 : Math.Min(MaxShards, Math.Min(batchSizeOption, data.Count));
         replicas = new TNet[shards];
         replicas[0] = net;
         for (int s = 1; s < shards; s++)
@@ -98,14 +119,21 @@ internal sealed class TrainingRun<TNet>
 
         int count = data.Count;
         int batches = (count - 1) / batchSizeOption + 1;
+        // Batch statistics need two samples (a flat BatchNorm has one value per feature and sample): with running
+        // statistics, a last batch of a single sample joins the batch before it.
+        bool lastJoins = batchStatistics && batches > 1 && count % batchSizeOption == 1;
+        if (lastJoins)
+        {
+            batches--;
+        }
         double lossSum = 0;
         int correct = 0;
         int seen = 0;
         for (int batch = 0; batch < batches; batch++)
         {
             batchStart = batch * batchSizeOption;
-            batchSize = Math.Min(batchSizeOption, count - batchStart);
-            (double batchLossSum, int batchCorrect) = ComputeBatchGradients();
+            batchSize = lastJoins && batch == batches - 1 ? count - batchStart : Math.Min(batchSizeOption, count - batchStart);
+            (double batchLossSum, int batchCorrect) = batchStatistics ? ComputeWholeBatchGradients(batch) : ComputeBatchGradients();
 
             Span<float> parameters = net.Parameters;
             Span<float> gradients = net.Gradients;
@@ -144,6 +172,57 @@ internal sealed class TrainingRun<TNet>
         {
             new SplitMix64(SplitMix64.Hash(seed, (ulong)epoch, OrderStream)).Shuffle(order);
         }
+    }
+
+    /// <summary>
+    /// For a network with running statistics: the batch's samples gathered back to back and computed by one
+    /// <c>ComputeBatchGradients</c> (the batch's statistics, running statistics updated once) on
+    /// <see cref="BatchRunner"/>'s threads, with the random state set from the seed, the epoch and the batch index.
+    /// Leaves the batch's mean gradient in net.Gradients; returns the summed loss and the correct count of the
+    /// inference-mode outputs at the weights and statistics the batch starts from.
+    /// </summary>
+    private (double LossSum, int Correct) ComputeWholeBatchGradients(int batch)
+    {
+        NetworkInfo info = TNet.Info;
+        Span<float> inputs = batchInputs.AsSpan(0, batchSize * info.InputSize);
+        Span<float> outputs = batchOutputs.AsSpan(0, batchSize * info.OutputSize);
+        for (int j = 0; j < batchSize; j++)
+        {
+            int sample = order[batchStart + j];
+            data.Input(sample).CopyTo(inputs.Slice(j * info.InputSize, info.InputSize));
+            if (data.HasLabels)
+            {
+                batchLabels[j] = data.Label(sample);
+            }
+            else
+            {
+                data.Target(sample).CopyTo(batchTargets.AsSpan(j * info.OutputSize, info.OutputSize));
+            }
+        }
+
+        // Accuracy from ForwardBatch before the step: the training-mode outputs of a batch are not kept.
+        net.ForwardBatch(inputs, outputs);
+        int correct = 0;
+        for (int j = 0; j < batchSize; j++)
+        {
+            ReadOnlySpan<float> output = outputs.Slice(j * info.OutputSize, info.OutputSize);
+            correct += data.HasLabels
+                ? (Metrics.IsCorrect(output, batchLabels[j]) ? 1 : 0)
+                : (Metrics.IsCorrect(output, batchTargets.AsSpan(j * info.OutputSize, info.OutputSize)) ? 1 : 0);
+        }
+
+        net.ZeroGradients();
+        net.SetRandomState(SplitMix64.Hash(seed, (ulong)epoch, BatchStream + (ulong)batch));
+        double loss;
+        using (BatchRunner.UseThreads(threads))
+        {
+            loss = data.HasLabels
+                ? net.ComputeBatchGradients(inputs, batchLabels.AsSpan(0, batchSize))
+                : net.ComputeBatchGradients(inputs, batchTargets.AsSpan(0, batchSize * info.OutputSize));
+        }
+
+        TensorPrimitives.Divide(net.Gradients, batchSize, net.Gradients);
+        return (loss, correct);
     }
 
     /// <summary>Leaves the batch's mean gradient in net.Gradients; returns the sum of its sample losses and its correct count.</summary>
