@@ -1,0 +1,130 @@
+using System.Runtime.InteropServices;
+using Xunit;
+
+namespace StaticNets.Tests.Oracle;
+
+/// <summary>
+/// The four MLPerf Tiny reference architectures in PyTorch's conventions (<c>make_oracle.py</c>: ResNet-8, the DS-CNN
+/// keyword spotter, MobileNetV1 0.25, the dense autoencoder), declared with StaticNets' attributes: the same parameter
+/// and statistics counts; with PyTorch's weights and running statistics, PyTorch's eval-mode outputs; one
+/// training-mode step over a batch of 8, PyTorch's summed loss, gradients and updated running statistics; and
+/// PyTorch's ResNet-8 export, with BatchNorm folded into the convolutions and without, imported with its outputs.
+/// </summary>
+[Trait(Numerics.VectorPath.Trait, Numerics.VectorPath.Value)]
+public class MlperfTinyOracleTests
+{
+    [Fact]
+    public void DsCnn_counts_outputs_and_training_step_are_PyTorchs() => Check(new OracleDsCnn(), "dscnn");
+
+    [Fact]
+    public void MobileNetV1_counts_outputs_and_training_step_are_PyTorchs() => Check(new OracleMobileNetV1(), "mobilenet-v1-025");
+
+    [Fact]
+    public void AutoEncoder_counts_outputs_and_training_step_are_PyTorchs() => Check(new OracleAutoEncoder(), "autoencoder");
+
+    internal static void Check<TNet>(TNet net, string name) where TNet : class, INetwork<TNet>
+    {
+        string directory = CaseDirectory(name);
+        float[] parameters = Floats(directory, "parameters.f32"), statistics = Floats(directory, "statistics.f32");
+        Assert.Equal(parameters.Length, TNet.Info.ParameterCount);
+        Assert.Equal(statistics.Length, TNet.Info.StatisticsCount);
+        parameters.CopyTo(net.Parameters);
+        statistics.CopyTo(net.Statistics);
+
+        MatchesOutputs(net, directory);
+
+        // One training-mode step over the 8 samples, normalised with their batch statistics.
+        float[] inputs = Floats(directory, "input.f32");
+        net.ZeroGradients();
+        float loss = File.Exists(Path.Combine(directory, "labels.i32"))
+            ? net.ComputeBatchGradients(inputs, MemoryMarshal.Cast<byte, int>(File.ReadAllBytes(Path.Combine(directory, "labels.i32"))))
+            : net.ComputeBatchGradients(inputs, Floats(directory, "targets.f32"));
+        float expectedLoss = Floats(directory, "loss.f32")[0];
+        Assert.True(Math.Abs(loss - expectedLoss) <= 1e-4 * Math.Abs(expectedLoss), $"{name}: loss {loss}, PyTorch {expectedLoss}");
+        AssertClose(name, "gradient", Floats(directory, "gradients.f32"), net.Gradients.ToArray(), 1e-3f, 1e-5f);
+        AssertClose(name, "running statistic", Floats(directory, "statistics-after.f32"), net.Statistics.ToArray(), 1e-4f, 1e-6f);
+    }
+
+    internal static void MatchesOutputs<TNet>(TNet net, string directory) where TNet : class, INetwork<TNet>
+    {
+        float[] inputs = Floats(directory, "input.f32"), expected = Floats(directory, "output.f32");
+        NetworkInfo info = TNet.Info;
+        int samples = inputs.Length / info.InputSize;
+        Assert.Equal(samples * info.OutputSize, expected.Length);
+        var output = new float[info.OutputSize];
+        for (int s = 0; s < samples; s++)
+        {
+            net.Forward(inputs.AsSpan(s * info.InputSize, info.InputSize), output);
+            for (int i = 0; i < output.Length; i++)
+            {
+                float want = expected[s * info.OutputSize + i];
+                Assert.True(Math.Abs(output[i] - want) <= 1e-4f * Math.Max(1f, Math.Abs(want)),
+                    $"{info.Name}, sample {s}, output {i}: Forward {output[i]}, PyTorch {want}");
+            }
+        }
+    }
+
+    /// <summary>Each value within <paramref name="relative"/> of PyTorch's, or of <paramref name="floor"/> times the largest where it is near zero.</summary>
+    private static void AssertClose(string name, string what, float[] expected, float[] actual, float relative, float floor)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        float scale = expected.Max(Math.Abs);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= relative * Math.Abs(expected[i]) + floor * scale,
+                $"{name}, {what} {i}: StaticNets {actual[i]}, PyTorch {expected[i]}");
+        }
+    }
+
+    internal static float[] Floats(string directory, string file) =>
+        MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(directory, file))).ToArray();
+
+    internal static string CaseDirectory(string name) => Path.Combine(AppContext.BaseDirectory, "Oracle", "data", name);
+}
+
+// The declarations of make_oracle.py's case.txt files, PyTorch's spelling kept: padding 1 on stride-2 layers leaves the
+// last padding row and column unread (SN3004), and the DS-CNN's first convolution has a bias before BatchNorm (SN3005).
+// ResNet-8 is in ResNet8OracleTests.cs.
+#pragma warning disable SN3004, SN3005
+
+[Input(49, 10, 1)]
+[Conv2D(64, 10, 4, Stride = 2, Pads = new[] { 5, 1, 5, 1 })] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(64, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(64, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(64, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(64, 1, Bias = false)] [BatchNorm] [ReLU]
+[AvgPool(25, 5)] [Flatten]
+[Dense(12, Activation = Activation.Softmax)]
+public partial class OracleDsCnn { }
+
+[Input(96, 96, 3)]
+[Conv2D(8, 3, Stride = 2, Padding = 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(16, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Stride = 2, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(32, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(32, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Stride = 2, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(64, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(64, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Stride = 2, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(128, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(128, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(128, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(128, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(128, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(128, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Stride = 2, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(256, 1, Bias = false)] [BatchNorm] [ReLU]
+[DepthwiseConv2D(3, Padding = 1, Bias = false)] [BatchNorm] [ReLU] [Conv2D(256, 1, Bias = false)] [BatchNorm] [ReLU]
+[GlobalAvgPool]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class OracleMobileNetV1 { }
+
+[Input(640)]
+[Dense(128)] [BatchNorm] [ReLU]
+[Dense(128)] [BatchNorm] [ReLU]
+[Dense(128)] [BatchNorm] [ReLU]
+[Dense(128)] [BatchNorm] [ReLU]
+[Dense(8)] [BatchNorm] [ReLU]
+[Dense(128)] [BatchNorm] [ReLU]
+[Dense(128)] [BatchNorm] [ReLU]
+[Dense(128)] [BatchNorm] [ReLU]
+[Dense(128)] [BatchNorm] [ReLU]
+[Dense(640)]
+public partial class OracleAutoEncoder { }
