@@ -8,7 +8,8 @@ namespace StaticNets.Tests.Oracle;
 /// keyword spotter, MobileNetV1 0.25, the dense autoencoder), declared with StaticNets' attributes: the same parameter
 /// and statistics counts; with PyTorch's weights and running statistics, PyTorch's eval-mode outputs; one
 /// training-mode step over a batch of 8, PyTorch's summed loss, gradients and updated running statistics; and
-/// PyTorch's ResNet-8 export, with BatchNorm folded into the convolutions and without, imported with its outputs.
+/// PyTorch's ResNet-8 export, with BatchNorm folded into the convolutions and without, imported with its outputs. With
+/// PyTorch's weights, each also goes through Save/Load and through its ONNX export in ONNX Runtime.
 /// </summary>
 [Trait(Numerics.VectorPath.Trait, Numerics.VectorPath.Value)]
 public class MlperfTinyOracleTests
@@ -40,6 +41,66 @@ public class MlperfTinyOracleTests
 
     [Fact]
     public void AutoEncoder_counts_outputs_and_training_step_are_PyTorchs() => Check(new OracleAutoEncoder(), "autoencoder");
+
+    [Fact]
+    public void DsCnn_with_PyTorchs_weights_saves_loads_and_exports() => SaveLoadAndExport(new OracleDsCnn(), "dscnn");
+
+    [Fact]
+    public void MobileNetV1_with_PyTorchs_weights_saves_loads_and_exports() => SaveLoadAndExport(new OracleMobileNetV1(), "mobilenet-v1-025");
+
+    [Fact]
+    public void AutoEncoder_with_PyTorchs_weights_saves_loads_and_exports() => SaveLoadAndExport(new OracleAutoEncoder(), "autoencoder");
+
+    /// <summary>
+    /// With PyTorch's parameters and running statistics: Save then Load gives the same bits and the same Forward bit for
+    /// bit; the ONNX export runs in ONNX Runtime as Forward and as PyTorch's eval mode within 1e-4, and imports back
+    /// into the declaration with the same parameters and statistics.
+    /// </summary>
+    internal static void SaveLoadAndExport<TNet>(TNet net, string name) where TNet : class, INetwork<TNet>
+    {
+        string directory = CaseDirectory(name);
+        Floats(directory, "parameters.f32").CopyTo(net.Parameters);
+        Floats(directory, "statistics.f32").CopyTo(net.Statistics);
+        NetworkInfo info = TNet.Info;
+        float[] inputs = Floats(directory, "input.f32"), pytorch = Floats(directory, "output.f32");
+        int samples = inputs.Length / info.InputSize;
+        float[] forward = Outputs(net, inputs);
+
+        var file = new MemoryStream();
+        net.Save(file);
+        file.Position = 0;
+        TNet loaded = TNet.Load(file);
+        Assert.Equal(net.Parameters.ToArray(), loaded.Parameters.ToArray());
+        Assert.Equal(net.Statistics.ToArray(), loaded.Statistics.ToArray());
+        Assert.Equal(forward.Select(BitConverter.SingleToInt32Bits), Outputs(loaded, inputs).Select(BitConverter.SingleToInt32Bits));
+
+        byte[] model = Onnx.OnnxTestModels.Exported(net);
+        float[] onnx = Onnx.OnnxTestModels.Run(model, info, inputs, samples);
+        for (int i = 0; i < onnx.Length; i++)
+        {
+            Assert.True(Math.Abs(onnx[i] - forward[i]) <= 1e-4f * Math.Max(1f, Math.Abs(forward[i])),
+                $"{name}, output {i}: ONNX Runtime {onnx[i]}, Forward {forward[i]}");
+            Assert.True(Math.Abs(onnx[i] - pytorch[i]) <= 1e-4f * Math.Max(1f, Math.Abs(pytorch[i])),
+                $"{name}, output {i}: ONNX Runtime {onnx[i]}, PyTorch {pytorch[i]}");
+        }
+
+        TNet imported = TNet.Create(seed: 0);
+        imported.ImportOnnx(new MemoryStream(model));
+        Assert.Equal(net.Parameters.ToArray(), imported.Parameters.ToArray());
+        Assert.Equal(net.Statistics.ToArray(), imported.Statistics.ToArray());
+    }
+
+    private static float[] Outputs<TNet>(TNet net, float[] inputs) where TNet : class, INetwork<TNet>
+    {
+        NetworkInfo info = TNet.Info;
+        int samples = inputs.Length / info.InputSize;
+        var outputs = new float[samples * info.OutputSize];
+        for (int s = 0; s < samples; s++)
+        {
+            net.Forward(inputs.AsSpan(s * info.InputSize, info.InputSize), outputs.AsSpan(s * info.OutputSize, info.OutputSize));
+        }
+        return outputs;
+    }
 
     internal static void Check<TNet>(TNet net, string name, Action<TNet>? beforeStep = null) where TNet : class, INetwork<TNet>
     {
