@@ -19,7 +19,7 @@ public class DiagnosticIdTests
     public void Every_id_has_a_descriptor_with_its_severity()
     {
         var declared = Declared();
-        Assert.Equal(17, declared.Count);
+        Assert.Equal(18, declared.Count);
         Assert.Equal(declared, DiagnosticIds.All);
         foreach (var id in declared)
         {

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -52,26 +51,7 @@ public sealed class BiasCodeFixProvider : CodeFixProvider
     }
 
     /// <summary>The attribute with <c>Bias = false</c>: the written <c>Bias</c> argument's value replaced, or the argument added last.</summary>
-    private static AttributeSyntax WithoutBias(AttributeSyntax attribute)
-    {
-        // Tokens with explicit trivia (no elastic trivia, which the code action's formatter would act on).
-        var value = SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression,
-            SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.FalseKeyword, SyntaxFactory.TriviaList()));
-        var written = attribute.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Bias");
-        if (written is not null)
-        {
-            return attribute.ReplaceNode(written, written.WithExpression(value.WithTriviaFrom(written.Expression)));
-        }
-        var added = SyntaxFactory.AttributeArgument(
-            SyntaxFactory.NameEquals(
-                SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), "Bias", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.EqualsToken, SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-            null, value);
-        var list = attribute.ArgumentList ?? SyntaxFactory.AttributeArgumentList();
-        var separators = list.Arguments.GetSeparators().ToList();
-        var nodes = list.Arguments.ToList();
-        if (nodes.Count > 0) separators.Add(SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CommaToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)));
-        nodes.Add(added);
-        return attribute.WithArgumentList(list.WithArguments(SyntaxFactory.SeparatedList(nodes, separators)));
-    }
+    private static AttributeSyntax WithoutBias(AttributeSyntax attribute) =>
+        AttributeArguments.WithNamed(attribute, "Bias", SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression,
+            SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.FalseKeyword, SyntaxFactory.TriviaList())));
 }

@@ -58,22 +58,6 @@ public sealed class ProjectionCodeFixProvider : CodeFixProvider
     }
 
     /// <summary>The attribute with <c>Projection = {value}</c>: the written argument's value replaced, else the argument added last.</summary>
-    private static AttributeSyntax WithProjection(AttributeSyntax attribute, string value)
-    {
-        var list = attribute.ArgumentList!;
-        // Tokens with explicit trivia (no elastic trivia, which the code action's formatter would act on).
-        var expression = SyntaxFactory.ParseExpression(value);
-        var written = list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Projection");
-        if (written is not null) return attribute.ReplaceNode(written, written.WithExpression(expression.WithTriviaFrom(written.Expression)));
-        var added = SyntaxFactory.AttributeArgument(
-            SyntaxFactory.NameEquals(
-                SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), "Projection", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.EqualsToken, SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-            null, expression);
-        var separators = list.Arguments.GetSeparators().ToList();
-        var nodes = list.Arguments.ToList();
-        if (nodes.Count > 0) separators.Add(SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CommaToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)));
-        nodes.Add(added);
-        return attribute.WithArgumentList(list.WithArguments(SyntaxFactory.SeparatedList(nodes, separators)));
-    }
+    private static AttributeSyntax WithProjection(AttributeSyntax attribute, string value) =>
+        AttributeArguments.WithNamed(attribute, "Projection", SyntaxFactory.ParseExpression(value));
 }

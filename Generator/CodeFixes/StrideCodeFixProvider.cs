@@ -100,16 +100,6 @@ public sealed class StrideCodeFixProvider : CodeFixProvider
             }
         }
         if (positional || attribute.ArgumentList is null) return null;
-        var added = SyntaxFactory.AttributeArgument(
-            SyntaxFactory.NameEquals(
-                SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), name, SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.EqualsToken, SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-            null, value);
-        var list = attribute.ArgumentList;
-        var separators = list.Arguments.GetSeparators().ToList();
-        var nodes = list.Arguments.ToList();
-        if (nodes.Count > 0) separators.Add(SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CommaToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)));
-        nodes.Add(added);
-        return attribute.WithArgumentList(list.WithArguments(SyntaxFactory.SeparatedList(nodes, separators)));
+        return AttributeArguments.WithNamed(attribute, name, value);
     }
 }

@@ -588,8 +588,7 @@ def main():
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     args = parser.parse_args()
-    cases = (geometry_cases() + import_cases() + model_cases() + batchnorm_cases() + residual_cases()
-             + batchnorm_import_cases())
+    cases = geometry_cases() + import_cases() + model_cases() + batchnorm_cases() + batchnorm_import_cases() + residual_cases()
     unknown = set(args.cases) - {c.name for c in cases}
     if unknown:
         sys.exit(f"unknown case(s): {', '.join(sorted(unknown))}; known: {', '.join(c.name for c in cases)}")
