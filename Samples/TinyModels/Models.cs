@@ -41,6 +41,8 @@ public partial class DsCnn { }
 public partial class MobileNetV1 { }
 
 /// <summary>Anomaly detection (640 spectrogram values): a dense autoencoder 640-128x4-8-128x4-640 with BatchNorm.</summary>
+/// <remarks>Its dense layers keep their biases, as the reference model has them (PyTorch's Linear), so SN3005 is silenced here.</remarks>
+#pragma warning disable SN3005
 [Input(640)]
 [Dense(128)] [BatchNorm] [ReLU]
 [Dense(128)] [BatchNorm] [ReLU]
@@ -53,6 +55,7 @@ public partial class MobileNetV1 { }
 [Dense(128)] [BatchNorm] [ReLU]
 [Dense(640)]
 public partial class AutoEncoder { }
+#pragma warning restore SN3005
 
 /// <summary>
 /// A residual, batch-normalised network for the 28x28 digits: a stem, two residual stages (the second widened by a
