@@ -8,7 +8,8 @@ namespace StaticNets.Tests.Oracle;
 /// keyword spotter, MobileNetV1 0.25, the dense autoencoder), declared with StaticNets' attributes: the same parameter
 /// and statistics counts; with PyTorch's weights and running statistics, PyTorch's eval-mode outputs; one
 /// training-mode step over a batch of 8, PyTorch's summed loss, gradients and updated running statistics; and
-/// PyTorch's ResNet-8 export, with BatchNorm folded into the convolutions and without, imported with its outputs.
+/// PyTorch's ResNet-8 export, with BatchNorm folded into the convolutions and without, imported with its outputs. With
+/// PyTorch's weights, each also goes through Save/Load and through its ONNX export in ONNX Runtime.
 /// </summary>
 [Trait(Numerics.VectorPath.Trait, Numerics.VectorPath.Value)]
 public class MlperfTinyOracleTests
@@ -19,16 +20,18 @@ public class MlperfTinyOracleTests
     /// <remarks>
     /// This batch has ReLUs on their kink, closer to zero than float32 can place them: PyTorch's float64 on the same
     /// parameters and inputs puts bn9's output for sample 5, channel 38 at 4.4e-7 and bn8's for sample 6, channel 2 at
-    /// 1.50e-6, among values of order 1 (1.3 million ReLU inputs in all). After seven convolutions and BatchNorms the
-    /// float32 rounding of the activations is 5.6e-7 rms here and 5.1e-7 in PyTorch's float32, so which side such a
-    /// unit lands on is chance: PyTorch's float32 lands on double's side (bn8's unit at 2.39e-6), StaticNets at -2.2e-7
-    /// on the vector paths and -4.3e-7 on the scalar one. With that one mask flipped, the single dy the unit passes
-    /// back (-0.0212) moves bn8's channel-2 γ and β gradients by 1.5% and 4% and every gradient before bn8 with it (the
-    /// first convolution's by up to 0.7% of their largest), while every gradient after bn8 stays within 1e-5. Summing in
-    /// double would not decide it: the sign depends on every rounding before the layer, as PyTorch's own float32 error
-    /// there (9e-7) shows. So the training step runs with those two channels' β raised by 2e-6 (β is of order 0.1): both
-    /// units then sit on double's side on every vector path, and float64 autograd with the same change still matches
-    /// PyTorch's gradients within the tolerances (worst 0.41 of them). The outputs are checked with PyTorch's exact β.
+    /// 1.50e-6, among values of order 1 (1.85 million ReLU inputs in all). After seven convolutions and BatchNorms the
+    /// float32 rounding of the activations is 5.6e-7 rms here and 5.1e-7 in PyTorch's float32, so which side such a unit
+    /// lands on is chance: PyTorch's float32 lands on double's side (bn8's unit at 2.39e-6), StaticNets at -2.2e-7 on the
+    /// vector paths and -4.3e-7 on the scalar one. With that one mask flipped, the single dy the unit passes back (-0.0212)
+    /// moves bn8's channel-2 γ and β gradients by 1.5% and 4% and every gradient before bn8 with it (the first
+    /// convolution's by up to 0.7% of their largest), while every gradient after bn8 stays within 3e-5 of its layer's
+    /// largest. Summing in double would not decide it: the sign depends on every rounding before the layer, as PyTorch's
+    /// own float32 error there (9e-7) shows. Raising bn8's channel-2 β by 2e-6 puts its unit on double's side, and then the
+    /// scalar path's bn9 unit lands on the other, so the training step runs with both channels' β raised by 2e-6 (β is of
+    /// order 0.1): both units sit on double's side on every vector path, and float64 autograd with the same change still
+    /// matches PyTorch's gradients within the tolerances (worst 0.41 of them). The outputs are checked with PyTorch's exact
+    /// β.
     /// </remarks>
     [Fact]
     public void MobileNetV1_counts_outputs_and_training_step_are_PyTorchs() =>
@@ -40,6 +43,66 @@ public class MlperfTinyOracleTests
 
     [Fact]
     public void AutoEncoder_counts_outputs_and_training_step_are_PyTorchs() => Check(new OracleAutoEncoder(), "autoencoder");
+
+    [Fact]
+    public void DsCnn_with_PyTorchs_weights_saves_loads_and_exports() => SaveLoadAndExport(new OracleDsCnn(), "dscnn");
+
+    [Fact]
+    public void MobileNetV1_with_PyTorchs_weights_saves_loads_and_exports() => SaveLoadAndExport(new OracleMobileNetV1(), "mobilenet-v1-025");
+
+    [Fact]
+    public void AutoEncoder_with_PyTorchs_weights_saves_loads_and_exports() => SaveLoadAndExport(new OracleAutoEncoder(), "autoencoder");
+
+    /// <summary>
+    /// With PyTorch's parameters and running statistics: Save then Load gives the same bits and the same Forward bit for
+    /// bit; the ONNX export runs in ONNX Runtime as Forward and as PyTorch's eval mode within 1e-4, and imports back
+    /// into the declaration with the same parameters and statistics.
+    /// </summary>
+    internal static void SaveLoadAndExport<TNet>(TNet net, string name) where TNet : class, INetwork<TNet>
+    {
+        string directory = CaseDirectory(name);
+        Floats(directory, "parameters.f32").CopyTo(net.Parameters);
+        Floats(directory, "statistics.f32").CopyTo(net.Statistics);
+        NetworkInfo info = TNet.Info;
+        float[] inputs = Floats(directory, "input.f32"), pytorch = Floats(directory, "output.f32");
+        int samples = inputs.Length / info.InputSize;
+        float[] forward = Outputs(net, inputs);
+
+        var file = new MemoryStream();
+        net.Save(file);
+        file.Position = 0;
+        TNet loaded = TNet.Load(file);
+        Assert.Equal(net.Parameters.ToArray(), loaded.Parameters.ToArray());
+        Assert.Equal(net.Statistics.ToArray(), loaded.Statistics.ToArray());
+        Assert.Equal(forward.Select(BitConverter.SingleToInt32Bits), Outputs(loaded, inputs).Select(BitConverter.SingleToInt32Bits));
+
+        byte[] model = Onnx.OnnxTestModels.Exported(net);
+        float[] onnx = Onnx.OnnxTestModels.Run(model, info, inputs, samples);
+        for (int i = 0; i < onnx.Length; i++)
+        {
+            Assert.True(Math.Abs(onnx[i] - forward[i]) <= 1e-4f * Math.Max(1f, Math.Abs(forward[i])),
+                $"{name}, output {i}: ONNX Runtime {onnx[i]}, Forward {forward[i]}");
+            Assert.True(Math.Abs(onnx[i] - pytorch[i]) <= 1e-4f * Math.Max(1f, Math.Abs(pytorch[i])),
+                $"{name}, output {i}: ONNX Runtime {onnx[i]}, PyTorch {pytorch[i]}");
+        }
+
+        TNet imported = TNet.Create(seed: 0);
+        imported.ImportOnnx(new MemoryStream(model));
+        Assert.Equal(net.Parameters.ToArray(), imported.Parameters.ToArray());
+        Assert.Equal(net.Statistics.ToArray(), imported.Statistics.ToArray());
+    }
+
+    private static float[] Outputs<TNet>(TNet net, float[] inputs) where TNet : class, INetwork<TNet>
+    {
+        NetworkInfo info = TNet.Info;
+        int samples = inputs.Length / info.InputSize;
+        var outputs = new float[samples * info.OutputSize];
+        for (int s = 0; s < samples; s++)
+        {
+            net.Forward(inputs.AsSpan(s * info.InputSize, info.InputSize), outputs.AsSpan(s * info.OutputSize, info.OutputSize));
+        }
+        return outputs;
+    }
 
     internal static void Check<TNet>(TNet net, string name, Action<TNet>? beforeStep = null) where TNet : class, INetwork<TNet>
     {

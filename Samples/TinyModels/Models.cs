@@ -40,8 +40,9 @@ public partial class DsCnn { }
 [Dense(2, Activation = Activation.Softmax)]
 public partial class MobileNetV1 { }
 
-#pragma warning disable SN3005 // as MLPerf Tiny and PyTorch: each Linear keeps its bias before BatchNorm1d (the reference parameter count)
 /// <summary>Anomaly detection (640 spectrogram values): a dense autoencoder 640-128x4-8-128x4-640 with BatchNorm.</summary>
+/// <remarks>Its dense layers keep their biases, as the reference model has them (PyTorch's Linear), so SN3005 is silenced here.</remarks>
+#pragma warning disable SN3005
 [Input(640)]
 [Dense(128)] [BatchNorm] [ReLU]
 [Dense(128)] [BatchNorm] [ReLU]

@@ -7,7 +7,8 @@ using StaticNets;
 using StaticNets.Samples.TinyModels;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-int epochs = 8, threads = Environment.ProcessorCount, seed = 1;
+int epochs = 12, threads = Environment.ProcessorCount, seed = 1;
+float learningRate = 0.003f, decay = 0.75f;
 string? data = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -17,9 +18,11 @@ for (int i = 0; i < args.Length; i++)
         case "--epochs" when int.TryParse(value, out epochs) && epochs > 0: i++; break;
         case "--threads" when int.TryParse(value, out threads) && threads > 0: i++; break;
         case "--seed" when int.TryParse(value, out seed): i++; break;
+        case "--learning-rate" when float.TryParse(value, out learningRate) && learningRate > 0: i++; break;
+        case "--decay" when float.TryParse(value, out decay) && decay > 0 && decay <= 1: i++; break;
         case "--data" when value.Length > 0: data = value; i++; break;
         default:
-            Console.Error.WriteLine($"unknown or invalid option '{args[i]}'. Options: --epochs N, --threads N, --seed N, --data DIR");
+            Console.Error.WriteLine($"unknown or invalid option '{args[i]}'. Options: --epochs N, --threads N, --seed N, --learning-rate X, --decay X, --data DIR");
             return 2;
     }
 }
@@ -39,7 +42,7 @@ Console.WriteLine();
 Console.WriteLine(DigitsResNet.Summary);
 Console.WriteLine();
 var net = new DigitsResNet(seed);
-var adam = new Adam(0.002f);
+var adam = new Adam(learningRate);
 var clock = Stopwatch.StartNew();
 net.Train(train, new TrainingOptions
 {
@@ -52,7 +55,7 @@ net.Train(train, new TrainingOptions
     OnEpoch = e =>
     {
         Console.WriteLine($"epoch {e.Epoch}/{epochs}: loss {e.Loss:F4}, training accuracy {e.Accuracy * 100:F2}%, test accuracy {e.ValidationAccuracy * 100:F2}%, {e.Time.TotalSeconds:F1} s");
-        adam.LearningRate *= 0.7f; // smaller steps as the loss settles
+        adam.LearningRate *= decay; // smaller steps as the loss settles
     },
 });
 Console.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F1} s on {threads} thread{(threads == 1 ? "" : "s")}; the running statistics normalise at inference");
