@@ -358,6 +358,7 @@ namespace Samples
         private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [256]
         private ulong _randomState; // the generator dropout masks are drawn from
         private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+        private const string NetworkName = "AllLayers"; // in the messages of spans, labels and targets that do not fit
         private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
         private readonly float[] _conv1Output = new float[100]; // conv1 output [4][5][5]
         private readonly float[] _conv1OutputGrad = new float[100]; // conv1 output gradient [4][5][5]
@@ -505,8 +506,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "AllLayers", "3", nameof(output));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[2][9][9]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, NetworkName, "3", nameof(output));
             Enter();
             try
             {
@@ -520,7 +521,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public int Predict(global::System.ReadOnlySpan<float> input)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[2][9][9]", nameof(input));
             Enter();
             try
             {
@@ -541,8 +542,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "AllLayers", "outputs", nameof(outputs));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "outputs", nameof(outputs));
             Enter();
             try
             {
@@ -566,8 +567,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "AllLayers", "prediction", nameof(predictions));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, NetworkName, "prediction", nameof(predictions));
             Enter();
             try
             {
@@ -601,8 +602,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
-            global::StaticNets.__Internals.Guard.Label(label, OutputSize, "AllLayers");
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[2][9][9]", nameof(input));
+            global::StaticNets.__Internals.Guard.Label(label, OutputSize, NetworkName);
             Enter();
             try
             {
@@ -623,8 +624,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "AllLayers", "[2][9][9]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "AllLayers", "3", nameof(target));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[2][9][9]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, NetworkName, "3", nameof(target));
             Enter();
             try
             {
@@ -647,8 +648,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, "AllLayers", "label", nameof(labels));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -666,8 +667,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "AllLayers", "[2][9][9]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, "AllLayers", "target", nameof(targets));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -876,8 +877,9 @@ namespace StaticNets.Generated
     using StaticNets.__Internals;
 
     /// <summary>
-    /// The layers of Samples.AllLayers, each a forward and a backward pass side by side: static methods
-    /// that receive every buffer they read or write. Shapes are [channels][height][width], row by row.
+    /// The layers of Samples.AllLayers,
+    /// each a forward and a backward pass side by side: static methods that receive every buffer they read or write.
+    /// Shapes are [channels][height][width], row by row.
     /// </summary>
     file static class AllLayersLayers
     {

@@ -240,6 +240,7 @@ namespace Samples
         private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [747]
         private ulong _randomState; // the generator dropout masks are drawn from
         private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+        private const string NetworkName = "SmallBatchNorm"; // in the messages of spans, labels and targets that do not fit
         private readonly float[] _statistics; // BatchNorm running means then variances, shared with the replicas
         private SmallBatchNorm[]? _replicas; // batch training: sample s runs on replica s (0 is this instance)
         private int _sampleLabel; // batch training: this replica's sample's label
@@ -363,8 +364,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "SmallBatchNorm", "[1][8][8]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "SmallBatchNorm", "3", nameof(output));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[1][8][8]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, NetworkName, "3", nameof(output));
             Enter();
             try
             {
@@ -378,7 +379,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public int Predict(global::System.ReadOnlySpan<float> input)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "SmallBatchNorm", "[1][8][8]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[1][8][8]", nameof(input));
             Enter();
             try
             {
@@ -399,8 +400,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "SmallBatchNorm", "[1][8][8]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "SmallBatchNorm", "outputs", nameof(outputs));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "outputs", nameof(outputs));
             Enter();
             try
             {
@@ -424,8 +425,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "SmallBatchNorm", "[1][8][8]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "SmallBatchNorm", "prediction", nameof(predictions));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, NetworkName, "prediction", nameof(predictions));
             Enter();
             try
             {
@@ -460,8 +461,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "SmallBatchNorm", "[1][8][8]", nameof(input));
-            global::StaticNets.__Internals.Guard.Label(label, OutputSize, "SmallBatchNorm");
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[1][8][8]", nameof(input));
+            global::StaticNets.__Internals.Guard.Label(label, OutputSize, NetworkName);
             Enter();
             try
             {
@@ -482,8 +483,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "SmallBatchNorm", "[1][8][8]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "SmallBatchNorm", "3", nameof(target));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[1][8][8]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, NetworkName, "3", nameof(target));
             Enter();
             try
             {
@@ -505,11 +506,11 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "SmallBatchNorm", "[1][8][8]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, "SmallBatchNorm", "label", nameof(labels));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.__Internals.Guard.Label(labels[s], OutputSize, "SmallBatchNorm");
+                global::StaticNets.__Internals.Guard.Label(labels[s], OutputSize, NetworkName);
             }
             if (count == 0)
             {
@@ -540,8 +541,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "SmallBatchNorm", "[1][8][8]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, "SmallBatchNorm", "target", nameof(targets));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             if (count == 0)
             {
                 return 0f;
@@ -677,7 +678,8 @@ namespace Samples
             replicas[0] = this;
             for (int s = 1; s < count; s++)
             {
-                replicas[s] = _replicas is not null && s < _replicas.Length ? _replicas[s] : new SmallBatchNorm(_parameters, _statistics);
+                bool kept = _replicas is not null && s < _replicas.Length;
+                replicas[s] = kept ? _replicas![s] : new SmallBatchNorm(_parameters, _statistics);
             }
             _replicas = replicas;
         }
@@ -850,8 +852,9 @@ namespace StaticNets.Generated
     using StaticNets.__Internals;
 
     /// <summary>
-    /// The layers of Samples.SmallBatchNorm, each a forward and a backward pass side by side: static methods
-    /// that receive every buffer they read or write. Shapes are [channels][height][width], row by row.
+    /// The layers of Samples.SmallBatchNorm,
+    /// each a forward and a backward pass side by side: static methods that receive every buffer they read or write.
+    /// Shapes are [channels][height][width], row by row.
     /// </summary>
     file static class SmallBatchNormLayers
     {

@@ -173,6 +173,7 @@ namespace Samples
         private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [3016]
         private ulong _randomState; // the generator dropout masks are drawn from
         private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+        private const string NetworkName = "Geometry"; // in the messages of spans, labels and targets that do not fit
         private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
         private readonly float[] _conv1Output = new float[1000]; // conv1 output [8][25][5]
         private readonly float[] _conv1OutputGrad = new float[1000]; // conv1 output gradient [8][25][5]
@@ -285,8 +286,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "Geometry", "[1][49][10]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "Geometry", "12", nameof(output));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[1][49][10]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, NetworkName, "12", nameof(output));
             Enter();
             try
             {
@@ -300,7 +301,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public int Predict(global::System.ReadOnlySpan<float> input)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "Geometry", "[1][49][10]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[1][49][10]", nameof(input));
             Enter();
             try
             {
@@ -321,8 +322,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "Geometry", "[1][49][10]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "Geometry", "outputs", nameof(outputs));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][49][10]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "outputs", nameof(outputs));
             Enter();
             try
             {
@@ -346,8 +347,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "Geometry", "[1][49][10]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "Geometry", "prediction", nameof(predictions));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][49][10]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, NetworkName, "prediction", nameof(predictions));
             Enter();
             try
             {
@@ -381,8 +382,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "Geometry", "[1][49][10]", nameof(input));
-            global::StaticNets.__Internals.Guard.Label(label, OutputSize, "Geometry");
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[1][49][10]", nameof(input));
+            global::StaticNets.__Internals.Guard.Label(label, OutputSize, NetworkName);
             Enter();
             try
             {
@@ -403,8 +404,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "Geometry", "[1][49][10]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "Geometry", "12", nameof(target));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[1][49][10]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, NetworkName, "12", nameof(target));
             Enter();
             try
             {
@@ -427,8 +428,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "Geometry", "[1][49][10]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, "Geometry", "label", nameof(labels));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][49][10]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -446,8 +447,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "Geometry", "[1][49][10]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, "Geometry", "target", nameof(targets));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][49][10]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -583,8 +584,9 @@ namespace StaticNets.Generated
     using StaticNets.__Internals;
 
     /// <summary>
-    /// The layers of Samples.Geometry, each a forward and a backward pass side by side: static methods
-    /// that receive every buffer they read or write. Shapes are [channels][height][width], row by row.
+    /// The layers of Samples.Geometry,
+    /// each a forward and a backward pass side by side: static methods that receive every buffer they read or write.
+    /// Shapes are [channels][height][width], row by row.
     /// </summary>
     file static class GeometryLayers
     {

@@ -280,6 +280,7 @@ namespace Samples
         private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [4242]
         private ulong _randomState; // the generator dropout masks are drawn from
         private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+        private const string NetworkName = "Residual"; // in the messages of spans, labels and targets that do not fit
         private const int BatchTile = 8; // samples per tile of ForwardBatch and PredictBatch
         private readonly float[] _conv1Output = new float[2048]; // conv1 output [8][16][16]
         private readonly float[] _conv1OutputGrad = new float[2048]; // conv1 output gradient [8][16][16]
@@ -431,8 +432,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "Residual", "[3][16][16]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "Residual", "10", nameof(output));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[3][16][16]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, NetworkName, "10", nameof(output));
             Enter();
             try
             {
@@ -446,7 +447,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public int Predict(global::System.ReadOnlySpan<float> input)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "Residual", "[3][16][16]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[3][16][16]", nameof(input));
             Enter();
             try
             {
@@ -467,8 +468,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "Residual", "[3][16][16]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "Residual", "outputs", nameof(outputs));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][16][16]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "outputs", nameof(outputs));
             Enter();
             try
             {
@@ -492,8 +493,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "Residual", "[3][16][16]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "Residual", "prediction", nameof(predictions));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][16][16]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, NetworkName, "prediction", nameof(predictions));
             Enter();
             try
             {
@@ -527,8 +528,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "Residual", "[3][16][16]", nameof(input));
-            global::StaticNets.__Internals.Guard.Label(label, OutputSize, "Residual");
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[3][16][16]", nameof(input));
+            global::StaticNets.__Internals.Guard.Label(label, OutputSize, NetworkName);
             Enter();
             try
             {
@@ -549,8 +550,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "Residual", "[3][16][16]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "Residual", "10", nameof(target));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[3][16][16]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, NetworkName, "10", nameof(target));
             Enter();
             try
             {
@@ -573,8 +574,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "Residual", "[3][16][16]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, "Residual", "label", nameof(labels));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][16][16]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -592,8 +593,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "Residual", "[3][16][16]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, "Residual", "target", nameof(targets));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][16][16]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -766,8 +767,9 @@ namespace StaticNets.Generated
     using StaticNets.__Internals;
 
     /// <summary>
-    /// The layers of Samples.Residual, each a forward and a backward pass side by side: static methods
-    /// that receive every buffer they read or write. Shapes are [channels][height][width], row by row.
+    /// The layers of Samples.Residual,
+    /// each a forward and a backward pass side by side: static methods that receive every buffer they read or write.
+    /// Shapes are [channels][height][width], row by row.
     /// </summary>
     file static class ResidualLayers
     {

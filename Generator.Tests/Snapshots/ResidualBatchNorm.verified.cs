@@ -283,6 +283,7 @@ namespace Samples
         private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [1087]
         private ulong _randomState; // the generator dropout masks are drawn from
         private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time
+        private const string NetworkName = "ResBn"; // in the messages of spans, labels and targets that do not fit
         private readonly float[] _statistics; // BatchNorm running means then variances, shared with the replicas
         private ResBn[]? _replicas; // batch training: sample s runs on replica s (0 is this instance)
         private int _sampleLabel; // batch training: this replica's sample's label
@@ -447,8 +448,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "ResBn", "[3][8][8]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, "ResBn", "3", nameof(output));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[3][8][8]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(output.Length, OutputSize, NetworkName, "3", nameof(output));
             Enter();
             try
             {
@@ -462,7 +463,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public int Predict(global::System.ReadOnlySpan<float> input)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "ResBn", "[3][8][8]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[3][8][8]", nameof(input));
             Enter();
             try
             {
@@ -483,8 +484,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "ResBn", "[3][8][8]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, "ResBn", "outputs", nameof(outputs));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "outputs", nameof(outputs));
             Enter();
             try
             {
@@ -508,8 +509,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "ResBn", "[3][8][8]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, "ResBn", "prediction", nameof(predictions));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(predictions.Length, count, 1, NetworkName, "prediction", nameof(predictions));
             Enter();
             try
             {
@@ -544,8 +545,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, int label)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "ResBn", "[3][8][8]", nameof(input));
-            global::StaticNets.__Internals.Guard.Label(label, OutputSize, "ResBn");
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[3][8][8]", nameof(input));
+            global::StaticNets.__Internals.Guard.Label(label, OutputSize, NetworkName);
             Enter();
             try
             {
@@ -566,8 +567,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
-            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, "ResBn", "[3][8][8]", nameof(input));
-            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, "ResBn", "3", nameof(target));
+            global::StaticNets.__Internals.Guard.Length(input.Length, InputSize, NetworkName, "[3][8][8]", nameof(input));
+            global::StaticNets.__Internals.Guard.Length(target.Length, OutputSize, NetworkName, "3", nameof(target));
             Enter();
             try
             {
@@ -589,11 +590,11 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "ResBn", "[3][8][8]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, "ResBn", "label", nameof(labels));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.__Internals.Guard.Label(labels[s], OutputSize, "ResBn");
+                global::StaticNets.__Internals.Guard.Label(labels[s], OutputSize, NetworkName);
             }
             if (count == 0)
             {
@@ -624,8 +625,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, "ResBn", "[3][8][8]", nameof(inputs));
-            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, "ResBn", "target", nameof(targets));
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             if (count == 0)
             {
                 return 0f;
@@ -758,7 +759,8 @@ namespace Samples
             replicas[0] = this;
             for (int s = 1; s < count; s++)
             {
-                replicas[s] = _replicas is not null && s < _replicas.Length ? _replicas[s] : new ResBn(_parameters, _statistics);
+                bool kept = _replicas is not null && s < _replicas.Length;
+                replicas[s] = kept ? _replicas![s] : new ResBn(_parameters, _statistics);
             }
             _replicas = replicas;
         }
@@ -1015,8 +1017,9 @@ namespace StaticNets.Generated
     using StaticNets.__Internals;
 
     /// <summary>
-    /// The layers of Samples.ResBn, each a forward and a backward pass side by side: static methods
-    /// that receive every buffer they read or write. Shapes are [channels][height][width], row by row.
+    /// The layers of Samples.ResBn,
+    /// each a forward and a backward pass side by side: static methods that receive every buffer they read or write.
+    /// Shapes are [channels][height][width], row by row.
     /// </summary>
     file static class ResBnLayers
     {

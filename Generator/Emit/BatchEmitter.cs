@@ -42,10 +42,10 @@ internal static class BatchEmitter
             w.Line("/// </exception>");
             w.Line(PublicMembers.GeneratedCode);
             w.Open(PublicMembers.Declaration(n, predict ? PublicMember.PredictBatch : PublicMember.ForwardBatch));
-            w.Line($"int count = {guard}.Batch(inputs.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(inputs));");
+            w.Line($"int count = {guard}.Batch(inputs.Length, InputSize, NetworkName, \"{inputShape}\", nameof(inputs));");
             w.Line(!predict
-                ? $"{guard}.BatchLength(outputs.Length, count, OutputSize, \"{n}\", \"outputs\", nameof(outputs));"
-                : $"{guard}.BatchLength(predictions.Length, count, 1, \"{n}\", \"prediction\", nameof(predictions));");
+                ? $"{guard}.BatchLength(outputs.Length, count, OutputSize, NetworkName, \"outputs\", nameof(outputs));"
+                : $"{guard}.BatchLength(predictions.Length, count, 1, NetworkName, \"prediction\", nameof(predictions));");
             w.Line("Enter();");
             w.Open("try");
             if (tiled)

@@ -43,10 +43,10 @@ internal static class BatchTrainingEmitter
         w.Line("/// </summary>");
         w.Line(PublicMembers.GeneratedCode);
         w.Open(PublicMembers.Declaration(n, label ? PublicMember.ComputeGradientsWithLabel : PublicMember.ComputeGradientsWithTarget));
-        w.Line($"{Guard}.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
+        w.Line($"{Guard}.Length(input.Length, InputSize, NetworkName, \"{inputShape}\", nameof(input));");
         w.Line(label
-            ? $"{Guard}.Label(label, OutputSize, \"{n}\");"
-            : $"{Guard}.Length(target.Length, OutputSize, \"{n}\", \"{shape.OutputSize}\", nameof(target));");
+            ? $"{Guard}.Label(label, OutputSize, NetworkName);"
+            : $"{Guard}.Length(target.Length, OutputSize, NetworkName, \"{shape.OutputSize}\", nameof(target));");
         w.Line("Enter();");
         w.Open("try");
         w.Line("EnsureReplicas(1);");
@@ -75,10 +75,10 @@ internal static class BatchTrainingEmitter
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole samples, or there is not one label or target per sample.</exception>");
             w.Line(PublicMembers.GeneratedCode);
             w.Open(PublicMembers.Declaration(n, label ? PublicMember.ComputeBatchGradientsWithLabels : PublicMember.ComputeBatchGradientsWithTargets));
-            w.Line($"int count = {Guard}.Batch(inputs.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(inputs));");
+            w.Line($"int count = {Guard}.Batch(inputs.Length, InputSize, NetworkName, \"{inputShape}\", nameof(inputs));");
             w.Line(label
-                ? $"{Guard}.BatchLength(labels.Length, count, 1, \"{n}\", \"label\", nameof(labels));"
-                : $"{Guard}.BatchLength(targets.Length, count, OutputSize, \"{n}\", \"target\", nameof(targets));");
+                ? $"{Guard}.BatchLength(labels.Length, count, 1, NetworkName, \"label\", nameof(labels));"
+                : $"{Guard}.BatchLength(targets.Length, count, OutputSize, NetworkName, \"target\", nameof(targets));");
             if (!plan.BatchTraining)
             {
                 w.Line("float loss = 0f;");
@@ -95,7 +95,7 @@ internal static class BatchTrainingEmitter
             if (label)
             {
                 w.Open("for (int s = 0; s < count; s++)");
-                w.Line($"{Guard}.Label(labels[s], OutputSize, \"{n}\");");
+                w.Line($"{Guard}.Label(labels[s], OutputSize, NetworkName);");
                 w.Close();
             }
             w.Open("if (count == 0)");
@@ -131,7 +131,8 @@ internal static class BatchTrainingEmitter
         w.Line($"{n}[] replicas = new {n}[count];");
         w.Line("replicas[0] = this;");
         w.Open("for (int s = 1; s < count; s++)");
-        w.Line($"replicas[s] = _replicas is not null && s < _replicas.Length ? _replicas[s] : new {n}(_parameters, _statistics);");
+        w.Line("bool kept = _replicas is not null && s < _replicas.Length;");
+        w.Line($"replicas[s] = kept ? _replicas![s] : new {n}(_parameters, _statistics);");
         w.Close();
         w.Line("_replicas = replicas;");
         w.Close();

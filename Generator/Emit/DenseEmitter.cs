@@ -28,7 +28,7 @@ internal sealed class DenseEmitter : LayerEmitter
 
     public override bool HasTileForward => true;
 
-    public override string TileCall(LayerContext c, string x, string y) => $"{c.LayersClass}.{c.Layer.Member}ForwardTile(_parameters, {x}, {y}, count);";
+    public override string TileCall(LayerContext c, string x, string y) => Call(c, "ForwardTile", "_parameters", x, y, "count");
 
     public override string ForwardCall(LayerContext c) =>
         Call(c, "Forward", "_parameters", c.Input, c.Output, KeepsLinear(c.Layer.Activation) ? Linear(c.Layer) : null);

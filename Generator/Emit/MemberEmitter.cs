@@ -47,6 +47,7 @@ internal static class MemberEmitter
         w.Line($"private readonly float[] _gradients = new float[ParameterCount]; // the gradient of each parameter [{shape.ParameterCount}]");
         w.Line("private ulong _randomState; // the generator dropout masks are drawn from");
         w.Line("private int _busy; // 1 while a pass runs: an instance has one set of buffers, so one thread at a time");
+        w.Line($"private const string NetworkName = \"{n}\"; // in the messages of spans, labels and targets that do not fit");
         if (plan.BatchTraining) BatchTrainingEmitter.EmitFields(w, n);
         if (plan.TailStart >= 0) w.Line($"private const int BatchTile = {NetworkPlan.BatchTile}; // samples per tile of ForwardBatch and PredictBatch");
         foreach (var b in plan.Buffers) w.Line($"private readonly {b.Type}[] {b.Name} = new {b.Type}[{b.Length}]; // {b.Comment}");
@@ -89,7 +90,7 @@ internal static class MemberEmitter
         w.Line();
         w.Line($"/// <summary>The same as <c>new {n}(seed)</c>.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.Create)} => new {n}(seed);");
+        w.Member(D(PublicMember.Create), $"new {n}(seed)");
         w.Line();
         if (plan.BatchTraining)
         {
@@ -118,30 +119,30 @@ internal static class MemberEmitter
         }
         w.Line("/// </summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.CreateReplica)} => new {n}(_parameters{(plan.BatchTraining ? ", _statistics" : "")});");
+        w.Member(D(PublicMember.CreateReplica), $"new {n}(_parameters{(plan.BatchTraining ? ", _statistics" : "")})");
         w.Line();
 
         w.Line("// ---- Inference ----");
         w.Line();
         w.Line("/// <summary>All weights and biases, flat, layer by layer, each layer's weights then its bias.</summary>");
-        w.Line($"{D(PublicMember.Parameters)} => _parameters;");
+        w.Member(D(PublicMember.Parameters), $"_parameters");
         w.Line();
         w.Line("/// <summary>The gradient of the loss with respect to <see cref=\"Parameters\"/>, in the same layout.</summary>");
-        w.Line($"{D(PublicMember.Gradients)} => _gradients;");
+        w.Member(D(PublicMember.Gradients), $"_gradients");
         w.Line();
         w.Line(plan.BatchTraining
             ? "/// <summary>The BatchNorm running means then variances, layer by layer: what inference normalises with.</summary>"
             : "/// <summary>The BatchNorm running statistics: none (the network has no BatchNorm).</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.Statistics)} => {(plan.BatchTraining ? "_statistics" : "global::System.Span<float>.Empty")};");
+        w.Member(D(PublicMember.Statistics), $"{(plan.BatchTraining ? "_statistics" : "global::System.Span<float>.Empty")}");
         w.Line();
         string last = $"(({Rs}){plan.Output}).Slice(0, OutputSize)";
         w.Line("/// <summary>Inference: writes the output for <paramref name=\"input\"/> (dropout off). Allocates nothing.</summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the network's size.</exception>");
         w.Line(GeneratedCode);
         w.Open(D(PublicMember.Forward));
-        w.Line($"{Guard}.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
-        w.Line($"{Guard}.Length(output.Length, OutputSize, \"{n}\", \"{Num(shape.OutputSize)}\", nameof(output));");
+        w.Line($"{Guard}.Length(input.Length, InputSize, NetworkName, \"{inputShape}\", nameof(input));");
+        w.Line($"{Guard}.Length(output.Length, OutputSize, NetworkName, \"{Num(shape.OutputSize)}\", nameof(output));");
         w.Line("Enter();");
         w.Open("try");
         w.Line("ForwardCore(input, training: false);");
@@ -153,7 +154,7 @@ internal static class MemberEmitter
         w.Line("/// <summary>The index of the largest output for <paramref name=\"input\"/>. Allocates nothing.</summary>");
         w.Line(GeneratedCode);
         w.Open(D(PublicMember.Predict));
-        w.Line($"{Guard}.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
+        w.Line($"{Guard}.Length(input.Length, InputSize, NetworkName, \"{inputShape}\", nameof(input));");
         w.Line("Enter();");
         w.Open("try");
         w.Line("ForwardCore(input, training: false);");
@@ -164,14 +165,14 @@ internal static class MemberEmitter
         w.Line();
         BatchEmitter.EmitBatchMembers(w, spec, plan, inputShape);
         w.Line("/// <summary>The output of the most recent pass (training mode after <c>ComputeGradients</c>); valid until the next one.</summary>");
-        w.Line($"{D(PublicMember.Output)} => {last};");
+        w.Member(D(PublicMember.Output), $"{last}");
         w.Line();
 
         w.Line("// ---- Training ----");
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.ZeroGradients)} => global::System.Array.Clear(_gradients);");
+        w.Member(D(PublicMember.ZeroGradients), $"global::System.Array.Clear(_gradients)");
         w.Line();
         foreach (bool label in new[] { true, false })
         {
@@ -181,7 +182,7 @@ internal static class MemberEmitter
         BatchTrainingEmitter.EmitComputeBatchGradients(w, n, shape, plan, inputShape);
         w.Line("/// <summary>Sets the state of the generator that dropout masks are drawn from.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.SetRandomState)} => _randomState = state;");
+        w.Member(D(PublicMember.SetRandomState), $"_randomState = state");
         w.Line();
         w.Line("/// <summary>Mini-batch training; see <see cref=\"global::StaticNets.TrainingOptions\"/>.</summary>");
         w.Line(GeneratedCode);
@@ -190,35 +191,35 @@ internal static class MemberEmitter
         w.Line();
         w.Line("/// <summary>Mean loss and accuracy on <paramref name=\"data\"/>, in inference mode.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.Evaluate)} => {RuntimeNames.Trainer}.Evaluate(this, data);");
+        w.Member(D(PublicMember.Evaluate), $"{RuntimeNames.Trainer}.Evaluate(this, data)");
         w.Line();
 
         w.Line("// ---- Files ----");
         w.Line();
         w.Line("/// <summary>Writes the weights to a file (through a temporary file and a rename).</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.SaveToFile)} => {RuntimeNames.WeightFile}.Save(this, path);");
+        w.Member(D(PublicMember.SaveToFile), $"{RuntimeNames.WeightFile}.Save(this, path)");
         w.Line();
         w.Line("/// <summary>Writes the weights to a stream.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.SaveToStream)} => {RuntimeNames.WeightFile}.Save(this, stream);");
+        w.Member(D(PublicMember.SaveToStream), $"{RuntimeNames.WeightFile}.Save(this, stream)");
         w.Line();
         w.Line($"/// <summary>Reads a weight file written by <see cref=\"Save(string)\"/> of a {n}.</summary>");
         w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is of another network, truncated or corrupted.</exception>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.LoadFromFile)} => {RuntimeNames.WeightFile}.Load<{n}>(path);");
+        w.Member(D(PublicMember.LoadFromFile), $"{RuntimeNames.WeightFile}.Load<{n}>(path)");
         w.Line();
         w.Line($"/// <summary>Reads weights written by <see cref=\"Save(global::System.IO.Stream)\"/> of a {n}.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.LoadFromStream)} => {RuntimeNames.WeightFile}.Load<{n}>(stream);");
+        w.Member(D(PublicMember.LoadFromStream), $"{RuntimeNames.WeightFile}.Load<{n}>(stream)");
         w.Line();
         w.Line("/// <summary>Writes the network and its weights as an ONNX model whose output is <see cref=\"Forward\"/>'s.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.ExportOnnxToFile)} => {RuntimeNames.OnnxExporter}.Export(this, path);");
+        w.Member(D(PublicMember.ExportOnnxToFile), $"{RuntimeNames.OnnxExporter}.Export(this, path)");
         w.Line();
         w.Line("/// <summary>Writes the network and its weights as an ONNX model to a stream.</summary>");
         w.Line(GeneratedCode);
-        w.Line($"{D(PublicMember.ExportOnnxToStream)} => {RuntimeNames.OnnxExporter}.Export(this, stream);");
+        w.Member(D(PublicMember.ExportOnnxToStream), $"{RuntimeNames.OnnxExporter}.Export(this, stream)");
         w.Line();
     }
 
@@ -238,10 +239,10 @@ internal static class MemberEmitter
         w.Line("/// </summary>");
         w.Line(GeneratedCode);
         w.Open(PublicMembers.Declaration(n, label ? PublicMember.ComputeGradientsWithLabel : PublicMember.ComputeGradientsWithTarget));
-        w.Line($"{Guard}.Length(input.Length, InputSize, \"{n}\", \"{inputShape}\", nameof(input));");
+        w.Line($"{Guard}.Length(input.Length, InputSize, NetworkName, \"{inputShape}\", nameof(input));");
         w.Line(label
-            ? $"{Guard}.Label(label, OutputSize, \"{n}\");"
-            : $"{Guard}.Length(target.Length, OutputSize, \"{n}\", \"{Num(shape.OutputSize)}\", nameof(target));");
+            ? $"{Guard}.Label(label, OutputSize, NetworkName);"
+            : $"{Guard}.Length(target.Length, OutputSize, NetworkName, \"{Num(shape.OutputSize)}\", nameof(target));");
         w.Line("Enter();");
         w.Open("try");
         w.Line("ForwardCore(input, training: true);");

@@ -66,8 +66,9 @@ internal static class NetworkEmitter
         foreach (var u in RuntimeNames.LayerUsings) w.Line($"using {u};");
         w.Line();
         w.Line("/// <summary>");
-        w.Line($"/// The layers of {spec.FullName}, each a forward and a backward pass side by side: static methods");
-        w.Line("/// that receive every buffer they read or write. Shapes are [channels][height][width], row by row.");
+        w.Line($"/// The layers of {spec.FullName},");
+        w.Line("/// each a forward and a backward pass side by side: static methods that receive every buffer they read or write.");
+        w.Line("/// Shapes are [channels][height][width], row by row.");
         w.Line("/// </summary>");
         w.Line($"file static class {plan.LayersClass}");
         w.Line("{");
