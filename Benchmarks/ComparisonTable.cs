@@ -16,7 +16,7 @@ namespace StaticNets.Benchmarks;
 /// cores' for two-thread rows. A cell is "—" when its benchmark was filtered out or failed; a row with
 /// no result at all is left out.
 /// </remarks>
-internal static class ComparisonTable
+internal static partial class ComparisonTable
 {
     private const string None = "—";
 
@@ -104,6 +104,7 @@ internal static class ComparisonTable
         table.AppendLine("vs ORT: times faster than ONNX Runtime (its time over ours). % of peak: of the Vector256 and of the Vector512 FMA peak above,");
         table.AppendLine("one core's for 1-thread rows, two cores' for 2-thread rows. GFLOP/s counts multiply-adds only (Flops.cs).");
         table.AppendLine(CultureInfo.InvariantCulture, $"Medians of {results.IterationRange} iterations per benchmark ({mode} job); BenchmarkDotNet's tables above have the spread.");
+        AppendMlperf(table, results, oneCore, twoCores);
         return table.ToString();
     }
 
