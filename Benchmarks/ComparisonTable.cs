@@ -32,8 +32,8 @@ internal static partial class ComparisonTable
             Gflops(results.MedianNanoseconds<PeakFmaBenchmarks>(nameof(PeakFmaBenchmarks.Vector512TwoThreads)), 2 * PeakFmaBenchmarks.FlopsPerCall(16)));
 
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"StaticNets LeNet-5 benchmarks ({mode} run; medians, all rows from this one run)");
-        table.AppendLine(CultureInfo.InvariantCulture, $"FLOPs per sample (a multiply-add is 2): forward {forwardFlops:N0} ({forwardFlops / 1e6:F2} MFLOP), training {trainingFlops:N0} ({trainingFlops / 1e6:F2} MFLOP)");
+        table.AppendLine(CultureInfo.InvariantCulture, $"StaticNets benchmarks: LeNet-5, the FMA peak, then the MLPerf Tiny models ({mode} run; medians, all rows from this one run)");
+        table.AppendLine(CultureInfo.InvariantCulture, $"LeNet-5 FLOPs per sample (a multiply-add is 2): forward {forwardFlops:N0} ({forwardFlops / 1e6:F2} MFLOP), training {trainingFlops:N0} ({trainingFlops / 1e6:F2} MFLOP)");
         table.AppendLine();
         table.AppendLine("| measurement | StaticNets | ONNX Runtime 1.31.1 | vs ORT | GFLOP/s | % of peak (V256 / V512) |");
         table.AppendLine("|---|---:|---:|---:|---:|---:|");

@@ -8,8 +8,9 @@ namespace StaticNets.Benchmarks;
 /// <summary>
 /// Where the time goes, outside BenchmarkDotNet: each generated layer method of LeNet-5 timed alone in a
 /// loop on one thread, with its FLOPs, GFLOP/s and share of the peak, beside the whole
-/// <c>Forward</c>, <c>ComputeGradients</c>, <c>ZeroGradients</c> and Adam step; then the generator's runs
-/// of <see cref="GeneratorBenchmarks"/> on the same clock. Coarser than the benchmarks (one process,
+/// <c>Forward</c>, <c>ComputeGradients</c>, <c>ZeroGradients</c> and Adam step; the forward layers of the four
+/// MLPerf Tiny models (<c>LayerBreakdown.Mlperf.cs</c>); then the generator's runs of <see cref="GeneratorBenchmarks"/>
+/// on the same clock. Coarser than the benchmarks (one process,
 /// medians of a few rounds), but enough to say which layer to work on, and on Linux it counts only the
 /// time the thread ran, so it stays readable on a machine shared with other work.
 /// </summary>
