@@ -16,7 +16,7 @@ namespace StaticNets.Benchmarks;
 /// cores' for two-thread rows. A cell is "—" when its benchmark was filtered out or failed; a row with
 /// no result at all is left out.
 /// </remarks>
-internal static class ComparisonTable
+internal static partial class ComparisonTable
 {
     private const string None = "—";
 
@@ -32,8 +32,8 @@ internal static class ComparisonTable
             Gflops(results.MedianNanoseconds<PeakFmaBenchmarks>(nameof(PeakFmaBenchmarks.Vector512TwoThreads)), 2 * PeakFmaBenchmarks.FlopsPerCall(16)));
 
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"StaticNets LeNet-5 benchmarks ({mode} run; medians, all rows from this one run)");
-        table.AppendLine(CultureInfo.InvariantCulture, $"FLOPs per sample (a multiply-add is 2): forward {forwardFlops:N0} ({forwardFlops / 1e6:F2} MFLOP), training {trainingFlops:N0} ({trainingFlops / 1e6:F2} MFLOP)");
+        table.AppendLine(CultureInfo.InvariantCulture, $"StaticNets benchmarks: LeNet-5, the FMA peak, then the MLPerf Tiny models ({mode} run; medians, all rows from this one run)");
+        table.AppendLine(CultureInfo.InvariantCulture, $"LeNet-5 FLOPs per sample (a multiply-add is 2): forward {forwardFlops:N0} ({forwardFlops / 1e6:F2} MFLOP), training {trainingFlops:N0} ({trainingFlops / 1e6:F2} MFLOP)");
         table.AppendLine();
         table.AppendLine("| measurement | StaticNets | ONNX Runtime 1.31.1 | vs ORT | GFLOP/s | % of peak (V256 / V512) |");
         table.AppendLine("|---|---:|---:|---:|---:|---:|");
@@ -104,6 +104,7 @@ internal static class ComparisonTable
         table.AppendLine("vs ORT: times faster than ONNX Runtime (its time over ours). % of peak: of the Vector256 and of the Vector512 FMA peak above,");
         table.AppendLine("one core's for 1-thread rows, two cores' for 2-thread rows. GFLOP/s counts multiply-adds only (Flops.cs).");
         table.AppendLine(CultureInfo.InvariantCulture, $"Medians of {results.IterationRange} iterations per benchmark ({mode} job); BenchmarkDotNet's tables above have the spread.");
+        AppendMlperf(table, results, oneCore, twoCores);
         return table.ToString();
     }
 

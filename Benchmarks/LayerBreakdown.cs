@@ -8,8 +8,9 @@ namespace StaticNets.Benchmarks;
 /// <summary>
 /// Where the time goes, outside BenchmarkDotNet: each generated layer method of LeNet-5 timed alone in a
 /// loop on one thread, with its FLOPs, GFLOP/s and share of the peak, beside the whole
-/// <c>Forward</c>, <c>ComputeGradients</c>, <c>ZeroGradients</c> and Adam step; then the generator's runs
-/// of <see cref="GeneratorBenchmarks"/> on the same clock. Coarser than the benchmarks (one process,
+/// <c>Forward</c>, <c>ComputeGradients</c>, <c>ZeroGradients</c> and Adam step; the forward layers of the four
+/// MLPerf Tiny models (<c>LayerBreakdown.Mlperf.cs</c>); then the generator's runs of <see cref="GeneratorBenchmarks"/>
+/// on the same clock. Coarser than the benchmarks (one process,
 /// medians of a few rounds), but enough to say which layer to work on, and on Linux it counts only the
 /// time the thread ran, so it stays readable on a machine shared with other work.
 /// </summary>
@@ -24,9 +25,33 @@ internal static partial class LayerBreakdown
 {
     private const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
 
-    public static void Run(bool quick)
+    public static void Run(bool quick, bool mlperfOnly = false)
     {
         var clock = new Clock(roundMilliseconds: quick ? 20 : 100, rounds: quick ? 5 : 11);
+        double peak = PeakFmaBenchmarks.FlopsPerCall(8) / clock.Nanoseconds(() => PeakFmaBenchmarks.Fma256(1f));
+        double peak512 = PeakFmaBenchmarks.FlopsPerCall(16) / clock.Nanoseconds(() => PeakFmaBenchmarks.Fma512(1f));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Per layer, one thread: medians of {clock.Rounds} rounds of about {clock.RoundMilliseconds} ms of {Clock.Kind}."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"FMA peak of this core: Vector256 {peak:F1} GFLOP/s (the % column of LeNet-5), Vector512 {peak512:F1} GFLOP/s{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "" : " (not accelerated)")}."));
+        if (!mlperfOnly)
+        {
+            LeNet5Layers(clock, peak);
+        }
+
+        foreach (string name in MlperfModel.Names)
+        {
+            MlperfLayers(MlperfModel.Create(name), clock, peak, peak512);
+        }
+
+        if (!mlperfOnly)
+        {
+            GeneratorRuns(clock);
+        }
+    }
+
+    private static void LeNet5Layers(Clock clock, double peak)
+    {
         NetworkInfo info = LeNet5.Info;
         Dataset data = Digits.Load(1);
         float[] input = data.Input(0).ToArray();
@@ -36,13 +61,10 @@ internal static partial class LayerBreakdown
         var adam = new Adam(0.001f);
         net.ComputeGradients(input, label);
         adam.Step(net.Parameters, net.Gradients);
+        var target = new Target(typeof(LeNet5), net, info, [.. info.Layers.Select(l => l.Name)]);
 
-        double peak = PeakFmaBenchmarks.FlopsPerCall(8) / clock.Nanoseconds(() => PeakFmaBenchmarks.Fma256(1f));
-        double peak512 = PeakFmaBenchmarks.FlopsPerCall(16) / clock.Nanoseconds(() => PeakFmaBenchmarks.Fma512(1f));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LeNet-5 per layer, one thread: medians of {clock.Rounds} rounds of about {clock.RoundMilliseconds} ms of {Clock.Kind}."));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"FMA peak of this core: Vector256 {peak:F1} GFLOP/s (the % column), Vector512 {peak512:F1} GFLOP/s{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "" : " (not accelerated)")}."));
+        Console.WriteLine();
+        Console.WriteLine("LeNet-5");
         Console.WriteLine();
         Console.WriteLine("| part | µs | share | FLOP | GFLOP/s | % of peak |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
@@ -53,11 +75,11 @@ internal static partial class LayerBreakdown
         for (int i = 0; i < info.Layers.Count; i++)
         {
             LayerInfo layer = info.Layers[i];
-            MethodInfo? method = FindLayerMethod(Stem(layer) + "Forward");
-            Action? call = method is null ? null : Bind(method, net, layer, InputOf(net, info, i, input), dx: null);
-            if (method is null || call is null)
+            MethodInfo[] methods = FindLayerMethods(target, Pascal(target.Defaults[i]) + "Forward");
+            Action? call = methods.Length == 0 ? null : Bind(methods, target, target.Defaults[i], InputOf(target, i, input), dx: null);
+            if (call is null)
             {
-                PrintMissing($"  {layer.Name} forward", method is null ? "no method (no code of its own)" : "buffers not found");
+                PrintMissing($"  {layer.Name} forward", methods.Length == 0 ? "no method (no code of its own)" : "buffers not found");
                 continue;
             }
 
@@ -75,12 +97,12 @@ internal static partial class LayerBreakdown
         for (int i = info.Layers.Count - 1; i >= 0; i--)
         {
             LayerInfo layer = info.Layers[i];
-            MethodInfo? method = FindLayerMethod(Stem(layer) + "Backward");
-            float[]? dx = i == 0 ? null : InputGradientOf(net, info, i);
-            Action? run = method is null ? null : Bind(method, net, layer, InputOf(net, info, i, input), dx);
-            if (method is null || run is null)
+            MethodInfo[] methods = FindLayerMethods(target, Pascal(target.Defaults[i]) + "Backward");
+            float[]? dx = i == 0 ? null : InputGradientOf(target, i);
+            Action? run = methods.Length == 0 ? null : Bind(methods, target, target.Defaults[i], InputOf(target, i, input), dx);
+            if (run is null)
             {
-                PrintMissing($"  {layer.Name} backward", method is null ? "no method (no code of its own)" : "buffers not found");
+                PrintMissing($"  {layer.Name} backward", methods.Length == 0 ? "no method (no code of its own)" : "buffers not found");
                 continue;
             }
 
@@ -103,8 +125,11 @@ internal static partial class LayerBreakdown
         Console.WriteLine();
         Console.WriteLine("share: of the Forward row for forward layers, of the ComputeGradients row for backward layers. "
             + "Backward FLOPs: weight gradient plus input gradient (none for the first layer).");
+    }
 
-        // The generator on the same clock, so that a busy machine's figures can be read beside BenchmarkDotNet's.
+    /// <summary>The generator on the same clock, so that a busy machine's figures can be read beside BenchmarkDotNet's.</summary>
+    private static void GeneratorRuns(Clock clock)
+    {
         var generator = new GeneratorBenchmarks();
         generator.Setup();
         Console.WriteLine();
@@ -118,40 +143,6 @@ internal static partial class LayerBreakdown
 
     private static void PrintMilliseconds(string part, double ns) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {part} | {ns / 1e6:F2} |"));
-
-    /// <summary><c>conv1</c> to <c>Conv1</c>, the stem of the layer's generated methods.</summary>
-    private static string Stem(LayerInfo layer) => char.ToUpperInvariant(layer.Name[0]) + layer.Name[1..];
-
-    /// <summary>The buffer layer <paramref name="index"/> reads: the output of the nearest earlier layer that has one (flatten has none), or the network input.</summary>
-    private static float[]? InputOf(LeNet5 net, NetworkInfo info, int index, float[] input)
-    {
-        for (int i = index - 1; i >= 0; i--)
-        {
-            if (Buffer(net, info.Layers[i].Name + "Output") is { } output)
-            {
-                return output;
-            }
-        }
-
-        return input;
-    }
-
-    /// <summary>The buffer layer <paramref name="index"/>'s backward writes: the output gradient of the nearest earlier layer that has one.</summary>
-    private static float[]? InputGradientOf(LeNet5 net, NetworkInfo info, int index)
-    {
-        for (int i = index - 1; i >= 0; i--)
-        {
-            if (Buffer(net, info.Layers[i].Name + "OutputGrad") is { } gradient)
-            {
-                return gradient;
-            }
-        }
-
-        return null;
-    }
-
-    private static float[]? Buffer(LeNet5 net, string name) =>
-        typeof(LeNet5).GetField("_" + name, Private)?.GetValue(net) as float[];
 
     private static void Print(string part, double ns, double whole, long flops, double peak)
     {

@@ -12,14 +12,17 @@ using StaticNets.Benchmarks;
 //              thread CPU time (LayerBreakdown); readable on a busy machine
 //   --rounds   no BenchmarkDotNet: Predict against PredictBatch, ComputeGradients and Train over changing digits,
 //              many short rounds, medians (RoundBenchmarks)
+//   --mlperf   only the MLPerf Tiny models against ONNX Runtime, and the FMA peak their shares refer to
+//              (MlperfTinyBenchmarks, PeakFmaBenchmarks); with --layers, the per-layer breakdown of those models only
 bool quick = args.Contains("--quick");
 bool layers = args.Contains("--layers");
 bool rounds = args.Contains("--rounds");
-string[] passThrough = [.. args.Where(a => a is not ("--quick" or "--layers" or "--rounds"))];
+bool mlperf = args.Contains("--mlperf");
+string[] passThrough = [.. args.Where(a => a is not ("--quick" or "--layers" or "--rounds" or "--mlperf"))];
 
 if (layers)
 {
-    LayerBreakdown.Run(quick);
+    LayerBreakdown.Run(quick, mlperfOnly: mlperf);
     return 0;
 }
 
@@ -27,6 +30,11 @@ if (rounds)
 {
     RoundBenchmarks.Run(quick);
     return 0;
+}
+
+if (mlperf)
+{
+    passThrough = [.. passThrough, "--filter", "*" + nameof(MlperfTinyBenchmarks) + "*", "*" + nameof(PeakFmaBenchmarks) + "*"];
 }
 
 // Without a filter BenchmarkDotNet would ask on the console which benchmarks to run: run them all.
@@ -40,6 +48,7 @@ Type[] benchmarks =
     typeof(PeakFmaBenchmarks),
     typeof(InferenceBenchmarks),
     typeof(OnnxRuntimeBenchmarks),
+    typeof(MlperfTinyBenchmarks),
     typeof(TrainingBenchmarks),
     typeof(GeneratorBenchmarks),
 ];

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace StaticNets.Benchmarks;
+
+/// <summary>
+/// The forward pass of each MLPerf Tiny model, layer by layer: every generated layer method (BatchNorm, Add and its
+/// projection, depthwise convolution included) timed alone on the buffers <c>Forward</c> left, with the layer's
+/// multiply-adds from the generated <c>Summary</c> and its share of the one-core FMA peak.
+/// </summary>
+/// <remarks>
+/// The generated methods and buffers are named after each layer's default name (<c>relu1</c>, <c>_relu1Output</c>),
+/// not the <c>Name</c> the declaration gives it (<c>s0</c>); the defaults are the generator's rule (one counter per
+/// stem, in order) applied to the kinds in <c>Summary</c>. An Add with a projection is two methods: the projection
+/// (<c>Add2ProjectionForward</c>, which has the multiply-adds) and the sum, each on its own row.
+/// </remarks>
+internal static partial class LayerBreakdown
+{
+    private static void MlperfLayers(MlperfModel model, Clock clock, double peak, double peak512)
+    {
+        NetworkInfo info = model.Info;
+        (string Kind, long MultiplyAdds)[] rows = SummaryRows(model.Summary);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Name}: {model.MultiplyAdds:N0} multiply-adds per sample; {model.Memory}"));
+        Console.WriteLine();
+        if (rows.Length != info.Layers.Count)
+        {
+            Console.WriteLine($"Summary lists {rows.Length} layers and Info {info.Layers.Count}: the layer methods cannot be matched, no breakdown.");
+            return;
+        }
+
+        var target = new Target(model.Network.GetType(), model.Network, info, DefaultNames(rows));
+        float[] input = model.Inputs[..model.InputSize];
+        var output = new float[model.OutputSize];
+        model.Forward(0, output);
+
+        Console.WriteLine("| part | µs | share | multiply-adds | GFLOP/s | % of peak (V256 / V512) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        double forward = clock.Nanoseconds(() => model.Forward(0, output));
+        PrintMlperf("Forward", forward, forward, model.MultiplyAdds, peak, peak512);
+        double parts = 0;
+        for (int i = 0; i < info.Layers.Count; i++)
+        {
+            LayerInfo layer = info.Layers[i];
+            string name = target.Defaults[i];
+            string label = layer.Name == name ? name : $"{name} ({layer.Name})";
+            long multiplyAdds = rows[i].MultiplyAdds;
+            float[]? skip = null;
+            if (layer.Kind == LayerKind.Add)
+            {
+                float[]? from = OutputOfLabel(target, layer.From ?? "input", input);
+                if (layer.Projection != Projection.None)
+                {
+                    Action? projection = Bind(FindLayerMethods(target, Pascal(name) + "ProjectionForward"), target, name + "Projection", from, dx: null);
+                    if (projection is null)
+                    {
+                        PrintMissing($"  {label} forward, projection", "method or buffers not found");
+                    }
+                    else
+                    {
+                        double projectionNs = clock.Nanoseconds(projection);
+                        parts += projectionNs;
+                        PrintMlperf($"  {label} forward, projection", projectionNs, forward, multiplyAdds, peak, peak512);
+                    }
+
+                    multiplyAdds = 0;
+                    skip = Buffer(target, name + "ProjectionOutput");
+                }
+                else
+                {
+                    skip = from;
+                }
+            }
+
+            MethodInfo[] methods = FindLayerMethods(target, Pascal(name) + "Forward");
+            Action? call = methods.Length == 0 ? null : Bind(methods, target, name, InputOf(target, i, input), dx: null, skip);
+            if (call is null)
+            {
+                PrintMissing($"  {label} forward", methods.Length == 0 ? "no method (no code of its own)" : "buffers not found");
+                continue;
+            }
+
+            double ns = clock.Nanoseconds(call);
+            parts += ns;
+            PrintMlperf($"  {label} forward", ns, forward, multiplyAdds, peak, peak512);
+        }
+
+        PrintMlperf("  sum of the layers", parts, forward, model.MultiplyAdds, peak, peak512);
+    }
+
+    /// <summary>The output of the layer labelled <paramref name="label"/> (or of the nearest earlier layer with a buffer), or the network input.</summary>
+    private static float[]? OutputOfLabel(Target target, string label, float[] input)
+    {
+        int index = target.Info.Layers.ToList().FindIndex(l => l.Name == label);
+        return index < 0 ? input : InputOf(target, index + 1, input);
+    }
+
+    /// <summary>The kind and multiply-adds of each layer row of a generated <c>Summary</c> (the rows between the header and "total", without the input's).</summary>
+    private static (string Kind, long MultiplyAdds)[] SummaryRows(string summary)
+    {
+        var rows = new List<(string, long)>();
+        bool inTable = false;
+        foreach (string line in summary.Split('\n'))
+        {
+            string[] cells = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (cells.Length < 2) continue;
+            if (cells[0] == "layer") { inTable = true; continue; }
+            if (!inTable || cells[1] == "Input") continue;
+            if (cells[0] == "total") break;
+            rows.Add((cells[1], long.Parse(cells[^1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture)));
+        }
+
+        return [.. rows];
+    }
+
+    /// <summary>The generator's default names: the stem of each kind (Generator/Layers' <c>Stem</c>), one counter per stem.</summary>
+    private static string[] DefaultNames((string Kind, long MultiplyAdds)[] rows)
+    {
+        var counters = new Dictionary<string, int>();
+        var names = new string[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            string kind = rows[i].Kind;
+            string stem = kind switch
+            {
+                "Conv2D" => "conv",
+                "DepthwiseConv2D" => "dwconv",
+                "BatchNorm" => "bn",
+                _ when kind.Contains("Pool", StringComparison.Ordinal) => "pool",
+                _ => char.IsDigit(kind[^1]) ? kind.ToLowerInvariant() + "_" : kind.ToLowerInvariant(),
+            };
+            counters[stem] = counters.GetValueOrDefault(stem) + 1;
+            names[i] = stem + counters[stem].ToString(CultureInfo.InvariantCulture);
+        }
+
+        return names;
+    }
+
+    private static void PrintMlperf(string part, double ns, double whole, long multiplyAdds, double peak, double peak512)
+    {
+        double gflops = 2 * multiplyAdds / ns;
+        string rate = multiplyAdds == 0 ? "—" : gflops.ToString("F1", CultureInfo.InvariantCulture);
+        string percent = multiplyAdds == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{100 * gflops / peak:F0}% / {100 * gflops / peak512:F0}%");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {part} | {ns / 1e3:F2} | {100 * ns / whole:F0}% | {multiplyAdds:N0} | {rate} | {percent} |"));
+    }
+}
