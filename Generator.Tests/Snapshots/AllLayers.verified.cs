@@ -29,7 +29,7 @@ namespace Samples
     /// softmax1  Softmax                     3                  0           0
     /// total                                                  256       2,100
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 1,024 B, gradients 1,024 B, activations 5,956 B; 8,004 B in all
+    /// memory: parameters 1,024 B, gradients 1,024 B, activations 7,572 B; 9,620 B in all
     /// </code>
     /// </summary>
     partial class AllLayers : global::StaticNets.INetwork<AllLayers>
@@ -55,7 +55,7 @@ namespace Samples
         // softmax1  Softmax                     3                  0           0
         // total                                                  256       2,100
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 1,024 B, gradients 1,024 B, activations 5,956 B; 8,004 B in all
+        // memory: parameters 1,024 B, gradients 1,024 B, activations 7,572 B; 9,620 B in all
 
         // ---- Sizes and description ----
 
@@ -93,7 +93,7 @@ namespace Samples
             "softmax1  Softmax                     3                  0           0\n" +
             "total                                                  256       2,100\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 1,024 B, gradients 1,024 B, activations 5,956 B; 8,004 B in all";
+            "memory: parameters 1,024 B, gradients 1,024 B, activations 7,572 B; 9,620 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -363,6 +363,7 @@ namespace Samples
         private readonly float[] _conv1Output = new float[100]; // conv1 output [4][5][5]
         private readonly float[] _conv1OutputGrad = new float[100]; // conv1 output gradient [4][5][5]
         private readonly float[] _conv1Input = new float[258]; // conv1 input [258]
+        private readonly float[] _conv1Wide = new float[404]; // conv1 wide [404]
         private readonly float[] _pool1Output = new float[36]; // pool1 output [4][3][3]
         private readonly float[] _pool1OutputGrad = new float[36]; // pool1 output gradient [4][3][3]
         private readonly float[] _conv2Output = new float[12]; // conv2 output [3][2][2]
@@ -732,7 +733,7 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
+            global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
             global::StaticNets.Generated.AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
             global::StaticNets.Generated.AllLayersLayers.Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
             global::StaticNets.Generated.AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
@@ -760,7 +761,7 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-                global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
+                global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
                 global::StaticNets.Generated.AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
                 global::StaticNets.Generated.AllLayersLayers.Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
                 global::StaticNets.Generated.AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
@@ -891,19 +892,439 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // conv1 input [2][9][9]
             Span<float> y,         // conv1 output [4][5][5]
             float[] parameters,    // weights [4][2][3][3] at 0, biases [4] at 72
-            float[] padded)        // x with a zero border [2][11][11]
+            float[] padded,        // x with a zero border [2][11][11]
+            float[] wide)          // wide rows [4][97]
         {
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
             const int WeightOffset = 0, BiasOffset = 72;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-            Conv1ForwardScalar(padded, parameters, y);
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv1ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv1ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv1ForwardScalar(padded, parameters, y);
+            }
             Activations.LeakyReLU(y, y, 0.01f);
+        }
+
+        /// <summary>conv1 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1ForwardVector512(
+            float[] padded,     // the input with a zero border [2][11][11]
+            float[] parameters, // weights [4][2][3][3] at 0, biases [4] at 72
+            float[] wide,       // wide rows [4][97]
+            Span<float> y)      // the output [4][5][5]
+        {
+            const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
+            const int WeightOffset = 0, BiasOffset = 72;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 32)
+                {
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 11);
+                        x1 = Vector512.LoadUnsafe(ref xc, 11 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 12);
+                        x1 = Vector512.LoadUnsafe(ref xc, 12 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 13);
+                        x1 = Vector512.LoadUnsafe(ref xc, 13 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 22);
+                        x1 = Vector512.LoadUnsafe(ref xc, 22 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 23);
+                        x1 = Vector512.LoadUnsafe(ref xc, 23 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 24);
+                        x1 = Vector512.LoadUnsafe(ref xc, 24 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv1 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1ForwardVector256(
+            float[] padded,     // the input with a zero border [2][11][11]
+            float[] parameters, // weights [4][2][3][3] at 0, biases [4] at 72
+            float[] wide,       // wide rows [4][97]
+            Span<float> y)      // the output [4][5][5]
+        {
+            const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
+            const int WeightOffset = 0, BiasOffset = 72;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 11);
+                        x1 = Vector256.LoadUnsafe(ref xc, 11 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 12);
+                        x1 = Vector256.LoadUnsafe(ref xc, 12 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 13);
+                        x1 = Vector256.LoadUnsafe(ref xc, 13 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 22);
+                        x1 = Vector256.LoadUnsafe(ref xc, 22 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 23);
+                        x1 = Vector256.LoadUnsafe(ref xc, 23 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 24);
+                        x1 = Vector256.LoadUnsafe(ref xc, 24 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
         }
 
         /// <summary>conv1 forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -916,6 +1337,7 @@ namespace StaticNets.Generated
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
             const int WeightOffset = 0, BiasOffset = 72;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -976,6 +1398,7 @@ namespace StaticNets.Generated
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
             const int WeightOffset = 0, BiasOffset = 72;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             for (int k = 0; k < K; k++)

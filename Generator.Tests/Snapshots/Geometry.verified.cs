@@ -18,7 +18,7 @@ namespace Samples
     /// dense1    Dense 12 Softmax            12             2,412       2,400
     /// total                                                3,016      68,200
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 12,064 B, gradients 12,064 B, activations 88,880 B; 113,008 B in all
+    /// memory: parameters 12,064 B, gradients 12,064 B, activations 110,080 B; 134,208 B in all
     /// </code>
     /// </summary>
     partial class Geometry : global::StaticNets.INetwork<Geometry>
@@ -33,7 +33,7 @@ namespace Samples
         // dense1    Dense 12 Softmax            12             2,412       2,400
         // total                                                3,016      68,200
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 12,064 B, gradients 12,064 B, activations 88,880 B; 113,008 B in all
+        // memory: parameters 12,064 B, gradients 12,064 B, activations 110,080 B; 134,208 B in all
 
         // ---- Sizes and description ----
 
@@ -60,7 +60,7 @@ namespace Samples
             "dense1    Dense 12 Softmax            12             2,412       2,400\n" +
             "total                                                3,016      68,200\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 12,064 B, gradients 12,064 B, activations 88,880 B; 113,008 B in all";
+            "memory: parameters 12,064 B, gradients 12,064 B, activations 110,080 B; 134,208 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -178,6 +178,7 @@ namespace Samples
         private readonly float[] _conv1Output = new float[1000]; // conv1 output [8][25][5]
         private readonly float[] _conv1OutputGrad = new float[1000]; // conv1 output gradient [8][25][5]
         private readonly float[] _conv1Input = new float[712]; // conv1 input [712]
+        private readonly float[] _conv1Wide = new float[4696]; // conv1 wide [4696]
         private readonly float[] _conv2Output = new float[1000]; // conv2 output [8][25][5]
         private readonly float[] _conv2OutputGrad = new float[1000]; // conv2 output gradient [8][25][5]
         private readonly float[] _conv2Input = new float[1096]; // conv2 input [1096]
@@ -193,6 +194,7 @@ namespace Samples
         private readonly float[] _conv3Output = new float[200]; // conv3 output [4][25][2]
         private readonly float[] _conv3OutputGrad = new float[200]; // conv3 output gradient [4][25][2]
         private readonly float[] _conv3Input = new float[1216]; // conv3 input [1216]
+        private readonly float[] _conv3Wide = new float[604]; // conv3 wide [604]
         private readonly float[] _conv3InputGrad = new float[1216]; // conv3 inputGrad [1216]
         private readonly float[] _dense1Output = new float[12]; // dense1 output [12]
         private readonly float[] _dense1OutputGrad = new float[12]; // dense1 output gradient [12]
@@ -512,10 +514,10 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
+            global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
             global::StaticNets.Generated.GeometryLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
             global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Wide);
-            global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input);
+            global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
             // flatten1: 25x2x4 -> 200, no copy ([C][H][W] is already the flat order)
             global::StaticNets.Generated.GeometryLayers.Dense1Forward(_parameters, _conv3Output, _dense1Output, _dense1Linear);
         }
@@ -528,10 +530,10 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-                global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input);
+                global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
                 global::StaticNets.Generated.GeometryLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
                 global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Wide);
-                global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input);
+                global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
                 // flatten1: 25x2x4 -> 200, no copy ([C][H][W] is already the flat order)
                 global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 200, 200);
                 ((global::System.ReadOnlySpan<float>)_conv3Output).Slice(0, 200).CopyTo(tile);
@@ -598,19 +600,1369 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // conv1 input [1][49][10]
             Span<float> y,         // conv1 output [8][25][5]
             float[] parameters,    // weights [8][1][10][4] at 0, no biases
-            float[] padded)        // x with a zero border [1][58][12]
+            float[] padded,        // x with a zero border [1][58][12]
+            float[] wide)          // wide rows [8][585]
         {
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + PT) * WP + PL), WP, H, W);
             }
-            Conv1ForwardScalar(padded, parameters, y);
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv1ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv1ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv1ForwardScalar(padded, parameters, y);
+            }
             Activations.ReLU(y, y);
+        }
+
+        /// <summary>conv1 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1ForwardVector512(
+            float[] padded,     // the input with a zero border [1][58][12]
+            float[] parameters, // weights [8][1][10][4] at 0, no biases
+            float[] wide,       // wide rows [8][585]
+            Span<float> y)      // the output [8][25][5]
+        {
+            const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
+            const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * FH * FW);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * FH * FW);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * FH * FW);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * FH * FW);
+                for (int p0 = 0; p0 < L; p0 += 32)
+                {
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    var b0 = Vector512<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector512<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector512<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector512<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * FH * FW;
+                        Vector512<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 3);
+                        x1 = Vector512.LoadUnsafe(ref xc, 3 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 12);
+                        x1 = Vector512.LoadUnsafe(ref xc, 12 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 13);
+                        x1 = Vector512.LoadUnsafe(ref xc, 13 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 14);
+                        x1 = Vector512.LoadUnsafe(ref xc, 14 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 15);
+                        x1 = Vector512.LoadUnsafe(ref xc, 15 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 24);
+                        x1 = Vector512.LoadUnsafe(ref xc, 24 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 25);
+                        x1 = Vector512.LoadUnsafe(ref xc, 25 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 9));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 9));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 9));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 9));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 26);
+                        x1 = Vector512.LoadUnsafe(ref xc, 26 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 10));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 10));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 10));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 10));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 27);
+                        x1 = Vector512.LoadUnsafe(ref xc, 27 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 11));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 11));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 11));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 11));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 36);
+                        x1 = Vector512.LoadUnsafe(ref xc, 36 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 12));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 12));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 12));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 12));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 37);
+                        x1 = Vector512.LoadUnsafe(ref xc, 37 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 13));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 13));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 13));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 13));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 38);
+                        x1 = Vector512.LoadUnsafe(ref xc, 38 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 14));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 14));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 14));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 14));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 39);
+                        x1 = Vector512.LoadUnsafe(ref xc, 39 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 15));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 15));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 15));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 15));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 48);
+                        x1 = Vector512.LoadUnsafe(ref xc, 48 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 16));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 16));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 16));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 16));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 49);
+                        x1 = Vector512.LoadUnsafe(ref xc, 49 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 17));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 17));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 17));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 17));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 50);
+                        x1 = Vector512.LoadUnsafe(ref xc, 50 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 18));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 18));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 18));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 18));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 51);
+                        x1 = Vector512.LoadUnsafe(ref xc, 51 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 19));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 19));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 19));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 19));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (5, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 60);
+                        x1 = Vector512.LoadUnsafe(ref xc, 60 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 20));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 20));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 20));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 20));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (5, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 61);
+                        x1 = Vector512.LoadUnsafe(ref xc, 61 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 21));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 21));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 21));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 21));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (5, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 62);
+                        x1 = Vector512.LoadUnsafe(ref xc, 62 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 22));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 22));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 22));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 22));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (5, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 63);
+                        x1 = Vector512.LoadUnsafe(ref xc, 63 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 23));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 23));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 23));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 23));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (6, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 72);
+                        x1 = Vector512.LoadUnsafe(ref xc, 72 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 24));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 24));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 24));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 24));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (6, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 73);
+                        x1 = Vector512.LoadUnsafe(ref xc, 73 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 25));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 25));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 25));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 25));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (6, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 74);
+                        x1 = Vector512.LoadUnsafe(ref xc, 74 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 26));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 26));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 26));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 26));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (6, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 75);
+                        x1 = Vector512.LoadUnsafe(ref xc, 75 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 27));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 27));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 27));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 27));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (7, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 84);
+                        x1 = Vector512.LoadUnsafe(ref xc, 84 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 28));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 28));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 28));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 28));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (7, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 85);
+                        x1 = Vector512.LoadUnsafe(ref xc, 85 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 29));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 29));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 29));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 29));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (7, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 86);
+                        x1 = Vector512.LoadUnsafe(ref xc, 86 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 30));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 30));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 30));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 30));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (7, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 87);
+                        x1 = Vector512.LoadUnsafe(ref xc, 87 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 31));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 31));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 31));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 31));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (8, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 96);
+                        x1 = Vector512.LoadUnsafe(ref xc, 96 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 32));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 32));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 32));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 32));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (8, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 97);
+                        x1 = Vector512.LoadUnsafe(ref xc, 97 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 33));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 33));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 33));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 33));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (8, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 98);
+                        x1 = Vector512.LoadUnsafe(ref xc, 98 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 34));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 34));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 34));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 34));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (8, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 99);
+                        x1 = Vector512.LoadUnsafe(ref xc, 99 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 35));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 35));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 35));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 35));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (9, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 108);
+                        x1 = Vector512.LoadUnsafe(ref xc, 108 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 36));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 36));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 36));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 36));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (9, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 109);
+                        x1 = Vector512.LoadUnsafe(ref xc, 109 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 37));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 37));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 37));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 37));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (9, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 110);
+                        x1 = Vector512.LoadUnsafe(ref xc, 110 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 38));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 38));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 38));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 38));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (9, 3)
+                        x0 = Vector512.LoadUnsafe(ref xc, 111);
+                        x1 = Vector512.LoadUnsafe(ref xc, 111 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 39));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 39));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 39));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 39));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv1 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1ForwardVector256(
+            float[] padded,     // the input with a zero border [1][58][12]
+            float[] parameters, // weights [8][1][10][4] at 0, no biases
+            float[] wide,       // wide rows [8][585]
+            Span<float> y)      // the output [8][25][5]
+        {
+            const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
+            const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * FH * FW);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * FH * FW);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * FH * FW);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * FH * FW);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * FH * FW;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 3);
+                        x1 = Vector256.LoadUnsafe(ref xc, 3 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 12);
+                        x1 = Vector256.LoadUnsafe(ref xc, 12 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 13);
+                        x1 = Vector256.LoadUnsafe(ref xc, 13 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 14);
+                        x1 = Vector256.LoadUnsafe(ref xc, 14 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 15);
+                        x1 = Vector256.LoadUnsafe(ref xc, 15 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 24);
+                        x1 = Vector256.LoadUnsafe(ref xc, 24 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 25);
+                        x1 = Vector256.LoadUnsafe(ref xc, 25 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 9));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 9));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 9));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 9));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 26);
+                        x1 = Vector256.LoadUnsafe(ref xc, 26 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 10));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 10));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 10));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 10));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 27);
+                        x1 = Vector256.LoadUnsafe(ref xc, 27 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 11));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 11));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 11));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 11));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 36);
+                        x1 = Vector256.LoadUnsafe(ref xc, 36 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 12));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 12));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 12));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 12));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 37);
+                        x1 = Vector256.LoadUnsafe(ref xc, 37 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 13));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 13));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 13));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 13));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 38);
+                        x1 = Vector256.LoadUnsafe(ref xc, 38 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 14));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 14));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 14));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 14));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (3, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 39);
+                        x1 = Vector256.LoadUnsafe(ref xc, 39 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 15));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 15));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 15));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 15));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 48);
+                        x1 = Vector256.LoadUnsafe(ref xc, 48 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 16));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 16));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 16));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 16));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 49);
+                        x1 = Vector256.LoadUnsafe(ref xc, 49 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 17));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 17));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 17));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 17));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 50);
+                        x1 = Vector256.LoadUnsafe(ref xc, 50 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 18));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 18));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 18));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 18));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (4, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 51);
+                        x1 = Vector256.LoadUnsafe(ref xc, 51 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 19));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 19));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 19));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 19));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (5, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 60);
+                        x1 = Vector256.LoadUnsafe(ref xc, 60 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 20));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 20));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 20));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 20));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (5, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 61);
+                        x1 = Vector256.LoadUnsafe(ref xc, 61 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 21));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 21));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 21));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 21));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (5, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 62);
+                        x1 = Vector256.LoadUnsafe(ref xc, 62 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 22));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 22));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 22));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 22));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (5, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 63);
+                        x1 = Vector256.LoadUnsafe(ref xc, 63 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 23));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 23));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 23));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 23));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (6, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 72);
+                        x1 = Vector256.LoadUnsafe(ref xc, 72 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 24));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 24));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 24));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 24));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (6, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 73);
+                        x1 = Vector256.LoadUnsafe(ref xc, 73 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 25));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 25));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 25));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 25));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (6, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 74);
+                        x1 = Vector256.LoadUnsafe(ref xc, 74 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 26));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 26));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 26));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 26));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (6, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 75);
+                        x1 = Vector256.LoadUnsafe(ref xc, 75 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 27));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 27));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 27));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 27));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (7, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 84);
+                        x1 = Vector256.LoadUnsafe(ref xc, 84 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 28));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 28));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 28));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 28));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (7, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 85);
+                        x1 = Vector256.LoadUnsafe(ref xc, 85 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 29));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 29));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 29));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 29));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (7, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 86);
+                        x1 = Vector256.LoadUnsafe(ref xc, 86 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 30));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 30));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 30));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 30));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (7, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 87);
+                        x1 = Vector256.LoadUnsafe(ref xc, 87 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 31));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 31));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 31));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 31));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (8, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 96);
+                        x1 = Vector256.LoadUnsafe(ref xc, 96 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 32));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 32));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 32));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 32));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (8, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 97);
+                        x1 = Vector256.LoadUnsafe(ref xc, 97 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 33));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 33));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 33));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 33));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (8, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 98);
+                        x1 = Vector256.LoadUnsafe(ref xc, 98 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 34));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 34));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 34));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 34));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (8, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 99);
+                        x1 = Vector256.LoadUnsafe(ref xc, 99 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 35));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 35));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 35));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 35));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (9, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 108);
+                        x1 = Vector256.LoadUnsafe(ref xc, 108 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 36));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 36));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 36));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 36));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (9, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 109);
+                        x1 = Vector256.LoadUnsafe(ref xc, 109 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 37));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 37));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 37));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 37));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (9, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 110);
+                        x1 = Vector256.LoadUnsafe(ref xc, 110 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 38));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 38));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 38));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 38));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (9, 3)
+                        x0 = Vector256.LoadUnsafe(ref xc, 111);
+                        x1 = Vector256.LoadUnsafe(ref xc, 111 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 39));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 39));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 39));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 39));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
         }
 
         /// <summary>conv1 forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -623,6 +1975,7 @@ namespace StaticNets.Generated
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -709,6 +2062,7 @@ namespace StaticNets.Generated
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             for (int k = 0; k < K; k++)
@@ -2352,18 +3706,258 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // conv3 input [8][25][5]
             Span<float> y,         // conv3 output [4][25][2]
             float[] parameters,    // weights [4][8][1][3] at 504, biases [4] at 600
-            float[] padded)        // x with a zero border [8][25][6]
+            float[] padded,        // x with a zero border [8][25][6]
+            float[] wide)          // wide rows [4][147]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
             const int WeightOffset = 504, BiasOffset = 600;
+            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + PT) * WP + PL), WP, H, W);
             }
-            Conv3ForwardScalar(padded, parameters, y);
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv3ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv3ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv3ForwardScalar(padded, parameters, y);
+            }
+        }
+
+        /// <summary>conv3 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3ForwardVector512(
+            float[] padded,     // the input with a zero border [8][25][6]
+            float[] parameters, // weights [4][8][1][3] at 504, biases [4] at 600
+            float[] wide,       // wide rows [4][147]
+            Span<float> y)      // the output [4][25][2]
+        {
+            const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
+            const int WeightOffset = 504, BiasOffset = 600;
+            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * FH * FW);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * FH * FW);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * FH * FW);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * FH * FW);
+                for (int p0 = 0; p0 < L; p0 += 32)
+                {
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * FH * FW;
+                        Vector512<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                }
+            }
+            // Gather every SH-th wide row's every SW-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * SH * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * SW);
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv3 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3ForwardVector256(
+            float[] padded,     // the input with a zero border [8][25][6]
+            float[] parameters, // weights [4][8][1][3] at 504, biases [4] at 600
+            float[] wide,       // wide rows [4][147]
+            Span<float> y)      // the output [4][25][2]
+        {
+            const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
+            const int WeightOffset = 504, BiasOffset = 600;
+            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * FH * FW);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * FH * FW);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * FH * FW);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * FH * FW);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * FH * FW;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather every SH-th wide row's every SW-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * SH * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * SW);
+                    }
+                }
+            }
         }
 
         /// <summary>conv3 forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -2376,6 +3970,7 @@ namespace StaticNets.Generated
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
             const int WeightOffset = 504, BiasOffset = 600;
+            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -2434,6 +4029,7 @@ namespace StaticNets.Generated
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
             const int WeightOffset = 504, BiasOffset = 600;
+            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);

@@ -24,7 +24,7 @@ namespace Samples
     /// dense2    Dense 10 Softmax            10               170         160
     /// total                                                4,242     391,584
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 16,968 B, gradients 16,968 B, activations 255,656 B; 289,592 B in all
+    /// memory: parameters 16,968 B, gradients 16,968 B, activations 286,376 B; 320,312 B in all
     /// </code>
     /// </summary>
     partial class Residual : global::StaticNets.INetwork<Residual>
@@ -45,7 +45,7 @@ namespace Samples
         // dense2    Dense 10 Softmax            10               170         160
         // total                                                4,242     391,584
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 16,968 B, gradients 16,968 B, activations 255,656 B; 289,592 B in all
+        // memory: parameters 16,968 B, gradients 16,968 B, activations 286,376 B; 320,312 B in all
 
         // ---- Sizes and description ----
 
@@ -78,7 +78,7 @@ namespace Samples
             "dense2    Dense 10 Softmax            10               170         160\n" +
             "total                                                4,242     391,584\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 16,968 B, gradients 16,968 B, activations 255,656 B; 289,592 B in all";
+            "memory: parameters 16,968 B, gradients 16,968 B, activations 286,376 B; 320,312 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -302,6 +302,7 @@ namespace Samples
         private readonly float[] _conv3Output = new float[1024]; // conv3 output [16][8][8]
         private readonly float[] _conv3OutputGrad = new float[1024]; // conv3 output gradient [16][8][8]
         private readonly float[] _conv3Input = new float[2064]; // conv3 input [2064]
+        private readonly float[] _conv3Wide = new float[3840]; // conv3 wide [3840]
         private readonly float[] _conv3InputGrad = new float[2064]; // conv3 inputGrad [2064]
         private readonly float[] _conv4Output = new float[1024]; // conv4 output [16][8][8]
         private readonly float[] _conv4OutputGrad = new float[1024]; // conv4 output gradient [16][8][8]
@@ -314,6 +315,7 @@ namespace Samples
         private readonly float[] _add2OutputGrad = new float[1024]; // add2 output gradient [16][8][8]
         private readonly float[] _add2ProjectionOutput = new float[1024]; // add2 projection of a1 [16][8][8]
         private readonly float[] _add2ProjectionInput = new float[2064]; // add2Projection input [2064]
+        private readonly float[] _add2ProjectionWide = new float[3840]; // add2Projection wide [3840]
         private readonly float[] _add2ProjectionInputGrad = new float[2064]; // add2Projection inputGrad [2064]
         private readonly float[] _relu2Output = new float[1024]; // relu2 output [16][8][8]
         private readonly float[] _relu2OutputGrad = new float[1024]; // relu2 output gradient [16][8][8]
@@ -662,9 +664,14 @@ namespace Samples
             global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
             global::StaticNets.Generated.ResidualLayers.Add1Forward(_conv2Output, _conv1Output, _add1Output);
             global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
-            global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input);
+            global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
             global::StaticNets.Generated.ResidualLayers.Conv4Forward(_conv3Output, _conv4Output, _parameters, _conv4Input, _conv4Wide);
-            global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(_relu1Output, _add2ProjectionOutput, _parameters, _add2ProjectionInput);
+            global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(
+                _relu1Output,
+                _add2ProjectionOutput,
+                _parameters,
+                _add2ProjectionInput,
+                _add2ProjectionWide);
             global::StaticNets.Generated.ResidualLayers.Add2Forward(_conv4Output, _add2ProjectionOutput, _add2Output);
             global::StaticNets.Generated.ResidualLayers.Relu2Forward(_add2Output, _relu2Output);
             global::StaticNets.Generated.ResidualLayers.Pool1Forward(_relu2Output, _pool1Output);
@@ -685,9 +692,14 @@ namespace Samples
                 global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
                 global::StaticNets.Generated.ResidualLayers.Add1Forward(_conv2Output, _conv1Output, _add1Output);
                 global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
-                global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input);
+                global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
                 global::StaticNets.Generated.ResidualLayers.Conv4Forward(_conv3Output, _conv4Output, _parameters, _conv4Input, _conv4Wide);
-                global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(_relu1Output, _add2ProjectionOutput, _parameters, _add2ProjectionInput);
+                global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(
+                    _relu1Output,
+                    _add2ProjectionOutput,
+                    _parameters,
+                    _add2ProjectionInput,
+                    _add2ProjectionWide);
                 global::StaticNets.Generated.ResidualLayers.Add2Forward(_conv4Output, _add2ProjectionOutput, _add2Output);
                 global::StaticNets.Generated.ResidualLayers.Relu2Forward(_add2Output, _relu2Output);
                 global::StaticNets.Generated.ResidualLayers.Pool1Forward(_relu2Output, _pool1Output);
@@ -2667,19 +2679,317 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // conv3 input [8][16][16]
             Span<float> y,         // conv3 output [16][8][8]
             float[] parameters,    // weights [16][8][2][2] at 808, biases [16] at 1320
-            float[] padded)        // x with a zero border [8][16][16]
+            float[] padded,        // x with a zero border [8][16][16]
+            float[] wide)          // wide rows [16][239]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-            Conv3ForwardScalar(padded, parameters, y);
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv3ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv3ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv3ForwardScalar(padded, parameters, y);
+            }
             Activations.ReLU(y, y);
+        }
+
+        /// <summary>conv3 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3ForwardVector512(
+            float[] padded,     // the input with a zero border [8][16][16]
+            float[] parameters, // weights [16][8][2][2] at 808, biases [16] at 1320
+            float[] wide,       // wide rows [16][239]
+            Span<float> y)      // the output [16][8][8]
+        {
+            const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
+            const int WeightOffset = 808, BiasOffset = 1320;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 3 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 3.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 48)
+                {
+                    int p = Math.Min(p0, L - 48); // the last block overlaps the one before
+                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var a12 = b1;
+                    var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var a22 = b2;
+                    var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    var a32 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, x2, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 0 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 1 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 16);
+                        x1 = Vector512.LoadUnsafe(ref xc, 16 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 16 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 17);
+                        x1 = Vector512.LoadUnsafe(ref xc, 17 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 17 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                    Vector512.StoreUnsafe(a32, ref zr, (nuint)((k + 3) * L + p + 32));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv3 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3ForwardVector256(
+            float[] padded,     // the input with a zero border [8][16][16]
+            float[] parameters, // weights [16][8][2][2] at 808, biases [16] at 1320
+            float[] wide,       // wide rows [16][239]
+            Span<float> y)      // the output [16][8][8]
+        {
+            const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
+            const int WeightOffset = 808, BiasOffset = 1320;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 16);
+                        x1 = Vector256.LoadUnsafe(ref xc, 16 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 17);
+                        x1 = Vector256.LoadUnsafe(ref xc, 17 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
         }
 
         /// <summary>conv3 forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -2692,6 +3002,7 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -2753,6 +3064,7 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
@@ -3915,18 +4227,211 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // add2Projection input [8][16][16]
             Span<float> y,         // add2Projection output [16][8][8]
             float[] parameters,    // weights [16][8][1][1] at 3656, biases [16] at 3784
-            float[] padded)        // x with a zero border [8][16][16]
+            float[] padded,        // x with a zero border [8][16][16]
+            float[] wide)          // wide rows [16][239]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-            Add2ProjectionForwardScalar(padded, parameters, y);
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Add2ProjectionForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Add2ProjectionForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Add2ProjectionForwardScalar(padded, parameters, y);
+            }
+        }
+
+        /// <summary>add2Projection forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add2ProjectionForwardVector512(
+            float[] padded,     // the input with a zero border [8][16][16]
+            float[] parameters, // weights [16][8][1][1] at 3656, biases [16] at 3784
+            float[] wide,       // wide rows [16][239]
+            Span<float> y)      // the output [16][8][8]
+        {
+            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
+            const int WeightOffset = 3656, BiasOffset = 3784;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 3 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 3.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 48)
+                {
+                    int p = Math.Min(p0, L - 48); // the last block overlaps the one before
+                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var a12 = b1;
+                    var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var a22 = b2;
+                    var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    var a32 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, x2, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x2 = Vector512.LoadUnsafe(ref xc, 0 + 32);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                    Vector512.StoreUnsafe(a32, ref zr, (nuint)((k + 3) * L + p + 32));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
+        }
+
+        /// <summary>add2Projection forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add2ProjectionForwardVector256(
+            float[] padded,     // the input with a zero border [8][16][16]
+            float[] parameters, // weights [16][8][1][1] at 3656, biases [16] at 3784
+            float[] wide,       // wide rows [16][239]
+            Span<float> y)      // the output [16][8][8]
+        {
+            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
+            const int WeightOffset = 3656, BiasOffset = 3784;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
         }
 
         /// <summary>add2Projection forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -3939,6 +4444,7 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -4016,6 +4522,7 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);

@@ -24,7 +24,7 @@ namespace Samples
     /// dense1    Dense 3 Softmax             3                 27          24
     /// total                                                1,087      21,912
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 37,616 B; 46,536 B in all
+    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 41,648 B; 50,568 B in all
     /// statistics: 56 BatchNorm running means and variances
     /// </code>
     /// </summary>
@@ -46,7 +46,7 @@ namespace Samples
         // dense1    Dense 3 Softmax             3                 27          24
         // total                                                1,087      21,912
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 37,616 B; 46,536 B in all
+        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 41,648 B; 50,568 B in all
         // statistics: 56 BatchNorm running means and variances
 
         // ---- Sizes and description ----
@@ -80,7 +80,7 @@ namespace Samples
             "dense1    Dense 3 Softmax             3                 27          24\n" +
             "total                                                1,087      21,912\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 37,616 B; 46,536 B in all\n" +
+            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 41,648 B; 50,568 B in all\n" +
             "statistics: 56 BatchNorm running means and variances";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
@@ -305,6 +305,7 @@ namespace Samples
         private readonly float[] _conv2Output = new float[128]; // conv2 output [8][4][4]
         private readonly float[] _conv2OutputGrad = new float[128]; // conv2 output gradient [8][4][4]
         private readonly float[] _conv2Input = new float[416]; // conv2 input [416]
+        private readonly float[] _conv2Wide = new float[552]; // conv2 wide [552]
         private readonly float[] _conv2InputGrad = new float[416]; // conv2 inputGrad [416]
         private readonly float[] _bn2Output = new float[128]; // bn2 output [8][4][4]
         private readonly float[] _bn2OutputGrad = new float[128]; // bn2 output gradient [8][4][4]
@@ -330,6 +331,7 @@ namespace Samples
         private readonly float[] _add1ProjectionOutput = new float[128]; // add1 projection of a0, normalised in place [8][4][4]
         private readonly float[] _add1ProjectionOutputGrad = new float[128]; // add1 gradient of the projection's convolution output [8][4][4]
         private readonly float[] _add1ProjectionInput = new float[272]; // add1Projection input [272]
+        private readonly float[] _add1ProjectionWide = new float[456]; // add1Projection wide [456]
         private readonly float[] _add1ProjectionInputGrad = new float[272]; // add1Projection inputGrad [272]
         private readonly float[] _add1NormXhat = new float[128]; // add1Norm normalised values of the last training pass [8][4][4]
         private readonly double[] _add1NormBatch = new double[32]; // add1Norm batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][8]
@@ -705,12 +707,17 @@ namespace Samples
             global::StaticNets.Generated.ResBnLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
             global::StaticNets.Generated.ResBnLayers.Bn1Forward(_parameters, _statistics, _conv1Output, _bn1Output);
             global::StaticNets.Generated.ResBnLayers.Relu1Forward(_bn1Output, _relu1Output);
-            global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input);
+            global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
             global::StaticNets.Generated.ResBnLayers.Bn2Forward(_parameters, _statistics, _conv2Output, _bn2Output);
             global::StaticNets.Generated.ResBnLayers.Relu2Forward(_bn2Output, _relu2Output);
             global::StaticNets.Generated.ResBnLayers.Conv3Forward(_relu2Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
             global::StaticNets.Generated.ResBnLayers.Bn3Forward(_parameters, _statistics, _conv3Output, _bn3Output);
-            global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(_relu1Output, _add1ProjectionOutput, _parameters, _add1ProjectionInput);
+            global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
+                _relu1Output,
+                _add1ProjectionOutput,
+                _parameters,
+                _add1ProjectionInput,
+                _add1ProjectionWide);
             global::StaticNets.Generated.ResBnLayers.Add1NormForward(_parameters, _statistics, _add1ProjectionOutput, _add1ProjectionOutput);
             global::StaticNets.Generated.ResBnLayers.Add1Forward(_bn3Output, _add1ProjectionOutput, _add1Output);
             global::StaticNets.Generated.ResBnLayers.Relu3Forward(_add1Output, _relu3Output);
@@ -729,12 +736,17 @@ namespace Samples
                 global::StaticNets.Generated.ResBnLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
                 global::StaticNets.Generated.ResBnLayers.Bn1Forward(_parameters, _statistics, _conv1Output, _bn1Output);
                 global::StaticNets.Generated.ResBnLayers.Relu1Forward(_bn1Output, _relu1Output);
-                global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input);
+                global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
                 global::StaticNets.Generated.ResBnLayers.Bn2Forward(_parameters, _statistics, _conv2Output, _bn2Output);
                 global::StaticNets.Generated.ResBnLayers.Relu2Forward(_bn2Output, _relu2Output);
                 global::StaticNets.Generated.ResBnLayers.Conv3Forward(_relu2Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
                 global::StaticNets.Generated.ResBnLayers.Bn3Forward(_parameters, _statistics, _conv3Output, _bn3Output);
-                global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(_relu1Output, _add1ProjectionOutput, _parameters, _add1ProjectionInput);
+                global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
+                    _relu1Output,
+                    _add1ProjectionOutput,
+                    _parameters,
+                    _add1ProjectionInput,
+                    _add1ProjectionWide);
                 global::StaticNets.Generated.ResBnLayers.Add1NormForward(_parameters, _statistics, _add1ProjectionOutput, _add1ProjectionOutput);
                 global::StaticNets.Generated.ResBnLayers.Add1Forward(_bn3Output, _add1ProjectionOutput, _add1Output);
                 global::StaticNets.Generated.ResBnLayers.Relu3Forward(_add1Output, _relu3Output);
@@ -779,7 +791,7 @@ namespace Samples
         {
             global::StaticNets.Generated.ResBnLayers.Bn1Normalize(_parameters, _conv1Output, _bn1Output, _bn1Xhat, owner._bn1Coefficients);
             global::StaticNets.Generated.ResBnLayers.Relu1Forward(_bn1Output, _relu1Output);
-            global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input);
+            global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
         }
 
         /// <summary>Forward segment 2 of this replica's sample: bn2 (normalised with the batch's statistics) up to bn3.</summary>
@@ -796,7 +808,12 @@ namespace Samples
         private void ForwardSegment3(ResBn owner)
         {
             global::StaticNets.Generated.ResBnLayers.Bn3Normalize(_parameters, _conv3Output, _bn3Output, _bn3Xhat, owner._bn3Coefficients);
-            global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(_relu1Output, _add1ProjectionOutput, _parameters, _add1ProjectionInput);
+            global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
+                _relu1Output,
+                _add1ProjectionOutput,
+                _parameters,
+                _add1ProjectionInput,
+                _add1ProjectionWide);
         }
 
         /// <summary>Forward segment 4 of this replica's sample: add1Norm (normalised with the batch's statistics) to the end, and the sample's loss.</summary>
@@ -1907,18 +1924,491 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // conv2 input [4][8][8]
             Span<float> y,         // conv2 output [8][4][4]
             float[] parameters,    // weights [8][4][3][3] at 116, no biases
-            float[] padded)        // x with a zero border [4][10][10]
+            float[] padded,        // x with a zero border [4][10][10]
+            float[] wide)          // wide rows [8][67]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-            Conv2ForwardScalar(padded, parameters, y);
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv2ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv2ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv2ForwardScalar(padded, parameters, y);
+            }
+        }
+
+        /// <summary>conv2 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2ForwardVector512(
+            float[] padded,     // the input with a zero border [4][10][10]
+            float[] parameters, // weights [8][4][3][3] at 116, no biases
+            float[] wide,       // wide rows [8][67]
+            Span<float> y)      // the output [8][4][4]
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
+            const int WeightOffset = 116; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 32)
+                {
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    var b0 = Vector512<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector512<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector512<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector512<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 10);
+                        x1 = Vector512.LoadUnsafe(ref xc, 10 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 11);
+                        x1 = Vector512.LoadUnsafe(ref xc, 11 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 12);
+                        x1 = Vector512.LoadUnsafe(ref xc, 12 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 20);
+                        x1 = Vector512.LoadUnsafe(ref xc, 20 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 21);
+                        x1 = Vector512.LoadUnsafe(ref xc, 21 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 22);
+                        x1 = Vector512.LoadUnsafe(ref xc, 22 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv2 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2ForwardVector256(
+            float[] padded,     // the input with a zero border [4][10][10]
+            float[] parameters, // weights [8][4][3][3] at 116, no biases
+            float[] wide,       // wide rows [8][67]
+            Span<float> y)      // the output [8][4][4]
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
+            const int WeightOffset = 116; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 3 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 3.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 24)
+                {
+                    int p = Math.Min(p0, L - 24); // the last block overlaps the one before
+                    var b0 = Vector256<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var a02 = b0;
+                    var b1 = Vector256<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var a12 = b1;
+                    var b2 = Vector256<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var a22 = b2;
+                    var b3 = Vector256<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    var a32 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, x2, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 0 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 1 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 2 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 10);
+                        x1 = Vector256.LoadUnsafe(ref xc, 10 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 10 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 11);
+                        x1 = Vector256.LoadUnsafe(ref xc, 11 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 11 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (1, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 12);
+                        x1 = Vector256.LoadUnsafe(ref xc, 12 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 12 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (2, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 20);
+                        x1 = Vector256.LoadUnsafe(ref xc, 20 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 20 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (2, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 21);
+                        x1 = Vector256.LoadUnsafe(ref xc, 21 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 21 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                        // tap (2, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 22);
+                        x1 = Vector256.LoadUnsafe(ref xc, 22 + 8);
+                        x2 = Vector256.LoadUnsafe(ref xc, 22 + 16);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                    Vector256.StoreUnsafe(a32, ref zr, (nuint)((k + 3) * L + p + 16));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
         }
 
         /// <summary>conv2 forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -1931,6 +2421,7 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -1990,6 +2481,7 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
@@ -3513,18 +4005,198 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // add1Projection input [4][8][8]
             Span<float> y,         // add1Projection output [8][4][4]
             float[] parameters,    // weights [8][4][1][1] at 1012, no biases
-            float[] padded)        // x with a zero border [4][8][8]
+            float[] padded,        // x with a zero border [4][8][8]
+            float[] wide)          // wide rows [8][55]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-            Add1ProjectionForwardScalar(padded, parameters, y);
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Add1ProjectionForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Add1ProjectionForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Add1ProjectionForwardScalar(padded, parameters, y);
+            }
+        }
+
+        /// <summary>add1Projection forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add1ProjectionForwardVector512(
+            float[] padded,     // the input with a zero border [4][8][8]
+            float[] parameters, // weights [8][4][1][1] at 1012, no biases
+            float[] wide,       // wide rows [8][55]
+            Span<float> y)      // the output [8][4][4]
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
+            const int WeightOffset = 1012; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 32)
+                {
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    var b0 = Vector512<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector512<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector512<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector512<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
+        }
+
+        /// <summary>add1Projection forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add1ProjectionForwardVector256(
+            float[] padded,     // the input with a zero border [4][8][8]
+            float[] parameters, // weights [8][4][1][1] at 1012, no biases
+            float[] wide,       // wide rows [8][55]
+            Span<float> y)      // the output [8][4][4]
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
+            const int WeightOffset = 1012; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
+                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        row[ox] = Unsafe.Add(ref zy, ox * S);
+                    }
+                }
+            }
         }
 
         /// <summary>add1Projection forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -3537,6 +4209,7 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -3800,6 +4473,7 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);

@@ -26,8 +26,8 @@ internal sealed partial class Conv2DEmitter
         {
             int least512 = 16 * G.PB(16);
             int least256 = 8 * G.PB(8);
-            bool vector512 = G.Wide && G.L >= least512;
-            bool vector256 = G.Wide && G.L >= least256;
+            bool vector512 = G.ForwardWide && G.L >= least512;
+            bool vector256 = G.ForwardWide && G.L >= least256;
 
             var parameters = new List<(string, string, string)>
             {
@@ -37,7 +37,7 @@ internal sealed partial class Conv2DEmitter
             if (Linear) parameters.Add(("float[]", "linear", $"before the activation {OutShape}"));
             parameters.Add(("float[]", "parameters", WeightShape));
             parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
-            if (G.Wide) parameters.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
+            if (G.ForwardWide) parameters.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
 
             W.Line($"/// <summary>{Title(Layer)}</summary>");
             SpatialNames.Signature(W, Context, Name("Forward"), parameters);
@@ -129,7 +129,8 @@ internal sealed partial class Conv2DEmitter
 
         /// <summary>
         /// The wide rows at a width: KB filters by PB vectors of positions, each input vector loaded once feeding KB
-        /// accumulators and each weight PB, then the rows gathered into <c>[K][HO][WO]</c>.
+        /// accumulators and each weight PB, then the rows gathered into <c>[K][HO][WO]</c>. Stride above 1: the
+        /// stride-1 rows up to the last output's position, of which every SH-th row's every SW-th column is gathered.
         /// </summary>
         private void VectorMethod(int lanes)
         {
@@ -183,11 +184,37 @@ internal sealed partial class Conv2DEmitter
                 }
             }
             W.Close().Close();
-            W.Line("// Gather the wide rows into [K][HO][WO].");
+            Gather();
+            W.Close();
+        }
+
+        /// <summary>The wide rows gathered into <c>[K][HO][WO]</c>: output (oy, ox) at <c>oy*SH*WP + ox*SW</c>.</summary>
+        private void Gather()
+        {
+            if (G.Wide)
+            {
+                W.Line("// Gather the wide rows into [K][HO][WO].");
+                W.Open("for (int k = 0; k < K; k++)");
+                W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, k * L, L), WP, {Z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
+                W.Close();
+                return;
+            }
+            if (G.SW == 1)
+            {
+                W.Line($"// Gather every {G.SHN}-th wide row into [K][HO][WO].");
+                W.Open("for (int k = 0; k < K; k++)");
+                W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, k * L, L), {G.SHN} * WP, {Z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
+                W.Close();
+                return;
+            }
+            W.Line($"// Gather every {G.SHN}-th wide row's every {G.SWN}-th column into [K][HO][WO].");
             W.Open("for (int k = 0; k < K; k++)");
-            W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, k * L, L), WP, {Z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
-            W.Close();
-            W.Close();
+            W.Open("for (int oy = 0; oy < HO; oy++)");
+            W.Line($"ref float zy = ref {U}.Add(ref zr, k * L + oy * {G.SHN} * WP);");
+            W.Line($"{N.Span} row = {Z}.Slice((k * HO + oy) * WO, WO);");
+            W.Open("for (int ox = 0; ox < WO; ox++)");
+            W.Line($"row[ox] = {U}.Add(ref zy, ox * {G.SWN});");
+            W.Close().Close().Close();
         }
 
         /// <summary>One tap: the input vectors at its offset, then each filter's weight times each of them.</summary>

@@ -19,7 +19,7 @@ internal sealed partial class Conv2DEmitter
             Bias = l.HasBias;
             Groups = System.Math.Max(l.Groups, 1);
             HP = H + PadT + PadB; WP = W + PadL + PadR; HO = l.Out.H; WO = l.Out.W;
-            L = (HO - 1) * WP + WO;
+            L = (HO - 1) * SH * WP + (WO - 1) * SW + 1;
             LV = (L + 15) / 16 * 16;
             KB = Block(K / Groups);
             CB = Block(C / Groups);
@@ -112,11 +112,19 @@ internal sealed partial class Conv2DEmitter
 
         public bool Wide => SH == 1 && SW == 1;
 
+        /// <summary>Stride above 1 whose forward vector paths compute the stride-1 wide rows, then gather (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
+        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L);
+
+        /// <summary>Whether the forward has vector paths over wide rows (and the wide buffer).</summary>
+        public bool ForwardWide => Wide || StridedWide;
+
+        private Model.WindowGeometry Window => new(FH, FW, SH, SW, PadT, PadL, PadB, PadR);
+
         /// <summary>
         /// Whether the vector paths compute the weight gradient with the filters across the lanes (a whole number
         /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>
         /// first, and no horizontal sum is needed.
         /// </summary>
-        public bool FilterLanes => Wide && Conv2DBuffers.FilterLanes(new Model.WindowGeometry(FH, FW, SH, SW, PadT, PadL, PadB, PadR), K, Groups);
+        public bool FilterLanes => Wide && Conv2DBuffers.FilterLanes(Window, K, Groups);
     }
 }

@@ -11,7 +11,9 @@ namespace StaticNets.Generator.Emit;
 /// convolution into long vector multiply-adds with constant offsets; the few columns past WO are computed
 /// and dropped. The backward pass uses the same rows: weight gradients are dot products of the wide
 /// output gradient with shifted input runs, and the input gradient gathers the wide output gradient at
-/// the negated offsets. Stride above 1 uses direct loops with the window unrolled.
+/// the negated offsets. Stride above 1 uses direct loops with the window unrolled; its forward's vector paths
+/// (where <c>Conv2DBuffers.StridedWide</c> allows) compute the stride-1 wide rows up to the last output and
+/// gather every SH-th row's every SW-th column.
 /// </summary>
 /// <remarks>
 /// Each pass is a static method that receives every buffer it touches, and dispatches to its variants:
@@ -47,7 +49,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
         args.Add(Field(l, "Input"));
-        if (g.Wide) args.Add(Field(l, "Wide"));
+        if (g.ForwardWide) args.Add(Field(l, "Wide"));
         return Call(c, "Forward", args.ToArray());
     }
 
@@ -114,6 +116,10 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
             W.Line(G.Bias
                 ? $"const int WeightOffset = {Layer.ParameterOffset}, BiasOffset = {Layer.ParameterOffset + Layer.WeightCount};"
                 : $"const int WeightOffset = {Layer.ParameterOffset}; // no biases");
+            if (G.StridedWide && !backward)
+            {
+                W.Line($"const int L = (HO - 1) * {G.SHN} * WP + (WO - 1) * {G.SWN} + 1; // stride-1 wide rows: output (oy, ox) at oy * {G.SHN} * WP + ox * {G.SWN}");
+            }
             if (G.Wide)
             {
                 W.Line("const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox");

@@ -7,7 +7,7 @@ namespace StaticNets.Generator.Layers;
 /// The scratch buffers of a convolution, in floats, as <c>Conv2DEmitter</c> allocates them and the SN2006
 /// memory bound counts them: one arithmetic for both. The input is copied into a zero-bordered buffer of
 /// <c>C</c> planes of <c>HP*WP</c>. For stride 1 the output is computed over wide rows of <c>L</c> positions
-/// per filter, and their gradient holds per filter a guard of <c>G</c> zeros and a plane rounded up to whole
+/// per filter (stride above 1: the forward only, where <see cref="StridedWide"/> allows), and their gradient holds per filter a guard of <c>G</c> zeros and a plane rounded up to whole
 /// blocks of vectors (<c>QV</c>); with the filters across the vector lanes the output gradient is also
 /// transposed. The input gradient is padded as the input is (rounded up to <c>QV</c> for stride 1). Each buffer
 /// has <see cref="LayerRule.Slack"/> spare floats that vector loops may read past its end; zero means not allocated.
@@ -39,15 +39,38 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
         int filters = output.C;
         bool wide = WideRows(g);
         BigInteger rounded = RoundedPlane(input.C, plane);
-        BigInteger positions = (output.H - 1) * wp + output.W;
+        BigInteger positions = WidePositions(g, output, wp);
+        bool forwardWide = wide || StridedWide(g, filters, positions);
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
-            Wide: wide ? filters * positions + LayerRule.Slack : 0,
+            Wide: forwardWide ? filters * positions + LayerRule.Slack : 0,
             WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
             GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0);
     }
+
+    /// <summary>
+    /// Positions of a filter's wide rows (<c>L</c>): output (oy, ox) at <c>oy*SH*WP + ox*SW</c>, so up to the last
+    /// output's, <c>(HO-1)*SH*WP + (WO-1)*SW + 1</c>; for stride 1, <c>(HO-1)*WP + WO</c>.
+    /// </summary>
+    public static BigInteger WidePositions(WindowGeometry g, Shape output, BigInteger paddedWidth) =>
+        (BigInteger)(output.H - 1) * g.StrideHeight * paddedWidth + (BigInteger)(output.W - 1) * g.StrideWidth + 1;
+
+    /// <summary>Most multiply-adds per output the strided forward's vector paths may spend: <c>SH*SW</c> at most 9.</summary>
+    public const int MaxStridedWork = 9;
+
+    /// <summary>Most floats of wide rows (all filters) the strided forward's vector paths may allocate: 4 MB.</summary>
+    public const int MaxStridedWide = 1 << 20;
+
+    /// <summary>
+    /// Whether a strided convolution's forward runs on the vector paths: the stride-1 wide rows are computed up to
+    /// the last output's position, then every SH-th row's every SW-th column gathered. That costs about SH*SW times
+    /// the multiply-adds at vector speed (the scalar loops reach a few percent of it), so only where
+    /// <c>SH*SW &lt;= </c><see cref="MaxStridedWork"/> and the rows take at most <see cref="MaxStridedWide"/> floats.
+    /// </summary>
+    public static bool StridedWide(WindowGeometry g, int filters, BigInteger positions) =>
+        !WideRows(g) && g.StrideHeight * g.StrideWidth <= MaxStridedWork && filters * positions <= MaxStridedWide;
 
     /// <summary>Whether the convolution runs over wide rows: stride 1 on both axes.</summary>
     public static bool WideRows(WindowGeometry g) => g.StrideHeight == 1 && g.StrideWidth == 1;

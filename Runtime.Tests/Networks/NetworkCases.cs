@@ -17,7 +17,7 @@ public static class NetworkCases
         nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool), nameof(ClipNet),
         nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet), nameof(DepthwiseNet),
         nameof(PaddedPoolNet), nameof(GlobalMaxNet), nameof(GlobalAvgNet), nameof(DenseNoBias),
-        nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual),
+        nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual), nameof(StridedVectorNet),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -57,6 +57,7 @@ public static class NetworkCases
             case nameof(ResidualNet): check.Check(new ResidualNet(23)); break;
             case nameof(ProjectedInputNet): check.Check(new ProjectedInputNet(24)); break;
             case nameof(DenseResidual): check.Check(new DenseResidual(25)); break;
+            case nameof(StridedVectorNet): check.Check(new StridedVectorNet(26)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }
