@@ -1139,6 +1139,7 @@ namespace StaticNets.Generated
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            const int R = (WO - 1) * S + 1; // the positions of an output row in the wide rows
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
@@ -1146,9 +1147,9 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 16)
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    int p = Math.Min(oy * S * WP, L - 16); // one block, past the row's R positions (the last row's ends at L)
                     var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
                     var a00 = b0;
                     var a01 = b0;

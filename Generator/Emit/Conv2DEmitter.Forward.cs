@@ -142,14 +142,20 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
             W.Line($"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
+            if (G.ByRows(lanes)) W.Line($"const int R = (WO - 1) * {G.SWN} + 1; // the positions of an output row in the wide rows");
             W.Line($"// {G.KB} filters by {pb} vectors of {lanes} positions: each input vector loaded once feeds {G.KB} accumulators, each weight {pb}.");
             W.Open($"for (int k = 0; k < K; k += {G.KB})");
             for (int j = 0; j < G.KB; j++)
             {
                 W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * {G.CGN} * {G.FF});");
             }
-            W.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
-            W.Line($"int p = {N.Math}.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
+            bool byRows = G.ByRows(lanes), rowBlocks = byRows && G.R >= lanes * pb;
+            if (byRows) Rows(lanes * pb);
+            else
+            {
+                W.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
+                W.Line($"int p = {N.Math}.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
+            }
             for (int j = 0; j < G.KB; j++)
             {
                 W.Line(G.Bias ? $"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));" : $"var b{j} = {v}<float>.Zero;");
@@ -184,8 +190,27 @@ internal sealed partial class Conv2DEmitter
                 }
             }
             W.Close().Close();
+            if (rowBlocks) W.Close();
             Gather();
             W.Close();
+        }
+
+        /// <summary>
+        /// Strided, by rows: only the stride-1 rows the outputs take, <c>R</c> positions each from <c>oy*SH*WP</c>, in
+        /// blocks of <paramref name="block"/>; a row shorter than a block runs past it, into positions never gathered
+        /// (the last row's block ends at <c>L</c>, so that no filter's block writes into the next filter's rows).
+        /// Leaves one loop open, two where a row takes more than one block.
+        /// </summary>
+        private void Rows(int block)
+        {
+            W.Open("for (int oy = 0; oy < HO; oy++)");
+            if (G.R >= block)
+            {
+                W.Open($"for (int r0 = 0; r0 < R; r0 += {block})");
+                W.Line($"int p = oy * {G.SHN} * WP + {N.Math}.Min(r0, R - {block}); // the last block of a row overlaps the one before");
+                return;
+            }
+            W.Line($"int p = {N.Math}.Min(oy * {G.SHN} * WP, L - {block}); // one block, past the row's R positions (the last row's ends at L)");
         }
 
         /// <summary>The wide rows gathered into <c>[K][HO][WO]</c>: output (oy, ox) at <c>oy*SH*WP + ox*SW</c>.</summary>

@@ -93,6 +93,23 @@ internal sealed partial class Conv2DEmitter
             return best;
         }
 
+        /// <summary>The positions of an output row in a strided convolution's wide rows: <c>(WO-1)*SW + 1</c>.</summary>
+        public int R => (WO - 1) * SW + 1;
+
+        /// <summary>
+        /// Whether the strided vector forward at a width computes only the stride-1 rows the outputs take, <c>R</c>
+        /// positions from each <c>oy*SH*WP</c> in blocks (a row shorter than a block runs past it, at most into the next
+        /// output row's start), rather than every position up to <c>L</c>: where that computes fewer positions.
+        /// </summary>
+        public bool ByRows(int lanes)
+        {
+            if (!StridedWide || SH == 1) return false;
+            int block = lanes * PB(lanes);
+            if (block - R > SH * WP) return false;
+            int rows = HO * ((R + block - 1) / block) * block;
+            return rows < Work(PB(lanes), lanes) * lanes;
+        }
+
         private int Work(int vectors, int lanes) => (L + lanes * vectors - 1) / (lanes * vectors) * vectors;
 
         /// <summary>Vectors of positions per input-gradient block at a width.</summary>

@@ -76,12 +76,12 @@ public partial class DepthwiseNet { }
 
 /// <summary>
 /// Strided convolutions on the vector paths (the stride-1 wide rows, gathered): a 3x5 kernel with strides 3 down
-/// and 2 across and uneven pads, a 2x3 kernel without bias with strides 1 down and 3 across, then a 3x2 depthwise
+/// and 2 across and uneven pads (by rows, a row of 47 positions in blocks, the last overlapping), a 2x3 kernel without bias with strides 1 down and 3 across, then a 3x2 depthwise
 /// with strides 2 down and 1 across, each long enough for both vector widths.
 /// </summary>
-[Input(16, 15, 3)]
+[Input(16, 47, 3)]
 [Conv2D(8, 3, 5, StrideHeight = 3, StrideWidth = 2, Pads = new[] { 2, 1, 0, 3 }, Activation = Activation.ReLU)]
-[Conv2D(6, 2, 3, StrideHeight = 1, StrideWidth = 3, Pads = new[] { 0, 1, 1, 0 }, Bias = false, Activation = Activation.Tanh)]
+[Conv2D(6, 2, 3, StrideHeight = 1, StrideWidth = 3, Pads = new[] { 0, 1, 1, 2 }, Bias = false, Activation = Activation.Tanh)]
 [DepthwiseConv2D(3, 2, StrideHeight = 2, StrideWidth = 1, Pads = new[] { 1, 0, 0, 1 }, Activation = Activation.GELU)]
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]
