@@ -10,7 +10,9 @@ namespace StaticNets.Tests.BatchNorm;
 /// batch (training mode: the batch's statistics move with every parameter), on every vector path. Every parameter is
 /// checked, so the gradients of γ and β, and of the layers before a BatchNorm, which see the loss only through the
 /// BatchNorm's input gradient (the batch-coupled <c>dx</c>), are all covered; where the BatchNorm reads the network
-/// input, its own gradients check the statistics path. Tolerances as in <see cref="GradientCheckTests"/>:
+/// input, its own gradients check the statistics path. The same holds through an [Add] with
+/// <c>Projection.ConvBatchNorm</c>: its 1x1 weights, γ and β, and the layers before the Add, whose gradient arrives
+/// through both branches. Tolerances as in <see cref="GradientCheckTests"/>:
 /// <c>|analytic - numeric| &lt;= 2e-3 + 3% of |numeric|</c>, a quarter step where a ReLU switches.
 /// </summary>
 [Trait(VectorPath.Trait, VectorPath.Value)]
@@ -35,6 +37,18 @@ public class BatchNormGradientTests(ITestOutputHelper output)
     public void Conv_with_bias_batchnorm_relu_global_average_pool_dense_over_three_samples() =>
         Check(new BatchNormReference(seed: 6), samples: 3, labels: [2, 0, 1]);
 
+    [Fact]
+    public void Downsampling_block_with_a_stride_2_projection_over_four_samples() =>
+        Check(new ProjectionBatchNormNet(seed: 7), samples: 4, labels: [0, 2, 1, 1]);
+
+    [Fact]
+    public void Projection_of_the_network_input_over_four_samples_with_targets() =>
+        Check(new ProjectedInputBatchNorm(seed: 4), samples: 4, targets: [0.2f, -0.5f, 0.9f, 0.1f, 0.3f, -0.4f, -0.8f, 0.6f]);
+
+    [Fact]
+    public void Two_projections_the_first_at_the_input_over_four_samples() =>
+        Check(new TwoProjectionBatchNorms(seed: 5), samples: 4, labels: [1, 0, 3, 1]);
+
     private void Check<TNet>(TNet net, int samples, int[]? labels = null, float[]? targets = null)
         where TNet : class, INetwork<TNet>
     {
@@ -42,13 +56,15 @@ public class BatchNormGradientTests(ITestOutputHelper output)
         var random = new Random(21);
         var inputs = new float[samples * info.InputSize];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 2 - 1);
-        // γ away from 1 and β and biases away from 0, so that every term of the backward matters.
+        // γ away from 1 and β and biases away from 0, so that every term of the backward matters. A layer with
+        // statistics has γ then β as its last parameters (an Add's projection has its 1x1 weights before them).
         foreach (var layer in info.Layers)
         {
-            bool batchNorm = layer.Kind == LayerKind.BatchNorm;
             for (int i = 0; i < layer.BiasCount; i++) net.Parameters[layer.ParameterOffset + layer.WeightCount + i] = (float)(random.NextDouble() * 0.4 - 0.2);
-            if (!batchNorm) continue;
-            for (int i = 0; i < layer.WeightCount; i++) net.Parameters[layer.ParameterOffset + i] = (float)(0.5 + random.NextDouble());
+            if (layer.StatisticsCount == 0) continue;
+            int channels = layer.StatisticsCount / 2;
+            int gamma = layer.ParameterOffset + layer.WeightCount + layer.BiasCount - 2 * channels;
+            for (int i = 0; i < channels; i++) net.Parameters[gamma + i] = (float)(0.5 + random.NextDouble());
         }
 
         float Loss()
