@@ -25,6 +25,9 @@ internal sealed class AddEmitter : LayerEmitter
     /// <summary>Whether the projection ends with a BatchNorm (<c>Projection.ConvBatchNorm</c>).</summary>
     public static bool Normalizes(LayerShape l) => l.Projection == ProjectionKind.ConvBatchNorm;
 
+    /// <inheritdoc/>
+    public override bool NormalizesOverBatch(LayerShape layer) => Normalizes(layer);
+
     private static string Stride(LayerShape l) => l.StrideHeight == l.StrideWidth ? $"{l.StrideHeight}" : $"{l.StrideHeight}x{l.StrideWidth}";
 
     /// <summary>The projection as the convolution it is: <c>add1Projection</c>, 1x1, reading the skip tensor.</summary>

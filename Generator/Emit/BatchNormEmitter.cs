@@ -14,6 +14,9 @@ namespace StaticNets.Generator.Emit;
 /// </summary>
 internal sealed partial class BatchNormEmitter : LayerEmitter
 {
+    /// <inheritdoc/>
+    public override bool NormalizesOverBatch(LayerShape layer) => true;
+
     /// <summary>The normalised values of the last training pass [C][H][W].</summary>
     public static string Xhat(LayerShape l) => "_" + l.Name + "Xhat";
 

@@ -42,6 +42,12 @@ internal abstract class LayerEmitter
     /// <summary>Whether it has a forward over a whole tile of samples (Dense), which <c>ForwardTile</c> calls.</summary>
     public virtual bool HasTileForward => false;
 
+    /// <summary>
+    /// Whether training normalises it with the whole batch's statistics ([BatchNorm], an [Add] with a ConvBatchNorm
+    /// projection): batch training cuts its segments there (<see cref="NetworkPlan.BatchNorms"/>).
+    /// </summary>
+    public virtual bool NormalizesOverBatch(LayerShape layer) => false;
+
     /// <summary>The tile forward's method, written after the layer's forward where the network has a batched tail.</summary>
     public virtual void ForwardTile(SourceWriter w, LayerContext context)
     {

@@ -229,12 +229,12 @@ internal sealed class NetworkPlan
         }
     }
 
-    /// <summary>The layers with a BatchNorm, and the buffers a replica receives its sample in.</summary>
+    /// <summary>The layers normalised over the batch, and the buffers a replica receives its sample in.</summary>
     private void PlanBatchTraining(NetworkShape shape)
     {
         for (int i = 0; i < Contexts.Count; i++)
         {
-            if (Contexts[i].Layer.Type == LayerType.BatchNorm || AddEmitter.Normalizes(Contexts[i].Layer)) BatchNorms.Add(i);
+            if (LayerEmitter.For(Contexts[i].Layer.Type).NormalizesOverBatch(Contexts[i].Layer)) BatchNorms.Add(i);
         }
         if (!BatchTraining) return;
         Buffers.Add(new("_sampleInput", shape.InputSize, "float", $"the sample of a batch training pass [{Num(shape.InputSize)}]"));
