@@ -132,6 +132,28 @@ internal sealed partial class Conv2DEmitter
         /// <summary>Stride above 1 whose forward vector paths compute the stride-1 wide rows, then gather (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
         public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L);
 
+        /// <summary>
+        /// Stride above 1 whose backward vector paths run the stride-1 backward of <see cref="StrideOne"/> over dz dilated
+        /// to its output (<see cref="Conv2DBuffers.StridedBackwardWide"/>).
+        /// </summary>
+        public bool StridedBackwardWide => !Wide && Conv2DBuffers.StridedBackwardWide(Window, new Shape(K, HO, WO, false));
+
+        /// <summary>
+        /// The stride-1 convolution over the same padded input whose every SH-th row's every SW-th column this one takes:
+        /// <c>(HO-1)*SH + 1</c> by <c>(WO-1)*SW + 1</c> outputs, the same padded planes, blocks and guard.
+        /// </summary>
+        public Geometry StrideOne()
+        {
+            var g = (Geometry)MemberwiseClone();
+            g.SH = 1;
+            g.SW = 1;
+            g.HO = (HO - 1) * SH + 1;
+            g.WO = (WO - 1) * SW + 1;
+            g.L = (g.HO - 1) * WP + g.WO;
+            g.LV = (g.L + 15) / 16 * 16;
+            return g;
+        }
+
         /// <summary>Whether the forward has vector paths over wide rows (and the wide buffer).</summary>
         public bool ForwardWide => Wide || StridedWide;
 

@@ -13,7 +13,8 @@ namespace StaticNets.Generator.Emit;
 /// output gradient with shifted input runs, and the input gradient gathers the wide output gradient at
 /// the negated offsets. Stride above 1 uses direct loops with the window unrolled; its forward's vector paths
 /// (where <c>Conv2DBuffers.StridedWide</c> allows) compute the stride-1 wide rows up to the last output and
-/// gather every SH-th row's every SW-th column.
+/// gather every SH-th row's every SW-th column, and its backward's (where <c>Conv2DBuffers.StridedBackwardWide</c>
+/// allows) dilate dz to the stride-1 output, zeros between, and run the stride-1 backward over it.
 /// </summary>
 /// <remarks>
 /// Each pass is a static method that receives every buffer it touches, and dispatches to its variants:
@@ -34,6 +35,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         yield return (n + "Input", b.PaddedInput.ToString(Inv), "float");
         if (b.Wide > 0) yield return (n + "Wide", b.Wide.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
+        if (b.Dilated > 0) yield return (n + "Dilated", b.Dilated.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
         if (b.InputGrad > 0) yield return (n + "InputGrad", b.InputGrad.ToString(Inv), "float");
@@ -64,8 +66,10 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (c.NeedsInputGrad) args.Add("_parameters");
         args.Add("_gradients");
         args.Add(Field(l, "Input"));
-        if (g.Wide) args.Add(Field(l, "WideGrad"));
-        if (g.FilterLanes) args.Add(Field(l, "GradT"));
+        var wide = g.StridedBackwardWide ? g.StrideOne() : g;
+        if (wide.Wide) args.Add(Field(l, "WideGrad"));
+        if (wide.FilterLanes) args.Add(Field(l, "GradT"));
+        if (g.StridedBackwardWide) args.Add(Field(l, "Dilated"));
         if (c.NeedsInputGrad) args.Add(Field(l, "InputGrad"));
         return Call(c, "Backward", args.ToArray());
     }
@@ -81,11 +85,17 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
     private abstract class ConvWriter
     {
         protected ConvWriter(SourceWriter w, LayerContext c)
+            : this(w, c, new Geometry(c.Layer))
+        {
+        }
+
+        /// <summary>A writer over <paramref name="g"/>, the layer's geometry or a view of it (<see cref="Geometry.StrideOne"/>).</summary>
+        protected ConvWriter(SourceWriter w, LayerContext c, Geometry g)
         {
             W = w;
             Context = c;
             Layer = c.Layer;
-            G = new Geometry(c.Layer);
+            G = g;
             N = SpatialNames.For(c);
             U = N.Unsafe;
         }

@@ -9,18 +9,20 @@ namespace StaticNets.Generator.Layers;
 /// <c>C</c> planes of <c>HP*WP</c>. For stride 1 the output is computed over wide rows of <c>L</c> positions
 /// per filter (stride above 1: the forward only, where <see cref="StridedWide"/> allows), and their gradient holds per filter a guard of <c>G</c> zeros and a plane rounded up to whole
 /// blocks of vectors (<c>QV</c>); with the filters across the vector lanes the output gradient is also
-/// transposed. The input gradient is padded as the input is (rounded up to <c>QV</c> for stride 1). Each buffer
+/// transposed. A strided backward on the vector paths (<see cref="StridedBackwardWide"/>) has the same buffers for
+/// the stride-1 output, and dz dilated to it (<c>Dilated</c>). The input gradient is padded as the input is (rounded
+/// up to <c>QV</c> where the backward runs over wide rows). Each buffer
 /// has <see cref="LayerRule.Slack"/> spare floats that vector loops may read past its end; zero means not allocated.
 /// Computed exactly, in <see cref="BigInteger"/>, so that no argument overflows here; the emitter sees only
 /// networks within the limit, where every length fits an int.
 /// </summary>
-internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad)
+internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad, BigInteger Dilated)
 {
     /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
     public const int Lanes = 8;
 
     /// <summary>All of them together.</summary>
-    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad;
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
         Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
@@ -41,13 +43,37 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = WidePositions(g, output, wp);
         bool forwardWide = wide || StridedWide(g, filters, positions);
+        // A strided backward on the vector paths runs the stride-1 backward over dz dilated to the stride-1 output.
+        bool backwardWide = wide || StridedBackwardWide(g, output);
+        (BigInteger gradRows, BigInteger gradColumns) = wide ? (output.H, output.W) : StrideOneOutput(g, output);
+        WindowGeometry gradWindow = g with { StrideHeight = 1, StrideWidth = 1 };
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
             Wide: forwardWide ? filters * positions + LayerRule.Slack : 0,
-            WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
-            GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
-            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0);
+            WideGrad: backwardWide ? filters * (guard + rounded) + LayerRule.Slack : 0,
+            GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack : 0,
+            InputGrad: needsInputGrad ? input.C * (backwardWide ? rounded : plane) + LayerRule.Slack : 0,
+            Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0);
+    }
+
+    /// <summary>
+    /// The output of the stride-1 convolution whose every SH-th row's every SW-th column a strided one takes:
+    /// <c>(HO-1)*SH + 1</c> by <c>(WO-1)*SW + 1</c>.
+    /// </summary>
+    public static (BigInteger Rows, BigInteger Columns) StrideOneOutput(WindowGeometry g, Shape output) =>
+        ((BigInteger)(output.H - 1) * g.StrideHeight + 1, (BigInteger)(output.W - 1) * g.StrideWidth + 1);
+
+    /// <summary>
+    /// Whether a strided convolution's backward runs on the vector paths: dz dilated to the stride-1 output (zeros
+    /// between), then the stride-1 backward, which spends about SH*SW times the multiply-adds at vector speed; so only
+    /// where <c>SH*SW &lt;= </c><see cref="MaxStridedWork"/> and the dilated dz takes at most <see cref="MaxStridedWide"/> floats.
+    /// </summary>
+    public static bool StridedBackwardWide(WindowGeometry g, Shape output)
+    {
+        if (WideRows(g) || g.StrideHeight * g.StrideWidth > MaxStridedWork) return false;
+        (BigInteger rows, BigInteger columns) = StrideOneOutput(g, output);
+        return output.C * rows * columns <= MaxStridedWide;
     }
 
     /// <summary>
