@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -36,6 +37,14 @@ internal abstract class ModelPair : IDisposable
     /// <summary>StaticNets <c>Train</c>: one epoch over the round's samples, batch 32, Adam(0.001), no shuffling; samples per second.</summary>
     public abstract double StaticNetsRound(int threads);
 
+    /// <summary>
+    /// For a network with BatchNorm: what <c>Train</c> does per batch without its bookkeeping and its extra
+    /// <c>ForwardBatch</c> for the accuracy: <c>ZeroGradients</c>, <c>ComputeBatchGradients</c> on
+    /// <paramref name="threads"/> threads, the mean, the Adam step; samples per second. Null for a network without
+    /// BatchNorm (its <c>Train</c> runs shards on replicas instead).
+    /// </summary>
+    public abstract double? StaticNetsCoreRound(int threads);
+
     /// <summary>TorchSharp in training mode: the same batches in the same order, zero_grad, forward, loss, backward, Adam step; samples per second.</summary>
     public abstract double TorchRound(int threads);
 
@@ -60,6 +69,8 @@ internal abstract class ModelPair : IDisposable
         private readonly TorchNet module;
         private readonly bool classifier = TNet.Info.Loss == LossKind.CrossEntropy;
         private readonly float[] inputs;
+        private readonly int[] labels;
+        private readonly Adam adam = new(0.001f);
         private readonly Dataset data;
         private readonly TrainingOptions oneThread;
         private readonly TrainingOptions twoThreads;
@@ -79,12 +90,11 @@ internal abstract class ModelPair : IDisposable
             NetworkInfo info = TNet.Info;
             inputs = new float[Samples * info.InputSize];
             for (int i = 0; i < inputs.Length; i++) inputs[i] = 2 * random.NextSingle() - 1;
-            int[] labels = new int[Samples];
+            labels = new int[Samples];
             for (int i = 0; i < labels.Length; i++) labels[i] = random.Next(info.OutputSize);
             // The autoencoder reconstructs its input: the targets are the inputs.
             data = classifier ? new Dataset(inputs, labels) : new Dataset(inputs, inputs, info.OutputSize);
 
-            var adam = new Adam(0.001f);
             oneThread = new TrainingOptions { Epochs = 1, BatchSize = BatchSize, Threads = 1, Optimizer = adam, Shuffle = false, Seed = Seed };
             twoThreads = new TrainingOptions { Epochs = 1, BatchSize = BatchSize, Threads = 2, Optimizer = adam, Shuffle = false, Seed = Seed };
 
@@ -147,6 +157,29 @@ internal abstract class ModelPair : IDisposable
         {
             var clock = Stopwatch.StartNew();
             net.Train(data, threads == 1 ? oneThread : twoThreads);
+            return Samples / clock.Elapsed.TotalSeconds;
+        }
+
+        public override double? StaticNetsCoreRound(int threads)
+        {
+            NetworkInfo info = TNet.Info;
+            if (info.StatisticsCount == 0) return null;
+            var clock = Stopwatch.StartNew();
+#pragma warning disable CS0618 // BatchRunner (StaticNets.__Internals): how Train gives ComputeBatchGradients its threads
+            using (StaticNets.__Internals.BatchRunner.UseThreads(threads))
+#pragma warning restore CS0618
+            {
+                for (int b = 0; b < Samples / BatchSize; b++)
+                {
+                    ReadOnlySpan<float> x = inputs.AsSpan(b * BatchSize * info.InputSize, BatchSize * info.InputSize);
+                    net.ZeroGradients();
+                    if (classifier) net.ComputeBatchGradients(x, labels.AsSpan(b * BatchSize, BatchSize));
+                    else net.ComputeBatchGradients(x, x);
+                    TensorPrimitives.Divide(net.Gradients, BatchSize, net.Gradients);
+                    adam.Step(net.Parameters, net.Gradients);
+                }
+            }
+
             return Samples / clock.Elapsed.TotalSeconds;
         }
 

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 // dotnet run -c Release --project Benchmarks/TorchSharp -- [--quick] [--rounds N] [--check] [--model NAME ...]
 //   (default)  for each model: check that both sides are the same network, one warm-up round of each configuration,
-//              then 7 rounds, each StaticNets Train and TorchSharp on two threads, then both on one thread
+//              then 7 rounds, each StaticNets Train, its core (BatchNorm networks: ComputeBatchGradients + Adam)
+//              and TorchSharp on two threads, then the same on one thread
 //   --quick    3 rounds
 //   --rounds N N rounds
 //   --check    only the same-network checks
@@ -34,15 +35,18 @@ foreach (string name in models)
 
     int[] threadCounts = [2, 1];
     var staticNets = threadCounts.ToDictionary(t => t, _ => new List<double>());
+    var core = threadCounts.ToDictionary(t => t, _ => new List<double>());
     var torch = threadCounts.ToDictionary(t => t, _ => new List<double>());
     for (int round = -1; round < rounds; round++) // round -1: warm-up (JIT tiers, Adam's moments, libtorch's allocator)
     {
         foreach (int threads in threadCounts)
         {
             double a = pair.StaticNetsRound(threads);
+            double? c = pair.StaticNetsCoreRound(threads);
             double b = pair.TorchRound(threads);
             if (round < 0) continue;
             staticNets[threads].Add(a);
+            if (c is { } value) core[threads].Add(value);
             torch[threads].Add(b);
         }
     }
@@ -51,8 +55,11 @@ foreach (string name in models)
     {
         double ours = Median(staticNets[threads]);
         double theirs = Median(torch[threads]);
+        string coreCells = core[threads].Count == 0
+            ? "— | —"
+            : string.Create(CultureInfo.InvariantCulture, $"{Median(core[threads]):N0} | {Median(core[threads]) / theirs:F2}×");
         table.Add(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {threads} | {ours:N0} | {staticNets[threads].Max():N0} | {theirs:N0} | {torch[threads].Max():N0} | {ours / theirs:F2}× |"));
+            $"| {name} | {threads} | {ours:N0} | {staticNets[threads].Max():N0} | {theirs:N0} | {torch[threads].Max():N0} | {ours / theirs:F2}× | {coreCells} |"));
         Console.WriteLine(table[^1]);
     }
 }
@@ -63,8 +70,8 @@ Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Training, batch {ModelPair.BatchSize}, Adam(0.001), samples/s: medians of {rounds} interleaved rounds and the best round; load average at the end {LoadAverage()}."));
 Console.WriteLine();
-Console.WriteLine("| model | threads | StaticNets Train | best | TorchSharp | best | StaticNets / TorchSharp |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine("| model | threads | StaticNets Train | best | TorchSharp | best | Train / TorchSharp | ComputeBatchGradients + Adam | its ratio |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (string row in table) Console.WriteLine(row);
 return 0;
 
