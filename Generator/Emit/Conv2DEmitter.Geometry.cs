@@ -132,8 +132,20 @@ internal sealed partial class Conv2DEmitter
         /// <summary>Stride above 1 whose forward vector paths compute the stride-1 wide rows, then gather (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
         public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L);
 
-        /// <summary>Whether the forward has vector paths over wide rows (and the wide buffer).</summary>
+        /// <summary>Whether the forward has vector paths over wide rows.</summary>
         public bool ForwardWide => Wide || StridedWide;
+
+        /// <summary>1x1, stride 1, no padding: the forward reads x and writes the output directly (<see cref="Conv2DBuffers.Direct"/>).</summary>
+        public bool Direct => Conv2DBuffers.Direct(Window);
+
+        /// <summary>Whether the forward has the wide buffer: vector paths over wide rows that are not the output's layout.</summary>
+        public bool WideBuffer => ForwardWide && !Direct;
+
+        /// <summary>Whether the forward at a width vectorises over the input channels (<see cref="Conv2DBuffers.ChannelLanes"/>).</summary>
+        public bool ChannelLanes(int lanes) => Conv2DBuffers.ChannelLanes(Window, C, HP * WP, lanes, Groups);
+
+        /// <summary>Whether the forward has the staging buffer: x transposed to <c>[HW][C]</c> at either width.</summary>
+        public bool Staging => ChannelLanes(2 * Lanes) || ChannelLanes(Lanes);
 
         private Model.WindowGeometry Window => new(FH, FW, SH, SW, PadT, PadL, PadB, PadR);
 

@@ -33,6 +33,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         string n = Field(l, "");
         yield return (n + "Input", b.PaddedInput.ToString(Inv), "float");
         if (b.Wide > 0) yield return (n + "Wide", b.Wide.ToString(Inv), "float");
+        if (b.Staging > 0) yield return (n + "Staging", b.Staging.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
@@ -48,8 +49,9 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         var args = new List<string> { c.Input, c.Output };
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
-        args.Add(Field(l, "Input"));
-        if (g.ForwardWide) args.Add(Field(l, "Wide"));
+        if (!g.Direct) args.Add(Field(l, "Input"));
+        if (g.WideBuffer) args.Add(Field(l, "Wide"));
+        if (g.Staging) args.Add(Field(l, "Staging"));
         return Call(c, "Forward", args.ToArray());
     }
 
@@ -63,6 +65,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (c.NeedsInputGrad) args.Add(c.InputGrad!);
         if (c.NeedsInputGrad) args.Add("_parameters");
         args.Add("_gradients");
+        if (g.Direct) args.Add(c.Input);
         args.Add(Field(l, "Input"));
         if (g.Wide) args.Add(Field(l, "WideGrad"));
         if (g.FilterLanes) args.Add(Field(l, "GradT"));

@@ -14,13 +14,14 @@ namespace StaticNets.Generator.Layers;
 /// Computed exactly, in <see cref="BigInteger"/>, so that no argument overflows here; the emitter sees only
 /// networks within the limit, where every length fits an int.
 /// </summary>
-internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad)
+internal sealed record Conv2DBuffers(
+    BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad, BigInteger Staging = default)
 {
     /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
     public const int Lanes = 8;
 
     /// <summary>All of them together.</summary>
-    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad;
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Staging;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
         Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
@@ -40,15 +41,37 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
         bool wide = WideRows(g);
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = WidePositions(g, output, wp);
-        bool forwardWide = wide || StridedWide(g, filters, positions);
+        bool forwardWide = (wide || StridedWide(g, filters, positions)) && !Direct(g);
+        bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
             Wide: forwardWide ? filters * positions + LayerRule.Slack : 0,
             WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
             GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
-            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0);
+            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0,
+            Staging: channelLanes ? input.C * plane + LayerRule.Slack : 0);
     }
+
+    /// <summary>
+    /// Whether the forward reads x and writes the output in place of the padded input and the wide rows: a 1x1 kernel,
+    /// stride 1, no padding, where the wide rows are the output's layout (<c>WP == WO</c>). The backward then copies x
+    /// into the padded input itself (the forward does not).
+    /// </summary>
+    public static bool Direct(WindowGeometry g) =>
+        WideRows(g) && g.KernelHeight == 1 && g.KernelWidth == 1 && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
+
+    /// <summary>
+    /// Whether a <see cref="Direct"/> convolution's forward at a width vectorises over the input channels instead of the
+    /// positions: a plane of at most <see cref="ChannelLanePlane"/> vectors, too short for whole vectors of positions,
+    /// and at least a vector of channels. x is transposed to <c>[HW][C]</c> in the staging buffer, then each output is
+    /// a dot product over the channels of a weight row and a position's row.
+    /// </summary>
+    public static bool ChannelLanes(WindowGeometry g, int channels, BigInteger plane, int lanes, int groups) =>
+        groups <= 1 && Direct(g) && channels >= lanes && plane <= ChannelLanePlane * lanes;
+
+    /// <summary>The planes, in vectors of positions, up to which <see cref="ChannelLanes"/> applies.</summary>
+    public const int ChannelLanePlane = 3;
 
     /// <summary>
     /// Positions of a filter's wide rows (<c>L</c>): output (oy, ox) at <c>oy*SH*WP + ox*SW</c>, so up to the last

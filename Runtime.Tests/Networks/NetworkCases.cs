@@ -18,6 +18,7 @@ public static class NetworkCases
         nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet), nameof(DepthwiseNet),
         nameof(PaddedPoolNet), nameof(GlobalMaxNet), nameof(GlobalAvgNet), nameof(DenseNoBias),
         nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual), nameof(StridedVectorNet),
+        nameof(PointwisePlane3), nameof(PointwisePlane6), nameof(PointwisePlane1), nameof(PointwisePlane25x5),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -58,6 +59,10 @@ public static class NetworkCases
             case nameof(ProjectedInputNet): check.Check(new ProjectedInputNet(24)); break;
             case nameof(DenseResidual): check.Check(new DenseResidual(25)); break;
             case nameof(StridedVectorNet): check.Check(new StridedVectorNet(26)); break;
+            case nameof(PointwisePlane3): check.Check(new PointwisePlane3(27)); break;
+            case nameof(PointwisePlane6): check.Check(new PointwisePlane6(28)); break;
+            case nameof(PointwisePlane1): check.Check(new PointwisePlane1(29)); break;
+            case nameof(PointwisePlane25x5): check.Check(new PointwisePlane25x5(30)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

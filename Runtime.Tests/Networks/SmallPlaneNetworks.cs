@@ -1,0 +1,43 @@
+using StaticNets;
+
+namespace StaticNets.Tests.Networks;
+
+// Convolutions on small planes: 1x1 of stride 1 without padding, read from x and written directly (across the
+// channels where the plane is shorter than a few vectors), with channel counts that are not whole vectors.
+
+/// <summary>
+/// A 3x3 plane: 21 and 19 channels across the lanes of either width (a tail of 5 and 3 after whole Vector512s), then 18
+/// channels to 5 and 5 to 7, fewer than a vector of channels, over the positions.
+/// </summary>
+[Input(3, 3, 21)]
+[Conv2D(19, 1, Activation = Activation.ReLU)]
+[Conv2D(18, 1, Bias = false, Activation = Activation.GELU)]
+[Conv2D(5, 1, Activation = Activation.Tanh)]
+[Conv2D(7, 1)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PointwisePlane3 { }
+
+/// <summary>A 6x6 plane: across the channels on Vector512 (37 and 35 channels), over the positions on Vector256.</summary>
+[Input(6, 6, 37)]
+[Conv2D(35, 1, Activation = Activation.Tanh)]
+[Conv2D(9, 1, Bias = false)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PointwisePlane6 { }
+
+/// <summary>A 1x1 plane: one position, 45 and 20 channels across the lanes.</summary>
+[Input(1, 1, 45)]
+[Conv2D(20, 1, Activation = Activation.ReLU)]
+[Conv2D(6, 1)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PointwisePlane1 { }
+
+/// <summary>The keyword spotter's 25x5 plane: over the positions, read and written directly (13 and 11 channels).</summary>
+[Input(25, 5, 13)]
+[Conv2D(11, 1, Activation = Activation.ReLU)]
+[Conv2D(7, 1, Bias = false, Activation = Activation.GELU)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PointwisePlane25x5 { }
