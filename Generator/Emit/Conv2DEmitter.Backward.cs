@@ -38,8 +38,8 @@ internal sealed partial class Conv2DEmitter
             if (Dx) parameters.Add((N.Span, "dx", $"gradient of the input {InShape}; {(Adds ? "added into" : "written")}"));
             if (Dx) parameters.Add(("float[]", "parameters", WeightShape));
             parameters.Add(("float[]", "gradients", "weight and bias gradients at the same offsets; added into"));
-            if (G.Direct) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
-            parameters.Add(("float[]", "padded", G.Direct ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
+            if (G.ReadsX) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
+            parameters.Add(("float[]", "padded", G.ReadsX ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
             if (G.Wide) parameters.Add(("float[]", "wideGrad", $"dz in wide rows [{G.K}][{G.DS}]"));
             if (G.FilterLanes) parameters.Add(("float[]", "gradT", $"dz transposed [{G.HO * G.WO}][{G.K}]"));
             if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(G.Wide ? G.QV : G.HP * G.WP)}]"));
@@ -48,7 +48,7 @@ internal sealed partial class Conv2DEmitter
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
             SpatialNames.Signature(W, Context, Name("Backward"), parameters);
             Constants(backward: true);
-            if (G.Direct)
+            if (G.ReadsX)
             {
                 W.Line("// The forward read x directly (1x1, stride 1, no padding): copy it here for the gradients' loops.");
                 W.Line("x.Slice(0, C * H * W).CopyTo(padded);");

@@ -36,7 +36,7 @@ internal sealed partial class Conv2DEmitter
             };
             if (Linear) parameters.Add(("float[]", "linear", $"before the activation {OutShape}"));
             parameters.Add(("float[]", "parameters", WeightShape));
-            if (!G.Direct) parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
+            if (!G.ReadsX) parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
             if (G.WideBuffer) parameters.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
             if (G.Staging) parameters.Add(("float[]", "staging", StagingShape));
 
@@ -44,7 +44,8 @@ internal sealed partial class Conv2DEmitter
             SpatialNames.Signature(W, Context, Name("Forward"), parameters);
             Constants(backward: false);
             string z = Linear ? "linear" : "y";
-            if (G.Direct) DirectDispatch(z, vector512, vector256);
+            if (G.ReadsX) DirectDispatch(z, vector512, vector256);
+            else if (G.Direct) CopiedDispatch(z, vector512, vector256);
             else
             {
                 W.Line("// Copy x into the padded input; its zero border is never written.");
@@ -76,7 +77,7 @@ internal sealed partial class Conv2DEmitter
         {
             var list = new List<(string, string, string)>
             {
-                G.Direct ? (N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}") : ("float[]", "padded", $"the input with a zero border {PaddedShape}"),
+                G.ReadsX ? (N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}") : ("float[]", "padded", $"the input with a zero border {PaddedShape}"),
                 ("float[]", "parameters", WeightShape),
             };
             if (wide && G.WideBuffer) list.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
@@ -145,6 +146,11 @@ internal sealed partial class Conv2DEmitter
                 ChannelLaneMethod(lanes);
                 return;
             }
+            if (G.WholeVectors(lanes))
+            {
+                WholeVectorMethod(lanes);
+                return;
+            }
             string v = N.Vector(lanes);
             int pb = G.PB(lanes);
             W.Line(G.Direct
@@ -152,7 +158,7 @@ internal sealed partial class Conv2DEmitter
                 : $"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows, then gathered.</summary>");
             SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
             Constants(backward: false);
-            W.Line(G.Direct ? $"ref float xr = ref {N.MemoryMarshal}.GetReference(x);" : $"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line(G.ReadsX ? $"ref float xr = ref {N.MemoryMarshal}.GetReference(x);" : $"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
             W.Line(G.Direct ? $"ref float zr = ref {N.MemoryMarshal}.GetReference({Z});" : $"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
             if (G.ByRows(lanes)) W.Line($"const int R = (WO - 1) * {G.SWN} + 1; // the positions of an output row in the wide rows");

@@ -17,7 +17,7 @@ internal sealed partial class Conv2DEmitter
         private const int ChannelLanePositions = 3;
 
         /// <summary>What the scalar loops read: x itself where the forward is direct, else the padded input.</summary>
-        private string Source => G.Direct ? "x" : "padded";
+        private string Source => G.ReadsX ? "x" : "padded";
 
         private string StagingShape => $"x transposed [{G.H * G.W}][{G.C}]";
 
@@ -27,6 +27,61 @@ internal sealed partial class Conv2DEmitter
             W.Line("// 1x1, stride 1, no padding: the output's layout is the wide rows', so x is read and the output written directly.");
             string staging = G.Staging ? "staging, " : "";
             Dispatch("Forward", $"x, parameters, {staging}{z}", $"x, parameters, {z}", vector512, vector256);
+        }
+
+        /// <summary>
+        /// The dispatch where a variant computes whole vectors past the planes: x copied into the padded input (the same
+        /// layout, with slack after it) in one piece.
+        /// </summary>
+        private void CopiedDispatch(string z, bool vector512, bool vector256)
+        {
+            W.Line("// 1x1, stride 1, no padding: the padded input is x itself, copied in one piece (a vector path reads past its planes).");
+            W.Line("x.Slice(0, C * H * W).CopyTo(padded);");
+            string buffers = (G.WideBuffer ? "wide, " : "") + (G.Staging ? "staging, " : "");
+            Dispatch("Forward", $"padded, parameters, {buffers}{z}", $"padded, parameters, {z}", vector512, vector256);
+        }
+
+        /// <summary>
+        /// Each filter's plane in one block of whole vectors, KB filters at a time: the last vector runs past the plane
+        /// (reading the next channel, or the padded copy's slack after the last), into rows of <c>LR</c> in the wide
+        /// buffer, whose first <c>HW</c> floats are then copied out.
+        /// </summary>
+        private void WholeVectorMethod(int lanes)
+        {
+            string v = N.Vector(lanes);
+            int hw = G.H * G.W, rv = (hw + lanes - 1) / lanes, kb = G.KB;
+            W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: each filter's plane in {rv} whole vectors, then copied out of the wide rows.</summary>");
+            SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
+            Constants(backward: false);
+            W.Line($"const int HW = H * W, LR = {rv * lanes}; // LR: a filter's row in the wide buffer, the plane rounded up to whole vectors");
+            W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
+            W.Line($"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
+            W.Line($"// {kb} filters by {rv} vectors of {lanes} positions: each input vector loaded once feeds {kb} accumulators, each weight {rv}.");
+            W.Open($"for (int k = 0; k < K; k += {kb})");
+            for (int j = 0; j < kb; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C);");
+            for (int j = 0; j < kb; j++)
+            {
+                W.Line(G.Bias ? $"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));" : $"var b{j} = {v}<float>.Zero;");
+                W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, rv).Select(q => $"a{j}{q} = b{j}"))};");
+            }
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HW);");
+            for (int q = 0; q < rv; q++) W.Line($"var x{q} = {v}.LoadUnsafe(ref xc{(q == 0 ? "" : ", " + I(lanes * q))});");
+            for (int j = 0; j < kb; j++)
+            {
+                W.Line($"var wk{j} = {v}.Create({U}.Add(ref w{j}, c));");
+                for (int q = 0; q < rv; q++) W.Line($"a{j}{q} = {v}.MultiplyAddEstimate(x{q}, wk{j}, a{j}{q});");
+            }
+            W.Close();
+            for (int j = 0; j < kb; j++)
+            {
+                for (int q = 0; q < rv; q++) W.Line($"{v}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * LR + {lanes * q}));");
+            }
+            W.Close();
+            W.Line("// Copy each filter's plane out of its row.");
+            W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, 0, K * LR), LR, {Z}.Slice(0, K * HW), HW, K, HW);");
+            W.Close();
         }
 
         /// <summary>The channel-lane kernel at a width: the transpose, then KB x PQ dot products over C at a time.</summary>
@@ -42,7 +97,7 @@ internal sealed partial class Conv2DEmitter
             W.Line("// Transpose x [C][HW] into the staging buffer [HW][C].");
             W.Open("for (int c = 0; c < C; c++)");
             W.Open("for (int p = 0; p < HW; p++)");
-            W.Line("staging[p * C + c] = x[c * HW + p];");
+            W.Line($"staging[p * C + c] = {Source}[c * HW + p];");
             W.Close().Close();
             W.Line($"ref float sr = ref {N.MemoryMarshal}.GetArrayDataReference(staging);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");

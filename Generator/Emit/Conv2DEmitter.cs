@@ -49,7 +49,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         var args = new List<string> { c.Input, c.Output };
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
-        if (!g.Direct) args.Add(Field(l, "Input"));
+        if (!g.ReadsX) args.Add(Field(l, "Input"));
         if (g.WideBuffer) args.Add(Field(l, "Wide"));
         if (g.Staging) args.Add(Field(l, "Staging"));
         return Call(c, "Forward", args.ToArray());
@@ -65,7 +65,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (c.NeedsInputGrad) args.Add(c.InputGrad!);
         if (c.NeedsInputGrad) args.Add("_parameters");
         args.Add("_gradients");
-        if (g.Direct) args.Add(c.Input);
+        if (g.ReadsX) args.Add(c.Input);
         args.Add(Field(l, "Input"));
         if (g.Wide) args.Add(Field(l, "WideGrad"));
         if (g.FilterLanes) args.Add(Field(l, "GradT"));

@@ -41,12 +41,13 @@ internal sealed record Conv2DBuffers(
         bool wide = WideRows(g);
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = WidePositions(g, output, wp);
+        bool wholeVectors = WholeVectors(g, input.C, filters, plane, 2 * Lanes, groups) || WholeVectors(g, input.C, filters, plane, Lanes, groups);
         bool forwardWide = (wide || StridedWide(g, filters, positions)) && !Direct(g);
         bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
-            Wide: forwardWide ? filters * positions + LayerRule.Slack : 0,
+            Wide: forwardWide ? filters * positions + LayerRule.Slack : wholeVectors ? filters * ((plane + 15) / 16 * 16) + LayerRule.Slack : 0,
             WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
             GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0,
@@ -70,8 +71,43 @@ internal sealed record Conv2DBuffers(
     public static bool ChannelLanes(WindowGeometry g, int channels, BigInteger plane, int lanes, int groups) =>
         groups <= 1 && Direct(g) && channels >= lanes && plane <= ChannelLanePlane * lanes;
 
-    /// <summary>The planes, in vectors of positions, up to which <see cref="ChannelLanes"/> applies.</summary>
-    public const int ChannelLanePlane = 3;
+    /// <summary>The planes, in vectors of positions, below which <see cref="ChannelLanes"/> applies.</summary>
+    public const int ChannelLanePlane = 2;
+
+    /// <summary>
+    /// Whether a <see cref="Direct"/> convolution's forward at a width (not grouped, not <see cref="ChannelLanes"/>)
+    /// computes each filter's plane as one block of whole vectors, the last running past the plane (into the next
+    /// channel and, for the last, the padded copy's slack), into rows rounded up to whole vectors that are then
+    /// copied out: where that takes at most 12 accumulators and fewer vectors than the blocks of
+    /// <see cref="ForwardVectors"/>, the last overlapping the one before (a 6x6 plane: 3 vectors of 16 against 4).
+    /// </summary>
+    public static bool WholeVectors(WindowGeometry g, int channels, int filters, BigInteger plane, int lanes, int groups)
+    {
+        if (groups > 1 || !Direct(g) || ChannelLanes(g, channels, plane, lanes, groups) || plane < lanes || plane % lanes == 0) return false;
+        if (plane > 12 * lanes) return false;
+        int positions = (int)plane, vectors = (positions + lanes - 1) / lanes, block = Block(filters);
+        return vectors * block <= 12 && ForwardWork(ForwardVectors(block, positions, lanes), positions, lanes) > vectors;
+    }
+
+    /// <summary>
+    /// Vectors of positions per forward block at a width, for <paramref name="block"/> filters at a time over
+    /// <paramref name="positions"/>: from the usual count (about 8 accumulators) up to 12 accumulators, the count
+    /// that computes the fewest vectors in all, since the last block of a filter's wide row overlaps the one before
+    /// (LeNet-5's conv2: 3 vectors of 16 cover its 136 positions in 144, 2 vectors in 160).
+    /// </summary>
+    public static int ForwardVectors(int block, int positions, int lanes)
+    {
+        int best = System.Math.Max(1, System.Math.Min(Vectors(block), positions / lanes));
+        int most = System.Math.Min(12 / block, positions / lanes);
+        for (int v = best + 1; v <= most; v++)
+        {
+            if (ForwardWork(v, positions, lanes) < ForwardWork(best, positions, lanes)) best = v;
+        }
+        return best;
+    }
+
+    /// <summary>Vectors computed per filter over <paramref name="positions"/> in blocks of <paramref name="vectors"/>.</summary>
+    public static int ForwardWork(int vectors, int positions, int lanes) => (positions + lanes * vectors - 1) / (lanes * vectors) * vectors;
 
     /// <summary>
     /// Positions of a filter's wide rows (<c>L</c>): output (oy, ox) at <c>oy*SH*WP + ox*SW</c>, so up to the last
