@@ -37,7 +37,7 @@ internal sealed partial class Conv2DEmitter
             if (Linear) parameters.Add(("float[]", "linear", $"before the activation {OutShape}"));
             parameters.Add(("float[]", "parameters", WeightShape));
             if (!G.ReadsX) parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
-            if (G.WideBuffer) parameters.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
+            if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
             if (G.Staging) parameters.Add(("float[]", "staging", StagingShape));
 
             W.Line($"/// <summary>{Title(Layer)}</summary>");
@@ -80,7 +80,7 @@ internal sealed partial class Conv2DEmitter
                 G.ReadsX ? (N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}") : ("float[]", "padded", $"the input with a zero border {PaddedShape}"),
                 ("float[]", "parameters", WeightShape),
             };
-            if (wide && G.WideBuffer) list.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
+            if (wide && G.WideBuffer) list.Add(("float[]", "wide", WideShape));
             if (wide && G.Staging) list.Add(("float[]", "staging", StagingShape));
             list.Add((N.Span, Z, $"{(Linear ? "before the activation" : "the output")} {OutShape}"));
             return list;

@@ -19,6 +19,9 @@ internal sealed partial class Conv2DEmitter
         /// <summary>What the scalar loops read: x itself where the forward is direct, else the padded input.</summary>
         private string Source => G.ReadsX ? "x" : "padded";
 
+        /// <summary>The wide buffer: the wide rows, or where the direct forward computes whole vectors, rows of each filter's plane rounded up to them.</summary>
+        private string WideShape => G.Direct ? $"rows [{G.K}][LR] of the planes rounded up to whole vectors" : $"wide rows [{G.K}][{G.L}]";
+
         private string StagingShape => $"x transposed [{G.H * G.W}][{G.C}]";
 
         /// <summary>The direct forward's dispatch: no copy; the backward copies x into the padded input for its loops.</summary>

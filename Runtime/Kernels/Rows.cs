@@ -13,8 +13,8 @@ public static class Rows
     /// <summary>
     /// Copies <paramref name="rows"/> rows of <paramref name="width"/> floats from <paramref name="source"/>
     /// (rows <paramref name="sourceStride"/> apart) to <paramref name="destination"/> (rows
-    /// <paramref name="destinationStride"/> apart). Rows of 8 or more go by vectors, the last one overlapping; shorter
-    /// rows by one vector each, blended into the destination, where the spans (which must not overlap) hold 8 floats.
+    /// <paramref name="destinationStride"/> apart). Rows of 8 or more go by vectors, the last one overlapping; rows of
+    /// 4 to 7 by two Vector128s, the second overlapping.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(ReadOnlySpan<float> source, int sourceStride, Span<float> destination, int destinationStride, int rows, int width)
@@ -42,7 +42,7 @@ public static class Rows
             return;
         }
         int first = 0;
-        if (Simd.IsEnabled && width < 8) first = Narrow(ref s, sourceStride, source.Length, ref d, destinationStride, destination.Length, rows, width);
+        if (Simd.IsEnabled && width < 8) first = Narrow(ref s, sourceStride, ref d, destinationStride, rows, width);
         for (int r = first; r < rows; r++)
         {
             ref float sr = ref Unsafe.Add(ref s, r * sourceStride);
@@ -52,21 +52,23 @@ public static class Rows
     }
 
     /// <summary>
-    /// Rows narrower than a Vector256: the 8 floats from each source row's start blended into the 8 destination floats
-    /// from its row's start, the lanes past the row keeping their values, as long as both spans hold those 8 floats
-    /// (the spans must not overlap). Returns the first row left to copy one float at a time.
+    /// Rows of 4 to 7 floats: two Vector128s each, the second ending at the row's end (overlapping the first), so that
+    /// nothing past the row is read or written. Returns the first row left to copy one float at a time: all of them
+    /// where the rows are narrower.
     /// </summary>
-    private static int Narrow(ref float s, int sourceStride, int sourceLength, ref float d, int destinationStride, int destinationLength, int rows, int width)
+    private static int Narrow(ref float s, int sourceStride, ref float d, int destinationStride, int rows, int width)
     {
-        var row = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(width)).AsSingle();
-        int r = 0;
-        for (; r < rows; r++)
+        if (width < 4) return 0;
+        nuint last = (nuint)(width - 4);
+        for (int r = 0; r < rows; r++)
         {
-            int si = r * sourceStride, di = r * destinationStride;
-            if (si + 8 > sourceLength || di + 8 > destinationLength) break;
-            ref float dr = ref Unsafe.Add(ref d, di);
-            Vector256.ConditionalSelect(row, Vector256.LoadUnsafe(ref s, (nuint)si), Vector256.LoadUnsafe(ref dr)).StoreUnsafe(ref dr);
+            ref float sr = ref Unsafe.Add(ref s, r * sourceStride);
+            ref float dr = ref Unsafe.Add(ref d, r * destinationStride);
+            var head = Vector128.LoadUnsafe(ref sr);
+            var tail = Vector128.LoadUnsafe(ref sr, last);
+            head.StoreUnsafe(ref dr);
+            tail.StoreUnsafe(ref dr, last);
         }
-        return r;
+        return rows;
     }
 }
