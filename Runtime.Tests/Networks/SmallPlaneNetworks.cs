@@ -41,3 +41,48 @@ public partial class PointwisePlane1 { }
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]
 public partial class PointwisePlane25x5 { }
+
+// Depthwise 3x3 of stride 1 and 2, pads "same" and 1: across the channels on planes up to 12x12 in and 6x6 out
+// (whole Vector512s of channels), over the wide rows on the larger ones.
+#pragma warning disable SN3004 // on purpose: PyTorch's stride 2 with padding 1 on an even size leaves the last padding row and column unread
+
+/// <summary>A 3x3 plane, 16 channels: padding 1 with ReLU, then "same" of stride 2 (2x2 out).</summary>
+[Input(3, 3, 16)]
+[DepthwiseConv2D(3, Padding = 1, Activation = Activation.ReLU)]
+[DepthwiseConv2D(3, Stride = 2, PaddingMode = PaddingMode.Same)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DepthwisePlane3 { }
+
+/// <summary>A 6x6 plane, 32 channels: "same" with Tanh, then stride 2 with padding 1 and no bias (3x3 out).</summary>
+[Input(6, 6, 32)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Activation = Activation.Tanh)]
+[DepthwiseConv2D(3, Stride = 2, Padding = 1, Bias = false)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DepthwisePlane6 { }
+
+/// <summary>MobileNet's 12x12 to 6x6: "same" of stride 2 across 16 channels, then padding 1 over 6x6.</summary>
+[Input(12, 12, 16)]
+[DepthwiseConv2D(3, Stride = 2, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU)]
+[DepthwiseConv2D(3, Padding = 1)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DepthwisePlane12 { }
+
+/// <summary>The keyword spotter's 25x5 plane (over the wide rows): "same", then stride 2 with padding 1.</summary>
+[Input(25, 5, 16)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU)]
+[DepthwiseConv2D(3, Stride = 2, Padding = 1)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DepthwisePlane25x5 { }
+
+/// <summary>MobileNet's first depthwise plane, 48x48 (over the wide rows): "same", then stride 2 with padding 1.</summary>
+[Input(48, 48, 4)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU)]
+[DepthwiseConv2D(3, Stride = 2, Padding = 1)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DepthwisePlane48 { }
+#pragma warning restore SN3004

@@ -60,6 +60,10 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new PointwisePlane6(seed: 28), label: 2);
 
     [Fact]
+    public void DepthwisePlane6_depthwise_across_the_channels_stride_one_and_two() =>
+        Check(new DepthwisePlane6(seed: 32), label: 0);
+
+    [Fact]
     public void PaddedPoolNet_padded_rectangular_and_same_pools() =>
         Check(new PaddedPoolNet(seed: 13), label: 2);
 
