@@ -38,8 +38,8 @@ internal sealed partial class Conv2DEmitter
             if (Dx) parameters.Add((N.Span, "dx", $"gradient of the input {InShape}; {(Adds ? "added into" : "written")}"));
             if (Dx) parameters.Add(("float[]", "parameters", WeightShape));
             parameters.Add(("float[]", "gradients", "weight and bias gradients at the same offsets; added into"));
-            if (G.BackwardPads) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
-            parameters.Add(("float[]", "padded", G.BackwardPads ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
+            if (G.ReadsX) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
+            parameters.Add(("float[]", "padded", G.ReadsX ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
             if (G.Wide) parameters.Add(("float[]", "wideGrad", $"dz in wide rows [{G.K}][{G.DS}]"));
             if (G.FilterLanes) parameters.Add(("float[]", "gradT", $"dz transposed [{G.HO * G.WO}][{G.K}]"));
             if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(G.Wide ? G.QV : G.HP * G.WP)}]"));
@@ -53,7 +53,6 @@ internal sealed partial class Conv2DEmitter
                 W.Line("// The forward read x directly (1x1, stride 1, no padding): copy it here for the gradients' loops.");
                 W.Line("x.Slice(0, C * H * W).CopyTo(padded);");
             }
-            else if (G.BackwardPads) PaddedCopy("The forward's vector paths ran across the channels: copy x into the padded input here; its zero border is never written.");
             if (ActivationBackwardReads(Context))
             {
                 string z = KeepsLinear(Layer.Activation) ? "linear" : "y";

@@ -26,8 +26,8 @@ internal sealed partial class Conv2DEmitter
         {
             int least512 = 16 * G.PB(16);
             int least256 = 8 * G.PB(8);
-            bool vector512 = G.ForwardWide && (G.L >= least512 || G.ChannelLanes(16)) || G.DepthwiseLanes;
-            bool vector256 = G.ForwardWide && (G.L >= least256 || G.ChannelLanes(8)) || G.DepthwiseLanes;
+            bool vector512 = G.ForwardWide && (G.L >= least512 || G.ChannelLanes(16));
+            bool vector256 = G.ForwardWide && (G.L >= least256 || G.ChannelLanes(8));
 
             var parameters = new List<(string, string, string)>
             {
@@ -46,10 +46,13 @@ internal sealed partial class Conv2DEmitter
             string z = Linear ? "linear" : "y";
             if (G.ReadsX) DirectDispatch(z, vector512, vector256);
             else if (G.Direct) CopiedDispatch(z, vector512, vector256);
-            else if (G.DepthwiseLanes) DepthwiseDispatch(z);
             else
             {
-                PaddedCopy("Copy x into the padded input; its zero border is never written.");
+                W.Line("// Copy x into the padded input; its zero border is never written.");
+                W.Line($"{N.Span} xp = padded;");
+                W.Open("for (int c = 0; c < C; c++)");
+                W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
+                W.Close();
                 Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
             }
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
@@ -141,11 +144,6 @@ internal sealed partial class Conv2DEmitter
             if (G.ChannelLanes(lanes))
             {
                 ChannelLaneMethod(lanes);
-                return;
-            }
-            if (G.DepthwiseLanes)
-            {
-                DepthwiseLaneMethod(lanes);
                 return;
             }
             if (G.WholeVectors(lanes))

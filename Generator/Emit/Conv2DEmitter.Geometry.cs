@@ -125,13 +125,7 @@ internal sealed partial class Conv2DEmitter
         public bool Direct => Conv2DBuffers.Direct(Window);
 
         /// <summary>Whether the forward has the wide buffer: vector paths over wide rows that are not the output's layout.</summary>
-        public bool WideBuffer => ForwardWide && !Direct && !DepthwiseLanes || WholeVectors(2 * Lanes) || WholeVectors(Lanes);
-
-        /// <summary>Whether the forward's vector paths run across the channels of a depthwise convolution (<see cref="Conv2DBuffers.DepthwiseLanes"/>).</summary>
-        public bool DepthwiseLanes => Conv2DBuffers.DepthwiseLanes(Window, new Shape(C, H, W, false), new Shape(K, HO, WO, false), Groups);
-
-        /// <summary>Whether the forward's vector paths do not make the padded copy, so that the backward makes it.</summary>
-        public bool BackwardPads => ReadsX || DepthwiseLanes;
+        public bool WideBuffer => ForwardWide && !Direct || WholeVectors(2 * Lanes) || WholeVectors(Lanes);
 
         /// <summary>Whether the forward at a width computes each filter's plane in one block of whole vectors (<see cref="Conv2DBuffers.WholeVectors"/>).</summary>
         public bool WholeVectors(int lanes) => Conv2DBuffers.WholeVectors(Window, C, K, HP * WP, lanes, Groups);
@@ -143,7 +137,7 @@ internal sealed partial class Conv2DEmitter
         public bool ChannelLanes(int lanes) => Conv2DBuffers.ChannelLanes(Window, C, HP * WP, lanes, Groups);
 
         /// <summary>Whether the forward has the staging buffer: x transposed to <c>[HW][C]</c> at either width.</summary>
-        public bool Staging => ChannelLanes(2 * Lanes) || ChannelLanes(Lanes) || DepthwiseLanes;
+        public bool Staging => ChannelLanes(2 * Lanes) || ChannelLanes(Lanes);
 
         private Model.WindowGeometry Window => new(FH, FW, SH, SW, PadT, PadL, PadB, PadR);
 

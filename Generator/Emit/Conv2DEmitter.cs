@@ -65,7 +65,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (c.NeedsInputGrad) args.Add(c.InputGrad!);
         if (c.NeedsInputGrad) args.Add("_parameters");
         args.Add("_gradients");
-        if (g.BackwardPads) args.Add(c.Input);
+        if (g.ReadsX) args.Add(c.Input);
         args.Add(Field(l, "Input"));
         if (g.Wide) args.Add(Field(l, "WideGrad"));
         if (g.FilterLanes) args.Add(Field(l, "GradT"));
@@ -139,16 +139,6 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
             for (int ky = 0; ky < rows; ky++)
                 for (int kx = 0; kx < columns; kx++)
                     yield return (ky * columns + kx, ky, kx);
-        }
-
-        /// <summary>The copy of x into the padded input, one call per channel, after a comment.</summary>
-        protected void PaddedCopy(string comment)
-        {
-            W.Line("// " + comment);
-            W.Line($"{N.Span} xp = padded;");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
-            W.Close();
         }
 
         /// <summary>Grouped: inside a loop over filters, the first input channel of filter <c>k</c>'s group.</summary>

@@ -42,8 +42,7 @@ internal sealed record Conv2DBuffers(
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = WidePositions(g, output, wp);
         bool wholeVectors = WholeVectors(g, input.C, filters, plane, 2 * Lanes, groups) || WholeVectors(g, input.C, filters, plane, Lanes, groups);
-        bool depthwiseLanes = DepthwiseLanes(g, input, output, groups);
-        bool forwardWide = (wide || StridedWide(g, filters, positions)) && !Direct(g) && !depthwiseLanes;
+        bool forwardWide = (wide || StridedWide(g, filters, positions)) && !Direct(g);
         bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
@@ -52,8 +51,7 @@ internal sealed record Conv2DBuffers(
             WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
             GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0,
-            Staging: channelLanes ? input.C * plane + LayerRule.Slack
-                : depthwiseLanes ? input.C * (plane + g.KernelHeight * g.KernelWidth + (BigInteger)output.H * output.W) + LayerRule.Slack : 0);
+            Staging: channelLanes ? input.C * plane + LayerRule.Slack : 0);
     }
 
     /// <summary>
@@ -72,21 +70,6 @@ internal sealed record Conv2DBuffers(
     /// </summary>
     public static bool ChannelLanes(WindowGeometry g, int channels, BigInteger plane, int lanes, int groups) =>
         groups <= 1 && Direct(g) && channels >= lanes && plane <= ChannelLanePlane * lanes;
-
-    /// <summary>
-    /// Whether a depthwise convolution's forward vector paths run across the channels: one filter per channel, whole
-    /// Vector512s of channels, a window of at most 9 taps (their weight vectors stay in registers), an input plane of at
-    /// most <see cref="DepthwiseLanePlane"/> and an output plane of at most 36 positions, where the per-channel work of
-    /// the wide rows (a padded copy, a few vectors, a gather) outweighs transposing. The staging buffer holds x
-    /// transposed and padded <c>[HP][WP][C]</c>, the weights transposed <c>[FH*FW][C]</c> and the output
-    /// <c>[HO][WO][C]</c>; the forward's vector paths skip the padded copy, which the backward makes.
-    /// </summary>
-    public static bool DepthwiseLanes(WindowGeometry g, Shape input, Shape output, int groups) =>
-        groups == input.C && output.C == input.C && input.C % (2 * Lanes) == 0 && g.KernelHeight * g.KernelWidth <= 9
-        && (BigInteger)input.H * input.W <= DepthwiseLanePlane && (BigInteger)output.H * output.W <= 36;
-
-    /// <summary>The largest input plane <see cref="DepthwiseLanes"/> takes: 12x12.</summary>
-    public const int DepthwiseLanePlane = 144;
 
     /// <summary>The planes, in vectors of positions, below which <see cref="ChannelLanes"/> applies.</summary>
     public const int ChannelLanePlane = 2;

@@ -3,7 +3,8 @@ using StaticNets;
 namespace StaticNets.Tests.Networks;
 
 // Convolutions on small planes: 1x1 of stride 1 without padding, read from x and written directly (across the
-// channels where the plane is shorter than a few vectors), with channel counts that are not whole vectors.
+// channels where the plane is shorter than two vectors, in whole vectors past the plane where that computes fewer),
+// with channel counts that are not whole vectors.
 
 /// <summary>
 /// A 3x3 plane: 21 and 19 channels across the lanes of either width (a tail of 5 and 3 after whole Vector512s), then 18
@@ -18,7 +19,7 @@ namespace StaticNets.Tests.Networks;
 [Dense(3, Activation = Activation.Softmax)]
 public partial class PointwisePlane3 { }
 
-/// <summary>A 6x6 plane: across the channels on Vector512 (37 and 35 channels), over the positions on Vector256.</summary>
+/// <summary>A 6x6 plane (37 and 35 channels): each filter's plane in whole vectors past it, 3 of 16 or 5 of 8, over x copied in one piece.</summary>
 [Input(6, 6, 37)]
 [Conv2D(35, 1, Activation = Activation.Tanh)]
 [Conv2D(9, 1, Bias = false)]
@@ -42,8 +43,8 @@ public partial class PointwisePlane1 { }
 [Dense(3, Activation = Activation.Softmax)]
 public partial class PointwisePlane25x5 { }
 
-// Depthwise 3x3 of stride 1 and 2, pads "same" and 1: across the channels on planes up to 12x12 in and 6x6 out
-// (whole Vector512s of channels), over the wide rows on the larger ones.
+// Depthwise 3x3 of stride 1 and 2, pads "same" and 1, on the planes of the keyword spotter and MobileNet: the wide
+// rows, whose padded copy and gather go by two Vector128s a row on rows of 4 to 7.
 #pragma warning disable SN3004 // on purpose: PyTorch's stride 2 with padding 1 on an even size leaves the last padding row and column unread
 
 /// <summary>A 3x3 plane, 16 channels: padding 1 with ReLU, then "same" of stride 2 (2x2 out).</summary>
@@ -62,7 +63,7 @@ public partial class DepthwisePlane3 { }
 [Dense(3, Activation = Activation.Softmax)]
 public partial class DepthwisePlane6 { }
 
-/// <summary>MobileNet's 12x12 to 6x6: "same" of stride 2 across 16 channels, then padding 1 over 6x6.</summary>
+/// <summary>MobileNet's 12x12 to 6x6: "same" of stride 2, then padding 1 over 6x6.</summary>
 [Input(12, 12, 16)]
 [DepthwiseConv2D(3, Stride = 2, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU)]
 [DepthwiseConv2D(3, Padding = 1)]
@@ -70,7 +71,7 @@ public partial class DepthwisePlane6 { }
 [Dense(3, Activation = Activation.Softmax)]
 public partial class DepthwisePlane12 { }
 
-/// <summary>The keyword spotter's 25x5 plane (over the wide rows): "same", then stride 2 with padding 1.</summary>
+/// <summary>The keyword spotter's 25x5 plane: "same", then stride 2 with padding 1.</summary>
 [Input(25, 5, 16)]
 [DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU)]
 [DepthwiseConv2D(3, Stride = 2, Padding = 1)]
@@ -78,7 +79,7 @@ public partial class DepthwisePlane12 { }
 [Dense(3, Activation = Activation.Softmax)]
 public partial class DepthwisePlane25x5 { }
 
-/// <summary>MobileNet's first depthwise plane, 48x48 (over the wide rows): "same", then stride 2 with padding 1.</summary>
+/// <summary>MobileNet's first depthwise plane, 48x48: "same", then stride 2 with padding 1.</summary>
 [Input(48, 48, 4)]
 [DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Activation = Activation.ReLU)]
 [DepthwiseConv2D(3, Stride = 2, Padding = 1)]

@@ -60,7 +60,7 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new PointwisePlane6(seed: 28), label: 2);
 
     [Fact]
-    public void DepthwisePlane6_depthwise_across_the_channels_stride_one_and_two() =>
+    public void DepthwisePlane6_depthwise_on_a_small_plane_stride_one_and_two() =>
         Check(new DepthwisePlane6(seed: 32), label: 0);
 
     [Fact]
