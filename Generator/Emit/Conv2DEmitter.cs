@@ -34,6 +34,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         string n = Field(l, "");
         yield return (n + "Input", b.PaddedInput.ToString(Inv), "float");
         if (b.Wide > 0) yield return (n + "Wide", b.Wide.ToString(Inv), "float");
+        if (b.Staging > 0) yield return (n + "Staging", b.Staging.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
         if (b.Dilated > 0) yield return (n + "Dilated", b.Dilated.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
@@ -50,8 +51,9 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         var args = new List<string> { c.Input, c.Output };
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
-        args.Add(Field(l, "Input"));
-        if (g.ForwardWide) args.Add(Field(l, "Wide"));
+        if (!g.ReadsX) args.Add(Field(l, "Input"));
+        if (g.WideBuffer) args.Add(Field(l, "Wide"));
+        if (g.Staging) args.Add(Field(l, "Staging"));
         return Call(c, "Forward", args.ToArray());
     }
 
@@ -65,6 +67,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (c.NeedsInputGrad) args.Add(c.InputGrad!);
         if (c.NeedsInputGrad) args.Add("_parameters");
         args.Add("_gradients");
+        if (g.ReadsX) args.Add(c.Input);
         args.Add(Field(l, "Input"));
         var wide = g.StridedBackwardWide ? g.StrideOne() : g;
         if (wide.Wide) args.Add(Field(l, "WideGrad"));
