@@ -58,7 +58,7 @@ internal sealed partial class Conv2DEmitter
             Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
             // The epilogue hook: every path above has written y [K][HO][WO]; a chain's epilogue then runs per channel.
-            Chain?.WriteEpilogue(W, G.K, G.HO * G.WO);
+            Chain?.WriteEpilogue(W, "K", G.HO * G.WO);
             W.Close();
             if (Chain is not null) return;
 

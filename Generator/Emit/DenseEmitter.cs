@@ -111,7 +111,7 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Line("ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);");
         Bias(w, l);
         w.Line("DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));");
-        chain.WriteEpilogue(w, l.Units, 1);
+        chain.WriteEpilogue(w, "U", 1);
         w.Close();
     }
 

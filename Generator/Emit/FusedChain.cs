@@ -59,6 +59,21 @@ internal sealed class FusedChain
         ? layers[0].Layer.Name
         : string.Join(", ", layers.Take(layers.Count - 1).Select(c => c.Layer.Name)) + " and " + layers[layers.Count - 1].Layer.Name;
 
+    /// <summary>What the epilogue does: <c>output scaled, shifted, summed and activated</c>.</summary>
+    public string Steps
+    {
+        get
+        {
+            var steps = new List<string>();
+            if (Norm is not null) steps.Add("scaled");
+            if (Norm is not null) steps.Add("shifted");
+            if (Add is not null) steps.Add("summed");
+            if (Activation is not null) steps.Add("activated");
+            string what = Head.Layer.Type == LayerType.Add ? "sum" : "output";
+            return steps.Count == 1 ? $"{what} {steps[0]}" : $"{what} {string.Join(", ", steps.Take(steps.Count - 1))} and {steps[steps.Count - 1]}";
+        }
+    }
+
     /// <summary>The activation as the Runtime's <c>EpilogueActivation</c> names it, and its alpha.</summary>
     public string ActivationArgument => "EpilogueActivation." + (Activation is null ? "None" : Activation.Layer.Type.ToString());
 
@@ -131,7 +146,7 @@ internal sealed class FusedChain
                 calls.Add(LayerEmitter.For(c.Layer.Type).ForwardCall(c));
                 continue;
             }
-            calls.Add($"// {chain.Names}: one pass, the producer's output scaled, shifted{(chain.Add is null ? "" : ", summed")} and activated per channel");
+            calls.Add($"// {chain.Names} in one pass: {chain.Head.Layer.Name}'s {chain.Steps}, written into {chain.Last.Layer.Name}'s output");
             if (chain.Add is { } add && AddEmitter.ProjectionCalls(add) is { } projection) calls.Add(projection);
             calls.Add(FusedCall(chain));
             i += chain.Layers.Count - 1;
@@ -177,11 +192,11 @@ internal sealed class FusedChain
     }
 
     /// <summary>
-    /// The epilogue over <c>y</c>, the producer's output of <paramref name="channels"/> channels of
+    /// The epilogue over <c>y</c>, the producer's output of <paramref name="channels"/> (a constant of its method) channels of
     /// <paramref name="plane"/> values, in place: per channel where a plane has several values, else one call over
     /// the features. Declares <c>GammaOffset</c>, <c>BetaOffset</c>, <c>MeanOffset</c>, <c>VarianceOffset</c>, <c>Epsilon</c>.
     /// </summary>
-    public void WriteEpilogue(SourceWriter w, int channels, int plane)
+    public void WriteEpilogue(SourceWriter w, string channels, int plane)
     {
         var n = Norm!.Layer;
         string activation = ActivationArgument;
@@ -192,7 +207,7 @@ internal sealed class FusedChain
         w.Line($"const float Epsilon = {F(n.Epsilon)};");
         if (plane == 1)
         {
-            w.Line($"const int Features = {channels};");
+            w.Line($"const int Features = {channels}; // one value per feature");
             w.Line("ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, Features);");
             w.Line("ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, Features);");
             w.Line("ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, Features);");
