@@ -12,7 +12,10 @@ namespace StaticNets.Benchmarks;
 /// The generated methods and buffers are named after each layer's default name (<c>relu1</c>, <c>_relu1Output</c>),
 /// not the <c>Name</c> the declaration gives it (<c>s0</c>); the defaults are the generator's rule (one counter per
 /// stem, in order) applied to the kinds in <c>Summary</c>. An Add with a projection is two methods: the projection
-/// (<c>Add2ProjectionForward</c>, which has the multiply-adds) and the sum, each on its own row.
+/// (<c>Add2ProjectionForward</c>, which has the multiply-adds) and the sum, each on its own row. A chain that inference
+/// runs as one call (<c>Conv1Bn1Relu1Forward</c>: producer, BatchNorm, Add, activation) is timed as that call, on one row
+/// (<c>conv1 + bn1 + relu1 forward, fused</c>), followed by a row without a time for each layer it took in; the rows then
+/// add up to what <c>Forward</c> runs.
 /// </remarks>
 internal static partial class LayerBreakdown
 {
