@@ -1353,14 +1353,14 @@ namespace StaticNets.Generated
             const int GammaOffset = 36, BetaOffset = 40; // bn1's γ and β
             const int MeanOffset = 0, VarianceOffset = 4; // its running statistics
             const float Epsilon = 1E-05f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
             const int Plane = 64; // values per channel
-            for (int k = 0; k < K; k++)
-            {
-                float scale = parameters[GammaOffset + k] / MathF.Sqrt(statistics[VarianceOffset + k] + Epsilon);
-                float shift = parameters[BetaOffset + k] - statistics[MeanOffset + k] * scale;
-                Span<float> yk = y.Slice(k * Plane, Plane);
-                Epilogue.Channel(yk, scale, shift, default, yk, EpilogueActivation.ReLU, 0.0f);
-            }
+            Span<float> z = y.Slice(0, K * Plane);
+            ReadOnlySpan<float> r = default;
+            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
         }
 
         /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
@@ -2046,12 +2046,11 @@ namespace StaticNets.Generated
             const int GammaOffset = 694, BetaOffset = 704; // bn2's γ and β
             const int MeanOffset = 8, VarianceOffset = 18; // its running statistics
             const float Epsilon = 0.001f;
-            const int Features = U; // one value per feature
-            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, Features);
-            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, Features);
-            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, Features);
-            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, Features);
-            Span<float> z = y.Slice(0, Features);
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, U);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, U);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, U);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, U);
+            Span<float> z = y.Slice(0, U); // one value per feature
             Epilogue.Features(z, gamma, beta, mean, variance, Epsilon, default, z, EpilogueActivation.ReLU, 0.0f);
         }
 

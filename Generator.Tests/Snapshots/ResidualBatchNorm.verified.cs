@@ -1544,14 +1544,14 @@ namespace StaticNets.Generated
             const int GammaOffset = 108, BetaOffset = 112; // bn1's γ and β
             const int MeanOffset = 0, VarianceOffset = 4; // its running statistics
             const float Epsilon = 1E-05f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
             const int Plane = 64; // values per channel
-            for (int k = 0; k < K; k++)
-            {
-                float scale = parameters[GammaOffset + k] / MathF.Sqrt(statistics[VarianceOffset + k] + Epsilon);
-                float shift = parameters[BetaOffset + k] - statistics[MeanOffset + k] * scale;
-                Span<float> yk = y.Slice(k * Plane, Plane);
-                Epilogue.Channel(yk, scale, shift, default, yk, EpilogueActivation.ReLU, 0.0f);
-            }
+            Span<float> z = y.Slice(0, K * Plane);
+            ReadOnlySpan<float> r = default;
+            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
         }
 
         /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
@@ -2541,14 +2541,14 @@ namespace StaticNets.Generated
             const int GammaOffset = 404, BetaOffset = 412; // bn2's γ and β
             const int MeanOffset = 8, VarianceOffset = 16; // its running statistics
             const float Epsilon = 1E-05f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
             const int Plane = 16; // values per channel
-            for (int k = 0; k < K; k++)
-            {
-                float scale = parameters[GammaOffset + k] / MathF.Sqrt(statistics[VarianceOffset + k] + Epsilon);
-                float shift = parameters[BetaOffset + k] - statistics[MeanOffset + k] * scale;
-                Span<float> yk = y.Slice(k * Plane, Plane);
-                Epilogue.Channel(yk, scale, shift, default, yk, EpilogueActivation.ReLU, 0.0f);
-            }
+            Span<float> z = y.Slice(0, K * Plane);
+            ReadOnlySpan<float> r = default;
+            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
         }
 
         /// <summary>conv2 backward: adds into its weight and bias gradients; adds into dx.</summary>
@@ -3297,14 +3297,14 @@ namespace StaticNets.Generated
             const int GammaOffset = 996, BetaOffset = 1004; // bn3's γ and β
             const int MeanOffset = 24, VarianceOffset = 32; // its running statistics
             const float Epsilon = 1E-05f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
             const int Plane = 16; // values per channel
-            for (int k = 0; k < K; k++)
-            {
-                float scale = parameters[GammaOffset + k] / MathF.Sqrt(statistics[VarianceOffset + k] + Epsilon);
-                float shift = parameters[BetaOffset + k] - statistics[MeanOffset + k] * scale;
-                Span<float> yk = y.Slice(k * Plane, Plane);
-                Epilogue.Channel(yk, scale, shift, residual.Slice(k * Plane, Plane), yk, EpilogueActivation.ReLU, 0.0f);
-            }
+            Span<float> z = y.Slice(0, K * Plane);
+            ReadOnlySpan<float> r = residual.Slice(0, K * Plane);
+            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
         }
 
         /// <summary>conv3 backward: adds into its weight and bias gradients; writes dx.</summary>

@@ -193,8 +193,9 @@ internal sealed class FusedChain
 
     /// <summary>
     /// The epilogue over <c>y</c>, the producer's output of <paramref name="channels"/> (a constant of its method) channels of
-    /// <paramref name="plane"/> values, in place: per channel where a plane has several values, else one call over
-    /// the features. Declares <c>GammaOffset</c>, <c>BetaOffset</c>, <c>MeanOffset</c>, <c>VarianceOffset</c>, <c>Epsilon</c>.
+    /// <paramref name="plane"/> values, in place: one call that works channel by channel (<c>Epilogue.Planes</c>), or one
+    /// over the features where a channel has one value (<c>Epilogue.Features</c>). Declares <c>GammaOffset</c>,
+    /// <c>BetaOffset</c>, <c>MeanOffset</c>, <c>VarianceOffset</c>, <c>Epsilon</c>, <c>gamma</c>... <c>z</c>.
     /// </summary>
     public void WriteEpilogue(SourceWriter w, string channels, int plane)
     {
@@ -205,24 +206,20 @@ internal sealed class FusedChain
         w.Line($"const int GammaOffset = {n.ParameterOffset}, BetaOffset = {n.ParameterOffset + n.WeightCount}; // {n.Name}'s γ and β");
         w.Line($"const int MeanOffset = {n.StatisticsOffset}, VarianceOffset = {n.StatisticsOffset + n.Out.C}; // its running statistics");
         w.Line($"const float Epsilon = {F(n.Epsilon)};");
+        w.Line("ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, " + channels + ");");
+        w.Line("ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, " + channels + ");");
+        w.Line("ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, " + channels + ");");
+        w.Line("ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, " + channels + ");");
         if (plane == 1)
         {
-            w.Line($"const int Features = {channels}; // one value per feature");
-            w.Line("ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, Features);");
-            w.Line("ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, Features);");
-            w.Line("ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, Features);");
-            w.Line("ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, Features);");
-            w.Line($"Span<float> z = y.Slice(0, Features);");
-            w.Line($"Epilogue.Features(z, gamma, beta, mean, variance, Epsilon, {(Add is null ? "default" : "residual.Slice(0, Features)")}, z, {activation}, {alpha});");
+            w.Line($"Span<float> z = y.Slice(0, {channels}); // one value per {(channels == "U" ? "feature" : "channel")}");
+            w.Line($"Epilogue.Features(z, gamma, beta, mean, variance, Epsilon, {(Add is null ? "default" : $"residual.Slice(0, {channels})")}, z, {activation}, {alpha});");
             return;
         }
         w.Line($"const int Plane = {plane}; // values per channel");
-        w.Open($"for (int k = 0; k < {channels}; k++)");
-        w.Line("float scale = parameters[GammaOffset + k] / MathF.Sqrt(statistics[VarianceOffset + k] + Epsilon);");
-        w.Line("float shift = parameters[BetaOffset + k] - statistics[MeanOffset + k] * scale;");
-        w.Line("Span<float> yk = y.Slice(k * Plane, Plane);");
-        w.Line($"Epilogue.Channel(yk, scale, shift, {(Add is null ? "default" : "residual.Slice(k * Plane, Plane)")}, yk, {activation}, {alpha});");
-        w.Close();
+        w.Line($"Span<float> z = y.Slice(0, {channels} * Plane);");
+        w.Line($"ReadOnlySpan<float> r = {(Add is null ? "default" : $"residual.Slice(0, {channels} * Plane)")};");
+        w.Line($"Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, {activation}, {alpha});");
     }
 
     /// <summary>A float constant as C# writes it.</summary>

@@ -52,6 +52,96 @@ public static class Epilogue
     }
 
     /// <summary>
+    /// A convolution's whole output, <c>[C][plane]</c> with C the length of <paramref name="gamma"/>: channel by channel,
+    /// <c>y = act(z * scale + shift + residual)</c> (residual left out where empty), with BatchNorm's
+    /// <c>scale = γ/sqrt(var + ε)</c> and <c>shift = β - mean * scale</c> computed first for a block of channels at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Planes(
+        ReadOnlySpan<float> z,
+        int plane,
+        ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> mean,
+        ReadOnlySpan<float> variance,
+        float epsilon,
+        ReadOnlySpan<float> residual,
+        Span<float> y,
+        EpilogueActivation activation,
+        float alpha)
+    {
+        int channels = gamma.Length, n = channels * plane;
+        if (plane < 1 || z.Length < n || y.Length < n || beta.Length < channels || mean.Length < channels || variance.Length < channels
+            || !residual.IsEmpty && residual.Length < n)
+        {
+            throw new ArgumentException($"The epilogue's spans are shorter than its {channels} channels of {plane}.");
+        }
+        switch (activation)
+        {
+            case EpilogueActivation.ReLU: Planes<ReLUAct>(z, plane, gamma, beta, mean, variance, epsilon, residual, y, alpha); break;
+            case EpilogueActivation.ReLU6: Planes<ReLU6Act>(z, plane, gamma, beta, mean, variance, epsilon, residual, y, alpha); break;
+            case EpilogueActivation.LeakyReLU: Planes<LeakyAct>(z, plane, gamma, beta, mean, variance, epsilon, residual, y, alpha); break;
+            default: Planes<NoAct>(z, plane, gamma, beta, mean, variance, epsilon, residual, y, alpha); break;
+        }
+    }
+
+    /// <summary>Channels per block of <see cref="Planes"/>: their scales and shifts on the stack.</summary>
+    private const int Block = 128;
+
+    private static void Planes<TAct>(
+        ReadOnlySpan<float> z,
+        int plane,
+        ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> mean,
+        ReadOnlySpan<float> variance,
+        float epsilon,
+        ReadOnlySpan<float> residual,
+        Span<float> y,
+        float alpha)
+        where TAct : struct, IAct
+    {
+        Span<float> scales = stackalloc float[Block];
+        Span<float> shifts = stackalloc float[Block];
+        int channels = gamma.Length;
+        bool add = !residual.IsEmpty;
+        for (int c0 = 0; c0 < channels; c0 += Block)
+        {
+            int count = Math.Min(Block, channels - c0);
+            ScaleShift(gamma.Slice(c0, count), beta.Slice(c0, count), mean.Slice(c0, count), variance.Slice(c0, count), epsilon, scales, shifts);
+            for (int k = 0; k < count; k++)
+            {
+                int at = (c0 + k) * plane;
+                ReadOnlySpan<float> r = add ? residual.Slice(at, plane) : default;
+                Channel<TAct>(z.Slice(at, plane), scales[k], shifts[k], r, y.Slice(at, plane), alpha);
+            }
+        }
+    }
+
+    /// <summary>BatchNorm's scale and shift per channel, rounded as its inference forward rounds them.</summary>
+    private static void ScaleShift(
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, float epsilon, Span<float> scales, Span<float> shifts)
+    {
+        int n = gamma.Length, i = 0;
+        if (Simd.IsEnabled)
+        {
+            var e = Vector256.Create(epsilon);
+            for (; i <= n - 8; i += 8)
+            {
+                var s = Vector256.Create(gamma.Slice(i, 8)) / Vector256.Sqrt(Vector256.Create(variance.Slice(i, 8)) + e);
+                s.CopyTo(scales.Slice(i, 8));
+                (Vector256.Create(beta.Slice(i, 8)) - Vector256.Create(mean.Slice(i, 8)) * s).CopyTo(shifts.Slice(i, 8));
+            }
+        }
+        for (; i < n; i++)
+        {
+            float s = gamma[i] / MathF.Sqrt(variance[i] + epsilon);
+            scales[i] = s;
+            shifts[i] = beta[i] - mean[i] * s;
+        }
+    }
+
+    /// <summary>
     /// Flat features (a dense layer's output, or one value per channel): <c>y[i] = act(z[i] * s[i] + t[i] + residual[i])</c>
     /// with <c>s[i] = γ[i]/sqrt(var[i] + ε)</c> and <c>t[i] = β[i] - mean[i] * s[i]</c> computed here as BatchNorm computes them.
     /// </summary>
