@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using StaticNets.Tests.Networks;
 using StaticNets.Tests.Numerics;
+using StaticNets.Tests.Support;
 using Xunit;
 
 namespace StaticNets.Tests.BatchNorm;
@@ -42,6 +43,24 @@ public class FusedInferenceTests
         ["conv1", "bn1", "relu1", "add1:conv1", "conv2", "bn2", "relu2", "add2:bn2", "relu3", "flatten1", "dense1"],
         fused: ["Conv2Bn2Forward", "Add2Relu3Forward"],
         unfused: ["Conv1Bn1Forward", "Conv1Bn1Relu1Forward", "Conv2Bn2Relu2Forward", "Add1Conv2Forward"]);
+
+    [Fact]
+    public void FusedForwardAllocatesNothing()
+    {
+        var residual = new FusedResidualNet();
+        var dense = new FusedDenseNet();
+        var x = new float[FusedResidualNet.InputSize];
+        var y = new float[FusedResidualNet.OutputSize];
+        var xd = new float[FusedDenseNet.InputSize];
+        var yd = new float[FusedDenseNet.OutputSize];
+        residual.Forward(x, y);
+        dense.Forward(xd, yd);
+        Assert.Equal(0, Allocations.Fewest(() =>
+        {
+            residual.Forward(x, y);
+            dense.Forward(xd, yd);
+        }));
+    }
 
     /// <summary>
     /// Forward (and ForwardBatch) against the layers one by one (<paramref name="layers"/>: each default name, an Add's
