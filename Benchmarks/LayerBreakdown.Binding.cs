@@ -36,12 +36,13 @@ internal static partial class LayerBreakdown
     /// Add adds (<paramref name="skip"/>). <paramref name="prefix"/> is the layer's default name (<c>add2Projection</c>
     /// for an Add's projection).
     /// </summary>
-    private static float[]? Argument(Target target, string prefix, string name, float[]? x, float[]? dx, float[]? skip) => name switch
+    private static float[]? Argument(Target target, string prefix, string name, float[]? x, float[]? dx, float[]? skip, float[]? residual, float[]? y) => name switch
     {
         "x" => x,
         "dx" => dx,
         "skip" => skip,
-        "y" => Buffer(target, prefix + "Output"),
+        "residual" => residual,
+        "y" => y ?? Buffer(target, prefix + "Output"),
         "dy" => Buffer(target, prefix + "OutputGrad"),
         "parameters" => Buffer(target, "parameters"),
         "gradients" => Buffer(target, "gradients"),
@@ -56,22 +57,23 @@ internal static partial class LayerBreakdown
     /// compiled expression, since spans cannot pass through reflection's invoke. (A dynamic method taking the buffers
     /// as an object array measured dense1 forward 20% slower than a direct delegate; the expression measures the same.)
     /// </summary>
-    private static Action? Bind(MethodInfo[] methods, Target target, string prefix, float[]? x, float[]? dx, float[]? skip = null)
+    private static Action? Bind(
+        MethodInfo[] methods, Target target, string prefix, float[]? x, float[]? dx, float[]? skip = null, float[]? residual = null, float[]? y = null)
     {
         foreach (MethodInfo method in methods)
         {
-            if (Bind(method, target, prefix, x, dx, skip) is { } call) return call;
+            if (Bind(method, target, prefix, x, dx, skip, residual, y) is { } call) return call;
         }
 
         return null;
     }
 
-    private static Action? Bind(MethodInfo method, Target target, string prefix, float[]? x, float[]? dx, float[]? skip)
+    private static Action? Bind(MethodInfo method, Target target, string prefix, float[]? x, float[]? dx, float[]? skip, float[]? residual, float[]? y)
     {
         var arguments = new List<Expression>();
         foreach (ParameterInfo parameter in method.GetParameters())
         {
-            if (Argument(target, prefix, parameter.Name ?? "", x, dx, skip) is not { } buffer) return null;
+            if (Argument(target, prefix, parameter.Name ?? "", x, dx, skip, residual, y) is not { } buffer) return null;
             Expression array = Expression.Constant(buffer, typeof(float[]));
             arguments.Add(parameter.ParameterType == typeof(float[]) ? array : Expression.Convert(array, parameter.ParameterType));
         }

@@ -12,7 +12,10 @@ namespace StaticNets.Benchmarks;
 /// The generated methods and buffers are named after each layer's default name (<c>relu1</c>, <c>_relu1Output</c>),
 /// not the <c>Name</c> the declaration gives it (<c>s0</c>); the defaults are the generator's rule (one counter per
 /// stem, in order) applied to the kinds in <c>Summary</c>. An Add with a projection is two methods: the projection
-/// (<c>Add2ProjectionForward</c>, which has the multiply-adds) and the sum, each on its own row.
+/// (<c>Add2ProjectionForward</c>, which has the multiply-adds) and the sum, each on its own row. A chain that inference
+/// runs as one call (<c>Conv1Bn1Relu1Forward</c>: producer, BatchNorm, Add, activation) is timed as that call, on one row
+/// (<c>conv1 + bn1 + relu1 forward, fused</c>), followed by a row without a time for each layer it took in; the rows then
+/// add up to what <c>Forward</c> runs.
 /// </remarks>
 internal static partial class LayerBreakdown
 {
@@ -41,35 +44,23 @@ internal static partial class LayerBreakdown
         double parts = 0;
         for (int i = 0; i < info.Layers.Count; i++)
         {
+            int fused = FusedLength(target, i);
+            if (fused > 1)
+            {
+                parts += FusedRows(target, rows, i, fused, input, clock, forward, peak, peak512);
+                i += fused - 1;
+                continue;
+            }
+
             LayerInfo layer = info.Layers[i];
             string name = target.Defaults[i];
-            string label = layer.Name == name ? name : $"{name} ({layer.Name})";
+            string label = Label(target, i);
             long multiplyAdds = rows[i].MultiplyAdds;
             float[]? skip = null;
             if (layer.Kind == LayerKind.Add)
             {
-                float[]? from = OutputOfLabel(target, layer.From ?? "input", input);
-                if (layer.Projection != Projection.None)
-                {
-                    Action? projection = Bind(FindLayerMethods(target, Pascal(name) + "ProjectionForward"), target, name + "Projection", from, dx: null);
-                    if (projection is null)
-                    {
-                        PrintMissing($"  {label} forward, projection", "method or buffers not found");
-                    }
-                    else
-                    {
-                        double projectionNs = clock.Nanoseconds(projection);
-                        parts += projectionNs;
-                        PrintMlperf($"  {label} forward, projection", projectionNs, forward, multiplyAdds, peak, peak512);
-                    }
-
-                    multiplyAdds = 0;
-                    skip = Buffer(target, name + "ProjectionOutput");
-                }
-                else
-                {
-                    skip = from;
-                }
+                parts += AddTerm(target, i, input, clock, forward, multiplyAdds, peak, peak512, out skip);
+                if (layer.Projection != Projection.None) multiplyAdds = 0;
             }
 
             MethodInfo[] methods = FindLayerMethods(target, Pascal(name) + "Forward");
@@ -86,6 +77,85 @@ internal static partial class LayerBreakdown
         }
 
         PrintMlperf("  sum of the layers", parts, forward, model.MultiplyAdds, peak, peak512);
+    }
+
+    private static string Label(Target target, int i) =>
+        target.Info.Layers[i].Name == target.Defaults[i] ? target.Defaults[i] : $"{target.Defaults[i]} ({target.Info.Layers[i].Name})";
+
+    /// <summary>
+    /// What Add <paramref name="i"/> adds: the output of the layer its from names, or its projection's output, the
+    /// projection timed on a row of its own (its time returned, with its multiply-adds).
+    /// </summary>
+    private static double AddTerm(Target target, int i, float[] input, Clock clock, double forward, long multiplyAdds, double peak, double peak512, out float[]? skip)
+    {
+        LayerInfo layer = target.Info.Layers[i];
+        string name = target.Defaults[i];
+        float[]? from = OutputOfLabel(target, layer.From ?? "input", input);
+        skip = from;
+        if (layer.Projection == Projection.None) return 0;
+        skip = Buffer(target, name + "ProjectionOutput");
+        Action? projection = Bind(FindLayerMethods(target, Pascal(name) + "ProjectionForward"), target, name + "Projection", from, dx: null);
+        if (projection is null)
+        {
+            PrintMissing($"  {Label(target, i)} forward, projection", "method or buffers not found");
+            return 0;
+        }
+
+        double ns = clock.Nanoseconds(projection);
+        PrintMlperf($"  {Label(target, i)} forward, projection", ns, forward, multiplyAdds, peak, peak512);
+        return ns;
+    }
+
+    /// <summary>
+    /// How many layers from <paramref name="i"/> inference runs as one fused call (<c>Conv1Bn1Relu1Forward</c>, named after
+    /// each of them), or 1.
+    /// </summary>
+    private static int FusedLength(Target target, int i)
+    {
+        for (int m = Math.Min(4, target.Defaults.Length - i); m > 1; m--)
+        {
+            string method = string.Concat(target.Defaults.Skip(i).Take(m).Select(Pascal)) + "Forward";
+            if (FindLayerMethods(target, method).Length > 0) return m;
+        }
+
+        return 1;
+    }
+
+    /// <summary>
+    /// A fused chain as Forward runs it: one row with the producer's multiply-adds (an [Add]'s projection on its own row
+    /// before it), then a row per layer it took in, without a time of its own.
+    /// </summary>
+    private static double FusedRows(
+        Target target, (string Kind, long MultiplyAdds)[] rows, int i, int count, float[] input, Clock clock, double forward, double peak, double peak512)
+    {
+        double parts = 0;
+        float[]? skip = null;
+        long multiplyAdds = 0;
+        for (int j = i; j < i + count; j++)
+        {
+            if (target.Info.Layers[j].Kind == LayerKind.Add)
+            {
+                parts += AddTerm(target, j, input, clock, forward, rows[j].MultiplyAdds, peak, peak512, out skip);
+                if (target.Info.Layers[j].Projection != Projection.None) continue;
+            }
+
+            multiplyAdds += rows[j].MultiplyAdds;
+        }
+
+        string names = string.Join(" + ", Enumerable.Range(i, count).Select(j => Label(target, j)));
+        string method = string.Concat(target.Defaults.Skip(i).Take(count).Select(Pascal)) + "Forward";
+        float[]? y = Buffer(target, target.Defaults[i + count - 1] + "Output");
+        Action? call = Bind(FindLayerMethods(target, method), target, target.Defaults[i], InputOf(target, i, input), dx: null, skip, residual: skip, y: y);
+        if (call is null)
+        {
+            PrintMissing($"  {names} forward, fused", "buffers not found");
+            return parts;
+        }
+
+        double ns = clock.Nanoseconds(call);
+        PrintMlperf($"  {names} forward, fused", ns, forward, multiplyAdds, peak, peak512);
+        for (int j = i + 1; j < i + count; j++) PrintMissing($"    {Label(target, j)}", $"in {target.Defaults[i]}'s fused pass");
+        return parts + ns;
     }
 
     /// <summary>The output of the layer labelled <paramref name="label"/> (or of the nearest earlier layer with a buffer), or the network input.</summary>

@@ -676,15 +676,13 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            global::StaticNets.Generated.SmallBatchNormLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-            global::StaticNets.Generated.SmallBatchNormLayers.Bn1Forward(_parameters, _statistics, _conv1Output, _bn1Output);
-            global::StaticNets.Generated.SmallBatchNormLayers.Relu1Forward(_bn1Output, _relu1Output);
+            // conv1, bn1 and relu1 in one pass: conv1's output scaled, shifted and activated, written into relu1's output
+            global::StaticNets.Generated.SmallBatchNormLayers.Conv1Bn1Relu1Forward(input, _relu1Output, _parameters, _conv1Input, _conv1Wide, _statistics);
             global::StaticNets.Generated.SmallBatchNormLayers.Pool1Forward(_relu1Output, _pool1Output);
             // flatten1: 4x4x4 -> 64, no copy ([C][H][W] is already the flat order)
             global::StaticNets.Generated.SmallBatchNormLayers.Dropout1Forward(_pool1Output, _dropout1Output, training, _dropout1Mask, ref _randomState);
-            global::StaticNets.Generated.SmallBatchNormLayers.Dense1Forward(_parameters, _dropout1Output, _dense1Output);
-            global::StaticNets.Generated.SmallBatchNormLayers.Bn2Forward(_parameters, _statistics, _dense1Output, _bn2Output);
-            global::StaticNets.Generated.SmallBatchNormLayers.Relu2Forward(_bn2Output, _relu2Output);
+            // dense1, bn2 and relu2 in one pass: dense1's output scaled, shifted and activated, written into relu2's output
+            global::StaticNets.Generated.SmallBatchNormLayers.Dense1Bn2Relu2Forward(_parameters, _dropout1Output, _relu2Output, _statistics);
             global::StaticNets.Generated.SmallBatchNormLayers.Dense2Forward(_parameters, _relu2Output, _dense2Output, _dense2Linear);
         }
 
@@ -697,9 +695,8 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-                global::StaticNets.Generated.SmallBatchNormLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-                global::StaticNets.Generated.SmallBatchNormLayers.Bn1Forward(_parameters, _statistics, _conv1Output, _bn1Output);
-                global::StaticNets.Generated.SmallBatchNormLayers.Relu1Forward(_bn1Output, _relu1Output);
+                // conv1, bn1 and relu1 in one pass: conv1's output scaled, shifted and activated, written into relu1's output
+                global::StaticNets.Generated.SmallBatchNormLayers.Conv1Bn1Relu1Forward(input, _relu1Output, _parameters, _conv1Input, _conv1Wide, _statistics);
                 global::StaticNets.Generated.SmallBatchNormLayers.Pool1Forward(_relu1Output, _pool1Output);
                 // flatten1: 4x4x4 -> 64, no copy ([C][H][W] is already the flat order)
                 global::StaticNets.Generated.SmallBatchNormLayers.Dropout1Forward(_pool1Output, _dropout1Output, training, _dropout1Mask, ref _randomState);
@@ -1377,6 +1374,53 @@ namespace StaticNets.Generated
             }
         }
 
+        /// <summary>Inference: conv1, bn1 and relu1 in one pass, conv1's output [4][8][8] written into relu1's.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1Bn1Relu1Forward(
+            ReadOnlySpan<float> x, // conv1 input [1][8][8]
+            Span<float> y,         // relu1 output [4][8][8]
+            float[] parameters,    // weights [4][1][3][3] at 0, no biases
+            float[] padded,        // x with a zero border [1][10][10]
+            float[] wide,          // wide rows [4][78]
+            float[] statistics)    // all running statistics; bn1's means then variances from 0
+        {
+            const int C = 1, H = 8, W = 8, K = 4, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
+            const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
+            for (int c = 0; c < C; c++)
+            {
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv1ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv1ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv1ForwardScalar(padded, parameters, y);
+            }
+            // The epilogue: bn1 and relu1 in one pass, y = act(y * scale + shift).
+            const int GammaOffset = 36, BetaOffset = 40; // bn1's γ and β
+            const int MeanOffset = 0, VarianceOffset = 4; // its running statistics
+            const float Epsilon = 1E-05f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
+            const int Plane = 64; // values per channel
+            Span<float> z = y.Slice(0, K * Plane);
+            ReadOnlySpan<float> r = default;
+            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
+        }
+
         /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1Backward(
@@ -2039,6 +2083,33 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
             ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
             DenseKernels.ForwardBatch(weights, bias, x.Slice(0, count * N), y.Slice(0, count * U), count);
+        }
+
+        /// <summary>Inference: dense1, bn2 and relu2 in one pass, dense1's output written into relu2's.</summary>
+        /// <param name="parameters">All weights and biases; this layer's from 44.</param>
+        /// <param name="x">The input [64].</param>
+        /// <param name="y">relu2's output [10].</param>
+        /// <param name="statistics">All running statistics; bn2's means then variances from 8.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1Bn2Relu2Forward(float[] parameters, ReadOnlySpan<float> x, Span<float> y, float[] statistics)
+        {
+            const int N = 64; // inputs
+            const int U = 10; // units
+            const int WeightOffset = 44; // W [U][N]
+            const int BiasOffset = 684; // b [U]
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
+            ReadOnlySpan<float> bias = new ReadOnlySpan<float>(parameters, BiasOffset, U);
+            DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));
+            // The epilogue: bn2 and relu2 in one pass, y = act(y * scale + shift).
+            const int GammaOffset = 694, BetaOffset = 704; // bn2's γ and β
+            const int MeanOffset = 8, VarianceOffset = 18; // its running statistics
+            const float Epsilon = 0.001f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, U);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, U);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, U);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, U);
+            Span<float> z = y.Slice(0, U); // one value per feature
+            Epilogue.Features(z, gamma, beta, mean, variance, Epsilon, default, z, EpilogueActivation.ReLU, 0.0f);
         }
 
         /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>

@@ -768,14 +768,11 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            global::StaticNets.Generated.ResBnLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-            global::StaticNets.Generated.ResBnLayers.Bn1Forward(_parameters, _statistics, _conv1Output, _bn1Output);
-            global::StaticNets.Generated.ResBnLayers.Relu1Forward(_bn1Output, _relu1Output);
-            global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
-            global::StaticNets.Generated.ResBnLayers.Bn2Forward(_parameters, _statistics, _conv2Output, _bn2Output);
-            global::StaticNets.Generated.ResBnLayers.Relu2Forward(_bn2Output, _relu2Output);
-            global::StaticNets.Generated.ResBnLayers.Conv3Forward(_relu2Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
-            global::StaticNets.Generated.ResBnLayers.Bn3Forward(_parameters, _statistics, _conv3Output, _bn3Output);
+            // conv1, bn1 and relu1 in one pass: conv1's output scaled, shifted and activated, written into relu1's output
+            global::StaticNets.Generated.ResBnLayers.Conv1Bn1Relu1Forward(input, _relu1Output, _parameters, _conv1Input, _conv1Wide, _statistics);
+            // conv2, bn2 and relu2 in one pass: conv2's output scaled, shifted and activated, written into relu2's output
+            global::StaticNets.Generated.ResBnLayers.Conv2Bn2Relu2Forward(_relu1Output, _relu2Output, _parameters, _conv2Input, _conv2Wide, _statistics);
+            // conv3, bn3, add1 and relu3 in one pass: conv3's output scaled, shifted, summed and activated, written into relu3's output
             global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
                 _relu1Output,
                 _add1ProjectionOutput,
@@ -783,8 +780,14 @@ namespace Samples
                 _add1ProjectionInput,
                 _add1ProjectionWide);
             global::StaticNets.Generated.ResBnLayers.Add1NormForward(_parameters, _statistics, _add1ProjectionOutput, _add1ProjectionOutput);
-            global::StaticNets.Generated.ResBnLayers.Add1Forward(_bn3Output, _add1ProjectionOutput, _add1Output);
-            global::StaticNets.Generated.ResBnLayers.Relu3Forward(_add1Output, _relu3Output);
+            global::StaticNets.Generated.ResBnLayers.Conv3Bn3Add1Relu3Forward(
+                _relu2Output,
+                _relu3Output,
+                _parameters,
+                _conv3Input,
+                _conv3Wide,
+                _statistics,
+                _add1ProjectionOutput);
             global::StaticNets.Generated.ResBnLayers.Pool1Forward(_relu3Output, _pool1Output);
             global::StaticNets.Generated.ResBnLayers.Dense1Forward(_parameters, _pool1Output, _dense1Output, _dense1Linear);
         }
@@ -797,14 +800,11 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-                global::StaticNets.Generated.ResBnLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-                global::StaticNets.Generated.ResBnLayers.Bn1Forward(_parameters, _statistics, _conv1Output, _bn1Output);
-                global::StaticNets.Generated.ResBnLayers.Relu1Forward(_bn1Output, _relu1Output);
-                global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
-                global::StaticNets.Generated.ResBnLayers.Bn2Forward(_parameters, _statistics, _conv2Output, _bn2Output);
-                global::StaticNets.Generated.ResBnLayers.Relu2Forward(_bn2Output, _relu2Output);
-                global::StaticNets.Generated.ResBnLayers.Conv3Forward(_relu2Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
-                global::StaticNets.Generated.ResBnLayers.Bn3Forward(_parameters, _statistics, _conv3Output, _bn3Output);
+                // conv1, bn1 and relu1 in one pass: conv1's output scaled, shifted and activated, written into relu1's output
+                global::StaticNets.Generated.ResBnLayers.Conv1Bn1Relu1Forward(input, _relu1Output, _parameters, _conv1Input, _conv1Wide, _statistics);
+                // conv2, bn2 and relu2 in one pass: conv2's output scaled, shifted and activated, written into relu2's output
+                global::StaticNets.Generated.ResBnLayers.Conv2Bn2Relu2Forward(_relu1Output, _relu2Output, _parameters, _conv2Input, _conv2Wide, _statistics);
+                // conv3, bn3, add1 and relu3 in one pass: conv3's output scaled, shifted, summed and activated, written into relu3's output
                 global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
                     _relu1Output,
                     _add1ProjectionOutput,
@@ -812,8 +812,14 @@ namespace Samples
                     _add1ProjectionInput,
                     _add1ProjectionWide);
                 global::StaticNets.Generated.ResBnLayers.Add1NormForward(_parameters, _statistics, _add1ProjectionOutput, _add1ProjectionOutput);
-                global::StaticNets.Generated.ResBnLayers.Add1Forward(_bn3Output, _add1ProjectionOutput, _add1Output);
-                global::StaticNets.Generated.ResBnLayers.Relu3Forward(_add1Output, _relu3Output);
+                global::StaticNets.Generated.ResBnLayers.Conv3Bn3Add1Relu3Forward(
+                    _relu2Output,
+                    _relu3Output,
+                    _parameters,
+                    _conv3Input,
+                    _conv3Wide,
+                    _statistics,
+                    _add1ProjectionOutput);
                 global::StaticNets.Generated.ResBnLayers.Pool1Forward(_relu3Output, _pool1Output);
                 global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 8, 8);
                 ((global::System.ReadOnlySpan<float>)_pool1Output).Slice(0, 8).CopyTo(tile);
@@ -1569,6 +1575,53 @@ namespace StaticNets.Generated
                     }
                 }
             }
+        }
+
+        /// <summary>Inference: conv1, bn1 and relu1 in one pass, conv1's output [4][8][8] written into relu1's.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1Bn1Relu1Forward(
+            ReadOnlySpan<float> x, // conv1 input [3][8][8]
+            Span<float> y,         // relu1 output [4][8][8]
+            float[] parameters,    // weights [4][3][3][3] at 0, no biases
+            float[] padded,        // x with a zero border [3][10][10]
+            float[] wide,          // wide rows [4][78]
+            float[] statistics)    // all running statistics; bn1's means then variances from 0
+        {
+            const int C = 3, H = 8, W = 8, K = 4, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
+            const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
+            for (int c = 0; c < C; c++)
+            {
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv1ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv1ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv1ForwardScalar(padded, parameters, y);
+            }
+            // The epilogue: bn1 and relu1 in one pass, y = act(y * scale + shift).
+            const int GammaOffset = 108, BetaOffset = 112; // bn1's γ and β
+            const int MeanOffset = 0, VarianceOffset = 4; // its running statistics
+            const float Epsilon = 1E-05f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
+            const int Plane = 64; // values per channel
+            Span<float> z = y.Slice(0, K * Plane);
+            ReadOnlySpan<float> r = default;
+            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
         }
 
         /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
@@ -2519,6 +2572,53 @@ namespace StaticNets.Generated
                     }
                 }
             }
+        }
+
+        /// <summary>Inference: conv2, bn2 and relu2 in one pass, conv2's output [8][4][4] written into relu2's.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2Bn2Relu2Forward(
+            ReadOnlySpan<float> x, // conv2 input [4][8][8]
+            Span<float> y,         // relu2 output [8][4][4]
+            float[] parameters,    // weights [8][4][3][3] at 116, no biases
+            float[] padded,        // x with a zero border [4][10][10]
+            float[] wide,          // wide rows [8][67]
+            float[] statistics)    // all running statistics; bn2's means then variances from 8
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
+            const int WeightOffset = 116; // no biases
+            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
+            for (int c = 0; c < C; c++)
+            {
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv2ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv2ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv2ForwardScalar(padded, parameters, y);
+            }
+            // The epilogue: bn2 and relu2 in one pass, y = act(y * scale + shift).
+            const int GammaOffset = 404, BetaOffset = 412; // bn2's γ and β
+            const int MeanOffset = 8, VarianceOffset = 16; // its running statistics
+            const float Epsilon = 1E-05f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
+            const int Plane = 16; // values per channel
+            Span<float> z = y.Slice(0, K * Plane);
+            ReadOnlySpan<float> r = default;
+            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
         }
 
         /// <summary>conv2 backward: adds into its weight and bias gradients; adds into dx.</summary>
@@ -3809,6 +3909,54 @@ namespace StaticNets.Generated
                     }
                 }
             }
+        }
+
+        /// <summary>Inference: conv3, bn3, add1 and relu3 in one pass, conv3's output [8][4][4] written into relu3's.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3Bn3Add1Relu3Forward(
+            ReadOnlySpan<float> x,        // conv3 input [8][4][4]
+            Span<float> y,                // relu3 output [8][4][4]
+            float[] parameters,           // weights [8][8][3][3] at 420, no biases
+            float[] padded,               // x with a zero border [8][6][6]
+            float[] wide,                 // wide rows [8][22]
+            float[] statistics,           // all running statistics; bn3's means then variances from 24
+            ReadOnlySpan<float> residual) // what add1 adds [8][4][4]
+        {
+            const int C = 8, H = 4, W = 4, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
+            const int WeightOffset = 420; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // Copy x into the padded input; its zero border is never written.
+            Span<float> xp = padded;
+            for (int c = 0; c < C; c++)
+            {
+                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
+            }
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
+            {
+                Conv3ForwardVector512(padded, parameters, wide, y);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv3ForwardVector256(padded, parameters, wide, y);
+            }
+            else
+            {
+                Conv3ForwardScalar(padded, parameters, y);
+            }
+            // The epilogue: bn3, add1 and relu3 in one pass, y = act(y * scale + shift + residual).
+            const int GammaOffset = 996, BetaOffset = 1004; // bn3's γ and β
+            const int MeanOffset = 24, VarianceOffset = 32; // its running statistics
+            const float Epsilon = 1E-05f;
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
+            const int Plane = 16; // values per channel
+            Span<float> z = y.Slice(0, K * Plane);
+            ReadOnlySpan<float> r = residual.Slice(0, K * Plane);
+            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
         }
 
         /// <summary>conv3 backward: adds into its weight and bias gradients; writes dx.</summary>

@@ -113,7 +113,7 @@ internal sealed class AddEmitter : LayerEmitter
     private static string ProjectionOutputGrad(LayerShape l) => "_" + l.Name + "ProjectionOutputGrad";
 
     /// <summary>What the add reads as its second term: the skip tensor, or its projection.</summary>
-    private static string Term(LayerContext c) => Projects(c.Layer) ? ProjectionOutput(c.Layer) : c.Skip;
+    public static string Term(LayerContext c) => Projects(c.Layer) ? ProjectionOutput(c.Layer) : c.Skip;
 
     /// <summary>The projection's convolution, the first part of a ConvBatchNorm Add's forward (the batch pass ends a segment with it).</summary>
     public static string ConvCall(LayerContext c) => Conv.ForwardCall(ProjectionContext(c));
@@ -137,6 +137,35 @@ internal sealed class AddEmitter : LayerEmitter
         if (name == ProjectionOutputGrad(l)) return $"{l.Name} gradient of the projection's convolution output {Dims(l.Out)}";
         if (Normalizes(l) && name.StartsWith("_" + ProjectionNorm(l).Name, System.StringComparison.Ordinal)) return Norm.BufferComment(NormContext(c), name, length);
         return Conv.BufferComment(ProjectionContext(c), name, length);
+    }
+
+    /// <summary>Inference's projection calls (its BatchNorm with the running statistics), or null without a projection.</summary>
+    public static string? ProjectionCalls(LayerContext c)
+    {
+        if (!Projects(c.Layer)) return null;
+        return Normalizes(c.Layer) ? ConvCall(c) + "\n" + Norm.ForwardCall(NormContext(c)) : ConvCall(c);
+    }
+
+    /// <summary>Inference's calls of a chain the Add begins (<see cref="FusedChain"/>): the projection, then the sum activated.</summary>
+    public static string FusedCall(FusedChain chain)
+    {
+        var c = chain.Head;
+        string sum = Call(c, chain.MethodAfterHead, c.Input, Term(c), chain.Last.Output);
+        return ProjectionCalls(c) is { } projection ? projection + "\n" + sum : sum;
+    }
+
+    /// <summary>The chain's method: <c>y = act(x + skip)</c> in one pass.</summary>
+    public static void FusedForward(SourceWriter w, FusedChain chain)
+    {
+        var l = chain.Head.Layer;
+        w.Line($"/// <summary>Inference: {chain.Names} in one pass, the sum activated as it is written into {chain.Last.Layer.Name}'s output.</summary>");
+        w.Line($"/// <param name=\"x\">{l.InputLabel}'s output {Dims(l.In)}.</param>");
+        w.Line($"/// <param name=\"skip\">What {l.Name} adds {Dims(l.Out)}.</param>");
+        w.Line($"/// <param name=\"y\">{chain.Last.Layer.Name}'s output {Dims(l.Out)}.</param>");
+        OpenMethod(w, chain.Method, "ReadOnlySpan<float> x", "ReadOnlySpan<float> skip", "Span<float> y");
+        w.Line($"const int N = {I(l.Out.Size)};");
+        w.Line($"Epilogue.Sum(x.Slice(0, N), skip.Slice(0, N), y.Slice(0, N), {chain.ActivationArgument}, {FusedChain.F(chain.Alpha)});");
+        w.Close();
     }
 
     /// <summary>Inference: the projection (its BatchNorm with the running statistics), then the sum.</summary>

@@ -97,7 +97,7 @@ internal static class BatchEmitter
             w.Line($"// The layers before {first.Layer.Name}, one sample at a time; each sample's {first.Layer.Name} input is gathered into the tile.");
             w.Open("for (int b = 0; b < count; b++)");
             w.Line($"{Rs} input = inputs.Slice(b * InputSize, InputSize);");
-            for (int i = 0; i < plan.TailStart; i++) w.Line(LayerEmitter.For(contexts[i].Layer.Type).ForwardCall(contexts[i]));
+            foreach (string call in FusedChain.InferenceCalls(plan, 0, plan.TailStart)) w.Line(call);
             w.Line($"{Sp} tile = new {Sp}({plan.Tiles[plan.TailStart].In}, b * {n}, {n});");
             w.Line($"(({Rs}){first.Input}).Slice(0, {n}).CopyTo(tile);");
             w.Close();

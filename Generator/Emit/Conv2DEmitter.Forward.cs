@@ -12,10 +12,14 @@ internal sealed partial class Conv2DEmitter
     /// </summary>
     private sealed partial class ForwardWriter : ConvWriter
     {
-        public ForwardWriter(SourceWriter w, LayerContext c)
+        public ForwardWriter(SourceWriter w, LayerContext c, FusedChain? chain = null)
             : base(w, c)
         {
+            Chain = chain;
         }
+
+        /// <summary>The chain whose fused method this writes (the dispatcher alone, then the epilogue), or null.</summary>
+        private FusedChain? Chain { get; }
 
         private bool Linear => KeepsLinear(Layer.Activation);
 
@@ -32,16 +36,19 @@ internal sealed partial class Conv2DEmitter
             var parameters = new List<(string, string, string)>
             {
                 (N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"),
-                (N.Span, "y", $"{Layer.Name} output {OutShape}"),
+                (N.Span, "y", Chain is null ? $"{Layer.Name} output {OutShape}" : $"{Chain.Last.Layer.Name} output {OutShape}"),
             };
             if (Linear) parameters.Add(("float[]", "linear", $"before the activation {OutShape}"));
             parameters.Add(("float[]", "parameters", WeightShape));
             if (!G.ReadsX) parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
             if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
             if (G.Staging) parameters.Add(("float[]", "staging", StagingShape));
+            if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());
 
-            W.Line($"/// <summary>{Title(Layer)}</summary>");
-            SpatialNames.Signature(W, Context, Name("Forward"), parameters);
+            W.Line(Chain is null
+                ? $"/// <summary>{Title(Layer)}</summary>"
+                : $"/// <summary>Inference: {Chain.Names} in one pass, {Layer.Name}'s output {OutShape} written into {Chain.Last.Layer.Name}'s.</summary>");
+            SpatialNames.Signature(W, Context, Chain is null ? Name("Forward") : Chain.Method, parameters);
             Constants(backward: false);
             string z = Linear ? "linear" : "y";
             if (G.ReadsX) DirectDispatch(z, vector512, vector256);
@@ -56,7 +63,10 @@ internal sealed partial class Conv2DEmitter
                 Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
             }
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
+            // The epilogue hook: every path above has written y [K][HO][WO]; a chain's epilogue then runs per channel.
+            Chain?.WriteEpilogue(W, "K", G.HO * G.WO);
             W.Close();
+            if (Chain is not null) return;
 
             if (vector512)
             {

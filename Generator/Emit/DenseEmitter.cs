@@ -84,6 +84,37 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Close();
     }
 
+    /// <summary>Inference's call of a chain the layer begins (<see cref="FusedChain"/>): it writes the chain's last output.</summary>
+    public static string FusedCall(FusedChain chain)
+    {
+        var args = new List<string> { "_parameters", chain.Head.Input, chain.Last.Output };
+        args.AddRange(chain.EpilogueArguments());
+        return Call(chain.Head, chain.MethodAfterHead, args.ToArray());
+    }
+
+    /// <summary>The chain's method: the matrix-vector product into the chain's output, then the epilogue over the features.</summary>
+    public static void FusedForward(SourceWriter w, FusedChain chain)
+    {
+        var l = chain.Head.Layer;
+        w.Line($"/// <summary>Inference: {chain.Names} in one pass, {l.Name}'s output written into {chain.Last.Layer.Name}'s.</summary>");
+        w.Line($"/// <param name=\"parameters\">All weights and biases; this layer's from {I(l.ParameterOffset)}.</param>");
+        w.Line($"/// <param name=\"x\">The input {Dims(l.In)}.</param>");
+        w.Line($"/// <param name=\"y\">{chain.Last.Layer.Name}'s output {Dims(l.Out)}.</param>");
+        var parameters = new List<string?> { "float[] parameters", "ReadOnlySpan<float> x", "Span<float> y" };
+        foreach (var (type, name, comment) in chain.EpilogueParameters())
+        {
+            w.Line($"/// <param name=\"{name}\">{char.ToUpperInvariant(comment[0])}{comment.Substring(1)}.</param>");
+            parameters.Add(type + " " + name);
+        }
+        OpenMethod(w, chain.Method, parameters.ToArray());
+        Constants(w, l);
+        w.Line("ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);");
+        Bias(w, l);
+        w.Line("DenseKernels.Forward(weights, bias, x.Slice(0, N), y.Slice(0, U));");
+        chain.WriteEpilogue(w, "U", 1);
+        w.Close();
+    }
+
     /// <summary>The layer over a tile of samples stored back to back (inference): each weight row is read once per tile.</summary>
     public override void ForwardTile(SourceWriter w, LayerContext c)
     {

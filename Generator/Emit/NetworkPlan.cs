@@ -41,6 +41,12 @@ internal sealed class NetworkPlan
 
     public List<LayerContext> Contexts { get; } = new();
 
+    /// <summary>
+    /// The chains inference runs as one call each (<see cref="FusedChain"/>), by the producer's index: only in a network
+    /// with BatchNorm, whose <c>ForwardCore</c> is inference only.
+    /// </summary>
+    public Dictionary<int, FusedChain> Chains { get; private set; } = new();
+
     public List<PlannedBuffer> Buffers { get; } = new();
 
     /// <summary>The buffer holding the network's output after a pass.</summary>
@@ -84,6 +90,7 @@ internal sealed class NetworkPlan
         plan.PlanTail();
         plan.PlanLoss(shape);
         plan.PlanBatchTraining(shape);
+        plan.Chains = FusedChain.Find(plan, shape);
         return plan;
     }
 

@@ -28,7 +28,7 @@ internal static class PassEmitter
             : "/// <summary>Runs every layer forward; in training, dropout is active and each layer keeps what its backward needs.</summary>");
         w.Line(LayerEmitter.HotQualified);
         w.Open($"private void ForwardCore({Rs} input, bool training)");
-        foreach (var c in plan.Contexts) w.Line(LayerEmitter.For(c.Layer.Type).ForwardCall(c));
+        foreach (string call in FusedChain.InferenceCalls(plan, 0, plan.Contexts.Count)) w.Line(call);
         if (plan.CopyInputToOutput) w.Line("input.CopyTo(_output);");
         w.Close();
         w.Line();
@@ -64,8 +64,9 @@ internal static class PassEmitter
             if (!firstMethod) w.Line();
             firstMethod = false;
         }
-        foreach (var c in plan.Contexts)
+        for (int i = 0; i < plan.Contexts.Count; i++)
         {
+            var c = plan.Contexts[i];
             var emitter = LayerEmitter.For(c.Layer.Type);
             if (!emitter.HasOutput) continue;
             Gap();
@@ -76,6 +77,11 @@ internal static class PassEmitter
             {
                 w.Line();
                 emitter.ForwardTile(w, c);
+            }
+            if (plan.Chains.TryGetValue(i, out var chain))
+            {
+                w.Line();
+                FusedChain.WriteMethod(w, chain);
             }
             if (c.HasParametersUpToHere && (c.Layer.ParameterCount > 0 || c.NeedsInputGrad))
             {

@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+
+namespace StaticNets.Generator.Emit;
+
+internal sealed partial class Conv2DEmitter
+{
+    /// <summary>
+    /// Inference's call of a chain the convolution begins (<see cref="FusedChain"/>): the convolution's own buffers, the
+    /// chain's last output, and what the epilogue reads.
+    /// </summary>
+    public static string FusedCall(FusedChain chain)
+    {
+        var c = chain.Head;
+        var l = c.Layer;
+        var g = new Geometry(l);
+        var args = new List<string> { c.Input, chain.Last.Output, "_parameters" };
+        if (!g.ReadsX) args.Add(Field(l, "Input"));
+        if (g.WideBuffer) args.Add(Field(l, "Wide"));
+        if (g.Staging) args.Add(Field(l, "Staging"));
+        args.AddRange(chain.EpilogueArguments());
+        return Call(c, chain.MethodAfterHead, args.ToArray());
+    }
+
+    /// <summary>
+    /// The chain's method: the convolution's forward dispatcher, over the same scalar and vector variants, followed by the
+    /// epilogue per channel (the hook after the dispatch in <c>ForwardWriter</c>: any path writing <c>[K][HO][WO]</c> gets it).
+    /// </summary>
+    public static void FusedForward(SourceWriter w, FusedChain chain) => new ForwardWriter(w, chain.Head, chain).Write();
+}

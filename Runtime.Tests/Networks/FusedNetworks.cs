@@ -1,0 +1,81 @@
+using StaticNets;
+
+namespace StaticNets.Tests.Networks;
+
+// Inference fuses producer -> BatchNorm -> [Add] -> activation chains into one call (FusedInferenceTests).
+
+#pragma warning disable SN3005 // on purpose: a producer's bias before its BatchNorm, so that the fused call adds it too
+
+/// <summary>A convolution, its BatchNorm and a ReLU: one fused call (conv1, bn1, relu1), a plane of 7x6 per channel.</summary>
+[Input(7, 6, 3)]
+[Conv2D(8, 3, Padding = 1)]
+[BatchNorm]
+[ReLU]
+[Flatten]
+[Dense(4)]
+public partial class FusedConvNet { }
+
+/// <summary>A depthwise convolution, its BatchNorm and a LeakyReLU, then a strided convolution with its BatchNorm and ReLU6.</summary>
+[Input(9, 9, 4)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[LeakyReLU(0.1)]
+[Conv2D(6, 3, Stride = 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[ReLU6]
+[GlobalAvgPool]
+[Dense(3)]
+public partial class FusedDepthwiseNet { }
+
+/// <summary>Dense layers with their BatchNorms and ReLUs (flat: one value per feature), the second without an activation.</summary>
+[Input(20)]
+[Dense(19, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Dense(12)]
+[BatchNorm]
+[Dense(5)]
+public partial class FusedDenseNet { }
+
+/// <summary>
+/// Residual blocks: conv -> BN -> Add(a) -> ReLU fused with the identity's residual, and conv -> BN -> Add(b, Projection.Conv)
+/// -> ReLU with the projection's; a 1x1 plane at the end (one value per channel).
+/// </summary>
+[Input(8, 8, 4)]
+[Conv2D(4, 3, Padding = 1)]
+[BatchNorm]
+[ReLU(Name = "a")]
+[Conv2D(4, 3, Padding = 1, Bias = false)]
+[BatchNorm]
+[Add("a")]
+[ReLU(Name = "b")]
+[Conv2D(8, 3, Stride = 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[Add("b", Projection = Projection.Conv)]
+[ReLU]
+[Conv2D(6, 4)]
+[BatchNorm]
+[ReLU]
+[Flatten]
+[Dense(3)]
+public partial class FusedResidualNet { }
+
+/// <summary>
+/// Chains that must not fuse where an [Add] reads the intermediate output: c is read by its BatchNorm and by the first
+/// Add (no chain at c), n by its ReLU and by the second Add (c's chain stops at the BatchNorm); the second Add and its
+/// ReLU fuse as a sum.
+/// </summary>
+[Input(6, 6, 3)]
+[Conv2D(3, 3, Padding = 1, Name = "c")]
+[BatchNorm]
+[ReLU]
+[Add("c")]
+[Conv2D(3, 3, Padding = 1)]
+[BatchNorm(Name = "n")]
+[ReLU]
+[Add("n")]
+[ReLU]
+[Flatten]
+[Dense(2)]
+public partial class UnfusedReadersNet { }
+#pragma warning restore SN3005
