@@ -10,7 +10,7 @@ internal sealed partial class Conv2DEmitter
     /// <c>Conv1ForwardVector512</c> and <c>Conv1ForwardVector256</c> compute the wide rows and gather them;
     /// <c>Conv1ForwardScalar</c> is the loop nest over outputs, channels and taps.
     /// </summary>
-    private sealed class ForwardWriter : ConvWriter
+    private sealed partial class ForwardWriter : ConvWriter
     {
         public ForwardWriter(SourceWriter w, LayerContext c)
             : base(w, c)
@@ -38,6 +38,7 @@ internal sealed partial class Conv2DEmitter
             parameters.Add(("float[]", "parameters", WeightShape));
             parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
             if (G.ForwardWide) parameters.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
+            if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
 
             W.Line($"/// <summary>{Title(Layer)}</summary>");
             SpatialNames.Signature(W, Context, Name("Forward"), parameters);
@@ -48,7 +49,8 @@ internal sealed partial class Conv2DEmitter
             W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
             W.Close();
             string z = Linear ? "linear" : "y";
-            Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
+            if (G.Winograd) WinogradDispatch(z);
+            else Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
             W.Close();
 

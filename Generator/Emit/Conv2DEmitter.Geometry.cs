@@ -133,7 +133,10 @@ internal sealed partial class Conv2DEmitter
         public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L);
 
         /// <summary>Whether the forward has vector paths over wide rows (and the wide buffer).</summary>
-        public bool ForwardWide => Wide || StridedWide;
+        public bool ForwardWide => (Wide && !Winograd) || StridedWide;
+
+        /// <summary>Whether the forward's vector paths are Winograd F(2x2, 3x3) (<see cref="Conv2DBuffers.Winograd"/>), not wide rows.</summary>
+        public bool Winograd => Conv2DBuffers.Winograd(Window, C, K, Groups);
 
         private Model.WindowGeometry Window => new(FH, FW, SH, SW, PadT, PadL, PadB, PadR);
 

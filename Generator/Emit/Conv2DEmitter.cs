@@ -33,6 +33,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         string n = Field(l, "");
         yield return (n + "Input", b.PaddedInput.ToString(Inv), "float");
         if (b.Wide > 0) yield return (n + "Wide", b.Wide.ToString(Inv), "float");
+        if (b.WinogradScratch > 0) yield return (n + "Winograd", b.WinogradScratch.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
@@ -50,6 +51,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         args.Add("_parameters");
         args.Add(Field(l, "Input"));
         if (g.ForwardWide) args.Add(Field(l, "Wide"));
+        if (g.Winograd) args.Add(Field(l, "Winograd"));
         return Call(c, "Forward", args.ToArray());
     }
 

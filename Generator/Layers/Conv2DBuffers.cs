@@ -16,11 +16,14 @@ namespace StaticNets.Generator.Layers;
 /// </summary>
 internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad)
 {
+    /// <summary>The Winograd forward's scratch (<see cref="WinogradScratch"/>), where <see cref="Winograd"/> applies; zero if not.</summary>
+    public BigInteger WinogradScratch { get; init; }
+
     /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
     public const int Lanes = 8;
 
     /// <summary>All of them together.</summary>
-    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad;
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + WinogradScratch;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
         Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
@@ -40,14 +43,42 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
         bool wide = WideRows(g);
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = WidePositions(g, output, wp);
-        bool forwardWide = wide || StridedWide(g, filters, positions);
+        bool winograd = Winograd(g, input.C, filters, groups);
+        bool forwardWide = (wide && !winograd) || StridedWide(g, filters, positions);
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
             Wide: forwardWide ? filters * positions + LayerRule.Slack : 0,
             WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
             GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
-            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0);
+            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0)
+        {
+            WinogradScratch = winograd ? WinogradLength(input.C, filters, output.H, output.W) : 0,
+        };
+    }
+
+    /// <summary>The fewest input channels, and filters, for which the Winograd forward beats the wide rows (measured).</summary>
+    public const int WinogradLeast = 8;
+
+    /// <summary>
+    /// Whether the forward's vector paths use Winograd F(2x2, 3x3) (<c>StaticNets.__Internals.Winograd</c>) instead
+    /// of the wide rows: a 3x3 window at stride 1, ungrouped, at least <see cref="WinogradLeast"/> channels and filters,
+    /// the filters in fours (the kernel's block).
+    /// </summary>
+    public static bool Winograd(WindowGeometry g, int channels, int filters, int groups) =>
+        WideRows(g) && g.KernelHeight == 3 && g.KernelWidth == 3 && groups <= 1
+        && channels >= WinogradLeast && filters >= WinogradLeast && filters % 4 == 0;
+
+    /// <summary>
+    /// The Winograd scratch, as <c>Winograd.Length</c> computes it: parity planes <c>[C][4][TH+1][S]</c>, U
+    /// <c>[16][K][C]</c>, V <c>[16][C][TP]</c>, M <c>[16][K][TP]</c> and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
+    /// <c>S = ⌈WO/2⌉ + 1</c> and TP the <c>TH*S</c> tiles rounded up to 32.
+    /// </summary>
+    public static BigInteger WinogradLength(int channels, int filters, int outputHeight, int outputWidth)
+    {
+        BigInteger rows = (outputHeight + 1) / 2, stride = (outputWidth + 1) / 2 + 1;
+        BigInteger padded = (rows * stride + 31) / 32 * 32;
+        return channels * 4 * (rows + 1) * stride + 16 * (BigInteger)filters * channels + 16 * channels * padded + 16 * filters * padded + 16;
     }
 
     /// <summary>

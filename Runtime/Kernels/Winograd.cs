@@ -1,0 +1,181 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace StaticNets.__Internals;
+
+/// <summary>
+/// Winograd F(2x2, 3x3): the forward of a 3x3, stride-1, ungrouped convolution with 16 multiplies per 2x2 output
+/// tile, input channel and filter instead of 36. Each 2x2 output tile reads a 4x4 input tile d; with
+/// <c>V = Bᵀ d B</c> (per tile and channel, adds only), <c>U = G g Gᵀ</c> (per filter and channel) and, for each of the
+/// 16 positions ξ of the 4x4 transform, the product <c>M_ξ[K][T] = U_ξ[K][C] · V_ξ[C][T]</c>, the tile is
+/// <c>Y = Aᵀ M A</c> plus the bias (adds only).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Tiles: <c>TH = ⌈HO/2⌉</c> rows of <c>TW = ⌈WO/2⌉</c>, numbered <c>t = ty*S + tx</c> with <c>S = TW + 1</c>: one
+/// tile a row more than there are (never written out), so that every tile's inputs are at offsets 0, 1, S and S+1
+/// from <c>t</c> in the four parity planes of the padded input (<see cref="Split"/>), and the input transform is a run
+/// of contiguous vectors over t. The planes hold <c>TH + 1</c> rows of S; cells past the padded input are zero, and
+/// feed only the outputs a partial tile (odd HO or WO) drops.
+/// </para>
+/// <para>
+/// The scratch (<see cref="Length"/>), in order: the parity planes <c>[C][4][TH+1][S]</c>, U <c>[16][K][C]</c>,
+/// V <c>[16][C][TP]</c> and M <c>[16][K][TP]</c>, where TP is <c>TH*S</c> rounded up to whole blocks of 32
+/// tiles; then <see cref="Slack"/> floats. U is computed on every call, since the weights may change between calls.
+/// The vector paths are in <c>Winograd.Vector256.cs</c> and <c>Winograd.Vector512.cs</c>; the generated scalar
+/// path stays the direct convolution.
+/// </para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[Obsolete(InternalUse.Message)]
+public static partial class Winograd
+{
+    /// <summary>Tiles per block of the products: a multiple of both widths' blocks (TP is a whole number of them).</summary>
+    public const int TileBlock = 32;
+
+    /// <summary>Spare floats at the end of the scratch: the input transform's last vectors read up to 32 past the planes.</summary>
+    public const int Slack = 16;
+
+    /// <summary>Filters a block of the products takes: the layer's filter count must be a multiple of it.</summary>
+    public const int FilterBlock = 4;
+
+    /// <summary>The tiles of an output plane: <c>TH</c>, <c>S = TW + 1</c> (tiles a row, one past the last), and TP.</summary>
+    public static (int Rows, int Stride, int Padded) Tiles(int outputHeight, int outputWidth)
+    {
+        int rows = (outputHeight + 1) / 2, stride = (outputWidth + 1) / 2 + 1;
+        int padded = (rows * stride + TileBlock - 1) / TileBlock * TileBlock;
+        return (rows, stride, padded);
+    }
+
+    /// <summary>The scratch's length in floats: parity planes, U, V, M and the slack.</summary>
+    public static long Length(int channels, int filters, int outputHeight, int outputWidth)
+    {
+        var (rows, stride, padded) = Tiles(outputHeight, outputWidth);
+        return (long)channels * 4 * (rows + 1) * stride + 16L * filters * channels + 16L * channels * padded + 16L * filters * padded + Slack;
+    }
+
+    /// <summary>Checks the sizes and the spans, once per call (the vector paths then index without bounds checks).</summary>
+    private static void Check(int c, int k, int hp, int wp, ReadOnlySpan<float> padded, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> scratch, Span<float> z)
+    {
+        int ho = hp - 2, wo = wp - 2;
+        if (c < 1 || k < FilterBlock || k % FilterBlock != 0 || ho < 1 || wo < 1)
+        {
+            throw new ArgumentException($"Winograd needs at least one channel, filters in fours and a padded plane of 3x3 or more: C={c}, K={k}, {hp}x{wp}.");
+        }
+        if (padded.Length < c * hp * wp || weights.Length != k * c * 9 || (bias.Length != 0 && bias.Length != k)
+            || scratch.Length < Length(c, k, ho, wo) || z.Length < k * ho * wo)
+        {
+            throw new ArgumentException($"Winograd spans do not fit C={c}, K={k}, {hp}x{wp}: padded {padded.Length}, weights {weights.Length}, bias {bias.Length}, scratch {scratch.Length}, output {z.Length}.");
+        }
+    }
+
+    /// <summary>
+    /// Splits each padded channel into its four parity planes <c>[2a+b][m][n] = xp[2m+a][2n+b]</c>, <c>TH+1</c> rows of
+    /// S, zero past the padded plane.
+    /// </summary>
+    private static void Split(ref float xp, int c, int hp, int wp, ref float q, int rows, int stride)
+    {
+        int plane = (rows + 1) * stride;
+        for (int ch = 0; ch < c; ch++)
+        {
+            ref float qc = ref Unsafe.Add(ref q, ch * 4 * plane);
+            for (int r = 0; r < 2 * (rows + 1); r++)
+            {
+                ref float even = ref Unsafe.Add(ref qc, ((r & 1) * 2 * (rows + 1) + (r >> 1)) * stride);
+                ref float odd = ref Unsafe.Add(ref even, plane);
+                if (r >= hp)
+                {
+                    for (int n = 0; n < stride; n++)
+                    {
+                        Unsafe.Add(ref even, n) = 0f;
+                        Unsafe.Add(ref odd, n) = 0f;
+                    }
+                    continue;
+                }
+                ref float row = ref Unsafe.Add(ref xp, (ch * hp + r) * wp);
+                int pairs = wp / 2;
+                for (int n = 0; n < pairs; n++)
+                {
+                    Unsafe.Add(ref even, n) = Unsafe.Add(ref row, 2 * n);
+                    Unsafe.Add(ref odd, n) = Unsafe.Add(ref row, 2 * n + 1);
+                }
+                for (int n = pairs; n < stride; n++)
+                {
+                    Unsafe.Add(ref even, n) = 2 * n < wp ? Unsafe.Add(ref row, 2 * n) : 0f;
+                    Unsafe.Add(ref odd, n) = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>U_ξ[k][c] = (G g Gᵀ)[ξ]</c> for each filter k and channel c, with
+    /// <c>G = [[1, 0, 0], [½, ½, ½], [½, -½, ½], [0, 0, 1]]</c>: the halves are exact in binary.
+    /// </summary>
+    private static void Filters(ref float g, int k, int c, ref float u)
+    {
+        int kc = k * c;
+        for (int f = 0; f < k; f++)
+        {
+            for (int ch = 0; ch < c; ch++)
+            {
+                ref float w = ref Unsafe.Add(ref g, (f * c + ch) * 9);
+                ref float uo = ref Unsafe.Add(ref u, f * c + ch);
+                // Along each kernel row first, then down the four columns that gives.
+                var (a0, a1, a2, a3) = Transform(Unsafe.Add(ref w, 0), Unsafe.Add(ref w, 1), Unsafe.Add(ref w, 2));
+                var (b0, b1, b2, b3) = Transform(Unsafe.Add(ref w, 3), Unsafe.Add(ref w, 4), Unsafe.Add(ref w, 5));
+                var (c0, c1, c2, c3) = Transform(Unsafe.Add(ref w, 6), Unsafe.Add(ref w, 7), Unsafe.Add(ref w, 8));
+                Column(ref uo, 0, kc, a0, b0, c0);
+                Column(ref uo, 1, kc, a1, b1, c1);
+                Column(ref uo, 2, kc, a2, b2, c2);
+                Column(ref uo, 3, kc, a3, b3, c3);
+            }
+        }
+    }
+
+    /// <summary>G times three values: <c>(w0, ½(w0 + w1 + w2), ½(w0 - w1 + w2), w2)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float, float, float, float) Transform(float w0, float w1, float w2) =>
+        (w0, 0.5f * (w0 + w1 + w2), 0.5f * (w0 - w1 + w2), w2);
+
+    /// <summary>Column j of U from column j of the row-transformed kernel: <c>U[i][j]</c> at <c>(4i + j) * K*C</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Column(ref float uo, int j, int kc, float s0, float s1, float s2)
+    {
+        var (u0, u1, u2, u3) = Transform(s0, s1, s2);
+        Unsafe.Add(ref uo, j * kc) = u0;
+        Unsafe.Add(ref uo, (4 + j) * kc) = u1;
+        Unsafe.Add(ref uo, (8 + j) * kc) = u2;
+        Unsafe.Add(ref uo, (12 + j) * kc) = u3;
+    }
+
+    /// <summary>
+    /// Writes the tiles' outputs into <c>z[K][HO][WO]</c> from the four output planes that the vector paths leave in
+    /// the first four positions of M: <c>[2i+j][k][t]</c> holds output <c>(2ty+i, 2tx+j)</c>.
+    /// </summary>
+    private static void Gather(ref float m, int k, int ho, int wo, int stride, int padded, ref float z)
+    {
+        int plane = k * padded;
+        for (int f = 0; f < k; f++)
+        {
+            for (int oy = 0; oy < ho; oy++)
+            {
+                ref float even = ref Unsafe.Add(ref m, (oy & 1) * 2 * plane + f * padded + (oy >> 1) * stride);
+                ref float odd = ref Unsafe.Add(ref even, plane);
+                ref float zr = ref Unsafe.Add(ref z, (f * ho + oy) * wo);
+                int pairs = wo / 2;
+                for (int n = 0; n < pairs; n++)
+                {
+                    Unsafe.Add(ref zr, 2 * n) = Unsafe.Add(ref even, n);
+                    Unsafe.Add(ref zr, 2 * n + 1) = Unsafe.Add(ref odd, n);
+                }
+                if ((wo & 1) != 0) Unsafe.Add(ref zr, wo - 1) = Unsafe.Add(ref even, pairs);
+            }
+        }
+    }
+
+    private static ref float At(Span<float> span) => ref MemoryMarshal.GetReference(span);
+
+    private static ref float At(ReadOnlySpan<float> span) => ref MemoryMarshal.GetReference(span);
+}
