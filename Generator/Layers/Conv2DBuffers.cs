@@ -71,15 +71,19 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
 
     /// <summary>
     /// The Winograd scratch, as <c>Winograd.Length</c> computes it: parity planes <c>[C][4][TH+1][S]</c>, U
-    /// <c>[16][K][C]</c>, V <c>[16][C][TP]</c>, M <c>[16][K][TP]</c> and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
+    /// <c>[16][K][C]</c>, V <c>[16][C][TP]</c>, M <c>[16][K][TP]</c> (each position ξ an odd number of 64-byte lines
+    /// apart) and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
     /// <c>S = ⌈WO/2⌉ + 1</c> and TP the <c>TH*S</c> tiles rounded up to 32.
     /// </summary>
     public static BigInteger WinogradLength(int channels, int filters, int outputHeight, int outputWidth)
     {
         BigInteger rows = (outputHeight + 1) / 2, stride = (outputWidth + 1) / 2 + 1;
         BigInteger padded = (rows * stride + 31) / 32 * 32;
-        return channels * 4 * (rows + 1) * stride + 16 * (BigInteger)filters * channels + 16 * channels * padded + 16 * filters * padded + 16;
+        return channels * 4 * (rows + 1) * stride + 16 * (Spread(filters * (BigInteger)channels) + Spread(channels * padded) + Spread(filters * padded)) + 16;
     }
+
+    /// <summary>A matrix's size rounded up to an odd number of 64-byte lines: the distance between its 16 positions ξ.</summary>
+    private static BigInteger Spread(BigInteger floats) => ((floats + 15) / 16 | 1) * 16;
 
     /// <summary>
     /// Positions of a filter's wide rows (<c>L</c>): output (oy, ox) at <c>oy*SH*WP + ox*SW</c>, so up to the last

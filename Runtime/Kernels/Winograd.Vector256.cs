@@ -20,8 +20,8 @@ public static partial class Winograd
         int plane = (rows + 1) * stride;
         ref float q = ref At(scratch);
         ref float u = ref Unsafe.Add(ref q, c * 4 * plane);
-        ref float v = ref Unsafe.Add(ref u, 16 * k * c);
-        ref float m = ref Unsafe.Add(ref v, 16 * c * tp);
+        ref float v = ref Unsafe.Add(ref u, 16 * Spread(k * c));
+        ref float m = ref Unsafe.Add(ref v, 16 * Spread(c * tp));
         Split(ref At(padded), c, paddedHeight, paddedWidth, ref q, rows, stride);
         Filters(ref At(weights), k, c, ref u);
         InputVector256(ref q, c, plane, stride, tp, ref v);
@@ -35,9 +35,10 @@ public static partial class Winograd
     /// [0, 1, 0, -1]]</c>: tile t's row i, column j is parity plane <c>2(i&amp;1) + (j&amp;1)</c> at
     /// <c>t + (i&gt;&gt;1)*S + (j&gt;&gt;1)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputVector256(ref float q, int c, int plane, int stride, int tp, ref float v)
     {
-        int vs = c * tp;
+        int vs = Spread(c * tp);
         nuint s = (nuint)stride, s1 = (nuint)stride + 1;
         for (int ch = 0; ch < c; ch++)
         {
@@ -83,13 +84,14 @@ public static partial class Winograd
     /// <c>M_ξ[k][t] = Σ_c U_ξ[k][c] V_ξ[c][t]</c>: 4 filters by 2 vectors of tiles, each tile vector loaded once for 4
     /// multiply-adds and each weight broadcast once for 2.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ProductsVector256(ref float u, ref float v, ref float m, int k, int c, int tp)
     {
         for (int xi = 0; xi < 16; xi++)
         {
-            ref float ux = ref Unsafe.Add(ref u, xi * k * c);
-            ref float vx = ref Unsafe.Add(ref v, xi * c * tp);
-            ref float mx = ref Unsafe.Add(ref m, xi * k * tp);
+            ref float ux = ref Unsafe.Add(ref u, xi * Spread(k * c));
+            ref float vx = ref Unsafe.Add(ref v, xi * Spread(c * tp));
+            ref float mx = ref Unsafe.Add(ref m, xi * Spread(k * tp));
             for (int f = 0; f < k; f += 4)
             {
                 ref float u0 = ref Unsafe.Add(ref ux, f * c);
@@ -137,9 +139,10 @@ public static partial class Winograd
     /// four outputs of each tile go to positions 0 to 3 of M (<c>[2i+j][k][t]</c>), which only this tile's
     /// transform reads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OutputVector256(ref float m, ref float bias, bool hasBias, int k, int tiles, int tp)
     {
-        int ms = k * tp;
+        int ms = Spread(k * tp);
         for (int f = 0; f < k; f++)
         {
             var b = hasBias ? Vector256.Create(Unsafe.Add(ref bias, f)) : Vector256<float>.Zero;

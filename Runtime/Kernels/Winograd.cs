@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticNets.__Internals;
 
@@ -22,7 +24,7 @@ namespace StaticNets.__Internals;
 /// <para>
 /// The scratch (<see cref="Length"/>), in order: the parity planes <c>[C][4][TH+1][S]</c>, U <c>[16][K][C]</c>,
 /// V <c>[16][C][TP]</c> and M <c>[16][K][TP]</c>, where TP is <c>TH*S</c> rounded up to whole blocks of 32
-/// tiles; then <see cref="Slack"/> floats. U is computed on every call, since the weights may change between calls.
+/// tiles, each of the 16 positions ξ <see cref="Spread"/> apart; then <see cref="Slack"/> floats. U is computed on every call, since the weights may change between calls.
 /// The vector paths are in <c>Winograd.Vector256.cs</c> and <c>Winograd.Vector512.cs</c>; the generated scalar
 /// path stays the direct convolution.
 /// </para>
@@ -48,11 +50,23 @@ public static partial class Winograd
         return (rows, stride, padded);
     }
 
+    /// <summary>
+    /// The distance between consecutive positions ξ of U, V and M, in floats: the matrix's size rounded up to whole
+    /// 64-byte lines, and to an odd number of them, so that the 16 positions of one tile (stored and loaded together)
+    /// fall in 16 different sets of the L1 cache rather than thrash a few (a multiple of 4 KB would put them in one).
+    /// </summary>
+    public static int Spread(int floats)
+    {
+        int lines = (floats + 15) / 16;
+        return (lines | 1) * 16;
+    }
+
     /// <summary>The scratch's length in floats: parity planes, U, V, M and the slack.</summary>
     public static long Length(int channels, int filters, int outputHeight, int outputWidth)
     {
         var (rows, stride, padded) = Tiles(outputHeight, outputWidth);
-        return (long)channels * 4 * (rows + 1) * stride + 16L * filters * channels + 16L * channels * padded + 16L * filters * padded + Slack;
+        return (long)channels * 4 * (rows + 1) * stride
+            + 16L * (Spread(filters * channels) + Spread(channels * padded) + Spread(filters * padded)) + Slack;
     }
 
     /// <summary>Checks the sizes and the spans, once per call (the vector paths then index without bounds checks).</summary>
@@ -74,6 +88,7 @@ public static partial class Winograd
     /// Splits each padded channel into its four parity planes <c>[2a+b][m][n] = xp[2m+a][2n+b]</c>, <c>TH+1</c> rows of
     /// S, zero past the padded plane.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Split(ref float xp, int c, int hp, int wp, ref float q, int rows, int stride)
     {
         int plane = (rows + 1) * stride;
@@ -86,21 +101,29 @@ public static partial class Winograd
                 ref float odd = ref Unsafe.Add(ref even, plane);
                 if (r >= hp)
                 {
-                    for (int n = 0; n < stride; n++)
+                    for (int i = 0; i < stride; i++)
                     {
-                        Unsafe.Add(ref even, n) = 0f;
-                        Unsafe.Add(ref odd, n) = 0f;
+                        Unsafe.Add(ref even, i) = 0f;
+                        Unsafe.Add(ref odd, i) = 0f;
                     }
                     continue;
                 }
                 ref float row = ref Unsafe.Add(ref xp, (ch * hp + r) * wp);
-                int pairs = wp / 2;
-                for (int n = 0; n < pairs; n++)
+                int pairs = wp / 2, n = 0;
+                for (; n + 8 <= pairs; n += 8)
+                {
+                    // Each half's evens to its low lanes, odds to its high lanes; then the two halves' lows and highs.
+                    var a = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * n)), Unzip);
+                    var b = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * n + 8)), Unzip);
+                    Vector256.Create(a.GetLower(), b.GetLower()).StoreUnsafe(ref even, (nuint)n);
+                    Vector256.Create(a.GetUpper(), b.GetUpper()).StoreUnsafe(ref odd, (nuint)n);
+                }
+                for (; n < pairs; n++)
                 {
                     Unsafe.Add(ref even, n) = Unsafe.Add(ref row, 2 * n);
                     Unsafe.Add(ref odd, n) = Unsafe.Add(ref row, 2 * n + 1);
                 }
-                for (int n = pairs; n < stride; n++)
+                for (; n < stride; n++)
                 {
                     Unsafe.Add(ref even, n) = 2 * n < wp ? Unsafe.Add(ref row, 2 * n) : 0f;
                     Unsafe.Add(ref odd, n) = 0f;
@@ -113,9 +136,15 @@ public static partial class Winograd
     /// <c>U_ξ[k][c] = (G g Gᵀ)[ξ]</c> for each filter k and channel c, with
     /// <c>G = [[1, 0, 0], [½, ½, ½], [½, -½, ½], [0, 0, 1]]</c>: the halves are exact in binary.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Filters(ref float g, int k, int c, ref float u)
     {
-        int kc = k * c;
+        int kc = Spread(k * c);
+        if (Avx2.IsSupported && c >= 8)
+        {
+            FiltersGathered(ref g, k, c, kc, ref u);
+            return;
+        }
         for (int f = 0; f < k; f++)
         {
             for (int ch = 0; ch < c; ch++)
@@ -134,12 +163,56 @@ public static partial class Winograd
         }
     }
 
+    /// <summary>
+    /// <see cref="Filters"/> for 8 channels at a time: each tap of 8 consecutive (filter, channel) kernels gathered
+    /// into a vector (9 floats apart), transformed as the scalar loop does, and stored where U's rows are contiguous
+    /// over channels. A channel count that is not a multiple of 8 ends with a block overlapping the one before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void FiltersGathered(ref float g, int k, int c, int kc, ref float u)
+    {
+        var taps = Vector256.Create(0, 9, 18, 27, 36, 45, 54, 63);
+        for (int f = 0; f < k; f++)
+        {
+            for (int c0 = 0; c0 < c; c0 += 8)
+            {
+                int ch = Math.Min(c0, c - 8);
+                float* w = (float*)Unsafe.AsPointer(ref Unsafe.Add(ref g, (f * c + ch) * 9));
+                var (a0, a1, a2, a3) = Transform(Avx2.GatherVector256(w, taps, 4), Avx2.GatherVector256(w + 1, taps, 4), Avx2.GatherVector256(w + 2, taps, 4));
+                var (b0, b1, b2, b3) = Transform(Avx2.GatherVector256(w + 3, taps, 4), Avx2.GatherVector256(w + 4, taps, 4), Avx2.GatherVector256(w + 5, taps, 4));
+                var (d0, d1, d2, d3) = Transform(Avx2.GatherVector256(w + 6, taps, 4), Avx2.GatherVector256(w + 7, taps, 4), Avx2.GatherVector256(w + 8, taps, 4));
+                ref float uo = ref Unsafe.Add(ref u, f * c + ch);
+                Column(ref uo, 0, kc, a0, b0, d0);
+                Column(ref uo, 1, kc, a1, b1, d1);
+                Column(ref uo, 2, kc, a2, b2, d2);
+                Column(ref uo, 3, kc, a3, b3, d3);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Transform(Vector256<float> w0, Vector256<float> w1, Vector256<float> w2)
+    {
+        var half = Vector256.Create(0.5f);
+        return (w0, half * (w0 + w1 + w2), half * (w0 - w1 + w2), w2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Column(ref float uo, int j, int kc, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2)
+    {
+        var (u0, u1, u2, u3) = Transform(s0, s1, s2);
+        u0.StoreUnsafe(ref uo, (nuint)(j * kc));
+        u1.StoreUnsafe(ref uo, (nuint)((4 + j) * kc));
+        u2.StoreUnsafe(ref uo, (nuint)((8 + j) * kc));
+        u3.StoreUnsafe(ref uo, (nuint)((12 + j) * kc));
+    }
+
     /// <summary>G times three values: <c>(w0, ½(w0 + w1 + w2), ½(w0 - w1 + w2), w2)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (float, float, float, float) Transform(float w0, float w1, float w2) =>
         (w0, 0.5f * (w0 + w1 + w2), 0.5f * (w0 - w1 + w2), w2);
 
-    /// <summary>Column j of U from column j of the row-transformed kernel: <c>U[i][j]</c> at <c>(4i + j) * K*C</c>.</summary>
+    /// <summary>Column j of U from column j of the row-transformed kernel: <c>U[i][j]</c> at <c>(4i + j)</c> times U's spread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Column(ref float uo, int j, int kc, float s0, float s1, float s2)
     {
@@ -154,9 +227,10 @@ public static partial class Winograd
     /// Writes the tiles' outputs into <c>z[K][HO][WO]</c> from the four output planes that the vector paths leave in
     /// the first four positions of M: <c>[2i+j][k][t]</c> holds output <c>(2ty+i, 2tx+j)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gather(ref float m, int k, int ho, int wo, int stride, int padded, ref float z)
     {
-        int plane = k * padded;
+        int plane = Spread(k * padded);
         for (int f = 0; f < k; f++)
         {
             for (int oy = 0; oy < ho; oy++)
@@ -164,8 +238,16 @@ public static partial class Winograd
                 ref float even = ref Unsafe.Add(ref m, (oy & 1) * 2 * plane + f * padded + (oy >> 1) * stride);
                 ref float odd = ref Unsafe.Add(ref even, plane);
                 ref float zr = ref Unsafe.Add(ref z, (f * ho + oy) * wo);
-                int pairs = wo / 2;
-                for (int n = 0; n < pairs; n++)
+                int pairs = wo / 2, n = 0;
+                for (; n + 8 <= pairs; n += 8)
+                {
+                    // Four evens and four odds side by side, then interleaved.
+                    var e = Vector256.LoadUnsafe(ref even, (nuint)n);
+                    var o = Vector256.LoadUnsafe(ref odd, (nuint)n);
+                    Vector256.Shuffle(Vector256.Create(e.GetLower(), o.GetLower()), Zip).StoreUnsafe(ref zr, (nuint)(2 * n));
+                    Vector256.Shuffle(Vector256.Create(e.GetUpper(), o.GetUpper()), Zip).StoreUnsafe(ref zr, (nuint)(2 * n + 8));
+                }
+                for (; n < pairs; n++)
                 {
                     Unsafe.Add(ref zr, 2 * n) = Unsafe.Add(ref even, n);
                     Unsafe.Add(ref zr, 2 * n + 1) = Unsafe.Add(ref odd, n);
@@ -174,6 +256,12 @@ public static partial class Winograd
             }
         }
     }
+
+    /// <summary>The lanes' order that puts the even lanes of a vector first: <c>[0, 2, 4, 6, 1, 3, 5, 7]</c>.</summary>
+    private static Vector256<int> Unzip => Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+
+    /// <summary>The lanes' order that interleaves a vector's halves: <c>[0, 4, 1, 5, 2, 6, 3, 7]</c>.</summary>
+    private static Vector256<int> Zip => Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
 
     private static ref float At(Span<float> span) => ref MemoryMarshal.GetReference(span);
 
