@@ -136,7 +136,7 @@ internal sealed partial class Conv2DEmitter
         public bool ForwardWide => (Wide && !Winograd) || StridedWide;
 
         /// <summary>Whether the forward's vector paths are Winograd F(2x2, 3x3) (<see cref="Conv2DBuffers.Winograd"/>), not wide rows.</summary>
-        public bool Winograd => Conv2DBuffers.Winograd(Window, C, K, Groups);
+        public bool Winograd => Conv2DBuffers.Winograd(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
 
         private Model.WindowGeometry Window => new(FH, FW, SH, SW, PadT, PadL, PadB, PadR);
 

@@ -13,7 +13,8 @@ namespace StaticNets.Generator.Emit;
 /// output gradient with shifted input runs, and the input gradient gathers the wide output gradient at
 /// the negated offsets. Stride above 1 uses direct loops with the window unrolled; its forward's vector paths
 /// (where <c>Conv2DBuffers.StridedWide</c> allows) compute the stride-1 wide rows up to the last output and
-/// gather every SH-th row's every SW-th column.
+/// gather every SH-th row's every SW-th column. A 3x3 stride-1 convolution with enough channels, filters and tiles
+/// (<c>Conv2DBuffers.Winograd</c>) takes Winograd F(2x2, 3x3) on the vector paths instead (<c>Conv2DEmitter.Winograd.cs</c>).
 /// </summary>
 /// <remarks>
 /// Each pass is a static method that receives every buffer it touches, and dispatches to its variants:

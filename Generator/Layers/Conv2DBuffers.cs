@@ -43,7 +43,7 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
         bool wide = WideRows(g);
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = WidePositions(g, output, wp);
-        bool winograd = Winograd(g, input.C, filters, groups);
+        bool winograd = Winograd(g, input.C, filters, groups, output);
         bool forwardWide = (wide && !winograd) || StridedWide(g, filters, positions);
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
@@ -57,28 +57,36 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
         };
     }
 
-    /// <summary>The fewest input channels, and filters, for which the Winograd forward beats the wide rows (measured).</summary>
+    /// <summary>The fewest input channels, and filters, for the Winograd forward.</summary>
     public const int WinogradLeast = 8;
+
+    /// <summary>
+    /// The fewest 2x2 output tiles for the Winograd forward: measured on ResNet-8, it beats the wide rows on 16x16 and
+    /// 32x32 planes (64 and 256 tiles: 47.6 -> 35.7 and 46.1 -> 36.8 µs) but not on 8x8 (16 tiles, 64 channels:
+    /// 62.9 -> 64.7 µs), where the filter transform and the tiles' rounding weigh as much as the products.
+    /// </summary>
+    public const int WinogradLeastTiles = 64;
 
     /// <summary>
     /// Whether the forward's vector paths use Winograd F(2x2, 3x3) (<c>StaticNets.__Internals.Winograd</c>) instead
     /// of the wide rows: a 3x3 window at stride 1, ungrouped, at least <see cref="WinogradLeast"/> channels and filters,
-    /// the filters in fours (the kernel's block).
+    /// the filters in fours (the kernel's block), and at least <see cref="WinogradLeastTiles"/> output tiles.
     /// </summary>
-    public static bool Winograd(WindowGeometry g, int channels, int filters, int groups) =>
+    public static bool Winograd(WindowGeometry g, int channels, int filters, int groups, Shape output) =>
         WideRows(g) && g.KernelHeight == 3 && g.KernelWidth == 3 && groups <= 1
-        && channels >= WinogradLeast && filters >= WinogradLeast && filters % 4 == 0;
+        && channels >= WinogradLeast && filters >= WinogradLeast && filters % 4 == 0
+        && (long)((output.H + 1) / 2) * ((output.W + 1) / 2) >= WinogradLeastTiles;
 
     /// <summary>
     /// The Winograd scratch, as <c>Winograd.Length</c> computes it: parity planes <c>[C][4][TH+1][S]</c>, U
     /// <c>[16][K][C]</c>, V <c>[16][C][TP]</c>, M <c>[16][K][TP]</c> (each position ξ an odd number of 64-byte lines
     /// apart) and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
-    /// <c>S = ⌈WO/2⌉ + 1</c> and TP the <c>TH*S</c> tiles rounded up to 32.
+    /// <c>S = ⌈WO/2⌉ + 1</c> and TP the <c>TH*S</c> tiles rounded up to 16.
     /// </summary>
     public static BigInteger WinogradLength(int channels, int filters, int outputHeight, int outputWidth)
     {
         BigInteger rows = (outputHeight + 1) / 2, stride = (outputWidth + 1) / 2 + 1;
-        BigInteger padded = (rows * stride + 31) / 32 * 32;
+        BigInteger padded = (rows * stride + 15) / 16 * 16;
         return channels * 4 * (rows + 1) * stride + 16 * (Spread(filters * (BigInteger)channels) + Spread(channels * padded) + Spread(filters * padded)) + 16;
     }
 

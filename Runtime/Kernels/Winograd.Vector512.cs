@@ -81,60 +81,6 @@ public static partial class Winograd
     }
 
     /// <summary>
-    /// <c>M_ξ[k][t] = Σ_c U_ξ[k][c] V_ξ[c][t]</c>: 4 filters by 2 vectors of tiles, each tile vector loaded once for 4
-    /// multiply-adds and each weight broadcast once for 2.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ProductsVector512(ref float u, ref float v, ref float m, int k, int c, int tp)
-    {
-        for (int xi = 0; xi < 16; xi++)
-        {
-            ref float ux = ref Unsafe.Add(ref u, xi * Spread(k * c));
-            ref float vx = ref Unsafe.Add(ref v, xi * Spread(c * tp));
-            ref float mx = ref Unsafe.Add(ref m, xi * Spread(k * tp));
-            for (int f = 0; f < k; f += 4)
-            {
-                ref float u0 = ref Unsafe.Add(ref ux, f * c);
-                ref float u1 = ref Unsafe.Add(ref u0, c);
-                ref float u2 = ref Unsafe.Add(ref u1, c);
-                ref float u3 = ref Unsafe.Add(ref u2, c);
-                for (int t = 0; t < tp; t += 2 * 16)
-                {
-                    Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
-                    Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
-                    ref float vt = ref Unsafe.Add(ref vx, t);
-                    for (int ch = 0; ch < c; ch++)
-                    {
-                        var x0 = Vector512.LoadUnsafe(ref vt, (nuint)(ch * tp));
-                        var x1 = Vector512.LoadUnsafe(ref vt, (nuint)(ch * tp + 16));
-                        var w = Vector512.Create(Unsafe.Add(ref u0, ch));
-                        a00 = Vector512.MultiplyAddEstimate(x0, w, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, w, a01);
-                        w = Vector512.Create(Unsafe.Add(ref u1, ch));
-                        a10 = Vector512.MultiplyAddEstimate(x0, w, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, w, a11);
-                        w = Vector512.Create(Unsafe.Add(ref u2, ch));
-                        a20 = Vector512.MultiplyAddEstimate(x0, w, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, w, a21);
-                        w = Vector512.Create(Unsafe.Add(ref u3, ch));
-                        a30 = Vector512.MultiplyAddEstimate(x0, w, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, w, a31);
-                    }
-                    ref float mt = ref Unsafe.Add(ref mx, f * tp + t);
-                    a00.StoreUnsafe(ref mt, 0);
-                    a01.StoreUnsafe(ref mt, 16);
-                    a10.StoreUnsafe(ref mt, (nuint)tp);
-                    a11.StoreUnsafe(ref mt, (nuint)(tp + 16));
-                    a20.StoreUnsafe(ref mt, (nuint)(2 * tp));
-                    a21.StoreUnsafe(ref mt, (nuint)(2 * tp + 16));
-                    a30.StoreUnsafe(ref mt, (nuint)(3 * tp));
-                    a31.StoreUnsafe(ref mt, (nuint)(3 * tp + 16));
-                }
-            }
-        }
-    }
-
-    /// <summary>
     /// <c>Y = Aᵀ M A</c> plus the bias, with <c>Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]]</c>, for 16 tiles at a time; the
     /// four outputs of each tile go to positions 0 to 3 of M (<c>[2i+j][k][t]</c>), which only this tile's
     /// transform reads.

@@ -23,7 +23,7 @@ namespace StaticNets.__Internals;
 /// </para>
 /// <para>
 /// The scratch (<see cref="Length"/>), in order: the parity planes <c>[C][4][TH+1][S]</c>, U <c>[16][K][C]</c>,
-/// V <c>[16][C][TP]</c> and M <c>[16][K][TP]</c>, where TP is <c>TH*S</c> rounded up to whole blocks of 32
+/// V <c>[16][C][TP]</c> and M <c>[16][K][TP]</c>, where TP is <c>TH*S</c> rounded up to whole blocks of 16
 /// tiles, each of the 16 positions ξ <see cref="Spread"/> apart; then <see cref="Slack"/> floats. U is computed on every call, since the weights may change between calls.
 /// The vector paths are in <c>Winograd.Vector256.cs</c> and <c>Winograd.Vector512.cs</c>; the generated scalar
 /// path stays the direct convolution.
@@ -33,8 +33,8 @@ namespace StaticNets.__Internals;
 [Obsolete(InternalUse.Message)]
 public static partial class Winograd
 {
-    /// <summary>Tiles per block of the products: a multiple of both widths' blocks (TP is a whole number of them).</summary>
-    public const int TileBlock = 32;
+    /// <summary>Tiles per block of the products at either width (TP is a whole number of them).</summary>
+    public const int TileBlock = 16;
 
     /// <summary>Spare floats at the end of the scratch: the input transform's last vectors read up to 32 past the planes.</summary>
     public const int Slack = 16;
