@@ -21,7 +21,8 @@ internal sealed partial class Conv2DEmitter
             {
                 int rows = (G.HO + 1) / 2, stride = (G.WO + 1) / 2 + 1;
                 int padded = (rows * stride + 15) / 16 * 16;
-                return $"Winograd scratch: parity planes [{G.C}][4][{rows + 1}][{stride}], U [16][{G.K}][{G.C}], V [16][{G.C}][{padded}], M [16][{G.K}][{padded}]";
+                return $"Winograd scratch: parity planes [{G.C}][4][{rows + 1}][{stride}], U [16][{G.K}][{G.C}], "
+                    + $"V [16][{G.C}][{padded}], M [16][{G.K}][{padded}]";
             }
         }
 

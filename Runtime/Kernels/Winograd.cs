@@ -24,7 +24,8 @@ namespace StaticNets.__Internals;
 /// <para>
 /// The scratch (<see cref="Length"/>), in order: the parity planes <c>[C][4][TH+1][S]</c>, U <c>[16][K][C]</c>,
 /// V <c>[16][C][TP]</c> and M <c>[16][K][TP]</c>, where TP is <c>TH*S</c> rounded up to whole blocks of 16
-/// tiles, each of the 16 positions ξ <see cref="Spread"/> apart; then <see cref="Slack"/> floats. U is computed on every call, since the weights may change between calls.
+/// tiles, each of the 16 positions ξ <see cref="Spread"/> apart; then <see cref="Slack"/> floats. U is computed on every
+/// call, since the weights may change between calls.
 /// The vector paths are in <c>Winograd.Vector256.cs</c> and <c>Winograd.Vector512.cs</c>; the generated scalar
 /// path stays the direct convolution.
 /// </para>
@@ -34,16 +35,16 @@ namespace StaticNets.__Internals;
 public static partial class Winograd
 {
     /// <summary>Tiles per block of the products at either width (TP is a whole number of them).</summary>
-    public const int TileBlock = 16;
+    internal const int TileBlock = 16;
 
     /// <summary>Spare floats at the end of the scratch: the input transform's last vectors read up to 32 past the planes.</summary>
-    public const int Slack = 16;
+    internal const int Slack = 16;
 
     /// <summary>Filters a block of the products takes: the layer's filter count must be a multiple of it.</summary>
-    public const int FilterBlock = 4;
+    internal const int FilterBlock = 4;
 
     /// <summary>The tiles of an output plane: <c>TH</c>, <c>S = TW + 1</c> (tiles a row, one past the last), and TP.</summary>
-    public static (int Rows, int Stride, int Padded) Tiles(int outputHeight, int outputWidth)
+    internal static (int Rows, int Stride, int Padded) Tiles(int outputHeight, int outputWidth)
     {
         int rows = (outputHeight + 1) / 2, stride = (outputWidth + 1) / 2 + 1;
         int padded = (rows * stride + TileBlock - 1) / TileBlock * TileBlock;
@@ -55,7 +56,7 @@ public static partial class Winograd
     /// 64-byte lines, and to an odd number of them, so that the 16 positions of one tile (stored and loaded together)
     /// fall in 16 different sets of the L1 cache rather than thrash a few (a multiple of 4 KB would put them in one).
     /// </summary>
-    public static int Spread(int floats)
+    internal static int Spread(int floats)
     {
         int lines = (floats + 15) / 16;
         return (lines | 1) * 16;
@@ -70,17 +71,20 @@ public static partial class Winograd
     }
 
     /// <summary>Checks the sizes and the spans, once per call (the vector paths then index without bounds checks).</summary>
-    private static void Check(int c, int k, int hp, int wp, ReadOnlySpan<float> padded, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> scratch, Span<float> z)
+    private static void Check(int c, int k, int hp, int wp, ReadOnlySpan<float> padded, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        Span<float> scratch, Span<float> z)
     {
         int ho = hp - 2, wo = wp - 2;
         if (c < 1 || k < FilterBlock || k % FilterBlock != 0 || ho < 1 || wo < 1)
         {
-            throw new ArgumentException($"Winograd needs at least one channel, filters in fours and a padded plane of 3x3 or more: C={c}, K={k}, {hp}x{wp}.");
+            throw new ArgumentException(
+                $"Winograd needs at least one channel, filters in fours and a padded plane of 3x3 or more: C={c}, K={k}, {hp}x{wp}.");
         }
         if (padded.Length < c * hp * wp || weights.Length != k * c * 9 || (bias.Length != 0 && bias.Length != k)
             || scratch.Length < Length(c, k, ho, wo) || z.Length < k * ho * wo)
         {
-            throw new ArgumentException($"Winograd spans do not fit C={c}, K={k}, {hp}x{wp}: padded {padded.Length}, weights {weights.Length}, bias {bias.Length}, scratch {scratch.Length}, output {z.Length}.");
+            throw new ArgumentException($"Winograd spans do not fit C={c}, K={k}, {hp}x{wp}: padded {padded.Length}, weights {weights.Length}, "
+                + $"bias {bias.Length}, scratch {scratch.Length}, output {z.Length}.");
         }
     }
 
@@ -172,26 +176,34 @@ public static partial class Winograd
     private static unsafe void FiltersGathered(ref float g, int k, int c, int kc, ref float u)
     {
         var taps = Vector256.Create(0, 9, 18, 27, 36, 45, 54, 63);
-        for (int f = 0; f < k; f++)
+        fixed (float* weights = &g)
         {
-            for (int c0 = 0; c0 < c; c0 += 8)
+            for (int f = 0; f < k; f++)
             {
-                int ch = Math.Min(c0, c - 8);
-                float* w = (float*)Unsafe.AsPointer(ref Unsafe.Add(ref g, (f * c + ch) * 9));
-                var (a0, a1, a2, a3) = Transform(Avx2.GatherVector256(w, taps, 4), Avx2.GatherVector256(w + 1, taps, 4), Avx2.GatherVector256(w + 2, taps, 4));
-                var (b0, b1, b2, b3) = Transform(Avx2.GatherVector256(w + 3, taps, 4), Avx2.GatherVector256(w + 4, taps, 4), Avx2.GatherVector256(w + 5, taps, 4));
-                var (d0, d1, d2, d3) = Transform(Avx2.GatherVector256(w + 6, taps, 4), Avx2.GatherVector256(w + 7, taps, 4), Avx2.GatherVector256(w + 8, taps, 4));
-                ref float uo = ref Unsafe.Add(ref u, f * c + ch);
-                Column(ref uo, 0, kc, a0, b0, d0);
-                Column(ref uo, 1, kc, a1, b1, d1);
-                Column(ref uo, 2, kc, a2, b2, d2);
-                Column(ref uo, 3, kc, a3, b3, d3);
+                for (int c0 = 0; c0 < c; c0 += 8)
+                {
+                    int ch = Math.Min(c0, c - 8);
+                    float* w = weights + (f * c + ch) * 9;
+                    var (a0, a1, a2, a3) = Transform(Gather(w, taps), Gather(w + 1, taps), Gather(w + 2, taps));
+                    var (b0, b1, b2, b3) = Transform(Gather(w + 3, taps), Gather(w + 4, taps), Gather(w + 5, taps));
+                    var (d0, d1, d2, d3) = Transform(Gather(w + 6, taps), Gather(w + 7, taps), Gather(w + 8, taps));
+                    ref float uo = ref Unsafe.Add(ref u, f * c + ch);
+                    Column(ref uo, 0, kc, a0, b0, d0);
+                    Column(ref uo, 1, kc, a1, b1, d1);
+                    Column(ref uo, 2, kc, a2, b2, d2);
+                    Column(ref uo, 3, kc, a3, b3, d3);
+                }
             }
         }
     }
 
+    /// <summary>8 floats 9 apart (<paramref name="taps"/>) from <paramref name="w"/>: one tap of 8 kernels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Transform(Vector256<float> w0, Vector256<float> w1, Vector256<float> w2)
+    private static unsafe Vector256<float> Gather(float* w, Vector256<int> taps) => Avx2.GatherVector256(w, taps, 4);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Transform(
+        Vector256<float> w0, Vector256<float> w1, Vector256<float> w2)
     {
         var half = Vector256.Create(0.5f);
         return (w0, half * (w0 + w1 + w2), half * (w0 - w1 + w2), w2);
