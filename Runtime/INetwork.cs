@@ -128,6 +128,46 @@ public interface INetwork<TSelf> where TSelf : class, INetwork<TSelf>
         return loss;
     }
 
+    /// <summary>
+    /// The same as <see cref="ComputeBatchGradients(ReadOnlySpan{float}, ReadOnlySpan{int})"/>, and
+    /// <paramref name="outputs"/> receives each sample's training-mode output, <c>OutputSize</c> each, in the order of
+    /// the samples (the outputs the loss was computed from: with BatchNorm, normalised with the batch's statistics).
+    /// </summary>
+    /// <remarks>Generated networks implement it; this default, for a hand-written implementation, calls <see cref="ComputeGradients(ReadOnlySpan{float}, int)"/> per sample and copies <see cref="Output"/>.</remarks>
+    float ComputeBatchGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> outputs)
+    {
+        NetworkInfo info = TSelf.Info;
+        int count = __Internals.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
+        __Internals.Guard.BatchLength(labels.Length, count, 1, info.Name, "label", nameof(labels));
+        __Internals.Guard.BatchLength(outputs.Length, count, info.OutputSize, info.Name, "output", nameof(outputs));
+        float loss = 0;
+        for (int s = 0; s < count; s++)
+        {
+            loss += ComputeGradients(inputs.Slice(s * info.InputSize, info.InputSize), labels[s]);
+            Output.CopyTo(outputs.Slice(s * info.OutputSize, info.OutputSize));
+        }
+
+        return loss;
+    }
+
+    /// <summary>The same as <see cref="ComputeBatchGradients(ReadOnlySpan{float}, ReadOnlySpan{float})"/>, and <paramref name="outputs"/> receives each sample's training-mode output, <c>OutputSize</c> each.</summary>
+    /// <remarks>Generated networks implement it; this default, for a hand-written implementation, calls <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float})"/> per sample and copies <see cref="Output"/>.</remarks>
+    float ComputeBatchGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> outputs)
+    {
+        NetworkInfo info = TSelf.Info;
+        int count = __Internals.Guard.Batch(inputs.Length, info.InputSize, info.Name, info.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), nameof(inputs));
+        __Internals.Guard.BatchLength(targets.Length, count, info.OutputSize, info.Name, "target", nameof(targets));
+        __Internals.Guard.BatchLength(outputs.Length, count, info.OutputSize, info.Name, "output", nameof(outputs));
+        float loss = 0;
+        for (int s = 0; s < count; s++)
+        {
+            loss += ComputeGradients(inputs.Slice(s * info.InputSize, info.InputSize), targets.Slice(s * info.OutputSize, info.OutputSize));
+            Output.CopyTo(outputs.Slice(s * info.OutputSize, info.OutputSize));
+        }
+
+        return loss;
+    }
+
     /// <summary>Sets the state of the generator that dropout masks are drawn from, so that training is reproducible.</summary>
     void SetRandomState(ulong state);
 

@@ -29,7 +29,7 @@ namespace Samples
     /// softmax1  Softmax                     3                  0           0
     /// total                                                  256       2,100
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 1,024 B, gradients 1,024 B, activations 7,572 B; 9,620 B in all
+    /// memory: parameters 1,024 B, gradients 1,024 B, activations 11,428 B; 13,476 B in all
     /// </code>
     /// </summary>
     partial class AllLayers : global::StaticNets.INetwork<AllLayers>
@@ -55,7 +55,7 @@ namespace Samples
         // softmax1  Softmax                     3                  0           0
         // total                                                  256       2,100
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 1,024 B, gradients 1,024 B, activations 7,572 B; 9,620 B in all
+        // memory: parameters 1,024 B, gradients 1,024 B, activations 11,428 B; 13,476 B in all
 
         // ---- Sizes and description ----
 
@@ -93,7 +93,7 @@ namespace Samples
             "softmax1  Softmax                     3                  0           0\n" +
             "total                                                  256       2,100\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 1,024 B, gradients 1,024 B, activations 7,572 B; 9,620 B in all";
+            "memory: parameters 1,024 B, gradients 1,024 B, activations 11,428 B; 13,476 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -364,6 +364,8 @@ namespace Samples
         private readonly float[] _conv1OutputGrad = new float[100]; // conv1 output gradient [4][5][5]
         private readonly float[] _conv1Input = new float[258]; // conv1 input [258]
         private readonly float[] _conv1Wide = new float[404]; // conv1 wide [404]
+        private readonly float[] _conv1WideGrad = new float[624]; // conv1 wideGrad [624]
+        private readonly float[] _conv1Dilated = new float[340]; // conv1 dilated [340]
         private readonly float[] _pool1Output = new float[36]; // pool1 output [4][3][3]
         private readonly float[] _pool1OutputGrad = new float[36]; // pool1 output gradient [4][3][3]
         private readonly float[] _conv2Output = new float[12]; // conv2 output [3][2][2]
@@ -649,12 +651,37 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            return BatchGradients(inputs, labels, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, labels)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, labels, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with labels: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[2][9][9]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), labels[s]);
+                if (!outputs.IsEmpty)
+                {
+                    Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                }
             }
             return loss;
         }
@@ -668,12 +695,37 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
+            return BatchGradients(inputs, targets, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, targets)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[2][9][9]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, targets, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with targets: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[2][9][9]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize));
+                if (!outputs.IsEmpty)
+                {
+                    Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                }
             }
             return loss;
         }
@@ -863,7 +915,13 @@ namespace Samples
                 _conv2WideGrad,
                 _conv2InputGrad);
             global::StaticNets.Generated.AllLayersLayers.Pool1Backward(_conv1Output, _pool1Output, _pool1OutputGrad, _conv1OutputGrad);
-            global::StaticNets.Generated.AllLayersLayers.Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input);
+            global::StaticNets.Generated.AllLayersLayers.Conv1Backward(
+                _conv1OutputGrad,
+                _conv1Output,
+                _gradients,
+                _conv1Input,
+                _conv1WideGrad,
+                _conv1Dilated);
         }
     }
 }
@@ -1374,7 +1432,9 @@ namespace StaticNets.Generated
             Span<float> dy,        // gradient of the output [4][5][5]
             ReadOnlySpan<float> y, // conv1 output [4][5][5]
             float[] gradients,     // weight and bias gradients at the same offsets; added into
-            float[] padded)        // the forward's padded input [2][11][11]
+            float[] padded,        // the forward's padded input [2][11][11]
+            float[] wideGrad,      // dz in wide rows [4][152]
+            float[] dilated)       // dz dilated to the stride-1 output [4][9][9]
         {
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
@@ -1386,7 +1446,170 @@ namespace StaticNets.Generated
             {
                 gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
             }
-            Conv1BackwardScalar(dz, gradients, padded);
+            const int HO1 = 9, WO1 = 9; // the stride-1 output the vector paths compute
+            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
+            if (Simd.IsEnabled)
+            {
+                Array.Clear(dilated);
+                for (int k = 0; k < K; k++)
+                {
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
+                        int at = (k * HO1 + oy * S) * WO1;
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            dilated[at + ox * S] = row[ox];
+                        }
+                    }
+                }
+                if (Simd.UseVector512)
+                {
+                    Conv1BackwardVector512(dilated, gradients, padded, wideGrad);
+                }
+                else
+                {
+                    Conv1BackwardVector256(dilated, gradients, padded, wideGrad);
+                }
+            }
+            else
+            {
+                Conv1BackwardScalar(dz, gradients, padded);
+            }
+        }
+
+        /// <summary>conv1 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [4][9][9]
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [2][11][11]
+            float[] wideGrad)       // dz in wide rows [4][152]
+        {
+            const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 9, WO = 9;
+            const int WeightOffset = 0, BiasOffset = 72;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 128; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        var a00 = Vector512<float>.Zero;
+                        var a01 = Vector512<float>.Zero;
+                        var a02 = Vector512<float>.Zero;
+                        var a10 = Vector512<float>.Zero;
+                        var a11 = Vector512<float>.Zero;
+                        var a12 = Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
+                        {
+                            var d0 = Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = Vector512.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector512.MultiplyAddEstimate(d0, x0, a00);
+                            a10 = Vector512.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector512.MultiplyAddEstimate(d0, x1, a01);
+                            a11 = Vector512.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 2));
+                            a02 = Vector512.MultiplyAddEstimate(d0, x2, a02);
+                            a12 = Vector512.MultiplyAddEstimate(d1, x2, a12);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw0, 0) += Vector512.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector512.Sum(a01);
+                        Unsafe.Add(ref dw0, 2) += Vector512.Sum(a02);
+                        ref float dw1 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw1, 0) += Vector512.Sum(a10);
+                        Unsafe.Add(ref dw1, 1) += Vector512.Sum(a11);
+                        Unsafe.Add(ref dw1, 2) += Vector512.Sum(a12);
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv1 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [4][9][9]
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [2][11][11]
+            float[] wideGrad)       // dz in wide rows [4][152]
+        {
+            const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 9, WO = 9;
+            const int WeightOffset = 0, BiasOffset = 72;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 128; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        var a10 = Vector256<float>.Zero;
+                        var a11 = Vector256<float>.Zero;
+                        var a12 = Vector256<float>.Zero;
+                        for (int p = 0; p < LV; p += 8)
+                        {
+                            var d0 = Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = Vector256.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector256.MultiplyAddEstimate(d0, x0, a00);
+                            a10 = Vector256.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector256.MultiplyAddEstimate(d0, x1, a01);
+                            a11 = Vector256.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 2));
+                            a02 = Vector256.MultiplyAddEstimate(d0, x2, a02);
+                            a12 = Vector256.MultiplyAddEstimate(d1, x2, a12);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw0, 0) += Vector256.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector256.Sum(a01);
+                        Unsafe.Add(ref dw0, 2) += Vector256.Sum(a02);
+                        ref float dw1 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * F * F + ky * F);
+                        Unsafe.Add(ref dw1, 0) += Vector256.Sum(a10);
+                        Unsafe.Add(ref dw1, 1) += Vector256.Sum(a11);
+                        Unsafe.Add(ref dw1, 2) += Vector256.Sum(a12);
+                    }
+                }
+            }
         }
 
         /// <summary>conv1 backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>

@@ -506,6 +506,27 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            return BatchGradients(inputs, labels, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, labels)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, labels, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with labels: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][8][8]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             for (int s = 0; s < count; s++)
@@ -527,7 +548,15 @@ namespace Samples
                     replica._sampleLabel = labels[s];
                 }
                 _batchLabels = true;
-                return BatchCore(count);
+                float loss = BatchCore(count);
+                if (!outputs.IsEmpty)
+                {
+                    for (int s = 0; s < count; s++)
+                    {
+                        _replicas![s].Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                    }
+                }
+                return loss;
             }
             finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
         }
@@ -540,6 +569,27 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target per sample.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
+        {
+            return BatchGradients(inputs, targets, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, targets)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, targets, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with targets: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs)
         {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][8][8]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
@@ -558,7 +608,15 @@ namespace Samples
                     targets.Slice(s * OutputSize, OutputSize).CopyTo(replica._sampleTarget);
                 }
                 _batchLabels = false;
-                return BatchCore(count);
+                float loss = BatchCore(count);
+                if (!outputs.IsEmpty)
+                {
+                    for (int s = 0; s < count; s++)
+                    {
+                        _replicas![s].Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                    }
+                }
+                return loss;
             }
             finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
         }

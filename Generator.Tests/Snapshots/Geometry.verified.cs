@@ -18,7 +18,7 @@ namespace Samples
     /// dense1    Dense 12 Softmax            12             2,412       2,400
     /// total                                                3,016      68,200
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 12,064 B, gradients 12,064 B, activations 110,080 B; 134,208 B in all
+    /// memory: parameters 12,064 B, gradients 12,064 B, activations 168,816 B; 192,944 B in all
     /// </code>
     /// </summary>
     partial class Geometry : global::StaticNets.INetwork<Geometry>
@@ -33,7 +33,7 @@ namespace Samples
         // dense1    Dense 12 Softmax            12             2,412       2,400
         // total                                                3,016      68,200
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 12,064 B, gradients 12,064 B, activations 110,080 B; 134,208 B in all
+        // memory: parameters 12,064 B, gradients 12,064 B, activations 168,816 B; 192,944 B in all
 
         // ---- Sizes and description ----
 
@@ -60,7 +60,7 @@ namespace Samples
             "dense1    Dense 12 Softmax            12             2,412       2,400\n" +
             "total                                                3,016      68,200\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 12,064 B, gradients 12,064 B, activations 110,080 B; 134,208 B in all";
+            "memory: parameters 12,064 B, gradients 12,064 B, activations 168,816 B; 192,944 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -179,6 +179,9 @@ namespace Samples
         private readonly float[] _conv1OutputGrad = new float[1000]; // conv1 output gradient [8][25][5]
         private readonly float[] _conv1Input = new float[712]; // conv1 input [712]
         private readonly float[] _conv1Wide = new float[4696]; // conv1 wide [4696]
+        private readonly float[] _conv1WideGrad = new float[6536]; // conv1 wideGrad [6536]
+        private readonly float[] _conv1Dilated = new float[3544]; // conv1 dilated [3544]
+        private readonly float[] _conv1GradT = new float[3544]; // conv1 gradT [3544]
         private readonly float[] _conv2Output = new float[1000]; // conv2 output [8][25][5]
         private readonly float[] _conv2OutputGrad = new float[1000]; // conv2 output gradient [8][25][5]
         private readonly float[] _conv2Input = new float[1096]; // conv2 input [1096]
@@ -195,7 +198,9 @@ namespace Samples
         private readonly float[] _conv3OutputGrad = new float[200]; // conv3 output gradient [4][25][2]
         private readonly float[] _conv3Input = new float[1216]; // conv3 input [1216]
         private readonly float[] _conv3Wide = new float[604]; // conv3 wide [604]
-        private readonly float[] _conv3InputGrad = new float[1216]; // conv3 inputGrad [1216]
+        private readonly float[] _conv3WideGrad = new float[664]; // conv3 wideGrad [664]
+        private readonly float[] _conv3Dilated = new float[316]; // conv3 dilated [316]
+        private readonly float[] _conv3InputGrad = new float[1296]; // conv3 inputGrad [1296]
         private readonly float[] _dense1Output = new float[12]; // dense1 output [12]
         private readonly float[] _dense1OutputGrad = new float[12]; // dense1 output gradient [12]
         private readonly float[] _dense1Linear = new float[12]; // dense1 before its Softmax [12]
@@ -430,12 +435,37 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            return BatchGradients(inputs, labels, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, labels)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][49][10]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, labels, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with labels: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][49][10]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), labels[s]);
+                if (!outputs.IsEmpty)
+                {
+                    Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                }
             }
             return loss;
         }
@@ -449,12 +479,37 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
+            return BatchGradients(inputs, targets, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, targets)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][49][10]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, targets, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with targets: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][49][10]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize));
+                if (!outputs.IsEmpty)
+                {
+                    Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                }
             }
             return loss;
         }
@@ -553,6 +608,8 @@ namespace Samples
                 _parameters,
                 _gradients,
                 _conv3Input,
+                _conv3WideGrad,
+                _conv3Dilated,
                 _conv3InputGrad);
             global::StaticNets.Generated.GeometryLayers.Dwconv1Backward(
                 _dwconv1OutputGrad,
@@ -571,7 +628,14 @@ namespace Samples
                 _conv2Input,
                 _conv2WideGrad,
                 _conv2InputGrad);
-            global::StaticNets.Generated.GeometryLayers.Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input);
+            global::StaticNets.Generated.GeometryLayers.Conv1Backward(
+                _conv1OutputGrad,
+                _conv1Output,
+                _gradients,
+                _conv1Input,
+                _conv1WideGrad,
+                _conv1GradT,
+                _conv1Dilated);
         }
     }
 }
@@ -2043,14 +2107,248 @@ namespace StaticNets.Generated
             Span<float> dy,        // gradient of the output [8][25][5]
             ReadOnlySpan<float> y, // conv1 output [8][25][5]
             float[] gradients,     // weight and bias gradients at the same offsets; added into
-            float[] padded)        // the forward's padded input [1][58][12]
+            float[] padded,        // the forward's padded input [1][58][12]
+            float[] wideGrad,      // dz in wide rows [8][815]
+            float[] gradT,         // dz transposed [441][8]
+            float[] dilated)       // dz dilated to the stride-1 output [8][49][9]
         {
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
             Activations.ReLUBackward(y, dy, dy);
             ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-            Conv1BackwardScalar(dz, gradients, padded);
+            const int HO1 = 49, WO1 = 9; // the stride-1 output the vector paths compute
+            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
+            if (Simd.IsEnabled)
+            {
+                Array.Clear(dilated);
+                for (int k = 0; k < K; k++)
+                {
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
+                        int at = (k * HO1 + oy * S) * WO1;
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            dilated[at + ox * S] = row[ox];
+                        }
+                    }
+                }
+                if (Simd.UseVector512)
+                {
+                    Conv1BackwardVector512(dilated, gradients, padded, wideGrad, gradT);
+                }
+                else
+                {
+                    Conv1BackwardVector256(dilated, gradients, padded, wideGrad, gradT);
+                }
+            }
+            else
+            {
+                Conv1BackwardScalar(dz, gradients, padded);
+            }
+        }
+
+        /// <summary>conv1 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][49][9]
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [1][58][12]
+            float[] wideGrad,       // dz in wide rows [8][815]
+            float[] gradT)          // dz transposed [441][8]
+        {
+            const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 1;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 49, WO = 9;
+            const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 704; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 4 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < FH; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        Vector256<float> a1 = default, b1 = default;
+                        Vector256<float> a2 = default, b2 = default;
+                        Vector256<float> a3 = default, b3 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
+                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                                b3 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), b3);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * FH * FW + ky * FW);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * FH * FW + 0) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * FH * FW + 1) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a2 + b2, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * FH * FW + 2) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a3 + b3, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * FH * FW + 3) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>conv1 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][49][9]
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [1][58][12]
+            float[] wideGrad,       // dz in wide rows [8][815]
+            float[] gradT)          // dz transposed [441][8]
+        {
+            const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 1;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 49, WO = 9;
+            const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 704; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 4 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < FH; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        Vector256<float> a1 = default, b1 = default;
+                        Vector256<float> a2 = default, b2 = default;
+                        Vector256<float> a3 = default, b3 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
+                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                                b3 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), b3);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * FH * FW + ky * FW);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * FH * FW + 0) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * FH * FW + 1) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a2 + b2, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * FH * FW + 2) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a3 + b3, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * FH * FW + 3) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
         }
 
         /// <summary>conv1 backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>
@@ -4003,7 +4301,9 @@ namespace StaticNets.Generated
             float[] parameters, // weights [4][8][1][3] at 504, biases [4] at 600
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [8][25][6]
-            float[] paddedGrad) // gradient of the padded input [8][150]
+            float[] wideGrad,   // dz in wide rows [4][162]
+            float[] dilated,    // dz dilated to the stride-1 output [4][25][3]
+            float[] paddedGrad) // gradient of the padded input [8][160]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
@@ -4014,7 +4314,348 @@ namespace StaticNets.Generated
             {
                 gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
             }
-            Conv3BackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            const int HO1 = 25, WO1 = 3; // the stride-1 output the vector paths compute
+            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
+            if (Simd.IsEnabled)
+            {
+                Array.Clear(dilated);
+                for (int k = 0; k < K; k++)
+                {
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
+                        int at = (k * HO1 + oy * SH) * WO1;
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            dilated[at + ox * SW] = row[ox];
+                        }
+                    }
+                }
+                if (Simd.UseVector512)
+                {
+                    Conv3BackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, paddedGrad);
+                }
+                else
+                {
+                    Conv3BackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, paddedGrad);
+                }
+            }
+            else
+            {
+                Conv3BackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            }
+        }
+
+        /// <summary>conv3 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [4][25][3]
+            Span<float> dx,         // gradient of the input [8][25][5]; written
+            float[] parameters,     // weights [4][8][1][3] at 504, biases [4] at 600
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [8][25][6]
+            float[] wideGrad,       // dz in wide rows [4][162]
+            float[] paddedGrad)     // gradient of the padded input [8][160]
+        {
+            const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, S = 1;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 3;
+            const int WeightOffset = 504, BiasOffset = 600;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 160; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < FH; ky++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        var a00 = Vector512<float>.Zero;
+                        var a01 = Vector512<float>.Zero;
+                        var a02 = Vector512<float>.Zero;
+                        var a10 = Vector512<float>.Zero;
+                        var a11 = Vector512<float>.Zero;
+                        var a12 = Vector512<float>.Zero;
+                        for (int p = 0; p < LV; p += 16)
+                        {
+                            var d0 = Vector512.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = Vector512.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector512.MultiplyAddEstimate(d0, x0, a00);
+                            a10 = Vector512.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector512.MultiplyAddEstimate(d0, x1, a01);
+                            a11 = Vector512.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 2));
+                            a02 = Vector512.MultiplyAddEstimate(d0, x2, a02);
+                            a12 = Vector512.MultiplyAddEstimate(d1, x2, a12);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * FH * FW + ky * FW);
+                        Unsafe.Add(ref dw0, 0) += Vector512.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector512.Sum(a01);
+                        Unsafe.Add(ref dw0, 2) += Vector512.Sum(a02);
+                        ref float dw1 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * FH * FW + ky * FW);
+                        Unsafe.Add(ref dw1, 0) += Vector512.Sum(a10);
+                        Unsafe.Add(ref dw1, 1) += Vector512.Sum(a11);
+                        Unsafe.Add(ref dw1, 2) += Vector512.Sum(a12);
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * FH * FW);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * FH * FW);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * FH * FW);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * FH * FW);
+                        Vector512<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector512.LoadUnsafe(ref gk, 2);
+                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector512.LoadUnsafe(ref gk, 1);
+                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 2));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + PT * WP + PL, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>conv3 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [4][25][3]
+            Span<float> dx,         // gradient of the input [8][25][5]; written
+            float[] parameters,     // weights [4][8][1][3] at 504, biases [4] at 600
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [8][25][6]
+            float[] wideGrad,       // dz in wide rows [4][162]
+            float[] paddedGrad)     // gradient of the padded input [8][160]
+        {
+            const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, S = 1;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 3;
+            const int WeightOffset = 504, BiasOffset = 600;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 160; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // 2 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
+            for (int k = 0; k < K; k += 2)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < FH; ky++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + ky * WP);
+                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
+                        ref float g1 = ref Unsafe.Add(ref gr, (k + 1) * DS + G);
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        var a10 = Vector256<float>.Zero;
+                        var a11 = Vector256<float>.Zero;
+                        var a12 = Vector256<float>.Zero;
+                        for (int p = 0; p < LV; p += 8)
+                        {
+                            var d0 = Vector256.LoadUnsafe(ref g0, (nuint)p);
+                            var d1 = Vector256.LoadUnsafe(ref g1, (nuint)p);
+                            var x0 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
+                            a00 = Vector256.MultiplyAddEstimate(d0, x0, a00);
+                            a10 = Vector256.MultiplyAddEstimate(d1, x0, a10);
+                            var x1 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
+                            a01 = Vector256.MultiplyAddEstimate(d0, x1, a01);
+                            a11 = Vector256.MultiplyAddEstimate(d1, x1, a11);
+                            var x2 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 2));
+                            a02 = Vector256.MultiplyAddEstimate(d0, x2, a02);
+                            a12 = Vector256.MultiplyAddEstimate(d1, x2, a12);
+                        }
+                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * C + c) * FH * FW + ky * FW);
+                        Unsafe.Add(ref dw0, 0) += Vector256.Sum(a00);
+                        Unsafe.Add(ref dw0, 1) += Vector256.Sum(a01);
+                        Unsafe.Add(ref dw0, 2) += Vector256.Sum(a02);
+                        ref float dw1 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 1) * C + c) * FH * FW + ky * FW);
+                        Unsafe.Add(ref dw1, 0) += Vector256.Sum(a10);
+                        Unsafe.Add(ref dw1, 1) += Vector256.Sum(a11);
+                        Unsafe.Add(ref dw1, 2) += Vector256.Sum(a12);
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * FH * FW);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * FH * FW);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * FH * FW);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * FH * FW);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector256.LoadUnsafe(ref gk, 2);
+                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 2));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + PT * WP + PL, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
         }
 
         /// <summary>conv3 backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>

@@ -463,12 +463,37 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            return BatchGradients(inputs, labels, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, labels)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][28][28]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, labels, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with labels: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][28][28]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), labels[s]);
+                if (!outputs.IsEmpty)
+                {
+                    Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                }
             }
             return loss;
         }
@@ -482,12 +507,37 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
+            return BatchGradients(inputs, targets, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, targets)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][28][28]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, targets, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with targets: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[1][28][28]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize));
+                if (!outputs.IsEmpty)
+                {
+                    Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                }
             }
             return loss;
         }

@@ -24,7 +24,7 @@ namespace Samples
     /// dense2    Dense 10 Softmax            10               170         160
     /// total                                                4,242     391,584
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 16,968 B, gradients 16,968 B, activations 376,680 B; 410,616 B in all
+    /// memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all
     /// </code>
     /// </summary>
     partial class Residual : global::StaticNets.INetwork<Residual>
@@ -45,7 +45,7 @@ namespace Samples
         // dense2    Dense 10 Softmax            10               170         160
         // total                                                4,242     391,584
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 16,968 B, gradients 16,968 B, activations 376,680 B; 410,616 B in all
+        // memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all
 
         // ---- Sizes and description ----
 
@@ -78,7 +78,7 @@ namespace Samples
             "dense2    Dense 10 Softmax            10               170         160\n" +
             "total                                                4,242     391,584\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 16,968 B, gradients 16,968 B, activations 376,680 B; 410,616 B in all";
+            "memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -303,6 +303,9 @@ namespace Samples
         private readonly float[] _conv3OutputGrad = new float[1024]; // conv3 output gradient [16][8][8]
         private readonly float[] _conv3Input = new float[2064]; // conv3 input [2064]
         private readonly float[] _conv3Wide = new float[3840]; // conv3 wide [3840]
+        private readonly float[] _conv3WideGrad = new float[4384]; // conv3 wideGrad [4384]
+        private readonly float[] _conv3Dilated = new float[3616]; // conv3 dilated [3616]
+        private readonly float[] _conv3GradT = new float[3616]; // conv3 gradT [3616]
         private readonly float[] _conv3InputGrad = new float[2064]; // conv3 inputGrad [2064]
         private readonly float[] _conv4Output = new float[1024]; // conv4 output [16][8][8]
         private readonly float[] _conv4OutputGrad = new float[1024]; // conv4 output gradient [16][8][8]
@@ -316,6 +319,9 @@ namespace Samples
         private readonly float[] _add2ProjectionOutput = new float[1024]; // add2 projection of a1 [16][8][8]
         private readonly float[] _add2ProjectionInput = new float[2064]; // add2Projection input [2064]
         private readonly float[] _add2ProjectionWide = new float[3840]; // add2Projection wide [3840]
+        private readonly float[] _add2ProjectionWideGrad = new float[4112]; // add2Projection wideGrad [4112]
+        private readonly float[] _add2ProjectionDilated = new float[3616]; // add2Projection dilated [3616]
+        private readonly float[] _add2ProjectionGradT = new float[3616]; // add2Projection gradT [3616]
         private readonly float[] _add2ProjectionInputGrad = new float[2064]; // add2Projection inputGrad [2064]
         private readonly float[] _relu2Output = new float[1024]; // relu2 output [16][8][8]
         private readonly float[] _relu2OutputGrad = new float[1024]; // relu2 output gradient [16][8][8]
@@ -576,12 +582,37 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            return BatchGradients(inputs, labels, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, labels)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][16][16]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, labels, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with labels: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][16][16]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), labels[s]);
+                if (!outputs.IsEmpty)
+                {
+                    Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                }
             }
             return loss;
         }
@@ -595,12 +626,37 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
+            return BatchGradients(inputs, targets, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, targets)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][16][16]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, targets, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with targets: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][16][16]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize));
+                if (!outputs.IsEmpty)
+                {
+                    Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                }
             }
             return loss;
         }
@@ -735,6 +791,9 @@ namespace Samples
                 _parameters,
                 _gradients,
                 _add2ProjectionInput,
+                _add2ProjectionWideGrad,
+                _add2ProjectionGradT,
+                _add2ProjectionDilated,
                 _add2ProjectionInputGrad);
             global::StaticNets.Generated.ResidualLayers.Conv4Backward(
                 _conv4OutputGrad,
@@ -752,6 +811,9 @@ namespace Samples
                 _parameters,
                 _gradients,
                 _conv3Input,
+                _conv3WideGrad,
+                _conv3GradT,
+                _conv3Dilated,
                 _conv3InputGrad);
             global::StaticNets.Generated.ResidualLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _add1OutputGrad);
             global::StaticNets.Generated.ResidualLayers.Add1Backward(_add1OutputGrad, _conv2OutputGrad, _conv1OutputGrad);
@@ -2650,6 +2712,9 @@ namespace StaticNets.Generated
             float[] parameters,    // weights [16][8][2][2] at 808, biases [16] at 1320
             float[] gradients,     // weight and bias gradients at the same offsets; added into
             float[] padded,        // the forward's padded input [8][16][16]
+            float[] wideGrad,      // dz in wide rows [16][273]
+            float[] gradT,         // dz transposed [225][16]
+            float[] dilated,       // dz dilated to the stride-1 output [16][15][15]
             float[] paddedGrad)    // gradient of the padded input [8][256]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
@@ -2662,7 +2727,418 @@ namespace StaticNets.Generated
             {
                 gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
             }
-            Conv3BackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            const int HO1 = 15, WO1 = 15; // the stride-1 output the vector paths compute
+            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
+            if (Simd.IsEnabled)
+            {
+                Array.Clear(dilated);
+                for (int k = 0; k < K; k++)
+                {
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
+                        int at = (k * HO1 + oy * S) * WO1;
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            dilated[at + ox * S] = row[ox];
+                        }
+                    }
+                }
+                if (Simd.UseVector512)
+                {
+                    Conv3BackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                }
+                else
+                {
+                    Conv3BackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                }
+            }
+            else
+            {
+                Conv3BackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            }
+        }
+
+        /// <summary>conv3 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][15][15]
+            Span<float> dx,         // gradient of the input [8][16][16]; added into
+            float[] parameters,     // weights [16][8][2][2] at 808, biases [16] at 1320
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [8][16][16]
+            float[] wideGrad,       // dz in wide rows [16][273]
+            float[] gradT,          // dz transposed [225][16]
+            float[] paddedGrad)     // gradient of the padded input [8][256]
+        {
+            const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 15, WO = 15;
+            const int WeightOffset = 808, BiasOffset = 1320;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 256; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 2 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[16];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 16)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector512<float> a0 = default, b0 = default;
+                        Vector512<float> a1 = default, b1 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                b1 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector512.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector512.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector512.LoadUnsafe(ref gk, 17);
+                        d1 = Vector512.LoadUnsafe(ref gk, 17 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector512.LoadUnsafe(ref gk, 16);
+                        d1 = Vector512.LoadUnsafe(ref gk, 16 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 0): dz shifted back by 16
+                        d0 = Vector512.LoadUnsafe(ref gk, 1);
+                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 2));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 1): dz shifted back by 17
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 3));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                }
+            }
+            // Add the interior of the padded gradient into dx, a row at a time.
+            for (int c = 0; c < C; c++)
+            {
+                for (int iy = 0; iy < H; iy++)
+                {
+                    Span<float> row = dx.Slice((c * H + iy) * W, W);
+                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
+                    TensorPrimitives.Add(row, interior, row);
+                }
+            }
+        }
+
+        /// <summary>conv3 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv3BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][15][15]
+            Span<float> dx,         // gradient of the input [8][16][16]; added into
+            float[] parameters,     // weights [16][8][2][2] at 808, biases [16] at 1320
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [8][16][16]
+            float[] wideGrad,       // dz in wide rows [16][273]
+            float[] gradT,          // dz transposed [225][16]
+            float[] paddedGrad)     // gradient of the padded input [8][256]
+        {
+            const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 15, WO = 15;
+            const int WeightOffset = 808, BiasOffset = 1320;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 256; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 2 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        Vector256<float> a1 = default, b1 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector256.LoadUnsafe(ref gk, 17);
+                        d1 = Vector256.LoadUnsafe(ref gk, 17 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector256.LoadUnsafe(ref gk, 16);
+                        d1 = Vector256.LoadUnsafe(ref gk, 16 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 0): dz shifted back by 16
+                        d0 = Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 2));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 1): dz shifted back by 17
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 3));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                }
+            }
+            // Add the interior of the padded gradient into dx, a row at a time.
+            for (int c = 0; c < C; c++)
+            {
+                for (int iy = 0; iy < H; iy++)
+                {
+                    Span<float> row = dx.Slice((c * H + iy) * W, W);
+                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
+                    TensorPrimitives.Add(row, interior, row);
+                }
+            }
         }
 
         /// <summary>conv3 backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>
@@ -4110,6 +4586,9 @@ namespace StaticNets.Generated
             float[] parameters, // weights [16][8][1][1] at 3656, biases [16] at 3784
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [8][16][16]
+            float[] wideGrad,   // dz in wide rows [16][256]
+            float[] gradT,      // dz transposed [225][16]
+            float[] dilated,    // dz dilated to the stride-1 output [16][15][15]
             float[] paddedGrad) // gradient of the padded input [8][256]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
@@ -4121,7 +4600,302 @@ namespace StaticNets.Generated
             {
                 gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
             }
-            Add2ProjectionBackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            const int HO1 = 15, WO1 = 15; // the stride-1 output the vector paths compute
+            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
+            if (Simd.IsEnabled)
+            {
+                Array.Clear(dilated);
+                for (int k = 0; k < K; k++)
+                {
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
+                        int at = (k * HO1 + oy * S) * WO1;
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            dilated[at + ox * S] = row[ox];
+                        }
+                    }
+                }
+                if (Simd.UseVector512)
+                {
+                    Add2ProjectionBackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                }
+                else
+                {
+                    Add2ProjectionBackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                }
+            }
+            else
+            {
+                Add2ProjectionBackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            }
+        }
+
+        /// <summary>add2Projection backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add2ProjectionBackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][15][15]
+            Span<float> dx,         // gradient of the input [8][16][16]; written
+            float[] parameters,     // weights [16][8][1][1] at 3656, biases [16] at 3784
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [8][16][16]
+            float[] wideGrad,       // dz in wide rows [16][256]
+            float[] gradT,          // dz transposed [225][16]
+            float[] paddedGrad)     // gradient of the padded input [8][256]
+        {
+            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 15, WO = 15;
+            const int WeightOffset = 3656, BiasOffset = 3784;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 256; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[16];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 16)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector512<float> a0 = default, b0 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector512.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 16; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>add2Projection backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add2ProjectionBackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][15][15]
+            Span<float> dx,         // gradient of the input [8][16][16]; written
+            float[] parameters,     // weights [16][8][1][1] at 3656, biases [16] at 3784
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [8][16][16]
+            float[] wideGrad,       // dz in wide rows [16][256]
+            float[] gradT,          // dz transposed [225][16]
+            float[] paddedGrad)     // gradient of the padded input [8][256]
+        {
+            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 15, WO = 15;
+            const int WeightOffset = 3656, BiasOffset = 3784;
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 256; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
         }
 
         /// <summary>add2Projection backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>

@@ -24,7 +24,7 @@ namespace Samples
     /// dense1    Dense 3 Softmax             3                 27          24
     /// total                                                1,087      21,912
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 41,648 B; 50,568 B in all
+    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,600 B; 64,520 B in all
     /// statistics: 56 BatchNorm running means and variances
     /// </code>
     /// </summary>
@@ -46,7 +46,7 @@ namespace Samples
         // dense1    Dense 3 Softmax             3                 27          24
         // total                                                1,087      21,912
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 41,648 B; 50,568 B in all
+        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,600 B; 64,520 B in all
         // statistics: 56 BatchNorm running means and variances
 
         // ---- Sizes and description ----
@@ -80,7 +80,7 @@ namespace Samples
             "dense1    Dense 3 Softmax             3                 27          24\n" +
             "total                                                1,087      21,912\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 41,648 B; 50,568 B in all\n" +
+            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,600 B; 64,520 B in all\n" +
             "statistics: 56 BatchNorm running means and variances";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
@@ -306,7 +306,10 @@ namespace Samples
         private readonly float[] _conv2OutputGrad = new float[128]; // conv2 output gradient [8][4][4]
         private readonly float[] _conv2Input = new float[416]; // conv2 input [416]
         private readonly float[] _conv2Wide = new float[552]; // conv2 wide [552]
-        private readonly float[] _conv2InputGrad = new float[416]; // conv2 inputGrad [416]
+        private readonly float[] _conv2WideGrad = new float[1216]; // conv2 wideGrad [1216]
+        private readonly float[] _conv2Dilated = new float[408]; // conv2 dilated [408]
+        private readonly float[] _conv2GradT = new float[408]; // conv2 gradT [408]
+        private readonly float[] _conv2InputGrad = new float[528]; // conv2 inputGrad [528]
         private readonly float[] _bn2Output = new float[128]; // bn2 output [8][4][4]
         private readonly float[] _bn2OutputGrad = new float[128]; // bn2 output gradient [8][4][4]
         private readonly float[] _bn2Xhat = new float[128]; // bn2 normalised values of the last training pass [8][4][4]
@@ -332,6 +335,9 @@ namespace Samples
         private readonly float[] _add1ProjectionOutputGrad = new float[128]; // add1 gradient of the projection's convolution output [8][4][4]
         private readonly float[] _add1ProjectionInput = new float[272]; // add1Projection input [272]
         private readonly float[] _add1ProjectionWide = new float[456]; // add1Projection wide [456]
+        private readonly float[] _add1ProjectionWideGrad = new float[528]; // add1Projection wideGrad [528]
+        private readonly float[] _add1ProjectionDilated = new float[408]; // add1Projection dilated [408]
+        private readonly float[] _add1ProjectionGradT = new float[408]; // add1Projection gradT [408]
         private readonly float[] _add1ProjectionInputGrad = new float[272]; // add1Projection inputGrad [272]
         private readonly float[] _add1NormXhat = new float[128]; // add1Norm normalised values of the last training pass [8][4][4]
         private readonly double[] _add1NormBatch = new double[32]; // add1Norm batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][8]
@@ -592,6 +598,27 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            return BatchGradients(inputs, labels, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, labels)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, labels, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with labels: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> outputs)
+        {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][8][8]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(labels.Length, count, 1, NetworkName, "label", nameof(labels));
             for (int s = 0; s < count; s++)
@@ -613,7 +640,15 @@ namespace Samples
                     replica._sampleLabel = labels[s];
                 }
                 _batchLabels = true;
-                return BatchCore(count);
+                float loss = BatchCore(count);
+                if (!outputs.IsEmpty)
+                {
+                    for (int s = 0; s < count; s++)
+                    {
+                        _replicas![s].Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                    }
+                }
+                return loss;
             }
             finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
         }
@@ -626,6 +661,27 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target per sample.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
         public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
+        {
+            return BatchGradients(inputs, targets, default);
+        }
+
+        /// <summary>
+        /// The same as <c>ComputeBatchGradients(inputs, targets)</c>, and <paramref name="outputs"/> receives each sample's
+        /// training-mode output, <c>OutputSize</c> each, in the order of the samples.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole samples, or there is not one label or target or output per
+        /// sample.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNets.Generator", "1.0.0")]
+        public float ComputeBatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets,
+            global::System.Span<float> outputs)
+        {
+            int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][8][8]", nameof(inputs));
+            global::StaticNets.__Internals.Guard.BatchLength(outputs.Length, count, OutputSize, NetworkName, "output", nameof(outputs));
+            return BatchGradients(inputs, targets, outputs);
+        }
+
+        /// <summary>Both <c>ComputeBatchGradients</c> with targets: <paramref name="outputs"/> is empty where the caller wants none.</summary>
+        private float BatchGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs)
         {
             int count = global::StaticNets.__Internals.Guard.Batch(inputs.Length, InputSize, NetworkName, "[3][8][8]", nameof(inputs));
             global::StaticNets.__Internals.Guard.BatchLength(targets.Length, count, OutputSize, NetworkName, "target", nameof(targets));
@@ -644,7 +700,15 @@ namespace Samples
                     targets.Slice(s * OutputSize, OutputSize).CopyTo(replica._sampleTarget);
                 }
                 _batchLabels = false;
-                return BatchCore(count);
+                float loss = BatchCore(count);
+                if (!outputs.IsEmpty)
+                {
+                    for (int s = 0; s < count; s++)
+                    {
+                        _replicas![s].Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));
+                    }
+                }
+                return loss;
             }
             finally { global::System.Threading.Volatile.Write(ref _busy, 0); }
         }
@@ -867,6 +931,9 @@ namespace Samples
                 _parameters,
                 _gradients,
                 _add1ProjectionInput,
+                _add1ProjectionWideGrad,
+                _add1ProjectionGradT,
+                _add1ProjectionDilated,
                 _add1ProjectionInputGrad);
         }
 
@@ -898,6 +965,9 @@ namespace Samples
                 _parameters,
                 _gradients,
                 _conv2Input,
+                _conv2WideGrad,
+                _conv2GradT,
+                _conv2Dilated,
                 _conv2InputGrad);
             global::StaticNets.Generated.ResBnLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _bn1OutputGrad);
         }
@@ -2459,13 +2529,595 @@ namespace StaticNets.Generated
             float[] parameters, // weights [8][4][3][3] at 116, no biases
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [4][10][10]
-            float[] paddedGrad) // gradient of the padded input [4][100]
+            float[] wideGrad,   // dz in wide rows [8][150]
+            float[] gradT,      // dz transposed [49][8]
+            float[] dilated,    // dz dilated to the stride-1 output [8][7][7]
+            float[] paddedGrad) // gradient of the padded input [4][128]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
             ReadOnlySpan<float> dz = dy;
-            Conv2BackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            const int HO1 = 7, WO1 = 7; // the stride-1 output the vector paths compute
+            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
+            if (Simd.IsEnabled)
+            {
+                Array.Clear(dilated);
+                for (int k = 0; k < K; k++)
+                {
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
+                        int at = (k * HO1 + oy * S) * WO1;
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            dilated[at + ox * S] = row[ox];
+                        }
+                    }
+                }
+                if (Simd.UseVector512)
+                {
+                    Conv2BackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                }
+                else
+                {
+                    Conv2BackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                }
+            }
+            else
+            {
+                Conv2BackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            }
+        }
+
+        /// <summary>conv2 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2BackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][7][7]
+            Span<float> dx,         // gradient of the input [4][8][8]; added into
+            float[] parameters,     // weights [8][4][3][3] at 116, no biases
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [4][10][10]
+            float[] wideGrad,       // dz in wide rows [8][150]
+            float[] gradT,          // dz transposed [49][8]
+            float[] paddedGrad)     // gradient of the padded input [4][128]
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 7, WO = 7;
+            const int WeightOffset = 116; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 128; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        Vector256<float> a1 = default, b1 = default;
+                        Vector256<float> a2 = default, b2 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a2 + b2, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector512.LoadUnsafe(ref gk, 22);
+                        d1 = Vector512.LoadUnsafe(ref gk, 22 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector512.LoadUnsafe(ref gk, 21);
+                        d1 = Vector512.LoadUnsafe(ref gk, 21 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = Vector512.LoadUnsafe(ref gk, 20);
+                        d1 = Vector512.LoadUnsafe(ref gk, 20 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 2));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 0): dz shifted back by 10
+                        d0 = Vector512.LoadUnsafe(ref gk, 12);
+                        d1 = Vector512.LoadUnsafe(ref gk, 12 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 3));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 1): dz shifted back by 11
+                        d0 = Vector512.LoadUnsafe(ref gk, 11);
+                        d1 = Vector512.LoadUnsafe(ref gk, 11 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 4));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 4));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 4));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 2): dz shifted back by 12
+                        d0 = Vector512.LoadUnsafe(ref gk, 10);
+                        d1 = Vector512.LoadUnsafe(ref gk, 10 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 5));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 5));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 5));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (2, 0): dz shifted back by 20
+                        d0 = Vector512.LoadUnsafe(ref gk, 2);
+                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 6));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 6));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 6));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 6));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (2, 1): dz shifted back by 21
+                        d0 = Vector512.LoadUnsafe(ref gk, 1);
+                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 7));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 7));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 7));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (2, 2): dz shifted back by 22
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 8));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 8));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 8));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 8));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                }
+            }
+            // Add the interior of the padded gradient into dx, a row at a time.
+            for (int c = 0; c < C; c++)
+            {
+                for (int iy = 0; iy < H; iy++)
+                {
+                    Span<float> row = dx.Slice((c * H + iy) * W, W);
+                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
+                    TensorPrimitives.Add(row, interior, row);
+                }
+            }
+        }
+
+        /// <summary>conv2 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2BackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][7][7]
+            Span<float> dx,         // gradient of the input [4][8][8]; added into
+            float[] parameters,     // weights [8][4][3][3] at 116, no biases
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [4][10][10]
+            float[] wideGrad,       // dz in wide rows [8][150]
+            float[] gradT,          // dz transposed [49][8]
+            float[] paddedGrad)     // gradient of the padded input [4][128]
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 7, WO = 7;
+            const int WeightOffset = 116; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 128; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        Vector256<float> a1 = default, b1 = default;
+                        Vector256<float> a2 = default, b2 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a1 + b1, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
+                        }
+                        Vector256.StoreUnsafe(a2 + b2, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector256.LoadUnsafe(ref gk, 22);
+                        d1 = Vector256.LoadUnsafe(ref gk, 22 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 1): dz shifted back by 1
+                        d0 = Vector256.LoadUnsafe(ref gk, 21);
+                        d1 = Vector256.LoadUnsafe(ref gk, 21 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (0, 2): dz shifted back by 2
+                        d0 = Vector256.LoadUnsafe(ref gk, 20);
+                        d1 = Vector256.LoadUnsafe(ref gk, 20 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 2));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 2));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 2));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 0): dz shifted back by 10
+                        d0 = Vector256.LoadUnsafe(ref gk, 12);
+                        d1 = Vector256.LoadUnsafe(ref gk, 12 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 3));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 1): dz shifted back by 11
+                        d0 = Vector256.LoadUnsafe(ref gk, 11);
+                        d1 = Vector256.LoadUnsafe(ref gk, 11 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 4));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 4));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 4));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 2): dz shifted back by 12
+                        d0 = Vector256.LoadUnsafe(ref gk, 10);
+                        d1 = Vector256.LoadUnsafe(ref gk, 10 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 5));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 5));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 5));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (2, 0): dz shifted back by 20
+                        d0 = Vector256.LoadUnsafe(ref gk, 2);
+                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 6));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 6));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 6));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 6));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (2, 1): dz shifted back by 21
+                        d0 = Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 7));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 7));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 7));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (2, 2): dz shifted back by 22
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 8));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 8));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 8));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 8));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                }
+            }
+            // Add the interior of the padded gradient into dx, a row at a time.
+            for (int c = 0; c < C; c++)
+            {
+                for (int iy = 0; iy < H; iy++)
+                {
+                    Span<float> row = dx.Slice((c * H + iy) * W, W);
+                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
+                    TensorPrimitives.Add(row, interior, row);
+                }
+            }
         }
 
         /// <summary>conv2 backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>
@@ -4451,13 +5103,311 @@ namespace StaticNets.Generated
             float[] parameters, // weights [8][4][1][1] at 1012, no biases
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [4][8][8]
+            float[] wideGrad,   // dz in wide rows [8][64]
+            float[] gradT,      // dz transposed [49][8]
+            float[] dilated,    // dz dilated to the stride-1 output [8][7][7]
             float[] paddedGrad) // gradient of the padded input [4][64]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
             ReadOnlySpan<float> dz = dy;
-            Add1ProjectionBackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            const int HO1 = 7, WO1 = 7; // the stride-1 output the vector paths compute
+            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
+            if (Simd.IsEnabled)
+            {
+                Array.Clear(dilated);
+                for (int k = 0; k < K; k++)
+                {
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
+                        int at = (k * HO1 + oy * S) * WO1;
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            dilated[at + ox * S] = row[ox];
+                        }
+                    }
+                }
+                if (Simd.UseVector512)
+                {
+                    Add1ProjectionBackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                }
+                else
+                {
+                    Add1ProjectionBackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+                }
+            }
+            else
+            {
+                Add1ProjectionBackwardScalar(dz, dx, parameters, gradients, padded, paddedGrad);
+            }
+        }
+
+        /// <summary>add1Projection backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add1ProjectionBackwardVector512(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][7][7]
+            Span<float> dx,         // gradient of the input [4][8][8]; written
+            float[] parameters,     // weights [8][4][1][1] at 1012, no biases
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [4][8][8]
+            float[] wideGrad,       // dz in wide rows [8][64]
+            float[] gradT,          // dz transposed [49][8]
+            float[] paddedGrad)     // gradient of the padded input [4][64]
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 7, WO = 7;
+            const int WeightOffset = 1012; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 64; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
+        }
+
+        /// <summary>add1Projection backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add1ProjectionBackwardVector256(
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][7][7]
+            Span<float> dx,         // gradient of the input [4][8][8]; written
+            float[] parameters,     // weights [8][4][1][1] at 1012, no biases
+            float[] gradients,      // weight and bias gradients at the same offsets; added into
+            float[] padded,         // the forward's padded input [4][8][8]
+            float[] wideGrad,       // dz in wide rows [8][64]
+            float[] gradT,          // dz transposed [49][8]
+            float[] paddedGrad)     // gradient of the padded input [4][64]
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 7, WO = 7;
+            const int WeightOffset = 1012; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            const int LV = (L + 15) / 16 * 16, QV = 64; // QV: a padded plane rounded up to whole blocks of vectors
+            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
+            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
+            }
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
+            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
+            ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
+            for (int k = 0; k < K; k++)
+            {
+                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
+                for (int p = 0; p < HO * WO; p++)
+                {
+                    Unsafe.Add(ref tr, p * K + k) = dk[p];
+                }
+            }
+            Span<float> lane = stackalloc float[8];
+            ref float lr = ref MemoryMarshal.GetReference(lane);
+            for (int kb = 0; kb < K; kb += 8)
+            {
+                for (int c = 0; c < C; c++)
+                {
+                    for (int ky = 0; ky < F; ky++)
+                    {
+                        Vector256<float> a0 = default, b0 = default;
+                        for (int oy = 0; oy < HO; oy++)
+                        {
+                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                            }
+                            if (ox < WO)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
+                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                            }
+                        }
+                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
+                        Vector256.StoreUnsafe(a0 + b0, ref lr);
+                        for (int j = 0; j < 8; j++)
+                        {
+                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                        }
+                    }
+                }
+            }
+            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            for (int c = 0; c < C; c += 4)
+            {
+                for (int q = 0; q < QV; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 0): dz shifted back by 0
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                }
+            }
+            // Crop the border: dx is the interior of the padded gradient.
+            for (int c = 0; c < C; c++)
+            {
+                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
+                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+            }
         }
 
         /// <summary>add1Projection backward, scalar: each output's gradient flows to its window's weights and inputs.</summary>

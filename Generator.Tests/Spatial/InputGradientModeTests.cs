@@ -24,12 +24,12 @@ public class InputGradientModeTests
         { "[Input(12, 12, 3)] [Conv2D(8, 3, Padding = 1, Activation = Activation.ReLU)]", ["Vector512", "Vector256", "Scalar"] },
         { "[Input(8, 8, 2)] [Conv2D(16, 3, Padding = 1)]", ["Vector512", "Vector256", "Scalar"] },
         { "[Input(10, 10, 2)] [Conv2D(3, 5, Padding = 2, Activation = Activation.GELU)]", ["Vector512", "Vector256", "Scalar"] },
-        // A window over 7x7 loops instead of being unrolled; stride 2 has only the scalar loops.
+        // A window over 7x7 loops instead of being unrolled; stride 2's vector paths run the stride-1 backward over dz dilated.
         { "[Input(10, 10, 1)] [Conv2D(2, 8, Padding = 3)]", ["Vector512", "Vector256", "Scalar"] },
-        { "[Input(9, 9, 2)] [Conv2D(4, 3, Stride = 2, Padding = 1, Activation = Activation.LeakyReLU)]", ["Scalar"] },
+        { "[Input(9, 9, 2)] [Conv2D(4, 3, Stride = 2, Padding = 1, Activation = Activation.LeakyReLU)]", ["Vector512", "Vector256", "Scalar"] },
         // 1x1 kernels, as an [Add]'s projection uses them: stride 1 (wide rows) and stride 2.
         { "[Input(6, 6, 3)] [Conv2D(8, 1)]", ["Vector512", "Vector256", "Scalar"] },
-        { "[Input(8, 8, 2)] [Conv2D(8, 1, Stride = 2)]", ["Scalar"] },
+        { "[Input(8, 8, 2)] [Conv2D(8, 1, Stride = 2)]", ["Vector512", "Vector256", "Scalar"] },
         // Tiled 2x2 max windows: Vector256 blocks with a tail of two, exact blocks, Vector128 with a tail, uncovered edges.
         { "[Input(20, 20, 2)] [MaxPool(2)]", ["Vector256", "Scalar"] },
         { "[Input(16, 16, 1)] [MaxPool(2)]", ["Vector256", "Scalar"] },
@@ -142,8 +142,8 @@ public class InputGradientModeTests
             w.Line($"public float[] _y = new float[{layer.Out.Size}];");
             w.Line($"public float[] _dy = new float[{layer.Out.Size}];");
             foreach (var (field, length, type) in emitter.Buffers(context)) w.Line($"public {type}[] {field} = new {type}[{length}];");
-            w.Line($"public void Forward() => {emitter.ForwardCall(context)}");
-            w.Line($"public void Backward() => {emitter.BackwardCall(context)}");
+            w.Member("public void Forward()", emitter.ForwardCall(context).TrimEnd(';'));
+            w.Member("public void Backward()", emitter.BackwardCall(context)!.TrimEnd(';'));
             w.Close();
             w.Open($"file static class {context.LayersClass}");
             emitter.Forward(w, context);

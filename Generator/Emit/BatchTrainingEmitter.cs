@@ -60,11 +60,17 @@ internal static class BatchTrainingEmitter
         w.Line();
     }
 
-    /// <summary>Both <c>ComputeBatchGradients</c>: per sample for a network without BatchNorm, else the batch pass.</summary>
+    /// <summary>
+    /// The four <c>ComputeBatchGradients</c>, with and without the samples' outputs, over one private body per kind of
+    /// truth: per sample for a network without BatchNorm, else the batch pass.
+    /// </summary>
     public static void EmitComputeBatchGradients(SourceWriter w, string n, NetworkShape shape, NetworkPlan plan, string inputShape)
     {
+        const string Sp = "global::System.Span<float>";
         foreach (bool label in new[] { true, false })
         {
+            string truth = label ? "labels" : "targets";
+            string truthType = label ? "global::System.ReadOnlySpan<int>" : Rs;
             w.Line("/// <summary>");
             w.Line($"/// Training-mode forward and backward pass of the samples in <paramref name=\"inputs\"/> (back to back) with their {(label ? "class labels" : "target vectors")}:");
             w.Line(plan.BatchTraining
@@ -75,6 +81,23 @@ internal static class BatchTrainingEmitter
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole samples, or there is not one label or target per sample.</exception>");
             w.Line(PublicMembers.GeneratedCode);
             w.Open(PublicMembers.Declaration(n, label ? PublicMember.ComputeBatchGradientsWithLabels : PublicMember.ComputeBatchGradientsWithTargets));
+            w.Line($"return BatchGradients(inputs, {truth}, default);");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// The same as <c>ComputeBatchGradients(inputs, {truth})</c>, and <paramref name=\"outputs\"/> receives each sample's");
+            w.Line("/// training-mode output, <c>OutputSize</c> each, in the order of the samples.");
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole samples, or there is not one label or target or output per sample.</exception>");
+            w.Line(PublicMembers.GeneratedCode);
+            w.Open(PublicMembers.Declaration(n, label ? PublicMember.ComputeBatchGradientsWithLabelsAndOutputs : PublicMember.ComputeBatchGradientsWithTargetsAndOutputs));
+            w.Line($"int count = {Guard}.Batch(inputs.Length, InputSize, NetworkName, \"{inputShape}\", nameof(inputs));");
+            w.Line($"{Guard}.BatchLength(outputs.Length, count, OutputSize, NetworkName, \"output\", nameof(outputs));");
+            w.Line($"return BatchGradients(inputs, {truth}, outputs);");
+            w.Close();
+            w.Line();
+            w.Line($"/// <summary>Both <c>ComputeBatchGradients</c> with {(label ? "labels" : "targets")}: <paramref name=\"outputs\"/> is empty where the caller wants none.</summary>");
+            w.Open($"private float BatchGradients({Rs} inputs, {truthType} {truth}, {Sp} outputs)");
             w.Line($"int count = {Guard}.Batch(inputs.Length, InputSize, NetworkName, \"{inputShape}\", nameof(inputs));");
             w.Line(label
                 ? $"{Guard}.BatchLength(labels.Length, count, 1, NetworkName, \"label\", nameof(labels));"
@@ -86,6 +109,9 @@ internal static class BatchTrainingEmitter
                 w.Line(label
                     ? "loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), labels[s]);"
                     : "loss += ComputeGradients(inputs.Slice(s * InputSize, InputSize), targets.Slice(s * OutputSize, OutputSize));");
+                w.Open("if (!outputs.IsEmpty)");
+                w.Line("Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
+                w.Close();
                 w.Close();
                 w.Line("return loss;");
                 w.Close();
@@ -110,7 +136,13 @@ internal static class BatchTrainingEmitter
             w.Line(label ? "replica._sampleLabel = labels[s];" : "targets.Slice(s * OutputSize, OutputSize).CopyTo(replica._sampleTarget);");
             w.Close();
             w.Line($"_batchLabels = {(label ? "true" : "false")};");
-            w.Line("return BatchCore(count);");
+            w.Line("float loss = BatchCore(count);");
+            w.Open("if (!outputs.IsEmpty)");
+            w.Open("for (int s = 0; s < count; s++)");
+            w.Line("_replicas![s].Output.CopyTo(outputs.Slice(s * OutputSize, OutputSize));");
+            w.Close();
+            w.Close();
+            w.Line("return loss;");
             w.Close();
             w.Line(Release);
             w.Close();

@@ -17,6 +17,12 @@ internal sealed partial class Conv2DEmitter
         {
         }
 
+        /// <summary>A writer of the stride-1 view's vector methods (<see cref="Geometry.StrideOne"/>).</summary>
+        private BackwardWriter(SourceWriter w, LayerContext c, Geometry view)
+            : base(w, c, view)
+        {
+        }
+
         private bool Dx => Context.NeedsInputGrad;
 
         private bool Adds => Context.AddsInputGrad;
@@ -38,15 +44,25 @@ internal sealed partial class Conv2DEmitter
             if (Dx) parameters.Add((N.Span, "dx", $"gradient of the input {InShape}; {(Adds ? "added into" : "written")}"));
             if (Dx) parameters.Add(("float[]", "parameters", WeightShape));
             parameters.Add(("float[]", "gradients", "weight and bias gradients at the same offsets; added into"));
-            parameters.Add(("float[]", "padded", $"the forward's padded input {PaddedShape}"));
-            if (G.Wide) parameters.Add(("float[]", "wideGrad", $"dz in wide rows [{G.K}][{G.DS}]"));
-            if (G.FilterLanes) parameters.Add(("float[]", "gradT", $"dz transposed [{G.HO * G.WO}][{G.K}]"));
-            if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(G.Wide ? G.QV : G.HP * G.WP)}]"));
+            if (G.ReadsX) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
+            parameters.Add(("float[]", "padded", G.ReadsX ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
+            // Strided, on the vector paths: the stride-1 backward over dz dilated to the stride-1 output.
+            var view = G.StridedBackwardWide ? G.StrideOne() : null;
+            var wide = view ?? G;
+            if (wide.Wide) parameters.Add(("float[]", "wideGrad", $"dz in wide rows [{G.K}][{wide.DS}]"));
+            if (wide.FilterLanes) parameters.Add(("float[]", "gradT", $"dz transposed [{wide.HO * wide.WO}][{G.K}]"));
+            if (view is not null) parameters.Add(("float[]", "dilated", $"dz dilated to the stride-1 output [{G.K}][{view.HO}][{view.WO}]"));
+            if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(wide.Wide ? G.QV : G.HP * G.WP)}]"));
 
             string dx = Dx ? $"; {(Adds ? "adds into" : "writes")} dx" : "";
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
             SpatialNames.Signature(W, Context, Name("Backward"), parameters);
             Constants(backward: true);
+            if (G.ReadsX)
+            {
+                W.Line("// The forward read x directly (1x1, stride 1, no padding): copy it here for the gradients' loops.");
+                W.Line("x.Slice(0, C * H * W).CopyTo(padded);");
+            }
             if (ActivationBackwardReads(Context))
             {
                 string z = KeepsLinear(Layer.Activation) ? "linear" : "y";
@@ -78,6 +94,20 @@ internal sealed partial class Conv2DEmitter
                 W.Line();
                 ScalarMethod();
             }
+            else if (view is not null)
+            {
+                string vector = (Dx ? "dilated, dx, parameters, gradients, padded" : "dilated, gradients, padded")
+                    + ", wideGrad" + (view.FilterLanes ? ", gradT" : "") + (Dx ? ", paddedGrad" : "");
+                DilatedDispatch(view, vector, head + (Dx ? ", paddedGrad" : ""));
+                W.Close();
+                W.Line();
+                var stride1 = new BackwardWriter(W, Context, view);
+                stride1.VectorMethod(16);
+                W.Line();
+                stride1.VectorMethod(8);
+                W.Line();
+                StridedMethod();
+            }
             else
             {
                 Dispatch("Backward", "", head + (Dx ? ", paddedGrad" : ""), vector512: false, vector256: false);
@@ -85,6 +115,36 @@ internal sealed partial class Conv2DEmitter
                 W.Line();
                 StridedMethod();
             }
+        }
+
+        /// <summary>
+        /// Strided, where the vector paths take it: dz dilated (output (oy, ox) at (oy*SH, ox*SW) of the stride-1 output,
+        /// zeros between), then the stride-1 backward's vector methods over it; the scalar loops take dz as it is.
+        /// </summary>
+        private void DilatedDispatch(Geometry view, string vector, string scalar)
+        {
+            string simd = N.Simd;
+            W.Line($"const int HO1 = {view.HO}, WO1 = {view.WO}; // the stride-1 output the vector paths compute");
+            W.Line("// Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.");
+            W.Open($"if ({simd}.IsEnabled)");
+            W.Line($"{N.Array}.Clear(dilated);");
+            W.Open("for (int k = 0; k < K; k++)");
+            W.Open("for (int oy = 0; oy < HO; oy++)");
+            W.Line($"{N.ReadOnlySpan} row = dz.Slice((k * HO + oy) * WO, WO);");
+            W.Line($"int at = (k * HO1 + oy * {G.SHN}) * WO1;");
+            W.Open("for (int ox = 0; ox < WO; ox++)");
+            W.Line($"dilated[at + ox * {G.SWN}] = row[ox];");
+            W.Close().Close().Close();
+            W.Open($"if ({simd}.UseVector512)");
+            W.Line($"{Name("Backward")}Vector512({vector});");
+            W.Close();
+            W.Open("else");
+            W.Line($"{Name("Backward")}Vector256({vector});");
+            W.Close();
+            W.Close();
+            W.Open("else");
+            W.Line($"{Name("Backward")}Scalar({scalar});");
+            W.Close();
         }
 
         private List<(string, string, string)> VariantParameters(bool wide, bool scratch)

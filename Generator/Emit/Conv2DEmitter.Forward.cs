@@ -26,8 +26,8 @@ internal sealed partial class Conv2DEmitter
         {
             int least512 = 16 * G.PB(16);
             int least256 = 8 * G.PB(8);
-            bool vector512 = G.ForwardWide && G.L >= least512;
-            bool vector256 = G.ForwardWide && G.L >= least256;
+            bool vector512 = G.ForwardWide && (G.L >= least512 || G.ChannelLanes(16));
+            bool vector256 = G.ForwardWide && (G.L >= least256 || G.ChannelLanes(8));
 
             var parameters = new List<(string, string, string)>
             {
@@ -36,21 +36,27 @@ internal sealed partial class Conv2DEmitter
             };
             if (Linear) parameters.Add(("float[]", "linear", $"before the activation {OutShape}"));
             parameters.Add(("float[]", "parameters", WeightShape));
-            parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
-            if (G.ForwardWide) parameters.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
+            if (!G.ReadsX) parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
+            if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
+            if (G.Staging) parameters.Add(("float[]", "staging", StagingShape));
             if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
 
             W.Line($"/// <summary>{Title(Layer)}</summary>");
             SpatialNames.Signature(W, Context, Name("Forward"), parameters);
             Constants(backward: false);
-            W.Line("// Copy x into the padded input; its zero border is never written.");
-            W.Line($"{N.Span} xp = padded;");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
-            W.Close();
             string z = Linear ? "linear" : "y";
-            if (G.Winograd) WinogradDispatch(z);
-            else Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
+            if (G.ReadsX) DirectDispatch(z, vector512, vector256);
+            else if (G.Direct) CopiedDispatch(z, vector512, vector256);
+            else
+            {
+                W.Line("// Copy x into the padded input; its zero border is never written.");
+                W.Line($"{N.Span} xp = padded;");
+                W.Open("for (int c = 0; c < C; c++)");
+                W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
+                W.Close();
+                if (G.Winograd) WinogradDispatch(z);
+                else Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
+            }
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
             W.Close();
 
@@ -73,10 +79,11 @@ internal sealed partial class Conv2DEmitter
         {
             var list = new List<(string, string, string)>
             {
-                ("float[]", "padded", $"the input with a zero border {PaddedShape}"),
+                G.ReadsX ? (N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}") : ("float[]", "padded", $"the input with a zero border {PaddedShape}"),
                 ("float[]", "parameters", WeightShape),
             };
-            if (wide) list.Add(("float[]", "wide", $"wide rows [{G.K}][{G.L}]"));
+            if (wide && G.WideBuffer) list.Add(("float[]", "wide", WideShape));
+            if (wide && G.Staging) list.Add(("float[]", "staging", StagingShape));
             list.Add((N.Span, Z, $"{(Linear ? "before the activation" : "the output")} {OutShape}"));
             return list;
         }
@@ -99,7 +106,7 @@ internal sealed partial class Conv2DEmitter
             W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
             W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
             W.Line($"float weight = parameters[WeightOffset + ((k * {G.CGN} + c) * {G.KH} + ky) * {G.KWN} + kx];");
-            W.Line($"s += weight * padded[({G.InputChannel("c")} * HP + oy + ky) * WP + ox + kx];");
+            W.Line($"s += weight * {Source}[({G.InputChannel("c")} * HP + oy + ky) * WP + ox + kx];");
             W.Close().Close().Close();
             W.Line($"{Z}[(k * HO + oy) * WO + ox] = s;");
             W.Close().Close().Close();
@@ -136,14 +143,26 @@ internal sealed partial class Conv2DEmitter
         /// </summary>
         private void VectorMethod(int lanes)
         {
+            if (G.ChannelLanes(lanes))
+            {
+                ChannelLaneMethod(lanes);
+                return;
+            }
+            if (G.WholeVectors(lanes))
+            {
+                WholeVectorMethod(lanes);
+                return;
+            }
             string v = N.Vector(lanes);
             int pb = G.PB(lanes);
-            W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows, then gathered.</summary>");
+            W.Line(G.Direct
+                ? $"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows are the output's layout, read from x and written in place.</summary>"
+                : $"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows, then gathered.</summary>");
             SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
             Constants(backward: false);
-            W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line(G.ReadsX ? $"ref float xr = ref {N.MemoryMarshal}.GetReference(x);" : $"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
-            W.Line($"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
+            W.Line(G.Direct ? $"ref float zr = ref {N.MemoryMarshal}.GetReference({Z});" : $"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
             if (G.ByRows(lanes)) W.Line($"const int R = (WO - 1) * {G.SWN} + 1; // the positions of an output row in the wide rows");
             W.Line($"// {G.KB} filters by {pb} vectors of {lanes} positions: each input vector loaded once feeds {G.KB} accumulators, each weight {pb}.");
             W.Open($"for (int k = 0; k < K; k += {G.KB})");
@@ -193,7 +212,7 @@ internal sealed partial class Conv2DEmitter
             }
             W.Close().Close();
             if (rowBlocks) W.Close();
-            Gather();
+            if (!G.Direct) Gather();
             W.Close();
         }
 

@@ -76,22 +76,8 @@ internal sealed partial class Conv2DEmitter
         /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
         public const int Lanes = Conv2DBuffers.Lanes;
 
-        /// <summary>
-        /// Vectors of positions per forward block at a width: from the usual count (about 8 accumulators) up to 12
-        /// accumulators, the count that computes the fewest vectors in all, since the last block of a filter's
-        /// wide row overlaps the one before (LeNet-5's conv2: 3 vectors of 16 cover its 136 positions in 144,
-        /// 2 vectors in 160).
-        /// </summary>
-        public int PB(int lanes)
-        {
-            int best = System.Math.Max(1, System.Math.Min(Vectors(KB), L / lanes));
-            int most = System.Math.Min(12 / KB, L / lanes);
-            for (int v = best + 1; v <= most; v++)
-            {
-                if (Work(v, lanes) < Work(best, lanes)) best = v;
-            }
-            return best;
-        }
+        /// <summary>Vectors of positions per forward block at a width (<see cref="Conv2DBuffers.ForwardVectors"/>).</summary>
+        public int PB(int lanes) => Conv2DBuffers.ForwardVectors(KB, L, lanes);
 
         /// <summary>The positions of an output row in a strided convolution's wide rows: <c>(WO-1)*SW + 1</c>.</summary>
         public int R => (WO - 1) * SW + 1;
@@ -110,7 +96,7 @@ internal sealed partial class Conv2DEmitter
             return rows < Work(PB(lanes), lanes) * lanes;
         }
 
-        private int Work(int vectors, int lanes) => (L + lanes * vectors - 1) / (lanes * vectors) * vectors;
+        private int Work(int vectors, int lanes) => Conv2DBuffers.ForwardWork(vectors, L, lanes);
 
         /// <summary>Vectors of positions per input-gradient block at a width.</summary>
         public int QB(int lanes) => Conv2DBuffers.InputGradientVectors(C, HP * WP, lanes);
@@ -132,11 +118,51 @@ internal sealed partial class Conv2DEmitter
         /// <summary>Stride above 1 whose forward vector paths compute the stride-1 wide rows, then gather (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
         public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L);
 
-        /// <summary>Whether the forward has vector paths over wide rows (and the wide buffer).</summary>
+        /// <summary>
+        /// Stride above 1 whose backward vector paths run the stride-1 backward of <see cref="StrideOne"/> over dz dilated
+        /// to its output (<see cref="Conv2DBuffers.StridedBackwardWide"/>).
+        /// </summary>
+        public bool StridedBackwardWide => !Wide && Conv2DBuffers.StridedBackwardWide(Window, new Shape(K, HO, WO, false));
+
+        /// <summary>
+        /// The stride-1 convolution over the same padded input whose every SH-th row's every SW-th column this one takes:
+        /// <c>(HO-1)*SH + 1</c> by <c>(WO-1)*SW + 1</c> outputs, the same padded planes, blocks and guard.
+        /// </summary>
+        public Geometry StrideOne()
+        {
+            var g = (Geometry)MemberwiseClone();
+            g.SH = 1;
+            g.SW = 1;
+            g.HO = (HO - 1) * SH + 1;
+            g.WO = (WO - 1) * SW + 1;
+            g.L = (g.HO - 1) * WP + g.WO;
+            g.LV = (g.L + 15) / 16 * 16;
+            return g;
+        }
+
+        /// <summary>Whether the forward has vector paths over wide rows.</summary>
         public bool ForwardWide => (Wide && !Winograd) || StridedWide;
 
         /// <summary>Whether the forward's vector paths are Winograd F(2x2, 3x3) (<see cref="Conv2DBuffers.Winograd"/>), not wide rows.</summary>
         public bool Winograd => Conv2DBuffers.Winograd(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
+
+        /// <summary>1x1, stride 1, no padding: the forward reads x and writes the output directly (<see cref="Conv2DBuffers.Direct"/>).</summary>
+        public bool Direct => Conv2DBuffers.Direct(Window);
+
+        /// <summary>Whether the forward has the wide buffer: vector paths over wide rows that are not the output's layout.</summary>
+        public bool WideBuffer => ForwardWide && !Direct || WholeVectors(2 * Lanes) || WholeVectors(Lanes);
+
+        /// <summary>Whether the forward at a width computes each filter's plane in one block of whole vectors (<see cref="Conv2DBuffers.WholeVectors"/>).</summary>
+        public bool WholeVectors(int lanes) => Conv2DBuffers.WholeVectors(Window, C, K, HP * WP, lanes, Groups);
+
+        /// <summary>Direct, and no variant reads the padded copy: the forward reads x itself, and the backward copies it.</summary>
+        public bool ReadsX => Direct && !WholeVectors(2 * Lanes) && !WholeVectors(Lanes);
+
+        /// <summary>Whether the forward at a width vectorises over the input channels (<see cref="Conv2DBuffers.ChannelLanes"/>).</summary>
+        public bool ChannelLanes(int lanes) => Conv2DBuffers.ChannelLanes(Window, C, HP * WP, lanes, Groups);
+
+        /// <summary>Whether the forward has the staging buffer: x transposed to <c>[HW][C]</c> at either width.</summary>
+        public bool Staging => ChannelLanes(2 * Lanes) || ChannelLanes(Lanes);
 
         private Model.WindowGeometry Window => new(FH, FW, SH, SW, PadT, PadL, PadB, PadR);
 

@@ -13,8 +13,10 @@ namespace StaticNets.Generator.Emit;
 /// output gradient with shifted input runs, and the input gradient gathers the wide output gradient at
 /// the negated offsets. Stride above 1 uses direct loops with the window unrolled; its forward's vector paths
 /// (where <c>Conv2DBuffers.StridedWide</c> allows) compute the stride-1 wide rows up to the last output and
-/// gather every SH-th row's every SW-th column. A 3x3 stride-1 convolution with enough channels, filters and tiles
-/// (<c>Conv2DBuffers.Winograd</c>) takes Winograd F(2x2, 3x3) on the vector paths instead (<c>Conv2DEmitter.Winograd.cs</c>).
+/// gather every SH-th row's every SW-th column, and its backward's (where <c>Conv2DBuffers.StridedBackwardWide</c>
+/// allows) dilate dz to the stride-1 output, zeros between, and run the stride-1 backward over it. A 3x3 stride-1
+/// convolution with enough channels, filters and tiles (<c>Conv2DBuffers.Winograd</c>) takes Winograd F(2x2, 3x3) on the
+/// vector paths instead of the wide rows (<c>Conv2DEmitter.Winograd.cs</c>).
 /// </summary>
 /// <remarks>
 /// Each pass is a static method that receives every buffer it touches, and dispatches to its variants:
@@ -34,8 +36,10 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         string n = Field(l, "");
         yield return (n + "Input", b.PaddedInput.ToString(Inv), "float");
         if (b.Wide > 0) yield return (n + "Wide", b.Wide.ToString(Inv), "float");
+        if (b.Staging > 0) yield return (n + "Staging", b.Staging.ToString(Inv), "float");
         if (b.WinogradScratch > 0) yield return (n + "Winograd", b.WinogradScratch.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
+        if (b.Dilated > 0) yield return (n + "Dilated", b.Dilated.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
         if (b.InputGrad > 0) yield return (n + "InputGrad", b.InputGrad.ToString(Inv), "float");
@@ -50,8 +54,9 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         var args = new List<string> { c.Input, c.Output };
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
-        args.Add(Field(l, "Input"));
-        if (g.ForwardWide) args.Add(Field(l, "Wide"));
+        if (!g.ReadsX) args.Add(Field(l, "Input"));
+        if (g.WideBuffer) args.Add(Field(l, "Wide"));
+        if (g.Staging) args.Add(Field(l, "Staging"));
         if (g.Winograd) args.Add(Field(l, "Winograd"));
         return Call(c, "Forward", args.ToArray());
     }
@@ -66,9 +71,12 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (c.NeedsInputGrad) args.Add(c.InputGrad!);
         if (c.NeedsInputGrad) args.Add("_parameters");
         args.Add("_gradients");
+        if (g.ReadsX) args.Add(c.Input);
         args.Add(Field(l, "Input"));
-        if (g.Wide) args.Add(Field(l, "WideGrad"));
-        if (g.FilterLanes) args.Add(Field(l, "GradT"));
+        var wide = g.StridedBackwardWide ? g.StrideOne() : g;
+        if (wide.Wide) args.Add(Field(l, "WideGrad"));
+        if (wide.FilterLanes) args.Add(Field(l, "GradT"));
+        if (g.StridedBackwardWide) args.Add(Field(l, "Dilated"));
         if (c.NeedsInputGrad) args.Add(Field(l, "InputGrad"));
         return Call(c, "Backward", args.ToArray());
     }
@@ -84,11 +92,17 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
     private abstract class ConvWriter
     {
         protected ConvWriter(SourceWriter w, LayerContext c)
+            : this(w, c, new Geometry(c.Layer))
+        {
+        }
+
+        /// <summary>A writer over <paramref name="g"/>, the layer's geometry or a view of it (<see cref="Geometry.StrideOne"/>).</summary>
+        protected ConvWriter(SourceWriter w, LayerContext c, Geometry g)
         {
             W = w;
             Context = c;
             Layer = c.Layer;
-            G = new Geometry(c.Layer);
+            G = g;
             N = SpatialNames.For(c);
             U = N.Unsafe;
         }

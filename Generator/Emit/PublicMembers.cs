@@ -26,6 +26,8 @@ internal enum PublicMember
     ComputeGradientsWithTarget,
     ComputeBatchGradientsWithLabels,
     ComputeBatchGradientsWithTargets,
+    ComputeBatchGradientsWithLabelsAndOutputs,
+    ComputeBatchGradientsWithTargetsAndOutputs,
     SetRandomState,
     Train,
     Evaluate,
@@ -71,6 +73,9 @@ internal static class PublicMembers
         PublicMember.ComputeGradientsWithTarget => $"public float ComputeGradients({Rs} input, {Rs} target)",
         PublicMember.ComputeBatchGradientsWithLabels => $"public float ComputeBatchGradients({Rs} inputs, global::System.ReadOnlySpan<int> labels)",
         PublicMember.ComputeBatchGradientsWithTargets => $"public float ComputeBatchGradients({Rs} inputs, {Rs} targets)",
+        PublicMember.ComputeBatchGradientsWithLabelsAndOutputs =>
+            $"public float ComputeBatchGradients({Rs} inputs, global::System.ReadOnlySpan<int> labels,\n    {Sp} outputs)",
+        PublicMember.ComputeBatchGradientsWithTargetsAndOutputs => $"public float ComputeBatchGradients({Rs} inputs, {Rs} targets,\n    {Sp} outputs)",
         PublicMember.SetRandomState => "public void SetRandomState(ulong state)",
         PublicMember.Train => $"public {Ns}TrainingReport Train({Ns}Dataset data, {Ns}TrainingOptions options)",
         PublicMember.Evaluate => $"public {Ns}Evaluation Evaluate({Ns}Dataset data)",

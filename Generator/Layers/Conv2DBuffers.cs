@@ -9,12 +9,16 @@ namespace StaticNets.Generator.Layers;
 /// <c>C</c> planes of <c>HP*WP</c>. For stride 1 the output is computed over wide rows of <c>L</c> positions
 /// per filter (stride above 1: the forward only, where <see cref="StridedWide"/> allows), and their gradient holds per filter a guard of <c>G</c> zeros and a plane rounded up to whole
 /// blocks of vectors (<c>QV</c>); with the filters across the vector lanes the output gradient is also
-/// transposed. The input gradient is padded as the input is (rounded up to <c>QV</c> for stride 1). Each buffer
+/// transposed. A strided backward on the vector paths (<see cref="StridedBackwardWide"/>) has the same buffers for
+/// the stride-1 output, and dz dilated to it (<c>Dilated</c>). The input gradient is padded as the input is (rounded
+/// up to <c>QV</c> where the backward runs over wide rows). Each buffer
 /// has <see cref="LayerRule.Slack"/> spare floats that vector loops may read past its end; zero means not allocated.
 /// Computed exactly, in <see cref="BigInteger"/>, so that no argument overflows here; the emitter sees only
 /// networks within the limit, where every length fits an int.
 /// </summary>
-internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad)
+internal sealed record Conv2DBuffers(
+    BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad, BigInteger Dilated = default,
+    BigInteger Staging = default)
 {
     /// <summary>The Winograd forward's scratch (<see cref="WinogradScratch"/>), where <see cref="Winograd"/> applies; zero if not.</summary>
     public BigInteger WinogradScratch { get; init; }
@@ -23,7 +27,7 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
     public const int Lanes = 8;
 
     /// <summary>All of them together.</summary>
-    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + WinogradScratch;
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging + WinogradScratch;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
         Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
@@ -43,15 +47,23 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
         bool wide = WideRows(g);
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = WidePositions(g, output, wp);
+        bool wholeVectors = WholeVectors(g, input.C, filters, plane, 2 * Lanes, groups) || WholeVectors(g, input.C, filters, plane, Lanes, groups);
         bool winograd = Winograd(g, input.C, filters, groups, output);
-        bool forwardWide = (wide && !winograd) || StridedWide(g, filters, positions);
+        bool forwardWide = ((wide && !winograd) || StridedWide(g, filters, positions)) && !Direct(g);
+        bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
+        // A strided backward on the vector paths runs the stride-1 backward over dz dilated to the stride-1 output.
+        bool backwardWide = wide || StridedBackwardWide(g, output);
+        (BigInteger gradRows, BigInteger gradColumns) = wide ? (output.H, output.W) : StrideOneOutput(g, output);
+        WindowGeometry gradWindow = g with { StrideHeight = 1, StrideWidth = 1 };
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
-            Wide: forwardWide ? filters * positions + LayerRule.Slack : 0,
-            WideGrad: wide ? filters * (guard + rounded) + LayerRule.Slack : 0,
-            GradT: FilterLanes(g, filters, groups) ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
-            InputGrad: needsInputGrad ? input.C * (wide ? rounded : plane) + LayerRule.Slack : 0)
+            Wide: forwardWide ? filters * positions + LayerRule.Slack : wholeVectors ? filters * ((plane + 15) / 16 * 16) + LayerRule.Slack : 0,
+            WideGrad: backwardWide ? filters * (guard + rounded) + LayerRule.Slack : 0,
+            GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack : 0,
+            InputGrad: needsInputGrad ? input.C * (backwardWide ? rounded : plane) + LayerRule.Slack : 0,
+            Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
+            Staging: channelLanes ? input.C * plane + LayerRule.Slack : 0)
         {
             WinogradScratch = winograd ? WinogradLength(input.C, filters, output.H, output.W) : 0,
         };
@@ -92,6 +104,80 @@ internal sealed record Conv2DBuffers(BigInteger PaddedInput, BigInteger Wide, Bi
 
     /// <summary>A matrix's size rounded up to an odd number of 64-byte lines: the distance between its 16 positions ξ.</summary>
     private static BigInteger Spread(BigInteger floats) => ((floats + 15) / 16 | 1) * 16;
+
+    /// <summary>
+    /// The output of the stride-1 convolution whose every SH-th row's every SW-th column a strided one takes:
+    /// <c>(HO-1)*SH + 1</c> by <c>(WO-1)*SW + 1</c>.
+    /// </summary>
+    public static (BigInteger Rows, BigInteger Columns) StrideOneOutput(WindowGeometry g, Shape output) =>
+        ((BigInteger)(output.H - 1) * g.StrideHeight + 1, (BigInteger)(output.W - 1) * g.StrideWidth + 1);
+
+    /// <summary>
+    /// Whether a strided convolution's backward runs on the vector paths: dz dilated to the stride-1 output (zeros
+    /// between), then the stride-1 backward, which spends about SH*SW times the multiply-adds at vector speed; so only
+    /// where <c>SH*SW &lt;= </c><see cref="MaxStridedWork"/> and the dilated dz takes at most <see cref="MaxStridedWide"/> floats.
+    /// </summary>
+    public static bool StridedBackwardWide(WindowGeometry g, Shape output)
+    {
+        if (WideRows(g) || g.StrideHeight * g.StrideWidth > MaxStridedWork) return false;
+        (BigInteger rows, BigInteger columns) = StrideOneOutput(g, output);
+        return output.C * rows * columns <= MaxStridedWide;
+    }
+
+    /// <summary>
+    /// Whether the forward reads x and writes the output in place of the padded input and the wide rows: a 1x1 kernel,
+    /// stride 1, no padding, where the wide rows are the output's layout (<c>WP == WO</c>). The backward then copies x
+    /// into the padded input itself (the forward does not).
+    /// </summary>
+    public static bool Direct(WindowGeometry g) =>
+        WideRows(g) && g.KernelHeight == 1 && g.KernelWidth == 1 && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
+
+    /// <summary>
+    /// Whether a <see cref="Direct"/> convolution's forward at a width vectorises over the input channels instead of the
+    /// positions: a plane of at most <see cref="ChannelLanePlane"/> vectors, too short for whole vectors of positions,
+    /// and at least a vector of channels. x is transposed to <c>[HW][C]</c> in the staging buffer, then each output is
+    /// a dot product over the channels of a weight row and a position's row.
+    /// </summary>
+    public static bool ChannelLanes(WindowGeometry g, int channels, BigInteger plane, int lanes, int groups) =>
+        groups <= 1 && Direct(g) && channels >= lanes && plane <= ChannelLanePlane * lanes;
+
+    /// <summary>The planes, in vectors of positions, below which <see cref="ChannelLanes"/> applies.</summary>
+    public const int ChannelLanePlane = 2;
+
+    /// <summary>
+    /// Whether a <see cref="Direct"/> convolution's forward at a width (not grouped, not <see cref="ChannelLanes"/>)
+    /// computes each filter's plane as one block of whole vectors, the last running past the plane (into the next
+    /// channel and, for the last, the padded copy's slack), into rows rounded up to whole vectors that are then
+    /// copied out: where that takes at most 12 accumulators and fewer vectors than the blocks of
+    /// <see cref="ForwardVectors"/>, the last overlapping the one before (a 6x6 plane: 3 vectors of 16 against 4).
+    /// </summary>
+    public static bool WholeVectors(WindowGeometry g, int channels, int filters, BigInteger plane, int lanes, int groups)
+    {
+        if (groups > 1 || !Direct(g) || ChannelLanes(g, channels, plane, lanes, groups) || plane < lanes || plane % lanes == 0) return false;
+        if (plane > 12 * lanes) return false;
+        int positions = (int)plane, vectors = (positions + lanes - 1) / lanes, block = Block(filters);
+        return vectors * block <= 12 && ForwardWork(ForwardVectors(block, positions, lanes), positions, lanes) > vectors;
+    }
+
+    /// <summary>
+    /// Vectors of positions per forward block at a width, for <paramref name="block"/> filters at a time over
+    /// <paramref name="positions"/>: from the usual count (about 8 accumulators) up to 12 accumulators, the count
+    /// that computes the fewest vectors in all, since the last block of a filter's wide row overlaps the one before
+    /// (LeNet-5's conv2: 3 vectors of 16 cover its 136 positions in 144, 2 vectors in 160).
+    /// </summary>
+    public static int ForwardVectors(int block, int positions, int lanes)
+    {
+        int best = System.Math.Max(1, System.Math.Min(Vectors(block), positions / lanes));
+        int most = System.Math.Min(12 / block, positions / lanes);
+        for (int v = best + 1; v <= most; v++)
+        {
+            if (ForwardWork(v, positions, lanes) < ForwardWork(best, positions, lanes)) best = v;
+        }
+        return best;
+    }
+
+    /// <summary>Vectors computed per filter over <paramref name="positions"/> in blocks of <paramref name="vectors"/>.</summary>
+    public static int ForwardWork(int vectors, int positions, int lanes) => (positions + lanes * vectors - 1) / (lanes * vectors) * vectors;
 
     /// <summary>
     /// Positions of a filter's wide rows (<c>L</c>): output (oy, ox) at <c>oy*SH*WP + ox*SW</c>, so up to the last

@@ -195,6 +195,73 @@ public class BatchNormBehaviourTests
     }
 
     [Fact]
+    public void The_outputs_overloads_hand_back_the_training_mode_outputs_the_loss_came_from()
+    {
+        const int O = ConvBatchNorm.OutputSize;
+        var withOutputs = new ConvBatchNorm(seed: 17);
+        var without = new ConvBatchNorm(seed: 17);
+        var inputs = Random(3 * ConvBatchNorm.InputSize, 18);
+        int[] labels = [0, 2, 1];
+        var inference = new float[3 * O];
+        withOutputs.ForwardBatch(inputs, inference);
+        var outputs = new float[3 * O];
+        float loss = withOutputs.ComputeBatchGradients(inputs, labels, outputs);
+
+        // The same pass as without outputs: loss, gradients and running statistics, bit for bit.
+        Assert.Equal(without.ComputeBatchGradients(inputs, labels), loss);
+        Assert.Equal(without.Gradients.ToArray(), withOutputs.Gradients.ToArray());
+        Assert.Equal(without.Statistics.ToArray(), withOutputs.Statistics.ToArray());
+        // The outputs are the softmax the cross-entropy was taken of, normalised with the batch's statistics (not the
+        // running ones inference uses).
+        double fromOutputs = 0;
+        for (int s = 0; s < 3; s++)
+        {
+            Assert.Equal(1.0, outputs.AsSpan(s * O, O).ToArray().Sum(), 1e-5);
+            fromOutputs -= Math.Log(outputs[s * O + labels[s]]);
+        }
+        Assert.Equal(fromOutputs, loss, 1e-4 * Math.Abs(fromOutputs));
+        Assert.NotEqual(inference, outputs);
+
+        // Targets, with mean squared error: each output's loss against its target sums to the returned loss.
+        var dense = new DenseBatchNorm(seed: 19);
+        var denseInputs = Random(2 * DenseBatchNorm.InputSize, 20);
+        var targets = Random(2 * DenseBatchNorm.OutputSize, 21);
+        var denseOutputs = new float[2 * DenseBatchNorm.OutputSize];
+        float denseLoss = dense.ComputeBatchGradients(denseInputs, targets, denseOutputs);
+        var scratch = new float[DenseBatchNorm.OutputSize];
+        float summed = 0;
+        for (int s = 0; s < 2; s++)
+        {
+            var slice = new Range(s * DenseBatchNorm.OutputSize, (s + 1) * DenseBatchNorm.OutputSize);
+            summed += Losses.MeanSquaredError(denseOutputs.AsSpan(slice), targets.AsSpan(slice), scratch);
+        }
+        Assert.Equal(summed, denseLoss, 1e-5f * Math.Abs(summed));
+
+        // An outputs span of the wrong length is refused before anything runs.
+        var before = withOutputs.Statistics.ToArray();
+        var e = Assert.Throws<ArgumentException>(() => withOutputs.ComputeBatchGradients(inputs, labels, new float[3 * O - 1]));
+        Assert.Equal("outputs", e.ParamName);
+        Assert.Equal(before, withOutputs.Statistics.ToArray());
+    }
+
+    [Fact]
+    public void Without_batchnorm_the_outputs_are_each_ComputeGradients_output()
+    {
+        var net = new LeNet5(seed: 22);
+        var single = new LeNet5(seed: 22);
+        var inputs = Random(3 * LeNet5.InputSize, 23);
+        int[] labels = [7, 0, 3];
+        var outputs = new float[3 * LeNet5.OutputSize];
+        net.ComputeBatchGradients(inputs, labels, outputs);
+        for (int s = 0; s < 3; s++)
+        {
+            single.ComputeGradients(inputs.AsSpan(s * LeNet5.InputSize, LeNet5.InputSize), labels[s]);
+            Assert.Equal(single.Output.ToArray(), outputs.AsSpan(s * LeNet5.OutputSize, LeNet5.OutputSize).ToArray());
+        }
+        Assert.Equal(single.Gradients.ToArray(), net.Gradients.ToArray());
+    }
+
+    [Fact]
     public void A_sequential_batch_pass_allocates_nothing_once_the_replicas_exist()
     {
         var net = new ConvBatchNorm(seed: 16);

@@ -18,6 +18,8 @@ public static class NetworkCases
         nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet), nameof(DepthwiseNet),
         nameof(PaddedPoolNet), nameof(GlobalMaxNet), nameof(GlobalAvgNet), nameof(DenseNoBias),
         nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual), nameof(StridedVectorNet),
+        nameof(PointwisePlane3), nameof(PointwisePlane6), nameof(PointwisePlane1), nameof(PointwisePlane25x5),
+        nameof(DepthwisePlane3), nameof(DepthwisePlane6), nameof(DepthwisePlane12), nameof(DepthwisePlane25x5), nameof(DepthwisePlane48),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -58,6 +60,15 @@ public static class NetworkCases
             case nameof(ProjectedInputNet): check.Check(new ProjectedInputNet(24)); break;
             case nameof(DenseResidual): check.Check(new DenseResidual(25)); break;
             case nameof(StridedVectorNet): check.Check(new StridedVectorNet(26)); break;
+            case nameof(PointwisePlane3): check.Check(new PointwisePlane3(27)); break;
+            case nameof(PointwisePlane6): check.Check(new PointwisePlane6(28)); break;
+            case nameof(PointwisePlane1): check.Check(new PointwisePlane1(29)); break;
+            case nameof(PointwisePlane25x5): check.Check(new PointwisePlane25x5(30)); break;
+            case nameof(DepthwisePlane3): check.Check(new DepthwisePlane3(31)); break;
+            case nameof(DepthwisePlane6): check.Check(new DepthwisePlane6(32)); break;
+            case nameof(DepthwisePlane12): check.Check(new DepthwisePlane12(33)); break;
+            case nameof(DepthwisePlane25x5): check.Check(new DepthwisePlane25x5(34)); break;
+            case nameof(DepthwisePlane48): check.Check(new DepthwisePlane48(35)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

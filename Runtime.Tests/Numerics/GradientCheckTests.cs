@@ -52,6 +52,18 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new DepthwiseNet(seed: 12), label: 0);
 
     [Fact]
+    public void PointwisePlane3_direct_1x1_across_the_channels() =>
+        Check(new PointwisePlane3(seed: 27), label: 1);
+
+    [Fact]
+    public void PointwisePlane6_direct_1x1_across_the_channels_or_the_positions() =>
+        Check(new PointwisePlane6(seed: 28), label: 2);
+
+    [Fact]
+    public void DepthwisePlane6_depthwise_on_a_small_plane_stride_one_and_two() =>
+        Check(new DepthwisePlane6(seed: 32), label: 0);
+
+    [Fact]
     public void PaddedPoolNet_padded_rectangular_and_same_pools() =>
         Check(new PaddedPoolNet(seed: 13), label: 2);
 

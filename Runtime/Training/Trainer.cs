@@ -28,8 +28,8 @@ namespace StaticNets.__Internals;
 /// the same, bit for bit, for any thread count. The summed gradient is divided by the batch size. Batch statistics
 /// need more than one sample, so a last batch of a single sample joins the batch before it (a data set of one sample
 /// with a BatchNorm after a flat layer is an <see cref="ArgumentException"/> from the network, naming the layer). The training
-/// accuracy of such a network is that of the inference-mode outputs (<c>ForwardBatch</c>) at the weights and
-/// statistics each batch starts from. Networks without running statistics keep the sharded procedure above.
+/// accuracy of such a network is that of the training-mode outputs the same call returns (normalised with the
+/// batch's statistics), as for every other network. Networks without running statistics keep the sharded procedure above.
 /// </para>
 /// <para>
 /// The loss minimised, and reported, is the mean sample loss of the batch plus the regularisation

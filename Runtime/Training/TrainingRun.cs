@@ -178,8 +178,8 @@ internal sealed class TrainingRun<TNet>
     /// For a network with running statistics: the batch's samples gathered back to back and computed by one
     /// <c>ComputeBatchGradients</c> (the batch's statistics, running statistics updated once) on
     /// <see cref="BatchRunner"/>'s threads, with the random state set from the seed, the epoch and the batch index.
-    /// Leaves the batch's mean gradient in net.Gradients; returns the summed loss and the correct count of the
-    /// inference-mode outputs at the weights and statistics the batch starts from.
+    /// Leaves the batch's mean gradient in net.Gradients; returns the summed loss and the correct count of the batch's
+    /// training-mode outputs (normalised with the batch's statistics), which the same call hands back.
     /// </summary>
     private (double LossSum, int Correct) ComputeWholeBatchGradients(int batch)
     {
@@ -200,8 +200,18 @@ internal sealed class TrainingRun<TNet>
             }
         }
 
-        // Accuracy from ForwardBatch before the step: the training-mode outputs of a batch are not kept.
-        net.ForwardBatch(inputs, outputs);
+        net.ZeroGradients();
+        net.SetRandomState(SplitMix64.Hash(seed, (ulong)epoch, BatchStream + (ulong)batch));
+        double loss;
+        using (BatchRunner.UseThreads(threads))
+        {
+            // The training-mode outputs come back with the gradients: accuracy is counted from them, as the sharded
+            // path counts it from each sample's ComputeGradients.
+            loss = data.HasLabels
+                ? net.ComputeBatchGradients(inputs, batchLabels.AsSpan(0, batchSize), outputs)
+                : net.ComputeBatchGradients(inputs, batchTargets.AsSpan(0, batchSize * info.OutputSize), outputs);
+        }
+
         int correct = 0;
         for (int j = 0; j < batchSize; j++)
         {
@@ -209,16 +219,6 @@ internal sealed class TrainingRun<TNet>
             correct += data.HasLabels
                 ? (Metrics.IsCorrect(output, batchLabels[j]) ? 1 : 0)
                 : (Metrics.IsCorrect(output, batchTargets.AsSpan(j * info.OutputSize, info.OutputSize)) ? 1 : 0);
-        }
-
-        net.ZeroGradients();
-        net.SetRandomState(SplitMix64.Hash(seed, (ulong)epoch, BatchStream + (ulong)batch));
-        double loss;
-        using (BatchRunner.UseThreads(threads))
-        {
-            loss = data.HasLabels
-                ? net.ComputeBatchGradients(inputs, batchLabels.AsSpan(0, batchSize))
-                : net.ComputeBatchGradients(inputs, batchTargets.AsSpan(0, batchSize * info.OutputSize));
         }
 
         TensorPrimitives.Divide(net.Gradients, batchSize, net.Gradients);

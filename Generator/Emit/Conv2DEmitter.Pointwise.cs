@@ -1,0 +1,147 @@
+using System.Linq;
+
+namespace StaticNets.Generator.Emit;
+
+internal sealed partial class Conv2DEmitter
+{
+    /// <summary>
+    /// The forward of a 1x1 convolution of stride 1 without padding (<see cref="Geometry.Direct"/>): its wide rows are
+    /// the output's layout, so the variants read x and write the output directly, with no padded copy and no gather.
+    /// On planes too short for whole vectors of positions (<see cref="Geometry.ChannelLanes"/>), the vector variant
+    /// runs across the input channels instead: x transposed to <c>[HW][C]</c> once, then each output a dot product of
+    /// a weight row with a position's row, KB filters by PQ positions at a time, summed across the lanes at the end.
+    /// </summary>
+    private sealed partial class ForwardWriter
+    {
+        /// <summary>Positions per block of the channel-lane kernel: with KB = 4, twelve accumulators.</summary>
+        private const int ChannelLanePositions = 3;
+
+        /// <summary>What the scalar loops read: x itself where the forward is direct, else the padded input.</summary>
+        private string Source => G.ReadsX ? "x" : "padded";
+
+        /// <summary>The wide buffer: the wide rows, or where the direct forward computes whole vectors, rows of each filter's plane rounded up to them.</summary>
+        private string WideShape => G.Direct ? $"rows [{G.K}][LR] of the planes rounded up to whole vectors" : $"wide rows [{G.K}][{G.L}]";
+
+        private string StagingShape => $"x transposed [{G.H * G.W}][{G.C}]";
+
+        /// <summary>The direct forward's dispatch: no copy; the backward copies x into the padded input for its loops.</summary>
+        private void DirectDispatch(string z, bool vector512, bool vector256)
+        {
+            W.Line("// 1x1, stride 1, no padding: the output's layout is the wide rows', so x is read and the output written directly.");
+            string staging = G.Staging ? "staging, " : "";
+            Dispatch("Forward", $"x, parameters, {staging}{z}", $"x, parameters, {z}", vector512, vector256);
+        }
+
+        /// <summary>
+        /// The dispatch where a variant computes whole vectors past the planes: x copied into the padded input (the same
+        /// layout, with slack after it) in one piece.
+        /// </summary>
+        private void CopiedDispatch(string z, bool vector512, bool vector256)
+        {
+            W.Line("// 1x1, stride 1, no padding: the padded input is x itself, copied in one piece (a vector path reads past its planes).");
+            W.Line("x.Slice(0, C * H * W).CopyTo(padded);");
+            string buffers = (G.WideBuffer ? "wide, " : "") + (G.Staging ? "staging, " : "");
+            Dispatch("Forward", $"padded, parameters, {buffers}{z}", $"padded, parameters, {z}", vector512, vector256);
+        }
+
+        /// <summary>
+        /// Each filter's plane in one block of whole vectors, KB filters at a time: the last vector runs past the plane
+        /// (reading the next channel, or the padded copy's slack after the last), into rows of <c>LR</c> in the wide
+        /// buffer, whose first <c>HW</c> floats are then copied out.
+        /// </summary>
+        private void WholeVectorMethod(int lanes)
+        {
+            string v = N.Vector(lanes);
+            int hw = G.H * G.W, rv = (hw + lanes - 1) / lanes, kb = G.KB;
+            W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: each filter's plane in {rv} whole vectors, then copied out of the wide rows.</summary>");
+            SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
+            Constants(backward: false);
+            W.Line($"const int HW = H * W, LR = {rv * lanes}; // LR: a filter's row in the wide buffer, the plane rounded up to whole vectors");
+            W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
+            W.Line($"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
+            W.Line($"// {kb} filters by {rv} vectors of {lanes} positions: each input vector loaded once feeds {kb} accumulators, each weight {rv}.");
+            W.Open($"for (int k = 0; k < K; k += {kb})");
+            for (int j = 0; j < kb; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C);");
+            for (int j = 0; j < kb; j++)
+            {
+                W.Line(G.Bias ? $"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));" : $"var b{j} = {v}<float>.Zero;");
+                W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, rv).Select(q => $"a{j}{q} = b{j}"))};");
+            }
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Line($"ref float xc = ref {U}.Add(ref xr, c * HW);");
+            for (int q = 0; q < rv; q++) W.Line($"var x{q} = {v}.LoadUnsafe(ref xc{(q == 0 ? "" : ", " + I(lanes * q))});");
+            for (int j = 0; j < kb; j++)
+            {
+                W.Line($"var wk{j} = {v}.Create({U}.Add(ref w{j}, c));");
+                for (int q = 0; q < rv; q++) W.Line($"a{j}{q} = {v}.MultiplyAddEstimate(x{q}, wk{j}, a{j}{q});");
+            }
+            W.Close();
+            for (int j = 0; j < kb; j++)
+            {
+                for (int q = 0; q < rv; q++) W.Line($"{v}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * LR + {lanes * q}));");
+            }
+            W.Close();
+            W.Line("// Copy each filter's plane out of its row.");
+            W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, 0, K * LR), LR, {Z}.Slice(0, K * HW), HW, K, HW);");
+            W.Close();
+        }
+
+        /// <summary>The channel-lane kernel at a width: the transpose, then KB x PQ dot products over C at a time.</summary>
+        private void ChannelLaneMethod(int lanes)
+        {
+            string v = N.Vector(lanes);
+            int hw = G.H * G.W, pq = System.Math.Min(ChannelLanePositions, hw), kb = G.KB;
+            bool tail = G.C % lanes != 0;
+            W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}, across the channels: x transposed to [HW][C], then dot products over C.</summary>");
+            SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
+            Constants(backward: false);
+            W.Line($"const int HW = H * W, CV = C / {lanes} * {lanes}; // CV: the channels in whole vectors" + (tail ? "; the rest one by one" : ""));
+            W.Line("// Transpose x [C][HW] into the staging buffer [HW][C].");
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Open("for (int p = 0; p < HW; p++)");
+            W.Line($"staging[p * C + c] = {Source}[c * HW + p];");
+            W.Close().Close();
+            W.Line($"ref float sr = ref {N.MemoryMarshal}.GetArrayDataReference(staging);");
+            W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
+            W.Line($"// {kb} filters by {pq} positions: {kb * pq} accumulators of {lanes} channels, each weight vector feeding {pq} and each input vector {kb}.");
+            W.Open($"for (int k = 0; k < K; k += {kb})");
+            for (int j = 0; j < kb; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C);");
+            W.Open($"for (int p0 = 0; p0 < HW; p0 += {pq})");
+            W.Line($"int p = {N.Math}.Min(p0, HW - {pq}); // the last block overlaps the one before");
+            for (int q = 0; q < pq; q++) W.Line($"ref float x{q} = ref {U}.Add(ref sr, (p + {q}) * C);");
+            for (int j = 0; j < kb; j++)
+            {
+                W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, pq).Select(q => $"a{j}{q} = {v}<float>.Zero"))};");
+            }
+            W.Open($"for (int c = 0; c < CV; c += {lanes})");
+            for (int q = 0; q < pq; q++) W.Line($"var v{q} = {v}.LoadUnsafe(ref x{q}, (nuint)c);");
+            for (int j = 0; j < kb; j++)
+            {
+                W.Line($"var wk{j} = {v}.LoadUnsafe(ref w{j}, (nuint)c);");
+                for (int q = 0; q < pq; q++) W.Line($"a{j}{q} = {v}.MultiplyAddEstimate(v{q}, wk{j}, a{j}{q});");
+            }
+            W.Close();
+            for (int j = 0; j < kb; j++)
+            {
+                string bias = G.Bias ? $"{U}.Add(ref wr, BiasOffset + k + {j}) + " : "";
+                for (int q = 0; q < pq; q++) W.Line($"float s{j}{q} = {bias}{v}.Sum(a{j}{q});");
+            }
+            if (tail)
+            {
+                W.Open("for (int c = CV; c < C; c++)");
+                for (int j = 0; j < kb; j++)
+                {
+                    for (int q = 0; q < pq; q++) W.Line($"s{j}{q} += {U}.Add(ref w{j}, c) * {U}.Add(ref x{q}, c);");
+                }
+                W.Close();
+            }
+            for (int j = 0; j < kb; j++)
+            {
+                for (int q = 0; q < pq; q++) W.Line($"{Z}[(k + {j}) * HW + p + {q}] = s{j}{q};");
+            }
+            W.Close().Close();
+            W.Close();
+        }
+    }
+}
