@@ -49,13 +49,15 @@ public class MemoryLimitTests
     /// <summary>
     /// The convolution's scratch buffers have one source: the lengths the generated fields get are those
     /// <see cref="Layers.Conv2DBuffers"/> computes, which the SN2006 bound adds up. Stride 1 and 2, filters that fill
-    /// the vector lanes (the transposed gradient) and not, padding, and a first layer (no input gradient) or not.
+    /// the vector lanes (the transposed gradient) and not, padding, a first layer (no input gradient) or not, and the
+    /// Winograd forward's scratch (conv2 of the last case) beside convolutions too small for it.
     /// </summary>
     [Theory]
     [InlineData("[Input(28, 28, 1)][Conv2D(6, 5, Padding = 2)][MaxPool(2)][Conv2D(16, 5)][MaxPool(2)][Flatten][Dense(10)]")]
     [InlineData("[Input(13, 17, 3)][Conv2D(8, 3, Stride = 2)][Conv2D(5, 3, Padding = 1, Activation = Activation.GELU)][Flatten][Dense(4)]")]
     [InlineData("[Input(10, 10, 2)][MaxPool(2)][Conv2D(8, 3)][Flatten][Dense(2)]")]
     [InlineData("[Input(20, 20, 4)][Conv2D(24, 7, Padding = 3)][Conv2D(16, 1)][Conv2D(3, 4, Stride = 2, Padding = 1)]")]
+    [InlineData("[Input(17, 15, 3)][Conv2D(8, 3, Padding = 1)][Conv2D(12, 3, Padding = 1, Activation = Activation.ReLU)][Conv2D(12, 3)][Flatten][Dense(2)]")]
     public void The_emitted_convolution_buffers_are_the_lengths_the_memory_bound_counts(string layers)
     {
         string source = $"using StaticNets;\n{layers}\npublic partial class N {{ }}\n";
@@ -74,7 +76,7 @@ public class MemoryLimitTests
                 var expected = new Dictionary<string, System.Numerics.BigInteger>
                 {
                     ["Input"] = buffers.PaddedInput, ["Wide"] = buffers.Wide, ["WideGrad"] = buffers.WideGrad,
-                    ["GradT"] = buffers.GradT, ["InputGrad"] = buffers.InputGrad,
+                    ["GradT"] = buffers.GradT, ["InputGrad"] = buffers.InputGrad, ["Winograd"] = buffers.WinogradScratch,
                 };
                 foreach (var (suffix, length) in expected)
                 {

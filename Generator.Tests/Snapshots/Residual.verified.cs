@@ -24,7 +24,7 @@ namespace Samples
     /// dense2    Dense 10 Softmax            10               170         160
     /// total                                                4,242     391,584
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 16,968 B, gradients 16,968 B, activations 378,216 B; 412,152 B in all
+    /// memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all
     /// </code>
     /// </summary>
     partial class Residual : global::StaticNets.INetwork<Residual>
@@ -45,7 +45,7 @@ namespace Samples
         // dense2    Dense 10 Softmax            10               170         160
         // total                                                4,242     391,584
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 16,968 B, gradients 16,968 B, activations 378,216 B; 412,152 B in all
+        // memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all
 
         // ---- Sizes and description ----
 
@@ -78,7 +78,7 @@ namespace Samples
             "dense2    Dense 10 Softmax            10               170         160\n" +
             "total                                                4,242     391,584\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 16,968 B, gradients 16,968 B, activations 378,216 B; 412,152 B in all";
+            "memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -291,7 +291,7 @@ namespace Samples
         private readonly float[] _conv2Output = new float[2048]; // conv2 output [8][16][16]
         private readonly float[] _conv2OutputGrad = new float[2048]; // conv2 output gradient [8][16][16]
         private readonly float[] _conv2Input = new float[2608]; // conv2 input [2608]
-        private readonly float[] _conv2Wide = new float[2304]; // conv2 wide [2304]
+        private readonly float[] _conv2Winograd = new float[24880]; // conv2 winograd [24880]
         private readonly float[] _conv2WideGrad = new float[3136]; // conv2 wideGrad [3136]
         private readonly float[] _conv2GradT = new float[2064]; // conv2 gradT [2064]
         private readonly float[] _conv2InputGrad = new float[2832]; // conv2 inputGrad [2832]
@@ -717,7 +717,7 @@ namespace Samples
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
             global::StaticNets.Generated.ResidualLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-            global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
+            global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Winograd);
             global::StaticNets.Generated.ResidualLayers.Add1Forward(_conv2Output, _conv1Output, _add1Output);
             global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
             global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
@@ -745,7 +745,7 @@ namespace Samples
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
                 global::StaticNets.Generated.ResidualLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-                global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
+                global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Winograd);
                 global::StaticNets.Generated.ResidualLayers.Add1Forward(_conv2Output, _conv1Output, _add1Output);
                 global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
                 global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
@@ -1575,7 +1575,7 @@ namespace StaticNets.Generated
             Span<float> y,         // conv2 output [8][16][16]
             float[] parameters,    // weights [8][8][3][3] at 224, biases [8] at 800
             float[] padded,        // x with a zero border [8][18][18]
-            float[] wide)          // wide rows [8][286]
+            float[] winograd)      // Winograd scratch: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80]
         {
             const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;
@@ -1587,408 +1587,21 @@ namespace StaticNets.Generated
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            // Dispatch: Winograd F(2x2, 3x3) on the vector paths (16 multiplies a 2x2 tile, channel and filter for 36 direct),
+            // else the scalar reference loops.
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, K * C * F * F);
+            ReadOnlySpan<float> biases = new ReadOnlySpan<float>(parameters, BiasOffset, K);
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv2ForwardVector512(padded, parameters, wide, y);
+                Winograd.ForwardVector512(padded, C, HP, WP, weights, biases, K, winograd, y);
             }
             else if (Simd.IsEnabled)
             {
-                Conv2ForwardVector256(padded, parameters, wide, y);
+                Winograd.ForwardVector256(padded, C, HP, WP, weights, biases, K, winograd, y);
             }
             else
             {
                 Conv2ForwardScalar(padded, parameters, y);
-            }
-        }
-
-        /// <summary>conv2 forward on Vector512: the wide rows, then gathered.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv2ForwardVector512(
-            float[] padded,     // the input with a zero border [8][18][18]
-            float[] parameters, // weights [8][8][3][3] at 224, biases [8] at 800
-            float[] wide,       // wide rows [8][286]
-            Span<float> y)      // the output [8][16][16]
-        {
-            const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;
-            const int WeightOffset = 224, BiasOffset = 800;
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
-            for (int k = 0; k < K; k += 4)
-            {
-                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 32)
-                {
-                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
-                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
-                    var a00 = b0;
-                    var a01 = b0;
-                    var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
-                    var a10 = b1;
-                    var a11 = b1;
-                    var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
-                    var a20 = b2;
-                    var a21 = b2;
-                    var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
-                    var a30 = b3;
-                    var a31 = b3;
-                    for (int c = 0; c < C; c++)
-                    {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
-                        int wc = c * F * F;
-                        Vector512<float> x0, x1, wk;
-                        // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (0, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 1);
-                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (0, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 2);
-                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (1, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 18);
-                        x1 = Vector512.LoadUnsafe(ref xc, 18 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (1, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 19);
-                        x1 = Vector512.LoadUnsafe(ref xc, 19 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (1, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 20);
-                        x1 = Vector512.LoadUnsafe(ref xc, 20 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (2, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 36);
-                        x1 = Vector512.LoadUnsafe(ref xc, 36 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (2, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 37);
-                        x1 = Vector512.LoadUnsafe(ref xc, 37 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (2, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 38);
-                        x1 = Vector512.LoadUnsafe(ref xc, 38 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
-                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
-                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
-                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                    }
-                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
-                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
-                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
-                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
-                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
-                }
-            }
-            // Gather the wide rows into [K][HO][WO].
-            for (int k = 0; k < K; k++)
-            {
-                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-            }
-        }
-
-        /// <summary>conv2 forward on Vector256: the wide rows, then gathered.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv2ForwardVector256(
-            float[] padded,     // the input with a zero border [8][18][18]
-            float[] parameters, // weights [8][8][3][3] at 224, biases [8] at 800
-            float[] wide,       // wide rows [8][286]
-            Span<float> y)      // the output [8][16][16]
-        {
-            const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;
-            const int WeightOffset = 224, BiasOffset = 800;
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
-            for (int k = 0; k < K; k += 4)
-            {
-                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
-                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
-                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
-                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 16)
-                {
-                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
-                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
-                    var a00 = b0;
-                    var a01 = b0;
-                    var b1 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
-                    var a10 = b1;
-                    var a11 = b1;
-                    var b2 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
-                    var a20 = b2;
-                    var a21 = b2;
-                    var b3 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
-                    var a30 = b3;
-                    var a31 = b3;
-                    for (int c = 0; c < C; c++)
-                    {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
-                        int wc = c * F * F;
-                        Vector256<float> x0, x1, wk;
-                        // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (0, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 1);
-                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (0, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 2);
-                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (1, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 18);
-                        x1 = Vector256.LoadUnsafe(ref xc, 18 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (1, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 19);
-                        x1 = Vector256.LoadUnsafe(ref xc, 19 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 4));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (1, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 20);
-                        x1 = Vector256.LoadUnsafe(ref xc, 20 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 5));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (2, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 36);
-                        x1 = Vector256.LoadUnsafe(ref xc, 36 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 6));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (2, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 37);
-                        x1 = Vector256.LoadUnsafe(ref xc, 37 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 7));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        // tap (2, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 38);
-                        x1 = Vector256.LoadUnsafe(ref xc, 38 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
-                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
-                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 8));
-                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                    }
-                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
-                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
-                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
-                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
-                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
-                }
-            }
-            // Gather the wide rows into [K][HO][WO].
-            for (int k = 0; k < K; k++)
-            {
-                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 

@@ -43,6 +43,7 @@ internal sealed partial class Conv2DEmitter
             if (!G.ReadsX) parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
             if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
             if (G.Staging) parameters.Add(("float[]", "staging", StagingShape));
+            if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
             if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());
 
             W.Line(Chain is null
@@ -60,7 +61,8 @@ internal sealed partial class Conv2DEmitter
                 W.Open("for (int c = 0; c < C; c++)");
                 W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
                 W.Close();
-                Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
+                if (G.Winograd) WinogradDispatch(z);
+                else Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
             }
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
             // The epilogue hook: every path above has written y [K][HO][WO]; a chain's epilogue then runs per channel.

@@ -141,7 +141,10 @@ internal sealed partial class Conv2DEmitter
         }
 
         /// <summary>Whether the forward has vector paths over wide rows.</summary>
-        public bool ForwardWide => Wide || StridedWide;
+        public bool ForwardWide => (Wide && !Winograd) || StridedWide;
+
+        /// <summary>Whether the forward's vector paths are Winograd F(2x2, 3x3) (<see cref="Conv2DBuffers.Winograd"/>), not wide rows.</summary>
+        public bool Winograd => Conv2DBuffers.Winograd(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
 
         /// <summary>1x1, stride 1, no padding: the forward reads x and writes the output directly (<see cref="Conv2DBuffers.Direct"/>).</summary>
         public bool Direct => Conv2DBuffers.Direct(Window);

@@ -14,7 +14,9 @@ namespace StaticNets.Generator.Emit;
 /// the negated offsets. Stride above 1 uses direct loops with the window unrolled; its forward's vector paths
 /// (where <c>Conv2DBuffers.StridedWide</c> allows) compute the stride-1 wide rows up to the last output and
 /// gather every SH-th row's every SW-th column, and its backward's (where <c>Conv2DBuffers.StridedBackwardWide</c>
-/// allows) dilate dz to the stride-1 output, zeros between, and run the stride-1 backward over it.
+/// allows) dilate dz to the stride-1 output, zeros between, and run the stride-1 backward over it. A 3x3 stride-1
+/// convolution with enough channels, filters and tiles (<c>Conv2DBuffers.Winograd</c>) takes Winograd F(2x2, 3x3) on the
+/// vector paths instead of the wide rows (<c>Conv2DEmitter.Winograd.cs</c>).
 /// </summary>
 /// <remarks>
 /// Each pass is a static method that receives every buffer it touches, and dispatches to its variants:
@@ -35,6 +37,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         yield return (n + "Input", b.PaddedInput.ToString(Inv), "float");
         if (b.Wide > 0) yield return (n + "Wide", b.Wide.ToString(Inv), "float");
         if (b.Staging > 0) yield return (n + "Staging", b.Staging.ToString(Inv), "float");
+        if (b.WinogradScratch > 0) yield return (n + "Winograd", b.WinogradScratch.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
         if (b.Dilated > 0) yield return (n + "Dilated", b.Dilated.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
@@ -54,6 +57,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (!g.ReadsX) args.Add(Field(l, "Input"));
         if (g.WideBuffer) args.Add(Field(l, "Wide"));
         if (g.Staging) args.Add(Field(l, "Staging"));
+        if (g.Winograd) args.Add(Field(l, "Winograd"));
         return Call(c, "Forward", args.ToArray());
     }
 

@@ -20,11 +20,14 @@ internal sealed record Conv2DBuffers(
     BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad, BigInteger Dilated = default,
     BigInteger Staging = default)
 {
+    /// <summary>The Winograd forward's scratch (<see cref="WinogradScratch"/>), where <see cref="Winograd"/> applies; zero if not.</summary>
+    public BigInteger WinogradScratch { get; init; }
+
     /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
     public const int Lanes = 8;
 
     /// <summary>All of them together.</summary>
-    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging;
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging + WinogradScratch;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
         Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
@@ -45,7 +48,8 @@ internal sealed record Conv2DBuffers(
         BigInteger rounded = RoundedPlane(input.C, plane);
         BigInteger positions = WidePositions(g, output, wp);
         bool wholeVectors = WholeVectors(g, input.C, filters, plane, 2 * Lanes, groups) || WholeVectors(g, input.C, filters, plane, Lanes, groups);
-        bool forwardWide = (wide || StridedWide(g, filters, positions)) && !Direct(g);
+        bool winograd = Winograd(g, input.C, filters, groups, output);
+        bool forwardWide = ((wide && !winograd) || StridedWide(g, filters, positions)) && !Direct(g);
         bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
         // A strided backward on the vector paths runs the stride-1 backward over dz dilated to the stride-1 output.
         bool backwardWide = wide || StridedBackwardWide(g, output);
@@ -59,8 +63,47 @@ internal sealed record Conv2DBuffers(
             GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad ? input.C * (backwardWide ? rounded : plane) + LayerRule.Slack : 0,
             Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
-            Staging: channelLanes ? input.C * plane + LayerRule.Slack : 0);
+            Staging: channelLanes ? input.C * plane + LayerRule.Slack : 0)
+        {
+            WinogradScratch = winograd ? WinogradLength(input.C, filters, output.H, output.W) : 0,
+        };
     }
+
+    /// <summary>The fewest input channels, and filters, for the Winograd forward.</summary>
+    public const int WinogradLeast = 8;
+
+    /// <summary>
+    /// The fewest 2x2 output tiles for the Winograd forward: measured on ResNet-8, it beats the wide rows on 16x16 and
+    /// 32x32 planes (64 and 256 tiles: 47.6 -> 35.7 and 46.1 -> 36.8 µs) but not on 8x8 (16 tiles, 64 channels:
+    /// 62.9 -> 64.7 µs), where the filter transform and the tiles' rounding weigh as much as the products.
+    /// </summary>
+    public const int WinogradLeastTiles = 64;
+
+    /// <summary>
+    /// Whether the forward's vector paths use Winograd F(2x2, 3x3) (<c>StaticNets.__Internals.Winograd</c>) instead
+    /// of the wide rows: a 3x3 window at stride 1, ungrouped, at least <see cref="WinogradLeast"/> channels and filters,
+    /// the filters in fours (the kernel's block), and at least <see cref="WinogradLeastTiles"/> output tiles.
+    /// </summary>
+    public static bool Winograd(WindowGeometry g, int channels, int filters, int groups, Shape output) =>
+        WideRows(g) && g.KernelHeight == 3 && g.KernelWidth == 3 && groups <= 1
+        && channels >= WinogradLeast && filters >= WinogradLeast && filters % 4 == 0
+        && (long)((output.H + 1) / 2) * ((output.W + 1) / 2) >= WinogradLeastTiles;
+
+    /// <summary>
+    /// The Winograd scratch, as <c>Winograd.Length</c> computes it: parity planes <c>[C][4][TH+1][S]</c>, U
+    /// <c>[16][K][C]</c>, V <c>[16][C][TP]</c>, M <c>[16][K][TP]</c> (each position ξ an odd number of 64-byte lines
+    /// apart) and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
+    /// <c>S = ⌈WO/2⌉ + 1</c> and TP the <c>TH*S</c> tiles rounded up to 16.
+    /// </summary>
+    public static BigInteger WinogradLength(int channels, int filters, int outputHeight, int outputWidth)
+    {
+        BigInteger rows = (outputHeight + 1) / 2, stride = (outputWidth + 1) / 2 + 1;
+        BigInteger padded = (rows * stride + 15) / 16 * 16;
+        return channels * 4 * (rows + 1) * stride + 16 * (Spread(filters * (BigInteger)channels) + Spread(channels * padded) + Spread(filters * padded)) + 16;
+    }
+
+    /// <summary>A matrix's size rounded up to an odd number of 64-byte lines: the distance between its 16 positions ξ.</summary>
+    private static BigInteger Spread(BigInteger floats) => ((floats + 15) / 16 | 1) * 16;
 
     /// <summary>
     /// The output of the stride-1 convolution whose every SH-th row's every SW-th column a strided one takes:

@@ -120,6 +120,10 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new DenseResidual(seed: 19), label: 2);
 
     [Fact]
+    public void WinogradTrained_loss_through_the_winograd_forward() =>
+        Check(new WinogradTrained(seed: 20), label: 1);
+
+    [Fact]
     public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), label: 7, samples: 300);
 
     private void Check<TNet>(TNet net, int label = -1, float[]? target = null, int samples = 400, float inputScale = 1f)

@@ -1,0 +1,52 @@
+using StaticNets.Generator.Layers;
+
+namespace StaticNets.Generator.Emit;
+
+internal sealed partial class Conv2DEmitter
+{
+    /// <summary>
+    /// The Winograd F(2x2, 3x3) forward (where <see cref="Conv2DBuffers.Winograd"/> applies): on the vector paths the
+    /// layer calls <c>Winograd.ForwardVector512</c> or <c>ForwardVector256</c> in the Runtime with its sizes, its
+    /// weights and biases and its scratch, instead of the wide rows; the scalar path stays the direct loops.
+    /// </summary>
+    private sealed partial class ForwardWriter
+    {
+        /// <summary>The Runtime's Winograd kernels, under the layers class's usings.</summary>
+        private const string WinogradKernels = "Winograd";
+
+        /// <summary>The scratch parameter's comment.</summary>
+        private string WinogradScratch
+        {
+            get
+            {
+                int rows = (G.HO + 1) / 2, stride = (G.WO + 1) / 2 + 1;
+                int padded = (rows * stride + 15) / 16 * 16;
+                return $"Winograd scratch: parity planes [{G.C}][4][{rows + 1}][{stride}], U [16][{G.K}][{G.C}], "
+                    + $"V [16][{G.C}][{padded}], M [16][{G.K}][{padded}]";
+            }
+        }
+
+        /// <summary>
+        /// The dispatch: Winograd on Vector512 where the hardware has it, then Vector256, else the scalar reference
+        /// loops. Writes into <paramref name="z"/> (the output, or the linear buffer before the activation).
+        /// </summary>
+        private void WinogradDispatch(string z)
+        {
+            string simd = N.Simd;
+            string bias = G.Bias ? $"new {N.ReadOnlySpan}(parameters, BiasOffset, K)" : "default";
+            W.Line("// Dispatch: Winograd F(2x2, 3x3) on the vector paths (16 multiplies a 2x2 tile, channel and filter for 36 direct),");
+            W.Line("// else the scalar reference loops.");
+            W.Line($"{N.ReadOnlySpan} weights = new {N.ReadOnlySpan}(parameters, WeightOffset, K * C * F * F);");
+            W.Line($"{N.ReadOnlySpan} biases = {bias};");
+            W.Open($"if ({simd}.IsEnabled && {simd}.UseVector512)");
+            W.Line($"{WinogradKernels}.ForwardVector512(padded, C, HP, WP, weights, biases, K, winograd, {z});");
+            W.Close();
+            W.Open($"else if ({simd}.IsEnabled)");
+            W.Line($"{WinogradKernels}.ForwardVector256(padded, C, HP, WP, weights, biases, K, winograd, {z});");
+            W.Close();
+            W.Open("else");
+            W.Line($"{Name("Forward")}Scalar(padded, parameters, {z});");
+            W.Close();
+        }
+    }
+}
