@@ -17,6 +17,7 @@ internal sealed partial class Conv2DEmitter
         if (!g.ReadsX) args.Add(Field(l, "Input"));
         if (g.WideBuffer) args.Add(Field(l, "Wide"));
         if (g.Staging) args.Add(Field(l, "Staging"));
+        if (g.StridedWide) args.Add(Field(l, "Phases"));
         args.AddRange(chain.EpilogueArguments());
         return Call(c, chain.MethodAfterHead, args.ToArray());
     }

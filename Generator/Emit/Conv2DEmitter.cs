@@ -12,8 +12,8 @@ namespace StaticNets.Generator.Emit;
 /// and dropped. The backward pass uses the same rows: weight gradients are dot products of the wide
 /// output gradient with shifted input runs, and the input gradient gathers the wide output gradient at
 /// the negated offsets. Stride above 1 uses direct loops with the window unrolled; its forward's vector paths
-/// (where <c>Conv2DBuffers.StridedWide</c> allows) compute the stride-1 wide rows up to the last output and
-/// gather every SH-th row's every SW-th column, and its backward's (where <c>Conv2DBuffers.StridedBackwardWide</c>
+/// (where <c>Conv2DBuffers.StridedWide</c> allows) split the padded input into its SH*SW phases, so that each tap
+/// reads a stride-1 run of one phase, and compute wide rows over the phase planes; its backward's (where <c>Conv2DBuffers.StridedBackwardWide</c>
 /// allows) dilate dz to the stride-1 output, zeros between, and run the stride-1 backward over it.
 /// </summary>
 /// <remarks>
@@ -37,6 +37,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (b.Staging > 0) yield return (n + "Staging", b.Staging.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
         if (b.Dilated > 0) yield return (n + "Dilated", b.Dilated.ToString(Inv), "float");
+        if (b.Phases > 0) yield return (n + "Phases", b.Phases.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
         if (b.InputGrad > 0) yield return (n + "InputGrad", b.InputGrad.ToString(Inv), "float");
@@ -54,6 +55,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (!g.ReadsX) args.Add(Field(l, "Input"));
         if (g.WideBuffer) args.Add(Field(l, "Wide"));
         if (g.Staging) args.Add(Field(l, "Staging"));
+        if (g.StridedWide) args.Add(Field(l, "Phases"));
         return Call(c, "Forward", args.ToArray());
     }
 
@@ -131,7 +133,8 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
                 : $"const int WeightOffset = {Layer.ParameterOffset}; // no biases");
             if (G.StridedWide && !backward)
             {
-                W.Line($"const int L = (HO - 1) * {G.SHN} * WP + (WO - 1) * {G.SWN} + 1; // stride-1 wide rows: output (oy, ox) at oy * {G.SHN} * WP + ox * {G.SWN}");
+                W.Line($"const int PH = {G.Phases}, HPh = {G.HPh}, WPh = {G.WPh}; // phases: xp[c][{G.SHN} * i + a][{G.SWN} * j + b] at [c][a * {G.SWN} + b][i][j]");
+                W.Line("const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox");
             }
             if (G.Wide)
             {
