@@ -29,7 +29,7 @@ namespace Samples
     /// softmax1  Softmax                     3                  0           0
     /// total                                                  256       2,100
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 1,024 B, gradients 1,024 B, activations 11,428 B; 13,476 B in all
+    /// memory: parameters 1,024 B, gradients 1,024 B, activations 11,556 B; 13,604 B in all
     /// </code>
     /// </summary>
     partial class AllLayers : global::StaticNets.INetwork<AllLayers>
@@ -55,7 +55,7 @@ namespace Samples
         // softmax1  Softmax                     3                  0           0
         // total                                                  256       2,100
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 1,024 B, gradients 1,024 B, activations 11,428 B; 13,476 B in all
+        // memory: parameters 1,024 B, gradients 1,024 B, activations 11,556 B; 13,604 B in all
 
         // ---- Sizes and description ----
 
@@ -93,7 +93,7 @@ namespace Samples
             "softmax1  Softmax                     3                  0           0\n" +
             "total                                                  256       2,100\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 1,024 B, gradients 1,024 B, activations 11,428 B; 13,476 B in all";
+            "memory: parameters 1,024 B, gradients 1,024 B, activations 11,556 B; 13,604 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -363,9 +363,10 @@ namespace Samples
         private readonly float[] _conv1Output = new float[100]; // conv1 output [4][5][5]
         private readonly float[] _conv1OutputGrad = new float[100]; // conv1 output gradient [4][5][5]
         private readonly float[] _conv1Input = new float[258]; // conv1 input [258]
-        private readonly float[] _conv1Wide = new float[404]; // conv1 wide [404]
+        private readonly float[] _conv1Wide = new float[132]; // conv1 wide [132]
         private readonly float[] _conv1WideGrad = new float[624]; // conv1 wideGrad [624]
         private readonly float[] _conv1Dilated = new float[340]; // conv1 dilated [340]
+        private readonly float[] _conv1Phases = new float[304]; // conv1 phases [304]
         private readonly float[] _pool1Output = new float[36]; // pool1 output [4][3][3]
         private readonly float[] _pool1OutputGrad = new float[36]; // pool1 output gradient [4][3][3]
         private readonly float[] _conv2Output = new float[12]; // conv2 output [3][2][2]
@@ -785,7 +786,7 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
+            global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide, _conv1Phases);
             global::StaticNets.Generated.AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
             global::StaticNets.Generated.AllLayersLayers.Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
             global::StaticNets.Generated.AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
@@ -813,7 +814,7 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-                global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
+                global::StaticNets.Generated.AllLayersLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide, _conv1Phases);
                 global::StaticNets.Generated.AllLayersLayers.Pool1Forward(_conv1Output, _pool1Output);
                 global::StaticNets.Generated.AllLayersLayers.Conv2Forward(_pool1Output, _conv2Output, _conv2Linear, _parameters, _conv2Input, _conv2Wide);
                 global::StaticNets.Generated.AllLayersLayers.Pool2Forward(_conv2Output, _pool2Output);
@@ -951,26 +952,52 @@ namespace StaticNets.Generated
             Span<float> y,         // conv1 output [4][5][5]
             float[] parameters,    // weights [4][2][3][3] at 0, biases [4] at 72
             float[] padded,        // x with a zero border [2][11][11]
-            float[] wide)          // wide rows [4][97]
+            float[] wide,          // wide rows [4][29]
+            float[] phases)        // the padded input's phases [2][4][6][6]
         {
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
             const int WeightOffset = 0, BiasOffset = 72;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 6, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
+            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            if (Simd.IsEnabled)
+            {
+                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
+                for (int c = 0; c < C; c++)
+                {
+                    for (int a = 0; a < 2; a++)
+                    {
+                        for (int i = 0; S * i + a < HP; i++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xq, (c * HP + S * i + a) * WP);
+                            for (int b = 0; b < 2; b++)
+                            {
+                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * S + b) * HPh + i) * WPh);
+                                for (int j = 0; S * j + b < WP; j++)
+                                {
+                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, S * j + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv1ForwardVector512(padded, parameters, wide, y);
+                Conv1ForwardVector512(phases, parameters, wide, y);
             }
             else if (Simd.IsEnabled)
             {
-                Conv1ForwardVector256(padded, parameters, wide, y);
+                Conv1ForwardVector256(phases, parameters, wide, y);
             }
             else
             {
@@ -982,222 +1009,165 @@ namespace StaticNets.Generated
         /// <summary>conv1 forward on Vector512: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1ForwardVector512(
-            float[] padded,     // the input with a zero border [2][11][11]
+            float[] phases,     // the padded input's phases [2][4][6][6]
             float[] parameters, // weights [4][2][3][3] at 0, biases [4] at 72
-            float[] wide,       // wide rows [4][97]
+            float[] wide,       // wide rows [4][29]
             Span<float> y)      // the output [4][5][5]
         {
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
             const int WeightOffset = 0, BiasOffset = 72;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 6, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            // 4 filters by 1 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 1.
             for (int k = 0; k < K; k += 4)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 32)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
                     var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
                     var a00 = b0;
-                    var a01 = b0;
                     var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
                     var a10 = b1;
-                    var a11 = b1;
                     var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
                     var a20 = b2;
-                    var a21 = b2;
                     var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
                     var a30 = b3;
-                    var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
                         int wc = c * F * F;
-                        Vector512<float> x0, x1, wk;
+                        Vector512<float> x0, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 1);
-                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 2);
-                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 1);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 11);
-                        x1 = Vector512.LoadUnsafe(ref xc, 11 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 12);
-                        x1 = Vector512.LoadUnsafe(ref xc, 12 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 13);
-                        x1 = Vector512.LoadUnsafe(ref xc, 13 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 1);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 22);
-                        x1 = Vector512.LoadUnsafe(ref xc, 22 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 6);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 23);
-                        x1 = Vector512.LoadUnsafe(ref xc, 23 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 6);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 24);
-                        x1 = Vector512.LoadUnsafe(ref xc, 24 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 7);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                     }
                     Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
                     Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
                     Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
                     Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
-                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
         /// <summary>conv1 forward on Vector256: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1ForwardVector256(
-            float[] padded,     // the input with a zero border [2][11][11]
+            float[] phases,     // the padded input's phases [2][4][6][6]
             float[] parameters, // weights [4][2][3][3] at 0, biases [4] at 72
-            float[] wide,       // wide rows [4][97]
+            float[] wide,       // wide rows [4][29]
             Span<float> y)      // the output [4][5][5]
         {
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
             const int WeightOffset = 0, BiasOffset = 72;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 6, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            const int R = (WO - 1) * S + 1; // the positions of an output row in the wide rows
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
@@ -1205,9 +1175,9 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int oy = 0; oy < HO; oy++)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = Math.Min(oy * S * WP, L - 16); // one block, past the row's R positions (the last row's ends at L)
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
                     var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
                     var a00 = b0;
                     var a01 = b0;
@@ -1222,12 +1192,15 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
                         int wc = c * F * F;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1241,8 +1214,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 1);
-                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1256,8 +1229,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 2);
-                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1271,8 +1244,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 11);
-                        x1 = Vector256.LoadUnsafe(ref xc, 11 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1286,8 +1259,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 12);
-                        x1 = Vector256.LoadUnsafe(ref xc, 12 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1301,8 +1274,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 13);
-                        x1 = Vector256.LoadUnsafe(ref xc, 13 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1316,8 +1289,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 22);
-                        x1 = Vector256.LoadUnsafe(ref xc, 22 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 6);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 6 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1331,8 +1304,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 23);
-                        x1 = Vector256.LoadUnsafe(ref xc, 23 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 6);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 6 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1346,8 +1319,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 24);
-                        x1 = Vector256.LoadUnsafe(ref xc, 24 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 7);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 7 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1371,18 +1344,10 @@ namespace StaticNets.Generated
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
@@ -1396,7 +1361,8 @@ namespace StaticNets.Generated
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
             const int WeightOffset = 0, BiasOffset = 72;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 6, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -1622,7 +1588,8 @@ namespace StaticNets.Generated
             const int C = 2, H = 9, W = 9, K = 4, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 5, WO = 5;
             const int WeightOffset = 0, BiasOffset = 72;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 6, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             for (int k = 0; k < K; k++)

@@ -18,7 +18,7 @@ namespace Samples
     /// dense1    Dense 12 Softmax            12             2,412       2,400
     /// total                                                3,016      68,200
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 12,064 B, gradients 12,064 B, activations 168,816 B; 192,944 B in all
+    /// memory: parameters 12,064 B, gradients 12,064 B, activations 161,408 B; 185,536 B in all
     /// </code>
     /// </summary>
     partial class Geometry : global::StaticNets.INetwork<Geometry>
@@ -33,7 +33,7 @@ namespace Samples
         // dense1    Dense 12 Softmax            12             2,412       2,400
         // total                                                3,016      68,200
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 12,064 B, gradients 12,064 B, activations 168,816 B; 192,944 B in all
+        // memory: parameters 12,064 B, gradients 12,064 B, activations 161,408 B; 185,536 B in all
 
         // ---- Sizes and description ----
 
@@ -60,7 +60,7 @@ namespace Samples
             "dense1    Dense 12 Softmax            12             2,412       2,400\n" +
             "total                                                3,016      68,200\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 12,064 B, gradients 12,064 B, activations 168,816 B; 192,944 B in all";
+            "memory: parameters 12,064 B, gradients 12,064 B, activations 161,408 B; 185,536 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -178,9 +178,10 @@ namespace Samples
         private readonly float[] _conv1Output = new float[1000]; // conv1 output [8][25][5]
         private readonly float[] _conv1OutputGrad = new float[1000]; // conv1 output gradient [8][25][5]
         private readonly float[] _conv1Input = new float[712]; // conv1 input [712]
-        private readonly float[] _conv1Wide = new float[4696]; // conv1 wide [4696]
+        private readonly float[] _conv1Wide = new float[1208]; // conv1 wide [1208]
         private readonly float[] _conv1WideGrad = new float[6536]; // conv1 wideGrad [6536]
         private readonly float[] _conv1Dilated = new float[3544]; // conv1 dilated [3544]
+        private readonly float[] _conv1Phases = new float[712]; // conv1 phases [712]
         private readonly float[] _conv1GradT = new float[3544]; // conv1 gradT [3544]
         private readonly float[] _conv2Output = new float[1000]; // conv2 output [8][25][5]
         private readonly float[] _conv2OutputGrad = new float[1000]; // conv2 output gradient [8][25][5]
@@ -197,9 +198,10 @@ namespace Samples
         private readonly float[] _conv3Output = new float[200]; // conv3 output [4][25][2]
         private readonly float[] _conv3OutputGrad = new float[200]; // conv3 output gradient [4][25][2]
         private readonly float[] _conv3Input = new float[1216]; // conv3 input [1216]
-        private readonly float[] _conv3Wide = new float[604]; // conv3 wide [604]
+        private readonly float[] _conv3Wide = new float[312]; // conv3 wide [312]
         private readonly float[] _conv3WideGrad = new float[664]; // conv3 wideGrad [664]
         private readonly float[] _conv3Dilated = new float[316]; // conv3 dilated [316]
+        private readonly float[] _conv3Phases = new float[1216]; // conv3 phases [1216]
         private readonly float[] _conv3InputGrad = new float[1296]; // conv3 inputGrad [1296]
         private readonly float[] _dense1Output = new float[12]; // dense1 output [12]
         private readonly float[] _dense1OutputGrad = new float[12]; // dense1 output gradient [12]
@@ -569,10 +571,10 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
-            global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
+            global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide, _conv1Phases);
             global::StaticNets.Generated.GeometryLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
             global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Wide);
-            global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
+            global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
             // flatten1: 25x2x4 -> 200, no copy ([C][H][W] is already the flat order)
             global::StaticNets.Generated.GeometryLayers.Dense1Forward(_parameters, _conv3Output, _dense1Output, _dense1Linear);
         }
@@ -585,10 +587,10 @@ namespace Samples
             for (int b = 0; b < count; b++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
-                global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
+                global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide, _conv1Phases);
                 global::StaticNets.Generated.GeometryLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
                 global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Wide);
-                global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
+                global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
                 // flatten1: 25x2x4 -> 200, no copy ([C][H][W] is already the flat order)
                 global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 200, 200);
                 ((global::System.ReadOnlySpan<float>)_conv3Output).Slice(0, 200).CopyTo(tile);
@@ -665,26 +667,52 @@ namespace StaticNets.Generated
             Span<float> y,         // conv1 output [8][25][5]
             float[] parameters,    // weights [8][1][10][4] at 0, no biases
             float[] padded,        // x with a zero border [1][58][12]
-            float[] wide)          // wide rows [8][585]
+            float[] wide,          // wide rows [8][149]
+            float[] phases)        // the padded input's phases [1][4][29][6]
         {
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 29, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + PT) * WP + PL), WP, H, W);
             }
+            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            if (Simd.IsEnabled)
+            {
+                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
+                for (int c = 0; c < C; c++)
+                {
+                    for (int a = 0; a < 2; a++)
+                    {
+                        for (int i = 0; S * i + a < HP; i++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xq, (c * HP + S * i + a) * WP);
+                            for (int b = 0; b < 2; b++)
+                            {
+                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * S + b) * HPh + i) * WPh);
+                                for (int j = 0; S * j + b < WP; j++)
+                                {
+                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, S * j + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv1ForwardVector512(padded, parameters, wide, y);
+                Conv1ForwardVector512(phases, parameters, wide, y);
             }
             else if (Simd.IsEnabled)
             {
-                Conv1ForwardVector256(padded, parameters, wide, y);
+                Conv1ForwardVector256(phases, parameters, wide, y);
             }
             else
             {
@@ -696,16 +724,17 @@ namespace StaticNets.Generated
         /// <summary>conv1 forward on Vector512: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1ForwardVector512(
-            float[] padded,     // the input with a zero border [1][58][12]
+            float[] phases,     // the padded input's phases [1][4][29][6]
             float[] parameters, // weights [8][1][10][4] at 0, no biases
-            float[] wide,       // wide rows [8][585]
+            float[] wide,       // wide rows [8][149]
             Span<float> y)      // the output [8][25][5]
         {
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 29, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
             // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
@@ -732,12 +761,15 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
                         int wc = c * FH * FW;
                         Vector512<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -751,8 +783,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 1);
-                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -766,8 +798,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 2);
-                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 1);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 1 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -781,8 +813,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 3);
-                        x1 = Vector512.LoadUnsafe(ref xc, 3 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 1);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 1 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -796,8 +828,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 12);
-                        x1 = Vector512.LoadUnsafe(ref xc, 12 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -811,8 +843,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 13);
-                        x1 = Vector512.LoadUnsafe(ref xc, 13 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -826,8 +858,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 14);
-                        x1 = Vector512.LoadUnsafe(ref xc, 14 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 1);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 1 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -841,8 +873,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 15);
-                        x1 = Vector512.LoadUnsafe(ref xc, 15 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 1);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 1 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -856,8 +888,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 24);
-                        x1 = Vector512.LoadUnsafe(ref xc, 24 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 6);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 6 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -871,8 +903,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 25);
-                        x1 = Vector512.LoadUnsafe(ref xc, 25 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 6);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 6 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 9));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -886,8 +918,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 26);
-                        x1 = Vector512.LoadUnsafe(ref xc, 26 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 7);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 7 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 10));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -901,8 +933,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 27);
-                        x1 = Vector512.LoadUnsafe(ref xc, 27 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 7);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 7 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 11));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -916,8 +948,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (3, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 36);
-                        x1 = Vector512.LoadUnsafe(ref xc, 36 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 6);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 6 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 12));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -931,8 +963,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (3, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 37);
-                        x1 = Vector512.LoadUnsafe(ref xc, 37 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 6);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 6 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 13));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -946,8 +978,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (3, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 38);
-                        x1 = Vector512.LoadUnsafe(ref xc, 38 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 7);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 7 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 14));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -961,8 +993,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (3, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 39);
-                        x1 = Vector512.LoadUnsafe(ref xc, 39 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 7);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 7 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 15));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -976,8 +1008,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (4, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 48);
-                        x1 = Vector512.LoadUnsafe(ref xc, 48 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 12);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 12 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 16));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -991,8 +1023,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (4, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 49);
-                        x1 = Vector512.LoadUnsafe(ref xc, 49 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 12);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 12 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 17));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1006,8 +1038,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (4, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 50);
-                        x1 = Vector512.LoadUnsafe(ref xc, 50 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 13);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 13 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 18));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1021,8 +1053,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (4, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 51);
-                        x1 = Vector512.LoadUnsafe(ref xc, 51 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 13);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 13 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 19));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1036,8 +1068,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (5, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 60);
-                        x1 = Vector512.LoadUnsafe(ref xc, 60 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 12);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 12 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 20));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1051,8 +1083,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (5, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 61);
-                        x1 = Vector512.LoadUnsafe(ref xc, 61 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 12);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 12 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 21));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1066,8 +1098,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (5, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 62);
-                        x1 = Vector512.LoadUnsafe(ref xc, 62 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 13);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 13 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 22));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1081,8 +1113,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (5, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 63);
-                        x1 = Vector512.LoadUnsafe(ref xc, 63 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 13);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 13 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 23));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1096,8 +1128,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (6, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 72);
-                        x1 = Vector512.LoadUnsafe(ref xc, 72 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 18);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 18 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 24));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1111,8 +1143,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (6, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 73);
-                        x1 = Vector512.LoadUnsafe(ref xc, 73 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 18);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 18 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 25));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1126,8 +1158,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (6, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 74);
-                        x1 = Vector512.LoadUnsafe(ref xc, 74 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 19);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 19 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 26));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1141,8 +1173,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (6, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 75);
-                        x1 = Vector512.LoadUnsafe(ref xc, 75 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 19);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 19 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 27));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1156,8 +1188,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (7, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 84);
-                        x1 = Vector512.LoadUnsafe(ref xc, 84 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 18);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 18 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 28));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1171,8 +1203,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (7, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 85);
-                        x1 = Vector512.LoadUnsafe(ref xc, 85 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 18);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 18 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 29));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1186,8 +1218,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (7, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 86);
-                        x1 = Vector512.LoadUnsafe(ref xc, 86 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 19);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 19 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 30));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1201,8 +1233,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (7, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 87);
-                        x1 = Vector512.LoadUnsafe(ref xc, 87 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 19);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 19 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 31));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1216,8 +1248,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (8, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 96);
-                        x1 = Vector512.LoadUnsafe(ref xc, 96 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 24);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 24 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 32));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1231,8 +1263,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (8, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 97);
-                        x1 = Vector512.LoadUnsafe(ref xc, 97 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 24);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 24 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 33));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1246,8 +1278,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (8, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 98);
-                        x1 = Vector512.LoadUnsafe(ref xc, 98 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 25);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 25 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 34));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1261,8 +1293,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (8, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 99);
-                        x1 = Vector512.LoadUnsafe(ref xc, 99 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 25);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 25 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 35));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1276,8 +1308,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (9, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 108);
-                        x1 = Vector512.LoadUnsafe(ref xc, 108 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 24);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 24 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 36));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1291,8 +1323,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (9, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 109);
-                        x1 = Vector512.LoadUnsafe(ref xc, 109 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 24);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 24 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 37));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1306,8 +1338,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (9, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 110);
-                        x1 = Vector512.LoadUnsafe(ref xc, 110 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 25);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 25 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 38));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1321,8 +1353,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (9, 3)
-                        x0 = Vector512.LoadUnsafe(ref xc, 111);
-                        x1 = Vector512.LoadUnsafe(ref xc, 111 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 25);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 25 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 39));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -1346,37 +1378,29 @@ namespace StaticNets.Generated
                     Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
         /// <summary>conv1 forward on Vector256: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1ForwardVector256(
-            float[] padded,     // the input with a zero border [1][58][12]
+            float[] phases,     // the padded input's phases [1][4][29][6]
             float[] parameters, // weights [8][1][10][4] at 0, no biases
-            float[] wide,       // wide rows [8][585]
+            float[] wide,       // wide rows [8][149]
             Span<float> y)      // the output [8][25][5]
         {
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 29, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            const int R = (WO - 1) * S + 1; // the positions of an output row in the wide rows
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
@@ -1384,9 +1408,9 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * FH * FW);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * FH * FW);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * FH * FW);
-                for (int oy = 0; oy < HO; oy++)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = Math.Min(oy * S * WP, L - 16); // one block, past the row's R positions (the last row's ends at L)
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
                     var b0 = Vector256<float>.Zero;
                     var a00 = b0;
                     var a01 = b0;
@@ -1401,12 +1425,15 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
                         int wc = c * FH * FW;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1420,8 +1447,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 1);
-                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1435,8 +1462,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 2);
-                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1450,8 +1477,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 3);
-                        x1 = Vector256.LoadUnsafe(ref xc, 3 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1465,8 +1492,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 12);
-                        x1 = Vector256.LoadUnsafe(ref xc, 12 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1480,8 +1507,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 13);
-                        x1 = Vector256.LoadUnsafe(ref xc, 13 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1495,8 +1522,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 14);
-                        x1 = Vector256.LoadUnsafe(ref xc, 14 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1510,8 +1537,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 15);
-                        x1 = Vector256.LoadUnsafe(ref xc, 15 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1525,8 +1552,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 24);
-                        x1 = Vector256.LoadUnsafe(ref xc, 24 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 6);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 6 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1540,8 +1567,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 25);
-                        x1 = Vector256.LoadUnsafe(ref xc, 25 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 6);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 6 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 9));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1555,8 +1582,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 26);
-                        x1 = Vector256.LoadUnsafe(ref xc, 26 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 7);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 7 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 10));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1570,8 +1597,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 27);
-                        x1 = Vector256.LoadUnsafe(ref xc, 27 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 7);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 7 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 11));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1585,8 +1612,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (3, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 36);
-                        x1 = Vector256.LoadUnsafe(ref xc, 36 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 6);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 6 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 12));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1600,8 +1627,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (3, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 37);
-                        x1 = Vector256.LoadUnsafe(ref xc, 37 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 6);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 6 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 13));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1615,8 +1642,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (3, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 38);
-                        x1 = Vector256.LoadUnsafe(ref xc, 38 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 7);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 7 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 14));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1630,8 +1657,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (3, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 39);
-                        x1 = Vector256.LoadUnsafe(ref xc, 39 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 7);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 7 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 15));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1645,8 +1672,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (4, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 48);
-                        x1 = Vector256.LoadUnsafe(ref xc, 48 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 12);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 12 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 16));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1660,8 +1687,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (4, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 49);
-                        x1 = Vector256.LoadUnsafe(ref xc, 49 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 12);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 12 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 17));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1675,8 +1702,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (4, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 50);
-                        x1 = Vector256.LoadUnsafe(ref xc, 50 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 13);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 13 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 18));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1690,8 +1717,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (4, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 51);
-                        x1 = Vector256.LoadUnsafe(ref xc, 51 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 13);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 13 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 19));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1705,8 +1732,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (5, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 60);
-                        x1 = Vector256.LoadUnsafe(ref xc, 60 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 12);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 12 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 20));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1720,8 +1747,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (5, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 61);
-                        x1 = Vector256.LoadUnsafe(ref xc, 61 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 12);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 12 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 21));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1735,8 +1762,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (5, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 62);
-                        x1 = Vector256.LoadUnsafe(ref xc, 62 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 13);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 13 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 22));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1750,8 +1777,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (5, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 63);
-                        x1 = Vector256.LoadUnsafe(ref xc, 63 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 13);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 13 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 23));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1765,8 +1792,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (6, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 72);
-                        x1 = Vector256.LoadUnsafe(ref xc, 72 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 18);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 18 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 24));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1780,8 +1807,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (6, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 73);
-                        x1 = Vector256.LoadUnsafe(ref xc, 73 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 18);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 18 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 25));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1795,8 +1822,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (6, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 74);
-                        x1 = Vector256.LoadUnsafe(ref xc, 74 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 19);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 19 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 26));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1810,8 +1837,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (6, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 75);
-                        x1 = Vector256.LoadUnsafe(ref xc, 75 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 19);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 19 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 27));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1825,8 +1852,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (7, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 84);
-                        x1 = Vector256.LoadUnsafe(ref xc, 84 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 18);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 18 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 28));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1840,8 +1867,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (7, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 85);
-                        x1 = Vector256.LoadUnsafe(ref xc, 85 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 18);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 18 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 29));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1855,8 +1882,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (7, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 86);
-                        x1 = Vector256.LoadUnsafe(ref xc, 86 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 19);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 19 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 30));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1870,8 +1897,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (7, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 87);
-                        x1 = Vector256.LoadUnsafe(ref xc, 87 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 19);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 19 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 31));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1885,8 +1912,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (8, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 96);
-                        x1 = Vector256.LoadUnsafe(ref xc, 96 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 24);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 24 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 32));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1900,8 +1927,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (8, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 97);
-                        x1 = Vector256.LoadUnsafe(ref xc, 97 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 24);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 24 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 33));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1915,8 +1942,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (8, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 98);
-                        x1 = Vector256.LoadUnsafe(ref xc, 98 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 25);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 25 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 34));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1930,8 +1957,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (8, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 99);
-                        x1 = Vector256.LoadUnsafe(ref xc, 99 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 25);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 25 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 35));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1945,8 +1972,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (9, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 108);
-                        x1 = Vector256.LoadUnsafe(ref xc, 108 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 24);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 24 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 36));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1960,8 +1987,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (9, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 109);
-                        x1 = Vector256.LoadUnsafe(ref xc, 109 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 24);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 24 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 37));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1975,8 +2002,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (9, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 110);
-                        x1 = Vector256.LoadUnsafe(ref xc, 110 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 25);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 25 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 38));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -1990,8 +2017,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (9, 3)
-                        x0 = Vector256.LoadUnsafe(ref xc, 111);
-                        x1 = Vector256.LoadUnsafe(ref xc, 111 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 25);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 25 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 39));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -2015,18 +2042,10 @@ namespace StaticNets.Generated
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
@@ -2040,7 +2059,8 @@ namespace StaticNets.Generated
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 29, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -2361,7 +2381,8 @@ namespace StaticNets.Generated
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 29, WPh = 6; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             for (int k = 0; k < K; k++)
@@ -4006,26 +4027,52 @@ namespace StaticNets.Generated
             Span<float> y,         // conv3 output [4][25][2]
             float[] parameters,    // weights [4][8][1][3] at 504, biases [4] at 600
             float[] padded,        // x with a zero border [8][25][6]
-            float[] wide)          // wide rows [4][147]
+            float[] wide,          // wide rows [4][74]
+            float[] phases)        // the padded input's phases [8][2][25][3]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
             const int WeightOffset = 504, BiasOffset = 600;
-            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
+            const int PH = 2, HPh = 25, WPh = 3; // phases: xp[c][SH * i + a][SW * j + b] at [c][a * SW + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + PT) * WP + PL), WP, H, W);
             }
+            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            if (Simd.IsEnabled)
+            {
+                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
+                for (int c = 0; c < C; c++)
+                {
+                    for (int a = 0; a < 1; a++)
+                    {
+                        for (int i = 0; SH * i + a < HP; i++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xq, (c * HP + SH * i + a) * WP);
+                            for (int b = 0; b < 2; b++)
+                            {
+                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * SW + b) * HPh + i) * WPh);
+                                for (int j = 0; SW * j + b < WP; j++)
+                                {
+                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, SW * j + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv3ForwardVector512(padded, parameters, wide, y);
+                Conv3ForwardVector512(phases, parameters, wide, y);
             }
             else if (Simd.IsEnabled)
             {
-                Conv3ForwardVector256(padded, parameters, wide, y);
+                Conv3ForwardVector256(phases, parameters, wide, y);
             }
             else
             {
@@ -4036,16 +4083,17 @@ namespace StaticNets.Generated
         /// <summary>conv3 forward on Vector512: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3ForwardVector512(
-            float[] padded,     // the input with a zero border [8][25][6]
+            float[] phases,     // the padded input's phases [8][2][25][3]
             float[] parameters, // weights [4][8][1][3] at 504, biases [4] at 600
-            float[] wide,       // wide rows [4][147]
+            float[] wide,       // wide rows [4][74]
             Span<float> y)      // the output [4][25][2]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
             const int WeightOffset = 504, BiasOffset = 600;
-            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 2, HPh = 25, WPh = 3; // phases: xp[c][SH * i + a][SW * j + b] at [c][a * SW + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
             // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
@@ -4072,12 +4120,13 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
                         int wc = c * FH * FW;
                         Vector512<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -4091,8 +4140,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 1);
-                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -4106,8 +4155,8 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 2);
-                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 1);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 1 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -4131,34 +4180,27 @@ namespace StaticNets.Generated
                     Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
                 }
             }
-            // Gather every SH-th wide row's every SW-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * SH * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * SW);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
         /// <summary>conv3 forward on Vector256: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3ForwardVector256(
-            float[] padded,     // the input with a zero border [8][25][6]
+            float[] phases,     // the padded input's phases [8][2][25][3]
             float[] parameters, // weights [4][8][1][3] at 504, biases [4] at 600
-            float[] wide,       // wide rows [4][147]
+            float[] wide,       // wide rows [4][74]
             Span<float> y)      // the output [4][25][2]
         {
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
             const int WeightOffset = 504, BiasOffset = 600;
-            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 2, HPh = 25, WPh = 3; // phases: xp[c][SH * i + a][SW * j + b] at [c][a * SW + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
@@ -4185,12 +4227,13 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
                         int wc = c * FH * FW;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -4204,8 +4247,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 1);
-                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -4219,8 +4262,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 2);
-                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -4244,18 +4287,10 @@ namespace StaticNets.Generated
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
-            // Gather every SH-th wide row's every SW-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * SH * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * SW);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
@@ -4269,7 +4304,8 @@ namespace StaticNets.Generated
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
             const int WeightOffset = 504, BiasOffset = 600;
-            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
+            const int PH = 2, HPh = 25, WPh = 3; // phases: xp[c][SH * i + a][SW * j + b] at [c][a * SW + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -4671,7 +4707,8 @@ namespace StaticNets.Generated
             const int C = 8, H = 25, W = 5, K = 4, FH = 1, FW = 3, PT = 0, PL = 1, PB = 0, PR = 0, SH = 1, SW = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 2;
             const int WeightOffset = 504, BiasOffset = 600;
-            const int L = (HO - 1) * SH * WP + (WO - 1) * SW + 1; // stride-1 wide rows: output (oy, ox) at oy * SH * WP + ox * SW
+            const int PH = 2, HPh = 25, WPh = 3; // phases: xp[c][SH * i + a][SW * j + b] at [c][a * SW + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);

@@ -24,7 +24,7 @@ namespace Samples
     /// dense2    Dense 10 Softmax            10               170         160
     /// total                                                4,242     391,584
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all
+    /// memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all
     /// </code>
     /// </summary>
     partial class Residual : global::StaticNets.INetwork<Residual>
@@ -45,7 +45,7 @@ namespace Samples
         // dense2    Dense 10 Softmax            10               170         160
         // total                                                4,242     391,584
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all
+        // memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all
 
         // ---- Sizes and description ----
 
@@ -78,7 +78,7 @@ namespace Samples
             "dense2    Dense 10 Softmax            10               170         160\n" +
             "total                                                4,242     391,584\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 16,968 B, gradients 16,968 B, activations 468,520 B; 502,456 B in all";
+            "memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -302,9 +302,10 @@ namespace Samples
         private readonly float[] _conv3Output = new float[1024]; // conv3 output [16][8][8]
         private readonly float[] _conv3OutputGrad = new float[1024]; // conv3 output gradient [16][8][8]
         private readonly float[] _conv3Input = new float[2064]; // conv3 input [2064]
-        private readonly float[] _conv3Wide = new float[3840]; // conv3 wide [3840]
+        private readonly float[] _conv3Wide = new float[1040]; // conv3 wide [1040]
         private readonly float[] _conv3WideGrad = new float[4384]; // conv3 wideGrad [4384]
         private readonly float[] _conv3Dilated = new float[3616]; // conv3 dilated [3616]
+        private readonly float[] _conv3Phases = new float[2064]; // conv3 phases [2064]
         private readonly float[] _conv3GradT = new float[3616]; // conv3 gradT [3616]
         private readonly float[] _conv3InputGrad = new float[2064]; // conv3 inputGrad [2064]
         private readonly float[] _conv4Output = new float[1024]; // conv4 output [16][8][8]
@@ -318,9 +319,10 @@ namespace Samples
         private readonly float[] _add2OutputGrad = new float[1024]; // add2 output gradient [16][8][8]
         private readonly float[] _add2ProjectionOutput = new float[1024]; // add2 projection of a1 [16][8][8]
         private readonly float[] _add2ProjectionInput = new float[2064]; // add2Projection input [2064]
-        private readonly float[] _add2ProjectionWide = new float[3840]; // add2Projection wide [3840]
+        private readonly float[] _add2ProjectionWide = new float[1040]; // add2Projection wide [1040]
         private readonly float[] _add2ProjectionWideGrad = new float[4112]; // add2Projection wideGrad [4112]
         private readonly float[] _add2ProjectionDilated = new float[3616]; // add2Projection dilated [3616]
+        private readonly float[] _add2ProjectionPhases = new float[2064]; // add2Projection phases [2064]
         private readonly float[] _add2ProjectionGradT = new float[3616]; // add2Projection gradT [3616]
         private readonly float[] _add2ProjectionInputGrad = new float[2064]; // add2Projection inputGrad [2064]
         private readonly float[] _relu2Output = new float[1024]; // relu2 output [16][8][8]
@@ -720,14 +722,15 @@ namespace Samples
             global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Winograd);
             global::StaticNets.Generated.ResidualLayers.Add1Forward(_conv2Output, _conv1Output, _add1Output);
             global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
-            global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
+            global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
             global::StaticNets.Generated.ResidualLayers.Conv4Forward(_conv3Output, _conv4Output, _parameters, _conv4Input, _conv4Wide);
             global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(
                 _relu1Output,
                 _add2ProjectionOutput,
                 _parameters,
                 _add2ProjectionInput,
-                _add2ProjectionWide);
+                _add2ProjectionWide,
+                _add2ProjectionPhases);
             global::StaticNets.Generated.ResidualLayers.Add2Forward(_conv4Output, _add2ProjectionOutput, _add2Output);
             global::StaticNets.Generated.ResidualLayers.Relu2Forward(_add2Output, _relu2Output);
             global::StaticNets.Generated.ResidualLayers.Pool1Forward(_relu2Output, _pool1Output);
@@ -748,14 +751,15 @@ namespace Samples
                 global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Winograd);
                 global::StaticNets.Generated.ResidualLayers.Add1Forward(_conv2Output, _conv1Output, _add1Output);
                 global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
-                global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
+                global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
                 global::StaticNets.Generated.ResidualLayers.Conv4Forward(_conv3Output, _conv4Output, _parameters, _conv4Input, _conv4Wide);
                 global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(
                     _relu1Output,
                     _add2ProjectionOutput,
                     _parameters,
                     _add2ProjectionInput,
-                    _add2ProjectionWide);
+                    _add2ProjectionWide,
+                    _add2ProjectionPhases);
                 global::StaticNets.Generated.ResidualLayers.Add2Forward(_conv4Output, _add2ProjectionOutput, _add2Output);
                 global::StaticNets.Generated.ResidualLayers.Relu2Forward(_add2Output, _relu2Output);
                 global::StaticNets.Generated.ResidualLayers.Pool1Forward(_relu2Output, _pool1Output);
@@ -2355,26 +2359,52 @@ namespace StaticNets.Generated
             Span<float> y,         // conv3 output [16][8][8]
             float[] parameters,    // weights [16][8][2][2] at 808, biases [16] at 1320
             float[] padded,        // x with a zero border [8][16][16]
-            float[] wide)          // wide rows [16][239]
+            float[] wide,          // wide rows [16][64]
+            float[] phases)        // the padded input's phases [8][4][8][8]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
+            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            if (Simd.IsEnabled)
+            {
+                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
+                for (int c = 0; c < C; c++)
+                {
+                    for (int a = 0; a < 2; a++)
+                    {
+                        for (int i = 0; S * i + a < HP; i++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xq, (c * HP + S * i + a) * WP);
+                            for (int b = 0; b < 2; b++)
+                            {
+                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * S + b) * HPh + i) * WPh);
+                                for (int j = 0; S * j + b < WP; j++)
+                                {
+                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, S * j + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv3ForwardVector512(padded, parameters, wide, y);
+                Conv3ForwardVector512(phases, parameters, wide, y);
             }
             else if (Simd.IsEnabled)
             {
-                Conv3ForwardVector256(padded, parameters, wide, y);
+                Conv3ForwardVector256(phases, parameters, wide, y);
             }
             else
             {
@@ -2386,175 +2416,143 @@ namespace StaticNets.Generated
         /// <summary>conv3 forward on Vector512: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3ForwardVector512(
-            float[] padded,     // the input with a zero border [8][16][16]
+            float[] phases,     // the padded input's phases [8][4][8][8]
             float[] parameters, // weights [16][8][2][2] at 808, biases [16] at 1320
-            float[] wide,       // wide rows [16][239]
+            float[] wide,       // wide rows [16][64]
             Span<float> y)      // the output [16][8][8]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 4 filters by 3 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 3.
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 48)
+                for (int p0 = 0; p0 < L; p0 += 32)
                 {
-                    int p = Math.Min(p0, L - 48); // the last block overlaps the one before
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
                     var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
                     var a00 = b0;
                     var a01 = b0;
-                    var a02 = b0;
                     var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
                     var a10 = b1;
                     var a11 = b1;
-                    var a12 = b1;
                     var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
                     var a20 = b2;
                     var a21 = b2;
-                    var a22 = b2;
                     var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
                     var a30 = b3;
                     var a31 = b3;
-                    var a32 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
                         int wc = c * F * F;
-                        Vector512<float> x0, x1, x2, wk;
+                        Vector512<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 0 + 32);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
                         // tap (0, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 1);
-                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 1 + 32);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph01, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
                         // tap (1, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 16);
-                        x1 = Vector512.LoadUnsafe(ref xc, 16 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 16 + 32);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph10, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
                         // tap (1, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 17);
-                        x1 = Vector512.LoadUnsafe(ref xc, 17 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 17 + 32);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph11, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
                     }
                     Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
                     Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
-                    Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
                     Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
                     Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
-                    Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
                     Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
                     Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
-                    Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
                     Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
                     Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
-                    Vector512.StoreUnsafe(a32, ref zr, (nuint)((k + 3) * L + p + 32));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
         /// <summary>conv3 forward on Vector256: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3ForwardVector256(
-            float[] padded,     // the input with a zero border [8][16][16]
+            float[] phases,     // the padded input's phases [8][4][8][8]
             float[] parameters, // weights [16][8][2][2] at 808, biases [16] at 1320
-            float[] wide,       // wide rows [16][239]
+            float[] wide,       // wide rows [16][64]
             Span<float> y)      // the output [16][8][8]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            const int R = (WO - 1) * S + 1; // the positions of an output row in the wide rows
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
@@ -2562,9 +2560,9 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int oy = 0; oy < HO; oy++)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = Math.Min(oy * S * WP, L - 16); // one block, past the row's R positions (the last row's ends at L)
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
                     var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
                     var a00 = b0;
                     var a01 = b0;
@@ -2579,12 +2577,15 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
                         int wc = c * F * F;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -2598,8 +2599,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 1);
-                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -2613,8 +2614,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 16);
-                        x1 = Vector256.LoadUnsafe(ref xc, 16 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -2628,8 +2629,8 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 17);
-                        x1 = Vector256.LoadUnsafe(ref xc, 17 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -2653,18 +2654,10 @@ namespace StaticNets.Generated
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
@@ -2678,7 +2671,8 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -3154,7 +3148,8 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
@@ -4318,26 +4313,52 @@ namespace StaticNets.Generated
             Span<float> y,         // add2Projection output [16][8][8]
             float[] parameters,    // weights [16][8][1][1] at 3656, biases [16] at 3784
             float[] padded,        // x with a zero border [8][16][16]
-            float[] wide)          // wide rows [16][239]
+            float[] wide,          // wide rows [16][64]
+            float[] phases)        // the padded input's phases [8][4][8][8]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
+            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            if (Simd.IsEnabled)
+            {
+                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
+                for (int c = 0; c < C; c++)
+                {
+                    for (int a = 0; a < 1; a++)
+                    {
+                        for (int i = 0; S * i + a < HP; i++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xq, (c * HP + S * i + a) * WP);
+                            for (int b = 0; b < 1; b++)
+                            {
+                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * S + b) * HPh + i) * WPh);
+                                for (int j = 0; S * j + b < WP; j++)
+                                {
+                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, S * j + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Add2ProjectionForwardVector512(padded, parameters, wide, y);
+                Add2ProjectionForwardVector512(phases, parameters, wide, y);
             }
             else if (Simd.IsEnabled)
             {
-                Add2ProjectionForwardVector256(padded, parameters, wide, y);
+                Add2ProjectionForwardVector256(phases, parameters, wide, y);
             }
             else
             {
@@ -4348,115 +4369,95 @@ namespace StaticNets.Generated
         /// <summary>add2Projection forward on Vector512: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add2ProjectionForwardVector512(
-            float[] padded,     // the input with a zero border [8][16][16]
+            float[] phases,     // the padded input's phases [8][4][8][8]
             float[] parameters, // weights [16][8][1][1] at 3656, biases [16] at 3784
-            float[] wide,       // wide rows [16][239]
+            float[] wide,       // wide rows [16][64]
             Span<float> y)      // the output [16][8][8]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 4 filters by 3 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 3.
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 48)
+                for (int p0 = 0; p0 < L; p0 += 32)
                 {
-                    int p = Math.Min(p0, L - 48); // the last block overlaps the one before
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
                     var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
                     var a00 = b0;
                     var a01 = b0;
-                    var a02 = b0;
                     var b1 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 1));
                     var a10 = b1;
                     var a11 = b1;
-                    var a12 = b1;
                     var b2 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 2));
                     var a20 = b2;
                     var a21 = b2;
-                    var a22 = b2;
                     var b3 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 3));
                     var a30 = b3;
                     var a31 = b3;
-                    var a32 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
                         int wc = c * F * F;
-                        Vector512<float> x0, x1, x2, wk;
+                        Vector512<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 0 + 32);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector512.LoadUnsafe(ref ph00, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector512.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector512.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector512.MultiplyAddEstimate(x2, wk, a32);
                     }
                     Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
                     Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
-                    Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
                     Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
                     Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
-                    Vector512.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 32));
                     Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
                     Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
-                    Vector512.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 32));
                     Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
                     Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
-                    Vector512.StoreUnsafe(a32, ref zr, (nuint)((k + 3) * L + p + 32));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
         /// <summary>add2Projection forward on Vector256: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add2ProjectionForwardVector256(
-            float[] padded,     // the input with a zero border [8][16][16]
+            float[] phases,     // the padded input's phases [8][4][8][8]
             float[] parameters, // weights [16][8][1][1] at 3656, biases [16] at 3784
-            float[] wide,       // wide rows [16][239]
+            float[] wide,       // wide rows [16][64]
             Span<float> y)      // the output [16][8][8]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            const int R = (WO - 1) * S + 1; // the positions of an output row in the wide rows
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
@@ -4464,9 +4465,9 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int oy = 0; oy < HO; oy++)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = Math.Min(oy * S * WP, L - 16); // one block, past the row's R positions (the last row's ends at L)
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
                     var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
                     var a00 = b0;
                     var a01 = b0;
@@ -4481,12 +4482,12 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
                         int wc = c * F * F;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -4510,18 +4511,10 @@ namespace StaticNets.Generated
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
@@ -4535,7 +4528,8 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -4911,7 +4905,8 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);

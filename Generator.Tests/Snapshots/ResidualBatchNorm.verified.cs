@@ -24,7 +24,7 @@ namespace Samples
     /// dense1    Dense 3 Softmax             3                 27          24
     /// total                                                1,087      21,912
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,600 B; 64,520 B in all
+    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all
     /// statistics: 56 BatchNorm running means and variances
     /// </code>
     /// </summary>
@@ -46,7 +46,7 @@ namespace Samples
         // dense1    Dense 3 Softmax             3                 27          24
         // total                                                1,087      21,912
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,600 B; 64,520 B in all
+        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all
         // statistics: 56 BatchNorm running means and variances
 
         // ---- Sizes and description ----
@@ -80,7 +80,7 @@ namespace Samples
             "dense1    Dense 3 Softmax             3                 27          24\n" +
             "total                                                1,087      21,912\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,600 B; 64,520 B in all\n" +
+            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all\n" +
             "statistics: 56 BatchNorm running means and variances";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
@@ -305,9 +305,10 @@ namespace Samples
         private readonly float[] _conv2Output = new float[128]; // conv2 output [8][4][4]
         private readonly float[] _conv2OutputGrad = new float[128]; // conv2 output gradient [8][4][4]
         private readonly float[] _conv2Input = new float[416]; // conv2 input [416]
-        private readonly float[] _conv2Wide = new float[552]; // conv2 wide [552]
+        private readonly float[] _conv2Wide = new float[168]; // conv2 wide [168]
         private readonly float[] _conv2WideGrad = new float[1216]; // conv2 wideGrad [1216]
         private readonly float[] _conv2Dilated = new float[408]; // conv2 dilated [408]
+        private readonly float[] _conv2Phases = new float[416]; // conv2 phases [416]
         private readonly float[] _conv2GradT = new float[408]; // conv2 gradT [408]
         private readonly float[] _conv2InputGrad = new float[528]; // conv2 inputGrad [528]
         private readonly float[] _bn2Output = new float[128]; // bn2 output [8][4][4]
@@ -334,9 +335,10 @@ namespace Samples
         private readonly float[] _add1ProjectionOutput = new float[128]; // add1 projection of a0, normalised in place [8][4][4]
         private readonly float[] _add1ProjectionOutputGrad = new float[128]; // add1 gradient of the projection's convolution output [8][4][4]
         private readonly float[] _add1ProjectionInput = new float[272]; // add1Projection input [272]
-        private readonly float[] _add1ProjectionWide = new float[456]; // add1Projection wide [456]
+        private readonly float[] _add1ProjectionWide = new float[144]; // add1Projection wide [144]
         private readonly float[] _add1ProjectionWideGrad = new float[528]; // add1Projection wideGrad [528]
         private readonly float[] _add1ProjectionDilated = new float[408]; // add1Projection dilated [408]
+        private readonly float[] _add1ProjectionPhases = new float[272]; // add1Projection phases [272]
         private readonly float[] _add1ProjectionGradT = new float[408]; // add1Projection gradT [408]
         private readonly float[] _add1ProjectionInputGrad = new float[272]; // add1Projection inputGrad [272]
         private readonly float[] _add1NormXhat = new float[128]; // add1Norm normalised values of the last training pass [8][4][4]
@@ -771,14 +773,22 @@ namespace Samples
             // conv1, bn1 and relu1 in one pass: conv1's output scaled, shifted and activated, written into relu1's output
             global::StaticNets.Generated.ResBnLayers.Conv1Bn1Relu1Forward(input, _relu1Output, _parameters, _conv1Input, _conv1Wide, _statistics);
             // conv2, bn2 and relu2 in one pass: conv2's output scaled, shifted and activated, written into relu2's output
-            global::StaticNets.Generated.ResBnLayers.Conv2Bn2Relu2Forward(_relu1Output, _relu2Output, _parameters, _conv2Input, _conv2Wide, _statistics);
+            global::StaticNets.Generated.ResBnLayers.Conv2Bn2Relu2Forward(
+                _relu1Output,
+                _relu2Output,
+                _parameters,
+                _conv2Input,
+                _conv2Wide,
+                _conv2Phases,
+                _statistics);
             // conv3, bn3, add1 and relu3 in one pass: conv3's output scaled, shifted, summed and activated, written into relu3's output
             global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
                 _relu1Output,
                 _add1ProjectionOutput,
                 _parameters,
                 _add1ProjectionInput,
-                _add1ProjectionWide);
+                _add1ProjectionWide,
+                _add1ProjectionPhases);
             global::StaticNets.Generated.ResBnLayers.Add1NormForward(_parameters, _statistics, _add1ProjectionOutput, _add1ProjectionOutput);
             global::StaticNets.Generated.ResBnLayers.Conv3Bn3Add1Relu3Forward(
                 _relu2Output,
@@ -803,14 +813,22 @@ namespace Samples
                 // conv1, bn1 and relu1 in one pass: conv1's output scaled, shifted and activated, written into relu1's output
                 global::StaticNets.Generated.ResBnLayers.Conv1Bn1Relu1Forward(input, _relu1Output, _parameters, _conv1Input, _conv1Wide, _statistics);
                 // conv2, bn2 and relu2 in one pass: conv2's output scaled, shifted and activated, written into relu2's output
-                global::StaticNets.Generated.ResBnLayers.Conv2Bn2Relu2Forward(_relu1Output, _relu2Output, _parameters, _conv2Input, _conv2Wide, _statistics);
+                global::StaticNets.Generated.ResBnLayers.Conv2Bn2Relu2Forward(
+                    _relu1Output,
+                    _relu2Output,
+                    _parameters,
+                    _conv2Input,
+                    _conv2Wide,
+                    _conv2Phases,
+                    _statistics);
                 // conv3, bn3, add1 and relu3 in one pass: conv3's output scaled, shifted, summed and activated, written into relu3's output
                 global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
                     _relu1Output,
                     _add1ProjectionOutput,
                     _parameters,
                     _add1ProjectionInput,
-                    _add1ProjectionWide);
+                    _add1ProjectionWide,
+                    _add1ProjectionPhases);
                 global::StaticNets.Generated.ResBnLayers.Add1NormForward(_parameters, _statistics, _add1ProjectionOutput, _add1ProjectionOutput);
                 global::StaticNets.Generated.ResBnLayers.Conv3Bn3Add1Relu3Forward(
                     _relu2Output,
@@ -861,7 +879,7 @@ namespace Samples
         {
             global::StaticNets.Generated.ResBnLayers.Bn1Normalize(_parameters, _conv1Output, _bn1Output, _bn1Xhat, owner._bn1Coefficients);
             global::StaticNets.Generated.ResBnLayers.Relu1Forward(_bn1Output, _relu1Output);
-            global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
+            global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide, _conv2Phases);
         }
 
         /// <summary>Forward segment 2 of this replica's sample: bn2 (normalised with the batch's statistics) up to bn3.</summary>
@@ -883,7 +901,8 @@ namespace Samples
                 _add1ProjectionOutput,
                 _parameters,
                 _add1ProjectionInput,
-                _add1ProjectionWide);
+                _add1ProjectionWide,
+                _add1ProjectionPhases);
         }
 
         /// <summary>Forward segment 4 of this replica's sample: add1Norm (normalised with the batch's statistics) to the end, and the sample's loss.</summary>
@@ -2048,26 +2067,52 @@ namespace StaticNets.Generated
             Span<float> y,         // conv2 output [8][4][4]
             float[] parameters,    // weights [8][4][3][3] at 116, no biases
             float[] padded,        // x with a zero border [4][10][10]
-            float[] wide)          // wide rows [8][67]
+            float[] wide,          // wide rows [8][19]
+            float[] phases)        // the padded input's phases [4][4][5][5]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
+            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            if (Simd.IsEnabled)
+            {
+                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
+                for (int c = 0; c < C; c++)
+                {
+                    for (int a = 0; a < 2; a++)
+                    {
+                        for (int i = 0; S * i + a < HP; i++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xq, (c * HP + S * i + a) * WP);
+                            for (int b = 0; b < 2; b++)
+                            {
+                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * S + b) * HPh + i) * WPh);
+                                for (int j = 0; S * j + b < WP; j++)
+                                {
+                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, S * j + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv2ForwardVector512(padded, parameters, wide, y);
+                Conv2ForwardVector512(phases, parameters, wide, y);
             }
             else if (Simd.IsEnabled)
             {
-                Conv2ForwardVector256(padded, parameters, wide, y);
+                Conv2ForwardVector256(phases, parameters, wide, y);
             }
             else
             {
@@ -2078,459 +2123,345 @@ namespace StaticNets.Generated
         /// <summary>conv2 forward on Vector512: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2ForwardVector512(
-            float[] padded,     // the input with a zero border [4][10][10]
+            float[] phases,     // the padded input's phases [4][4][5][5]
             float[] parameters, // weights [8][4][3][3] at 116, no biases
-            float[] wide,       // wide rows [8][67]
+            float[] wide,       // wide rows [8][19]
             Span<float> y)      // the output [8][4][4]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            // 4 filters by 1 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 1.
             for (int k = 0; k < K; k += 4)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 32)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
                     var b0 = Vector512<float>.Zero;
                     var a00 = b0;
-                    var a01 = b0;
                     var b1 = Vector512<float>.Zero;
                     var a10 = b1;
-                    var a11 = b1;
                     var b2 = Vector512<float>.Zero;
                     var a20 = b2;
-                    var a21 = b2;
                     var b3 = Vector512<float>.Zero;
                     var a30 = b3;
-                    var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
                         int wc = c * F * F;
-                        Vector512<float> x0, x1, wk;
+                        Vector512<float> x0, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 1);
-                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (0, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 2);
-                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 1);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 10);
-                        x1 = Vector512.LoadUnsafe(ref xc, 10 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 11);
-                        x1 = Vector512.LoadUnsafe(ref xc, 11 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph11, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (1, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 12);
-                        x1 = Vector512.LoadUnsafe(ref xc, 12 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph10, 1);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 20);
-                        x1 = Vector512.LoadUnsafe(ref xc, 20 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 5);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 21);
-                        x1 = Vector512.LoadUnsafe(ref xc, 21 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph01, 5);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                         // tap (2, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 22);
-                        x1 = Vector512.LoadUnsafe(ref xc, 22 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 6);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                     }
                     Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
                     Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
                     Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
                     Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
-                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
         /// <summary>conv2 forward on Vector256: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2ForwardVector256(
-            float[] padded,     // the input with a zero border [4][10][10]
+            float[] phases,     // the padded input's phases [4][4][5][5]
             float[] parameters, // weights [8][4][3][3] at 116, no biases
-            float[] wide,       // wide rows [8][67]
+            float[] wide,       // wide rows [8][19]
             Span<float> y)      // the output [8][4][4]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 4 filters by 3 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 3.
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 24)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = Math.Min(p0, L - 24); // the last block overlaps the one before
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
                     var b0 = Vector256<float>.Zero;
                     var a00 = b0;
                     var a01 = b0;
-                    var a02 = b0;
                     var b1 = Vector256<float>.Zero;
                     var a10 = b1;
                     var a11 = b1;
-                    var a12 = b1;
                     var b2 = Vector256<float>.Zero;
                     var a20 = b2;
                     var a21 = b2;
-                    var a22 = b2;
                     var b3 = Vector256<float>.Zero;
                     var a30 = b3;
                     var a31 = b3;
-                    var a32 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
                         int wc = c * F * F;
-                        Vector256<float> x0, x1, x2, wk;
+                        Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 0 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                         // tap (0, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 1);
-                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 1 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                         // tap (0, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 2);
-                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 2 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                         // tap (1, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 10);
-                        x1 = Vector256.LoadUnsafe(ref xc, 10 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 10 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                         // tap (1, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 11);
-                        x1 = Vector256.LoadUnsafe(ref xc, 11 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 11 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph11, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 4));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                         // tap (1, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 12);
-                        x1 = Vector256.LoadUnsafe(ref xc, 12 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 12 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph10, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 5));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                         // tap (2, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 20);
-                        x1 = Vector256.LoadUnsafe(ref xc, 20 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 20 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 5);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 5 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 6));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                         // tap (2, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 21);
-                        x1 = Vector256.LoadUnsafe(ref xc, 21 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 21 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph01, 5);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 5 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 7));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                         // tap (2, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 22);
-                        x1 = Vector256.LoadUnsafe(ref xc, 22 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 22 + 16);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 6);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 6 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
                         wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
                         a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
                         a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
-                        a12 = Vector256.MultiplyAddEstimate(x2, wk, a12);
                         wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
                         a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
                         a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
-                        a22 = Vector256.MultiplyAddEstimate(x2, wk, a22);
                         wk = Vector256.Create(Unsafe.Add(ref w3, wc + 8));
                         a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
-                        a32 = Vector256.MultiplyAddEstimate(x2, wk, a32);
                     }
                     Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
                     Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
-                    Vector256.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 16));
                     Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
                     Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
-                    Vector256.StoreUnsafe(a12, ref zr, (nuint)((k + 1) * L + p + 16));
                     Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
                     Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
-                    Vector256.StoreUnsafe(a22, ref zr, (nuint)((k + 2) * L + p + 16));
                     Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
-                    Vector256.StoreUnsafe(a32, ref zr, (nuint)((k + 3) * L + p + 16));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
@@ -2544,7 +2475,8 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -2581,27 +2513,53 @@ namespace StaticNets.Generated
             Span<float> y,         // relu2 output [8][4][4]
             float[] parameters,    // weights [8][4][3][3] at 116, no biases
             float[] padded,        // x with a zero border [4][10][10]
-            float[] wide,          // wide rows [8][67]
+            float[] wide,          // wide rows [8][19]
+            float[] phases,        // the padded input's phases [4][4][5][5]
             float[] statistics)    // all running statistics; bn2's means then variances from 8
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
+            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            if (Simd.IsEnabled)
+            {
+                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
+                for (int c = 0; c < C; c++)
+                {
+                    for (int a = 0; a < 2; a++)
+                    {
+                        for (int i = 0; S * i + a < HP; i++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xq, (c * HP + S * i + a) * WP);
+                            for (int b = 0; b < 2; b++)
+                            {
+                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * S + b) * HPh + i) * WPh);
+                                for (int j = 0; S * j + b < WP; j++)
+                                {
+                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, S * j + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv2ForwardVector512(padded, parameters, wide, y);
+                Conv2ForwardVector512(phases, parameters, wide, y);
             }
             else if (Simd.IsEnabled)
             {
-                Conv2ForwardVector256(padded, parameters, wide, y);
+                Conv2ForwardVector256(phases, parameters, wide, y);
             }
             else
             {
@@ -3233,7 +3191,8 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
@@ -4806,26 +4765,52 @@ namespace StaticNets.Generated
             Span<float> y,         // add1Projection output [8][4][4]
             float[] parameters,    // weights [8][4][1][1] at 1012, no biases
             float[] padded,        // x with a zero border [4][8][8]
-            float[] wide)          // wide rows [8][55]
+            float[] wide,          // wide rows [8][16]
+            float[] phases)        // the padded input's phases [4][4][4][4]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             // Copy x into the padded input; its zero border is never written.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
+            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            if (Simd.IsEnabled)
+            {
+                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
+                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
+                for (int c = 0; c < C; c++)
+                {
+                    for (int a = 0; a < 1; a++)
+                    {
+                        for (int i = 0; S * i + a < HP; i++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xq, (c * HP + S * i + a) * WP);
+                            for (int b = 0; b < 1; b++)
+                            {
+                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * S + b) * HPh + i) * WPh);
+                                for (int j = 0; S * j + b < WP; j++)
+                                {
+                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, S * j + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Add1ProjectionForwardVector512(padded, parameters, wide, y);
+                Add1ProjectionForwardVector512(phases, parameters, wide, y);
             }
             else if (Simd.IsEnabled)
             {
-                Add1ProjectionForwardVector256(padded, parameters, wide, y);
+                Add1ProjectionForwardVector256(phases, parameters, wide, y);
             }
             else
             {
@@ -4836,99 +4821,80 @@ namespace StaticNets.Generated
         /// <summary>add1Projection forward on Vector512: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add1ProjectionForwardVector512(
-            float[] padded,     // the input with a zero border [4][8][8]
+            float[] phases,     // the padded input's phases [4][4][4][4]
             float[] parameters, // weights [8][4][1][1] at 1012, no biases
-            float[] wide,       // wide rows [8][55]
+            float[] wide,       // wide rows [8][16]
             Span<float> y)      // the output [8][4][4]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            // 4 filters by 1 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 1.
             for (int k = 0; k < K; k += 4)
             {
                 ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                for (int p0 = 0; p0 < L; p0 += 32)
+                for (int p0 = 0; p0 < L; p0 += 16)
                 {
-                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
                     var b0 = Vector512<float>.Zero;
                     var a00 = b0;
-                    var a01 = b0;
                     var b1 = Vector512<float>.Zero;
                     var a10 = b1;
-                    var a11 = b1;
                     var b2 = Vector512<float>.Zero;
                     var a20 = b2;
-                    var a21 = b2;
                     var b3 = Vector512<float>.Zero;
                     var a30 = b3;
-                    var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
                         int wc = c * F * F;
-                        Vector512<float> x0, x1, wk;
+                        Vector512<float> x0, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
                         a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
                         a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
                         a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
                     }
                     Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
                     Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
-                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
                     Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
-                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
                     Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
-                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
         /// <summary>add1Projection forward on Vector256: the wide rows, then gathered.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add1ProjectionForwardVector256(
-            float[] padded,     // the input with a zero border [4][8][8]
+            float[] phases,     // the padded input's phases [4][4][4][4]
             float[] parameters, // weights [8][4][1][1] at 1012, no biases
-            float[] wide,       // wide rows [8][55]
+            float[] wide,       // wide rows [8][16]
             Span<float> y)      // the output [8][4][4]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
@@ -4955,12 +4921,12 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
                         int wc = c * F * F;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -4984,18 +4950,10 @@ namespace StaticNets.Generated
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
-            // Gather every S-th wide row's every S-th column into [K][HO][WO].
+            // Gather the wide rows into [K][HO][WO].
             for (int k = 0; k < K; k++)
             {
-                for (int oy = 0; oy < HO; oy++)
-                {
-                    ref float zy = ref Unsafe.Add(ref zr, k * L + oy * S * WP);
-                    Span<float> row = y.Slice((k * HO + oy) * WO, WO);
-                    for (int ox = 0; ox < WO; ox++)
-                    {
-                        row[ox] = Unsafe.Add(ref zy, ox * S);
-                    }
-                }
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
             }
         }
 
@@ -5009,7 +4967,8 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -5571,7 +5530,8 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int L = (HO - 1) * S * WP + (WO - 1) * S + 1; // stride-1 wide rows: output (oy, ox) at oy * S * WP + ox * S
+            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);

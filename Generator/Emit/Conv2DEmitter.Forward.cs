@@ -44,6 +44,7 @@ internal sealed partial class Conv2DEmitter
             if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
             if (G.Staging) parameters.Add(("float[]", "staging", StagingShape));
             if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
+            if (G.StridedWide) parameters.Add(("float[]", "phases", PhasesShape));
             if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());
 
             W.Line(Chain is null
@@ -62,7 +63,12 @@ internal sealed partial class Conv2DEmitter
                 W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
                 W.Close();
                 if (G.Winograd) WinogradDispatch(z);
-                else Dispatch("Forward", $"padded, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
+                else
+                {
+                    if (G.StridedWide) SplitPhases();
+                    string input = G.StridedWide ? "phases" : "padded";
+                    Dispatch("Forward", $"{input}, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
+                }
             }
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
             // The epilogue hook: every path above has written y [K][HO][WO]; a chain's epilogue then runs per channel.
@@ -89,7 +95,9 @@ internal sealed partial class Conv2DEmitter
         {
             var list = new List<(string, string, string)>
             {
-                G.ReadsX ? (N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}") : ("float[]", "padded", $"the input with a zero border {PaddedShape}"),
+                G.ReadsX ? (N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}")
+                    : wide && G.StridedWide ? ("float[]", "phases", PhasesShape)
+                    : ("float[]", "padded", $"the input with a zero border {PaddedShape}"),
                 ("float[]", "parameters", WeightShape),
             };
             if (wide && G.WideBuffer) list.Add(("float[]", "wide", WideShape));
@@ -148,8 +156,8 @@ internal sealed partial class Conv2DEmitter
 
         /// <summary>
         /// The wide rows at a width: KB filters by PB vectors of positions, each input vector loaded once feeding KB
-        /// accumulators and each weight PB, then the rows gathered into <c>[K][HO][WO]</c>. Stride above 1: the
-        /// stride-1 rows up to the last output's position, of which every SH-th row's every SW-th column is gathered.
+        /// accumulators and each weight PB, then the rows gathered into <c>[K][HO][WO]</c>. Stride above 1: the wide rows
+        /// of the phase planes, each tap reading its phase.
         /// </summary>
         private void VectorMethod(int lanes)
         {
@@ -170,23 +178,18 @@ internal sealed partial class Conv2DEmitter
                 : $"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows, then gathered.</summary>");
             SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
             Constants(backward: false);
-            W.Line(G.ReadsX ? $"ref float xr = ref {N.MemoryMarshal}.GetReference(x);" : $"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line(G.ReadsX ? $"ref float xr = ref {N.MemoryMarshal}.GetReference(x);"
+                : $"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference({(G.StridedWide ? "phases" : "padded")});");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
             W.Line(G.Direct ? $"ref float zr = ref {N.MemoryMarshal}.GetReference({Z});" : $"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
-            if (G.ByRows(lanes)) W.Line($"const int R = (WO - 1) * {G.SWN} + 1; // the positions of an output row in the wide rows");
             W.Line($"// {G.KB} filters by {pb} vectors of {lanes} positions: each input vector loaded once feeds {G.KB} accumulators, each weight {pb}.");
             W.Open($"for (int k = 0; k < K; k += {G.KB})");
             for (int j = 0; j < G.KB; j++)
             {
                 W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * {G.CGN} * {G.FF});");
             }
-            bool byRows = G.ByRows(lanes), rowBlocks = byRows && G.R >= lanes * pb;
-            if (byRows) Rows(lanes * pb);
-            else
-            {
-                W.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
-                W.Line($"int p = {N.Math}.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
-            }
+            W.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
+            W.Line($"int p = {N.Math}.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
             for (int j = 0; j < G.KB; j++)
             {
                 W.Line(G.Bias ? $"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));" : $"var b{j} = {v}<float>.Zero;");
@@ -194,7 +197,8 @@ internal sealed partial class Conv2DEmitter
             }
             GroupOfFilter();
             W.Open($"for (int c = 0; c < {G.CGN}; c++)");
-            W.Line($"ref float xc = ref {U}.Add(ref xr, {G.InputChannel("c")} * HP * WP + p);");
+            if (G.StridedWide) PhaseRefs();
+            else W.Line($"ref float xc = ref {U}.Add(ref xr, {G.InputChannel("c")} * HP * WP + p);");
             W.Line($"int wc = c * {G.FF};");
             W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, pb).Select(q => "x" + q))}, wk;");
             if (Unrolled)
@@ -202,14 +206,21 @@ internal sealed partial class Conv2DEmitter
                 foreach (var (t, ky, kx) in Taps(G.FH, G.FW))
                 {
                     W.Line($"// tap ({ky}, {kx})");
-                    Tap(v, lanes, pb, I(ky * G.WP + kx), I(t));
+                    if (G.StridedWide) Tap(v, lanes, pb, I(ky / G.SH * G.WPh + kx / G.SW), I(t), $"ph{ky % G.SH}{kx % G.SW}");
+                    else Tap(v, lanes, pb, I(ky * G.WP + kx), I(t));
                 }
             }
             else
             {
                 W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
                 W.Open($"for (int kx = 0; kx < {G.KWN}; kx++)");
-                Tap(v, lanes, pb, "(nuint)(ky * WP + kx)", $"ky * {G.KWN} + kx");
+                if (G.StridedWide)
+                {
+                    W.Line($"int phase = ky % {G.SHN} * {G.SWN} + kx % {G.SWN};");
+                    W.Line($"ref float xt = ref {U}.Add(ref xr, (({G.InputChannel("c")} * PH + phase) * HPh + ky / {G.SHN}) * WPh + kx / {G.SWN} + p);");
+                    Tap(v, lanes, pb, "0", $"ky * {G.KWN} + kx", "xt");
+                }
+                else Tap(v, lanes, pb, "(nuint)(ky * WP + kx)", $"ky * {G.KWN} + kx");
                 W.Close().Close();
             }
             W.Close();
@@ -221,64 +232,60 @@ internal sealed partial class Conv2DEmitter
                 }
             }
             W.Close().Close();
-            if (rowBlocks) W.Close();
             if (!G.Direct) Gather();
             W.Close();
         }
 
         /// <summary>
-        /// Strided, by rows: only the stride-1 rows the outputs take, <c>R</c> positions each from <c>oy*SH*WP</c>, in
-        /// blocks of <paramref name="block"/>; a row shorter than a block runs past it, into positions never gathered
-        /// (the last row's block ends at <c>L</c>, so that no filter's block writes into the next filter's rows).
-        /// Leaves one loop open, two where a row takes more than one block.
+        /// Strided: the phases of the padded input, phase (a, b) of channel c holding <c>xp[c][SH*i + a][SW*j + b]</c> at
+        /// <c>[c][a*SW + b][i][j]</c>, on the vector paths only (the scalar loops read the padded input). Only the phases
+        /// a tap reads; the cells past the padded input are never written and never read for an output.
         /// </summary>
-        private void Rows(int block)
+        private void SplitPhases()
         {
-            W.Open("for (int oy = 0; oy < HO; oy++)");
-            if (G.R >= block)
-            {
-                W.Open($"for (int r0 = 0; r0 < R; r0 += {block})");
-                W.Line($"int p = oy * {G.SHN} * WP + {N.Math}.Min(r0, R - {block}); // the last block of a row overlaps the one before");
-                return;
-            }
-            W.Line($"int p = {N.Math}.Min(oy * {G.SHN} * WP, L - {block}); // one block, past the row's R positions (the last row's ends at L)");
+            W.Line("// Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.");
+            W.Open($"if ({N.Simd}.IsEnabled)");
+            W.Line($"ref float xq = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
+            W.Line($"ref float pr = ref {N.MemoryMarshal}.GetArrayDataReference(phases);");
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Open($"for (int a = 0; a < {System.Math.Min(G.SH, G.FH)}; a++)");
+            W.Open($"for (int i = 0; {G.SHN} * i + a < HP; i++)");
+            W.Line($"ref float row = ref {U}.Add(ref xq, (c * HP + {G.SHN} * i + a) * WP);");
+            W.Open($"for (int b = 0; b < {System.Math.Min(G.SW, G.FW)}; b++)");
+            W.Line($"ref float phase = ref {U}.Add(ref pr, ((c * PH + a * {G.SWN} + b) * HPh + i) * WPh);");
+            W.Open($"for (int j = 0; {G.SWN} * j + b < WP; j++)");
+            W.Line($"{U}.Add(ref phase, j) = {U}.Add(ref row, {G.SWN} * j + b);");
+            W.Close().Close().Close().Close().Close().Close();
         }
 
-        /// <summary>The wide rows gathered into <c>[K][HO][WO]</c>: output (oy, ox) at <c>oy*SH*WP + ox*SW</c>.</summary>
+        /// <summary>Strided, in the loop over a filter's channels: a reference into each phase the window reads, at position p.</summary>
+        private void PhaseRefs()
+        {
+            for (int a = 0; a < System.Math.Min(G.SH, G.FH); a++)
+            {
+                for (int b = 0; b < System.Math.Min(G.SW, G.FW); b++)
+                {
+                    W.Line($"ref float ph{a}{b} = ref {U}.Add(ref xr, ({G.InputChannel("c")} * PH + {a * G.SW + b}) * HPh * WPh + p);");
+                }
+            }
+        }
+
+        /// <summary>The wide rows gathered into <c>[K][HO][WO]</c>: output (oy, ox) at <c>oy*WPh + ox</c>.</summary>
         private void Gather()
         {
-            if (G.Wide)
-            {
-                W.Line("// Gather the wide rows into [K][HO][WO].");
-                W.Open("for (int k = 0; k < K; k++)");
-                W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, k * L, L), WP, {Z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
-                W.Close();
-                return;
-            }
-            if (G.SW == 1)
-            {
-                W.Line($"// Gather every {G.SHN}-th wide row into [K][HO][WO].");
-                W.Open("for (int k = 0; k < K; k++)");
-                W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, k * L, L), {G.SHN} * WP, {Z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
-                W.Close();
-                return;
-            }
-            W.Line($"// Gather every {G.SHN}-th wide row's every {G.SWN}-th column into [K][HO][WO].");
+            string width = G.Wide ? "WP" : "WPh";
+            W.Line("// Gather the wide rows into [K][HO][WO].");
             W.Open("for (int k = 0; k < K; k++)");
-            W.Open("for (int oy = 0; oy < HO; oy++)");
-            W.Line($"ref float zy = ref {U}.Add(ref zr, k * L + oy * {G.SHN} * WP);");
-            W.Line($"{N.Span} row = {Z}.Slice((k * HO + oy) * WO, WO);");
-            W.Open("for (int ox = 0; ox < WO; ox++)");
-            W.Line($"row[ox] = {U}.Add(ref zy, ox * {G.SWN});");
-            W.Close().Close().Close();
+            W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, k * L, L), {width}, {Z}.Slice(k * HO * WO, HO * WO), WO, HO, WO);");
+            W.Close();
         }
 
         /// <summary>One tap: the input vectors at its offset, then each filter's weight times each of them.</summary>
-        private void Tap(string v, int lanes, int pb, string offset, string t)
+        private void Tap(string v, int lanes, int pb, string offset, string t, string input = "xc")
         {
             for (int q = 0; q < pb; q++)
             {
-                W.Line($"x{q} = {v}.LoadUnsafe(ref xc, {offset}{(q == 0 ? "" : " + " + I(lanes * q))});");
+                W.Line($"x{q} = {v}.LoadUnsafe(ref {input}, {offset}{(q == 0 ? "" : " + " + I(lanes * q))});");
             }
             for (int j = 0; j < G.KB; j++)
             {

@@ -14,10 +14,7 @@ internal sealed partial class Conv2DEmitter
         var l = c.Layer;
         var g = new Geometry(l);
         var args = new List<string> { c.Input, chain.Last.Output, "_parameters" };
-        if (!g.ReadsX) args.Add(Field(l, "Input"));
-        if (g.WideBuffer) args.Add(Field(l, "Wide"));
-        if (g.Staging) args.Add(Field(l, "Staging"));
-        if (g.Winograd) args.Add(Field(l, "Winograd"));
+        args.AddRange(ForwardScratch(l, g));
         args.AddRange(chain.EpilogueArguments());
         return Call(c, chain.MethodAfterHead, args.ToArray());
     }

@@ -19,7 +19,9 @@ internal sealed partial class Conv2DEmitter
             Bias = l.HasBias;
             Groups = System.Math.Max(l.Groups, 1);
             HP = H + PadT + PadB; WP = W + PadL + PadR; HO = l.Out.H; WO = l.Out.W;
-            L = (HO - 1) * SH * WP + (WO - 1) * SW + 1;
+            WPh = (WP + SW - 1) / SW;
+            HPh = (HP + SH - 1) / SH;
+            L = (HO - 1) * WPh + WO;
             LV = (L + 15) / 16 * 16;
             KB = Block(K / Groups);
             CB = Block(C / Groups);
@@ -79,25 +81,6 @@ internal sealed partial class Conv2DEmitter
         /// <summary>Vectors of positions per forward block at a width (<see cref="Conv2DBuffers.ForwardVectors"/>).</summary>
         public int PB(int lanes) => Conv2DBuffers.ForwardVectors(KB, L, lanes);
 
-        /// <summary>The positions of an output row in a strided convolution's wide rows: <c>(WO-1)*SW + 1</c>.</summary>
-        public int R => (WO - 1) * SW + 1;
-
-        /// <summary>
-        /// Whether the strided vector forward at a width computes only the stride-1 rows the outputs take, <c>R</c>
-        /// positions from each <c>oy*SH*WP</c> in blocks (a row shorter than a block runs past it, at most into the next
-        /// output row's start), rather than every position up to <c>L</c>: where that computes fewer positions.
-        /// </summary>
-        public bool ByRows(int lanes)
-        {
-            if (!StridedWide || SH == 1) return false;
-            int block = lanes * PB(lanes);
-            if (block - R > SH * WP) return false;
-            int rows = HO * ((R + block - 1) / block) * block;
-            return rows < Work(PB(lanes), lanes) * lanes;
-        }
-
-        private int Work(int vectors, int lanes) => Conv2DBuffers.ForwardWork(vectors, L, lanes);
-
         /// <summary>Vectors of positions per input-gradient block at a width.</summary>
         public int QB(int lanes) => Conv2DBuffers.InputGradientVectors(C, HP * WP, lanes);
 
@@ -107,6 +90,12 @@ internal sealed partial class Conv2DEmitter
 
         public int C, H, W, K, FH, FW, SH, SW, PadT, PadL, PadB, PadR, HP, WP, HO, WO, L, LV, QV, G, DS;
 
+        /// <summary>A phase plane's rows and columns (<see cref="Conv2DBuffers.PhasePlane"/>): the padded ones for stride 1.</summary>
+        public int HPh, WPh;
+
+        /// <summary>Phases a strided forward splits the padded input into: <c>SH*SW</c>.</summary>
+        public int Phases => SH * SW;
+
         /// <summary>Whether the layer adds a bias per filter.</summary>
         public bool Bias;
 
@@ -115,7 +104,7 @@ internal sealed partial class Conv2DEmitter
 
         public bool Wide => SH == 1 && SW == 1;
 
-        /// <summary>Stride above 1 whose forward vector paths compute the stride-1 wide rows, then gather (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
+        /// <summary>Stride above 1 whose forward vector paths split the padded input into phases, then run wide rows over them (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
         public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L);
 
         /// <summary>
@@ -135,6 +124,8 @@ internal sealed partial class Conv2DEmitter
             g.SW = 1;
             g.HO = (HO - 1) * SH + 1;
             g.WO = (WO - 1) * SW + 1;
+            g.HPh = HP;
+            g.WPh = WP;
             g.L = (g.HO - 1) * WP + g.WO;
             g.LV = (g.L + 15) / 16 * 16;
             return g;

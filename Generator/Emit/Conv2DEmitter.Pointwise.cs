@@ -24,6 +24,8 @@ internal sealed partial class Conv2DEmitter
 
         private string StagingShape => $"x transposed [{G.H * G.W}][{G.C}]";
 
+        private string PhasesShape => $"the padded input's phases [{G.C}][{G.Phases}][{G.HPh}][{G.WPh}]";
+
         /// <summary>The direct forward's dispatch: no copy; the backward copies x into the padded input for its loops.</summary>
         private void DirectDispatch(string z, bool vector512, bool vector256)
         {

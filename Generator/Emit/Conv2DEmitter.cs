@@ -12,11 +12,12 @@ namespace StaticNets.Generator.Emit;
 /// and dropped. The backward pass uses the same rows: weight gradients are dot products of the wide
 /// output gradient with shifted input runs, and the input gradient gathers the wide output gradient at
 /// the negated offsets. Stride above 1 uses direct loops with the window unrolled; its forward's vector paths
-/// (where <c>Conv2DBuffers.StridedWide</c> allows) compute the stride-1 wide rows up to the last output and
-/// gather every SH-th row's every SW-th column, and its backward's (where <c>Conv2DBuffers.StridedBackwardWide</c>
-/// allows) dilate dz to the stride-1 output, zeros between, and run the stride-1 backward over it. A 3x3 stride-1
-/// convolution with enough channels, filters and tiles (<c>Conv2DBuffers.Winograd</c>) takes Winograd F(2x2, 3x3) on the
-/// vector paths instead of the wide rows (<c>Conv2DEmitter.Winograd.cs</c>).
+/// (where <c>Conv2DBuffers.StridedWide</c> allows) split the padded input into its SH*SW phases, so that each tap
+/// reads a stride-1 run of one phase, and compute wide rows over the phase planes; its backward's (where
+/// <c>Conv2DBuffers.StridedBackwardWide</c> allows) dilate dz to the stride-1 output, zeros between, and run the
+/// stride-1 backward over it. A 3x3 stride-1 convolution with enough channels, filters and tiles
+/// (<c>Conv2DBuffers.Winograd</c>) takes Winograd F(2x2, 3x3) on the vector paths instead of the wide rows
+/// (<c>Conv2DEmitter.Winograd.cs</c>).
 /// </summary>
 /// <remarks>
 /// Each pass is a static method that receives every buffer it touches, and dispatches to its variants:
@@ -40,6 +41,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (b.WinogradScratch > 0) yield return (n + "Winograd", b.WinogradScratch.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
         if (b.Dilated > 0) yield return (n + "Dilated", b.Dilated.ToString(Inv), "float");
+        if (b.Phases > 0) yield return (n + "Phases", b.Phases.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
         if (b.InputGrad > 0) yield return (n + "InputGrad", b.InputGrad.ToString(Inv), "float");
@@ -54,11 +56,18 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         var args = new List<string> { c.Input, c.Output };
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
-        if (!g.ReadsX) args.Add(Field(l, "Input"));
-        if (g.WideBuffer) args.Add(Field(l, "Wide"));
-        if (g.Staging) args.Add(Field(l, "Staging"));
-        if (g.Winograd) args.Add(Field(l, "Winograd"));
+        args.AddRange(ForwardScratch(l, g));
         return Call(c, "Forward", args.ToArray());
+    }
+
+    /// <summary>The scratch buffers the forward dispatcher takes after the parameters, in its parameters' order.</summary>
+    private static IEnumerable<string> ForwardScratch(LayerShape l, Geometry g)
+    {
+        if (!g.ReadsX) yield return Field(l, "Input");
+        if (g.WideBuffer) yield return Field(l, "Wide");
+        if (g.Staging) yield return Field(l, "Staging");
+        if (g.Winograd) yield return Field(l, "Winograd");
+        if (g.StridedWide) yield return Field(l, "Phases");
     }
 
     public override string? BackwardCall(LayerContext c)
@@ -135,7 +144,8 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
                 : $"const int WeightOffset = {Layer.ParameterOffset}; // no biases");
             if (G.StridedWide && !backward)
             {
-                W.Line($"const int L = (HO - 1) * {G.SHN} * WP + (WO - 1) * {G.SWN} + 1; // stride-1 wide rows: output (oy, ox) at oy * {G.SHN} * WP + ox * {G.SWN}");
+                W.Line($"const int PH = {G.Phases}, HPh = {G.HPh}, WPh = {G.WPh}; // phases: xp[c][{G.SHN} * i + a][{G.SWN} * j + b] at [c][a * {G.SWN} + b][i][j]");
+                W.Line("const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox");
             }
             if (G.Wide)
             {

@@ -18,7 +18,7 @@ namespace StaticNets.Generator.Layers;
 /// </summary>
 internal sealed record Conv2DBuffers(
     BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad, BigInteger Dilated = default,
-    BigInteger Staging = default)
+    BigInteger Staging = default, BigInteger Phases = default)
 {
     /// <summary>The Winograd forward's scratch (<see cref="WinogradScratch"/>), where <see cref="Winograd"/> applies; zero if not.</summary>
     public BigInteger WinogradScratch { get; init; }
@@ -27,7 +27,7 @@ internal sealed record Conv2DBuffers(
     public const int Lanes = 8;
 
     /// <summary>All of them together.</summary>
-    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging + WinogradScratch;
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging + Phases + WinogradScratch;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
         Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
@@ -63,7 +63,8 @@ internal sealed record Conv2DBuffers(
             GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad ? input.C * (backwardWide ? rounded : plane) + LayerRule.Slack : 0,
             Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
-            Staging: channelLanes ? input.C * plane + LayerRule.Slack : 0)
+            Staging: channelLanes ? input.C * plane + LayerRule.Slack : 0,
+            Phases: forwardWide && !wide ? input.C * g.StrideHeight * g.StrideWidth * PhasePlane(g, hp, wp) + LayerRule.Slack : 0)
         {
             WinogradScratch = winograd ? WinogradLength(input.C, filters, output.H, output.W) : 0,
         };
@@ -180,23 +181,35 @@ internal sealed record Conv2DBuffers(
     public static int ForwardWork(int vectors, int positions, int lanes) => (positions + lanes * vectors - 1) / (lanes * vectors) * vectors;
 
     /// <summary>
-    /// Positions of a filter's wide rows (<c>L</c>): output (oy, ox) at <c>oy*SH*WP + ox*SW</c>, so up to the last
-    /// output's, <c>(HO-1)*SH*WP + (WO-1)*SW + 1</c>; for stride 1, <c>(HO-1)*WP + WO</c>.
+    /// Positions of a filter's wide rows (<c>L</c>): output (oy, ox) at <c>oy*WPh + ox</c>, where <c>WPh</c> is the width
+    /// of a phase plane (<see cref="PhasePlane"/>; the padded width for stride 1), so <c>(HO-1)*WPh + WO</c>.
     /// </summary>
     public static BigInteger WidePositions(WindowGeometry g, Shape output, BigInteger paddedWidth) =>
-        (BigInteger)(output.H - 1) * g.StrideHeight * paddedWidth + (BigInteger)(output.W - 1) * g.StrideWidth + 1;
+        (BigInteger)(output.H - 1) * PhaseSide(paddedWidth, g.StrideWidth) + output.W;
 
-    /// <summary>Most multiply-adds per output the strided forward's vector paths may spend: <c>SH*SW</c> at most 9.</summary>
+    /// <summary>
+    /// Floats of a phase plane of a strided convolution's padded input: phase (a, b) of a channel holds
+    /// <c>xp[SH*i + a][SW*j + b]</c> at <c>[i][j]</c>, <c>ceil(HP/SH)</c> by <c>ceil(WP/SW)</c>, so that every tap of the
+    /// window reads a stride-1 run of one phase: tap (ky, kx) of output (oy, ox) is phase (ky % SH, kx % SW) at
+    /// <c>(oy + ky / SH, ox + kx / SW)</c>.
+    /// </summary>
+    public static BigInteger PhasePlane(WindowGeometry g, BigInteger paddedHeight, BigInteger paddedWidth) =>
+        PhaseSide(paddedHeight, g.StrideHeight) * PhaseSide(paddedWidth, g.StrideWidth);
+
+    /// <summary>A side of a phase plane: <c>ceil(side / stride)</c>.</summary>
+    public static BigInteger PhaseSide(BigInteger side, int stride) => (side + stride - 1) / stride;
+
+    /// <summary>The most phases (<c>SH*SW</c>) of the strided forward's vector paths, and the most multiply-adds per output the strided backward's may spend.</summary>
     public const int MaxStridedWork = 9;
 
-    /// <summary>Most floats of wide rows (all filters) the strided forward's vector paths may allocate: 4 MB.</summary>
+    /// <summary>Most floats of wide rows (all filters) the strided vector paths may allocate: 4 MB.</summary>
     public const int MaxStridedWide = 1 << 20;
 
     /// <summary>
-    /// Whether a strided convolution's forward runs on the vector paths: the stride-1 wide rows are computed up to
-    /// the last output's position, then every SH-th row's every SW-th column gathered. That costs about SH*SW times
-    /// the multiply-adds at vector speed (the scalar loops reach a few percent of it), so only where
-    /// <c>SH*SW &lt;= </c><see cref="MaxStridedWork"/> and the rows take at most <see cref="MaxStridedWide"/> floats.
+    /// Whether a strided convolution's forward runs on the vector paths: the padded input is split into its SH*SW
+    /// phases (<see cref="PhasePlane"/>), then the wide rows of the phase planes computed as for stride 1, each tap
+    /// reading its phase, and gathered; where <c>SH*SW &lt;= </c><see cref="MaxStridedWork"/> and the rows take at most
+    /// <see cref="MaxStridedWide"/> floats.
     /// </summary>
     public static bool StridedWide(WindowGeometry g, int filters, BigInteger positions) =>
         !WideRows(g) && g.StrideHeight * g.StrideWidth <= MaxStridedWork && filters * positions <= MaxStridedWide;
