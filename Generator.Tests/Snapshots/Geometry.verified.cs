@@ -684,25 +684,11 @@ namespace StaticNets.Generated
             // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
             if (Simd.IsEnabled)
             {
-                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
-                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
                 for (int c = 0; c < C; c++)
                 {
-                    for (int a = 0; a < 2; a++)
-                    {
-                        for (int i = 0; S * i + a < HP; i++)
-                        {
-                            ref float row = ref Unsafe.Add(ref xq, (c * HP + S * i + a) * WP);
-                            for (int b = 0; b < 2; b++)
-                            {
-                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * S + b) * HPh + i) * WPh);
-                                for (int j = 0; S * j + b < WP; j++)
-                                {
-                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, S * j + b);
-                                }
-                            }
-                        }
-                    }
+                    ReadOnlySpan<float> plane = new ReadOnlySpan<float>(padded, c * HP * WP, HP * WP);
+                    Span<float> split = new Span<float>(phases, c * PH * HPh * WPh, PH * HPh * WPh);
+                    Rows.SplitPhases(plane, HP, WP, S, S, 2, 2, split, HPh, WPh);
                 }
             }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
@@ -4044,25 +4030,11 @@ namespace StaticNets.Generated
             // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
             if (Simd.IsEnabled)
             {
-                ref float xq = ref MemoryMarshal.GetArrayDataReference(padded);
-                ref float pr = ref MemoryMarshal.GetArrayDataReference(phases);
                 for (int c = 0; c < C; c++)
                 {
-                    for (int a = 0; a < 1; a++)
-                    {
-                        for (int i = 0; SH * i + a < HP; i++)
-                        {
-                            ref float row = ref Unsafe.Add(ref xq, (c * HP + SH * i + a) * WP);
-                            for (int b = 0; b < 2; b++)
-                            {
-                                ref float phase = ref Unsafe.Add(ref pr, ((c * PH + a * SW + b) * HPh + i) * WPh);
-                                for (int j = 0; SW * j + b < WP; j++)
-                                {
-                                    Unsafe.Add(ref phase, j) = Unsafe.Add(ref row, SW * j + b);
-                                }
-                            }
-                        }
-                    }
+                    ReadOnlySpan<float> plane = new ReadOnlySpan<float>(padded, c * HP * WP, HP * WP);
+                    Span<float> split = new Span<float>(phases, c * PH * HPh * WPh, PH * HPh * WPh);
+                    Rows.SplitPhases(plane, HP, WP, SH, SW, 1, 2, split, HPh, WPh);
                 }
             }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.

@@ -245,17 +245,11 @@ internal sealed partial class Conv2DEmitter
         {
             W.Line("// Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.");
             W.Open($"if ({N.Simd}.IsEnabled)");
-            W.Line($"ref float xq = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
-            W.Line($"ref float pr = ref {N.MemoryMarshal}.GetArrayDataReference(phases);");
             W.Open("for (int c = 0; c < C; c++)");
-            W.Open($"for (int a = 0; a < {System.Math.Min(G.SH, G.FH)}; a++)");
-            W.Open($"for (int i = 0; {G.SHN} * i + a < HP; i++)");
-            W.Line($"ref float row = ref {U}.Add(ref xq, (c * HP + {G.SHN} * i + a) * WP);");
-            W.Open($"for (int b = 0; b < {System.Math.Min(G.SW, G.FW)}; b++)");
-            W.Line($"ref float phase = ref {U}.Add(ref pr, ((c * PH + a * {G.SWN} + b) * HPh + i) * WPh);");
-            W.Open($"for (int j = 0; {G.SWN} * j + b < WP; j++)");
-            W.Line($"{U}.Add(ref phase, j) = {U}.Add(ref row, {G.SWN} * j + b);");
-            W.Close().Close().Close().Close().Close().Close();
+            W.Line($"{N.ReadOnlySpan} plane = new {N.ReadOnlySpan}(padded, c * HP * WP, HP * WP);");
+            W.Line($"{N.Span} split = new {N.Span}(phases, c * PH * HPh * WPh, PH * HPh * WPh);");
+            W.Line($"{N.Rows}.SplitPhases(plane, HP, WP, {G.SHN}, {G.SWN}, {System.Math.Min(G.SH, G.FH)}, {System.Math.Min(G.SW, G.FW)}, split, HPh, WPh);");
+            W.Close().Close();
         }
 
         /// <summary>Strided, in the loop over a filter's channels: a reference into each phase the window reads, at position p.</summary>

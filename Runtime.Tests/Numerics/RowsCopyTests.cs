@@ -40,4 +40,36 @@ public class RowsCopyTests
 
         Assert.Equal(expected, destination);
     }
+
+    [Theory]
+    [InlineData(18, 18, 2, 2, 2, 2)]
+    [InlineData(34, 34, 2, 2, 2, 2)]
+    [InlineData(17, 33, 2, 2, 2, 2)]
+    [InlineData(16, 16, 2, 2, 1, 1)]
+    [InlineData(49, 11, 2, 2, 2, 2)]
+    [InlineData(9, 21, 2, 1, 2, 1)]
+    [InlineData(12, 41, 1, 2, 1, 2)]
+    [InlineData(10, 10, 3, 3, 3, 2)]
+    [InlineData(14, 14, 2, 2, 2, 2)]
+    [InlineData(7, 13, 2, 2, 2, 2)]
+    public void SplitPhases_puts_every_used_cell_in_its_phase_and_nothing_else(int height, int width, int sh, int sw, int usedRows, int usedColumns)
+    {
+        var random = new Random(height * 1000 + width);
+        int phaseRows = (height + sh - 1) / sh, phaseColumns = (width + sw - 1) / sw, phase = phaseRows * phaseColumns;
+        var plane = new float[height * width];
+        for (int i = 0; i < plane.Length; i++) plane[i] = (float)random.NextDouble() + 1f;
+        var phases = new float[sh * sw * phase];
+        for (int i = 0; i < phases.Length; i++) phases[i] = -1f;
+        var expected = (float[])phases.Clone();
+        for (int a = 0; a < usedRows; a++)
+            for (int b = 0; b < usedColumns; b++)
+                for (int i = 0; sh * i + a < height; i++)
+                    for (int j = 0; sw * j + b < width; j++)
+                        expected[(a * sw + b) * phase + i * phaseColumns + j] = plane[(sh * i + a) * width + sw * j + b];
+
+        Rows.SplitPhases(plane, height, width, sh, sw, usedRows, usedColumns, phases, phaseRows, phaseColumns);
+
+        Assert.Equal(expected, phases);
+        Assert.Throws<ArgumentException>(() => Rows.SplitPhases(plane, height, width, sh, sw, usedRows, usedColumns, phases.AsSpan(1), phaseRows, phaseColumns));
+    }
 }

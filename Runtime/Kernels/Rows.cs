@@ -71,4 +71,70 @@ public static class Rows
         }
         return rows;
     }
+
+    /// <summary>
+    /// Splits one padded plane of <paramref name="height"/> by <paramref name="width"/> into its phases for strides
+    /// <paramref name="strideRows"/> and <paramref name="strideColumns"/>: phase (a, b), at
+    /// <c>(a * strideColumns + b) * phaseRows * phaseColumns</c> in <paramref name="phases"/>, holds
+    /// <c>plane[strideRows * i + a][strideColumns * j + b]</c> at <c>[i][j]</c>, for a below <paramref name="usedRows"/>
+    /// and b below <paramref name="usedColumns"/> (the phases a window reads). Cells past the plane are left as they
+    /// are. Stride 2 across the columns splits each row by vectors of 16 floats, then of 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SplitPhases(
+        ReadOnlySpan<float> plane, int height, int width, int strideRows, int strideColumns, int usedRows, int usedColumns,
+        Span<float> phases, int phaseRows, int phaseColumns)
+    {
+        if (height <= 0 || width <= 0) return;
+        if ((long)height * width > plane.Length || (long)strideRows * strideColumns * phaseRows * phaseColumns > phases.Length
+            || (long)phaseRows * strideRows < height || (long)phaseColumns * strideColumns < width)
+        {
+            throw new ArgumentException($"A {height}x{width} plane does not split into {strideRows}x{strideColumns} phases of {phaseRows}x{phaseColumns} in spans of {plane.Length} and {phases.Length} floats.");
+        }
+        ref float p = ref MemoryMarshal.GetReference(plane);
+        ref float q = ref MemoryMarshal.GetReference(phases);
+        int phase = phaseRows * phaseColumns;
+        bool pairs = strideColumns == 2 && usedColumns == 2 && Simd.IsEnabled && Vector256.IsHardwareAccelerated;
+        var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        for (int a = 0; a < usedRows; a++)
+        {
+            for (int i = 0; strideRows * i + a < height; i++)
+            {
+                ref float row = ref Unsafe.Add(ref p, (strideRows * i + a) * width);
+                if (pairs)
+                {
+                    ref float even = ref Unsafe.Add(ref q, (a * 2 * phaseRows + i) * phaseColumns);
+                    ref float odd = ref Unsafe.Add(ref even, phase);
+                    int j = 0;
+                    for (; 2 * j + 16 <= width; j += 8)
+                    {
+                        var x = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * j)), split);
+                        var y = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * j + 8)), split);
+                        Vector256.Create(x.GetLower(), y.GetLower()).StoreUnsafe(ref even, (nuint)j);
+                        Vector256.Create(x.GetUpper(), y.GetUpper()).StoreUnsafe(ref odd, (nuint)j);
+                    }
+                    for (; 2 * j + 8 <= width; j += 4)
+                    {
+                        var x = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * j)), split);
+                        x.GetLower().StoreUnsafe(ref even, (nuint)j);
+                        x.GetUpper().StoreUnsafe(ref odd, (nuint)j);
+                    }
+                    for (; 2 * j < width; j++)
+                    {
+                        Unsafe.Add(ref even, j) = Unsafe.Add(ref row, 2 * j);
+                        if (2 * j + 1 < width) Unsafe.Add(ref odd, j) = Unsafe.Add(ref row, 2 * j + 1);
+                    }
+                    continue;
+                }
+                for (int b = 0; b < usedColumns; b++)
+                {
+                    ref float target = ref Unsafe.Add(ref q, ((a * strideColumns + b) * phaseRows + i) * phaseColumns);
+                    for (int j = 0; strideColumns * j + b < width; j++)
+                    {
+                        Unsafe.Add(ref target, j) = Unsafe.Add(ref row, strideColumns * j + b);
+                    }
+                }
+            }
+        }
+    }
 }
