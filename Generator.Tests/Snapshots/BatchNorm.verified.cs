@@ -243,6 +243,8 @@ namespace Samples
         private const string NetworkName = "SmallBatchNorm"; // in the messages of spans, labels and targets that do not fit
         private readonly float[] _statistics; // BatchNorm running means then variances, shared with the replicas
         private SmallBatchNorm[]? _replicas; // batch training: sample s runs on replica s (0 is this instance)
+        private float[][]? _replicaGradients; // batch training: the replicas' gradients, zero between passes
+        private bool _replicaGradientsDirty; // batch training: a pass started and did not sum and clear them
         private int _sampleLabel; // batch training: this replica's sample's label
         private bool _batchLabels; // batch training: the samples come with labels (else targets)
         private float _sampleLoss; // batch training: this replica's sample's loss
@@ -737,6 +739,11 @@ namespace Samples
                 replicas[s] = kept ? _replicas![s] : new SmallBatchNorm(_parameters, _statistics);
             }
             _replicas = replicas;
+            _replicaGradients = new float[count][];
+            for (int s = 0; s < count; s++)
+            {
+                _replicaGradients[s] = replicas[s]._gradients;
+            }
         }
 
         /// <summary>Forward segment 0 of this replica's sample: up to bn1.</summary>
@@ -831,10 +838,15 @@ namespace Samples
             {
                 replicas[s]._randomState = global::StaticNets.__Internals.Rng.Seed(unchecked((long)state), s);
             }
-            for (int s = 1; s < count; s++)
+            // The replicas' gradients are zero between passes (the sum at the end clears them); after a pass that threw, clear them here.
+            if (_replicaGradientsDirty)
             {
-                global::System.Array.Clear(replicas[s]._gradients);
+                for (int s = 1; s < replicas.Length; s++)
+                {
+                    global::System.Array.Clear(replicas[s]._gradients);
+                }
             }
+            _replicaGradientsDirty = true;
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment0(net));
             // bn1: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.
             global::System.Array.Clear(_bn1Batch);
@@ -884,11 +896,9 @@ namespace Samples
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn1GradientCoefficients(_parameters, _gradients, _bn1Batch, _bn1Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment0(net));
-            // The replicas' gradients, in sample order (replica 0, this instance, added into Gradients directly).
-            for (int s = 1; s < count; s++)
-            {
-                global::System.Numerics.Tensors.TensorPrimitives.Add(_gradients, replicas[s]._gradients, _gradients);
-            }
+            // The replicas' gradients, in sample order (replica 0, this instance, added into Gradients directly), range by range, each cleared once added.
+            global::StaticNets.__Internals.BatchRunner.SumAndClear(_gradients, _replicaGradients!, count);
+            _replicaGradientsDirty = false;
             global::StaticNets.__Internals.Rng.Next(ref state);
             _randomState = state;
             return loss;

@@ -28,6 +28,8 @@ internal static class BatchTrainingEmitter
     {
         w.Line("private readonly float[] _statistics; // BatchNorm running means then variances, shared with the replicas");
         w.Line($"private {n}[]? _replicas; // batch training: sample s runs on replica s (0 is this instance)");
+        w.Line("private float[][]? _replicaGradients; // batch training: the replicas' gradients, zero between passes");
+        w.Line("private bool _replicaGradientsDirty; // batch training: a pass started and did not sum and clear them");
         w.Line("private int _sampleLabel; // batch training: this replica's sample's label");
         w.Line("private bool _batchLabels; // batch training: the samples come with labels (else targets)");
         w.Line("private float _sampleLoss; // batch training: this replica's sample's loss");
@@ -167,6 +169,10 @@ internal static class BatchTrainingEmitter
         w.Line($"replicas[s] = kept ? _replicas![s] : new {n}(_parameters, _statistics);");
         w.Close();
         w.Line("_replicas = replicas;");
+        w.Line("_replicaGradients = new float[count][];");
+        w.Open("for (int s = 0; s < count; s++)");
+        w.Line("_replicaGradients[s] = replicas[s]._gradients;");
+        w.Close();
         w.Close();
         w.Line();
 
@@ -286,9 +292,13 @@ internal static class BatchTrainingEmitter
             w.Line($"replicas[s]._randomState = {RuntimeNames.Kernel("Rng")}.Seed(unchecked((long)state), s);");
             w.Close();
         }
-        w.Open("for (int s = 1; s < count; s++)");
+        w.Line("// The replicas' gradients are zero between passes (the sum at the end clears them); after a pass that threw, clear them here.");
+        w.Open("if (_replicaGradientsDirty)");
+        w.Open("for (int s = 1; s < replicas.Length; s++)");
         w.Line("global::System.Array.Clear(replicas[s]._gradients);");
         w.Close();
+        w.Close();
+        w.Line("_replicaGradientsDirty = true;");
         for (int k = 0; k <= bns.Count; k++)
         {
             if (forward[k]) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].ForwardSegment{k}(net));");
@@ -322,10 +332,9 @@ internal static class BatchTrainingEmitter
             }
             if (backward[k].Count > 0) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].BackwardSegment{k}(net));");
         }
-        w.Line("// The replicas' gradients, in sample order (replica 0, this instance, added into Gradients directly).");
-        w.Open("for (int s = 1; s < count; s++)");
-        w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(_gradients, replicas[s]._gradients, _gradients);");
-        w.Close();
+        w.Line("// The replicas' gradients, in sample order (replica 0, this instance, added into Gradients directly), range by range, each cleared once added.");
+        w.Line($"{Runner}.SumAndClear(_gradients, _replicaGradients!, count);");
+        w.Line("_replicaGradientsDirty = false;");
         if (dropout)
         {
             w.Line($"{RuntimeNames.Kernel("Rng")}.Next(ref state);");

@@ -67,6 +67,43 @@ public static class BatchRunner
         Parallel(count, workers, state, body);
     }
 
+    /// <summary>Floats per range of <see cref="SumAndClear"/>: 32 kB per buffer.</summary>
+    private const int SumRange = 8192;
+
+    /// <summary>
+    /// Adds <c>parts[1]</c> to <c>parts[count - 1]</c> into <paramref name="total"/>, in that order, range by range, each
+    /// part's range cleared once added (while it is in cache, so that the parts start the next pass from zero without a
+    /// pass of their own). The ranges run as <see cref="For"/> runs samples, on <see cref="Threads"/>; every value sees
+    /// the same additions in the same order, so the sum is the same bits for any thread count.
+    /// </summary>
+    public static void SumAndClear(float[] total, float[][] parts, int count)
+    {
+        ArgumentNullException.ThrowIfNull(total);
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, parts.Length);
+        for (int s = 1; s < count; s++)
+        {
+            if (parts[s] is null || parts[s].Length < total.Length)
+            {
+                throw new ArgumentException($"Part {s} is missing or shorter than the total ({total.Length} floats).", nameof(parts));
+            }
+        }
+
+        int ranges = (total.Length + SumRange - 1) / SumRange;
+        For(ranges, (total, parts, count), static (state, range) =>
+        {
+            int start = range * SumRange;
+            int length = Math.Min(SumRange, state.total.Length - start);
+            Span<float> sum = state.total.AsSpan(start, length);
+            for (int s = 1; s < state.count; s++)
+            {
+                Span<float> part = state.parts[s].AsSpan(start, length);
+                System.Numerics.Tensors.TensorPrimitives.Add(sum, part, sum);
+                part.Clear();
+            }
+        });
+    }
+
     /// <summary>The workers' loop, a method of its own so that the sequential path allocates no closure.</summary>
     private static void Parallel<TState>(int count, int workers, TState state, Action<TState, int> body)
     {
