@@ -24,6 +24,7 @@ namespace Samples
     /// loss: cross-entropy (fused with the final softmax)
     /// memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,104 B; 23,192 B in all
     /// statistics: 28 BatchNorm running means and variances
+    /// batch training: one replica per sample after a batch's first, 20,092 B each (gradients, activations), kept once made
     /// </code>
     /// </summary>
     partial class SmallBatchNorm : global::StaticNets.INetwork<SmallBatchNorm>
@@ -44,6 +45,7 @@ namespace Samples
         // loss: cross-entropy (fused with the final softmax)
         // memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,104 B; 23,192 B in all
         // statistics: 28 BatchNorm running means and variances
+        // batch training: one replica per sample after a batch's first, 20,092 B each (gradients, activations), kept once made
 
         // ---- Sizes and description ----
 
@@ -75,7 +77,8 @@ namespace Samples
             "total                                                  747       3,240\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
             "memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,104 B; 23,192 B in all\n" +
-            "statistics: 28 BatchNorm running means and variances";
+            "statistics: 28 BatchNorm running means and variances\n" +
+            "batch training: one replica per sample after a batch's first, 20,092 B each (gradients, activations), kept once made";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo

@@ -26,6 +26,7 @@ namespace Samples
     /// loss: cross-entropy (fused with the final softmax)
     /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all
     /// statistics: 56 BatchNorm running means and variances
+    /// batch training: one replica per sample after a batch's first, 59,916 B each (gradients, activations), kept once made
     /// </code>
     /// </summary>
     partial class ResBn : global::StaticNets.INetwork<ResBn>
@@ -48,6 +49,7 @@ namespace Samples
         // loss: cross-entropy (fused with the final softmax)
         // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all
         // statistics: 56 BatchNorm running means and variances
+        // batch training: one replica per sample after a batch's first, 59,916 B each (gradients, activations), kept once made
 
         // ---- Sizes and description ----
 
@@ -81,7 +83,8 @@ namespace Samples
             "total                                                1,087      21,912\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
             "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all\n" +
-            "statistics: 56 BatchNorm running means and variances";
+            "statistics: 56 BatchNorm running means and variances\n" +
+            "batch training: one replica per sample after a batch's first, 59,916 B each (gradients, activations), kept once made";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo

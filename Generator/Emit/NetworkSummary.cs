@@ -34,6 +34,12 @@ internal static class NetworkSummary
         {
             sb.Append('\n').Append($"statistics: {Num(shape.StatisticsCount)} BatchNorm running means and variances");
         }
+        if (plan.BatchTraining)
+        {
+            // A replica shares the parameters and statistics; it has its own gradients and buffers.
+            long replica = bytes.Parameters + bytes.Activations;
+            sb.Append('\n').Append($"batch training: one replica per sample after a batch's first, {Num(replica)} B each (gradients, activations), kept once made");
+        }
         return sb.ToString();
     }
 

@@ -262,6 +262,27 @@ public class BatchNormBehaviourTests
     }
 
     [Fact]
+    public void Summary_gives_the_bytes_of_a_batch_replica_and_the_first_batch_of_two_allocates_about_that()
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(ConvBatchNorm.Summary, @"batch training: one replica per sample after a batch's first, ([\d,]+) B each");
+        Assert.True(match.Success, ConvBatchNorm.Summary);
+        long replica = long.Parse(match.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+        var memory = System.Text.RegularExpressions.Regex.Match(ConvBatchNorm.Summary, @"gradients ([\d,]+) B.*activations ([\d,]+) B");
+        Assert.Equal(long.Parse(memory.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture)
+            + long.Parse(memory.Groups[2].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture), replica);
+
+        var net = new ConvBatchNorm(seed: 24);
+        var inputs = Random(2 * ConvBatchNorm.InputSize, 25);
+        int[] labels = [0, 1];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        net.ComputeBatchGradients(inputs, labels);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // One replica: its gradients and buffers, plus array headers and the replica lists.
+        Assert.InRange(allocated, replica, replica + 4096);
+        Assert.DoesNotContain("batch training", LeNet5.Summary);
+    }
+
+    [Fact]
     public void A_sequential_batch_pass_allocates_nothing_once_the_replicas_exist()
     {
         var net = new ConvBatchNorm(seed: 16);
