@@ -75,9 +75,9 @@ public partial class GroupedNet { }
 public partial class DepthwiseNet { }
 
 /// <summary>
-/// Strided convolutions on the vector paths (the stride-1 wide rows, gathered): a 3x5 kernel with strides 3 down
-/// and 2 across and uneven pads (by rows, a row of 47 positions in blocks, the last overlapping), a 2x3 kernel without bias with strides 1 down and 3 across, then a 3x2 depthwise
-/// with strides 2 down and 1 across, each long enough for both vector widths.
+/// Strided convolutions on the vector paths (the padded input split into its phases, wide rows over them): a 3x5
+/// kernel with strides 3 down and 2 across and uneven pads, a 2x3 kernel without bias with strides 1 down and 3 across,
+/// then a 3x2 depthwise with strides 2 down and 1 across, each long enough for both vector widths.
 /// </summary>
 [Input(16, 47, 3)]
 [Conv2D(8, 3, 5, StrideHeight = 3, StrideWidth = 2, Pads = new[] { 2, 1, 0, 3 }, Activation = Activation.ReLU)]
@@ -86,6 +86,16 @@ public partial class DepthwiseNet { }
 [Flatten]
 [Dense(3, Activation = Activation.Softmax)]
 public partial class StridedVectorNet { }
+
+/// <summary>
+/// A strided convolution whose 8x9 window is over 7x7, so that its vector forward loops over the taps (each tap's
+/// phase and offset computed) instead of unrolling them, with an odd padded width (23: phases of 12 and 11 columns).
+/// </summary>
+[Input(20, 21, 2)]
+[Conv2D(4, 8, 9, Stride = 2, Padding = 1, Activation = Activation.ReLU)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class LargeStridedNet { }
 
 #pragma warning disable SN3004 // on purpose: PyTorch's MaxPool2d(3, 2, 1) on an even width leaves the trailing padding column unread
 /// <summary>

@@ -17,7 +17,7 @@ public static class NetworkCases
         nameof(PoolOnly), nameof(FlooredPool), nameof(FilterLanes), nameof(WidePool), nameof(NarrowPool), nameof(ClipNet),
         nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet), nameof(DepthwiseNet),
         nameof(PaddedPoolNet), nameof(GlobalMaxNet), nameof(GlobalAvgNet), nameof(DenseNoBias),
-        nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual), nameof(StridedVectorNet),
+        nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual), nameof(StridedVectorNet), nameof(LargeStridedNet),
         nameof(PointwisePlane3), nameof(PointwisePlane6), nameof(PointwisePlane1), nameof(PointwisePlane25x5),
         nameof(DepthwisePlane3), nameof(DepthwisePlane6), nameof(DepthwisePlane12), nameof(DepthwisePlane25x5), nameof(DepthwisePlane48),
     ];
@@ -60,6 +60,7 @@ public static class NetworkCases
             case nameof(ProjectedInputNet): check.Check(new ProjectedInputNet(24)); break;
             case nameof(DenseResidual): check.Check(new DenseResidual(25)); break;
             case nameof(StridedVectorNet): check.Check(new StridedVectorNet(26)); break;
+            case nameof(LargeStridedNet): check.Check(new LargeStridedNet(61)); break;
             case nameof(PointwisePlane3): check.Check(new PointwisePlane3(27)); break;
             case nameof(PointwisePlane6): check.Check(new PointwisePlane6(28)); break;
             case nameof(PointwisePlane1): check.Check(new PointwisePlane1(29)); break;

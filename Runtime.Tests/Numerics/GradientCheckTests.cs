@@ -52,6 +52,10 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new DepthwiseNet(seed: 12), label: 0);
 
     [Fact]
+    public void LargeStridedNet_strided_window_over_7x7_looped_taps_and_dilated_backward() =>
+        Check(new LargeStridedNet(seed: 62), label: 2);
+
+    [Fact]
     public void PointwisePlane3_direct_1x1_across_the_channels() =>
         Check(new PointwisePlane3(seed: 27), label: 1);
 
