@@ -688,7 +688,7 @@ namespace StaticNets.Generated
                 {
                     ReadOnlySpan<float> plane = new ReadOnlySpan<float>(padded, c * HP * WP, HP * WP);
                     Span<float> split = new Span<float>(phases, c * PH * HPh * WPh, PH * HPh * WPh);
-                    Rows.SplitPhases(plane, HP, WP, S, S, 2, 2, split, HPh, WPh);
+                    Rows.SplitPhases(plane, HP, WP, S, S, 2, 2, split, HPh, WPh); // the 2x2 phases the window reads
                 }
             }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
@@ -4034,7 +4034,7 @@ namespace StaticNets.Generated
                 {
                     ReadOnlySpan<float> plane = new ReadOnlySpan<float>(padded, c * HP * WP, HP * WP);
                     Span<float> split = new Span<float>(phases, c * PH * HPh * WPh, PH * HPh * WPh);
-                    Rows.SplitPhases(plane, HP, WP, SH, SW, 1, 2, split, HPh, WPh);
+                    Rows.SplitPhases(plane, HP, WP, SH, SW, 1, 2, split, HPh, WPh); // the 1x2 phases the window reads
                 }
             }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.

@@ -248,7 +248,8 @@ internal sealed partial class Conv2DEmitter
             W.Open("for (int c = 0; c < C; c++)");
             W.Line($"{N.ReadOnlySpan} plane = new {N.ReadOnlySpan}(padded, c * HP * WP, HP * WP);");
             W.Line($"{N.Span} split = new {N.Span}(phases, c * PH * HPh * WPh, PH * HPh * WPh);");
-            W.Line($"{N.Rows}.SplitPhases(plane, HP, WP, {G.SHN}, {G.SWN}, {System.Math.Min(G.SH, G.FH)}, {System.Math.Min(G.SW, G.FW)}, split, HPh, WPh);");
+            int rows = System.Math.Min(G.SH, G.FH), columns = System.Math.Min(G.SW, G.FW);
+            W.Line($"{N.Rows}.SplitPhases(plane, HP, WP, {G.SHN}, {G.SWN}, {rows}, {columns}, split, HPh, WPh); // the {rows}x{columns} phases the window reads");
             W.Close().Close();
         }
 
