@@ -1872,14 +1872,12 @@ namespace StaticNets.Generated
             const int MeanOffset = 0; // running means [C]
             const int VarianceOffset = 4; // running variances [C]
             const float Epsilon = 1E-05f;
-            for (int c = 0; c < C; c++)
-            {
-                float scale = parameters[GammaOffset + c] / MathF.Sqrt(statistics[VarianceOffset + c] + Epsilon);
-                float shift = parameters[BetaOffset + c] - statistics[MeanOffset + c] * scale;
-                Span<float> yc = y.Slice(c * P, P);
-                TensorPrimitives.Multiply(x.Slice(c * P, P), scale, yc);
-                TensorPrimitives.Add(yc, shift, yc);
-            }
+            // y = x * scale + shift per channel, scale = γ / sqrt(var + ε), shift = β - mean * scale: the fused chains' epilogue, without activation.
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, C);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, C);
+            Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
         /// <summary>bn1 training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
@@ -3248,14 +3246,12 @@ namespace StaticNets.Generated
             const int MeanOffset = 8; // running means [C]
             const int VarianceOffset = 16; // running variances [C]
             const float Epsilon = 1E-05f;
-            for (int c = 0; c < C; c++)
-            {
-                float scale = parameters[GammaOffset + c] / MathF.Sqrt(statistics[VarianceOffset + c] + Epsilon);
-                float shift = parameters[BetaOffset + c] - statistics[MeanOffset + c] * scale;
-                Span<float> yc = y.Slice(c * P, P);
-                TensorPrimitives.Multiply(x.Slice(c * P, P), scale, yc);
-                TensorPrimitives.Add(yc, shift, yc);
-            }
+            // y = x * scale + shift per channel, scale = γ / sqrt(var + ε), shift = β - mean * scale: the fused chains' epilogue, without activation.
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, C);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, C);
+            Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
         /// <summary>bn2 training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
@@ -4565,14 +4561,12 @@ namespace StaticNets.Generated
             const int MeanOffset = 24; // running means [C]
             const int VarianceOffset = 32; // running variances [C]
             const float Epsilon = 1E-05f;
-            for (int c = 0; c < C; c++)
-            {
-                float scale = parameters[GammaOffset + c] / MathF.Sqrt(statistics[VarianceOffset + c] + Epsilon);
-                float shift = parameters[BetaOffset + c] - statistics[MeanOffset + c] * scale;
-                Span<float> yc = y.Slice(c * P, P);
-                TensorPrimitives.Multiply(x.Slice(c * P, P), scale, yc);
-                TensorPrimitives.Add(yc, shift, yc);
-            }
+            // y = x * scale + shift per channel, scale = γ / sqrt(var + ε), shift = β - mean * scale: the fused chains' epilogue, without activation.
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, C);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, C);
+            Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
         /// <summary>bn3 training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
@@ -4976,14 +4970,12 @@ namespace StaticNets.Generated
             const int MeanOffset = 40; // running means [C]
             const int VarianceOffset = 48; // running variances [C]
             const float Epsilon = 1E-05f;
-            for (int c = 0; c < C; c++)
-            {
-                float scale = parameters[GammaOffset + c] / MathF.Sqrt(statistics[VarianceOffset + c] + Epsilon);
-                float shift = parameters[BetaOffset + c] - statistics[MeanOffset + c] * scale;
-                Span<float> yc = y.Slice(c * P, P);
-                TensorPrimitives.Multiply(x.Slice(c * P, P), scale, yc);
-                TensorPrimitives.Add(yc, shift, yc);
-            }
+            // y = x * scale + shift per channel, scale = γ / sqrt(var + ε), shift = β - mean * scale: the fused chains' epilogue, without activation.
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, C);
+            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, C);
+            Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
         /// <summary>add1Norm training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>

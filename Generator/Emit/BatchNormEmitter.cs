@@ -88,20 +88,14 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
         OpenMethod(w, l.Member + "Forward", "float[] parameters", "float[] statistics", "ReadOnlySpan<float> x", "Span<float> y");
         Constants(w, l, parameters: true, statistics: true);
         w.Line($"const float Epsilon = {F(l.Epsilon)};");
-        w.Open("for (int c = 0; c < C; c++)");
-        w.Line("float scale = parameters[GammaOffset + c] / MathF.Sqrt(statistics[VarianceOffset + c] + Epsilon);");
-        w.Line("float shift = parameters[BetaOffset + c] - statistics[MeanOffset + c] * scale;");
-        if (l.Out.H * l.Out.W == 1)
-        {
-            w.Line("y[c] = x[c] * scale + shift;");
-        }
-        else
-        {
-            w.Line("Span<float> yc = y.Slice(c * P, P);");
-            w.Line("TensorPrimitives.Multiply(x.Slice(c * P, P), scale, yc);");
-            w.Line("TensorPrimitives.Add(yc, shift, yc);");
-        }
-        w.Close();
+        w.Line("// y = x * scale + shift per channel, scale = γ / sqrt(var + ε), shift = β - mean * scale: the fused chains' epilogue, without activation.");
+        w.Line("ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);");
+        w.Line("ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);");
+        w.Line("ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, C);");
+        w.Line("ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, C);");
+        w.Line(l.Out.H * l.Out.W == 1
+            ? "Epilogue.Features(x.Slice(0, C), gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);"
+            : "Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);");
         w.Close();
         w.Line();
         TrainingForward(w, l);
