@@ -18,6 +18,10 @@ internal sealed class ActivationEmitter : LayerEmitter
         ? Call(c, "Backward", FromInput(c.Layer.Activation) ? c.Input : c.Output, c.OutputGrad, c.InputGrad)
         : null;
 
+    /// <summary>The activations the Runtime's epilogue applies (<c>EpilogueActivation</c>): ReLU, ReLU6 and LeakyReLU.</summary>
+    public override FusionRole Fusion(LayerShape layer) =>
+        layer.Type is LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU ? FusionRole.Activation : FusionRole.None;
+
     public override void Forward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;

@@ -146,8 +146,11 @@ internal sealed class AddEmitter : LayerEmitter
         return Normalizes(c.Layer) ? ConvCall(c) + "\n" + Norm.ForwardCall(NormContext(c)) : ConvCall(c);
     }
 
+    /// <inheritdoc/>
+    public override FusionRole Fusion(LayerShape layer) => FusionRole.Sum;
+
     /// <summary>Inference's calls of a chain the Add begins (<see cref="FusedChain"/>): the projection, then the sum activated.</summary>
-    public static string FusedCall(FusedChain chain)
+    public override string FusedCall(FusedChain chain)
     {
         var c = chain.Head;
         string sum = Call(c, chain.MethodAfterHead, c.Input, Term(c), chain.Last.Output);
@@ -155,7 +158,7 @@ internal sealed class AddEmitter : LayerEmitter
     }
 
     /// <summary>The chain's method: <c>y = act(x + skip)</c> in one pass.</summary>
-    public static void FusedForward(SourceWriter w, FusedChain chain)
+    public override void FusedForward(SourceWriter w, FusedChain chain)
     {
         var l = chain.Head.Layer;
         w.Line($"/// <summary>Inference: {chain.Names} in one pass, the sum activated as it is written into {chain.Last.Layer.Name}'s output.</summary>");

@@ -17,6 +17,9 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
     /// <inheritdoc/>
     public override bool NormalizesOverBatch(LayerShape layer) => true;
 
+    /// <inheritdoc/>
+    public override FusionRole Fusion(LayerShape layer) => FusionRole.Scale;
+
     /// <summary>The normalised values of the last training pass [C][H][W].</summary>
     public static string Xhat(LayerShape l) => "_" + l.Name + "Xhat";
 

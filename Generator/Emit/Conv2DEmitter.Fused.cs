@@ -1,14 +1,18 @@
 using System.Collections.Generic;
+using StaticNets.Generator.Model;
 
 namespace StaticNets.Generator.Emit;
 
 internal sealed partial class Conv2DEmitter
 {
+    /// <inheritdoc/>
+    public override FusionRole Fusion(LayerShape layer) => layer.Activation == ActivationKind.None ? FusionRole.Producer : FusionRole.None;
+
     /// <summary>
     /// Inference's call of a chain the convolution begins (<see cref="FusedChain"/>): the convolution's own buffers, the
     /// chain's last output, and what the epilogue reads.
     /// </summary>
-    public static string FusedCall(FusedChain chain)
+    public override string FusedCall(FusedChain chain)
     {
         var c = chain.Head;
         var l = c.Layer;
@@ -23,5 +27,5 @@ internal sealed partial class Conv2DEmitter
     /// The chain's method: the convolution's forward dispatcher, over the same scalar and vector variants, followed by the
     /// epilogue per channel (the hook after the dispatch in <c>ForwardWriter</c>: any path writing <c>[K][HO][WO]</c> gets it).
     /// </summary>
-    public static void FusedForward(SourceWriter w, FusedChain chain) => new ForwardWriter(w, chain.Head, chain).Write();
+    public override void FusedForward(SourceWriter w, FusedChain chain) => new ForwardWriter(w, chain.Head, chain).Write();
 }

@@ -84,8 +84,11 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Close();
     }
 
+    /// <inheritdoc/>
+    public override FusionRole Fusion(LayerShape layer) => layer.Activation == ActivationKind.None ? FusionRole.Producer : FusionRole.None;
+
     /// <summary>Inference's call of a chain the layer begins (<see cref="FusedChain"/>): it writes the chain's last output.</summary>
-    public static string FusedCall(FusedChain chain)
+    public override string FusedCall(FusedChain chain)
     {
         var args = new List<string> { "_parameters", chain.Head.Input, chain.Last.Output };
         args.AddRange(chain.EpilogueArguments());
@@ -93,7 +96,7 @@ internal sealed class DenseEmitter : LayerEmitter
     }
 
     /// <summary>The chain's method: the matrix-vector product into the chain's output, then the epilogue over the features.</summary>
-    public static void FusedForward(SourceWriter w, FusedChain chain)
+    public override void FusedForward(SourceWriter w, FusedChain chain)
     {
         var l = chain.Head.Layer;
         w.Line($"/// <summary>Inference: {chain.Names} in one pass, {l.Name}'s output written into {chain.Last.Layer.Name}'s.</summary>");

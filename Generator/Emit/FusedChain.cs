@@ -69,7 +69,7 @@ internal sealed class FusedChain
             if (Norm is not null) steps.Add("shifted");
             if (Add is not null) steps.Add("summed");
             if (Activation is not null) steps.Add("activated");
-            string what = Head.Layer.Type == LayerType.Add ? "sum" : "output";
+            string what = RoleOf(Head) == FusionRole.Sum ? "sum" : "output";
             return steps.Count == 1 ? $"{what} {steps[0]}" : $"{what} {string.Join(", ", steps.Take(steps.Count - 1))} and {steps[steps.Count - 1]}";
         }
     }
@@ -99,27 +99,26 @@ internal sealed class FusedChain
 
         for (int i = 0; i < contexts.Count; i++)
         {
-            var type = contexts[i].Layer.Type;
+            var role = RoleOf(contexts[i]);
             var layers = new List<LayerContext> { contexts[i] };
             int at = i;
             LayerContext? norm = null, add = null, activation = null;
-            if (type is LayerType.Conv2D or LayerType.DepthwiseConv2D or LayerType.Dense)
+            if (role == FusionRole.Producer)
             {
-                if (contexts[i].Layer.Activation != ActivationKind.None) continue;
-                if (!OnlyReader(at, at + 1) || contexts[at + 1].Layer.Type != LayerType.BatchNorm) continue;
+                if (!OnlyReader(at, at + 1) || RoleOf(contexts[at + 1]) != FusionRole.Scale) continue;
                 norm = contexts[++at];
                 layers.Add(norm);
-                if (OnlyReader(at, at + 1) && contexts[at + 1].Layer.Type == LayerType.Add && shape.Layers[at + 1].Inputs[1] != at)
+                if (OnlyReader(at, at + 1) && RoleOf(contexts[at + 1]) == FusionRole.Sum && shape.Layers[at + 1].Inputs[1] != at)
                 {
                     add = contexts[++at];
                     layers.Add(add);
                 }
             }
-            else if (type != LayerType.Add)
+            else if (role != FusionRole.Sum)
             {
                 continue;
             }
-            if (OnlyReader(at, at + 1) && contexts[at + 1].Layer.Type is LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU)
+            if (OnlyReader(at, at + 1) && RoleOf(contexts[at + 1]) == FusionRole.Activation)
             {
                 activation = contexts[++at];
                 layers.Add(activation);
@@ -155,23 +154,13 @@ internal sealed class FusedChain
     }
 
     /// <summary>The producer's fused call, writing the chain's last output.</summary>
-    private static string FusedCall(FusedChain chain) => chain.Head.Layer.Type switch
-    {
-        LayerType.Dense => DenseEmitter.FusedCall(chain),
-        LayerType.Add => AddEmitter.FusedCall(chain),
-        _ => Conv2DEmitter.FusedCall(chain),
-    };
+    private static string FusedCall(FusedChain chain) => LayerEmitter.For(chain.Head.Layer.Type).FusedCall(chain);
 
     /// <summary>The producer's fused method, after its own methods in the layers class.</summary>
-    public static void WriteMethod(SourceWriter w, FusedChain chain)
-    {
-        switch (chain.Head.Layer.Type)
-        {
-            case LayerType.Dense: DenseEmitter.FusedForward(w, chain); break;
-            case LayerType.Add: AddEmitter.FusedForward(w, chain); break;
-            default: Conv2DEmitter.FusedForward(w, chain); break;
-        }
-    }
+    public static void WriteMethod(SourceWriter w, FusedChain chain) => LayerEmitter.For(chain.Head.Layer.Type).FusedForward(w, chain);
+
+    /// <summary>A layer's part in the chains, as its emitter says.</summary>
+    private static FusionRole RoleOf(LayerContext c) => LayerEmitter.For(c.Layer.Type).Fusion(c.Layer);
 
     // ---- the epilogue, the same for every producer ----
 

@@ -48,6 +48,19 @@ internal abstract class LayerEmitter
     /// </summary>
     public virtual bool NormalizesOverBatch(LayerShape layer) => false;
 
+    /// <summary>
+    /// Its part in inference's fused chains (<see cref="FusedChain"/>): a producer that takes an epilogue (a convolution
+    /// or dense layer without an inline activation), the scale and shift (BatchNorm), a sum (an [Add]), an activation the
+    /// epilogue applies, or none.
+    /// </summary>
+    public virtual FusionRole Fusion(LayerShape layer) => FusionRole.None;
+
+    /// <summary>A chain's call, where this layer heads it (<see cref="FusionRole.Producer"/> or <see cref="FusionRole.Sum"/>).</summary>
+    public virtual string FusedCall(FusedChain chain) => throw new System.NotSupportedException($"{chain.Head.Layer.Type} heads no fused chain.");
+
+    /// <summary>A chain's method in the layers class, where this layer heads it.</summary>
+    public virtual void FusedForward(SourceWriter w, FusedChain chain) => throw new System.NotSupportedException($"{chain.Head.Layer.Type} heads no fused chain.");
+
     /// <summary>The tile forward's method, written after the layer's forward where the network has a batched tail.</summary>
     public virtual void ForwardTile(SourceWriter w, LayerContext context)
     {
@@ -195,4 +208,14 @@ internal abstract class LayerEmitter
             _ => $"Activations.SoftmaxBackward({y}, {dy}, {dz});",
         });
     }
+}
+
+/// <summary>A layer's part in inference's fused chains (<see cref="LayerEmitter.Fusion"/>).</summary>
+internal enum FusionRole
+{
+    None,
+    Producer,
+    Scale,
+    Sum,
+    Activation,
 }
