@@ -306,5 +306,65 @@ public class CodeFixTests
         Assert.Equal(["SN2005"], new FlattenCodeFixProvider().FixableDiagnosticIds.ToArray());
         Assert.Equal(["SN1001"], new PartialCodeFixProvider().FixableDiagnosticIds.ToArray());
         Assert.Equal(["SN3005"], new BiasCodeFixProvider().FixableDiagnosticIds.ToArray());
+        Assert.Equal(["SN1005"], new NameCodeFixProvider().FixableDiagnosticIds.ToArray());
+    }
+
+    // ---------------------------------------------------------------- SN1005
+
+    [Fact]
+    public async Task SN1005_offers_the_earlier_names_whose_shape_fits_closest_first()
+    {
+        // h and dense2 are 4 features, as the Add; the input is 3, so from = "input" would be SN2007 and is not offered.
+        string before = "using StaticNets;\n[Input(3)]\n[Dense(4, Name = \"h\")]\n[Dense(4)]\n[Add(\"dense3\")]\npublic partial class N { }\n";
+        Assert.Equal(["Set from = \"dense2\"", "Set from = \"h\""], await TitlesAsync(new NameCodeFixProvider(), before, "SN1005"));
+        Assert.Equal(before.Replace("[Add(\"dense3\")]", "[Add(\"h\")]"), await FixAsync(new NameCodeFixProvider(), before, "SN1005", "Set from = \"h\""));
+    }
+
+    [Fact]
+    public async Task SN1005_from_by_parameter_name_and_a_later_layer()
+    {
+        string before = "using StaticNets;\n[Input(4)]\n[Dense(4, Name = \"block\")]\n[Add(from: \"later\")]\n[Dense(4, Name = \"later\")]\npublic partial class N { }\n";
+        Assert.Equal(["Set from = \"block\"", "Set from = \"input\""], await TitlesAsync(new NameCodeFixProvider(), before, "SN1005"));
+        Assert.Equal(before.Replace("from: \"later\"", "from: \"input\""), await FixAsync(new NameCodeFixProvider(), before, "SN1005", "Set from = \"input\""));
+    }
+
+    [Fact]
+    public async Task SN1005_offers_at_most_five_names()
+    {
+        string dense = string.Concat(Enumerable.Repeat("[Dense(4)]\n", 8));
+        string before = $"using StaticNets;\n[Input(4)]\n{dense}[Add(\"dense\")]\npublic partial class N {{ }}\n";
+        var titles = await TitlesAsync(new NameCodeFixProvider(), before, "SN1005");
+        Assert.Equal(NameCodeFixProvider.MostChoices, titles.Count);
+        // dense1 to dense8 are all one edit from "dense": the nearest layers first.
+        Assert.Equal("Set from = \"dense8\"", titles[0]);
+    }
+
+    [Theory]
+    [InlineData("[Dense(3, Name = \"a\")]\n[Dense(2, Name = \"a\")]", "Set Name = \"a_2\"", "[Dense(3, Name = \"a\")]\n[Dense(2, Name = \"a_2\")]")]
+    [InlineData("[Dense(3, Name = \"1st layer\")]\n[Dense(2)]", "Set Name = \"_1st_layer\"", "[Dense(3, Name = \"_1st_layer\")]\n[Dense(2)]")]
+    [InlineData("[Dense(3, Name = \"input\")]\n[Dense(2)]", "Set Name = \"input_2\"", "[Dense(3, Name = \"input_2\")]\n[Dense(2)]")]
+    [InlineData("[Dense(3, Name = \"\")]\n[Dense(2)]", "Set Name = \"dense1\"", "[Dense(3, Name = \"dense1\")]\n[Dense(2)]")]
+    [InlineData("[Dense(3, Name = \"dense2\")]\n[Dense(2)]", "Remove Name (the layer is called dense1)", "[Dense(3)]\n[Dense(2)]")]
+    [InlineData("[Dense(3)]\n[ReLU(Name = \"dense1\")]", "Remove Name (the layer is called relu1)", "[Dense(3)]\n[ReLU]")]
+    public async Task SN1005_name_fixes(string layers, string title, string expected)
+    {
+        string before = $"using StaticNets;\n[Input(4)]\n{layers}\npublic partial class N {{ }}\n";
+        Assert.Equal(before.Replace(layers, expected), await FixAsync(new NameCodeFixProvider(), before, "SN1005", title));
+    }
+
+    [Fact]
+    public async Task SN1005_each_rejected_name_and_from_gets_its_own_fixes()
+    {
+        // The repeated name (at dense2) and the Add's unknown from; "a" (3 features) would make the Add SN2007 and is not offered.
+        string before = "using StaticNets;\n[Input(4)]\n[Dense(3, Name = \"a\")]\n[Dense(4, Name = \"a\")]\n[Dense(4)]\n[Add(\"a_2\")]\npublic partial class N { }\n";
+        Assert.Equal(
+            ["Set Name = \"a_2\"", "Remove Name (the layer is called dense2)", "Set from = \"dense2\"", "Set from = \"input\"", "Set from = \"dense3\""],
+            await TitlesAsync(new NameCodeFixProvider(), before, "SN1005"));
+    }
+
+    [Fact]
+    public void Name_fixes_have_no_fix_all()
+    {
+        Assert.Null(new NameCodeFixProvider().GetFixAllProvider());
     }
 }
