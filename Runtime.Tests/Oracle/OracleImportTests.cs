@@ -58,6 +58,35 @@ public partial class OracleLeNetUnpadded { }
 [Dense(10, Activation = Activation.Softmax)]
 public partial class OracleLeNetSlope { }
 
+/// <summary>The weights of data/import-conv-p1 on 10x10: the same node and weights, another input.</summary>
+[Input(10, 10, 3)]
+[Conv2D(4, 3, Padding = 1)]
+public partial class OracleConvLarger { }
+
+/// <summary>The weights of data/import-lenet with Sigmoid where PyTorch applies ReLU after conv1.</summary>
+[Input(12, 12, 1)]
+[Conv2D(4, 3, Padding = 1, Activation = Activation.Sigmoid)]
+[MaxPool(2)]
+[Conv2D(8, 3, Activation = Activation.ReLU)]
+[MaxPool(2)]
+[Flatten]
+[Dense(16)]
+[LeakyReLU(0.1)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class OracleLeNetSigmoid { }
+
+/// <summary>The weights of data/import-lenet without the ReLU PyTorch applies after conv2.</summary>
+[Input(12, 12, 1)]
+[Conv2D(4, 3, Padding = 1, Activation = Activation.ReLU)]
+[MaxPool(2)]
+[Conv2D(8, 3)]
+[MaxPool(2)]
+[Flatten]
+[Dense(16)]
+[LeakyReLU(0.1)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class OracleLeNetLinear { }
+
 /// <summary>
 /// Real PyTorch exports (written by make_oracle.py with torch 1.13, checked in; PyTorch is not needed
 /// here) import into the declaration they are meant for, giving PyTorch's outputs, and are refused by
@@ -91,6 +120,24 @@ public class OracleImportTests
 
         Assert.Contains("node \"/conv1/Conv\" (Conv): pads [1, 1, 1, 1] in the file, but conv1 (Conv2D 3x3) declares padding 0.", unpadded);
         Assert.Contains("node \"/LeakyRelu\" (LeakyRelu): alpha 0.1 in the file, but leakyrelu1 (LeakyReLU) declares LeakyReLU alpha 0.2.", slope);
+    }
+
+    [Fact]
+    public void PyTorchConv_IsRefused_WithAnotherInputSize()
+    {
+        string message = Refused<OracleConvLarger>("import-conv-p1");
+
+        Assert.Contains("the graph input 'input' has shape [1, 3, 8, 8], but StaticNets.Tests.Oracle.OracleConvLarger declares Input 10x10x3, which is [N, 3, 10, 10].", message);
+    }
+
+    [Fact]
+    public void PyTorchLeNet_IsRefused_WithAnotherActivationOrNone()
+    {
+        string sigmoid = Refused<OracleLeNetSigmoid>("import-lenet");
+        string linear = Refused<OracleLeNetLinear>("import-lenet");
+
+        Assert.Contains("node \"/Relu\" (Relu) applies Relu to the output of node \"/conv1/Conv\" (Conv), but StaticNets.Tests.Oracle.OracleLeNetSigmoid declares conv1 (Conv2D 3x3) with Sigmoid", sigmoid);
+        Assert.Contains("node \"/Relu_1\" (Relu) applies Relu to the output of node \"/conv2/Conv\" (Conv), but StaticNets.Tests.Oracle.OracleLeNetLinear declares conv2 (Conv2D 3x3) with no activation after it", linear);
     }
 
     private static void ImportsAndMatches<TNet>(string name) where TNet : class, INetwork<TNet>

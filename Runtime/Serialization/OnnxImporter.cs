@@ -15,7 +15,8 @@ namespace StaticNets.__Internals;
 /// MaxPool or AvgPool layer (<see cref="OnnxStructure"/>), and its attributes (kernel, strides,
 /// pads or auto_pad, group, dilations, ceil_mode, count_include_pad, storage_order, Gemm's
 /// transA, transB, alpha and beta, and a following LeakyRelu's alpha or Softmax's axis) must give
-/// the layer's computation (<see cref="OnnxAttributeCheck"/>); docs/onnx.md lists what is accepted.</para>
+/// the layer's computation (<see cref="OnnxAttributeCheck"/>), an activation node after it must be the
+/// declared kind, and the graph's input must have the declared shape; docs/onnx.md lists what is accepted.</para>
 /// <para>Initializers are found by the exporter's names (<c>conv1.weight</c>, <c>conv1.bias</c>,
 /// ...). When the model does not name its weights so, each Conv2D and Dense layer's node's weight
 /// and bias initializers are read. A <c>Gemm</c> with <c>transB = 0</c> is transposed. Float tensors
@@ -113,6 +114,8 @@ public static class OnnxImporter
             OnnxStructure.CheckActivation(info, layer, node, model, source);
             nodeOf[layer] = node;
         }
+        // After the nodes: where a declaration differs in a node's attributes too, that is the message.
+        OnnxStructure.CheckInput(info, model, source);
 
         // Everything is decoded and checked before the first parameter is written.
         float[] result = parameters.ToArray();

@@ -4,7 +4,7 @@ using static StaticNets.__Internals.OnnxLayout;
 
 namespace StaticNets.__Internals;
 
-/// <summary>The parts of a ModelProto the importer needs: the default domain's opset, the graph's nodes and its initializers.</summary>
+/// <summary>The parts of a ModelProto the importer needs: the default domain's opset, the graph's inputs, nodes and initializers.</summary>
 internal sealed class OnnxModel
 {
     /// <summary>The version of the default (<c>ai.onnx</c>) operator set the model imports; 0 when it names none.</summary>
@@ -13,6 +13,12 @@ internal sealed class OnnxModel
     public List<OnnxNode> Nodes { get; } = [];
 
     public Dictionary<string, OnnxTensor> Initializers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The graph's inputs (which older exports list with the initializers): each name with its dims, null where the file
+    /// gives no shape, a null dim where it is symbolic (<c>dim_param</c>) or not given.
+    /// </summary>
+    public List<(string Name, long?[]? Dims)> Inputs { get; } = [];
 
     /// <summary>Where the model was read from, for messages.</summary>
     private readonly string _source;
@@ -60,6 +66,9 @@ internal sealed class OnnxModel
                 case GraphNode:
                     Nodes.Add(OnnxNode.Parse(reader.ReadMessage(Invariant($"NodeProto {Nodes.Count + 1}")), Nodes.Count, _source));
                     break;
+                case GraphInput:
+                    Inputs.Add(ParseValueInfo(reader.ReadMessage(Invariant($"graph input {Inputs.Count + 1}"))));
+                    break;
                 case GraphInitializer:
                     OnnxTensor tensor = OnnxTensor.Parse(reader.ReadMessage(Invariant($"initializer {Initializers.Count + 1}")));
                     if (!Initializers.TryAdd(tensor.Name, tensor))
@@ -72,6 +81,77 @@ internal sealed class OnnxModel
                     break;
             }
         }
+    }
+
+    /// <summary>A ValueInfoProto's name and, for a tensor type with a shape, its dims.</summary>
+    private static (string Name, long?[]? Dims) ParseValueInfo(ProtoReader reader)
+    {
+        string name = "";
+        long?[]? dims = null;
+        while (reader.NextField())
+        {
+            if (reader.Field == ValueInfoName)
+            {
+                name = reader.ReadString();
+            }
+            else if (reader.Field == ValueInfoType)
+            {
+                ProtoReader type = reader.ReadMessage("TypeProto");
+                while (type.NextField())
+                {
+                    if (type.Field != TypeTensor)
+                    {
+                        type.Skip();
+                        continue;
+                    }
+                    ProtoReader tensor = type.ReadMessage("TypeProto.Tensor");
+                    while (tensor.NextField())
+                    {
+                        if (tensor.Field == TensorTypeShape)
+                        {
+                            dims = ParseShape(tensor.ReadMessage("TensorShapeProto"));
+                        }
+                        else
+                        {
+                            tensor.Skip();
+                        }
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        return (name, dims);
+    }
+
+    private static long?[] ParseShape(ProtoReader shape)
+    {
+        var dims = new List<long?>();
+        while (shape.NextField())
+        {
+            if (shape.Field != ShapeDim)
+            {
+                shape.Skip();
+                continue;
+            }
+            ProtoReader dim = shape.ReadMessage("TensorShapeProto.Dimension");
+            long? value = null;
+            while (dim.NextField())
+            {
+                if (dim.Field == DimValue)
+                {
+                    value = dim.ReadInt64();
+                }
+                else
+                {
+                    dim.Skip();
+                }
+            }
+            dims.Add(value);
+        }
+        return [.. dims];
     }
 
     private void ParseOpset(ProtoReader reader)

@@ -21,10 +21,10 @@ namespace StaticNets.__Internals;
 /// file's sums of two computed tensors (<c>Add</c> nodes) must be as many as the declared [Add] layers
 /// (<see cref="CheckSums"/>).</para>
 /// <para>Other nodes (activations, Flatten, Reshape, Dropout, Identity, the arithmetic of an exported
-/// GELU, the Shape/Gather/Concat a reshape is computed with) are not paired. An activation node is
-/// compared only where it follows a paired node directly (through Flatten, Reshape, Identity or
-/// Dropout) and is of the kind the declaration applies there: a <c>LeakyRelu</c>'s alpha and a
-/// <c>Softmax</c>'s axis. A model without an activation node there, or with another kind, imports.</para>
+/// GELU, the Shape/Gather/Concat a reshape is computed with) are not paired. An activation node that
+/// follows a paired node directly (through Flatten, Reshape, Identity or Dropout) must be of the kind
+/// the declaration applies there (<see cref="CheckActivation"/>); a model without an activation node
+/// there imports. The graph's input must have the declared shape (<see cref="CheckInput"/>).</para>
 /// </remarks>
 internal static class OnnxStructure
 {
@@ -78,16 +78,69 @@ internal static class OnnxStructure
     }
 
     /// <summary>
-    /// Compares the activation node that follows <paramref name="node"/> with the activation the
-    /// declaration applies after <paramref name="layer"/>, when both are LeakyReLU or both Softmax.
+    /// The activation operators and the activation each computes (<c>Clip</c> is ReLU6 only with bounds 0 and 6); null for
+    /// one that no StaticNets activation computes.
     /// </summary>
-    public static void CheckActivation(NetworkInfo info, LayerInfo layer, OnnxNode node, OnnxModel model, string source)
+    private static readonly Dictionary<string, Activation?> ActivationOps = new(StringComparer.Ordinal)
     {
-        (LayerInfo? owner, Activation activation) = DeclaredActivation(info, layer);
-        if (owner is null || activation is not (Activation.LeakyReLU or Activation.Softmax))
+        ["Relu"] = Activation.ReLU,
+        ["LeakyRelu"] = Activation.LeakyReLU,
+        ["Sigmoid"] = Activation.Sigmoid,
+        ["Tanh"] = Activation.Tanh,
+        ["Softmax"] = Activation.Softmax,
+        ["Gelu"] = Activation.GELU,
+        ["Clip"] = Activation.ReLU6,
+        ["Elu"] = null,
+        ["Selu"] = null,
+        ["HardSigmoid"] = null,
+        ["HardSwish"] = null,
+        ["Softplus"] = null,
+        ["PRelu"] = null,
+    };
+
+    /// <summary>
+    /// Compares the graph's input with the declared input: the one input that is not an initializer, where the file gives
+    /// its shape, must be <c>[N, C, H, W]</c> (or <c>[N, features]</c>, or <c>[N, features, 1, 1]</c>, for a flat input),
+    /// any batch size; a symbolic dim matches anything. Nothing is compared where the file names no input.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file has several inputs, or its input's shape differs, naming both.</exception>
+    public static void CheckInput(NetworkInfo info, OnnxModel model, string source)
+    {
+        var inputs = model.Inputs.Where(i => !model.Initializers.ContainsKey(i.Name)).ToList();
+        if (inputs.Count > 1)
+        {
+            throw new InvalidDataException(
+                $"{source}: the graph has {inputs.Count} inputs ({Outline(inputs.Select(i => $"'{i.Name}'"))}), but {info.Name} reads one tensor, its input {info.InputShape}.");
+        }
+        if (inputs.Count == 0 || inputs[0].Dims is not { } dims)
         {
             return;
         }
+        TensorShape declared = info.InputShape;
+        bool flat = declared.Height == 1 && declared.Width == 1;
+        long[] image = [declared.Channels, declared.Height, declared.Width];
+        bool Fits(long[] expected) => dims.Length == expected.Length + 1 && dims.Skip(1).Select((d, i) => d is null || d == expected[i]).All(ok => ok);
+        if (Fits(image) || (flat && Fits([declared.Channels])))
+        {
+            return;
+        }
+        string written = "[" + string.Join(", ", dims.Select(d => d is { } v ? v.ToString(CultureInfo.InvariantCulture) : "?")) + "]";
+        string expectedText = flat ? Invariant($"[N, {declared.Channels}]") : Invariant($"[N, {declared.Channels}, {declared.Height}, {declared.Width}]");
+        throw new InvalidDataException(
+            $"{source}: the graph input '{inputs[0].Name}' has shape {written}, but {info.Name} declares Input {declared}, which is {expectedText}.");
+    }
+
+    /// <summary>
+    /// Compares the activation node that follows <paramref name="node"/> (through Flatten, Reshape, Identity or Dropout)
+    /// with the activation the declaration applies after <paramref name="layer"/> (inline, or a standalone activation
+    /// after it, across Dropout, Flatten and a BatchNorm that PyTorch's export folded): an activation operator there
+    /// must be the declared kind (a file without one imports: PyTorch exports logits where the declaration ends in
+    /// Softmax); a <c>LeakyRelu</c>'s alpha, a <c>Clip</c>'s bounds and a <c>Softmax</c>'s axis must agree.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The activation differs, naming the node and the layer.</exception>
+    public static void CheckActivation(NetworkInfo info, LayerInfo layer, OnnxNode node, OnnxModel model, string source)
+    {
+        (LayerInfo? owner, Activation activation) = DeclaredActivation(info, layer);
         // The rank of the tensor the activation reads: 2 after Gemm or Flatten, 4 after Conv or pooling, 0 when unknown.
         int rank = node.OpType == "Gemm" ? 2 : 4;
         OnnxNode current = node;
@@ -111,6 +164,26 @@ internal static class OnnxStructure
             rank = current.OpType switch { "Flatten" => 2, "Reshape" => 0, _ => rank };
         }
 
+        if (!ActivationOps.TryGetValue(current.OpType, out Activation? found))
+        {
+            return;
+        }
+        // ReLU6 may be exported as Relu, then a Clip or Min (to 6) that reads only it.
+        bool fits = found == activation && (found != Activation.ReLU6 || IsReLU6(current, model))
+            || (found == Activation.ReLU && activation == Activation.ReLU6 && OnlyReader(current, model) is { OpType: "Clip" or "Min" });
+        if (!fits)
+        {
+            string what = found == Activation.ReLU6 ? ClipText(current, model) : current.OpType;
+            string declared = owner is null || activation == Activation.None
+                ? $"{Describe(layer)} with no activation after it"
+                : ReferenceEquals(owner, layer) ? $"{Describe(layer)} with {activation}" : $"{Describe(owner)} after {layer.Name}";
+            throw new InvalidDataException(
+                $"{source}: {current} applies {what} to the output of {node}, but {info.Name} declares {declared}: the imported weights would not give the model's output.");
+        }
+        if (owner is null)
+        {
+            return;
+        }
         if (current.OpType == "LeakyRelu" && activation == Activation.LeakyReLU)
         {
             float alpha = current.Float("alpha", 0.01f);
@@ -138,7 +211,60 @@ internal static class OnnxStructure
         }
     }
 
-    /// <summary>The layer whose activation follows <paramref name="layer"/>'s output: itself (inline), or a standalone activation after it (across Dropout and Flatten).</summary>
+    /// <summary>
+    /// Whether a <c>Clip</c> node bounds to [0, 6]: by its min and max inputs from opset 11 (initializers; a bound computed
+    /// by another node, a <c>Constant</c>, is not known and not held against it), else by its attributes.
+    /// </summary>
+    private static bool IsReLU6(OnnxNode clip, OnnxModel model) => ClipBounds(clip, model) is var (low, high)
+        && low is { } l && (float.IsNaN(l) || l == 0f) && high is { } h && (float.IsNaN(h) || h == 6f);
+
+    private static string ClipText(OnnxNode clip, OnnxModel model) => ClipBounds(clip, model) is var (low, high)
+        ? Invariant($"Clip to [{Bound(low)}, {Bound(high)}]")
+        : "Clip";
+
+    private static string Bound(float? value) => value is { } v ? (float.IsNaN(v) ? "?" : v.ToString(CultureInfo.InvariantCulture)) : "none";
+
+    private static (float? Low, float? High) ClipBounds(OnnxNode clip, OnnxModel model)
+    {
+        if (model.Opset is > 0 and < 11)
+        {
+            return (clip.Float("min", float.MinValue), clip.Float("max", float.MaxValue));
+        }
+        float? Scalar(int index)
+        {
+            if (clip.Inputs.Count <= index || clip.Inputs[index].Length == 0)
+            {
+                return null;
+            }
+            string name = clip.Inputs[index];
+            if (!model.Initializers.TryGetValue(name, out OnnxTensor? tensor) || tensor.Dims.Any(d => d != 1))
+            {
+                return float.NaN;
+            }
+            try
+            {
+                return tensor.ReadFloats(name, [.. tensor.Dims], "", "")[0];
+            }
+            catch (InvalidDataException)
+            {
+                return float.NaN;
+            }
+        }
+        return (Scalar(1), Scalar(2));
+    }
+
+    /// <summary>The one node that reads <paramref name="node"/>'s first output, or null.</summary>
+    private static OnnxNode? OnlyReader(OnnxNode node, OnnxModel model)
+    {
+        if (node.Outputs.Count == 0)
+        {
+            return null;
+        }
+        var readers = model.Nodes.Where(n => n.Index > node.Index && n.Inputs.Contains(node.Outputs[0])).Take(2).ToList();
+        return readers.Count == 1 ? readers[0] : null;
+    }
+
+    /// <summary>The layer whose activation follows <paramref name="layer"/>'s output: itself (inline), or a standalone activation after it (across Dropout, Flatten and BatchNorm).</summary>
     private static (LayerInfo? Owner, Activation Activation) DeclaredActivation(NetworkInfo info, LayerInfo layer)
     {
         if (layer.Kind is LayerKind.Conv2D or LayerKind.Dense && layer.Activation != Activation.None)
@@ -161,7 +287,9 @@ internal static class OnnxStructure
             {
                 return (next, next.Activation);
             }
-            if (next.Kind is not (LayerKind.Dropout or LayerKind.Flatten))
+            // A BatchNorm between them is a per-channel scale and shift, which PyTorch's eval-mode export folds into the Conv;
+            // where the file keeps it as a node, that node (not an activation) follows the Conv and nothing is compared.
+            if (next.Kind is not (LayerKind.Dropout or LayerKind.Flatten or LayerKind.BatchNorm))
             {
                 break;
             }
