@@ -727,6 +727,17 @@ namespace Samples
 
         // ---- Training with batch statistics: one replica per sample, the layers cut into segments at each BatchNorm ----
 
+        private float[][]? _replicasDropout1Output; // batch training: replica s's _dropout1Output at s, for the dense layers' products over the batch
+        private float[][]? _replicasDense1Output; // batch training: replica s's _dense1Output at s, for the dense layers' products over the batch
+        private float[][]? _replicasDense1OutputGrad; // batch training: replica s's _dense1OutputGrad at s, for the dense layers' products over the batch
+        private float[][]? _replicasDropout1OutputGrad; // batch training: replica s's _dropout1OutputGrad at s, for the dense layers' products over the batch
+        private float[][]? _replicasRelu2Output; // batch training: replica s's _relu2Output at s, for the dense layers' products over the batch
+        private float[][]? _replicasDense2Linear; // batch training: replica s's _dense2Linear at s, for the dense layers' products over the batch
+        private float[][]? _replicasDense2OutputGrad; // batch training: replica s's _dense2OutputGrad at s, for the dense layers' products over the batch
+        private float[][]? _replicasRelu2OutputGrad; // batch training: replica s's _relu2OutputGrad at s, for the dense layers' products over the batch
+        /// <summary>The gradients the replicas write ([start, end) pairs): not the dense layers', added over the batch directly.</summary>
+        private static readonly int[] ReplicaGradientSpans = { 0, 44, 694, 714 };
+
         /// <summary>Makes sure there are replicas for <paramref name="count"/> samples: this instance first, then ones sharing its parameters.</summary>
         private void EnsureReplicas(int count)
         {
@@ -743,10 +754,34 @@ namespace Samples
             }
             _replicas = replicas;
             _replicaGradients = new float[count][];
+            _replicasDropout1Output = new float[count][];
+            _replicasDense1Output = new float[count][];
+            _replicasDense1OutputGrad = new float[count][];
+            _replicasDropout1OutputGrad = new float[count][];
+            _replicasRelu2Output = new float[count][];
+            _replicasDense2Linear = new float[count][];
+            _replicasDense2OutputGrad = new float[count][];
+            _replicasRelu2OutputGrad = new float[count][];
             for (int s = 0; s < count; s++)
             {
                 _replicaGradients[s] = replicas[s]._gradients;
+                _replicasDropout1Output[s] = replicas[s]._dropout1Output;
+                _replicasDense1Output[s] = replicas[s]._dense1Output;
+                _replicasDense1OutputGrad[s] = replicas[s]._dense1OutputGrad;
+                _replicasDropout1OutputGrad[s] = replicas[s]._dropout1OutputGrad;
+                _replicasRelu2Output[s] = replicas[s]._relu2Output;
+                _replicasDense2Linear[s] = replicas[s]._dense2Linear;
+                _replicasDense2OutputGrad[s] = replicas[s]._dense2OutputGrad;
+                _replicasRelu2OutputGrad[s] = replicas[s]._relu2OutputGrad;
             }
+        }
+
+        /// <summary>dense2's Softmax on this replica's sample, over the values the batch's product wrote.</summary>
+        private void Dense2Activation()
+        {
+            global::System.Span<float> linear = new global::System.Span<float>(_dense2Linear, 0, 3);
+            global::System.Span<float> y = new global::System.Span<float>(_dense2Output, 0, 3);
+            global::StaticNets.__Internals.Activations.Softmax(linear, y);
         }
 
         /// <summary>Forward segment 0 of this replica's sample: up to bn1.</summary>
@@ -757,7 +792,8 @@ namespace Samples
             global::StaticNets.Generated.SmallBatchNormLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
         }
 
-        /// <summary>Forward segment 1 of this replica's sample: bn1 (normalised with the batch's statistics) up to bn2.</summary>
+        /// <summary>Forward segment 1 of this replica's sample: bn1 (normalised with the batch's statistics) up to bn2; the part before dense1's product over
+        /// the batch.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardSegment1(SmallBatchNorm owner)
         {
@@ -767,16 +803,23 @@ namespace Samples
             global::StaticNets.Generated.SmallBatchNormLayers.Pool1Forward(_relu1Output, _pool1Output);
             // flatten1: 4x4x4 -> 64, no copy ([C][H][W] is already the flat order)
             global::StaticNets.Generated.SmallBatchNormLayers.Dropout1Forward(_pool1Output, _dropout1Output, training, _dropout1Mask, ref _randomState);
-            global::StaticNets.Generated.SmallBatchNormLayers.Dense1Forward(_parameters, _dropout1Output, _dense1Output);
         }
 
-        /// <summary>Forward segment 2 of this replica's sample: bn2 (normalised with the batch's statistics) to the end, and the sample's loss.</summary>
+        /// <summary>Forward segment 2 of this replica's sample: bn2 (normalised with the batch's statistics) to the end, and the sample's loss; the part before
+        /// dense2's product over the batch.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardSegment2(SmallBatchNorm owner)
         {
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2Normalize(_parameters, _dense1Output, _bn2Output, _bn2Xhat, owner._bn2Coefficients);
             global::StaticNets.Generated.SmallBatchNormLayers.Relu2Forward(_bn2Output, _relu2Output);
-            global::StaticNets.Generated.SmallBatchNormLayers.Dense2Forward(_parameters, _relu2Output, _dense2Output, _dense2Linear);
+        }
+
+        /// <summary>Forward segment 2 of this replica's sample: bn2 (normalised with the batch's statistics) to the end, and the sample's loss; the part after
+        /// dense2's product over the batch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ForwardSegment2AfterDense2(SmallBatchNorm owner)
+        {
+            Dense2Activation();
             global::System.ReadOnlySpan<float> output = ((global::System.ReadOnlySpan<float>)_dense2Output).Slice(0, OutputSize);
             global::System.ReadOnlySpan<float> logits = ((global::System.ReadOnlySpan<float>)_dense2Linear).Slice(0, OutputSize);
             if (owner._batchLabels)
@@ -789,25 +832,24 @@ namespace Samples
             }
         }
 
-        /// <summary>Backward segment 2 of this replica's sample, adding into its gradients.</summary>
+        /// <summary>Backward segment 2 of this replica's sample, adding into its gradients; the part after dense2's product over the batch.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BackwardSegment2(SmallBatchNorm owner)
+        private void BackwardSegment2AfterDense2(SmallBatchNorm owner)
         {
-            global::StaticNets.Generated.SmallBatchNormLayers.Dense2Backward(_parameters, _gradients, _relu2Output, _dense2OutputGrad, _relu2OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Relu2Backward(_relu2Output, _relu2OutputGrad, _bn2OutputGrad);
         }
 
-        /// <summary>Backward segment 1 of this replica's sample, adding into its gradients.</summary>
+        /// <summary>Backward segment 1 of this replica's sample, adding into its gradients; the part before dense1's product over the batch.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardSegment1(SmallBatchNorm owner)
         {
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2Backward(_bn2OutputGrad, _bn2Xhat, owner._bn2Coefficients, _dense1OutputGrad);
-            global::StaticNets.Generated.SmallBatchNormLayers.Dense1Backward(
-                _parameters,
-                _gradients,
-                _dropout1Output,
-                _dense1OutputGrad,
-                _dropout1OutputGrad);
+        }
+
+        /// <summary>Backward segment 1 of this replica's sample, adding into its gradients; the part after dense1's product over the batch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void BackwardSegment1AfterDense1(SmallBatchNorm owner)
+        {
             global::StaticNets.Generated.SmallBatchNormLayers.Dropout1Backward(_dropout1OutputGrad, _dropout1Mask, _pool1OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Pool1Backward(_relu1Output, _pool1Output, _pool1OutputGrad, _relu1OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _bn1OutputGrad);
@@ -864,6 +906,8 @@ namespace Samples
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn1Update(_bn1Batch, _bn1Coefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment1(net));
+            // dense1 (weights at, biases at, units, inputs): its product over the batch, the replicas' inputs and outputs, split by rows on the threads.
+            global::StaticNets.__Internals.DenseBatch.Forward(_parameters, 44, 684, 10, 64, _replicasDropout1Output!, _replicasDense1Output!, count);
             // bn2: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.
             global::System.Array.Clear(_bn2Batch);
             for (int s = 0; s < count; s++)
@@ -877,12 +921,28 @@ namespace Samples
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2Update(_bn2Batch, _bn2Coefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment2(net));
+            // dense2 (weights at, biases at, units, inputs): its product over the batch, the replicas' inputs and outputs, split by rows on the threads.
+            global::StaticNets.__Internals.DenseBatch.Forward(_parameters, 714, 744, 3, 10, _replicasRelu2Output!, _replicasDense2Linear!, count);
+            global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment2AfterDense2(net));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += replicas[s]._sampleLoss;
             }
-            global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment2(net));
+            // dense2 (weights at, biases at, units, inputs): its gradients over the batch, summed in sample order into Gradients; dx by columns.
+            global::StaticNets.__Internals.DenseBatch.Backward(
+                _parameters,
+                _gradients,
+                714,
+                744,
+                3,
+                10,
+                _replicasRelu2Output!,
+                _replicasDense2OutputGrad!,
+                _replicasRelu2OutputGrad!,
+                false,
+                count);
+            global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment2AfterDense2(net));
             // bn2: the batch's sums of dy and dy*xhat per channel, in sample order; its γ and β gradients added once.
             global::System.Array.Clear(_bn2Batch, 20, 20);
             for (int s = 0; s < count; s++)
@@ -891,6 +951,20 @@ namespace Samples
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2GradientCoefficients(_parameters, _gradients, _bn2Batch, _bn2Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment1(net));
+            // dense1 (weights at, biases at, units, inputs): its gradients over the batch, summed in sample order into Gradients; dx by columns.
+            global::StaticNets.__Internals.DenseBatch.Backward(
+                _parameters,
+                _gradients,
+                44,
+                684,
+                10,
+                64,
+                _replicasDropout1Output!,
+                _replicasDense1OutputGrad!,
+                _replicasDropout1OutputGrad!,
+                false,
+                count);
+            global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment1AfterDense1(net));
             // bn1: the batch's sums of dy and dy*xhat per channel, in sample order; its γ and β gradients added once.
             global::System.Array.Clear(_bn1Batch, 8, 8);
             for (int s = 0; s < count; s++)
@@ -900,7 +974,7 @@ namespace Samples
             global::StaticNets.Generated.SmallBatchNormLayers.Bn1GradientCoefficients(_parameters, _gradients, _bn1Batch, _bn1Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment0(net));
             // The replicas' gradients, in sample order (replica 0, this instance, added into Gradients directly), range by range, each cleared once added.
-            global::StaticNets.__Internals.BatchRunner.SumAndClear(_gradients, _replicaGradients!, count);
+            global::StaticNets.__Internals.BatchRunner.SumAndClearSpans(_gradients, _replicaGradients!, count, ReplicaGradientSpans);
             _replicaGradientsDirty = false;
             global::StaticNets.__Internals.Rng.Next(ref state);
             _randomState = state;

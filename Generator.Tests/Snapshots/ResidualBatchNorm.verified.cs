@@ -853,6 +853,13 @@ namespace Samples
 
         // ---- Training with batch statistics: one replica per sample, the layers cut into segments at each BatchNorm ----
 
+        private float[][]? _replicasPool1Output; // batch training: replica s's _pool1Output at s, for the dense layers' products over the batch
+        private float[][]? _replicasDense1Linear; // batch training: replica s's _dense1Linear at s, for the dense layers' products over the batch
+        private float[][]? _replicasDense1OutputGrad; // batch training: replica s's _dense1OutputGrad at s, for the dense layers' products over the batch
+        private float[][]? _replicasPool1OutputGrad; // batch training: replica s's _pool1OutputGrad at s, for the dense layers' products over the batch
+        /// <summary>The gradients the replicas write ([start, end) pairs): not the dense layers', added over the batch directly.</summary>
+        private static readonly int[] ReplicaGradientSpans = { 0, 1060 };
+
         /// <summary>Makes sure there are replicas for <paramref name="count"/> samples: this instance first, then ones sharing its parameters.</summary>
         private void EnsureReplicas(int count)
         {
@@ -869,10 +876,26 @@ namespace Samples
             }
             _replicas = replicas;
             _replicaGradients = new float[count][];
+            _replicasPool1Output = new float[count][];
+            _replicasDense1Linear = new float[count][];
+            _replicasDense1OutputGrad = new float[count][];
+            _replicasPool1OutputGrad = new float[count][];
             for (int s = 0; s < count; s++)
             {
                 _replicaGradients[s] = replicas[s]._gradients;
+                _replicasPool1Output[s] = replicas[s]._pool1Output;
+                _replicasDense1Linear[s] = replicas[s]._dense1Linear;
+                _replicasDense1OutputGrad[s] = replicas[s]._dense1OutputGrad;
+                _replicasPool1OutputGrad[s] = replicas[s]._pool1OutputGrad;
             }
+        }
+
+        /// <summary>dense1's Softmax on this replica's sample, over the values the batch's product wrote.</summary>
+        private void Dense1Activation()
+        {
+            global::System.Span<float> linear = new global::System.Span<float>(_dense1Linear, 0, 3);
+            global::System.Span<float> y = new global::System.Span<float>(_dense1Output, 0, 3);
+            global::StaticNets.__Internals.Activations.Softmax(linear, y);
         }
 
         /// <summary>Forward segment 0 of this replica's sample: up to bn1.</summary>
@@ -915,7 +938,8 @@ namespace Samples
                 _add1ProjectionPhases);
         }
 
-        /// <summary>Forward segment 4 of this replica's sample: add1Norm (normalised with the batch's statistics) to the end, and the sample's loss.</summary>
+        /// <summary>Forward segment 4 of this replica's sample: add1Norm (normalised with the batch's statistics) to the end, and the sample's loss; the part
+        /// before dense1's product over the batch.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardSegment4(ResBn owner)
         {
@@ -928,7 +952,14 @@ namespace Samples
             global::StaticNets.Generated.ResBnLayers.Add1Forward(_bn3Output, _add1ProjectionOutput, _add1Output);
             global::StaticNets.Generated.ResBnLayers.Relu3Forward(_add1Output, _relu3Output);
             global::StaticNets.Generated.ResBnLayers.Pool1Forward(_relu3Output, _pool1Output);
-            global::StaticNets.Generated.ResBnLayers.Dense1Forward(_parameters, _pool1Output, _dense1Output, _dense1Linear);
+        }
+
+        /// <summary>Forward segment 4 of this replica's sample: add1Norm (normalised with the batch's statistics) to the end, and the sample's loss; the part
+        /// after dense1's product over the batch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ForwardSegment4AfterDense1(ResBn owner)
+        {
+            Dense1Activation();
             global::System.ReadOnlySpan<float> output = ((global::System.ReadOnlySpan<float>)_dense1Output).Slice(0, OutputSize);
             global::System.ReadOnlySpan<float> logits = ((global::System.ReadOnlySpan<float>)_dense1Linear).Slice(0, OutputSize);
             if (owner._batchLabels)
@@ -941,11 +972,10 @@ namespace Samples
             }
         }
 
-        /// <summary>Backward segment 4 of this replica's sample, adding into its gradients.</summary>
+        /// <summary>Backward segment 4 of this replica's sample, adding into its gradients; the part after dense1's product over the batch.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BackwardSegment4(ResBn owner)
+        private void BackwardSegment4AfterDense1(ResBn owner)
         {
-            global::StaticNets.Generated.ResBnLayers.Dense1Backward(_parameters, _gradients, _pool1Output, _dense1OutputGrad, _pool1OutputGrad);
             global::StaticNets.Generated.ResBnLayers.Pool1Backward(_relu3Output, _pool1Output, _pool1OutputGrad, _relu3OutputGrad);
             global::StaticNets.Generated.ResBnLayers.Relu3Backward(_relu3Output, _relu3OutputGrad, _add1OutputGrad);
         }
@@ -1085,12 +1115,28 @@ namespace Samples
             }
             global::StaticNets.Generated.ResBnLayers.Add1NormUpdate(_add1NormBatch, _add1NormCoefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment4(net));
+            // dense1 (weights at, biases at, units, inputs): its product over the batch, the replicas' inputs and outputs, split by rows on the threads.
+            global::StaticNets.__Internals.DenseBatch.Forward(_parameters, 1060, 1084, 3, 8, _replicasPool1Output!, _replicasDense1Linear!, count);
+            global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment4AfterDense1(net));
             float loss = 0f;
             for (int s = 0; s < count; s++)
             {
                 loss += replicas[s]._sampleLoss;
             }
-            global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment4(net));
+            // dense1 (weights at, biases at, units, inputs): its gradients over the batch, summed in sample order into Gradients; dx by columns.
+            global::StaticNets.__Internals.DenseBatch.Backward(
+                _parameters,
+                _gradients,
+                1060,
+                1084,
+                3,
+                8,
+                _replicasPool1Output!,
+                _replicasDense1OutputGrad!,
+                _replicasPool1OutputGrad!,
+                false,
+                count);
+            global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment4AfterDense1(net));
             // add1Norm: the batch's sums of dy and dy*xhat per channel, in sample order; its γ and β gradients added once.
             global::System.Array.Clear(_add1NormBatch, 16, 16);
             for (int s = 0; s < count; s++)
@@ -1124,7 +1170,7 @@ namespace Samples
             global::StaticNets.Generated.ResBnLayers.Bn1GradientCoefficients(_parameters, _gradients, _bn1Batch, _bn1Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment0(net));
             // The replicas' gradients, in sample order (replica 0, this instance, added into Gradients directly), range by range, each cleared once added.
-            global::StaticNets.__Internals.BatchRunner.SumAndClear(_gradients, _replicaGradients!, count);
+            global::StaticNets.__Internals.BatchRunner.SumAndClearSpans(_gradients, _replicaGradients!, count, ReplicaGradientSpans);
             _replicaGradientsDirty = false;
             return loss;
         }

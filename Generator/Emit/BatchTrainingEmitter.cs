@@ -13,10 +13,12 @@ namespace StaticNets.Generator.Emit;
 /// the same order). Between two segments the network reduces across the replicas in sample order: forward, the
 /// BatchNorm's batch mean and variance (and its running statistics, once); backward, its sums of dy and dy·x̂ (and γ's
 /// and β's gradients, once). Each segment runs through <c>BatchRunner</c>, on one thread or several; every sum across
-/// samples is taken in sample order, so the result has the same bits for any thread count. Finally the replicas'
-/// gradients are added into <c>Gradients</c> in sample order.
+/// samples is taken in sample order, so the result has the same bits for any thread count. A dense layer runs over the
+/// whole batch between a segment's per-replica parts (<c>BatchTrainingEmitter.Segments.cs</c>), its gradients added into
+/// <c>Gradients</c> directly. Finally the replicas' gradients (the other layers') are added into <c>Gradients</c> in
+/// sample order.
 /// </summary>
-internal static class BatchTrainingEmitter
+internal static partial class BatchTrainingEmitter
 {
     private const string Rs = "global::System.ReadOnlySpan<float>";
     private static readonly string Guard = RuntimeNames.Kernel("Guard");
@@ -157,6 +159,7 @@ internal static class BatchTrainingEmitter
     {
         w.Line("// ---- Training with batch statistics: one replica per sample, the layers cut into segments at each BatchNorm ----");
         w.Line();
+        EmitBatchedFields(w, shape, plan);
         w.Line("/// <summary>Makes sure there are replicas for <paramref name=\"count\"/> samples: this instance first, then ones sharing its parameters.</summary>");
         w.Open("private void EnsureReplicas(int count)");
         w.Open("if (_replicas is not null && _replicas.Length >= count)");
@@ -170,60 +173,47 @@ internal static class BatchTrainingEmitter
         w.Close();
         w.Line("_replicas = replicas;");
         w.Line("_replicaGradients = new float[count][];");
+        var buffers = BatchedBuffers(plan);
+        foreach (string buffer in buffers) w.Line($"{Replicas(buffer)} = new float[count][];");
         w.Open("for (int s = 0; s < count; s++)");
         w.Line("_replicaGradients[s] = replicas[s]._gradients;");
+        foreach (string buffer in buffers) w.Line($"{Replicas(buffer)}[s] = replicas[s].{buffer};");
         w.Close();
         w.Close();
         w.Line();
+        foreach (var c in plan.Contexts.Where(c => IsBatched(c) && DenseEmitter.BatchActivates(c))) DenseEmitter.BatchActivation(w, c);
 
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;
         int segments = bns.Count + 1;
-        var forward = new bool[segments];
+        var forward = new List<string>[segments];
         for (int k = 0; k < segments; k++)
         {
+            forward[k] = new List<string>();
             int from = k == 0 ? 0 : bns[k - 1] + 1;
             int to = k < bns.Count ? bns[k] : contexts.Count;
-            var calls = new List<string>();
-            if (k > 0) calls.AddRange(After(contexts[bns[k - 1]]));
-            for (int i = from; i < to; i++) calls.Add(LayerEmitter.For(contexts[i].Layer.Type).ForwardCall(contexts[i]));
-            if (k < bns.Count) calls.AddRange(Before(contexts[bns[k]]));
-            if (calls.Count == 0 && k < segments - 1) continue; // nothing before the first BatchNorm
-            forward[k] = true;
-            bool training = Enumerable.Range(from, to - from).Any(i => LayerEmitter.For(contexts[i].Layer.Type).ReadsTraining);
+            var steps = new List<Step>();
+            if (k > 0) steps.AddRange(After(contexts[bns[k - 1]]).Select(call => new Step(call)));
+            for (int i = from; i < to; i++) steps.AddRange(ForwardSteps(contexts[i]));
+            if (k < bns.Count) steps.AddRange(Before(contexts[bns[k]]).Select(call => new Step(call)));
+            if (steps.Count == 0 && k < segments - 1) continue; // nothing before the first BatchNorm
             string what = k == 0 ? $"up to {NormAt(contexts[bns[0]]).Layer.Name}" : $"{NormAt(contexts[bns[k - 1]]).Layer.Name} (normalised with the batch's statistics)"
                 + (k < bns.Count ? $" up to {NormAt(contexts[bns[k]]).Layer.Name}" : " to the end, and the sample's loss");
-            w.Line($"/// <summary>Forward segment {k} of this replica's sample: {what}.</summary>");
-            w.Line(LayerEmitter.HotQualified);
-            w.Open($"private void ForwardSegment{k}({n} owner)");
-            if (calls.Any(ReadsInput)) w.Line($"{Rs} input = _sampleInput;");
-            if (training) w.Line("const bool training = true;");
-            foreach (var call in calls) w.Line(call);
-            if (k == segments - 1) Loss(w, shape, plan);
-            w.Close();
-            w.Line();
+            forward[k] = EmitParts(w, n, $"ForwardSegment{k}", $"Forward segment {k} of this replica's sample: {what}", steps, k == segments - 1, shape, plan);
         }
         var backward = new List<string>[segments];
         for (int k = segments - 1; k >= 0; k--)
         {
             int low = k == 0 ? 0 : bns[k - 1] + 1;
             int high = k < bns.Count ? bns[k] - 1 : contexts.Count - 1;
-            var calls = backward[k] = new List<string>();
-            if (k < bns.Count && BackwardOf(contexts[bns[k]]) is { } bn) calls.Add(bn);
-            for (int i = high; i >= low; i--)
-            {
-                if (BackwardOf(contexts[i]) is { } call) calls.Add(call);
-            }
-            if (calls.Count == 0) continue;
-            w.Line($"/// <summary>Backward segment {k} of this replica's sample, adding into its gradients.</summary>");
-            w.Line(LayerEmitter.HotQualified);
-            w.Open($"private void BackwardSegment{k}({n} owner)");
-            if (calls.Any(ReadsInput)) w.Line($"{Rs} input = _sampleInput;");
-            foreach (var call in calls) w.Line(call);
-            w.Close();
-            w.Line();
+            var steps = new List<Step>();
+            if (k < bns.Count && BackwardOf(contexts[bns[k]]) is { } bn) steps.Add(new Step(bn));
+            for (int i = high; i >= low; i--) steps.AddRange(BackwardSteps(contexts[i]));
+            backward[k] = steps.Count == 0
+                ? new List<string>()
+                : EmitParts(w, n, $"BackwardSegment{k}", $"Backward segment {k} of this replica's sample, adding into its gradients", steps, false, shape, plan);
         }
-        EmitBatchCore(w, n, plan, forward, backward);
+        EmitBatchCore(w, n, shape, plan, forward, backward);
     }
 
     /// <summary>The BatchNorm a cut normalises with: the layer itself, or an [Add]'s ConvBatchNorm projection's.</summary>
@@ -260,7 +250,7 @@ internal static class BatchTrainingEmitter
         w.Close();
     }
 
-    private static void EmitBatchCore(SourceWriter w, string n, NetworkPlan plan, bool[] forward, List<string>[] backward)
+    private static void EmitBatchCore(SourceWriter w, string n, NetworkShape shape, NetworkPlan plan, List<string>[] forward, List<string>[] backward)
     {
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;
@@ -301,7 +291,7 @@ internal static class BatchTrainingEmitter
         w.Line("_replicaGradientsDirty = true;");
         for (int k = 0; k <= bns.Count; k++)
         {
-            if (forward[k]) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].ForwardSegment{k}(net));");
+            foreach (string statement in forward[k]) Wrapped(w, statement, 12);
             if (k == bns.Count) break;
             var c = NormAt(contexts[bns[k]]);
             var l = c.Layer;
@@ -330,10 +320,12 @@ internal static class BatchTrainingEmitter
                 PerSample(w, $"{m}AddGradientSums(replicas[s].{c.OutputGrad}, replicas[s].{BatchNormEmitter.Xhat(l)}, {batch});");
                 Wrapped(w, $"{m}GradientCoefficients(_parameters, _gradients, {batch}, {BatchNormEmitter.Coefficients(l)}, count);", 8);
             }
-            if (backward[k].Count > 0) w.Line($"{Runner}.For(count, this, static (net, s) => net._replicas![s].BackwardSegment{k}(net));");
+            foreach (string statement in backward[k]) Wrapped(w, statement, 12);
         }
         w.Line("// The replicas' gradients, in sample order (replica 0, this instance, added into Gradients directly), range by range, each cleared once added.");
-        w.Line($"{Runner}.SumAndClear(_gradients, _replicaGradients!, count);");
+        w.Line(ReplicaSpans(shape, plan) is null
+            ? $"{Runner}.SumAndClear(_gradients, _replicaGradients!, count);"
+            : $"{Runner}.SumAndClearSpans(_gradients, _replicaGradients!, count, ReplicaGradientSpans);");
         w.Line("_replicaGradientsDirty = false;");
         if (dropout)
         {

@@ -181,4 +181,70 @@ internal sealed class DenseEmitter : LayerEmitter
         if (part) w.Line("TensorPrimitives.Add(dx.Slice(0, N), dxPart.Slice(0, N), dx.Slice(0, N));");
         w.Close();
     }
+
+    // ---- Batch training of a BatchNorm network (BatchTrainingEmitter): the product over the whole batch ----
+
+    /// <summary>The buffer the batch's product writes in each replica: the values before the activation where kept, else the output.</summary>
+    public static string BatchProductOutput(LayerContext c) => KeepsLinear(c.Layer.Activation) ? Linear(c.Layer) : c.Output;
+
+    /// <summary>Whether each replica applies the layer's activation after the batch's product (<see cref="BatchActivation"/>).</summary>
+    public static bool BatchActivates(LayerContext c) => c.Layer.Activation != ActivationKind.None;
+
+    /// <summary>Whether each replica applies the activation's derivative before the batch's backward (<see cref="BatchActivation"/>).</summary>
+    public static bool BatchActivatesBackward(LayerContext c) => c.Layer.Activation != ActivationKind.None && !c.FusedSoftmax;
+
+    /// <summary>The batch's forward product: <paramref name="xs"/> and <paramref name="ys"/> hold the replicas' buffers.</summary>
+    public static string BatchForwardCall(LayerContext c, string xs, string ys)
+    {
+        var l = c.Layer;
+        return $"{RuntimeNames.Kernel("DenseBatch")}.Forward(_parameters, {Offsets(l)}, {xs}, {ys}, count);";
+    }
+
+    /// <summary>The batch's backward products, the gradients added into this instance's; <paramref name="dxs"/> null where no dx is needed.</summary>
+    public static string BatchBackwardCall(LayerContext c, string xs, string dzs, string? dxs)
+    {
+        var l = c.Layer;
+        string add = AddsThroughPart(c) ? "true" : "false";
+        return $"{RuntimeNames.Kernel("DenseBatch")}.Backward(_parameters, _gradients, {Offsets(l)}, {xs}, {dzs}, {dxs ?? "null"}, {add}, count);";
+    }
+
+    /// <summary>The weights' offset, the biases' (-1: none), the units and the inputs.</summary>
+    private static string Offsets(LayerShape l) =>
+        $"{I(l.ParameterOffset)}, {(l.HasBias ? I(l.ParameterOffset + l.WeightCount) : "-1")}, {I(l.Units)}, {I(l.In.Size)}";
+
+    /// <summary>
+    /// The replica's own methods around the batch's product: <c>{Member}Activation</c> (the activation over the values the
+    /// product wrote) and, unless the loss wrote dz, <c>{Member}ActivationBackward</c> (dz = act'(.) * dy, in place over dy).
+    /// </summary>
+    public static void BatchActivation(SourceWriter w, LayerContext c)
+    {
+        var l = c.Layer;
+        const string Span = "global::System.Span<float>";
+        string u = I(l.Units);
+        bool linear = KeepsLinear(l.Activation);
+        w.Line($"/// <summary>{l.Name}'s {l.Activation} on this replica's sample, over the values the batch's product wrote.</summary>");
+        w.Open($"private void {l.Member}Activation()");
+        if (linear) w.Line($"{Span} linear = new {Span}({Linear(l)}, 0, {u});");
+        w.Line($"{Span} y = new {Span}({c.Output}, 0, {u});");
+        var text = new SourceWriter();
+        ActivationForward(text, l.Activation, l.Alpha, linear ? "linear" : "y", "y");
+        w.Line(Qualified(text));
+        w.Close();
+        w.Line();
+        if (!BatchActivatesBackward(c)) return;
+        bool readsLinear = BackwardReadsLinear(c);
+        w.Line($"/// <summary>{l.Name}'s {l.Activation} backward on this replica's sample: dz = act'(.) * dy, in place over dy.</summary>");
+        w.Open($"private void {l.Member}ActivationBackward()");
+        if (readsLinear) w.Line($"{Span} linear = new {Span}({Linear(l)}, 0, {u});");
+        if (BackwardReadsOutput(c)) w.Line($"{Span} y = new {Span}({c.Output}, 0, {u});");
+        w.Line($"{Span} dy = new {Span}({c.OutputGrad}, 0, {u});");
+        text = new SourceWriter();
+        ActivationBackward(text, l.Activation, l.Alpha, "linear", "y", "dy", "dy");
+        w.Line(Qualified(text));
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>An activation call written for the layers class, qualified for the network's partial class.</summary>
+    private static string Qualified(SourceWriter text) => RuntimeNames.Kernel("Activations") + text.ToString().Trim().Substring("Activations".Length);
 }

@@ -5,7 +5,7 @@ namespace StaticNets.__Internals;
 
 /// <summary>
 /// Runs the per-sample work of a generated network's <c>ComputeBatchGradients</c> (one segment of the layers on each
-/// sample's replica) on <see cref="Threads"/> workers. The caller sets the thread count around its call
+/// sample's replica; a dense layer's product over the batch, by blocks of rows) on <see cref="Threads"/> workers. The caller sets the thread count around its call
 /// (<c>using var _ = BatchRunner.UseThreads(n);</c>); 0 or 1 runs the samples one after another on the calling thread.
 /// The work of a sample touches only its own replica, and every sum across samples is taken by the caller afterwards
 /// in sample order, so the result has the same bits for any thread count.
@@ -78,6 +78,28 @@ public static class BatchRunner
     /// </summary>
     public static void SumAndClear(float[] total, float[][] parts, int count)
     {
+        Sum(total, parts, count, null);
+    }
+
+    /// <summary>
+    /// <see cref="SumAndClear"/> over the spans <c>[spans[2k], spans[2k + 1])</c> of the
+    /// gradients only (in increasing order, not overlapping): the ones the parts write, where the others (a dense
+    /// layer's, which <see cref="DenseBatch"/> adds into the total directly) stay zero in every part.
+    /// </summary>
+    public static void SumAndClearSpans(float[] total, float[][] parts, int count, int[] spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        if (spans.Length % 2 != 0)
+        {
+            throw new ArgumentException($"The spans are [start, end) pairs; got {spans.Length} values.", nameof(spans));
+        }
+
+        Sum(total, parts, count, spans);
+    }
+
+    /// <summary><see cref="SumAndClear"/> and <see cref="SumAndClearSpans"/>: <paramref name="spans"/> null for the whole total (no array made per call).</summary>
+    private static void Sum(float[] total, float[][] parts, int count, int[]? spans)
+    {
         ArgumentNullException.ThrowIfNull(total);
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, parts.Length);
@@ -89,11 +111,37 @@ public static class BatchRunner
             }
         }
 
-        int ranges = (total.Length + SumRange - 1) / SumRange;
-        For(ranges, (total, parts, count), static (state, range) =>
+        int ranges = spans is null ? (total.Length + SumRange - 1) / SumRange : 0;
+        for (int k = 0; spans is not null && k + 1 < spans.Length; k += 2)
         {
-            int start = range * SumRange;
-            int length = Math.Min(SumRange, state.total.Length - start);
+            if (spans[k] < (k == 0 ? 0 : spans[k - 1]) || spans[k + 1] < spans[k] || spans[k + 1] > total.Length)
+            {
+                throw new ArgumentException($"The spans must increase within the total ({total.Length} floats).", nameof(spans));
+            }
+
+            ranges += (spans[k + 1] - spans[k] + SumRange - 1) / SumRange;
+        }
+
+        For(ranges, (total, parts, count, spans), static (state, range) =>
+        {
+            // The span the range falls in, and where in it.
+            int k = 0;
+            int first = range;
+            int start = range * SumRange, length = Math.Min(SumRange, state.total.Length - start);
+            while (state.spans is not null)
+            {
+                int inSpan = (state.spans[k + 1] - state.spans[k] + SumRange - 1) / SumRange;
+                if (first < inSpan)
+                {
+                    start = state.spans[k] + first * SumRange;
+                    length = Math.Min(SumRange, state.spans[k + 1] - start);
+                    break;
+                }
+
+                first -= inSpan;
+                k += 2;
+            }
+
             Span<float> sum = state.total.AsSpan(start, length);
             for (int s = 1; s < state.count; s++)
             {
