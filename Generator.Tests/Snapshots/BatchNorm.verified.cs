@@ -2197,26 +2197,6 @@ namespace StaticNets.Generated
             Epilogue.Features(z, gamma, beta, mean, variance, Epsilon, default, z, EpilogueActivation.ReLU, 0.0f);
         }
 
-        /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 44.</param>
-        /// <param name="gradients">The gradients, laid out as the parameters.</param>
-        /// <param name="x">The input of the forward pass [64].</param>
-        /// <param name="dy">The gradient of the output [10]; the activation's derivative is applied in place.</param>
-        /// <param name="dx">The gradient of the input [64].</param>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Dense1Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, Span<float> dy, Span<float> dx)
-        {
-            const int N = 64; // inputs
-            const int U = 10; // units
-            const int WeightOffset = 44; // W [U][N]
-            const int BiasOffset = 684; // b [U]
-            ReadOnlySpan<float> dz = dy;
-            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
-            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
-            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
-            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
-        }
-
         // ---- bn2: BatchNorm over 10 features, momentum 0.05, epsilon 0.001. 10 -> 10. ----
 
         /// <summary>bn2: BatchNorm over 10 features, momentum 0.05, epsilon 0.001. 10 -> 10. Inference, with the running statistics.</summary>
@@ -2471,27 +2451,6 @@ namespace StaticNets.Generated
                 Span<float> v = y.Slice(b * U, U);
                 Activations.Softmax(v, v);
             }
-        }
-
-        /// <summary>dense2 backward: adds into its weight and bias gradients; writes dx.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 714.</param>
-        /// <param name="gradients">The gradients, laid out as the parameters.</param>
-        /// <param name="x">The input of the forward pass [10].</param>
-        /// <param name="dy">The gradient of the output [3]; the activation's derivative is applied in place.</param>
-        /// <param name="dx">The gradient of the input [10].</param>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Dense2Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, Span<float> dy, Span<float> dx)
-        {
-            const int N = 10; // inputs
-            const int U = 3; // units
-            const int WeightOffset = 714; // W [U][N]
-            const int BiasOffset = 744; // b [U]
-            // The loss wrote softmax-and-cross-entropy's gradient with respect to the logits.
-            ReadOnlySpan<float> dz = dy;
-            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
-            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
-            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
-            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
         }
     }
 }

@@ -5709,26 +5709,5 @@ namespace StaticNets.Generated
                 Activations.Softmax(v, v);
             }
         }
-
-        /// <summary>dense1 backward: adds into its weight and bias gradients; writes dx.</summary>
-        /// <param name="parameters">All weights and biases; this layer's from 1060.</param>
-        /// <param name="gradients">The gradients, laid out as the parameters.</param>
-        /// <param name="x">The input of the forward pass [8].</param>
-        /// <param name="dy">The gradient of the output [3]; the activation's derivative is applied in place.</param>
-        /// <param name="dx">The gradient of the input [8].</param>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Dense1Backward(float[] parameters, float[] gradients, ReadOnlySpan<float> x, Span<float> dy, Span<float> dx)
-        {
-            const int N = 8; // inputs
-            const int U = 3; // units
-            const int WeightOffset = 1060; // W [U][N]
-            const int BiasOffset = 1084; // b [U]
-            // The loss wrote softmax-and-cross-entropy's gradient with respect to the logits.
-            ReadOnlySpan<float> dz = dy;
-            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, U * N);
-            Span<float> weightGrad = new Span<float>(gradients, WeightOffset, U * N);
-            Span<float> biasGrad = new Span<float>(gradients, BiasOffset, U);
-            DenseKernels.Backward(weights, x.Slice(0, N), dz.Slice(0, U), weightGrad, biasGrad, dx.Slice(0, N));
-        }
     }
 }

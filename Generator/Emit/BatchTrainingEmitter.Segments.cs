@@ -37,7 +37,7 @@ internal static partial class BatchTrainingEmitter
     }
 
     /// <summary>Whether a layer runs over the whole batch in batch training: every dense layer.</summary>
-    private static bool IsBatched(LayerContext c) => c.Layer.Type == LayerType.Dense;
+    public static bool IsBatched(LayerContext c) => c.Layer.Type == LayerType.Dense;
 
     /// <summary>The buffer a replica's field holds for a layer's input: the replica's sample where the layer reads the network input.</summary>
     private static string Field(string buffer) => buffer == "input" ? "_sampleInput" : buffer;

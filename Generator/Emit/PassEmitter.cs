@@ -83,7 +83,9 @@ internal static class PassEmitter
                 w.Line();
                 FusedChain.WriteMethod(w, chain);
             }
-            if (c.HasParametersUpToHere && (c.Layer.ParameterCount > 0 || c.NeedsInputGrad))
+            // A network that trains with batch statistics runs its dense layers over the whole batch: no per-sample backward.
+            bool batched = plan.BatchTraining && BatchTrainingEmitter.IsBatched(c);
+            if (c.HasParametersUpToHere && (c.Layer.ParameterCount > 0 || c.NeedsInputGrad) && !batched)
             {
                 var text = new SourceWriter();
                 emitter.Backward(text, c);
