@@ -156,7 +156,7 @@ internal sealed partial class Conv2DEmitter
         public bool Staging => ChannelLanes(2 * Lanes) || ChannelLanes(Lanes) || Depthwise(Lanes);
 
         /// <summary>Whether the depthwise forward at a width runs with the channels across the lanes (<see cref="Conv2DBuffers.DepthwiseLanes"/>).</summary>
-        public bool Depthwise(int lanes) => Conv2DBuffers.DepthwiseLanes(Window, C, K, Groups, lanes);
+        public bool Depthwise(int lanes) => Conv2DBuffers.DepthwiseLanes(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false), lanes);
 
         private Model.WindowGeometry Window => new(FH, FW, SH, SW, PadT, PadL, PadB, PadR);
 
