@@ -18,7 +18,7 @@ namespace Samples
     /// dense1    Dense 12 Softmax            12             2,412       2,400
     /// total                                                3,016      68,200
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 12,064 B, gradients 12,064 B, activations 161,408 B; 185,536 B in all
+    /// memory: parameters 12,064 B, gradients 12,064 B, activations 166,272 B; 190,400 B in all
     /// </code>
     /// </summary>
     partial class Geometry : global::StaticNets.INetwork<Geometry>
@@ -33,7 +33,7 @@ namespace Samples
         // dense1    Dense 12 Softmax            12             2,412       2,400
         // total                                                3,016      68,200
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 12,064 B, gradients 12,064 B, activations 161,408 B; 185,536 B in all
+        // memory: parameters 12,064 B, gradients 12,064 B, activations 166,272 B; 190,400 B in all
 
         // ---- Sizes and description ----
 
@@ -60,7 +60,7 @@ namespace Samples
             "dense1    Dense 12 Softmax            12             2,412       2,400\n" +
             "total                                                3,016      68,200\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 12,064 B, gradients 12,064 B, activations 161,408 B; 185,536 B in all";
+            "memory: parameters 12,064 B, gradients 12,064 B, activations 166,272 B; 190,400 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -192,7 +192,7 @@ namespace Samples
         private readonly float[] _dwconv1Output = new float[1000]; // dwconv1 output [8][25][5]
         private readonly float[] _dwconv1OutputGrad = new float[1000]; // dwconv1 output gradient [8][25][5]
         private readonly float[] _dwconv1Input = new float[1528]; // dwconv1 input [1528]
-        private readonly float[] _dwconv1Wide = new float[1400]; // dwconv1 wide [1400]
+        private readonly float[] _dwconv1Staging = new float[2616]; // dwconv1 staging [2616]
         private readonly float[] _dwconv1WideGrad = new float[1680]; // dwconv1 wideGrad [1680]
         private readonly float[] _dwconv1InputGrad = new float[1552]; // dwconv1 inputGrad [1552]
         private readonly float[] _conv3Output = new float[200]; // conv3 output [4][25][2]
@@ -573,7 +573,7 @@ namespace Samples
         {
             global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide, _conv1Phases);
             global::StaticNets.Generated.GeometryLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
-            global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Wide);
+            global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Staging);
             global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
             // flatten1: 25x2x4 -> 200, no copy ([C][H][W] is already the flat order)
             global::StaticNets.Generated.GeometryLayers.Dense1Forward(_parameters, _conv3Output, _dense1Output, _dense1Linear);
@@ -589,7 +589,7 @@ namespace Samples
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
                 global::StaticNets.Generated.GeometryLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide, _conv1Phases);
                 global::StaticNets.Generated.GeometryLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide);
-                global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Wide);
+                global::StaticNets.Generated.GeometryLayers.Dwconv1Forward(_conv2Output, _dwconv1Output, _parameters, _dwconv1Input, _dwconv1Staging);
                 global::StaticNets.Generated.GeometryLayers.Conv3Forward(_dwconv1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
                 // flatten1: 25x2x4 -> 200, no copy ([C][H][W] is already the flat order)
                 global::System.Span<float> tile = new global::System.Span<float>(_dense1TileInput, b * 200, 200);
@@ -3127,27 +3127,23 @@ namespace StaticNets.Generated
             Span<float> y,         // dwconv1 output [8][25][5]
             float[] parameters,    // weights [8][1][3][3] at 424, biases [8] at 496
             float[] padded,        // x with a zero border [8][27][7]
-            float[] wide)          // wide rows [8][173]
+            float[] staging)       // the input [27][7][8], the weights [9][8], the output [25][5][8], scales and shifts [2][8]
         {
             const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
             const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
             const int WeightOffset = 424, BiasOffset = 496;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            // Copy x into the padded input; its zero border is never written.
+            // Copy x into the padded input, which the scalar loops and the backward read; the vector paths transpose x themselves.
             Span<float> xp = padded;
             for (int c = 0; c < C; c++)
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-            if (Simd.IsEnabled && Simd.UseVector512)
+            if (Simd.IsEnabled)
             {
-                Dwconv1ForwardVector512(padded, parameters, wide, y);
-            }
-            else if (Simd.IsEnabled)
-            {
-                Dwconv1ForwardVector256(padded, parameters, wide, y);
+                Dwconv1ForwardVector256(x, parameters, staging, y);
             }
             else
             {
@@ -3156,420 +3152,120 @@ namespace StaticNets.Generated
             Activations.ReLU(y, y);
         }
 
-        /// <summary>dwconv1 forward on Vector512: the wide rows, then gathered.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Dwconv1ForwardVector512(
-            float[] padded,     // the input with a zero border [8][27][7]
-            float[] parameters, // weights [8][1][3][3] at 424, biases [8] at 496
-            float[] wide,       // wide rows [8][173]
-            Span<float> y)      // the output [8][25][5]
-        {
-            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
-            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
-            const int WeightOffset = 424, BiasOffset = 496;
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 1 filters by 4 vectors of 16 positions: each input vector loaded once feeds 1 accumulators, each weight 4.
-            for (int k = 0; k < K; k += 1)
-            {
-                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * CG * F * F);
-                for (int p0 = 0; p0 < L; p0 += 64)
-                {
-                    int p = Math.Min(p0, L - 64); // the last block overlaps the one before
-                    var b0 = Vector512.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
-                    var a00 = b0;
-                    var a01 = b0;
-                    var a02 = b0;
-                    var a03 = b0;
-                    int cb = k / KG * CG; // the first channel of filter k's group
-                    for (int c = 0; c < CG; c++)
-                    {
-                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + p);
-                        int wc = c * F * F;
-                        Vector512<float> x0, x1, x2, x3, wk;
-                        // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 0);
-                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 0 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 0 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                        // tap (0, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 1);
-                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 1 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 1 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                        // tap (0, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 2);
-                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 2 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 2 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                        // tap (1, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 7);
-                        x1 = Vector512.LoadUnsafe(ref xc, 7 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 7 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 7 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                        // tap (1, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 8);
-                        x1 = Vector512.LoadUnsafe(ref xc, 8 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 8 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 8 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                        // tap (1, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 9);
-                        x1 = Vector512.LoadUnsafe(ref xc, 9 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 9 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 9 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                        // tap (2, 0)
-                        x0 = Vector512.LoadUnsafe(ref xc, 14);
-                        x1 = Vector512.LoadUnsafe(ref xc, 14 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 14 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 14 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                        // tap (2, 1)
-                        x0 = Vector512.LoadUnsafe(ref xc, 15);
-                        x1 = Vector512.LoadUnsafe(ref xc, 15 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 15 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 15 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                        // tap (2, 2)
-                        x0 = Vector512.LoadUnsafe(ref xc, 16);
-                        x1 = Vector512.LoadUnsafe(ref xc, 16 + 16);
-                        x2 = Vector512.LoadUnsafe(ref xc, 16 + 32);
-                        x3 = Vector512.LoadUnsafe(ref xc, 16 + 48);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
-                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector512.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector512.MultiplyAddEstimate(x3, wk, a03);
-                    }
-                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
-                    Vector512.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 32));
-                    Vector512.StoreUnsafe(a03, ref zr, (nuint)((k + 0) * L + p + 48));
-                }
-            }
-            // Gather the wide rows into [K][HO][WO].
-            for (int k = 0; k < K; k++)
-            {
-                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-            }
-        }
-
-        /// <summary>dwconv1 forward on Vector256: the wide rows, then gathered.</summary>
+        /// <summary>dwconv1 forward on Vector256, the channels across the lanes: x and the weights transposed, each output vector the bias plus its window's
+        /// taps, the output transposed back.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Dwconv1ForwardVector256(
-            float[] padded,     // the input with a zero border [8][27][7]
-            float[] parameters, // weights [8][1][3][3] at 424, biases [8] at 496
-            float[] wide,       // wide rows [8][173]
-            Span<float> y)      // the output [8][25][5]
+            ReadOnlySpan<float> x, // dwconv1 input [8][25][5]
+            float[] parameters,    // weights [8][1][3][3] at 424, biases [8] at 496
+            float[] staging,       // the input [27][7][8], the weights [9][8], the output [25][5][8], scales and shifts [2][8]
+            Span<float> y)         // the output [8][25][5]
         {
             const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
             const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
             const int WeightOffset = 424, BiasOffset = 496;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
-            // 1 filters by 11 vectors of 8 positions: each input vector loaded once feeds 1 accumulators, each weight 11.
-            for (int k = 0; k < K; k += 1)
+            const int WS = HP * WP * C, ZS = WS + F * F * C, SS = ZS + HO * WO * C; // where the staging holds the weights, the output, the scales and shifts
+            // x [C][H][W] into the interior of the staging's [HP][WP][C], whose zero border is never written; the weights [C][FF] to [FF][C].
+            Transpose.Padded(x, C, H, W, staging, WP, P, P);
+            Transpose.Matrix(new ReadOnlySpan<float>(parameters, WeightOffset, C * F * F), F * F, C, F * F, new Span<float>(staging, WS, F * F * C), C);
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(staging);
+            ref float wr = ref Unsafe.Add(ref xr, WS);
+            ref float zr = ref Unsafe.Add(ref xr, ZS);
+            ref float br = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), BiasOffset);
+            // 8 channels at a time, the window's 9 weights in registers.
+            for (int c0 = 0; c0 < C; c0 += 8)
             {
-                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * CG * F * F);
-                for (int p0 = 0; p0 < L; p0 += 88)
+                int c = Math.Min(c0, C - 8); // the last block overlaps the one before
+                var w0 = Vector256.LoadUnsafe(ref wr, (nuint)(0 * C + c));
+                var w1 = Vector256.LoadUnsafe(ref wr, (nuint)(1 * C + c));
+                var w2 = Vector256.LoadUnsafe(ref wr, (nuint)(2 * C + c));
+                var w3 = Vector256.LoadUnsafe(ref wr, (nuint)(3 * C + c));
+                var w4 = Vector256.LoadUnsafe(ref wr, (nuint)(4 * C + c));
+                var w5 = Vector256.LoadUnsafe(ref wr, (nuint)(5 * C + c));
+                var w6 = Vector256.LoadUnsafe(ref wr, (nuint)(6 * C + c));
+                var w7 = Vector256.LoadUnsafe(ref wr, (nuint)(7 * C + c));
+                var w8 = Vector256.LoadUnsafe(ref wr, (nuint)(8 * C + c));
+                var b = Vector256.LoadUnsafe(ref br, (nuint)c);
+                for (int oy = 0; oy < HO; oy++)
                 {
-                    int p = Math.Min(p0, L - 88); // the last block overlaps the one before
-                    var b0 = Vector256.Create(Unsafe.Add(ref wr, BiasOffset + k + 0));
-                    var a00 = b0;
-                    var a01 = b0;
-                    var a02 = b0;
-                    var a03 = b0;
-                    var a04 = b0;
-                    var a05 = b0;
-                    var a06 = b0;
-                    var a07 = b0;
-                    var a08 = b0;
-                    var a09 = b0;
-                    var a010 = b0;
-                    int cb = k / KG * CG; // the first channel of filter k's group
-                    for (int c = 0; c < CG; c++)
+                    ref float xo = ref Unsafe.Add(ref xr, oy * S * WP * C + c);
+                    ref float zo = ref Unsafe.Add(ref zr, oy * WO * C + c);
+                    // 2 outputs of the row at a time: independent sums whose multiply-adds overlap, then the rest one by one.
+                    int ox = 0;
+                    for (; ox <= WO - 2; ox += 2)
                     {
-                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + p);
-                        int wc = c * F * F;
-                        Vector256<float> x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, wk;
-                        // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 0);
-                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 0 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 0 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 0 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 0 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 0 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 0 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 0 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 0 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 0 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
-                        // tap (0, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 1);
-                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 1 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 1 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 1 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 1 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 1 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 1 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 1 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 1 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 1 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
-                        // tap (0, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 2);
-                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 2 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 2 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 2 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 2 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 2 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 2 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 2 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 2 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 2 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
-                        // tap (1, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 7);
-                        x1 = Vector256.LoadUnsafe(ref xc, 7 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 7 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 7 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 7 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 7 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 7 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 7 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 7 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 7 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 7 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
-                        // tap (1, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 8);
-                        x1 = Vector256.LoadUnsafe(ref xc, 8 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 8 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 8 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 8 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 8 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 8 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 8 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 8 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 8 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 8 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
-                        // tap (1, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 9);
-                        x1 = Vector256.LoadUnsafe(ref xc, 9 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 9 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 9 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 9 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 9 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 9 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 9 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 9 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 9 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 9 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
-                        // tap (2, 0)
-                        x0 = Vector256.LoadUnsafe(ref xc, 14);
-                        x1 = Vector256.LoadUnsafe(ref xc, 14 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 14 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 14 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 14 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 14 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 14 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 14 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 14 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 14 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 14 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
-                        // tap (2, 1)
-                        x0 = Vector256.LoadUnsafe(ref xc, 15);
-                        x1 = Vector256.LoadUnsafe(ref xc, 15 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 15 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 15 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 15 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 15 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 15 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 15 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 15 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 15 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 15 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
-                        // tap (2, 2)
-                        x0 = Vector256.LoadUnsafe(ref xc, 16);
-                        x1 = Vector256.LoadUnsafe(ref xc, 16 + 8);
-                        x2 = Vector256.LoadUnsafe(ref xc, 16 + 16);
-                        x3 = Vector256.LoadUnsafe(ref xc, 16 + 24);
-                        x4 = Vector256.LoadUnsafe(ref xc, 16 + 32);
-                        x5 = Vector256.LoadUnsafe(ref xc, 16 + 40);
-                        x6 = Vector256.LoadUnsafe(ref xc, 16 + 48);
-                        x7 = Vector256.LoadUnsafe(ref xc, 16 + 56);
-                        x8 = Vector256.LoadUnsafe(ref xc, 16 + 64);
-                        x9 = Vector256.LoadUnsafe(ref xc, 16 + 72);
-                        x10 = Vector256.LoadUnsafe(ref xc, 16 + 80);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
-                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
-                        a02 = Vector256.MultiplyAddEstimate(x2, wk, a02);
-                        a03 = Vector256.MultiplyAddEstimate(x3, wk, a03);
-                        a04 = Vector256.MultiplyAddEstimate(x4, wk, a04);
-                        a05 = Vector256.MultiplyAddEstimate(x5, wk, a05);
-                        a06 = Vector256.MultiplyAddEstimate(x6, wk, a06);
-                        a07 = Vector256.MultiplyAddEstimate(x7, wk, a07);
-                        a08 = Vector256.MultiplyAddEstimate(x8, wk, a08);
-                        a09 = Vector256.MultiplyAddEstimate(x9, wk, a09);
-                        a010 = Vector256.MultiplyAddEstimate(x10, wk, a010);
+                        ref float xt = ref Unsafe.Add(ref xo, ox * S * C);
+                        var a0 = b;
+                        var a1 = b;
+                        // window row 0
+                        var x0 = Vector256.LoadUnsafe(ref xt, 0);
+                        var x1 = Vector256.LoadUnsafe(ref xt, 8);
+                        var x2 = Vector256.LoadUnsafe(ref xt, 16);
+                        var x3 = Vector256.LoadUnsafe(ref xt, 24);
+                        a0 = Vector256.MultiplyAddEstimate(x0, w0, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x1, w0, a1);
+                        a0 = Vector256.MultiplyAddEstimate(x1, w1, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x2, w1, a1);
+                        a0 = Vector256.MultiplyAddEstimate(x2, w2, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x3, w2, a1);
+                        // window row 1
+                        x0 = Vector256.LoadUnsafe(ref xt, 56);
+                        x1 = Vector256.LoadUnsafe(ref xt, 64);
+                        x2 = Vector256.LoadUnsafe(ref xt, 72);
+                        x3 = Vector256.LoadUnsafe(ref xt, 80);
+                        a0 = Vector256.MultiplyAddEstimate(x0, w3, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x1, w3, a1);
+                        a0 = Vector256.MultiplyAddEstimate(x1, w4, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x2, w4, a1);
+                        a0 = Vector256.MultiplyAddEstimate(x2, w5, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x3, w5, a1);
+                        // window row 2
+                        x0 = Vector256.LoadUnsafe(ref xt, 112);
+                        x1 = Vector256.LoadUnsafe(ref xt, 120);
+                        x2 = Vector256.LoadUnsafe(ref xt, 128);
+                        x3 = Vector256.LoadUnsafe(ref xt, 136);
+                        a0 = Vector256.MultiplyAddEstimate(x0, w6, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x1, w6, a1);
+                        a0 = Vector256.MultiplyAddEstimate(x1, w7, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x2, w7, a1);
+                        a0 = Vector256.MultiplyAddEstimate(x2, w8, a0);
+                        a1 = Vector256.MultiplyAddEstimate(x3, w8, a1);
+                        Vector256.StoreUnsafe(a0, ref zo, (nuint)((ox + 0) * C));
+                        Vector256.StoreUnsafe(a1, ref zo, (nuint)((ox + 1) * C));
                     }
-                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
-                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
-                    Vector256.StoreUnsafe(a02, ref zr, (nuint)((k + 0) * L + p + 16));
-                    Vector256.StoreUnsafe(a03, ref zr, (nuint)((k + 0) * L + p + 24));
-                    Vector256.StoreUnsafe(a04, ref zr, (nuint)((k + 0) * L + p + 32));
-                    Vector256.StoreUnsafe(a05, ref zr, (nuint)((k + 0) * L + p + 40));
-                    Vector256.StoreUnsafe(a06, ref zr, (nuint)((k + 0) * L + p + 48));
-                    Vector256.StoreUnsafe(a07, ref zr, (nuint)((k + 0) * L + p + 56));
-                    Vector256.StoreUnsafe(a08, ref zr, (nuint)((k + 0) * L + p + 64));
-                    Vector256.StoreUnsafe(a09, ref zr, (nuint)((k + 0) * L + p + 72));
-                    Vector256.StoreUnsafe(a010, ref zr, (nuint)((k + 0) * L + p + 80));
+                    for (; ox < WO; ox++)
+                    {
+                        ref float xt = ref Unsafe.Add(ref xo, ox * S * C);
+                        var a0 = b;
+                        // window row 0
+                        var x0 = Vector256.LoadUnsafe(ref xt, 0);
+                        var x1 = Vector256.LoadUnsafe(ref xt, 8);
+                        var x2 = Vector256.LoadUnsafe(ref xt, 16);
+                        a0 = Vector256.MultiplyAddEstimate(x0, w0, a0);
+                        a0 = Vector256.MultiplyAddEstimate(x1, w1, a0);
+                        a0 = Vector256.MultiplyAddEstimate(x2, w2, a0);
+                        // window row 1
+                        x0 = Vector256.LoadUnsafe(ref xt, 56);
+                        x1 = Vector256.LoadUnsafe(ref xt, 64);
+                        x2 = Vector256.LoadUnsafe(ref xt, 72);
+                        a0 = Vector256.MultiplyAddEstimate(x0, w3, a0);
+                        a0 = Vector256.MultiplyAddEstimate(x1, w4, a0);
+                        a0 = Vector256.MultiplyAddEstimate(x2, w5, a0);
+                        // window row 2
+                        x0 = Vector256.LoadUnsafe(ref xt, 112);
+                        x1 = Vector256.LoadUnsafe(ref xt, 120);
+                        x2 = Vector256.LoadUnsafe(ref xt, 128);
+                        a0 = Vector256.MultiplyAddEstimate(x0, w6, a0);
+                        a0 = Vector256.MultiplyAddEstimate(x1, w7, a0);
+                        a0 = Vector256.MultiplyAddEstimate(x2, w8, a0);
+                        Vector256.StoreUnsafe(a0, ref zo, (nuint)((ox + 0) * C));
+                    }
                 }
             }
-            // Gather the wide rows into [K][HO][WO].
-            for (int k = 0; k < K; k++)
-            {
-                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-            }
+            // Transpose the output [HO][WO][C] back to [K][HO][WO].
+            Transpose.Matrix(new ReadOnlySpan<float>(staging, ZS, HO * WO * C), C, HO * WO, C, y, HO * WO);
         }
 
         /// <summary>dwconv1 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>

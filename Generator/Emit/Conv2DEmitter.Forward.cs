@@ -30,8 +30,8 @@ internal sealed partial class Conv2DEmitter
         {
             int least512 = 16 * G.PB(16);
             int least256 = 8 * G.PB(8);
-            bool vector512 = G.ForwardWide && (G.L >= least512 || G.ChannelLanes(16));
-            bool vector256 = G.ForwardWide && (G.L >= least256 || G.ChannelLanes(8));
+            bool vector512 = G.ForwardWide && (G.L >= least512 || G.ChannelLanes(16)) || G.Depthwise(16);
+            bool vector256 = G.ForwardWide && (G.L >= least256 || G.ChannelLanes(8)) || G.Depthwise(8);
 
             var parameters = new List<(string, string, string)>
             {
@@ -42,7 +42,7 @@ internal sealed partial class Conv2DEmitter
             parameters.Add(("float[]", "parameters", WeightShape));
             if (!G.ReadsX) parameters.Add(("float[]", "padded", $"x with a zero border {PaddedShape}"));
             if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
-            if (G.Staging) parameters.Add(("float[]", "staging", StagingShape));
+            if (G.Staging) parameters.Add(("float[]", "staging", G.Depthwise(8) ? DepthwiseStagingShape : StagingShape));
             if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
             if (G.StridedWide) parameters.Add(("float[]", "phases", PhasesShape));
             if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());
@@ -55,6 +55,7 @@ internal sealed partial class Conv2DEmitter
             string z = Linear ? "linear" : "y";
             if (G.ReadsX) DirectDispatch(z, vector512, vector256);
             else if (G.Direct) CopiedDispatch(z, vector512, vector256);
+            else if (G.Depthwise(8)) DepthwiseDispatch(z, vector512, vector256);
             else
             {
                 W.Line("// Copy x into the padded input; its zero border is never written.");
@@ -72,9 +73,13 @@ internal sealed partial class Conv2DEmitter
             }
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
             // The epilogue hook: every path above has written y [K][HO][WO]; a chain's epilogue then runs per channel.
-            Chain?.WriteEpilogue(W, "K", G.HO * G.WO);
+            if (!LaneEpilogue) Chain?.WriteEpilogue(W, "K", G.HO * G.WO);
             W.Close();
-            if (Chain is not null) return;
+            if (Chain is not null)
+            {
+                if (LaneEpilogue) DepthwiseChainMethods(vector512, vector256);
+                return;
+            }
 
             if (vector512)
             {
@@ -161,6 +166,11 @@ internal sealed partial class Conv2DEmitter
         /// </summary>
         private void VectorMethod(int lanes)
         {
+            if (G.Depthwise(lanes))
+            {
+                DepthwiseMethod(lanes);
+                return;
+            }
             if (G.ChannelLanes(lanes))
             {
                 ChannelLaneMethod(lanes);

@@ -105,7 +105,7 @@ internal sealed partial class Conv2DEmitter
         public bool Wide => SH == 1 && SW == 1;
 
         /// <summary>Stride above 1 whose forward vector paths split the padded input into phases, then run wide rows over them (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
-        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L);
+        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L) && !Depthwise(Lanes);
 
         /// <summary>
         /// Stride above 1 whose backward vector paths run the stride-1 backward of <see cref="StrideOne"/> over dz dilated
@@ -132,7 +132,7 @@ internal sealed partial class Conv2DEmitter
         }
 
         /// <summary>Whether the forward has vector paths over wide rows.</summary>
-        public bool ForwardWide => (Wide && !Winograd) || StridedWide;
+        public bool ForwardWide => ((Wide && !Winograd) || StridedWide) && !Depthwise(Lanes);
 
         /// <summary>Whether the forward's vector paths are Winograd F(2x2, 3x3) (<see cref="Conv2DBuffers.Winograd"/>), not wide rows.</summary>
         public bool Winograd => Conv2DBuffers.Winograd(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
@@ -153,7 +153,10 @@ internal sealed partial class Conv2DEmitter
         public bool ChannelLanes(int lanes) => Conv2DBuffers.ChannelLanes(Window, C, HP * WP, lanes, Groups);
 
         /// <summary>Whether the forward has the staging buffer: x transposed to <c>[HW][C]</c> at either width.</summary>
-        public bool Staging => ChannelLanes(2 * Lanes) || ChannelLanes(Lanes);
+        public bool Staging => ChannelLanes(2 * Lanes) || ChannelLanes(Lanes) || Depthwise(Lanes);
+
+        /// <summary>Whether the depthwise forward at a width runs with the channels across the lanes (<see cref="Conv2DBuffers.DepthwiseLanes"/>).</summary>
+        public bool Depthwise(int lanes) => Conv2DBuffers.DepthwiseLanes(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false), lanes);
 
         private Model.WindowGeometry Window => new(FH, FW, SH, SW, PadT, PadL, PadB, PadR);
 

@@ -28,6 +28,12 @@ public class FusedInferenceTests
         fused: ["Dwconv1Bn1Leakyrelu1Forward", "Conv1Bn2Relu6_1Forward"]);
 
     [Fact]
+    public void DepthwiseAcrossTheLanes() => Check(
+        new FusedDepthwiseLanesNet(),
+        ["dwconv1", "bn1", "relu6_1", "dwconv2", "bn2", "leakyrelu1", "dwconv3", "bn3", "conv1", "bn4", "relu1", "dwconv4", "bn5", "relu2", "pool1", "dense1"],
+        fused: ["Dwconv1Bn1Relu6_1Forward", "Dwconv2Bn2Leakyrelu1Forward", "Dwconv3Bn3Forward", "Conv1Bn4Relu1Forward", "Dwconv4Bn5Relu2Forward"]);
+
+    [Fact]
     public void DenseBatchNormReLU() =>
         Check(new FusedDenseNet(), ["dense1", "bn1", "relu1", "dense2", "bn2", "dense3"], fused: ["Dense1Bn1Relu1Forward", "Dense2Bn2Forward"]);
 

@@ -79,3 +79,29 @@ public partial class FusedResidualNet { }
 [Dense(2)]
 public partial class UnfusedReadersNet { }
 #pragma warning restore SN3005
+
+#pragma warning disable SN3005 // on purpose: dwconv2's bias before its BatchNorm, so that the per-lane epilogue follows a bias too
+
+/// <summary>
+/// Depthwise chains whose epilogue runs per lane: 12 channels (a tail) "same" with BatchNorm and ReLU6, stride 2 with
+/// biases, BatchNorm and LeakyReLU, then BatchNorm alone; a 1x1 to 16 channels, then 16 across a Vector512 with ReLU.
+/// </summary>
+[Input(9, 8, 12)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU6]
+[DepthwiseConv2D(3, Stride = 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[LeakyReLU(0.1)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[GlobalAvgPool]
+[Dense(3)]
+public partial class FusedDepthwiseLanesNet { }
+#pragma warning restore SN3005
