@@ -348,7 +348,7 @@ internal static partial class BatchTrainingEmitter
     /// <summary>A call on one line, or, where it would pass the line limit at <paramref name="indent"/>, one argument per line.</summary>
     private static void Wrapped(SourceWriter w, string statement, int indent)
     {
-        if (statement.Length + indent <= LayerEmitter.MaxLine)
+        if (statement.Length + System.Math.Max(indent, w.Column) <= LayerEmitter.MaxLine)
         {
             w.Line(statement);
             return;

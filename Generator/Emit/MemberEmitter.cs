@@ -50,7 +50,12 @@ internal static class MemberEmitter
         w.Line($"private const string NetworkName = \"{n}\"; // in the messages of spans, labels and targets that do not fit");
         if (plan.BatchTraining) BatchTrainingEmitter.EmitFields(w, n);
         if (plan.TailStart >= 0) w.Line($"private const int BatchTile = {NetworkPlan.BatchTile}; // samples per tile of ForwardBatch and PredictBatch");
-        foreach (var b in plan.Buffers) w.Line($"private readonly {b.Type}[] {b.Name} = new {b.Type}[{b.Length}]; // {b.Comment}");
+        foreach (var b in plan.Buffers)
+        {
+            string field = $"private readonly {b.Type}[] {b.Name} = new {b.Type}[{b.Length}];";
+            if (w.Column + field.Length + b.Comment.Length + 4 <= SourceWriter.Width) w.Line($"{field} // {b.Comment}");
+            else w.Line($"// {b.Comment}").Line(field);
+        }
         w.Line();
 
         w.Line("// ---- Construction ----");

@@ -33,6 +33,9 @@ internal sealed class SourceWriter
     /// <summary>The widest line this writer leaves, indentation included, where it can break one.</summary>
     public const int Width = 160;
 
+    /// <summary>The column a line written now starts at.</summary>
+    public int Column => _indent * 4;
+
     /// <summary>The last space outside an XML tag at which <paramref name="comment"/> fits in <see cref="Width"/>, or -1.</summary>
     private int Break(string comment)
     {
