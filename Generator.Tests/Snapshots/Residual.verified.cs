@@ -24,7 +24,7 @@ namespace Samples
     /// dense2    Dense 10 Softmax            10               170         160
     /// total                                                4,242     391,584
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all
+    /// memory: parameters 16,968 B, gradients 16,968 B, activations 465,000 B; 498,936 B in all
     /// </code>
     /// </summary>
     partial class Residual : global::StaticNets.INetwork<Residual>
@@ -45,7 +45,7 @@ namespace Samples
         // dense2    Dense 10 Softmax            10               170         160
         // total                                                4,242     391,584
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all
+        // memory: parameters 16,968 B, gradients 16,968 B, activations 465,000 B; 498,936 B in all
 
         // ---- Sizes and description ----
 
@@ -78,7 +78,7 @@ namespace Samples
             "dense2    Dense 10 Softmax            10               170         160\n" +
             "total                                                4,242     391,584\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all";
+            "memory: parameters 16,968 B, gradients 16,968 B, activations 465,000 B; 498,936 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -291,7 +291,7 @@ namespace Samples
         private readonly float[] _conv2Output = new float[2048]; // conv2 output [8][16][16]
         private readonly float[] _conv2OutputGrad = new float[2048]; // conv2 output gradient [8][16][16]
         private readonly float[] _conv2Input = new float[2608]; // conv2 input [2608]
-        private readonly float[] _conv2Winograd = new float[24880]; // conv2 winograd [24880]
+        private readonly float[] _conv2Winograd = new float[25472]; // conv2 winograd [25472]
         private readonly float[] _conv2WideGrad = new float[3136]; // conv2 wideGrad [3136]
         private readonly float[] _conv2GradT = new float[2064]; // conv2 gradT [2064]
         private readonly float[] _conv2InputGrad = new float[2832]; // conv2 inputGrad [2832]
@@ -1579,7 +1579,7 @@ namespace StaticNets.Generated
             Span<float> y,         // conv2 output [8][16][16]
             float[] parameters,    // weights [8][8][3][3] at 224, biases [8] at 800
             float[] padded,        // x with a zero border [8][18][18]
-            float[] winograd)      // Winograd scratch: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80]
+            float[] winograd)      // Winograd scratch: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80], the weights U is of
         {
             const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;

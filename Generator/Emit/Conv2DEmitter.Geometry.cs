@@ -137,6 +137,9 @@ internal sealed partial class Conv2DEmitter
         /// <summary>Whether the forward's vector paths are Winograd F(2x2, 3x3) (<see cref="Conv2DBuffers.Winograd"/>), not wide rows.</summary>
         public bool Winograd => Conv2DBuffers.Winograd(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
 
+        /// <summary>Whether the Winograd forward runs with the filters across the lanes (<see cref="Conv2DBuffers.WinogradLanes"/>).</summary>
+        public bool WinogradLanes => Conv2DBuffers.WinogradLanes(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
+
         /// <summary>1x1, stride 1, no padding: the forward reads x and writes the output directly (<see cref="Conv2DBuffers.Direct"/>).</summary>
         public bool Direct => Conv2DBuffers.Direct(Window);
 

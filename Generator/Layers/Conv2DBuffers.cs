@@ -88,19 +88,41 @@ internal sealed record Conv2DBuffers(
     public static bool Winograd(WindowGeometry g, int channels, int filters, int groups, Shape output) =>
         WideRows(g) && g.KernelHeight == 3 && g.KernelWidth == 3 && groups <= 1
         && channels >= WinogradLeast && filters >= WinogradLeast && filters % 4 == 0
-        && (long)((output.H + 1) / 2) * ((output.W + 1) / 2) >= WinogradLeastTiles;
+        && (WinogradTiles(output) >= WinogradLeastTiles || (filters % WinogradLaneFilters == 0 && WinogradTiles(output) >= WinogradLeastLaneTiles));
+
+    /// <summary>The 2x2 output tiles of a plane: <c>⌈HO/2⌉·⌈WO/2⌉</c>.</summary>
+    private static long WinogradTiles(Shape output) => (long)((output.H + 1) / 2) * ((output.W + 1) / 2);
+
+    /// <summary>The filters of the filter-lane Winograd forward come in multiples of this: two Vector512s.</summary>
+    public const int WinogradLaneFilters = 32;
+
+    /// <summary>
+    /// The fewest 2x2 output tiles for the filter-lane Winograd forward (<see cref="WinogradLanes"/>): below that, the
+    /// filter transform, done on every call, weighs more than the multiplies saved.
+    /// </summary>
+    public const int WinogradLeastLaneTiles = 16;
+
+    /// <summary>
+    /// Whether a <see cref="Winograd"/> forward has too few tiles for vectors of them (fewer than
+    /// <see cref="WinogradLeastTiles"/>) and so runs with the filters across the lanes (<c>Winograd.ForwardLanes*</c>):
+    /// measured on ResNet-8's conv7 (8x8, 64 channels and filters, 16 tiles).
+    /// </summary>
+    public static bool WinogradLanes(WindowGeometry g, int channels, int filters, int groups, Shape output) =>
+        Winograd(g, channels, filters, groups, output) && WinogradTiles(output) < WinogradLeastTiles;
 
     /// <summary>
     /// The Winograd scratch, as <c>Winograd.Length</c> computes it: parity planes <c>[C][4][TH+1][S]</c>, U
     /// <c>[16][K][C]</c>, V <c>[16][C][TP]</c>, M <c>[16][K][TP]</c> (each position ξ an odd number of 64-byte lines
-    /// apart) and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
+    /// apart), the weights U was computed from and a flag (<c>K*C*9 + 16</c>) and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
     /// <c>S = ⌈WO/2⌉ + 1</c> and TP the <c>TH*S</c> tiles rounded up to 16.
     /// </summary>
     public static BigInteger WinogradLength(int channels, int filters, int outputHeight, int outputWidth)
     {
         BigInteger rows = (outputHeight + 1) / 2, stride = (outputWidth + 1) / 2 + 1;
         BigInteger padded = (rows * stride + 15) / 16 * 16;
-        return channels * 4 * (rows + 1) * stride + 16 * (Spread(filters * (BigInteger)channels) + Spread(channels * padded) + Spread(filters * padded)) + 16;
+        BigInteger kept = filters * (BigInteger)channels * 9 + 16;
+        return channels * 4 * (rows + 1) * stride + 16 * (Spread(filters * (BigInteger)channels) + Spread(channels * padded) + Spread(filters * padded))
+            + kept + 16;
     }
 
     /// <summary>A matrix's size rounded up to an odd number of 64-byte lines: the distance between its 16 positions ξ.</summary>
