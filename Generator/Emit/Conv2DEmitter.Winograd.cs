@@ -39,7 +39,7 @@ internal sealed partial class Conv2DEmitter
             string bias = G.Bias ? $"new {N.ReadOnlySpan}(parameters, BiasOffset, K)" : "default";
             W.Line("// Dispatch: Winograd F(2x2, 3x3) on the vector paths (16 multiplies a 2x2 tile, channel and filter for 36 direct),");
             W.Line(G.WinogradLanes
-                ? "// the filters across the lanes (too few tiles for vectors of them); else the scalar reference loops."
+                ? "// the filters across the lanes (in multiples of 32); else the scalar reference loops."
                 : "// else the scalar reference loops.");
             W.Line($"{N.ReadOnlySpan} weights = new {N.ReadOnlySpan}(parameters, WeightOffset, K * C * F * F);");
             W.Line($"{N.ReadOnlySpan} biases = {bias};");

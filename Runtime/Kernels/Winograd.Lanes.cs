@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics.X86;
 
 namespace StaticNets.__Internals;
 
-// The Winograd forward with the filters across the lanes, for planes of few tiles (an 8x8 output has 16), where
-// vectors of tiles would be mostly rounding: written once for both widths over ILanes.
+// The Winograd forward with the filters across the lanes, for filters in multiples of 32: no rounding of the tiles to
+// whole vectors (an 8x8 output has 16 tiles), and the filter transform's layout read whole: written once for both
+// widths over ILanes.
 public static partial class Winograd
 {
     /// <summary>Tiles a block of the filter-lane products takes: each weight vector loaded once feeds this many.</summary>
