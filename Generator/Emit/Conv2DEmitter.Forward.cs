@@ -55,6 +55,7 @@ internal sealed partial class Conv2DEmitter
             string z = Linear ? "linear" : "y";
             if (G.ReadsX) DirectDispatch(z, vector512, vector256);
             else if (G.Direct) CopiedDispatch(z, vector512, vector256);
+            else if (G.Subsampled) SubsampledDispatch(z);
             else
             {
                 W.Line("// Copy x into the padded input; its zero border is never written.");
@@ -76,6 +77,7 @@ internal sealed partial class Conv2DEmitter
             W.Close();
             if (Chain is not null) return;
 
+            if (G.Subsampled) SubsampledMethods();
             if (vector512)
             {
                 W.Line();

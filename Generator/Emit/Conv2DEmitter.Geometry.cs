@@ -105,7 +105,13 @@ internal sealed partial class Conv2DEmitter
         public bool Wide => SH == 1 && SW == 1;
 
         /// <summary>Stride above 1 whose forward vector paths split the padded input into phases, then run wide rows over them (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
-        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L);
+        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L) && !Subsampled;
+
+        /// <summary>1x1, stride above 1, no padding: the forward's vector paths subsample x, then run the pointwise product (<see cref="Conv2DBuffers.Subsampled"/>).</summary>
+        public bool Subsampled => Conv2DBuffers.Subsampled(Window, C, new Shape(K, HO, WO, Flat: false), Groups);
+
+        /// <summary>The forward leaves no copy of x in the padded input: the backward makes it (<see cref="ReadsX"/> or <see cref="Subsampled"/>).</summary>
+        public bool BackwardCopiesX => ReadsX || Subsampled;
 
         /// <summary>
         /// Stride above 1 whose backward vector paths run the stride-1 backward of <see cref="StrideOne"/> over dz dilated

@@ -80,7 +80,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (c.NeedsInputGrad) args.Add(c.InputGrad!);
         if (c.NeedsInputGrad) args.Add("_parameters");
         args.Add("_gradients");
-        if (g.ReadsX) args.Add(c.Input);
+        if (g.BackwardCopiesX) args.Add(c.Input);
         args.Add(Field(l, "Input"));
         var wide = g.StridedBackwardWide ? g.StrideOne() : g;
         if (wide.Wide) args.Add(Field(l, "WideGrad"));

@@ -49,7 +49,7 @@ internal sealed record Conv2DBuffers(
         BigInteger positions = WidePositions(g, output, wp);
         bool wholeVectors = WholeVectors(g, input.C, filters, plane, 2 * Lanes, groups) || WholeVectors(g, input.C, filters, plane, Lanes, groups);
         bool winograd = Winograd(g, input.C, filters, groups, output);
-        bool forwardWide = ((wide && !winograd) || StridedWide(g, filters, positions)) && !Direct(g);
+        bool forwardWide = ((wide && !winograd) || (StridedWide(g, filters, positions) && !Subsampled(g, input.C, output, groups))) && !Direct(g);
         bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
         // A strided backward on the vector paths runs the stride-1 backward over dz dilated to the stride-1 output.
         bool backwardWide = wide || StridedBackwardWide(g, output);
@@ -155,6 +155,25 @@ internal sealed record Conv2DBuffers(
     /// </summary>
     public static bool Direct(WindowGeometry g) =>
         WideRows(g) && g.KernelHeight == 1 && g.KernelWidth == 1 && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
+
+    /// <summary>
+    /// Whether a 1x1 convolution of stride above 1 without padding (a residual block's projection) runs its forward's
+    /// vector paths as a subsample and a pointwise product: x's strided positions copied into the padded input's buffer
+    /// as <c>[C][HO][WO]</c>, then the forward of the 1x1 stride-1 convolution over that, which reads its input and
+    /// writes the output directly (<see cref="Direct"/>, neither <see cref="ChannelLanes"/> nor
+    /// <see cref="WholeVectors"/> at either width, and a vector of positions at least). No wide rows and no phases; the backward copies x into the padded
+    /// input itself.
+    /// </summary>
+    public static bool Subsampled(WindowGeometry g, int channels, Shape output, int groups)
+    {
+        if (WideRows(g) || groups > 1 || g.KernelHeight != 1 || g.KernelWidth != 1) return false;
+        if (g.PadTop != 0 || g.PadLeft != 0 || g.PadBottom != 0 || g.PadRight != 0) return false;
+        var pointwise = new WindowGeometry(1, 1, 1, 1, 0, 0, 0, 0);
+        BigInteger plane = (BigInteger)output.H * output.W;
+        return plane >= 2 * Lanes
+            && !ChannelLanes(pointwise, channels, plane, 2 * Lanes, groups) && !ChannelLanes(pointwise, channels, plane, Lanes, groups)
+            && !WholeVectors(pointwise, channels, output.C, plane, 2 * Lanes, groups) && !WholeVectors(pointwise, channels, output.C, plane, Lanes, groups);
+    }
 
     /// <summary>
     /// Whether a <see cref="Direct"/> convolution's forward at a width vectorises over the input channels instead of the

@@ -28,6 +28,10 @@ public class FusedInferenceTests
         fused: ["Dwconv1Bn1Leakyrelu1Forward", "Conv1Bn2Relu6_1Forward"]);
 
     [Fact]
+    public void SubsampledConvBatchNormReLU() =>
+        Check(new SubsampledFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
+
+    [Fact]
     public void DenseBatchNormReLU() =>
         Check(new FusedDenseNet(), ["dense1", "bn1", "relu1", "dense2", "bn2", "dense3"], fused: ["Dense1Bn1Relu1Forward", "Dense2Bn2Forward"]);
 

@@ -20,6 +20,7 @@ public static class NetworkCases
         nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual), nameof(StridedVectorNet), nameof(LargeStridedNet),
         nameof(PointwisePlane3), nameof(PointwisePlane6), nameof(PointwisePlane1), nameof(PointwisePlane25x5),
         nameof(DepthwisePlane3), nameof(DepthwisePlane6), nameof(DepthwisePlane12), nameof(DepthwisePlane25x5), nameof(DepthwisePlane48),
+        nameof(SubsampledEven), nameof(SubsampledOdd), nameof(SubsampledRectangular),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -70,6 +71,9 @@ public static class NetworkCases
             case nameof(DepthwisePlane12): check.Check(new DepthwisePlane12(33)); break;
             case nameof(DepthwisePlane25x5): check.Check(new DepthwisePlane25x5(34)); break;
             case nameof(DepthwisePlane48): check.Check(new DepthwisePlane48(35)); break;
+            case nameof(SubsampledEven): check.Check(new SubsampledEven(71)); break;
+            case nameof(SubsampledOdd): check.Check(new SubsampledOdd(72)); break;
+            case nameof(SubsampledRectangular): check.Check(new SubsampledRectangular(73)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }
