@@ -44,6 +44,7 @@ internal sealed partial class Conv2DEmitter
             if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
             if (G.Staging) parameters.Add(("float[]", "staging", StagingShape));
             if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
+            if (G.StridedLanes) parameters.Add(("float[]", "lanes", LanesScratch));
             if (G.StridedWide) parameters.Add(("float[]", "phases", PhasesShape));
             if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());
 
@@ -64,6 +65,7 @@ internal sealed partial class Conv2DEmitter
                 W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
                 W.Close();
                 if (G.Winograd) WinogradDispatch(z);
+                else if (G.StridedLanes) StridedLanesDispatch(z);
                 else
                 {
                     if (G.StridedWide) SplitPhases();

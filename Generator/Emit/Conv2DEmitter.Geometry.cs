@@ -105,7 +105,10 @@ internal sealed partial class Conv2DEmitter
         public bool Wide => SH == 1 && SW == 1;
 
         /// <summary>Stride above 1 whose forward vector paths split the padded input into phases, then run wide rows over them (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
-        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L) && !Subsampled;
+        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L) && !Subsampled && !StridedLanes;
+
+        /// <summary>Strided, on the vector paths with the filters across the lanes (<see cref="Conv2DBuffers.StridedLanes"/>).</summary>
+        public bool StridedLanes => Conv2DBuffers.StridedLanes(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
 
         /// <summary>1x1, stride above 1, no padding: the forward's vector paths subsample x, then run the pointwise product (<see cref="Conv2DBuffers.Subsampled"/>).</summary>
         public bool Subsampled => Conv2DBuffers.Subsampled(Window, C, new Shape(K, HO, WO, Flat: false), Groups);

@@ -32,6 +32,10 @@ public class FusedInferenceTests
         Check(new SubsampledFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
 
     [Fact]
+    public void StridedLanesConvBatchNormReLU() =>
+        Check(new StridedLanesFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
+
+    [Fact]
     public void DenseBatchNormReLU() =>
         Check(new FusedDenseNet(), ["dense1", "bn1", "relu1", "dense2", "bn2", "dense3"], fused: ["Dense1Bn1Relu1Forward", "Dense2Bn2Forward"]);
 

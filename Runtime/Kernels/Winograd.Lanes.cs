@@ -320,7 +320,7 @@ public static partial class Winograd
 
     /// <summary>An 8x8 transpose: row i of the result is lane i of each of the eight vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>,
+    internal static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>,
         Vector256<float>) Transpose(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4,
         Vector256<float> r5, Vector256<float> r6, Vector256<float> r7)
     {
