@@ -1566,7 +1566,7 @@ namespace StaticNets.Generated
             Span<float> y,         // conv2 output [8][16][16]
             float[] parameters,    // weights [8][8][3][3] at 224, biases [8] at 800
             float[] padded,        // x with a zero border [8][18][18]
-            float[] winograd)      // Winograd scratch: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80], the weights U is of
+            float[] winograd)      // Winograd: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80], U's weights
         {
             const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;

@@ -23,8 +23,8 @@ internal sealed partial class Conv2DEmitter
                 int padded = (rows * stride + 15) / 16 * 16;
                 string u = G.WinogradLanes ? $"[16][{G.C}][{G.K}]" : $"[16][{G.K}][{G.C}]";
                 string m = G.WinogradLanes ? $"[16][{padded}][{G.K}]" : $"[16][{G.K}][{padded}]";
-                return $"Winograd scratch: parity planes [{G.C}][4][{rows + 1}][{stride}], U {u}, "
-                    + $"V [16][{G.C}][{padded}], M {m}, the weights U is of";
+                return $"Winograd: parity planes [{G.C}][4][{rows + 1}][{stride}], U {u}, "
+                    + $"V [16][{G.C}][{padded}], M {m}, U's weights";
             }
         }
 
