@@ -24,7 +24,7 @@ namespace Samples
     /// dense2    Dense 10 Softmax            10               170         160
     /// total                                                4,242     391,584
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all
+    /// memory: parameters 16,968 B, gradients 16,968 B, activations 452,584 B; 486,520 B in all
     /// </code>
     /// </summary>
     partial class Residual : global::StaticNets.INetwork<Residual>
@@ -45,7 +45,7 @@ namespace Samples
         // dense2    Dense 10 Softmax            10               170         160
         // total                                                4,242     391,584
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all
+        // memory: parameters 16,968 B, gradients 16,968 B, activations 452,584 B; 486,520 B in all
 
         // ---- Sizes and description ----
 
@@ -78,7 +78,7 @@ namespace Samples
             "dense2    Dense 10 Softmax            10               170         160\n" +
             "total                                                4,242     391,584\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 16,968 B, gradients 16,968 B, activations 462,632 B; 496,568 B in all";
+            "memory: parameters 16,968 B, gradients 16,968 B, activations 452,584 B; 486,520 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -291,7 +291,7 @@ namespace Samples
         private readonly float[] _conv2Output = new float[2048]; // conv2 output [8][16][16]
         private readonly float[] _conv2OutputGrad = new float[2048]; // conv2 output gradient [8][16][16]
         private readonly float[] _conv2Input = new float[2608]; // conv2 input [2608]
-        private readonly float[] _conv2Winograd = new float[24880]; // conv2 winograd [24880]
+        private readonly float[] _conv2Winograd = new float[25472]; // conv2 winograd [25472]
         private readonly float[] _conv2WideGrad = new float[3136]; // conv2 wideGrad [3136]
         private readonly float[] _conv2GradT = new float[2064]; // conv2 gradT [2064]
         private readonly float[] _conv2InputGrad = new float[2832]; // conv2 inputGrad [2832]
@@ -319,10 +319,8 @@ namespace Samples
         private readonly float[] _add2OutputGrad = new float[1024]; // add2 output gradient [16][8][8]
         private readonly float[] _add2ProjectionOutput = new float[1024]; // add2 projection of a1 [16][8][8]
         private readonly float[] _add2ProjectionInput = new float[2064]; // add2Projection input [2064]
-        private readonly float[] _add2ProjectionWide = new float[1040]; // add2Projection wide [1040]
         private readonly float[] _add2ProjectionWideGrad = new float[4112]; // add2Projection wideGrad [4112]
         private readonly float[] _add2ProjectionDilated = new float[3616]; // add2Projection dilated [3616]
-        private readonly float[] _add2ProjectionPhases = new float[2064]; // add2Projection phases [2064]
         private readonly float[] _add2ProjectionGradT = new float[3616]; // add2Projection gradT [3616]
         private readonly float[] _add2ProjectionInputGrad = new float[2064]; // add2Projection inputGrad [2064]
         private readonly float[] _relu2Output = new float[1024]; // relu2 output [16][8][8]
@@ -724,13 +722,7 @@ namespace Samples
             global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
             global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
             global::StaticNets.Generated.ResidualLayers.Conv4Forward(_conv3Output, _conv4Output, _parameters, _conv4Input, _conv4Wide);
-            global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(
-                _relu1Output,
-                _add2ProjectionOutput,
-                _parameters,
-                _add2ProjectionInput,
-                _add2ProjectionWide,
-                _add2ProjectionPhases);
+            global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(_relu1Output, _add2ProjectionOutput, _parameters, _add2ProjectionInput);
             global::StaticNets.Generated.ResidualLayers.Add2Forward(_conv4Output, _add2ProjectionOutput, _add2Output);
             global::StaticNets.Generated.ResidualLayers.Relu2Forward(_add2Output, _relu2Output);
             global::StaticNets.Generated.ResidualLayers.Pool1Forward(_relu2Output, _pool1Output);
@@ -753,13 +745,7 @@ namespace Samples
                 global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
                 global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
                 global::StaticNets.Generated.ResidualLayers.Conv4Forward(_conv3Output, _conv4Output, _parameters, _conv4Input, _conv4Wide);
-                global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(
-                    _relu1Output,
-                    _add2ProjectionOutput,
-                    _parameters,
-                    _add2ProjectionInput,
-                    _add2ProjectionWide,
-                    _add2ProjectionPhases);
+                global::StaticNets.Generated.ResidualLayers.Add2ProjectionForward(_relu1Output, _add2ProjectionOutput, _parameters, _add2ProjectionInput);
                 global::StaticNets.Generated.ResidualLayers.Add2Forward(_conv4Output, _add2ProjectionOutput, _add2Output);
                 global::StaticNets.Generated.ResidualLayers.Relu2Forward(_add2Output, _relu2Output);
                 global::StaticNets.Generated.ResidualLayers.Pool1Forward(_relu2Output, _pool1Output);
@@ -794,6 +780,7 @@ namespace Samples
                 _relu1OutputGrad,
                 _parameters,
                 _gradients,
+                _relu1Output,
                 _add2ProjectionInput,
                 _add2ProjectionWideGrad,
                 _add2ProjectionGradT,
@@ -1579,7 +1566,7 @@ namespace StaticNets.Generated
             Span<float> y,         // conv2 output [8][16][16]
             float[] parameters,    // weights [8][8][3][3] at 224, biases [8] at 800
             float[] padded,        // x with a zero border [8][18][18]
-            float[] winograd)      // Winograd scratch: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80]
+            float[] winograd)      // Winograd: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80], U's weights
         {
             const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;
@@ -4298,62 +4285,59 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // add2Projection input [8][16][16]
             Span<float> y,         // add2Projection output [16][8][8]
             float[] parameters,    // weights [16][8][1][1] at 3656, biases [16] at 3784
-            float[] padded,        // x with a zero border [8][16][16]
-            float[] wide,          // wide rows [16][64]
-            float[] phases)        // the padded input's phases [8][4][8][8]
+            float[] padded)        // x with a zero border [8][16][16]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
-            // Copy x into the padded input; its zero border is never written.
-            Span<float> xp = padded;
-            for (int c = 0; c < C; c++)
-            {
-                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
-            }
-            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            // 1x1, stride 2x2, no padding: the vector paths subsample x into the padded input's buffer as [C][HO][WO],
+            // then run the stride-1 1x1 product over it; the scalar reference loops read x copied there.
             if (Simd.IsEnabled)
             {
+                ref float xr = ref MemoryMarshal.GetReference(x);
+                ref float sr = ref MemoryMarshal.GetArrayDataReference(padded);
                 for (int c = 0; c < C; c++)
                 {
-                    ReadOnlySpan<float> plane = new ReadOnlySpan<float>(padded, c * HP * WP, HP * WP);
-                    Span<float> split = new Span<float>(phases, c * PH * HPh * WPh, PH * HPh * WPh);
-                    Rows.SplitPhases(plane, HP, WP, S, S, 1, 1, split, HPh, WPh); // the 1x1 phases the window reads
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ref float xo = ref Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                        ref float so = ref Unsafe.Add(ref sr, (c * HO + oy) * WO);
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            Unsafe.Add(ref so, ox) = Unsafe.Add(ref xo, ox * S);
+                        }
+                    }
                 }
-            }
-            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-            if (Simd.IsEnabled && Simd.UseVector512)
-            {
-                Add2ProjectionForwardVector512(phases, parameters, wide, y);
-            }
-            else if (Simd.IsEnabled)
-            {
-                Add2ProjectionForwardVector256(phases, parameters, wide, y);
+                if (Simd.UseVector512)
+                {
+                    Add2ProjectionForwardVector512(padded, parameters, y);
+                }
+                else
+                {
+                    Add2ProjectionForwardVector256(padded, parameters, y);
+                }
             }
             else
             {
+                x.Slice(0, C * H * W).CopyTo(padded);
                 Add2ProjectionForwardScalar(padded, parameters, y);
             }
         }
 
-        /// <summary>add2Projection forward on Vector512: the wide rows, then gathered.</summary>
+        /// <summary>add2Projection forward on Vector512: the wide rows are the output's layout, read from x and written in place.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add2ProjectionForwardVector512(
-            float[] phases,     // the padded input's phases [8][4][8][8]
-            float[] parameters, // weights [16][8][1][1] at 3656, biases [16] at 3784
-            float[] wide,       // wide rows [16][64]
-            Span<float> y)      // the output [16][8][8]
+            ReadOnlySpan<float> x, // add2Projection input [8][8][8]
+            float[] parameters,    // weights [16][8][1][1] at 3656, biases [16] at 3784
+            Span<float> y)         // the output [16][8][8]
         {
-            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
+            const int C = 8, H = 8, W = 8, K = 16, F = 1, P = 0, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetReference(x);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            ref float zr = ref MemoryMarshal.GetReference(y);
             // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
@@ -4378,12 +4362,12 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
                         int wc = c * F * F;
                         Vector512<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
-                        x1 = Vector512.LoadUnsafe(ref ph00, 0 + 16);
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
@@ -4407,29 +4391,22 @@ namespace StaticNets.Generated
                     Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
                 }
             }
-            // Gather the wide rows into [K][HO][WO].
-            for (int k = 0; k < K; k++)
-            {
-                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-            }
         }
 
-        /// <summary>add2Projection forward on Vector256: the wide rows, then gathered.</summary>
+        /// <summary>add2Projection forward on Vector256: the wide rows are the output's layout, read from x and written in place.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add2ProjectionForwardVector256(
-            float[] phases,     // the padded input's phases [8][4][8][8]
-            float[] parameters, // weights [16][8][1][1] at 3656, biases [16] at 3784
-            float[] wide,       // wide rows [16][64]
-            Span<float> y)      // the output [16][8][8]
+            ReadOnlySpan<float> x, // add2Projection input [8][8][8]
+            float[] parameters,    // weights [16][8][1][1] at 3656, biases [16] at 3784
+            Span<float> y)         // the output [16][8][8]
         {
-            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
+            const int C = 8, H = 8, W = 8, K = 16, F = 1, P = 0, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetReference(x);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            ref float zr = ref MemoryMarshal.GetReference(y);
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
@@ -4454,12 +4431,12 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
                         int wc = c * F * F;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
-                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -4483,11 +4460,6 @@ namespace StaticNets.Generated
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
-            // Gather the wide rows into [K][HO][WO].
-            for (int k = 0; k < K; k++)
-            {
-                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-            }
         }
 
         /// <summary>add2Projection forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -4500,8 +4472,6 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -4547,19 +4517,22 @@ namespace StaticNets.Generated
         /// <summary>add2Projection backward: adds into its weight and bias gradients; writes dx.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add2ProjectionBackward(
-            Span<float> dy,     // gradient of the output [16][8][8]
-            Span<float> dx,     // gradient of the input [8][16][16]; written
-            float[] parameters, // weights [16][8][1][1] at 3656, biases [16] at 3784
-            float[] gradients,  // weight and bias gradients at the same offsets; added into
-            float[] padded,     // the forward's padded input [8][16][16]
-            float[] wideGrad,   // dz in wide rows [16][256]
-            float[] gradT,      // dz transposed [225][16]
-            float[] dilated,    // dz dilated to the stride-1 output [16][15][15]
-            float[] paddedGrad) // gradient of the padded input [8][256]
+            Span<float> dy,        // gradient of the output [16][8][8]
+            Span<float> dx,        // gradient of the input [8][16][16]; written
+            float[] parameters,    // weights [16][8][1][1] at 3656, biases [16] at 3784
+            float[] gradients,     // weight and bias gradients at the same offsets; added into
+            ReadOnlySpan<float> x, // add2Projection input [8][16][16]
+            float[] padded,        // x copied here [8][16][16]
+            float[] wideGrad,      // dz in wide rows [16][256]
+            float[] gradT,         // dz transposed [225][16]
+            float[] dilated,       // dz dilated to the stride-1 output [16][15][15]
+            float[] paddedGrad)    // gradient of the padded input [8][256]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
+            // The forward's vector paths left x subsampled here (1x1, no padding): copy x for the gradients' loops.
+            x.Slice(0, C * H * W).CopyTo(padded);
             ReadOnlySpan<float> dz = dy;
             // Bias: the sum of dz over each filter's plane.
             for (int k = 0; k < K; k++)
@@ -4877,8 +4850,6 @@ namespace StaticNets.Generated
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);

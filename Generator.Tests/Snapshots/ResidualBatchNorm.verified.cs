@@ -24,9 +24,9 @@ namespace Samples
     /// dense1    Dense 3 Softmax             3                 27          24
     /// total                                                1,087      21,912
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all
+    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 53,904 B; 62,824 B in all
     /// statistics: 56 BatchNorm running means and variances
-    /// batch training: one replica per sample after a batch's first, 59,916 B each (gradients, activations), kept once made
+    /// batch training: one replica per sample after a batch's first, 58,252 B each (gradients, activations), kept once made
     /// </code>
     /// </summary>
     partial class ResBn : global::StaticNets.INetwork<ResBn>
@@ -47,9 +47,9 @@ namespace Samples
         // dense1    Dense 3 Softmax             3                 27          24
         // total                                                1,087      21,912
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all
+        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 53,904 B; 62,824 B in all
         // statistics: 56 BatchNorm running means and variances
-        // batch training: one replica per sample after a batch's first, 59,916 B each (gradients, activations), kept once made
+        // batch training: one replica per sample after a batch's first, 58,252 B each (gradients, activations), kept once made
 
         // ---- Sizes and description ----
 
@@ -82,9 +82,9 @@ namespace Samples
             "dense1    Dense 3 Softmax             3                 27          24\n" +
             "total                                                1,087      21,912\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 55,568 B; 64,488 B in all\n" +
+            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 53,904 B; 62,824 B in all\n" +
             "statistics: 56 BatchNorm running means and variances\n" +
-            "batch training: one replica per sample after a batch's first, 59,916 B each (gradients, activations), kept once made";
+            "batch training: one replica per sample after a batch's first, 58,252 B each (gradients, activations), kept once made";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -340,10 +340,8 @@ namespace Samples
         private readonly float[] _add1ProjectionOutput = new float[128]; // add1 projection of a0, normalised in place [8][4][4]
         private readonly float[] _add1ProjectionOutputGrad = new float[128]; // add1 gradient of the projection's convolution output [8][4][4]
         private readonly float[] _add1ProjectionInput = new float[272]; // add1Projection input [272]
-        private readonly float[] _add1ProjectionWide = new float[144]; // add1Projection wide [144]
         private readonly float[] _add1ProjectionWideGrad = new float[528]; // add1Projection wideGrad [528]
         private readonly float[] _add1ProjectionDilated = new float[408]; // add1Projection dilated [408]
-        private readonly float[] _add1ProjectionPhases = new float[272]; // add1Projection phases [272]
         private readonly float[] _add1ProjectionGradT = new float[408]; // add1Projection gradT [408]
         private readonly float[] _add1ProjectionInputGrad = new float[272]; // add1Projection inputGrad [272]
         private readonly float[] _add1NormXhat = new float[128]; // add1Norm normalised values of the last training pass [8][4][4]
@@ -787,13 +785,7 @@ namespace Samples
                 _conv2Phases,
                 _statistics);
             // conv3, bn3, add1 and relu3 in one pass: conv3's output scaled, shifted, summed and activated, written into relu3's output
-            global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
-                _relu1Output,
-                _add1ProjectionOutput,
-                _parameters,
-                _add1ProjectionInput,
-                _add1ProjectionWide,
-                _add1ProjectionPhases);
+            global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(_relu1Output, _add1ProjectionOutput, _parameters, _add1ProjectionInput);
             global::StaticNets.Generated.ResBnLayers.Add1NormForward(_parameters, _statistics, _add1ProjectionOutput, _add1ProjectionOutput);
             global::StaticNets.Generated.ResBnLayers.Conv3Bn3Add1Relu3Forward(
                 _relu2Output,
@@ -827,13 +819,7 @@ namespace Samples
                     _conv2Phases,
                     _statistics);
                 // conv3, bn3, add1 and relu3 in one pass: conv3's output scaled, shifted, summed and activated, written into relu3's output
-                global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
-                    _relu1Output,
-                    _add1ProjectionOutput,
-                    _parameters,
-                    _add1ProjectionInput,
-                    _add1ProjectionWide,
-                    _add1ProjectionPhases);
+                global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(_relu1Output, _add1ProjectionOutput, _parameters, _add1ProjectionInput);
                 global::StaticNets.Generated.ResBnLayers.Add1NormForward(_parameters, _statistics, _add1ProjectionOutput, _add1ProjectionOutput);
                 global::StaticNets.Generated.ResBnLayers.Conv3Bn3Add1Relu3Forward(
                     _relu2Output,
@@ -929,13 +915,7 @@ namespace Samples
         private void ForwardSegment3(ResBn owner)
         {
             global::StaticNets.Generated.ResBnLayers.Bn3Normalize(_parameters, _conv3Output, _bn3Output, _bn3Xhat, owner._bn3Coefficients);
-            global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(
-                _relu1Output,
-                _add1ProjectionOutput,
-                _parameters,
-                _add1ProjectionInput,
-                _add1ProjectionWide,
-                _add1ProjectionPhases);
+            global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(_relu1Output, _add1ProjectionOutput, _parameters, _add1ProjectionInput);
         }
 
         /// <summary>Forward segment 4 of this replica's sample: add1Norm (normalised with the batch's statistics) to the end, and the sample's loss; the part
@@ -995,6 +975,7 @@ namespace Samples
                 _relu1OutputGrad,
                 _parameters,
                 _gradients,
+                _relu1Output,
                 _add1ProjectionInput,
                 _add1ProjectionWideGrad,
                 _add1ProjectionGradT,
@@ -4789,62 +4770,59 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> x, // add1Projection input [4][8][8]
             Span<float> y,         // add1Projection output [8][4][4]
             float[] parameters,    // weights [8][4][1][1] at 1012, no biases
-            float[] padded,        // x with a zero border [4][8][8]
-            float[] wide,          // wide rows [8][16]
-            float[] phases)        // the padded input's phases [4][4][4][4]
+            float[] padded)        // x with a zero border [4][8][8]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
-            // Copy x into the padded input; its zero border is never written.
-            Span<float> xp = padded;
-            for (int c = 0; c < C; c++)
-            {
-                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
-            }
-            // Split the padded input into its phases, so that every tap reads a stride-1 run of one of them.
+            // 1x1, stride 2x2, no padding: the vector paths subsample x into the padded input's buffer as [C][HO][WO],
+            // then run the stride-1 1x1 product over it; the scalar reference loops read x copied there.
             if (Simd.IsEnabled)
             {
+                ref float xr = ref MemoryMarshal.GetReference(x);
+                ref float sr = ref MemoryMarshal.GetArrayDataReference(padded);
                 for (int c = 0; c < C; c++)
                 {
-                    ReadOnlySpan<float> plane = new ReadOnlySpan<float>(padded, c * HP * WP, HP * WP);
-                    Span<float> split = new Span<float>(phases, c * PH * HPh * WPh, PH * HPh * WPh);
-                    Rows.SplitPhases(plane, HP, WP, S, S, 1, 1, split, HPh, WPh); // the 1x1 phases the window reads
+                    for (int oy = 0; oy < HO; oy++)
+                    {
+                        ref float xo = ref Unsafe.Add(ref xr, (c * H + oy * S) * W);
+                        ref float so = ref Unsafe.Add(ref sr, (c * HO + oy) * WO);
+                        for (int ox = 0; ox < WO; ox++)
+                        {
+                            Unsafe.Add(ref so, ox) = Unsafe.Add(ref xo, ox * S);
+                        }
+                    }
                 }
-            }
-            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-            if (Simd.IsEnabled && Simd.UseVector512)
-            {
-                Add1ProjectionForwardVector512(phases, parameters, wide, y);
-            }
-            else if (Simd.IsEnabled)
-            {
-                Add1ProjectionForwardVector256(phases, parameters, wide, y);
+                if (Simd.UseVector512)
+                {
+                    Add1ProjectionForwardVector512(padded, parameters, y);
+                }
+                else
+                {
+                    Add1ProjectionForwardVector256(padded, parameters, y);
+                }
             }
             else
             {
+                x.Slice(0, C * H * W).CopyTo(padded);
                 Add1ProjectionForwardScalar(padded, parameters, y);
             }
         }
 
-        /// <summary>add1Projection forward on Vector512: the wide rows, then gathered.</summary>
+        /// <summary>add1Projection forward on Vector512: the wide rows are the output's layout, read from x and written in place.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add1ProjectionForwardVector512(
-            float[] phases,     // the padded input's phases [4][4][4][4]
-            float[] parameters, // weights [8][4][1][1] at 1012, no biases
-            float[] wide,       // wide rows [8][16]
-            Span<float> y)      // the output [8][4][4]
+            ReadOnlySpan<float> x, // add1Projection input [4][4][4]
+            float[] parameters,    // weights [8][4][1][1] at 1012, no biases
+            Span<float> y)         // the output [8][4][4]
         {
-            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
+            const int C = 4, H = 4, W = 4, K = 8, F = 1, P = 0, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetReference(x);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            ref float zr = ref MemoryMarshal.GetReference(y);
             // 4 filters by 1 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 1.
             for (int k = 0; k < K; k += 4)
             {
@@ -4865,11 +4843,11 @@ namespace StaticNets.Generated
                     var a30 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
                         int wc = c * F * F;
                         Vector512<float> x0, wk;
                         // tap (0, 0)
-                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
                         wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
                         wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
@@ -4885,29 +4863,22 @@ namespace StaticNets.Generated
                     Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
                 }
             }
-            // Gather the wide rows into [K][HO][WO].
-            for (int k = 0; k < K; k++)
-            {
-                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-            }
         }
 
-        /// <summary>add1Projection forward on Vector256: the wide rows, then gathered.</summary>
+        /// <summary>add1Projection forward on Vector256: the wide rows are the output's layout, read from x and written in place.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add1ProjectionForwardVector256(
-            float[] phases,     // the padded input's phases [4][4][4][4]
-            float[] parameters, // weights [8][4][1][1] at 1012, no biases
-            float[] wide,       // wide rows [8][16]
-            Span<float> y)      // the output [8][4][4]
+            ReadOnlySpan<float> x, // add1Projection input [4][4][4]
+            float[] parameters,    // weights [8][4][1][1] at 1012, no biases
+            Span<float> y)         // the output [8][4][4]
         {
-            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
+            const int C = 4, H = 4, W = 4, K = 8, F = 1, P = 0, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            ref float xr = ref MemoryMarshal.GetReference(x);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            ref float zr = ref MemoryMarshal.GetReference(y);
             // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
             for (int k = 0; k < K; k += 4)
             {
@@ -4932,12 +4903,12 @@ namespace StaticNets.Generated
                     var a31 = b3;
                     for (int c = 0; c < C; c++)
                     {
-                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
                         int wc = c * F * F;
                         Vector256<float> x0, x1, wk;
                         // tap (0, 0)
-                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
-                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
                         a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
@@ -4961,11 +4932,6 @@ namespace StaticNets.Generated
                     Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
                 }
             }
-            // Gather the wide rows into [K][HO][WO].
-            for (int k = 0; k < K; k++)
-            {
-                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
-            }
         }
 
         /// <summary>add1Projection forward, scalar: each output the bias plus its window's products, the window unrolled.</summary>
@@ -4978,8 +4944,6 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             for (int k = 0; k < K; k++)
@@ -5214,19 +5178,22 @@ namespace StaticNets.Generated
         /// <summary>add1Projection backward: adds into its weight and bias gradients; writes dx.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add1ProjectionBackward(
-            Span<float> dy,     // gradient of the output [8][4][4]
-            Span<float> dx,     // gradient of the input [4][8][8]; written
-            float[] parameters, // weights [8][4][1][1] at 1012, no biases
-            float[] gradients,  // weight and bias gradients at the same offsets; added into
-            float[] padded,     // the forward's padded input [4][8][8]
-            float[] wideGrad,   // dz in wide rows [8][64]
-            float[] gradT,      // dz transposed [49][8]
-            float[] dilated,    // dz dilated to the stride-1 output [8][7][7]
-            float[] paddedGrad) // gradient of the padded input [4][64]
+            Span<float> dy,        // gradient of the output [8][4][4]
+            Span<float> dx,        // gradient of the input [4][8][8]; written
+            float[] parameters,    // weights [8][4][1][1] at 1012, no biases
+            float[] gradients,     // weight and bias gradients at the same offsets; added into
+            ReadOnlySpan<float> x, // add1Projection input [4][8][8]
+            float[] padded,        // x copied here [4][8][8]
+            float[] wideGrad,      // dz in wide rows [8][64]
+            float[] gradT,         // dz transposed [49][8]
+            float[] dilated,       // dz dilated to the stride-1 output [8][7][7]
+            float[] paddedGrad)    // gradient of the padded input [4][64]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
+            // The forward's vector paths left x subsampled here (1x1, no padding): copy x for the gradients' loops.
+            x.Slice(0, C * H * W).CopyTo(padded);
             ReadOnlySpan<float> dz = dy;
             const int HO1 = 7, WO1 = 7; // the stride-1 output the vector paths compute
             // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
@@ -5539,8 +5506,6 @@ namespace StaticNets.Generated
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
-            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);

@@ -44,8 +44,8 @@ internal sealed partial class Conv2DEmitter
             if (Dx) parameters.Add((N.Span, "dx", $"gradient of the input {InShape}; {(Adds ? "added into" : "written")}"));
             if (Dx) parameters.Add(("float[]", "parameters", WeightShape));
             parameters.Add(("float[]", "gradients", "weight and bias gradients at the same offsets; added into"));
-            if (G.ReadsX) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
-            parameters.Add(("float[]", "padded", G.ReadsX ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
+            if (G.BackwardCopiesX) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
+            parameters.Add(("float[]", "padded", G.BackwardCopiesX ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
             // Strided, on the vector paths: the stride-1 backward over dz dilated to the stride-1 output.
             var view = G.StridedBackwardWide ? G.StrideOne() : null;
             var wide = view ?? G;
@@ -58,9 +58,11 @@ internal sealed partial class Conv2DEmitter
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
             SpatialNames.Signature(W, Context, Name("Backward"), parameters);
             Constants(backward: true);
-            if (G.ReadsX)
+            if (G.BackwardCopiesX)
             {
-                W.Line("// The forward read x directly (1x1, stride 1, no padding): copy it here for the gradients' loops.");
+                W.Line(G.ReadsX
+                    ? "// The forward read x directly (1x1, stride 1, no padding): copy it here for the gradients' loops."
+                    : "// The forward's vector paths left x subsampled here (1x1, no padding): copy x for the gradients' loops.");
                 W.Line("x.Slice(0, C * H * W).CopyTo(padded);");
             }
             if (ActivationBackwardReads(Context))

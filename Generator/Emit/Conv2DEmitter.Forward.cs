@@ -44,6 +44,7 @@ internal sealed partial class Conv2DEmitter
             if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
             if (G.Staging) parameters.Add(("float[]", "staging", G.Depthwise(8) ? DepthwiseStagingShape : StagingShape));
             if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
+            if (G.StridedLanes) parameters.Add(("float[]", "lanes", LanesScratch));
             if (G.StridedWide) parameters.Add(("float[]", "phases", PhasesShape));
             if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());
 
@@ -56,6 +57,7 @@ internal sealed partial class Conv2DEmitter
             if (G.ReadsX) DirectDispatch(z, vector512, vector256);
             else if (G.Direct) CopiedDispatch(z, vector512, vector256);
             else if (G.Depthwise(8)) DepthwiseDispatch(z, vector512, vector256);
+            else if (G.Subsampled) SubsampledDispatch(z);
             else
             {
                 W.Line("// Copy x into the padded input; its zero border is never written.");
@@ -64,6 +66,7 @@ internal sealed partial class Conv2DEmitter
                 W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
                 W.Close();
                 if (G.Winograd) WinogradDispatch(z);
+                else if (G.StridedLanes) StridedLanesDispatch(z);
                 else
                 {
                     if (G.StridedWide) SplitPhases();
@@ -81,6 +84,7 @@ internal sealed partial class Conv2DEmitter
                 return;
             }
 
+            if (G.Subsampled) SubsampledMethods();
             if (vector512)
             {
                 W.Line();

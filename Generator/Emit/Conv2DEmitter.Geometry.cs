@@ -105,7 +105,16 @@ internal sealed partial class Conv2DEmitter
         public bool Wide => SH == 1 && SW == 1;
 
         /// <summary>Stride above 1 whose forward vector paths split the padded input into phases, then run wide rows over them (<see cref="Conv2DBuffers.StridedWide"/>).</summary>
-        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L) && !Depthwise(Lanes);
+        public bool StridedWide => !Wide && Conv2DBuffers.StridedWide(Window, K, L) && !Subsampled && !StridedLanes && !Depthwise(Lanes);
+
+        /// <summary>Strided, on the vector paths with the filters across the lanes (<see cref="Conv2DBuffers.StridedLanes"/>).</summary>
+        public bool StridedLanes => Conv2DBuffers.StridedLanes(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
+
+        /// <summary>1x1, stride above 1, no padding: the forward's vector paths subsample x, then run the pointwise product (<see cref="Conv2DBuffers.Subsampled"/>).</summary>
+        public bool Subsampled => Conv2DBuffers.Subsampled(Window, C, new Shape(K, HO, WO, Flat: false), Groups);
+
+        /// <summary>The forward leaves no copy of x in the padded input: the backward makes it (<see cref="ReadsX"/> or <see cref="Subsampled"/>).</summary>
+        public bool BackwardCopiesX => ReadsX || Subsampled;
 
         /// <summary>
         /// Stride above 1 whose backward vector paths run the stride-1 backward of <see cref="StrideOne"/> over dz dilated
@@ -136,6 +145,9 @@ internal sealed partial class Conv2DEmitter
 
         /// <summary>Whether the forward's vector paths are Winograd F(2x2, 3x3) (<see cref="Conv2DBuffers.Winograd"/>), not wide rows.</summary>
         public bool Winograd => Conv2DBuffers.Winograd(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
+
+        /// <summary>Whether the Winograd forward runs with the filters across the lanes (<see cref="Conv2DBuffers.WinogradLanes"/>).</summary>
+        public bool WinogradLanes => Conv2DBuffers.WinogradLanes(Window, C, K, Groups, new Shape(K, HO, WO, Flat: false));
 
         /// <summary>1x1, stride 1, no padding: the forward reads x and writes the output directly (<see cref="Conv2DBuffers.Direct"/>).</summary>
         public bool Direct => Conv2DBuffers.Direct(Window);

@@ -21,8 +21,10 @@ internal sealed partial class Conv2DEmitter
             {
                 int rows = (G.HO + 1) / 2, stride = (G.WO + 1) / 2 + 1;
                 int padded = (rows * stride + 15) / 16 * 16;
-                return $"Winograd scratch: parity planes [{G.C}][4][{rows + 1}][{stride}], U [16][{G.K}][{G.C}], "
-                    + $"V [16][{G.C}][{padded}], M [16][{G.K}][{padded}]";
+                string u = G.WinogradLanes ? $"[16][{G.C}][{G.K}]" : $"[16][{G.K}][{G.C}]";
+                string m = G.WinogradLanes ? $"[16][{padded}][{G.K}]" : $"[16][{G.K}][{padded}]";
+                return $"Winograd: parity planes [{G.C}][4][{rows + 1}][{stride}], U {u}, "
+                    + $"V [16][{G.C}][{padded}], M {m}, U's weights";
             }
         }
 
@@ -33,16 +35,19 @@ internal sealed partial class Conv2DEmitter
         private void WinogradDispatch(string z)
         {
             string simd = N.Simd;
+            string kernel = G.WinogradLanes ? "ForwardLanes" : "Forward";
             string bias = G.Bias ? $"new {N.ReadOnlySpan}(parameters, BiasOffset, K)" : "default";
             W.Line("// Dispatch: Winograd F(2x2, 3x3) on the vector paths (16 multiplies a 2x2 tile, channel and filter for 36 direct),");
-            W.Line("// else the scalar reference loops.");
+            W.Line(G.WinogradLanes
+                ? "// the filters across the lanes (in multiples of 32); else the scalar reference loops."
+                : "// else the scalar reference loops.");
             W.Line($"{N.ReadOnlySpan} weights = new {N.ReadOnlySpan}(parameters, WeightOffset, K * C * F * F);");
             W.Line($"{N.ReadOnlySpan} biases = {bias};");
             W.Open($"if ({simd}.IsEnabled && {simd}.UseVector512)");
-            W.Line($"{WinogradKernels}.ForwardVector512(padded, C, HP, WP, weights, biases, K, winograd, {z});");
+            W.Line($"{WinogradKernels}.{kernel}Vector512(padded, C, HP, WP, weights, biases, K, winograd, {z});");
             W.Close();
             W.Open($"else if ({simd}.IsEnabled)");
-            W.Line($"{WinogradKernels}.ForwardVector256(padded, C, HP, WP, weights, biases, K, winograd, {z});");
+            W.Line($"{WinogradKernels}.{kernel}Vector256(padded, C, HP, WP, weights, biases, K, winograd, {z});");
             W.Close();
             W.Open("else");
             W.Line($"{Name("Forward")}Scalar(padded, parameters, {z});");

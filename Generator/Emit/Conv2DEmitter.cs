@@ -39,6 +39,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (b.Wide > 0) yield return (n + "Wide", b.Wide.ToString(Inv), "float");
         if (b.Staging > 0) yield return (n + "Staging", b.Staging.ToString(Inv), "float");
         if (b.WinogradScratch > 0) yield return (n + "Winograd", b.WinogradScratch.ToString(Inv), "float");
+        if (b.LaneScratch > 0) yield return (n + "Lanes", b.LaneScratch.ToString(Inv), "float");
         if (b.WideGrad > 0) yield return (n + "WideGrad", b.WideGrad.ToString(Inv), "float");
         if (b.Dilated > 0) yield return (n + "Dilated", b.Dilated.ToString(Inv), "float");
         if (b.Phases > 0) yield return (n + "Phases", b.Phases.ToString(Inv), "float");
@@ -67,6 +68,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (g.WideBuffer) yield return Field(l, "Wide");
         if (g.Staging) yield return Field(l, "Staging");
         if (g.Winograd) yield return Field(l, "Winograd");
+        if (g.StridedLanes) yield return Field(l, "Lanes");
         if (g.StridedWide) yield return Field(l, "Phases");
     }
 
@@ -80,7 +82,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (c.NeedsInputGrad) args.Add(c.InputGrad!);
         if (c.NeedsInputGrad) args.Add("_parameters");
         args.Add("_gradients");
-        if (g.ReadsX) args.Add(c.Input);
+        if (g.BackwardCopiesX) args.Add(c.Input);
         args.Add(Field(l, "Input"));
         var wide = g.StridedBackwardWide ? g.StrideOne() : g;
         if (wide.Wide) args.Add(Field(l, "WideGrad"));

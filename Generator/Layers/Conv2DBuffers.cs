@@ -23,11 +23,14 @@ internal sealed record Conv2DBuffers(
     /// <summary>The Winograd forward's scratch (<see cref="WinogradScratch"/>), where <see cref="Winograd"/> applies; zero if not.</summary>
     public BigInteger WinogradScratch { get; init; }
 
+    /// <summary>The filter-lane forward's scratch (<see cref="LaneLength"/>), where <see cref="StridedLanes"/> applies; zero if not.</summary>
+    public BigInteger LaneScratch { get; init; }
+
     /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
     public const int Lanes = 8;
 
     /// <summary>All of them together.</summary>
-    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging + Phases + WinogradScratch;
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging + Phases + WinogradScratch + LaneScratch;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
         Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
@@ -50,7 +53,8 @@ internal sealed record Conv2DBuffers(
         bool wholeVectors = WholeVectors(g, input.C, filters, plane, 2 * Lanes, groups) || WholeVectors(g, input.C, filters, plane, Lanes, groups);
         bool winograd = Winograd(g, input.C, filters, groups, output);
         bool depthwise = DepthwiseLanes(g, input.C, filters, groups, output, Lanes);
-        bool forwardWide = ((wide && !winograd) || StridedWide(g, filters, positions)) && !Direct(g) && !depthwise;
+        bool lanes = StridedLanes(g, input.C, filters, groups, output);
+        bool forwardWide = ((wide && !winograd) || (StridedWide(g, filters, positions) && !Subsampled(g, input.C, output, groups) && !lanes)) && !Direct(g) && !depthwise;
         bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
         // A strided backward on the vector paths runs the stride-1 backward over dz dilated to the stride-1 output.
         bool backwardWide = wide || StridedBackwardWide(g, output);
@@ -69,6 +73,7 @@ internal sealed record Conv2DBuffers(
             Phases: forwardWide && !wide ? input.C * g.StrideHeight * g.StrideWidth * PhasePlane(g, hp, wp) + LayerRule.Slack : 0)
         {
             WinogradScratch = winograd ? WinogradLength(input.C, filters, output.H, output.W) : 0,
+            LaneScratch = lanes ? LaneLength(input.C, filters, g.KernelHeight, g.KernelWidth, output.H, output.W) : 0,
         };
     }
 
@@ -90,19 +95,42 @@ internal sealed record Conv2DBuffers(
     public static bool Winograd(WindowGeometry g, int channels, int filters, int groups, Shape output) =>
         WideRows(g) && g.KernelHeight == 3 && g.KernelWidth == 3 && groups <= 1
         && channels >= WinogradLeast && filters >= WinogradLeast && filters % 4 == 0
-        && (long)((output.H + 1) / 2) * ((output.W + 1) / 2) >= WinogradLeastTiles;
+        && (WinogradTiles(output) >= WinogradLeastTiles || (filters % WinogradLaneFilters == 0 && WinogradTiles(output) >= WinogradLeastLaneTiles));
+
+    /// <summary>The 2x2 output tiles of a plane: <c>⌈HO/2⌉·⌈WO/2⌉</c>.</summary>
+    private static long WinogradTiles(Shape output) => (long)((output.H + 1) / 2) * ((output.W + 1) / 2);
+
+    /// <summary>The filters of the filter-lane Winograd forward come in multiples of this: two Vector512s.</summary>
+    public const int WinogradLaneFilters = 32;
+
+    /// <summary>
+    /// The fewest 2x2 output tiles for the filter-lane Winograd forward (<see cref="WinogradLanes"/>): below that, the
+    /// filter transform, done on every call, weighs more than the multiplies saved.
+    /// </summary>
+    public const int WinogradLeastLaneTiles = 16;
+
+    /// <summary>
+    /// Whether a <see cref="Winograd"/> forward runs with the filters across the lanes (<c>Winograd.ForwardLanes*</c>):
+    /// wherever the filters come in multiples of <see cref="WinogradLaneFilters"/>. Measured (the kernels alone, thread
+    /// CPU time, Vector512): 8x8 outputs of 64 channels and filters (16 tiles, ResNet-8's conv7), where vectors of tiles
+    /// lose to the direct wide rows; 16x16 of 32 (conv5) 32.6 -> 27.2 µs; 32x32 of 32 112 -> 110 µs.
+    /// </summary>
+    public static bool WinogradLanes(WindowGeometry g, int channels, int filters, int groups, Shape output) =>
+        Winograd(g, channels, filters, groups, output) && filters % WinogradLaneFilters == 0;
 
     /// <summary>
     /// The Winograd scratch, as <c>Winograd.Length</c> computes it: parity planes <c>[C][4][TH+1][S]</c>, U
     /// <c>[16][K][C]</c>, V <c>[16][C][TP]</c>, M <c>[16][K][TP]</c> (each position ξ an odd number of 64-byte lines
-    /// apart) and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
+    /// apart), the weights U was computed from and a flag (<c>K*C*9 + 16</c>) and 16 spare floats, with <c>TH = ⌈HO/2⌉</c>,
     /// <c>S = ⌈WO/2⌉ + 1</c> and TP the <c>TH*S</c> tiles rounded up to 16.
     /// </summary>
     public static BigInteger WinogradLength(int channels, int filters, int outputHeight, int outputWidth)
     {
         BigInteger rows = (outputHeight + 1) / 2, stride = (outputWidth + 1) / 2 + 1;
         BigInteger padded = (rows * stride + 15) / 16 * 16;
-        return channels * 4 * (rows + 1) * stride + 16 * (Spread(filters * (BigInteger)channels) + Spread(channels * padded) + Spread(filters * padded)) + 16;
+        BigInteger kept = filters * (BigInteger)channels * 9 + 16;
+        return channels * 4 * (rows + 1) * stride + 16 * (Spread(filters * (BigInteger)channels) + Spread(channels * padded) + Spread(filters * padded))
+            + kept + 16;
     }
 
     /// <summary>A matrix's size rounded up to an odd number of 64-byte lines: the distance between its 16 positions ξ.</summary>
@@ -134,6 +162,51 @@ internal sealed record Conv2DBuffers(
     /// </summary>
     public static bool Direct(WindowGeometry g) =>
         WideRows(g) && g.KernelHeight == 1 && g.KernelWidth == 1 && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
+
+    /// <summary>The filters of the filter-lane strided forward come in multiples of this: two Vector512s.</summary>
+    public const int LaneFilters = 32;
+
+    /// <summary>
+    /// Whether a strided convolution's forward runs on the vector paths with the filters across the lanes
+    /// (<c>StaticNets.__Internals.ConvolutionLanes</c>), reading the padded input directly, instead of phases and wide
+    /// rows: ungrouped, a window of at most 3x3, at least <see cref="WinogradLeast"/> channels, the filters in multiples of
+    /// <see cref="LaneFilters"/>, and not <see cref="Subsampled"/>. Measured (the kernel alone, thread CPU time, Vector512)
+    /// on ResNet-8's conv6 (3x3 stride 2, 32 to 64 filters, 16x16 to 8x8) 25.5 µs against 35.7 for its layer, and conv4
+    /// (16 to 32, 32x32 to 16x16) 24.2 against 29.2.
+    /// </summary>
+    public static bool StridedLanes(WindowGeometry g, int channels, int filters, int groups, Shape output) =>
+        !WideRows(g) && groups <= 1 && g.KernelHeight <= 3 && g.KernelWidth <= 3 && channels >= WinogradLeast
+        && filters % LaneFilters == 0 && !Subsampled(g, channels, output, groups);
+
+    /// <summary>
+    /// The filter-lane forward's scratch, as <c>ConvolutionLanes.Length</c> computes it: the weights arranged
+    /// <c>[C][FH][FW][K]</c>, the weights they were arranged from and a flag (16 floats), the output <c>[HO*WO][K]</c>, and 16
+    /// spare floats.
+    /// </summary>
+    public static BigInteger LaneLength(int channels, int filters, int kernelHeight, int kernelWidth, int outputHeight, int outputWidth)
+    {
+        BigInteger weights = (BigInteger)filters * channels * kernelHeight * kernelWidth;
+        return 2 * weights + 16 + (BigInteger)outputHeight * outputWidth * filters + 16;
+    }
+
+    /// <summary>
+    /// Whether a 1x1 convolution of stride above 1 without padding (a residual block's projection) runs its forward's
+    /// vector paths as a subsample and a pointwise product: x's strided positions copied into the padded input's buffer
+    /// as <c>[C][HO][WO]</c>, then the forward of the 1x1 stride-1 convolution over that, which reads its input and
+    /// writes the output directly (<see cref="Direct"/>, neither <see cref="ChannelLanes"/> nor
+    /// <see cref="WholeVectors"/> at either width, and a vector of positions at least). No wide rows and no phases; the backward copies x into the padded
+    /// input itself.
+    /// </summary>
+    public static bool Subsampled(WindowGeometry g, int channels, Shape output, int groups)
+    {
+        if (WideRows(g) || groups > 1 || g.KernelHeight != 1 || g.KernelWidth != 1) return false;
+        if (g.PadTop != 0 || g.PadLeft != 0 || g.PadBottom != 0 || g.PadRight != 0) return false;
+        var pointwise = new WindowGeometry(1, 1, 1, 1, 0, 0, 0, 0);
+        BigInteger plane = (BigInteger)output.H * output.W;
+        return plane >= 2 * Lanes
+            && !ChannelLanes(pointwise, channels, plane, 2 * Lanes, groups) && !ChannelLanes(pointwise, channels, plane, Lanes, groups)
+            && !WholeVectors(pointwise, channels, output.C, plane, 2 * Lanes, groups) && !WholeVectors(pointwise, channels, output.C, plane, Lanes, groups);
+    }
 
     /// <summary>
     /// Whether a <see cref="Direct"/> convolution's forward at a width vectorises over the input channels instead of the

@@ -34,6 +34,14 @@ public class FusedInferenceTests
         fused: ["Dwconv1Bn1Relu6_1Forward", "Dwconv2Bn2Leakyrelu1Forward", "Dwconv3Bn3Forward", "Conv1Bn4Relu1Forward", "Dwconv4Bn5Relu2Forward"]);
 
     [Fact]
+    public void SubsampledConvBatchNormReLU() =>
+        Check(new SubsampledFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
+
+    [Fact]
+    public void StridedLanesConvBatchNormReLU() =>
+        Check(new StridedLanesFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
+
+    [Fact]
     public void DenseBatchNormReLU() =>
         Check(new FusedDenseNet(), ["dense1", "bn1", "relu1", "dense2", "bn2", "dense3"], fused: ["Dense1Bn1Relu1Forward", "Dense2Bn2Forward"]);
 

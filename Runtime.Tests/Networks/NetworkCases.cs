@@ -21,6 +21,7 @@ public static class NetworkCases
         nameof(PointwisePlane3), nameof(PointwisePlane6), nameof(PointwisePlane1), nameof(PointwisePlane25x5),
         nameof(DepthwisePlane3), nameof(DepthwisePlane6), nameof(DepthwisePlane12), nameof(DepthwisePlane25x5), nameof(DepthwisePlane48),
         nameof(DepthwiseLanes8), nameof(DepthwiseLanes12), nameof(DepthwiseLanes64),
+        nameof(SubsampledEven), nameof(SubsampledOdd), nameof(SubsampledRectangular),
     ];
 
     /// <summary>Every network, on this process's vector path (<see cref="Numerics.VectorPath"/> runs them on the others).</summary>
@@ -74,6 +75,9 @@ public static class NetworkCases
             case nameof(DepthwiseLanes8): check.Check(new DepthwiseLanes8(62)); break;
             case nameof(DepthwiseLanes12): check.Check(new DepthwiseLanes12(63)); break;
             case nameof(DepthwiseLanes64): check.Check(new DepthwiseLanes64(64)); break;
+            case nameof(SubsampledEven): check.Check(new SubsampledEven(71)); break;
+            case nameof(SubsampledOdd): check.Check(new SubsampledOdd(72)); break;
+            case nameof(SubsampledRectangular): check.Check(new SubsampledRectangular(73)); break;
             default: throw new ArgumentException($"No test network named {network}.", nameof(network));
         }
     }

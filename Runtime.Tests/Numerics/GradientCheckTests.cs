@@ -128,6 +128,18 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new WinogradTrained(seed: 20), label: 1);
 
     [Fact]
+    public void SubsampledEven_strided_pointwise_convolution_whose_backward_copies_x() =>
+        Check(new SubsampledEven(seed: 74), label: 1);
+
+    [Fact]
+    public void SubsampledRectangular_strided_pointwise_convolution_of_odd_sizes() =>
+        Check(new SubsampledRectangular(seed: 75), label: 2);
+
+    [Fact]
+    public void StridedLanesOdd_strided_convolution_with_the_filters_across_the_lanes() =>
+        Check(new StridedLanesOdd(seed: 76), label: 0, samples: 600);
+
+    [Fact]
     public void LeNet5_sampled_parameters() => Check(new LeNet5(seed: 8), label: 7, samples: 300);
 
     private void Check<TNet>(TNet net, int label = -1, float[]? target = null, int samples = 400, float inputScale = 1f)

@@ -33,6 +33,16 @@ public partial class WinogradPads { }
 [Conv2D(64, 3, Padding = 1, Activation = Activation.ReLU)]
 public partial class WinogradWide { }
 
+/// <summary>8x8 outputs (16 tiles), 64 channels and filters, padding 1, ReLU: the filters across the lanes, as ResNet-8's conv7.</summary>
+[Input(8, 8, 64)]
+[Conv2D(64, 3, Padding = 1, Activation = Activation.ReLU)]
+public partial class WinogradLanes { }
+
+/// <summary>9x7 outputs (odd: partial last tiles, 20 of them), 16 channels, 32 filters without bias, no padding: the filters across the lanes.</summary>
+[Input(11, 9, 16)]
+[Conv2D(32, 3, Bias = false, Activation = Activation.Tanh)]
+public partial class WinogradLanesOdd { }
+
 /// <summary>
 /// Training through the Winograd forward: a 16x16 plane of 8 channels (its backward is the wide rows' as everywhere),
 /// pooled into a softmax, for <see cref="GradientCheckTests"/>' finite differences.
@@ -60,6 +70,7 @@ public class WinogradTests(ITestOutputHelper output)
     public static TheoryData<string> Networks() => new()
     {
         nameof(WinogradOdd), nameof(WinogradEven), nameof(WinogradFlat), nameof(WinogradPads), nameof(WinogradWide),
+        nameof(WinogradLanes), nameof(WinogradLanesOdd),
     };
 
     [Theory]
@@ -73,6 +84,8 @@ public class WinogradTests(ITestOutputHelper output)
             case nameof(WinogradFlat): Check(new WinogradFlat(3)); break;
             case nameof(WinogradPads): Check(new WinogradPads(4)); break;
             case nameof(WinogradWide): Check(new WinogradWide(5)); break;
+            case nameof(WinogradLanes): Check(new WinogradLanes(6)); break;
+            case nameof(WinogradLanesOdd): Check(new WinogradLanesOdd(7)); break;
             default: throw new ArgumentException(network);
         }
     }
@@ -94,8 +107,15 @@ public class WinogradTests(ITestOutputHelper output)
         for (int i = 0; i < net.Parameters.Length; i++) net.Parameters[i] = (float)(random.NextDouble() - 0.5);
         var y = new float[info.OutputSize];
         double worst = 0;
-        for (int trial = 0; trial < 3; trial++)
+        for (int trial = 0; trial < 4; trial++)
         {
+            // The kernel keeps the transformed weights while the weights stay the same: new weights from the third
+            // trial on must be transformed again (one weight changed only, then all).
+            if (trial == 2) net.Parameters[net.Parameters.Length / 2] += 0.25f;
+            if (trial == 3)
+            {
+                for (int i = 0; i < net.Parameters.Length; i++) net.Parameters[i] = (float)(random.NextDouble() - 0.5);
+            }
             var x = Enumerable.Range(0, info.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             net.Forward(x, y);
             double[] expected = ReferenceNetwork.Forward(info, net.Parameters, x);

@@ -23,7 +23,7 @@ public static partial class Winograd
         ref float v = ref Unsafe.Add(ref u, 16 * Spread(k * c));
         ref float m = ref Unsafe.Add(ref v, 16 * Spread(c * tp));
         Split(ref At(padded), c, paddedHeight, paddedWidth, ref q, rows, stride);
-        Filters(ref At(weights), k, c, ref u);
+        FiltersOnce(weights, KeptOf(scratch, c, k, plane, tp), k, c, ref u, lanes: false);
         InputVector512(ref q, c, plane, stride, tp, ref v);
         ProductsVector512(ref u, ref v, ref m, k, c, tp);
         OutputVector512(ref m, ref At(bias), bias.Length != 0, k, rows * stride, tp);

@@ -24,8 +24,9 @@ namespace StaticNets.__Internals;
 /// <para>
 /// The scratch (<see cref="Length"/>), in order: the parity planes <c>[C][4][TH+1][S]</c>, U <c>[16][K][C]</c>,
 /// V <c>[16][C][TP]</c> and M <c>[16][K][TP]</c>, where TP is <c>TH*S</c> rounded up to whole blocks of 16
-/// tiles, each of the 16 positions ξ <see cref="Spread"/> apart; then <see cref="Slack"/> floats. U is computed on every
-/// call, since the weights may change between calls.
+/// tiles, each of the 16 positions ξ <see cref="Spread"/> apart; the weights U was computed from and a flag
+/// (<see cref="Kept"/>); then <see cref="Slack"/> floats. U is computed again whenever the weights differ from the
+/// kept ones (<see cref="FiltersOnce"/>), since they may change between calls.
 /// The vector paths are in <c>Winograd.Vector256.cs</c> and <c>Winograd.Vector512.cs</c>; the generated scalar
 /// path stays the direct convolution.
 /// </para>
@@ -62,13 +63,41 @@ public static partial class Winograd
         return (lines | 1) * 16;
     }
 
-    /// <summary>The scratch's length in floats: parity planes, U, V, M and the slack.</summary>
+    /// <summary>The scratch's length in floats: parity planes, U, V, M, the weights U was computed from, and the slack.</summary>
     public static long Length(int channels, int filters, int outputHeight, int outputWidth)
     {
         var (rows, stride, padded) = Tiles(outputHeight, outputWidth);
         return (long)channels * 4 * (rows + 1) * stride
-            + 16L * (Spread(filters * channels) + Spread(channels * padded) + Spread(filters * padded)) + Slack;
+            + 16L * (Spread(filters * channels) + Spread(channels * padded) + Spread(filters * padded)) + Kept(filters, channels) + Slack;
     }
+
+    /// <summary>
+    /// Floats after M: a copy of the weights U was last computed from (<c>K*C*9</c>), then a flag (1 once U is), rounded
+    /// up to a whole 64-byte line.
+    /// </summary>
+    internal static int Kept(int filters, int channels) => filters * channels * 9 + 16;
+
+    /// <summary>
+    /// U from the weights, unless U was already computed from weights of the same bits (compared as integers, so that
+    /// NaNs and signed zeros compare by their bits): inference on unchanged weights transforms them once. Training, which
+    /// changes them between calls, pays a comparison (that stops at the first difference) and a copy.
+    /// </summary>
+    private static void FiltersOnce(ReadOnlySpan<float> weights, Span<float> kept, int k, int c, ref float u, bool lanes)
+    {
+        int n = k * c * 9;
+        if (kept[n] == 1f && MemoryMarshal.Cast<float, int>(weights).SequenceEqual(MemoryMarshal.Cast<float, int>(kept[..n])))
+        {
+            return;
+        }
+        if (lanes) FiltersLanes(ref At(weights), k, c, ref u);
+        else Filters(ref At(weights), k, c, ref u);
+        weights.CopyTo(kept);
+        kept[n] = 1f;
+    }
+
+    /// <summary>The kept weights and flag of <see cref="FiltersOnce"/>: right after M.</summary>
+    private static Span<float> KeptOf(Span<float> scratch, int c, int k, int plane, int tp) =>
+        scratch.Slice(c * 4 * plane + 16 * (Spread(k * c) + Spread(c * tp) + Spread(k * tp)), Kept(k, c));
 
     /// <summary>Checks the sizes and the spans, once per call (the vector paths then index without bounds checks).</summary>
     private static void Check(int c, int k, int hp, int wp, ReadOnlySpan<float> padded, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
