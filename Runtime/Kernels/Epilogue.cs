@@ -118,8 +118,8 @@ public static class Epilogue
         }
     }
 
-    /// <summary>BatchNorm's scale and shift per channel, rounded as its inference forward rounds them.</summary>
-    private static void ScaleShift(
+    /// <summary>BatchNorm's scale and shift per channel, rounded as its inference forward rounds them (the one formula of both epilogues).</summary>
+    internal static void ScaleShift(
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, float epsilon, Span<float> scales, Span<float> shifts)
     {
         int n = gamma.Length, i = 0;

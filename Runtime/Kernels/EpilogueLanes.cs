@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace StaticNets.__Internals;
 
@@ -28,26 +27,11 @@ public static class EpilogueLanes
         Span<float> scales,
         Span<float> shifts)
     {
-        int n = gamma.Length, i = 0;
+        int n = gamma.Length;
         if (beta.Length < n || mean.Length < n || variance.Length < n || scales.Length < n || shifts.Length < n)
         {
             throw new ArgumentException($"The spans of the scales and shifts are shorter than the {n} channels.");
         }
-        if (Simd.IsEnabled)
-        {
-            var e = Vector256.Create(epsilon);
-            for (; i <= n - 8; i += 8)
-            {
-                var s = Vector256.Create(gamma.Slice(i, 8)) / Vector256.Sqrt(Vector256.Create(variance.Slice(i, 8)) + e);
-                s.CopyTo(scales.Slice(i, 8));
-                (Vector256.Create(beta.Slice(i, 8)) - Vector256.Create(mean.Slice(i, 8)) * s).CopyTo(shifts.Slice(i, 8));
-            }
-        }
-        for (; i < n; i++)
-        {
-            float s = gamma[i] / MathF.Sqrt(variance[i] + epsilon);
-            scales[i] = s;
-            shifts[i] = beta[i] - mean[i] * s;
-        }
+        Epilogue.ScaleShift(gamma, beta, mean, variance, epsilon, scales, shifts);
     }
 }
