@@ -58,6 +58,7 @@ internal sealed partial class Conv2DEmitter
             else if (G.Direct) CopiedDispatch(z, vector512, vector256);
             else if (G.Depthwise(8)) DepthwiseDispatch(z, vector512, vector256);
             else if (G.Subsampled) SubsampledDispatch(z);
+            else if (Chain is not null && G.Winograd) WinogradUnpaddedDispatch(z);
             else
             {
                 W.Line("// Copy x into the padded input; its zero border is never written.");

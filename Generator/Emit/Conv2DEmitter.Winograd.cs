@@ -53,5 +53,38 @@ internal sealed partial class Conv2DEmitter
             W.Line($"{Name("Forward")}Scalar(padded, parameters, {z});");
             W.Close();
         }
+
+        /// <summary>
+        /// A fused inference chain's dispatch (its backward never reads the padded copy): the vector paths read x, their
+        /// split into parity planes making the zero border at the edge tiles; the scalar reference loops copy x into the
+        /// padded input first, as the plain forward does.
+        /// </summary>
+        private void WinogradUnpaddedDispatch(string z)
+        {
+            string simd = N.Simd;
+            string kernel = G.WinogradLanes ? "ForwardLanesUnpadded" : "ForwardUnpadded";
+            string bias = G.Bias ? $"new {N.ReadOnlySpan}(parameters, BiasOffset, K)" : "default";
+            W.Line("// Dispatch: Winograd F(2x2, 3x3) on the vector paths, from x itself (no padded copy: the split into parity planes");
+            W.Line(G.WinogradLanes
+                ? "// makes the zero border), the filters across the lanes; else the scalar reference loops on the padded copy."
+                : "// makes the zero border); else the scalar reference loops on the padded copy.");
+            W.Line($"{N.ReadOnlySpan} weights = new {N.ReadOnlySpan}(parameters, WeightOffset, K * C * F * F);");
+            W.Line($"{N.ReadOnlySpan} biases = {bias};");
+            string args = $"x, C, H, W, {G.PTN}, {G.PLN}, HP, WP, weights, biases, K, winograd, {z}";
+            W.Open($"if ({simd}.IsEnabled && {simd}.UseVector512)");
+            W.Line($"{WinogradKernels}.{kernel}Vector512({args});");
+            W.Close();
+            W.Open($"else if ({simd}.IsEnabled)");
+            W.Line($"{WinogradKernels}.{kernel}Vector256({args});");
+            W.Close();
+            W.Open("else");
+            W.Line("// Copy x into the padded input; its zero border is never written.");
+            W.Line($"{N.Span} xp = padded;");
+            W.Open("for (int c = 0; c < C; c++)");
+            W.Line($"{N.Rows}.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + {G.PTN}) * WP + {G.PLN}), WP, H, W);");
+            W.Close();
+            W.Line($"{Name("Forward")}Scalar(padded, parameters, {z});");
+            W.Close();
+        }
     }
 }

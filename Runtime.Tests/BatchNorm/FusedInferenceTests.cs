@@ -52,6 +52,18 @@ public class FusedInferenceTests
         fused: ["Conv1Bn1Relu1Forward", "Conv2Bn2Add1Relu2Forward", "Conv3Bn3Add2Relu3Forward", "Conv4Bn4Relu4Forward"]);
 
     [Fact]
+    public void WinogradChainsFromX() => Check(
+        new WinogradChainResidual(),
+        ["conv1", "bn1", "relu1", "conv2", "bn2", "add1:relu1", "relu2"],
+        fused: ["Conv1Bn1Relu1Forward", "Conv2Bn2Add1Relu2Forward"]);
+
+    [Fact]
+    public void WinogradLaneChainsFromX() => Check(
+        new WinogradChainLanes(),
+        ["conv1", "bn1", "relu1", "conv2", "bn2", "add1:relu1", "relu2"],
+        fused: ["Conv1Bn1Relu1Forward", "Conv2Bn2Add1Relu2Forward"]);
+
+    [Fact]
     public void ChainReadByAnAddDoesNotFuse() => Check(
         new UnfusedReadersNet(),
         ["conv1", "bn1", "relu1", "add1:conv1", "conv2", "bn2", "relu2", "add2:bn2", "relu3", "flatten1", "dense1"],

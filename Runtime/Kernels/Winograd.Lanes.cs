@@ -19,7 +19,7 @@ public static partial class Winograd
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardLanesVector512(ReadOnlySpan<float> padded, int channels, int paddedHeight, int paddedWidth,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters, Span<float> scratch, Span<float> z) =>
-        ForwardLanes<Vector512<float>, Lanes512>(padded, channels, paddedHeight, paddedWidth, weights, bias, filters, scratch, z);
+        ForwardLanes<Vector512<float>, Lanes512>(padded, paddedHeight, paddedWidth, 0, 0, channels, paddedHeight, paddedWidth, weights, bias, filters, scratch, z);
 
     /// <summary>
     /// The forward with the filters across Vector256 lanes (<see cref="ForwardLanes{TVector, TLanes}"/>); the filters
@@ -28,7 +28,7 @@ public static partial class Winograd
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardLanesVector256(ReadOnlySpan<float> padded, int channels, int paddedHeight, int paddedWidth,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters, Span<float> scratch, Span<float> z) =>
-        ForwardLanes<Vector256<float>, Lanes256>(padded, channels, paddedHeight, paddedWidth, weights, bias, filters, scratch, z);
+        ForwardLanes<Vector256<float>, Lanes256>(padded, paddedHeight, paddedWidth, 0, 0, channels, paddedHeight, paddedWidth, weights, bias, filters, scratch, z);
 
     /// <summary>
     /// The forward as <see cref="ForwardVector256"/> computes it, in the same scratch (<see cref="Length"/>), with the
@@ -38,13 +38,13 @@ public static partial class Winograd
     /// transform then runs over vectors of filters, and the outputs are written into <c>z[K][HO][WO]</c> one by one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardLanes<TVector, TLanes>(ReadOnlySpan<float> padded, int channels, int paddedHeight, int paddedWidth,
+    private static void ForwardLanes<TVector, TLanes>(ReadOnlySpan<float> x, int h, int w, int pt, int pl, int channels, int paddedHeight, int paddedWidth,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters, Span<float> scratch, Span<float> z)
         where TVector : struct
         where TLanes : struct, ILanes<TVector>
     {
         int c = channels, k = filters, ho = paddedHeight - 2, wo = paddedWidth - 2;
-        Check(c, k, paddedHeight, paddedWidth, padded, weights, bias, scratch, z);
+        Check(c, k, paddedHeight, paddedWidth, h, w, pt, pl, x, weights, bias, scratch, z);
         if (k % (2 * TLanes.Count) != 0)
         {
             throw new ArgumentException($"The filter-lane Winograd forward needs the filters in multiples of {2 * TLanes.Count}: K={k}.");
@@ -55,7 +55,7 @@ public static partial class Winograd
         ref float u = ref Unsafe.Add(ref q, c * 4 * plane);
         ref float v = ref Unsafe.Add(ref u, 16 * Spread(k * c));
         ref float m = ref Unsafe.Add(ref v, 16 * Spread(c * tp));
-        Split(ref At(padded), c, paddedHeight, paddedWidth, ref q, rows, stride);
+        Split(ref At(x), c, h, w, pt, pl, ref q, rows, stride);
         FiltersOnce(weights, KeptOf(scratch, c, k, plane, tp), k, c, ref u, lanes: true);
         if (TLanes.Count == 16) InputVector512(ref q, c, plane, stride, tp, ref v);
         else InputVector256(ref q, c, plane, stride, tp, ref v);

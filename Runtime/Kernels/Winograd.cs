@@ -99,30 +99,40 @@ public static partial class Winograd
     private static Span<float> KeptOf(Span<float> scratch, int c, int k, int plane, int tp) =>
         scratch.Slice(c * 4 * plane + 16 * (Spread(k * c) + Spread(c * tp) + Spread(k * tp)), Kept(k, c));
 
-    /// <summary>Checks the sizes and the spans, once per call (the vector paths then index without bounds checks).</summary>
-    private static void Check(int c, int k, int hp, int wp, ReadOnlySpan<float> padded, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
-        Span<float> scratch, Span<float> z)
+    /// <summary>
+    /// Checks the sizes and the spans, once per call (the vector paths then index without bounds checks): the input of
+    /// <paramref name="h"/>x<paramref name="w"/> at pads top <paramref name="pt"/> and left <paramref name="pl"/> of the
+    /// <paramref name="hp"/>x<paramref name="wp"/> padded plane.
+    /// </summary>
+    private static void Check(int c, int k, int hp, int wp, int h, int w, int pt, int pl, ReadOnlySpan<float> input, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, Span<float> scratch, Span<float> z)
     {
+        if (h < 1 || w < 1 || pt < 0 || pl < 0 || pt + h > hp || pl + w > wp)
+        {
+            throw new ArgumentException($"Winograd's input {h}x{w} at pads {pt}, {pl} does not fit the padded plane {hp}x{wp}.");
+        }
         int ho = hp - 2, wo = wp - 2;
         if (c < 1 || k < FilterBlock || k % FilterBlock != 0 || ho < 1 || wo < 1)
         {
             throw new ArgumentException(
                 $"Winograd needs at least one channel, filters in fours and a padded plane of 3x3 or more: C={c}, K={k}, {hp}x{wp}.");
         }
-        if (padded.Length < c * hp * wp || weights.Length != k * c * 9 || (bias.Length != 0 && bias.Length != k)
+        if (input.Length < c * h * w || weights.Length != k * c * 9 || (bias.Length != 0 && bias.Length != k)
             || scratch.Length < Length(c, k, ho, wo) || z.Length < k * ho * wo)
         {
-            throw new ArgumentException($"Winograd spans do not fit C={c}, K={k}, {hp}x{wp}: padded {padded.Length}, weights {weights.Length}, "
+            throw new ArgumentException($"Winograd spans do not fit C={c}, K={k}, {hp}x{wp}: input {input.Length}, weights {weights.Length}, "
                 + $"bias {bias.Length}, scratch {scratch.Length}, output {z.Length}.");
         }
     }
 
     /// <summary>
-    /// Splits each padded channel into its four parity planes <c>[2a+b][m][n] = xp[2m+a][2n+b]</c>, <c>TH+1</c> rows of
-    /// S, zero past the padded plane.
+    /// Splits each channel of the padded input into its four parity planes <c>[2a+b][m][n] = xp[2m+a][2n+b]</c>,
+    /// <c>TH+1</c> rows of S, zero past the padded plane. The input is <c>x[C][H][W]</c> at pads top
+    /// <paramref name="pt"/> and left <paramref name="pl"/> (<c>xp[r][j] = x[r - pt][j - pl]</c>, zero outside x): the
+    /// padded input itself with pads 0, or x with its zero border made here, at the edge tiles, instead of copied.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Split(ref float xp, int c, int hp, int wp, ref float q, int rows, int stride)
+    private static void Split(ref float x, int c, int h, int w, int pt, int pl, ref float q, int rows, int stride)
     {
         int plane = (rows + 1) * stride;
         for (int ch = 0; ch < c; ch++)
@@ -132,7 +142,8 @@ public static partial class Winograd
             {
                 ref float even = ref Unsafe.Add(ref qc, ((r & 1) * 2 * (rows + 1) + (r >> 1)) * stride);
                 ref float odd = ref Unsafe.Add(ref even, plane);
-                if (r >= hp)
+                int xr = r - pt;
+                if (xr < 0 || xr >= h)
                 {
                     for (int i = 0; i < stride; i++)
                     {
@@ -141,25 +152,37 @@ public static partial class Winograd
                     }
                     continue;
                 }
-                ref float row = ref Unsafe.Add(ref xp, (ch * hp + r) * wp);
-                int pairs = wp / 2, n = 0;
-                for (; n + 8 <= pairs; n += 8)
+                ref float row = ref Unsafe.Add(ref x, (ch * h + xr) * w);
+                int n = 0;
+                if (pl == 0)
                 {
-                    // Each half's evens to its low lanes, odds to its high lanes; then the two halves' lows and highs.
-                    var a = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * n)), Unzip);
-                    var b = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * n + 8)), Unzip);
-                    Vector256.Create(a.GetLower(), b.GetLower()).StoreUnsafe(ref even, (nuint)n);
-                    Vector256.Create(a.GetUpper(), b.GetUpper()).StoreUnsafe(ref odd, (nuint)n);
+                    for (; n + 8 <= w / 2; n += 8)
+                    {
+                        // Each half's evens to its low lanes, odds to its high lanes; then the two halves' lows and highs.
+                        var a = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * n)), Unzip);
+                        var b = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * n + 8)), Unzip);
+                        Vector256.Create(a.GetLower(), b.GetLower()).StoreUnsafe(ref even, (nuint)n);
+                        Vector256.Create(a.GetUpper(), b.GetUpper()).StoreUnsafe(ref odd, (nuint)n);
+                    }
                 }
-                for (; n < pairs; n++)
+                else if (pl == 1)
                 {
-                    Unsafe.Add(ref even, n) = Unsafe.Add(ref row, 2 * n);
-                    Unsafe.Add(ref odd, n) = Unsafe.Add(ref row, 2 * n + 1);
+                    // Padded column 2n is x's 2n - 1: x's evens go to the odd plane at n, its odds to the even plane at n + 1.
+                    for (; 2 * n + 16 <= w; n += 8)
+                    {
+                        var a = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * n)), Unzip);
+                        var b = Vector256.Shuffle(Vector256.LoadUnsafe(ref row, (nuint)(2 * n + 8)), Unzip);
+                        Vector256.Create(a.GetLower(), b.GetLower()).StoreUnsafe(ref odd, (nuint)n);
+                        Vector256.Create(a.GetUpper(), b.GetUpper()).StoreUnsafe(ref even, (nuint)(n + 1));
+                    }
+                    // Column 0 is the left pad; the loop below writes from n on (the even plane's n again, the same value).
+                    even = 0f;
                 }
                 for (; n < stride; n++)
                 {
-                    Unsafe.Add(ref even, n) = 2 * n < wp ? Unsafe.Add(ref row, 2 * n) : 0f;
-                    Unsafe.Add(ref odd, n) = 0f;
+                    int j0 = 2 * n - pl, j1 = j0 + 1;
+                    Unsafe.Add(ref even, n) = j0 >= 0 && j0 < w ? Unsafe.Add(ref row, j0) : 0f;
+                    Unsafe.Add(ref odd, n) = j1 >= 0 && j1 < w ? Unsafe.Add(ref row, j1) : 0f;
                 }
             }
         }
