@@ -14,7 +14,7 @@ namespace StaticNets.__Internals;
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 [Obsolete(InternalUse.Message)]
-public static class DepthwiseBackward
+public static partial class DepthwiseBackward
 {
     /// <summary>
     /// Adds <c>sum over (oy, ox) of dzt[oy][ox][c] * xs[oy*SH + ky][ox*SW + kx][c]</c> into
@@ -27,6 +27,11 @@ public static class DepthwiseBackward
     {
         const int L = 8;
         Check(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, L);
+        if (kernelHeight == 3 && kernelWidth == 3)
+        {
+            WeightGradient3x3<Lanes256, Vector256<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, strideHeight, strideWidth);
+            return;
+        }
         int ff = kernelHeight * kernelWidth, step = strideWidth * channels;
         ref float xr = ref MemoryMarshal.GetReference(xs);
         ref float dr = ref MemoryMarshal.GetReference(dzt);
@@ -74,6 +79,11 @@ public static class DepthwiseBackward
     {
         const int L = 16;
         Check(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, L);
+        if (kernelHeight == 3 && kernelWidth == 3)
+        {
+            WeightGradient3x3<Lanes512, Vector512<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, strideHeight, strideWidth);
+            return;
+        }
         int ff = kernelHeight * kernelWidth, step = strideWidth * channels;
         ref float xr = ref MemoryMarshal.GetReference(xs);
         ref float dr = ref MemoryMarshal.GetReference(dzt);
