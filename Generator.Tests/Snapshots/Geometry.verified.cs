@@ -18,7 +18,7 @@ namespace Samples
     /// dense1    Dense 12 Softmax            12             2,412       2,400
     /// total                                                3,016      68,200
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 12,064 B, gradients 12,064 B, activations 166,272 B; 190,400 B in all
+    /// memory: parameters 12,064 B, gradients 12,064 B, activations 159,456 B; 183,584 B in all
     /// </code>
     /// </summary>
     partial class Geometry : global::StaticNets.INetwork<Geometry>
@@ -33,7 +33,7 @@ namespace Samples
         // dense1    Dense 12 Softmax            12             2,412       2,400
         // total                                                3,016      68,200
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 12,064 B, gradients 12,064 B, activations 166,272 B; 190,400 B in all
+        // memory: parameters 12,064 B, gradients 12,064 B, activations 159,456 B; 183,584 B in all
 
         // ---- Sizes and description ----
 
@@ -60,7 +60,7 @@ namespace Samples
             "dense1    Dense 12 Softmax            12             2,412       2,400\n" +
             "total                                                3,016      68,200\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 12,064 B, gradients 12,064 B, activations 166,272 B; 190,400 B in all";
+            "memory: parameters 12,064 B, gradients 12,064 B, activations 159,456 B; 183,584 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -193,8 +193,7 @@ namespace Samples
         private readonly float[] _dwconv1OutputGrad = new float[1000]; // dwconv1 output gradient [8][25][5]
         private readonly float[] _dwconv1Input = new float[1528]; // dwconv1 input [1528]
         private readonly float[] _dwconv1Staging = new float[2616]; // dwconv1 staging [2616]
-        private readonly float[] _dwconv1WideGrad = new float[1680]; // dwconv1 wideGrad [1680]
-        private readonly float[] _dwconv1InputGrad = new float[1552]; // dwconv1 inputGrad [1552]
+        private readonly float[] _dwconv1InputGrad = new float[1528]; // dwconv1 inputGrad [1528]
         private readonly float[] _conv3Output = new float[200]; // conv3 output [4][25][2]
         private readonly float[] _conv3OutputGrad = new float[200]; // conv3 output gradient [4][25][2]
         private readonly float[] _conv3Input = new float[1216]; // conv3 input [1216]
@@ -620,7 +619,7 @@ namespace Samples
                 _parameters,
                 _gradients,
                 _dwconv1Input,
-                _dwconv1WideGrad,
+                _dwconv1Staging,
                 _dwconv1InputGrad);
             global::StaticNets.Generated.GeometryLayers.Conv2Backward(
                 _conv2OutputGrad,
@@ -3314,8 +3313,8 @@ namespace StaticNets.Generated
             float[] parameters,    // weights [8][1][3][3] at 424, biases [8] at 496
             float[] gradients,     // weight and bias gradients at the same offsets; added into
             float[] padded,        // the forward's padded input [8][27][7]
-            float[] wideGrad,      // dz in wide rows [8][208]
-            float[] paddedGrad)    // gradient of the padded input [8][192]
+            float[] staging,       // the forward's x [27][7][8] and weights [9][8], then dz [25][5][8]
+            float[] paddedGrad)    // gradient of the padded input [8][189]
         {
             const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
@@ -3331,14 +3330,11 @@ namespace StaticNets.Generated
             {
                 gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
             }
+            // The vector paths read x and the weights as the forward's vector paths left them, transposed in the staging.
             // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
-            if (Simd.IsEnabled && Simd.UseVector512)
+            if (Simd.IsEnabled)
             {
-                Dwconv1BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
-            }
-            else if (Simd.IsEnabled)
-            {
-                Dwconv1BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, paddedGrad);
+                Dwconv1BackwardVector256(dz, dx, gradients, staging, paddedGrad);
             }
             else
             {
@@ -3346,286 +3342,32 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>dwconv1 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Dwconv1BackwardVector512(
-            ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
-            Span<float> dx,         // gradient of the input [8][25][5]; written
-            float[] parameters,     // weights [8][1][3][3] at 424, biases [8] at 496
-            float[] gradients,      // weight and bias gradients at the same offsets; added into
-            float[] padded,         // the forward's padded input [8][27][7]
-            float[] wideGrad,       // dz in wide rows [8][208]
-            float[] paddedGrad)     // gradient of the padded input [8][192]
-        {
-            const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
-            const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
-            const int WeightOffset = 424, BiasOffset = 496;
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 192; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
-            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-            for (int k = 0; k < K; k += 1)
-            {
-                int cb = k / KG * CG; // the first channel of filter k's group
-                for (int c = 0; c < CG; c++)
-                {
-                    for (int ky = 0; ky < F; ky++)
-                    {
-                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + ky * WP);
-                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
-                        var a00 = Vector512<float>.Zero;
-                        var a01 = Vector512<float>.Zero;
-                        var a02 = Vector512<float>.Zero;
-                        for (int p = 0; p < LV; p += 16)
-                        {
-                            var d0 = Vector512.LoadUnsafe(ref g0, (nuint)p);
-                            var x0 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 0));
-                            a00 = Vector512.MultiplyAddEstimate(d0, x0, a00);
-                            var x1 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 1));
-                            a01 = Vector512.MultiplyAddEstimate(d0, x1, a01);
-                            var x2 = Vector512.LoadUnsafe(ref xc, (nuint)(p + 2));
-                            a02 = Vector512.MultiplyAddEstimate(d0, x2, a02);
-                        }
-                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * CG + c) * F * F + ky * F);
-                        Unsafe.Add(ref dw0, 0) += Vector512.Sum(a00);
-                        Unsafe.Add(ref dw0, 1) += Vector512.Sum(a01);
-                        Unsafe.Add(ref dw0, 2) += Vector512.Sum(a02);
-                    }
-                }
-            }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 1 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 1)
-            {
-                for (int q = 0; q < QV; q += 32)
-                {
-                    var a00 = Vector512<float>.Zero;
-                    var a01 = Vector512<float>.Zero;
-                    int cb = c / CG * CG, kb = c / CG * KG; // the channels' group: its first channel and first filter
-                    for (int k = kb; k < kb + KG; k++)
-                    {
-                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 0) * F * F);
-                        Vector512<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector512.LoadUnsafe(ref gk, 16);
-                        d1 = Vector512.LoadUnsafe(ref gk, 16 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector512.LoadUnsafe(ref gk, 15);
-                        d1 = Vector512.LoadUnsafe(ref gk, 15 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector512.LoadUnsafe(ref gk, 14);
-                        d1 = Vector512.LoadUnsafe(ref gk, 14 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (1, 0): dz shifted back by 7
-                        d0 = Vector512.LoadUnsafe(ref gk, 9);
-                        d1 = Vector512.LoadUnsafe(ref gk, 9 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (1, 1): dz shifted back by 8
-                        d0 = Vector512.LoadUnsafe(ref gk, 8);
-                        d1 = Vector512.LoadUnsafe(ref gk, 8 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (1, 2): dz shifted back by 9
-                        d0 = Vector512.LoadUnsafe(ref gk, 7);
-                        d1 = Vector512.LoadUnsafe(ref gk, 7 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (2, 0): dz shifted back by 14
-                        d0 = Vector512.LoadUnsafe(ref gk, 2);
-                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 6));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (2, 1): dz shifted back by 15
-                        d0 = Vector512.LoadUnsafe(ref gk, 1);
-                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (2, 2): dz shifted back by 16
-                        d0 = Vector512.LoadUnsafe(ref gk, 0);
-                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 8));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                    }
-                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                }
-            }
-            // Crop the border: dx is the interior of the padded gradient.
-            for (int c = 0; c < C; c++)
-            {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-            }
-        }
-
-        /// <summary>dwconv1 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>dwconv1 backward on Vector256, the channels across the lanes: dz transposed, then the weight and input gradients.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Dwconv1BackwardVector256(
             ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
             Span<float> dx,         // gradient of the input [8][25][5]; written
-            float[] parameters,     // weights [8][1][3][3] at 424, biases [8] at 496
             float[] gradients,      // weight and bias gradients at the same offsets; added into
-            float[] padded,         // the forward's padded input [8][27][7]
-            float[] wideGrad,       // dz in wide rows [8][208]
-            float[] paddedGrad)     // gradient of the padded input [8][192]
+            float[] staging,        // the forward's x [27][7][8] and weights [9][8], then dz [25][5][8]
+            float[] paddedGrad)     // gradient of the input, channels last [27][7][8]
         {
             const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
             const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
             const int WeightOffset = 424, BiasOffset = 496;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 192; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
-            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
-            ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // 1 filter(s) at a time, one accumulator per filter and kernel column; the input vector of each column is loaded once.
-            for (int k = 0; k < K; k += 1)
-            {
-                int cb = k / KG * CG; // the first channel of filter k's group
-                for (int c = 0; c < CG; c++)
-                {
-                    for (int ky = 0; ky < F; ky++)
-                    {
-                        ref float xc = ref Unsafe.Add(ref xr, (cb + c) * HP * WP + ky * WP);
-                        ref float g0 = ref Unsafe.Add(ref gr, (k + 0) * DS + G);
-                        var a00 = Vector256<float>.Zero;
-                        var a01 = Vector256<float>.Zero;
-                        var a02 = Vector256<float>.Zero;
-                        for (int p = 0; p < LV; p += 8)
-                        {
-                            var d0 = Vector256.LoadUnsafe(ref g0, (nuint)p);
-                            var x0 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 0));
-                            a00 = Vector256.MultiplyAddEstimate(d0, x0, a00);
-                            var x1 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 1));
-                            a01 = Vector256.MultiplyAddEstimate(d0, x1, a01);
-                            var x2 = Vector256.LoadUnsafe(ref xc, (nuint)(p + 2));
-                            a02 = Vector256.MultiplyAddEstimate(d0, x2, a02);
-                        }
-                        ref float dw0 = ref Unsafe.Add(ref gw, WeightOffset + ((k + 0) * CG + c) * F * F + ky * F);
-                        Unsafe.Add(ref dw0, 0) += Vector256.Sum(a00);
-                        Unsafe.Add(ref dw0, 1) += Vector256.Sum(a01);
-                        Unsafe.Add(ref dw0, 2) += Vector256.Sum(a02);
-                    }
-                }
-            }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 1 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 1)
-            {
-                for (int q = 0; q < QV; q += 16)
-                {
-                    var a00 = Vector256<float>.Zero;
-                    var a01 = Vector256<float>.Zero;
-                    int cb = c / CG * CG, kb = c / CG * KG; // the channels' group: its first channel and first filter
-                    for (int k = kb; k < kb + KG; k++)
-                    {
-                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * CG + c - cb + 0) * F * F);
-                        Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector256.LoadUnsafe(ref gk, 16);
-                        d1 = Vector256.LoadUnsafe(ref gk, 16 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector256.LoadUnsafe(ref gk, 15);
-                        d1 = Vector256.LoadUnsafe(ref gk, 15 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector256.LoadUnsafe(ref gk, 14);
-                        d1 = Vector256.LoadUnsafe(ref gk, 14 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (1, 0): dz shifted back by 7
-                        d0 = Vector256.LoadUnsafe(ref gk, 9);
-                        d1 = Vector256.LoadUnsafe(ref gk, 9 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (1, 1): dz shifted back by 8
-                        d0 = Vector256.LoadUnsafe(ref gk, 8);
-                        d1 = Vector256.LoadUnsafe(ref gk, 8 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (1, 2): dz shifted back by 9
-                        d0 = Vector256.LoadUnsafe(ref gk, 7);
-                        d1 = Vector256.LoadUnsafe(ref gk, 7 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (2, 0): dz shifted back by 14
-                        d0 = Vector256.LoadUnsafe(ref gk, 2);
-                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 6));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (2, 1): dz shifted back by 15
-                        d0 = Vector256.LoadUnsafe(ref gk, 1);
-                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        // tap (2, 2): dz shifted back by 16
-                        d0 = Vector256.LoadUnsafe(ref gk, 0);
-                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 8));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                    }
-                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                }
-            }
-            // Crop the border: dx is the interior of the padded gradient.
-            for (int c = 0; c < C; c++)
-            {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-            }
+            const int WS = HP * WP * C, ZS = WS + F * F * C; // where the staging holds the weights and the output
+            // dz [K][HO][WO] to [HO][WO][C] where the forward's output was.
+            Span<float> dzt = new Span<float>(staging, ZS, HO * WO * C);
+            Transpose.Matrix(dz, HO * WO, C, HO * WO, dzt, C);
+            // Weights: dW[c][tap] += sum over the outputs o of dz[o][c] * xs[o * S + tap][c].
+            Span<float> dw = new Span<float>(gradients, WeightOffset, C * F * F);
+            DepthwiseBackward.WeightGradientVector256(staging, dzt, dw, C, HO, WO, WP, F, F, S, S);
+            // Input: dxs[o * S + tap][c] += w[tap][c] * dz[o][c] over a zeroed [HP][WP][C], its interior then transposed back into dx.
+            Array.Clear(paddedGrad, 0, WS);
+            ReadOnlySpan<float> wt = new ReadOnlySpan<float>(staging, WS, F * F * C);
+            DepthwiseBackward.InputGradientVector256(wt, dzt, paddedGrad, C, HO, WO, WP, F, F, S, S);
+            DepthwiseBackward.Unpadded(paddedGrad, C, H, W, WP, P, P, dx, add: false);
         }
 
         /// <summary>dwconv1 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>

@@ -47,12 +47,14 @@ internal sealed partial class Conv2DEmitter
             if (G.BackwardCopiesX) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
             parameters.Add(("float[]", "padded", G.BackwardCopiesX ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
             // Strided, on the vector paths: the stride-1 backward over dz dilated to the stride-1 output.
-            var view = G.StridedBackwardWide ? G.StrideOne() : null;
-            var wide = view ?? G;
-            if (wide.Wide) parameters.Add(("float[]", "wideGrad", $"dz in wide rows [{G.K}][{wide.DS}]"));
-            if (wide.FilterLanes) parameters.Add(("float[]", "gradT", $"dz transposed [{wide.HO * wide.WO}][{G.K}]"));
+            // Depthwise with the channels across the lanes: the forward's staging instead of wide rows.
+            var view = G.StridedBackwardWide && !DepthwiseLanes ? G.StrideOne() : null;
+            var wide = DepthwiseLanes ? null : view ?? G;
+            if (wide is { Wide: true }) parameters.Add(("float[]", "wideGrad", $"dz in wide rows [{G.K}][{wide.DS}]"));
+            if (wide is { FilterLanes: true }) parameters.Add(("float[]", "gradT", $"dz transposed [{wide.HO * wide.WO}][{G.K}]"));
             if (view is not null) parameters.Add(("float[]", "dilated", $"dz dilated to the stride-1 output [{G.K}][{view.HO}][{view.WO}]"));
-            if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(wide.Wide ? G.QV : G.HP * G.WP)}]"));
+            if (DepthwiseLanes) parameters.Add(("float[]", "staging", DepthwiseBackwardStaging));
+            if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(wide is { Wide: true } ? G.QV : G.HP * G.WP)}]"));
 
             string dx = Dx ? $"; {(Adds ? "adds into" : "writes")} dx" : "";
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
@@ -84,7 +86,11 @@ internal sealed partial class Conv2DEmitter
             }
 
             string head = Dx ? "dz, dx, parameters, gradients, padded" : "dz, gradients, padded";
-            if (G.Wide)
+            if (DepthwiseLanes)
+            {
+                DepthwiseBackward(G.Wide ? head : head + (Dx ? ", paddedGrad" : ""));
+            }
+            else if (G.Wide)
             {
                 string vector = head + ", wideGrad" + (G.FilterLanes ? ", gradT" : "") + (Dx ? ", paddedGrad" : "");
                 Dispatch("Backward", vector, head, vector512: true, vector256: true);

@@ -84,10 +84,12 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         args.Add("_gradients");
         if (g.BackwardCopiesX) args.Add(c.Input);
         args.Add(Field(l, "Input"));
+        bool depthwise = g.Depthwise(Geometry.Lanes); // the depthwise backward reads the forward's staging, no wide rows
         var wide = g.StridedBackwardWide ? g.StrideOne() : g;
-        if (wide.Wide) args.Add(Field(l, "WideGrad"));
-        if (wide.FilterLanes) args.Add(Field(l, "GradT"));
-        if (g.StridedBackwardWide) args.Add(Field(l, "Dilated"));
+        if (wide.Wide && !depthwise) args.Add(Field(l, "WideGrad"));
+        if (wide.FilterLanes && !depthwise) args.Add(Field(l, "GradT"));
+        if (g.StridedBackwardWide && !depthwise) args.Add(Field(l, "Dilated"));
+        if (depthwise) args.Add(Field(l, "Staging"));
         if (c.NeedsInputGrad) args.Add(Field(l, "InputGrad"));
         return Call(c, "Backward", args.ToArray());
     }

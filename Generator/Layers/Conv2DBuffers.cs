@@ -57,7 +57,8 @@ internal sealed record Conv2DBuffers(
         bool forwardWide = ((wide && !winograd) || (StridedWide(g, filters, positions) && !Subsampled(g, input.C, output, groups) && !lanes)) && !Direct(g) && !depthwise;
         bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
         // A strided backward on the vector paths runs the stride-1 backward over dz dilated to the stride-1 output.
-        bool backwardWide = wide || StridedBackwardWide(g, output);
+        // A depthwise backward with the channels across the lanes reads the forward's staging instead (its input gradient: the padded plane).
+        bool backwardWide = (wide || StridedBackwardWide(g, output)) && !depthwise;
         (BigInteger gradRows, BigInteger gradColumns) = wide ? (output.H, output.W) : StrideOneOutput(g, output);
         WindowGeometry gradWindow = g with { StrideHeight = 1, StrideWidth = 1 };
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;

@@ -68,6 +68,14 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new DepthwisePlane6(seed: 32), label: 0);
 
     [Fact]
+    public void DepthwiseLanes8_depthwise_backward_with_the_channels_across_the_lanes_stride_one_and_two() =>
+        Check(new DepthwiseLanes8(seed: 33), label: 1);
+
+    [Fact]
+    public void DepthwiseLanes12_depthwise_backward_of_a_channel_tail_rectangular_window_asymmetric_pads() =>
+        Check(new DepthwiseLanes12(seed: 34), label: 2);
+
+    [Fact]
     public void PaddedPoolNet_padded_rectangular_and_same_pools() =>
         Check(new PaddedPoolNet(seed: 13), label: 2);
 

@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+
+namespace StaticNets.Generator.Emit;
+
+internal sealed partial class Conv2DEmitter
+{
+    /// <summary>
+    /// The depthwise backward with the channels across the vector lanes, where the forward runs that way
+    /// (<see cref="Geometry.Depthwise"/>): the forward left x transposed into the staging's zero-bordered
+    /// <c>[HP][WP][C]</c> and the weights as <c>[FH*FW][C]</c>; dz is transposed to <c>[HO][WO][C]</c> where the forward's
+    /// output was, then the Runtime's <c>DepthwiseBackward</c> adds the weight gradient
+    /// <c>dw[c][tap] += sum over o of dz[o][c] * xs[o*S + tap][c]</c> and scatters the input gradient
+    /// <c>dxs[o*S + tap][c] += w[tap][c] * dz[o][c]</c> into a zero-bordered <c>[HP][WP][C]</c>, whose interior is
+    /// transposed back into dx (written, or added where the backward adds). The scalar loops stay the reference.
+    /// </summary>
+    private sealed partial class BackwardWriter
+    {
+        /// <summary>Whether the backward's vector paths run with the channels across the lanes.</summary>
+        private bool DepthwiseLanes => G.Depthwise(Geometry.Lanes);
+
+        private string DepthwiseBackwardStaging =>
+            $"the forward's x [{G.HP}][{G.WP}][{G.C}] and weights [{G.FH * G.FW}][{G.C}], then dz [{G.HO}][{G.WO}][{G.C}]";
+
+        /// <summary>The dispatch, then the vector methods at the widths the forward has, then the scalar reference.</summary>
+        private void DepthwiseBackward(string scalar)
+        {
+            bool vector512 = G.Depthwise(2 * Geometry.Lanes);
+            string vector = Dx ? "dz, dx, gradients, staging, paddedGrad" : "dz, gradients, staging";
+            W.Line("// The vector paths read x and the weights as the forward's vector paths left them, transposed in the staging.");
+            Dispatch("Backward", vector, scalar, vector512, vector256: true);
+            W.Close();
+            if (vector512)
+            {
+                W.Line();
+                DepthwiseBackwardMethod(16);
+            }
+            W.Line();
+            DepthwiseBackwardMethod(8);
+            W.Line();
+            if (G.Wide) ScalarMethod();
+            else StridedMethod();
+        }
+
+        private void DepthwiseBackwardMethod(int lanes)
+        {
+            var parameters = new List<(string, string, string)> { (N.ReadOnlySpan, "dz", $"gradient of the linear output {OutShape}") };
+            if (Dx) parameters.Add((N.Span, "dx", $"gradient of the input {InShape}; {(Adds ? "added into" : "written")}"));
+            parameters.Add(("float[]", "gradients", "weight and bias gradients at the same offsets; added into"));
+            parameters.Add(("float[]", "staging", DepthwiseBackwardStaging));
+            if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the input, channels last [{G.HP}][{G.WP}][{G.C}]"));
+            W.Line($"/// <summary>{Layer.Name} backward on Vector{lanes * 32}, the channels across the lanes: dz transposed, then the {(Dx ? "weight and input gradients" : "weight gradient")}.</summary>");
+            SpatialNames.Signature(W, Context, Name($"BackwardVector{lanes * 32}"), parameters);
+            Constants(backward: false);
+            W.Line($"const int WS = HP * WP * C, ZS = WS + {G.FF} * C; // where the staging holds the weights and the output");
+            string geometry = $"C, HO, WO, WP, {G.KH}, {G.KWN}, {G.SHN}, {G.SWN}";
+            W.Line("// dz [K][HO][WO] to [HO][WO][C] where the forward's output was.");
+            W.Line($"{N.Span} dzt = new {N.Span}(staging, ZS, HO * WO * C);");
+            W.Line("Transpose.Matrix(dz, HO * WO, C, HO * WO, dzt, C);");
+            W.Line("// Weights: dW[c][tap] += sum over the outputs o of dz[o][c] * xs[o * S + tap][c].");
+            W.Line($"{N.Span} dw = new {N.Span}(gradients, WeightOffset, C * {G.FF});");
+            W.Line($"DepthwiseBackward.WeightGradientVector{lanes * 32}(staging, dzt, dw, {geometry});");
+            if (Dx)
+            {
+                W.Line("// Input: dxs[o * S + tap][c] += w[tap][c] * dz[o][c] over a zeroed [HP][WP][C], its interior then transposed back into dx.");
+                W.Line($"{N.Array}.Clear(paddedGrad, 0, WS);");
+                W.Line($"{N.ReadOnlySpan} wt = new {N.ReadOnlySpan}(staging, WS, {G.FF} * C);");
+                W.Line($"DepthwiseBackward.InputGradientVector{lanes * 32}(wt, dzt, paddedGrad, {geometry});");
+                W.Line($"DepthwiseBackward.Unpadded(paddedGrad, C, H, W, WP, {G.PTN}, {G.PLN}, dx, add: {(Adds ? "true" : "false")});");
+            }
+            W.Close();
+        }
+    }
+}
