@@ -29,6 +29,9 @@ public class ReadabilityTests
             .Replace("namespace Samples;", "namespace StaticNets.Tests.Oracle;")
             .Replace("Conv2D(8, ", "Conv2D(64, ").Replace("Conv2D(4, ", "Conv2D(32, ")
             .Replace("class ResBn", "class OracleResNet8") },
+        // A standalone activation last, with a long buffer name, in a namespace: Predict's return wraps.
+        { "WinogradChainPads", "using StaticNets;\n\nnamespace StaticNets.Tests.Numerics;\n\n"
+            + "[Input(8, 8, 2)]\n[Conv2D(4, 3, Padding = 1)]\n[BatchNorm]\n[LeakyReLU]\npublic partial class WinogradChainPads { }\n" },
     };
 
     private static string Generate(string source)

@@ -163,7 +163,9 @@ internal static class MemberEmitter
         w.Line("Enter();");
         w.Open("try");
         w.Line("ForwardCore(input, training: false);");
-        w.Line($"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax({last});");
+        string predict = $"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax({last});";
+        if (w.Column + predict.Length <= SourceWriter.Width) w.Line(predict);
+        else w.Line($"global::System.ReadOnlySpan<float> output = {last};").Line("return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output);");
         w.Close();
         w.Line(Release);
         w.Close();
