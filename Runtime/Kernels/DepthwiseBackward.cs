@@ -32,43 +32,7 @@ public static partial class DepthwiseBackward
             WeightGradient3x3<Lanes256, Vector256<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, strideHeight, strideWidth);
             return;
         }
-        int ff = kernelHeight * kernelWidth, step = strideWidth * channels;
-        ref float xr = ref MemoryMarshal.GetReference(xs);
-        ref float dr = ref MemoryMarshal.GetReference(dzt);
-        ref float gr = ref MemoryMarshal.GetReference(weightGradients);
-        Span<float> lane = stackalloc float[L];
-        ref float lr = ref MemoryMarshal.GetReference(lane);
-        for (int c0 = 0; c0 < channels; c0 += L)
-        {
-            int c = Math.Min(c0, channels - L), skip = c0 - c;
-            for (int t = 0; t < ff; t++)
-            {
-                int ky = t / kernelWidth, kx = t % kernelWidth;
-                var a0 = Vector256<float>.Zero;
-                var a1 = Vector256<float>.Zero;
-                var a2 = Vector256<float>.Zero;
-                var a3 = Vector256<float>.Zero;
-                for (int oy = 0; oy < outHeight; oy++)
-                {
-                    ref float d = ref Unsafe.Add(ref dr, oy * outWidth * channels + c);
-                    ref float x = ref Unsafe.Add(ref xr, ((oy * strideHeight + ky) * paddedWidth + kx) * channels + c);
-                    int ox = 0;
-                    for (; ox <= outWidth - 4; ox += 4)
-                    {
-                        a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref d, (nuint)(ox * channels)), Vector256.LoadUnsafe(ref x, (nuint)(ox * step)), a0);
-                        a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref d, (nuint)((ox + 1) * channels)), Vector256.LoadUnsafe(ref x, (nuint)((ox + 1) * step)), a1);
-                        a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref d, (nuint)((ox + 2) * channels)), Vector256.LoadUnsafe(ref x, (nuint)((ox + 2) * step)), a2);
-                        a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref d, (nuint)((ox + 3) * channels)), Vector256.LoadUnsafe(ref x, (nuint)((ox + 3) * step)), a3);
-                    }
-                    for (; ox < outWidth; ox++)
-                    {
-                        a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref d, (nuint)(ox * channels)), Vector256.LoadUnsafe(ref x, (nuint)(ox * step)), a0);
-                    }
-                }
-                ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref lr);
-                for (int j = skip; j < L; j++) Unsafe.Add(ref gr, (c + j) * ff + t) += Unsafe.Add(ref lr, j);
-            }
-        }
+        WeightGradient<Lanes256, Vector256<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
     }
 
     /// <summary>The weight gradient of <see cref="WeightGradientVector256"/> on Vector512.</summary>
@@ -84,43 +48,7 @@ public static partial class DepthwiseBackward
             WeightGradient3x3<Lanes512, Vector512<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, strideHeight, strideWidth);
             return;
         }
-        int ff = kernelHeight * kernelWidth, step = strideWidth * channels;
-        ref float xr = ref MemoryMarshal.GetReference(xs);
-        ref float dr = ref MemoryMarshal.GetReference(dzt);
-        ref float gr = ref MemoryMarshal.GetReference(weightGradients);
-        Span<float> lane = stackalloc float[L];
-        ref float lr = ref MemoryMarshal.GetReference(lane);
-        for (int c0 = 0; c0 < channels; c0 += L)
-        {
-            int c = Math.Min(c0, channels - L), skip = c0 - c;
-            for (int t = 0; t < ff; t++)
-            {
-                int ky = t / kernelWidth, kx = t % kernelWidth;
-                var a0 = Vector512<float>.Zero;
-                var a1 = Vector512<float>.Zero;
-                var a2 = Vector512<float>.Zero;
-                var a3 = Vector512<float>.Zero;
-                for (int oy = 0; oy < outHeight; oy++)
-                {
-                    ref float d = ref Unsafe.Add(ref dr, oy * outWidth * channels + c);
-                    ref float x = ref Unsafe.Add(ref xr, ((oy * strideHeight + ky) * paddedWidth + kx) * channels + c);
-                    int ox = 0;
-                    for (; ox <= outWidth - 4; ox += 4)
-                    {
-                        a0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref d, (nuint)(ox * channels)), Vector512.LoadUnsafe(ref x, (nuint)(ox * step)), a0);
-                        a1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref d, (nuint)((ox + 1) * channels)), Vector512.LoadUnsafe(ref x, (nuint)((ox + 1) * step)), a1);
-                        a2 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref d, (nuint)((ox + 2) * channels)), Vector512.LoadUnsafe(ref x, (nuint)((ox + 2) * step)), a2);
-                        a3 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref d, (nuint)((ox + 3) * channels)), Vector512.LoadUnsafe(ref x, (nuint)((ox + 3) * step)), a3);
-                    }
-                    for (; ox < outWidth; ox++)
-                    {
-                        a0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref d, (nuint)(ox * channels)), Vector512.LoadUnsafe(ref x, (nuint)(ox * step)), a0);
-                    }
-                }
-                ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref lr);
-                for (int j = skip; j < L; j++) Unsafe.Add(ref gr, (c + j) * ff + t) += Unsafe.Add(ref lr, j);
-            }
-        }
+        WeightGradient<Lanes512, Vector512<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
     }
 
     /// <summary>
@@ -134,31 +62,7 @@ public static partial class DepthwiseBackward
     {
         const int L = 8;
         CheckInput(wt, dzt, dxs, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, L);
-        int ff = kernelHeight * kernelWidth, step = strideWidth * channels;
-        ref float wr = ref MemoryMarshal.GetReference(wt);
-        ref float dr = ref MemoryMarshal.GetReference(dzt);
-        ref float xr = ref MemoryMarshal.GetReference(dxs);
-        for (int c0 = 0; c0 < channels; c0 += L)
-        {
-            int c = Math.Min(c0, channels - L), skip = c0 - c;
-            // The overlapping block adds nothing into the channels the block before has done: their weights masked to zero.
-            var mask = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(skip)).AsSingle();
-            for (int t = 0; t < ff; t++)
-            {
-                int ky = t / kernelWidth, kx = t % kernelWidth;
-                var w = Vector256.LoadUnsafe(ref wr, (nuint)(t * channels + c)) & mask;
-                for (int oy = 0; oy < outHeight; oy++)
-                {
-                    ref float d = ref Unsafe.Add(ref dr, oy * outWidth * channels + c);
-                    ref float x = ref Unsafe.Add(ref xr, ((oy * strideHeight + ky) * paddedWidth + kx) * channels + c);
-                    for (int ox = 0; ox < outWidth; ox++)
-                    {
-                        ref float at = ref Unsafe.Add(ref x, ox * step);
-                        Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref d, (nuint)(ox * channels)), w, Vector256.LoadUnsafe(ref at)).StoreUnsafe(ref at);
-                    }
-                }
-            }
-        }
+        InputGradient<Lanes256, Vector256<float>>(wt, dzt, dxs, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
     }
 
     /// <summary>The input gradient of <see cref="InputGradientVector256"/> on Vector512.</summary>
@@ -169,18 +73,80 @@ public static partial class DepthwiseBackward
     {
         const int L = 16;
         CheckInput(wt, dzt, dxs, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, L);
+        InputGradient<Lanes512, Vector512<float>>(wt, dzt, dxs, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
+    }
+
+    /// <summary>The weight gradient of any window, at either width: four chains of multiply-adds per tap, added pairwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightGradient<TLanes, TVector>(
+        ReadOnlySpan<float> xs, ReadOnlySpan<float> dzt, Span<float> weightGradients, int channels, int outHeight, int outWidth, int paddedWidth,
+        int kernelHeight, int kernelWidth, int strideHeight, int strideWidth)
+        where TLanes : ILanes<TVector>
+        where TVector : struct
+    {
         int ff = kernelHeight * kernelWidth, step = strideWidth * channels;
-        ref float wr = ref MemoryMarshal.GetReference(wt);
+        ref float xr = ref MemoryMarshal.GetReference(xs);
         ref float dr = ref MemoryMarshal.GetReference(dzt);
-        ref float xr = ref MemoryMarshal.GetReference(dxs);
-        for (int c0 = 0; c0 < channels; c0 += L)
+        ref float gr = ref MemoryMarshal.GetReference(weightGradients);
+        Span<float> lane = stackalloc float[TLanes.Count];
+        ref float lr = ref MemoryMarshal.GetReference(lane);
+        for (int c0 = 0; c0 < channels; c0 += TLanes.Count)
         {
-            int c = Math.Min(c0, channels - L), skip = c0 - c;
-            var mask = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(skip)).AsSingle();
+            int c = Math.Min(c0, channels - TLanes.Count), skip = c0 - c;
             for (int t = 0; t < ff; t++)
             {
                 int ky = t / kernelWidth, kx = t % kernelWidth;
-                var w = Vector512.LoadUnsafe(ref wr, (nuint)(t * channels + c)) & mask;
+                TVector a0 = TLanes.Zero;
+                TVector a1 = TLanes.Zero;
+                TVector a2 = TLanes.Zero;
+                TVector a3 = TLanes.Zero;
+                for (int oy = 0; oy < outHeight; oy++)
+                {
+                    ref float d = ref Unsafe.Add(ref dr, oy * outWidth * channels + c);
+                    ref float x = ref Unsafe.Add(ref xr, ((oy * strideHeight + ky) * paddedWidth + kx) * channels + c);
+                    int ox = 0;
+                    for (; ox <= outWidth - 4; ox += 4)
+                    {
+                        a0 = TLanes.MultiplyAdd(TLanes.Load(ref d, (nuint)(ox * channels)), TLanes.Load(ref x, (nuint)(ox * step)), a0);
+                        a1 = TLanes.MultiplyAdd(TLanes.Load(ref d, (nuint)((ox + 1) * channels)), TLanes.Load(ref x, (nuint)((ox + 1) * step)), a1);
+                        a2 = TLanes.MultiplyAdd(TLanes.Load(ref d, (nuint)((ox + 2) * channels)), TLanes.Load(ref x, (nuint)((ox + 2) * step)), a2);
+                        a3 = TLanes.MultiplyAdd(TLanes.Load(ref d, (nuint)((ox + 3) * channels)), TLanes.Load(ref x, (nuint)((ox + 3) * step)), a3);
+                    }
+                    for (; ox < outWidth; ox++)
+                    {
+                        a0 = TLanes.MultiplyAdd(TLanes.Load(ref d, (nuint)(ox * channels)), TLanes.Load(ref x, (nuint)(ox * step)), a0);
+                    }
+                }
+                TLanes.Store(TLanes.Add(TLanes.Add(a0, a1), TLanes.Add(a2, a3)), ref lr, 0);
+                for (int j = skip; j < TLanes.Count; j++) Unsafe.Add(ref gr, (c + j) * ff + t) += Unsafe.Add(ref lr, j);
+            }
+        }
+    }
+
+
+    /// <summary>The input gradient of any window, at either width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputGradient<TLanes, TVector>(
+        ReadOnlySpan<float> wt, ReadOnlySpan<float> dzt, Span<float> dxs, int channels, int outHeight, int outWidth, int paddedWidth,
+        int kernelHeight, int kernelWidth, int strideHeight, int strideWidth)
+        where TLanes : ILanes<TVector>
+        where TVector : struct
+    {
+        int ff = kernelHeight * kernelWidth, step = strideWidth * channels;
+        ref float dr = ref MemoryMarshal.GetReference(dzt);
+        ref float xr = ref MemoryMarshal.GetReference(dxs);
+        Span<float> weights = stackalloc float[TLanes.Count];
+        ref float wl = ref MemoryMarshal.GetReference(weights);
+        for (int c0 = 0; c0 < channels; c0 += TLanes.Count)
+        {
+            int c = Math.Min(c0, channels - TLanes.Count), skip = c0 - c;
+            // The overlapping block adds nothing into the channels the block before has done: their weights zero.
+            for (int t = 0; t < ff; t++)
+            {
+                int ky = t / kernelWidth, kx = t % kernelWidth;
+                wt.Slice(t * channels + c, TLanes.Count).CopyTo(weights);
+                weights.Slice(0, skip).Clear();
+                TVector w = TLanes.Load(ref wl, 0);
                 for (int oy = 0; oy < outHeight; oy++)
                 {
                     ref float d = ref Unsafe.Add(ref dr, oy * outWidth * channels + c);
@@ -188,12 +154,13 @@ public static partial class DepthwiseBackward
                     for (int ox = 0; ox < outWidth; ox++)
                     {
                         ref float at = ref Unsafe.Add(ref x, ox * step);
-                        Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref d, (nuint)(ox * channels)), w, Vector512.LoadUnsafe(ref at)).StoreUnsafe(ref at);
+                        TLanes.Store(TLanes.MultiplyAdd(TLanes.Load(ref d, (nuint)(ox * channels)), w, TLanes.Load(ref at, 0)), ref at, 0);
                     }
                 }
             }
         }
     }
+
 
     /// <summary>
     /// The interior of a zero-bordered channels-last <c>[HP][WP][C]</c> back to <c>[C][H][W]</c>: <c>destination[c][h][w]</c>
