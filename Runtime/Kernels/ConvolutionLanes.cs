@@ -215,7 +215,7 @@ public static class ConvolutionLanes
                 ref float op = ref Unsafe.Add(ref o, p0 * k);
                 for (int f = 0; f < k; f += 8)
                 {
-                    var (t0, t1, t2, t3, t4, t5, t6, t7) = Winograd.Transpose(
+                    var (t0, t1, t2, t3, t4, t5, t6, t7) = global::StaticNets.__Internals.Transpose.Rows8(
                         Vector256.LoadUnsafe(ref op, (nuint)f), Vector256.LoadUnsafe(ref op, (nuint)(k + f)),
                         Vector256.LoadUnsafe(ref op, (nuint)(2 * k + f)), Vector256.LoadUnsafe(ref op, (nuint)(3 * k + f)),
                         Vector256.LoadUnsafe(ref op, (nuint)(4 * k + f)), Vector256.LoadUnsafe(ref op, (nuint)(5 * k + f)),

@@ -236,30 +236,15 @@ public static partial class DepthwiseBackward
         Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
         Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, ref float d, int stride, bool add)
     {
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Store(Avx.Permute2x128(u0, u4, 0x20), ref d, 0, add);
-        Store(Avx.Permute2x128(u1, u5, 0x20), ref d, stride, add);
-        Store(Avx.Permute2x128(u2, u6, 0x20), ref d, 2 * stride, add);
-        Store(Avx.Permute2x128(u3, u7, 0x20), ref d, 3 * stride, add);
-        Store(Avx.Permute2x128(u0, u4, 0x31), ref d, 4 * stride, add);
-        Store(Avx.Permute2x128(u1, u5, 0x31), ref d, 5 * stride, add);
-        Store(Avx.Permute2x128(u2, u6, 0x31), ref d, 6 * stride, add);
-        Store(Avx.Permute2x128(u3, u7, 0x31), ref d, 7 * stride, add);
+        var (o0, o1, o2, o3, o4, o5, o6, o7) = Transpose.Rows8(r0, r1, r2, r3, r4, r5, r6, r7);
+        Store(o0, ref d, 0, add);
+        Store(o1, ref d, stride, add);
+        Store(o2, ref d, 2 * stride, add);
+        Store(o3, ref d, 3 * stride, add);
+        Store(o4, ref d, 4 * stride, add);
+        Store(o5, ref d, 5 * stride, add);
+        Store(o6, ref d, 6 * stride, add);
+        Store(o7, ref d, 7 * stride, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

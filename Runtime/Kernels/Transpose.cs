@@ -157,6 +157,18 @@ public static class Transpose
         var r5 = Vector256.LoadUnsafe(ref s, (nuint)(5 * sourceStride));
         var r6 = Vector256.LoadUnsafe(ref s, (nuint)(6 * sourceStride));
         var r7 = Vector256.LoadUnsafe(ref s, (nuint)(7 * sourceStride));
+        (o0, o1, o2, o3, o4, o5, o6, o7) = Rows8(r0, r1, r2, r3, r4, r5, r6, r7);
+    }
+
+    /// <summary>
+    /// An 8x8 transpose in registers: row i of the result is lane i of each of the eight vectors. Unpack pairs of rows,
+    /// shuffle pairs of pairs, then exchange the 128-bit halves. The one 8x8 transpose of the kernels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>,
+        Vector256<float>) Rows8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4,
+        Vector256<float> r5, Vector256<float> r6, Vector256<float> r7)
+    {
         var t0 = Avx.UnpackLow(r0, r1);
         var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3);
@@ -173,13 +185,7 @@ public static class Transpose
         var u5 = Avx.Shuffle(t4, t6, 0xEE);
         var u6 = Avx.Shuffle(t5, t7, 0x44);
         var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        o0 = Avx.Permute2x128(u0, u4, 0x20);
-        o1 = Avx.Permute2x128(u1, u5, 0x20);
-        o2 = Avx.Permute2x128(u2, u6, 0x20);
-        o3 = Avx.Permute2x128(u3, u7, 0x20);
-        o4 = Avx.Permute2x128(u0, u4, 0x31);
-        o5 = Avx.Permute2x128(u1, u5, 0x31);
-        o6 = Avx.Permute2x128(u2, u6, 0x31);
-        o7 = Avx.Permute2x128(u3, u7, 0x31);
+        return (Avx.Permute2x128(u0, u4, 0x20), Avx.Permute2x128(u1, u5, 0x20), Avx.Permute2x128(u2, u6, 0x20), Avx.Permute2x128(u3, u7, 0x20),
+            Avx.Permute2x128(u0, u4, 0x31), Avx.Permute2x128(u1, u5, 0x31), Avx.Permute2x128(u2, u6, 0x31), Avx.Permute2x128(u3, u7, 0x31));
     }
 }

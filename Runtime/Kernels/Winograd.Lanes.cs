@@ -299,7 +299,7 @@ public static partial class Winograd
                 for (int f = 0; f < k; f += 8)
                 {
                     // Outputs ox .. ox+7 alternate between the even and the odd plane, one tile apart every two.
-                    var (t0, t1, t2, t3, t4, t5, t6, t7) = Transpose(
+                    var (t0, t1, t2, t3, t4, t5, t6, t7) = Transpose.Rows8(
                         Vector256.LoadUnsafe(ref e, (nuint)f), Vector256.LoadUnsafe(ref o, (nuint)f),
                         Vector256.LoadUnsafe(ref e, (nuint)(k + f)), Vector256.LoadUnsafe(ref o, (nuint)(k + f)),
                         Vector256.LoadUnsafe(ref e, (nuint)(2 * k + f)), Vector256.LoadUnsafe(ref o, (nuint)(2 * k + f)),
@@ -316,31 +316,5 @@ public static partial class Winograd
                 }
             }
         }
-    }
-
-    /// <summary>An 8x8 transpose: row i of the result is lane i of each of the eight vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>,
-        Vector256<float>) Transpose(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4,
-        Vector256<float> r5, Vector256<float> r6, Vector256<float> r7)
-    {
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var s0 = Avx.Shuffle(t0, t2, 0x44);
-        var s1 = Avx.Shuffle(t0, t2, 0xEE);
-        var s2 = Avx.Shuffle(t1, t3, 0x44);
-        var s3 = Avx.Shuffle(t1, t3, 0xEE);
-        var s4 = Avx.Shuffle(t4, t6, 0x44);
-        var s5 = Avx.Shuffle(t4, t6, 0xEE);
-        var s6 = Avx.Shuffle(t5, t7, 0x44);
-        var s7 = Avx.Shuffle(t5, t7, 0xEE);
-        return (Avx.Permute2x128(s0, s4, 0x20), Avx.Permute2x128(s1, s5, 0x20), Avx.Permute2x128(s2, s6, 0x20), Avx.Permute2x128(s3, s7, 0x20),
-            Avx.Permute2x128(s0, s4, 0x31), Avx.Permute2x128(s1, s5, 0x31), Avx.Permute2x128(s2, s6, 0x31), Avx.Permute2x128(s3, s7, 0x31));
     }
 }
