@@ -95,15 +95,7 @@ public static partial class Winograd
             {
                 for (int f = 0; f < k; f += 8)
                 {
-                    float* w = weights + (f * c + ch) * 9;
-                    var (a0, a1, a2, a3) = Transform(Gather(w, taps), Gather(w + 1, taps), Gather(w + 2, taps));
-                    var (b0, b1, b2, b3) = Transform(Gather(w + 3, taps), Gather(w + 4, taps), Gather(w + 5, taps));
-                    var (d0, d1, d2, d3) = Transform(Gather(w + 6, taps), Gather(w + 7, taps), Gather(w + 8, taps));
-                    ref float uo = ref Unsafe.Add(ref u, ch * k + f);
-                    Column(ref uo, 0, kc, a0, b0, d0);
-                    Column(ref uo, 1, kc, a1, b1, d1);
-                    Column(ref uo, 2, kc, a2, b2, d2);
-                    Column(ref uo, 3, kc, a3, b3, d3);
+                    Filters8(weights + (f * c + ch) * 9, taps, ref Unsafe.Add(ref u, ch * k + f), kc);
                 }
             }
         }
