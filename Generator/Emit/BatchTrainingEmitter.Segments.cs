@@ -36,8 +36,8 @@ internal static partial class BatchTrainingEmitter
         public LayerContext? Dense { get; }
     }
 
-    /// <summary>Whether a layer runs over the whole batch in batch training: every dense layer.</summary>
-    public static bool IsBatched(LayerContext c) => c.Layer.Type == LayerType.Dense;
+    /// <summary>Whether a layer runs over the whole batch in batch training (its emitter's <see cref="LayerEmitter.RunsOverBatch"/>: dense layers).</summary>
+    public static bool IsBatched(LayerContext c) => LayerEmitter.For(c.Layer.Type).RunsOverBatch;
 
     /// <summary>The buffer a replica's field holds for a layer's input: the replica's sample where the layer reads the network input.</summary>
     private static string Field(string buffer) => buffer == "input" ? "_sampleInput" : buffer;
@@ -56,7 +56,7 @@ internal static partial class BatchTrainingEmitter
         foreach (var c in plan.Contexts.Where(IsBatched))
         {
             buffers.Add(Field(c.Input));
-            buffers.Add(DenseEmitter.BatchProductOutput(c));
+            buffers.Add(LayerEmitter.For(c.Layer.Type).BatchProductOutput(c));
             buffers.Add(c.OutputGrad);
             if (c.InputGrad is { } dx) buffers.Add(dx);
         }
@@ -162,7 +162,7 @@ internal static partial class BatchTrainingEmitter
     private static IEnumerable<string> ForwardProduct(LayerContext c)
     {
         yield return $"// {c.Layer.Name} ({Sizes(c)}): its product over the batch, the replicas' inputs and outputs, split by rows on the threads.";
-        yield return DenseEmitter.BatchForwardCall(c, Replicas(c.Input) + "!", Replicas(DenseEmitter.BatchProductOutput(c)) + "!");
+        yield return LayerEmitter.For(c.Layer.Type).BatchForwardCall(c, Replicas(c.Input) + "!", Replicas(LayerEmitter.For(c.Layer.Type).BatchProductOutput(c)) + "!");
     }
 
     /// <summary>What BatchCore runs for a dense layer's backward over the batch.</summary>
@@ -170,7 +170,7 @@ internal static partial class BatchTrainingEmitter
     {
         yield return $"// {c.Layer.Name} ({Sizes(c)}): its gradients over the batch, summed in sample order into Gradients; dx by columns.";
         string? dx = c.InputGrad is { } g ? Replicas(g) + "!" : null;
-        yield return DenseEmitter.BatchBackwardCall(c, Replicas(c.Input) + "!", Replicas(c.OutputGrad) + "!", dx);
+        yield return LayerEmitter.For(c.Layer.Type).BatchBackwardCall(c, Replicas(c.Input) + "!", Replicas(c.OutputGrad) + "!", dx);
     }
 
     /// <summary>What the product's numbers are: the weights' and biases' offsets, the units and the inputs.</summary>
@@ -188,7 +188,7 @@ internal static partial class BatchTrainingEmitter
             yield break;
         }
         yield return new Step(c);
-        if (DenseEmitter.BatchActivates(c)) yield return new Step($"{c.Layer.Member}Activation();");
+        if (LayerEmitter.For(c.Layer.Type).BatchActivates(c)) yield return new Step($"{c.Layer.Member}Activation();");
     }
 
     /// <summary>The backward steps of a layer in a segment (none where it needs no backward).</summary>
@@ -199,7 +199,7 @@ internal static partial class BatchTrainingEmitter
             if (BackwardOf(c) is { } call) yield return new Step(call);
             yield break;
         }
-        if (DenseEmitter.BatchActivatesBackward(c)) yield return new Step($"{c.Layer.Member}ActivationBackward();");
+        if (LayerEmitter.For(c.Layer.Type).BatchActivatesBackward(c)) yield return new Step($"{c.Layer.Member}ActivationBackward();");
         yield return new Step(c);
     }
 }

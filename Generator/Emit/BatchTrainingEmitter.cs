@@ -181,7 +181,7 @@ internal static partial class BatchTrainingEmitter
         w.Close();
         w.Close();
         w.Line();
-        foreach (var c in plan.Contexts.Where(c => IsBatched(c) && DenseEmitter.BatchActivates(c))) DenseEmitter.BatchActivation(w, c);
+        foreach (var c in plan.Contexts.Where(c => IsBatched(c) && LayerEmitter.For(c.Layer.Type).BatchActivates(c))) LayerEmitter.For(c.Layer.Type).BatchActivation(w, c);
 
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;

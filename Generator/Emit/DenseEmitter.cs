@@ -184,24 +184,26 @@ internal sealed class DenseEmitter : LayerEmitter
 
     // ---- Batch training of a BatchNorm network (BatchTrainingEmitter): the product over the whole batch ----
 
+    public override bool RunsOverBatch => true;
+
     /// <summary>The buffer the batch's product writes in each replica: the values before the activation where kept, else the output.</summary>
-    public static string BatchProductOutput(LayerContext c) => KeepsLinear(c.Layer.Activation) ? Linear(c.Layer) : c.Output;
+    public override string BatchProductOutput(LayerContext c) => KeepsLinear(c.Layer.Activation) ? Linear(c.Layer) : c.Output;
 
     /// <summary>Whether each replica applies the layer's activation after the batch's product (<see cref="BatchActivation"/>).</summary>
-    public static bool BatchActivates(LayerContext c) => c.Layer.Activation != ActivationKind.None;
+    public override bool BatchActivates(LayerContext c) => c.Layer.Activation != ActivationKind.None;
 
     /// <summary>Whether each replica applies the activation's derivative before the batch's backward (<see cref="BatchActivation"/>).</summary>
-    public static bool BatchActivatesBackward(LayerContext c) => c.Layer.Activation != ActivationKind.None && !c.FusedSoftmax;
+    public override bool BatchActivatesBackward(LayerContext c) => c.Layer.Activation != ActivationKind.None && !c.FusedSoftmax;
 
     /// <summary>The batch's forward product: <paramref name="xs"/> and <paramref name="ys"/> hold the replicas' buffers.</summary>
-    public static string BatchForwardCall(LayerContext c, string xs, string ys)
+    public override string BatchForwardCall(LayerContext c, string xs, string ys)
     {
         var l = c.Layer;
         return $"{RuntimeNames.Kernel("DenseBatch")}.Forward(_parameters, {Offsets(l)}, {xs}, {ys}, count);";
     }
 
     /// <summary>The batch's backward products, the gradients added into this instance's; <paramref name="dxs"/> null where no dx is needed.</summary>
-    public static string BatchBackwardCall(LayerContext c, string xs, string dzs, string? dxs)
+    public override string BatchBackwardCall(LayerContext c, string xs, string dzs, string? dxs)
     {
         var l = c.Layer;
         string add = AddsThroughPart(c) ? "true" : "false";
@@ -216,7 +218,7 @@ internal sealed class DenseEmitter : LayerEmitter
     /// The replica's own methods around the batch's product: <c>{Member}Activation</c> (the activation over the values the
     /// product wrote) and, unless the loss wrote dz, <c>{Member}ActivationBackward</c> (dz = act'(.) * dy, in place over dy).
     /// </summary>
-    public static void BatchActivation(SourceWriter w, LayerContext c)
+    public override void BatchActivation(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
         const string Span = "global::System.Span<float>";

@@ -61,6 +61,32 @@ internal abstract class LayerEmitter
     /// <summary>A chain's method in the layers class, where this layer heads it.</summary>
     public virtual void FusedForward(SourceWriter w, FusedChain chain) => throw new System.NotSupportedException($"{chain.Head.Layer.Type} heads no fused chain.");
 
+    /// <summary>
+    /// Whether batch training with batch statistics runs this layer once over the whole batch (<see cref="BatchTrainingEmitter"/>)
+    /// instead of per replica; such a kind overrides the <c>Batch</c> members below, and writes no per-sample backward there.
+    /// </summary>
+    public virtual bool RunsOverBatch => false;
+
+    private System.NotSupportedException NotOverBatch(LayerContext c) => new($"{c.Layer.Type} does not run over the batch.");
+
+    /// <summary>The buffer the batch's product writes in each replica.</summary>
+    public virtual string BatchProductOutput(LayerContext c) => throw NotOverBatch(c);
+
+    /// <summary>Whether each replica applies the layer's activation after the batch's product.</summary>
+    public virtual bool BatchActivates(LayerContext c) => throw NotOverBatch(c);
+
+    /// <summary>Whether each replica applies the activation's derivative before the batch's backward.</summary>
+    public virtual bool BatchActivatesBackward(LayerContext c) => throw NotOverBatch(c);
+
+    /// <summary>The batch's forward call: <paramref name="xs"/> and <paramref name="ys"/> hold the replicas' buffers.</summary>
+    public virtual string BatchForwardCall(LayerContext c, string xs, string ys) => throw NotOverBatch(c);
+
+    /// <summary>The batch's backward call; <paramref name="dxs"/> null where no dx is needed.</summary>
+    public virtual string BatchBackwardCall(LayerContext c, string xs, string dzs, string? dxs) => throw NotOverBatch(c);
+
+    /// <summary>The replica's own methods around the batch's product (its activation and the activation's backward).</summary>
+    public virtual void BatchActivation(SourceWriter w, LayerContext c) => throw NotOverBatch(c);
+
     /// <summary>The tile forward's method, written after the layer's forward where the network has a batched tail.</summary>
     public virtual void ForwardTile(SourceWriter w, LayerContext context)
     {
