@@ -146,17 +146,11 @@ internal static class OnnxStructure
         OnnxNode current = node;
         while (true)
         {
-            if (current.Outputs.Count == 0)
+            if (OnlyReader(current, model) is not { } next)
             {
                 return;
             }
-            string tensor = current.Outputs[0];
-            var readers = model.Nodes.Where(n => n.Index > current.Index && n.Inputs.Contains(tensor)).Take(2).ToList();
-            if (readers.Count != 1)
-            {
-                return;
-            }
-            current = readers[0];
+            current = next;
             if (!PassThrough.Contains(current.OpType))
             {
                 break;
