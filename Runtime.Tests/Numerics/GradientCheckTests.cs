@@ -64,6 +64,10 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new PointwisePlane6(seed: 28), label: 2);
 
     [Fact]
+    public void DepthwiseLanes64_keyword_spotter_plane_64_channels_stride_two_then_pointwise_to_16() =>
+        Check(new DepthwiseLanes64(seed: 35), label: 2);
+
+    [Fact]
     public void DepthwisePlane6_depthwise_on_a_small_plane_stride_one_and_two() =>
         Check(new DepthwisePlane6(seed: 32), label: 0);
 
