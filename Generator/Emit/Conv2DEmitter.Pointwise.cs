@@ -55,6 +55,11 @@ internal sealed partial class Conv2DEmitter
         {
             string v = N.Vector(lanes);
             int hw = G.H * G.W, rv = (hw + lanes - 1) / lanes, kb = G.KB;
+            // The last vector narrower where the plane leaves at most a quarter or half of it: 36 positions are two
+            // Vector512 and a Vector128 (5 multiply-adds of 256 bits where 3 Vector512 take 6).
+            int tail = TailLanes(hw, lanes);
+            string Vec(int q) => tail > 0 && q == rv - 1 ? N.Vector(tail) : v;
+            string Lower(int q) => Vec(q) == v ? "" : string.Concat(Enumerable.Repeat(".GetLower()", tail == lanes / 2 ? 1 : 2));
             W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: each filter's plane in {rv} whole vectors, then copied out of the wide rows.</summary>");
             SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
             Constants(backward: false);
@@ -62,31 +67,54 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
             W.Line($"ref float zr = ref {N.MemoryMarshal}.GetArrayDataReference(wide);");
-            W.Line($"// {kb} filters by {rv} vectors of {lanes} positions: each input vector loaded once feeds {kb} accumulators, each weight {rv}.");
+            W.Line(tail > 0
+                ? $"// {kb} filters by {rv} vectors of positions ({rv - 1} of {lanes}, the last of {tail}): each input vector loaded once feeds {kb} accumulators, each weight {rv}."
+                : $"// {kb} filters by {rv} vectors of {lanes} positions: each input vector loaded once feeds {kb} accumulators, each weight {rv}.");
             W.Open($"for (int k = 0; k < K; k += {kb})");
             for (int j = 0; j < kb; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C);");
             for (int j = 0; j < kb; j++)
             {
-                W.Line(G.Bias ? $"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));" : $"var b{j} = {v}<float>.Zero;");
-                W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, rv).Select(q => $"a{j}{q} = b{j}"))};");
+                if (tail == 0)
+                {
+                    W.Line(G.Bias ? $"var b{j} = {v}.Create({U}.Add(ref wr, BiasOffset + k + {j}));" : $"var b{j} = {v}<float>.Zero;");
+                    W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, rv).Select(q => $"a{j}{q} = b{j}"))};");
+                    continue;
+                }
+                string bias = G.Bias ? $"{U}.Add(ref wr, BiasOffset + k + {j})" : "0f";
+                for (int q = 0; q < rv; q++) W.Line($"var a{j}{q} = {Vec(q)}.Create({bias});");
             }
             W.Open("for (int c = 0; c < C; c++)");
             W.Line($"ref float xc = ref {U}.Add(ref xr, c * HW);");
-            for (int q = 0; q < rv; q++) W.Line($"var x{q} = {v}.LoadUnsafe(ref xc{(q == 0 ? "" : ", " + I(lanes * q))});");
+            for (int q = 0; q < rv; q++) W.Line($"var x{q} = {Vec(q)}.LoadUnsafe(ref xc{(q == 0 ? "" : ", " + I(lanes * q))});");
             for (int j = 0; j < kb; j++)
             {
                 W.Line($"var wk{j} = {v}.Create({U}.Add(ref w{j}, c));");
-                for (int q = 0; q < rv; q++) W.Line($"a{j}{q} = {v}.MultiplyAddEstimate(x{q}, wk{j}, a{j}{q});");
+                for (int q = 0; q < rv; q++) W.Line($"a{j}{q} = {Vec(q)}.MultiplyAddEstimate(x{q}, wk{j}{Lower(q)}, a{j}{q});");
             }
             W.Close();
             for (int j = 0; j < kb; j++)
             {
-                for (int q = 0; q < rv; q++) W.Line($"{v}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * LR + {lanes * q}));");
+                for (int q = 0; q < rv; q++) W.Line($"{Vec(q)}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * LR + {lanes * q}));");
             }
             W.Close();
             W.Line("// Copy each filter's plane out of its row.");
             W.Line($"{N.Rows}.Copy(new {N.ReadOnlySpan}(wide, 0, K * LR), LR, {Z}.Slice(0, K * HW), HW, K, HW);");
             W.Close();
+        }
+
+        /// <summary>
+        /// The lanes of the narrower last vector of a plane of <paramref name="hw"/> positions at a width, or 0 where the
+        /// plane takes whole vectors or leaves more than half of the last one.
+        /// </summary>
+        internal static int TailLanes(int hw, int lanes)
+        {
+            int rest = hw % lanes;
+            if (rest == 0) return 0;
+            for (int tail = 4; tail <= lanes / 2; tail *= 2)
+            {
+                if (rest <= tail) return tail;
+            }
+            return 0;
         }
 
         /// <summary>The channel-lane kernel at a width: the transpose, then KB x PQ dot products over C at a time.</summary>
