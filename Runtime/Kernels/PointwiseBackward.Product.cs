@@ -17,29 +17,47 @@ public static partial class PointwiseBackward
         where TV : struct
     {
         int lanes = TL.Count;
-        int count = (n + lanes - 1) / lanes, step = depth * lanes;
+        int count = (n + lanes - 1) / lanes;
         Pack<TL, TV>(ref b, bRow, bCol, n, depth, ref panels);
         Span<float> spill = stackalloc float[16];
         ref float s = ref MemoryMarshal.GetReference(spill);
         for (int v = 0; v < count; v += 2)
         {
-            ref float p0 = ref Unsafe.Add(ref panels, v * step);
             int j = v * lanes, i = 0;
+            ref float p0 = ref Panel(ref b, bRow, bCol, n, depth, lanes, ref panels, v, out int s0);
             if (v + 1 < count)
             {
-                ref float p1 = ref Unsafe.Add(ref p0, step);
-                for (; i + 4 <= m; i += 4) Rows4x2<TL, TV>(ref Unsafe.Add(ref a, i * aRow), aRow, aCol, ref p0, ref p1, depth, ref c, cRow, cCol, i, j, n, add, ref s);
-                for (; i < m; i++) Rows1x2<TL, TV>(ref Unsafe.Add(ref a, i * aRow), aCol, ref p0, ref p1, depth, ref c, cRow, cCol, i, j, n, add, ref s);
+                ref float p1 = ref Panel(ref b, bRow, bCol, n, depth, lanes, ref panels, v + 1, out int s1);
+                for (; i + 4 <= m; i += 4) Rows4x2<TL, TV>(ref Unsafe.Add(ref a, i * aRow), aRow, aCol, ref p0, s0, ref p1, s1, depth, ref c, cRow, cCol, i, j, n, add, ref s);
+                for (; i < m; i++) Rows1x2<TL, TV>(ref Unsafe.Add(ref a, i * aRow), aCol, ref p0, s0, ref p1, s1, depth, ref c, cRow, cCol, i, j, n, add, ref s);
             }
             else
             {
-                for (; i + 4 <= m; i += 4) Rows4x1<TL, TV>(ref Unsafe.Add(ref a, i * aRow), aRow, aCol, ref p0, depth, ref c, cRow, cCol, i, j, n, add, ref s);
-                for (; i < m; i++) Rows1x1<TL, TV>(ref Unsafe.Add(ref a, i * aRow), aCol, ref p0, depth, ref c, cRow, cCol, i, j, n, add, ref s);
+                for (; i + 4 <= m; i += 4) Rows4x1<TL, TV>(ref Unsafe.Add(ref a, i * aRow), aRow, aCol, ref p0, s0, depth, ref c, cRow, cCol, i, j, n, add, ref s);
+                for (; i < m; i++) Rows1x1<TL, TV>(ref Unsafe.Add(ref a, i * aRow), aCol, ref p0, s0, depth, ref c, cRow, cCol, i, j, n, add, ref s);
             }
         }
     }
 
-    /// <summary>b's columns in panels <c>[n/lanes][depth][lanes]</c>, the columns past n zero.</summary>
+    /// <summary>
+    /// Whether panel v is b itself: a whole vector of columns, contiguous (<c>bCol == 1</c>), read at b's row stride;
+    /// else it is packed.
+    /// </summary>
+    private static bool InPlace(int bCol, int n, int lanes, int v) => bCol == 1 && (v + 1) * lanes <= n;
+
+    /// <summary>Panel v and the distance between its rows: b's columns in place, or the packed panel.</summary>
+    private static ref float Panel(ref float b, int bRow, int bCol, int n, int depth, int lanes, ref float panels, int v, out int stride)
+    {
+        if (InPlace(bCol, n, lanes, v))
+        {
+            stride = bRow;
+            return ref Unsafe.Add(ref b, v * lanes);
+        }
+        stride = lanes;
+        return ref Unsafe.Add(ref panels, v * depth * lanes);
+    }
+
+    /// <summary>b's columns in panels <c>[n/lanes][depth][lanes]</c>, the columns past n zero; panels read in place are skipped.</summary>
     private static void Pack<TL, TV>(ref float b, int bRow, int bCol, int n, int depth, ref float panels)
         where TL : struct, ILanes<TV>
         where TV : struct
@@ -47,15 +65,18 @@ public static partial class PointwiseBackward
         int lanes = TL.Count;
         for (int j = 0, v = 0; j < n; j += lanes, v++)
         {
+            if (InPlace(bCol, n, lanes, v)) continue;
             ref float panel = ref Unsafe.Add(ref panels, v * depth * lanes);
             int columns = Math.Min(lanes, n - j);
             if (columns < lanes)
             {
                 MemoryMarshal.CreateSpan(ref panel, depth * lanes).Clear();
             }
-            if (bCol == 1 && columns == lanes)
+            if (bRow == 1)
             {
-                for (int t = 0; t < depth; t++) TL.Store(TL.Load(ref b, (nuint)(t * bRow + j)), ref panel, (nuint)(t * lanes));
+                // Columns contiguous along the depth: the panel is their transpose, by 8x8 register blocks.
+                var source = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, j * bCol), (columns - 1) * bCol + depth);
+                Transpose.Matrix(source, bCol, columns, depth, MemoryMarshal.CreateSpan(ref panel, depth * lanes), lanes);
                 continue;
             }
             for (int l = 0; l < columns; l++)
@@ -68,7 +89,7 @@ public static partial class PointwiseBackward
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Rows4x2<TL, TV>(
-        ref float a, int aRow, int aCol, ref float p0, ref float p1, int depth, ref float c, int cRow, int cCol, int i, int j, int n, bool add, ref float s)
+        ref float a, int aRow, int aCol, ref float p0, int s0, ref float p1, int s1, int depth, ref float c, int cRow, int cCol, int i, int j, int n, bool add, ref float s)
         where TL : struct, ILanes<TV>
         where TV : struct
     {
@@ -77,8 +98,8 @@ public static partial class PointwiseBackward
         ref float at = ref a;
         for (int t = 0; t < depth; t++)
         {
-            TV b0 = TL.Load(ref p0, (nuint)(t * lanes));
-            TV b1 = TL.Load(ref p1, (nuint)(t * lanes));
+            TV b0 = TL.Load(ref p0, 0);
+            TV b1 = TL.Load(ref p1, 0);
             TV x = TL.Splat(at);
             a00 = TL.MultiplyAdd(b0, x, a00);
             a01 = TL.MultiplyAdd(b1, x, a01);
@@ -92,6 +113,8 @@ public static partial class PointwiseBackward
             a30 = TL.MultiplyAdd(b0, x, a30);
             a31 = TL.MultiplyAdd(b1, x, a31);
             at = ref Unsafe.Add(ref at, aCol);
+            p0 = ref Unsafe.Add(ref p0, s0);
+            p1 = ref Unsafe.Add(ref p1, s1);
         }
         Put<TL, TV>(a00, ref c, cRow, cCol, i, j, n, add, ref s);
         Put<TL, TV>(a01, ref c, cRow, cCol, i, j + lanes, n, add, ref s);
@@ -105,21 +128,21 @@ public static partial class PointwiseBackward
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Rows4x1<TL, TV>(
-        ref float a, int aRow, int aCol, ref float p0, int depth, ref float c, int cRow, int cCol, int i, int j, int n, bool add, ref float s)
+        ref float a, int aRow, int aCol, ref float p0, int s0, int depth, ref float c, int cRow, int cCol, int i, int j, int n, bool add, ref float s)
         where TL : struct, ILanes<TV>
         where TV : struct
     {
-        int lanes = TL.Count;
         TV a0 = TL.Zero, a1 = TL.Zero, a2 = TL.Zero, a3 = TL.Zero;
         ref float at = ref a;
         for (int t = 0; t < depth; t++)
         {
-            TV b0 = TL.Load(ref p0, (nuint)(t * lanes));
+            TV b0 = TL.Load(ref p0, 0);
             a0 = TL.MultiplyAdd(b0, TL.Splat(at), a0);
             a1 = TL.MultiplyAdd(b0, TL.Splat(Unsafe.Add(ref at, aRow)), a1);
             a2 = TL.MultiplyAdd(b0, TL.Splat(Unsafe.Add(ref at, 2 * aRow)), a2);
             a3 = TL.MultiplyAdd(b0, TL.Splat(Unsafe.Add(ref at, 3 * aRow)), a3);
             at = ref Unsafe.Add(ref at, aCol);
+            p0 = ref Unsafe.Add(ref p0, s0);
         }
         Put<TL, TV>(a0, ref c, cRow, cCol, i, j, n, add, ref s);
         Put<TL, TV>(a1, ref c, cRow, cCol, i + 1, j, n, add, ref s);
@@ -129,7 +152,7 @@ public static partial class PointwiseBackward
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Rows1x2<TL, TV>(
-        ref float a, int aCol, ref float p0, ref float p1, int depth, ref float c, int cRow, int cCol, int i, int j, int n, bool add, ref float s)
+        ref float a, int aCol, ref float p0, int s0, ref float p1, int s1, int depth, ref float c, int cRow, int cCol, int i, int j, int n, bool add, ref float s)
         where TL : struct, ILanes<TV>
         where TV : struct
     {
@@ -139,9 +162,11 @@ public static partial class PointwiseBackward
         for (int t = 0; t < depth; t++)
         {
             TV x = TL.Splat(at);
-            a0 = TL.MultiplyAdd(TL.Load(ref p0, (nuint)(t * lanes)), x, a0);
-            a1 = TL.MultiplyAdd(TL.Load(ref p1, (nuint)(t * lanes)), x, a1);
+            a0 = TL.MultiplyAdd(TL.Load(ref p0, 0), x, a0);
+            a1 = TL.MultiplyAdd(TL.Load(ref p1, 0), x, a1);
             at = ref Unsafe.Add(ref at, aCol);
+            p0 = ref Unsafe.Add(ref p0, s0);
+            p1 = ref Unsafe.Add(ref p1, s1);
         }
         Put<TL, TV>(a0, ref c, cRow, cCol, i, j, n, add, ref s);
         Put<TL, TV>(a1, ref c, cRow, cCol, i, j + lanes, n, add, ref s);
@@ -149,7 +174,7 @@ public static partial class PointwiseBackward
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Rows1x1<TL, TV>(
-        ref float a, int aCol, ref float p0, int depth, ref float c, int cRow, int cCol, int i, int j, int n, bool add, ref float s)
+        ref float a, int aCol, ref float p0, int s0, int depth, ref float c, int cRow, int cCol, int i, int j, int n, bool add, ref float s)
         where TL : struct, ILanes<TV>
         where TV : struct
     {
@@ -158,8 +183,9 @@ public static partial class PointwiseBackward
         ref float at = ref a;
         for (int t = 0; t < depth; t++)
         {
-            a0 = TL.MultiplyAdd(TL.Load(ref p0, (nuint)(t * lanes)), TL.Splat(at), a0);
+            a0 = TL.MultiplyAdd(TL.Load(ref p0, 0), TL.Splat(at), a0);
             at = ref Unsafe.Add(ref at, aCol);
+            p0 = ref Unsafe.Add(ref p0, s0);
         }
         Put<TL, TV>(a0, ref c, cRow, cCol, i, j, n, add, ref s);
     }

@@ -9,9 +9,9 @@ namespace StaticNets.__Internals;
 /// The backward of a 1x1 convolution of stride 1 without padding, as two matrix products over the <c>[C][P]</c> and
 /// <c>[K][P]</c> planes (<c>P = H*W</c>): the weight gradient <c>dW[k][c] += sum over p of dz[k][p] * x[c][p]</c> and the
 /// input gradient <c>dx[c][p] = sum over k of w[k][c] * dz[k][p]</c> (or added into dx). Each product is computed as
-/// <c>out[i][j] = sum over t of a[i][t] * b[t][j]</c> with j across the vector lanes: b is packed into panels of a
-/// vector of columns (<c>[depth][lanes]</c>, zero past the last column), then four rows of out by two panels at a time
-/// take two panel loads and four broadcasts of a per eight multiply-adds. Of the product and its transpose, the one
+/// <c>out[i][j] = sum over t of a[i][t] * b[t][j]</c> with j across the vector lanes, by panels of a vector of columns:
+/// b itself where they are whole and contiguous, else packed (<c>[depth][lanes]</c>, transposed, zero past the last
+/// column); four rows of out by two panels at a time take two panel loads and four broadcasts of a per eight multiply-adds. Of the product and its transpose, the one
 /// whose columns fill the lanes best is taken (the channels across the lanes on a 3x3 plane, the positions on 25x5).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
