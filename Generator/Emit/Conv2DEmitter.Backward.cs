@@ -32,6 +32,11 @@ internal sealed partial class Conv2DEmitter
 
         public void Write()
         {
+            if (Pointwise)
+            {
+                WritePointwise();
+                return;
+            }
             var parameters = new List<(string, string, string)>
             {
                 (N.Span, "dy", $"gradient of the output {OutShape}"),

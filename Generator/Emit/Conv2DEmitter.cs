@@ -44,6 +44,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (b.Dilated > 0) yield return (n + "Dilated", b.Dilated.ToString(Inv), "float");
         if (b.Phases > 0) yield return (n + "Phases", b.Phases.ToString(Inv), "float");
         if (b.GradT > 0) yield return (n + "GradT", b.GradT.ToString(Inv), "float");
+        if (b.Panels > 0) yield return (n + "Panels", b.Panels.ToString(Inv), "float");
         if (KeepsLinear(l.Activation)) yield return (n + "Linear", I(l.Out.Size), "float");
         if (b.InputGrad > 0) yield return (n + "InputGrad", b.InputGrad.ToString(Inv), "float");
     }
@@ -86,6 +87,12 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         args.Add(Field(l, "Input"));
         bool depthwise = g.Depthwise(Geometry.Lanes); // the depthwise backward reads the forward's staging, no wide rows
         var wide = g.StridedBackwardWide ? g.StrideOne() : g;
+        bool pointwise = Conv2DBuffers.PointwiseBackward(Conv2DBuffers.GeometryOf(l), l.Groups); // two matrix products, their panels only
+        if (pointwise)
+        {
+            args.Add(Field(l, "Panels"));
+            return Call(c, "Backward", args.ToArray());
+        }
         if (wide.Wide && !depthwise) args.Add(Field(l, "WideGrad"));
         if (wide.FilterLanes && !depthwise) args.Add(Field(l, "GradT"));
         if (g.StridedBackwardWide && !depthwise) args.Add(Field(l, "Dilated"));

@@ -26,11 +26,14 @@ internal sealed record Conv2DBuffers(
     /// <summary>The filter-lane forward's scratch (<see cref="LaneLength"/>), where <see cref="StridedLanes"/> applies; zero if not.</summary>
     public BigInteger LaneScratch { get; init; }
 
+    /// <summary>The pointwise backward's panels (<see cref="PanelLength"/>), where <see cref="PointwiseBackward"/> applies; zero if not.</summary>
+    public BigInteger Panels { get; init; }
+
     /// <summary>Floats in a Vector256; the Vector512 path takes twice as many.</summary>
     public const int Lanes = 8;
 
     /// <summary>All of them together.</summary>
-    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging + Phases + WinogradScratch + LaneScratch;
+    public BigInteger Total => PaddedInput + Wide + WideGrad + GradT + InputGrad + Dilated + Staging + Phases + WinogradScratch + LaneScratch + Panels;
 
     public static Conv2DBuffers Of(LayerShape layer, bool needsInputGrad) =>
         Of(layer.In, layer.Out, GeometryOf(layer), needsInputGrad, layer.Groups);
@@ -58,7 +61,7 @@ internal sealed record Conv2DBuffers(
         bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
         // A strided backward on the vector paths runs the stride-1 backward over dz dilated to the stride-1 output.
         // A depthwise backward with the channels across the lanes reads the forward's staging instead (its input gradient: the padded plane).
-        bool backwardWide = (wide || StridedBackwardWide(g, output)) && !depthwise;
+        bool backwardWide = (wide || StridedBackwardWide(g, output)) && !depthwise && !PointwiseBackward(g, groups);
         (BigInteger gradRows, BigInteger gradColumns) = wide ? (output.H, output.W) : StrideOneOutput(g, output);
         WindowGeometry gradWindow = g with { StrideHeight = 1, StrideWidth = 1 };
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
@@ -67,7 +70,7 @@ internal sealed record Conv2DBuffers(
             Wide: forwardWide ? filters * positions + LayerRule.Slack : wholeVectors ? filters * ((plane + 15) / 16 * 16) + LayerRule.Slack : 0,
             WideGrad: backwardWide ? filters * (guard + rounded) + LayerRule.Slack : 0,
             GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack : 0,
-            InputGrad: needsInputGrad ? input.C * (backwardWide ? rounded : plane) + LayerRule.Slack : 0,
+            InputGrad: needsInputGrad && !PointwiseBackward(g, groups) ? input.C * (backwardWide ? rounded : plane) + LayerRule.Slack : 0,
             Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
             Staging: channelLanes ? input.C * plane + LayerRule.Slack
                 : depthwise ? DepthwiseStaging(g, input.C, plane, output) + LayerRule.Slack : 0,
@@ -75,7 +78,25 @@ internal sealed record Conv2DBuffers(
         {
             WinogradScratch = winograd ? WinogradLength(input.C, filters, output.H, output.W) : 0,
             LaneScratch = lanes ? LaneLength(input.C, filters, g.KernelHeight, g.KernelWidth, output.H, output.W) : 0,
+            Panels = PointwiseBackward(g, groups) ? PanelLength(input.C, filters, plane) + LayerRule.Slack : 0,
         };
+    }
+
+    /// <summary>
+    /// Whether the backward's vector paths are two matrix products over the planes (<c>StaticNets.__Internals.PointwiseBackward</c>),
+    /// reading x and dz as they are and writing dx directly: <see cref="Direct"/> and ungrouped. No wide rows, no transposed dz,
+    /// no padded input gradient; the products' panels instead (<see cref="PanelLength"/>).
+    /// </summary>
+    public static bool PointwiseBackward(WindowGeometry g, int groups) => Direct(g) && groups <= 1;
+
+    /// <summary>
+    /// The pointwise backward's panels, as <c>PointwiseBackward.PanelLength</c> computes them: the larger of
+    /// <c>⌈max(C, K)/16⌉·16·P</c> and <c>⌈max(P, C)/16⌉·16·K</c>.
+    /// </summary>
+    public static BigInteger PanelLength(int channels, int filters, BigInteger positions)
+    {
+        BigInteger wide = (BigInteger.Max(channels, filters) + 15) / 16 * 16, deep = (BigInteger.Max(positions, channels) + 15) / 16 * 16;
+        return BigInteger.Max(wide * positions, deep * filters);
     }
 
     /// <summary>The fewest input channels, and filters, for the Winograd forward.</summary>

@@ -19,6 +19,7 @@ public static class NetworkCases
         nameof(PaddedPoolNet), nameof(GlobalMaxNet), nameof(GlobalAvgNet), nameof(DenseNoBias),
         nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual), nameof(StridedVectorNet), nameof(LargeStridedNet),
         nameof(PointwisePlane3), nameof(PointwisePlane6), nameof(PointwisePlane1), nameof(PointwisePlane25x5),
+        nameof(PointwiseBackward3), nameof(PointwiseBackward25x5),
         nameof(DepthwisePlane3), nameof(DepthwisePlane6), nameof(DepthwisePlane12), nameof(DepthwisePlane25x5), nameof(DepthwisePlane48),
         nameof(DepthwiseLanes8), nameof(DepthwiseLanes12), nameof(DepthwiseLanes64),
         nameof(SubsampledEven), nameof(SubsampledOdd), nameof(SubsampledRectangular),
@@ -67,6 +68,8 @@ public static class NetworkCases
             case nameof(PointwisePlane6): check.Check(new PointwisePlane6(28)); break;
             case nameof(PointwisePlane1): check.Check(new PointwisePlane1(29)); break;
             case nameof(PointwisePlane25x5): check.Check(new PointwisePlane25x5(30)); break;
+            case nameof(PointwiseBackward3): check.Check(new PointwiseBackward3(73)); break;
+            case nameof(PointwiseBackward25x5): check.Check(new PointwiseBackward25x5(74)); break;
             case nameof(DepthwisePlane3): check.Check(new DepthwisePlane3(31)); break;
             case nameof(DepthwisePlane6): check.Check(new DepthwisePlane6(32)); break;
             case nameof(DepthwisePlane12): check.Check(new DepthwisePlane12(33)); break;

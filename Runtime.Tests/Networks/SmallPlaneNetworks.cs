@@ -87,3 +87,36 @@ public partial class DepthwisePlane25x5 { }
 [Dense(3, Activation = Activation.Softmax)]
 public partial class DepthwisePlane48 { }
 #pragma warning restore SN3004
+
+// The 1x1 backward as two matrix products: channel counts that are not whole vectors, an input gradient written and
+// one added (a stride-1 projection of a tensor the next convolution also reads).
+
+/// <summary>
+/// A 3x3 plane (9 positions, under a vector): 24 to 40 to 40, then a's 24 channels projected to 40 by a 1x1 convolution
+/// whose input gradient is added into a's, then 40 to 24.
+/// </summary>
+[Input(3, 3, 5)]
+[Conv2D(24, 3, Padding = 1, Activation = Activation.ReLU, Name = "a")]
+[Conv2D(40, 1, Activation = Activation.ReLU)]
+[Conv2D(40, 1, Bias = false)]
+[Add("a", Projection = Projection.Conv)]
+[ReLU]
+[Conv2D(24, 1)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PointwiseBackward3 { }
+
+/// <summary>
+/// The keyword spotter's 25x5 plane (125 positions, not whole vectors) with the layers of <see cref="PointwiseBackward3"/>, Tanh
+/// where it has ReLU after the 3x3 (so many positions put too many kinks within the finite differences' step).
+/// </summary>
+[Input(25, 5, 3)]
+[Conv2D(24, 3, Padding = 1, Activation = Activation.ReLU, Name = "a")]
+[Conv2D(40, 1, Activation = Activation.Tanh)]
+[Conv2D(40, 1, Bias = false)]
+[Add("a", Projection = Projection.Conv)]
+[Tanh]
+[Conv2D(24, 1)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PointwiseBackward25x5 { }

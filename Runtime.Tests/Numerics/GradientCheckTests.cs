@@ -68,6 +68,14 @@ public class GradientCheckTests(ITestOutputHelper output)
         Check(new DepthwiseLanes64(seed: 35), label: 2);
 
     [Fact]
+    public void PointwiseBackward3_1x1_backward_as_products_channels_across_the_lanes() =>
+        Check(new PointwiseBackward3(seed: 73), label: 1);
+
+    [Fact]
+    public void PointwiseBackward25x5_1x1_backward_as_products_positions_across_the_lanes() =>
+        Check(new PointwiseBackward25x5(seed: 74), label: 2);
+
+    [Fact]
     public void DepthwisePlane6_depthwise_on_a_small_plane_stride_one_and_two() =>
         Check(new DepthwisePlane6(seed: 32), label: 0);
 
