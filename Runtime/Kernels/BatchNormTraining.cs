@@ -158,7 +158,10 @@ public static class BatchNormTraining
         }
     }
 
-    /// <summary>Σ x in double: four (Vector256) or two (Vector512) accumulators of widened lanes, added in a fixed order, then the tail.</summary>
+    /// <summary>
+    /// Σ x in double: float lanes widened into two accumulators of Vector512 (16 values a step), then of Vector256 (8),
+    /// each summed across its lanes and added in that fixed order, then the scalar tail.
+    /// </summary>
     private static double Sum(ReadOnlySpan<float> x)
     {
         ref float r = ref MemoryMarshal.GetReference(x);
@@ -176,28 +179,17 @@ public static class BatchNormTraining
             }
             total = Vector512.Sum(a0 + a1);
         }
-        else if (Simd.IsEnabled && n >= 8)
+        if (Simd.IsEnabled && i <= n - 8)
         {
             var a0 = Vector256<double>.Zero;
             var a1 = Vector256<double>.Zero;
-            var a2 = Vector256<double>.Zero;
-            var a3 = Vector256<double>.Zero;
-            for (; i <= n - 16; i += 16)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)i));
-                var (lo2, hi2) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)(i + 8)));
-                a0 += lo;
-                a1 += hi;
-                a2 += lo2;
-                a3 += hi2;
-            }
             for (; i <= n - 8; i += 8)
             {
                 var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)i));
                 a0 += lo;
                 a1 += hi;
             }
-            total = Vector256.Sum((a0 + a1) + (a2 + a3));
+            total += Vector256.Sum(a0 + a1);
         }
         for (; i < n; i++) total += Unsafe.Add(ref r, i);
         return total;
@@ -224,7 +216,7 @@ public static class BatchNormTraining
             }
             total = Vector512.Sum(a0 + a1);
         }
-        else if (Simd.IsEnabled && n >= 8)
+        if (Simd.IsEnabled && i <= n - 8)
         {
             var m = Vector256.Create(mean);
             var a0 = Vector256<double>.Zero;
@@ -237,7 +229,7 @@ public static class BatchNormTraining
                 a0 += lo * lo;
                 a1 += hi * hi;
             }
-            total = Vector256.Sum(a0 + a1);
+            total += Vector256.Sum(a0 + a1);
         }
         for (; i < n; i++)
         {
@@ -272,7 +264,7 @@ public static class BatchNormTraining
             sum = Vector512.Sum(s0 + s1);
             dot = Vector512.Sum(d0 + d1);
         }
-        else if (Simd.IsEnabled && n >= 8)
+        if (Simd.IsEnabled && i <= n - 8)
         {
             var s0 = Vector256<double>.Zero;
             var s1 = Vector256<double>.Zero;
@@ -287,8 +279,8 @@ public static class BatchNormTraining
                 d0 += lo * hlo;
                 d1 += hi * hhi;
             }
-            sum = Vector256.Sum(s0 + s1);
-            dot = Vector256.Sum(d0 + d1);
+            sum += Vector256.Sum(s0 + s1);
+            dot += Vector256.Sum(d0 + d1);
         }
         for (; i < n; i++)
         {
