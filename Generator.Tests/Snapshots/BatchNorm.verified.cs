@@ -808,14 +808,6 @@ namespace Samples
             global::StaticNets.Generated.SmallBatchNormLayers.Dropout1Forward(_pool1Output, _dropout1Output, training, _dropout1Mask, ref _randomState);
         }
 
-        /// <summary>Forward segment 1 of this replica's sample: bn1 (normalised with the batch's statistics) up to bn2; the part after dense1's product over
-        /// the batch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void ForwardSegment1AfterDense1(SmallBatchNorm owner)
-        {
-            global::StaticNets.Generated.SmallBatchNormLayers.Bn2Moments(_dense1Output, _bn2Sample);
-        }
-
         /// <summary>Forward segment 2 of this replica's sample: bn2 (normalised with the batch's statistics) to the end, and the sample's loss; the part before
         /// dense2's product over the batch.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -921,9 +913,12 @@ namespace Samples
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment1(net));
             // dense1 (weights at, biases at, units, inputs): its product over the batch, the replicas' inputs and outputs, split by rows on the threads.
             global::StaticNets.__Internals.DenseBatch.Forward(_parameters, 44, 684, 10, 64, _replicasDropout1Output!, _replicasDense1Output!, count);
-            global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment1AfterDense1(net));
             // bn2: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.
             global::System.Array.Clear(_bn2Batch);
+            for (int s = 0; s < count; s++)
+            {
+                global::StaticNets.Generated.SmallBatchNormLayers.Bn2Moments(replicas[s]._dense1Output, replicas[s]._bn2Sample);
+            }
             for (int s = 0; s < count; s++)
             {
                 global::StaticNets.Generated.SmallBatchNormLayers.Bn2AddSums(replicas[s]._bn2Sample, _bn2Batch);

@@ -187,6 +187,7 @@ internal static partial class BatchTrainingEmitter
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;
         int segments = bns.Count + 1;
+        var onMain = new HashSet<int>(); // the BatchNorms whose sample moments (b) or gradient sums (-1 - b) the main thread takes
         var forward = new List<string>[segments];
         for (int k = 0; k < segments; k++)
         {
@@ -197,7 +198,8 @@ internal static partial class BatchTrainingEmitter
             if (k > 0) steps.AddRange(After(contexts[bns[k - 1]]).Select(call => new Step(call)));
             for (int i = from; i < to; i++) steps.AddRange(ForwardSteps(contexts[i]));
             if (k < bns.Count) steps.AddRange(Before(contexts[bns[k]]).Select(call => new Step(call)));
-            if (k < bns.Count) steps.Add(new Step(BatchNormEmitter.MomentsCall(NormAt(contexts[bns[k]]))));
+            if (k < bns.Count && EndsWithProduct(steps)) onMain.Add(bns[k]);
+            else if (k < bns.Count) steps.Add(new Step(BatchNormEmitter.MomentsCall(NormAt(contexts[bns[k]]))));
             if (steps.Count == 0 && k < segments - 1) continue; // nothing before the first BatchNorm
             string what = k == 0 ? $"up to {NormAt(contexts[bns[0]]).Layer.Name}" : $"{NormAt(contexts[bns[k - 1]]).Layer.Name} (normalised with the batch's statistics)"
                 + (k < bns.Count ? $" up to {NormAt(contexts[bns[k]]).Layer.Name}" : " to the end, and the sample's loss");
@@ -211,13 +213,20 @@ internal static partial class BatchTrainingEmitter
             var steps = new List<Step>();
             if (k < bns.Count && BackwardOf(contexts[bns[k]]) is { } bn) steps.Add(new Step(bn));
             for (int i = high; i >= low; i--) steps.AddRange(BackwardSteps(contexts[i]));
-            if (k > 0) steps.Add(new Step(BatchNormEmitter.GradientSumsCall(NormAt(contexts[bns[k - 1]]))));
+            if (k > 0 && EndsWithProduct(steps)) onMain.Add(-1 - bns[k - 1]);
+            else if (k > 0) steps.Add(new Step(BatchNormEmitter.GradientSumsCall(NormAt(contexts[bns[k - 1]]))));
             backward[k] = steps.Count == 0
                 ? new List<string>()
                 : EmitParts(w, n, $"BackwardSegment{k}", $"Backward segment {k} of this replica's sample, adding into its gradients", steps, false, shape, plan);
         }
-        EmitBatchCore(w, n, shape, plan, forward, backward);
+        EmitBatchCore(w, n, shape, plan, forward, backward, onMain);
     }
+
+    /// <summary>
+    /// Whether a segment ends with a dense layer's product over the batch: then the next BatchNorm's per-sample part runs
+    /// on the main thread (a flat BatchNorm, one value per feature), not as a part of its own on the replicas.
+    /// </summary>
+    private static bool EndsWithProduct(List<Step> steps) => steps.Count > 0 && steps[steps.Count - 1].Dense is not null;
 
     /// <summary>The BatchNorm a cut normalises with: the layer itself, or an [Add]'s ConvBatchNorm projection's.</summary>
     private static LayerContext NormAt(LayerContext c) => AddEmitter.Normalizes(c.Layer) ? AddEmitter.NormContext(c) : c;
@@ -253,7 +262,8 @@ internal static partial class BatchTrainingEmitter
         w.Close();
     }
 
-    private static void EmitBatchCore(SourceWriter w, string n, NetworkShape shape, NetworkPlan plan, List<string>[] forward, List<string>[] backward)
+    private static void EmitBatchCore(
+        SourceWriter w, string n, NetworkShape shape, NetworkPlan plan, List<string>[] forward, List<string>[] backward, HashSet<int> onMain)
     {
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;
@@ -303,6 +313,8 @@ internal static partial class BatchTrainingEmitter
             string sample = BatchNormEmitter.Sample(l);
             w.Line($"// {l.Name}: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.");
             w.Line($"global::System.Array.Clear({batch});");
+            string x = c.Input == "input" ? "_sampleInput" : c.Input;
+            if (onMain.Contains(bns[k])) PerSample(w, $"{m}Moments(replicas[s].{x}, replicas[s].{sample});");
             PerSample(w, $"{m}AddSums(replicas[s].{sample}, {batch});");
             w.Line($"{m}Mean({batch}, count);");
             PerSample(w, $"{m}AddSquares(replicas[s].{sample}, {batch});");
@@ -320,7 +332,9 @@ internal static partial class BatchTrainingEmitter
                 string batch = BatchNormEmitter.Batch(l);
                 w.Line($"// {l.Name}: the batch's sums of dy and dy*xhat per channel, in sample order; its γ and β gradients added once.");
                 w.Line($"global::System.Array.Clear({batch}, {2 * l.Out.C}, {2 * l.Out.C});");
-                PerSample(w, $"{m}AddGradientSums(replicas[s].{BatchNormEmitter.Sample(l)}, {batch});");
+                string sample = BatchNormEmitter.Sample(l);
+                if (onMain.Contains(-1 - bns[k])) PerSample(w, $"{m}GradientSums(replicas[s].{c.OutputGrad}, replicas[s].{BatchNormEmitter.Xhat(l)}, replicas[s].{sample});");
+                PerSample(w, $"{m}AddGradientSums(replicas[s].{sample}, {batch});");
                 Wrapped(w, $"{m}GradientCoefficients(_parameters, _gradients, {batch}, {BatchNormEmitter.Coefficients(l)}, count);", 8);
             }
             foreach (string statement in backward[k]) Wrapped(w, statement, 12);

@@ -114,4 +114,45 @@ public class BatchNormTrainingKernelTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(21)]
+    [InlineData(128)]
+    public void Over_features_normalize_and_the_backward_give_the_scalar_formulas_bits(int features)
+    {
+        float[] x = Values(features, 6, 0.5f, 2f);
+        float[] gamma = Values(features, 7, 1f, 0.5f);
+        float[] beta = Values(features, 8, 0f, 0.5f);
+        float[] coefficients = [.. Values(features, 9, 0f, 1f), .. Values(features, 10, 1.5f, 1f)];
+        float[] factors = [.. Values(features, 11, 1f, 0.5f), .. Values(features, 12, 0f, 0.1f), .. Values(features, 13, 0f, 0.3f)];
+        float[] dy = Values(features, 14, 0f, 1f);
+        float[] before = Values(features, 15, 0f, 1f);
+        var y = new float[features];
+        var xhat = new float[features];
+        var dx = new float[features];
+        float[] added = (float[])before.Clone();
+        var moments = new double[2 * features];
+        var sums = new double[2 * features];
+
+        BatchNormTraining.Normalize(x, gamma, beta, coefficients, 1, y, xhat);
+        BatchNormTraining.Backward(dy, xhat, factors, features, 1, dx, add: false);
+        BatchNormTraining.Backward(dy, xhat, factors, features, 1, added, add: true);
+        BatchNormTraining.Moments(x, features, 1, moments);
+        BatchNormTraining.GradientSums(dy, xhat, features, 1, sums);
+
+        for (int c = 0; c < features; c++)
+        {
+            float h = (x[c] - coefficients[c]) * coefficients[features + c];
+            Assert.Equal(h, xhat[c]);
+            Assert.Equal(gamma[c] * h + beta[c], y[c]);
+            float d = factors[c] * dy[c] - factors[features + c] - factors[2 * features + c] * h;
+            Assert.Equal(d, dx[c]);
+            Assert.Equal(before[c] + d, added[c]);
+            Assert.Equal((double)x[c], moments[c]);
+            Assert.Equal(0.0, moments[features + c]);
+            Assert.Equal((double)dy[c], sums[c]);
+            Assert.Equal((double)dy[c] * h, sums[features + c]);
+        }
+    }
 }

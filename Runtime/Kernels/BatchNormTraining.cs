@@ -15,7 +15,7 @@ namespace StaticNets.__Internals;
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 [Obsolete(InternalUse.Message)]
-public static class BatchNormTraining
+public static partial class BatchNormTraining
 {
     /// <summary>
     /// One sample's moments: <c>moments[c] = Σ x</c> and <c>moments[C + c] = Σ (x - mean_c)²</c> over channel c's
@@ -26,6 +26,15 @@ public static class BatchNormTraining
     {
         Check(x.Length, channels, plane, "x");
         if (moments.Length < 2 * channels) throw new ArgumentException($"The moments need {2 * channels} values.", nameof(moments));
+        if (plane == 1)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                moments[c] = x[c];
+                moments[channels + c] = 0;
+            }
+            return;
+        }
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<float> p = x.Slice(c * plane, plane);
@@ -42,6 +51,15 @@ public static class BatchNormTraining
         Check(dy.Length, channels, plane, "dy");
         Check(xhat.Length, channels, plane, "xhat");
         if (sums.Length < 2 * channels) throw new ArgumentException($"The sums need {2 * channels} values.", nameof(sums));
+        if (plane == 1)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                sums[c] = dy[c];
+                sums[channels + c] = (double)dy[c] * xhat[c];
+            }
+            return;
+        }
         for (int c = 0; c < channels; c++)
         {
             (sums[c], sums[channels + c]) = SumAndDot(dy.Slice(c * plane, plane), xhat.Slice(c * plane, plane));
@@ -61,6 +79,11 @@ public static class BatchNormTraining
         Check(y.Length, channels, plane, "y");
         Check(xhat.Length, channels, plane, "xhat");
         if (beta.Length < channels || coefficients.Length < 2 * channels) throw new ArgumentException("β or the coefficients are short.");
+        if (plane == 1)
+        {
+            NormalizeFeatures(x, gamma, beta, coefficients.Slice(0, channels), coefficients.Slice(channels, channels), y, xhat);
+            return;
+        }
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
         ref float hr = ref MemoryMarshal.GetReference(xhat);
@@ -117,6 +140,11 @@ public static class BatchNormTraining
         Check(xhat.Length, channels, plane, "xhat");
         Check(dx.Length, channels, plane, "dx");
         if (factors.Length < 3 * channels) throw new ArgumentException($"The factors need {3 * channels} values.", nameof(factors));
+        if (plane == 1)
+        {
+            BackwardFeatures(dy, xhat, factors.Slice(0, channels), factors.Slice(channels, channels), factors.Slice(2 * channels, channels), dx, add);
+            return;
+        }
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float hr = ref MemoryMarshal.GetReference(xhat);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
