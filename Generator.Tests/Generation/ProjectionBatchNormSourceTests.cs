@@ -58,11 +58,13 @@ public class ProjectionBatchNormSourceTests
     public void The_batch_pass_cuts_a_segment_at_the_projections_BatchNorm()
     {
         string text = Generate();
-        // Three BatchNorms and the projection's: five forward segments; the projection's moments between the last two.
+        // Three BatchNorms and the projection's: five forward segments; the projection's moments, each sample's in its segment, combined between the last two.
         Assert.Contains("private void ForwardSegment4(", text);
         Assert.DoesNotContain("ForwardSegment5(", text);
-        Assert.Contains("Add1NormAddSums(replicas[s]._add1ProjectionOutput, _add1NormBatch);", text);
+        Assert.Contains("Add1NormMoments(_add1ProjectionOutput, _add1NormSample);", text);
+        Assert.Contains("Add1NormAddSums(replicas[s]._add1NormSample, _add1NormBatch);", text);
         Assert.Contains("Add1NormNormalize(\n                _parameters,\n                _add1ProjectionOutput,\n                _add1ProjectionOutput,\n                _add1NormXhat,\n                owner._add1NormCoefficients);", text.Replace("\r\n", "\n"));
-        Assert.Contains("Add1NormAddGradientSums(replicas[s]._add1OutputGrad, replicas[s]._add1NormXhat, _add1NormBatch);", text);
+        Assert.Contains("Add1NormGradientSums(_add1OutputGrad, _add1NormXhat, _add1NormSample);", text);
+        Assert.Contains("Add1NormAddGradientSums(replicas[s]._add1NormSample, _add1NormBatch);", text);
     }
 }

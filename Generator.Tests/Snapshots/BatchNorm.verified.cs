@@ -22,9 +22,9 @@ namespace Samples
     /// dense2    Dense 3 Softmax             3                 33          30
     /// total                                                  747       3,240
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,104 B; 23,192 B in all
+    /// memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,552 B; 23,640 B in all
     /// statistics: 28 BatchNorm running means and variances
-    /// batch training: one replica per sample after a batch's first, 20,092 B each (gradients, activations), kept once made
+    /// batch training: one replica per sample after a batch's first, 20,540 B each (gradients, activations), kept once made
     /// </code>
     /// </summary>
     partial class SmallBatchNorm : global::StaticNets.INetwork<SmallBatchNorm>
@@ -43,9 +43,9 @@ namespace Samples
         // dense2    Dense 3 Softmax             3                 33          30
         // total                                                  747       3,240
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,104 B; 23,192 B in all
+        // memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,552 B; 23,640 B in all
         // statistics: 28 BatchNorm running means and variances
-        // batch training: one replica per sample after a batch's first, 20,092 B each (gradients, activations), kept once made
+        // batch training: one replica per sample after a batch's first, 20,540 B each (gradients, activations), kept once made
 
         // ---- Sizes and description ----
 
@@ -76,9 +76,9 @@ namespace Samples
             "dense2    Dense 3 Softmax             3                 33          30\n" +
             "total                                                  747       3,240\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,104 B; 23,192 B in all\n" +
+            "memory: parameters 2,988 B, gradients 2,988 B, statistics 112 B, activations 17,552 B; 23,640 B in all\n" +
             "statistics: 28 BatchNorm running means and variances\n" +
-            "batch training: one replica per sample after a batch's first, 20,092 B each (gradients, activations), kept once made";
+            "batch training: one replica per sample after a batch's first, 20,540 B each (gradients, activations), kept once made";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -261,6 +261,7 @@ namespace Samples
         private readonly float[] _bn1OutputGrad = new float[256]; // bn1 output gradient [4][8][8]
         private readonly float[] _bn1Xhat = new float[256]; // bn1 normalised values of the last training pass [4][8][8]
         private readonly double[] _bn1Batch = new double[16]; // bn1 batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][4]
+        private readonly double[] _bn1Sample = new double[16]; // bn1 this replica's sample's sum, squared deviations, sum of dy, sum of dy*xhat [4][4]
         private readonly float[] _bn1Coefficients = new float[20]; // bn1 batch mean, 1/sqrt(var+eps), backward's dy, constant and xhat factors [5][4]
         private readonly float[] _relu1Output = new float[256]; // relu1 output [4][8][8]
         private readonly float[] _relu1OutputGrad = new float[256]; // relu1 output gradient [4][8][8]
@@ -275,6 +276,7 @@ namespace Samples
         private readonly float[] _bn2OutputGrad = new float[10]; // bn2 output gradient [10]
         private readonly float[] _bn2Xhat = new float[10]; // bn2 normalised values of the last training pass [10]
         private readonly double[] _bn2Batch = new double[40]; // bn2 batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][10]
+        private readonly double[] _bn2Sample = new double[40]; // bn2 this replica's sample's sum, squared deviations, sum of dy, sum of dy*xhat [4][10]
         private readonly float[] _bn2Coefficients = new float[50]; // bn2 batch mean, 1/sqrt(var+eps), backward's dy, constant and xhat factors [5][10]
         private readonly float[] _relu2Output = new float[10]; // relu2 output [10]
         private readonly float[] _relu2OutputGrad = new float[10]; // relu2 output gradient [10]
@@ -790,6 +792,7 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> input = _sampleInput;
             global::StaticNets.Generated.SmallBatchNormLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
+            global::StaticNets.Generated.SmallBatchNormLayers.Bn1Moments(_conv1Output, _bn1Sample);
         }
 
         /// <summary>Forward segment 1 of this replica's sample: bn1 (normalised with the batch's statistics) up to bn2; the part before dense1's product over
@@ -837,6 +840,7 @@ namespace Samples
         private void BackwardSegment2AfterDense2(SmallBatchNorm owner)
         {
             global::StaticNets.Generated.SmallBatchNormLayers.Relu2Backward(_relu2Output, _relu2OutputGrad, _bn2OutputGrad);
+            global::StaticNets.Generated.SmallBatchNormLayers.Bn2GradientSums(_bn2OutputGrad, _bn2Xhat, _bn2Sample);
         }
 
         /// <summary>Backward segment 1 of this replica's sample, adding into its gradients; the part before dense1's product over the batch.</summary>
@@ -853,6 +857,7 @@ namespace Samples
             global::StaticNets.Generated.SmallBatchNormLayers.Dropout1Backward(_dropout1OutputGrad, _dropout1Mask, _pool1OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Pool1Backward(_relu1Output, _pool1Output, _pool1OutputGrad, _relu1OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _bn1OutputGrad);
+            global::StaticNets.Generated.SmallBatchNormLayers.Bn1GradientSums(_bn1OutputGrad, _bn1Xhat, _bn1Sample);
         }
 
         /// <summary>Backward segment 0 of this replica's sample, adding into its gradients.</summary>
@@ -893,31 +898,35 @@ namespace Samples
             }
             _replicaGradientsDirty = true;
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment0(net));
-            // bn1: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.
+            // bn1: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.
             global::System.Array.Clear(_bn1Batch);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.SmallBatchNormLayers.Bn1AddSums(replicas[s]._conv1Output, _bn1Batch);
+                global::StaticNets.Generated.SmallBatchNormLayers.Bn1AddSums(replicas[s]._bn1Sample, _bn1Batch);
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn1Mean(_bn1Batch, count);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.SmallBatchNormLayers.Bn1AddSquares(replicas[s]._conv1Output, _bn1Batch);
+                global::StaticNets.Generated.SmallBatchNormLayers.Bn1AddSquares(replicas[s]._bn1Sample, _bn1Batch);
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn1Update(_bn1Batch, _bn1Coefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment1(net));
             // dense1 (weights at, biases at, units, inputs): its product over the batch, the replicas' inputs and outputs, split by rows on the threads.
             global::StaticNets.__Internals.DenseBatch.Forward(_parameters, 44, 684, 10, 64, _replicasDropout1Output!, _replicasDense1Output!, count);
-            // bn2: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.
+            // bn2: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.
             global::System.Array.Clear(_bn2Batch);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.SmallBatchNormLayers.Bn2AddSums(replicas[s]._dense1Output, _bn2Batch);
+                global::StaticNets.Generated.SmallBatchNormLayers.Bn2Moments(replicas[s]._dense1Output, replicas[s]._bn2Sample);
+            }
+            for (int s = 0; s < count; s++)
+            {
+                global::StaticNets.Generated.SmallBatchNormLayers.Bn2AddSums(replicas[s]._bn2Sample, _bn2Batch);
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2Mean(_bn2Batch, count);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.SmallBatchNormLayers.Bn2AddSquares(replicas[s]._dense1Output, _bn2Batch);
+                global::StaticNets.Generated.SmallBatchNormLayers.Bn2AddSquares(replicas[s]._bn2Sample, _bn2Batch);
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2Update(_bn2Batch, _bn2Coefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment2(net));
@@ -947,7 +956,7 @@ namespace Samples
             global::System.Array.Clear(_bn2Batch, 20, 20);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.SmallBatchNormLayers.Bn2AddGradientSums(replicas[s]._bn2OutputGrad, replicas[s]._bn2Xhat, _bn2Batch);
+                global::StaticNets.Generated.SmallBatchNormLayers.Bn2AddGradientSums(replicas[s]._bn2Sample, _bn2Batch);
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn2GradientCoefficients(_parameters, _gradients, _bn2Batch, _bn2Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment1(net));
@@ -969,7 +978,7 @@ namespace Samples
             global::System.Array.Clear(_bn1Batch, 8, 8);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.SmallBatchNormLayers.Bn1AddGradientSums(replicas[s]._bn1OutputGrad, replicas[s]._bn1Xhat, _bn1Batch);
+                global::StaticNets.Generated.SmallBatchNormLayers.Bn1AddGradientSums(replicas[s]._bn1Sample, _bn1Batch);
             }
             global::StaticNets.Generated.SmallBatchNormLayers.Bn1GradientCoefficients(_parameters, _gradients, _bn1Batch, _bn1Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment0(net));
@@ -1732,20 +1741,24 @@ namespace StaticNets.Generated
             Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
-        /// <summary>bn1 training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
+        /// <summary>bn1 training, in the replica's segment: its sample's sum and squared deviations from its own mean per channel.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1AddSums(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn1Moments(ReadOnlySpan<float> x, double[] sample)
+        {
+            const int C = 4; // channels
+            const int P = 64; // values per channel and sample
+            BatchNormTraining.Moments(x, C, P, new Span<double>(sample, 0, 2 * C));
+        }
+
+        /// <summary>bn1 training: adds one sample's sum per channel (sample[c]) into the batch's sums (batch[2C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn1AddSums(double[] sample, double[] batch)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sum += x[i];
-                }
-                batch[2 * C + c] += sum;
+                batch[2 * C + c] += sample[c];
             }
         }
 
@@ -1763,22 +1776,19 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>bn1 training: adds one sample's squared deviations from the batch's mean into batch[3C + c].</summary>
+        /// <summary>
+        /// bn1 training: adds one sample's squared deviations from the batch's mean into batch[3C + c], from its own moments
+        /// (Chan et al.): its squared deviations from its own mean, plus P times the square of its mean's distance from the batch's.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1AddSquares(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn1AddSquares(double[] sample, double[] batch)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double mean = batch[c];
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    double d = x[i] - mean;
-                    sum += d * d;
-                }
-                batch[3 * C + c] += sum;
+                double d = sample[c] / P - batch[c];
+                batch[3 * C + c] += sample[C + c] + P * d * d;
             }
         }
 
@@ -1816,38 +1826,29 @@ namespace StaticNets.Generated
             const int P = 64; // values per channel and sample
             const int GammaOffset = 36; // γ [C]
             const int BetaOffset = 40; // β [C]
-            for (int c = 0; c < C; c++)
-            {
-                float mean = coefficients[c];
-                float invStd = coefficients[C + c];
-                float gamma = parameters[GammaOffset + c];
-                float beta = parameters[BetaOffset + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    float h = (x[i] - mean) * invStd;
-                    xhat[i] = h;
-                    y[i] = gamma * h + beta;
-                }
-            }
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
         }
 
-        /// <summary>bn1 backward: adds one sample's Σdy (batch[2C + c]) and Σdy·x̂ (batch[3C + c]) per channel.</summary>
+        /// <summary>bn1 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1AddGradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] batch)
+        internal static void Bn1GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
-            for (int c = 0; c < C; c++)
+            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+        }
+
+        /// <summary>bn1 backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn1AddGradientSums(double[] sample, double[] batch)
+        {
+            const int C = 4; // channels
+            const int P = 64; // values per channel and sample
+            for (int i = 2 * C; i < 4 * C; i++)
             {
-                double sumDy = 0;
-                double sumDyXhat = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sumDy += dy[i];
-                    sumDyXhat += (double)dy[i] * xhat[i];
-                }
-                batch[2 * C + c] += sumDy;
-                batch[3 * C + c] += sumDyXhat;
+                batch[i] += sample[i];
             }
         }
 
@@ -1886,16 +1887,7 @@ namespace StaticNets.Generated
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
-            for (int c = 0; c < C; c++)
-            {
-                float k = coefficients[2 * C + c];
-                float shift = coefficients[3 * C + c];
-                float slope = coefficients[4 * C + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    dx[i] = k * dy[i] - shift - slope * xhat[i];
-                }
-            }
+            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
         }
 
         // ---- relu1: ReLU. 8x8x4 -> 8x8x4. ----
@@ -2222,20 +2214,24 @@ namespace StaticNets.Generated
             Epilogue.Features(x.Slice(0, C), gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
-        /// <summary>bn2 training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
+        /// <summary>bn2 training, in the replica's segment: its sample's sum and squared deviations from its own mean per channel.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2AddSums(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn2Moments(ReadOnlySpan<float> x, double[] sample)
+        {
+            const int C = 10; // features
+            const int P = 1; // values per feature and sample
+            BatchNormTraining.Moments(x, C, P, new Span<double>(sample, 0, 2 * C));
+        }
+
+        /// <summary>bn2 training: adds one sample's sum per channel (sample[c]) into the batch's sums (batch[2C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn2AddSums(double[] sample, double[] batch)
         {
             const int C = 10; // features
             const int P = 1; // values per feature and sample
             for (int c = 0; c < C; c++)
             {
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sum += x[i];
-                }
-                batch[2 * C + c] += sum;
+                batch[2 * C + c] += sample[c];
             }
         }
 
@@ -2253,22 +2249,19 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>bn2 training: adds one sample's squared deviations from the batch's mean into batch[3C + c].</summary>
+        /// <summary>
+        /// bn2 training: adds one sample's squared deviations from the batch's mean into batch[3C + c], from its own moments
+        /// (Chan et al.): its squared deviations from its own mean, plus P times the square of its mean's distance from the batch's.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2AddSquares(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn2AddSquares(double[] sample, double[] batch)
         {
             const int C = 10; // features
             const int P = 1; // values per feature and sample
             for (int c = 0; c < C; c++)
             {
-                double mean = batch[c];
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    double d = x[i] - mean;
-                    sum += d * d;
-                }
-                batch[3 * C + c] += sum;
+                double d = sample[c] / P - batch[c];
+                batch[3 * C + c] += sample[C + c] + P * d * d;
             }
         }
 
@@ -2306,38 +2299,29 @@ namespace StaticNets.Generated
             const int P = 1; // values per feature and sample
             const int GammaOffset = 694; // γ [C]
             const int BetaOffset = 704; // β [C]
-            for (int c = 0; c < C; c++)
-            {
-                float mean = coefficients[c];
-                float invStd = coefficients[C + c];
-                float gamma = parameters[GammaOffset + c];
-                float beta = parameters[BetaOffset + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    float h = (x[i] - mean) * invStd;
-                    xhat[i] = h;
-                    y[i] = gamma * h + beta;
-                }
-            }
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
         }
 
-        /// <summary>bn2 backward: adds one sample's Σdy (batch[2C + c]) and Σdy·x̂ (batch[3C + c]) per channel.</summary>
+        /// <summary>bn2 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2AddGradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] batch)
+        internal static void Bn2GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
         {
             const int C = 10; // features
             const int P = 1; // values per feature and sample
-            for (int c = 0; c < C; c++)
+            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+        }
+
+        /// <summary>bn2 backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn2AddGradientSums(double[] sample, double[] batch)
+        {
+            const int C = 10; // features
+            const int P = 1; // values per feature and sample
+            for (int i = 2 * C; i < 4 * C; i++)
             {
-                double sumDy = 0;
-                double sumDyXhat = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sumDy += dy[i];
-                    sumDyXhat += (double)dy[i] * xhat[i];
-                }
-                batch[2 * C + c] += sumDy;
-                batch[3 * C + c] += sumDyXhat;
+                batch[i] += sample[i];
             }
         }
 
@@ -2376,16 +2360,7 @@ namespace StaticNets.Generated
         {
             const int C = 10; // features
             const int P = 1; // values per feature and sample
-            for (int c = 0; c < C; c++)
-            {
-                float k = coefficients[2 * C + c];
-                float shift = coefficients[3 * C + c];
-                float slope = coefficients[4 * C + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    dx[i] = k * dy[i] - shift - slope * xhat[i];
-                }
-            }
+            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
         }
 
         // ---- relu2: ReLU. 10 -> 10. ----

@@ -24,9 +24,9 @@ namespace Samples
     /// dense1    Dense 3 Softmax             3                 27          24
     /// total                                                1,087      21,912
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 53,904 B; 62,824 B in all
+    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 54,800 B; 63,720 B in all
     /// statistics: 56 BatchNorm running means and variances
-    /// batch training: one replica per sample after a batch's first, 58,252 B each (gradients, activations), kept once made
+    /// batch training: one replica per sample after a batch's first, 59,148 B each (gradients, activations), kept once made
     /// </code>
     /// </summary>
     partial class ResBn : global::StaticNets.INetwork<ResBn>
@@ -47,9 +47,9 @@ namespace Samples
         // dense1    Dense 3 Softmax             3                 27          24
         // total                                                1,087      21,912
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 53,904 B; 62,824 B in all
+        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 54,800 B; 63,720 B in all
         // statistics: 56 BatchNorm running means and variances
-        // batch training: one replica per sample after a batch's first, 58,252 B each (gradients, activations), kept once made
+        // batch training: one replica per sample after a batch's first, 59,148 B each (gradients, activations), kept once made
 
         // ---- Sizes and description ----
 
@@ -82,9 +82,9 @@ namespace Samples
             "dense1    Dense 3 Softmax             3                 27          24\n" +
             "total                                                1,087      21,912\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 53,904 B; 62,824 B in all\n" +
+            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 54,800 B; 63,720 B in all\n" +
             "statistics: 56 BatchNorm running means and variances\n" +
-            "batch training: one replica per sample after a batch's first, 58,252 B each (gradients, activations), kept once made";
+            "batch training: one replica per sample after a batch's first, 59,148 B each (gradients, activations), kept once made";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -304,6 +304,7 @@ namespace Samples
         private readonly float[] _bn1OutputGrad = new float[256]; // bn1 output gradient [4][8][8]
         private readonly float[] _bn1Xhat = new float[256]; // bn1 normalised values of the last training pass [4][8][8]
         private readonly double[] _bn1Batch = new double[16]; // bn1 batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][4]
+        private readonly double[] _bn1Sample = new double[16]; // bn1 this replica's sample's sum, squared deviations, sum of dy, sum of dy*xhat [4][4]
         private readonly float[] _bn1Coefficients = new float[20]; // bn1 batch mean, 1/sqrt(var+eps), backward's dy, constant and xhat factors [5][4]
         private readonly float[] _relu1Output = new float[256]; // relu1 output [4][8][8]
         private readonly float[] _relu1OutputGrad = new float[256]; // relu1 output gradient [4][8][8]
@@ -320,6 +321,7 @@ namespace Samples
         private readonly float[] _bn2OutputGrad = new float[128]; // bn2 output gradient [8][4][4]
         private readonly float[] _bn2Xhat = new float[128]; // bn2 normalised values of the last training pass [8][4][4]
         private readonly double[] _bn2Batch = new double[32]; // bn2 batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][8]
+        private readonly double[] _bn2Sample = new double[32]; // bn2 this replica's sample's sum, squared deviations, sum of dy, sum of dy*xhat [4][8]
         private readonly float[] _bn2Coefficients = new float[40]; // bn2 batch mean, 1/sqrt(var+eps), backward's dy, constant and xhat factors [5][8]
         private readonly float[] _relu2Output = new float[128]; // relu2 output [8][4][4]
         private readonly float[] _relu2OutputGrad = new float[128]; // relu2 output gradient [8][4][4]
@@ -334,6 +336,7 @@ namespace Samples
         private readonly float[] _bn3OutputGrad = new float[128]; // bn3 output gradient [8][4][4]
         private readonly float[] _bn3Xhat = new float[128]; // bn3 normalised values of the last training pass [8][4][4]
         private readonly double[] _bn3Batch = new double[32]; // bn3 batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][8]
+        private readonly double[] _bn3Sample = new double[32]; // bn3 this replica's sample's sum, squared deviations, sum of dy, sum of dy*xhat [4][8]
         private readonly float[] _bn3Coefficients = new float[40]; // bn3 batch mean, 1/sqrt(var+eps), backward's dy, constant and xhat factors [5][8]
         private readonly float[] _add1Output = new float[128]; // add1 output [8][4][4]
         private readonly float[] _add1OutputGrad = new float[128]; // add1 output gradient [8][4][4]
@@ -346,6 +349,8 @@ namespace Samples
         private readonly float[] _add1ProjectionInputGrad = new float[272]; // add1Projection inputGrad [272]
         private readonly float[] _add1NormXhat = new float[128]; // add1Norm normalised values of the last training pass [8][4][4]
         private readonly double[] _add1NormBatch = new double[32]; // add1Norm batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][8]
+        // add1Norm this replica's sample's sum, squared deviations, sum of dy, sum of dy*xhat [4][8]
+        private readonly double[] _add1NormSample = new double[32];
         private readonly float[] _add1NormCoefficients = new float[40]; // add1Norm batch mean, 1/sqrt(var+eps), backward's dy, constant and xhat factors [5][8]
         private readonly float[] _relu3Output = new float[128]; // relu3 output [8][4][4]
         private readonly float[] _relu3OutputGrad = new float[128]; // relu3 output gradient [8][4][4]
@@ -890,6 +895,7 @@ namespace Samples
         {
             global::System.ReadOnlySpan<float> input = _sampleInput;
             global::StaticNets.Generated.ResBnLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
+            global::StaticNets.Generated.ResBnLayers.Bn1Moments(_conv1Output, _bn1Sample);
         }
 
         /// <summary>Forward segment 1 of this replica's sample: bn1 (normalised with the batch's statistics) up to bn2.</summary>
@@ -899,6 +905,7 @@ namespace Samples
             global::StaticNets.Generated.ResBnLayers.Bn1Normalize(_parameters, _conv1Output, _bn1Output, _bn1Xhat, owner._bn1Coefficients);
             global::StaticNets.Generated.ResBnLayers.Relu1Forward(_bn1Output, _relu1Output);
             global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide, _conv2Phases);
+            global::StaticNets.Generated.ResBnLayers.Bn2Moments(_conv2Output, _bn2Sample);
         }
 
         /// <summary>Forward segment 2 of this replica's sample: bn2 (normalised with the batch's statistics) up to bn3.</summary>
@@ -908,6 +915,7 @@ namespace Samples
             global::StaticNets.Generated.ResBnLayers.Bn2Normalize(_parameters, _conv2Output, _bn2Output, _bn2Xhat, owner._bn2Coefficients);
             global::StaticNets.Generated.ResBnLayers.Relu2Forward(_bn2Output, _relu2Output);
             global::StaticNets.Generated.ResBnLayers.Conv3Forward(_relu2Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
+            global::StaticNets.Generated.ResBnLayers.Bn3Moments(_conv3Output, _bn3Sample);
         }
 
         /// <summary>Forward segment 3 of this replica's sample: bn3 (normalised with the batch's statistics) up to add1Norm.</summary>
@@ -916,6 +924,7 @@ namespace Samples
         {
             global::StaticNets.Generated.ResBnLayers.Bn3Normalize(_parameters, _conv3Output, _bn3Output, _bn3Xhat, owner._bn3Coefficients);
             global::StaticNets.Generated.ResBnLayers.Add1ProjectionForward(_relu1Output, _add1ProjectionOutput, _parameters, _add1ProjectionInput);
+            global::StaticNets.Generated.ResBnLayers.Add1NormMoments(_add1ProjectionOutput, _add1NormSample);
         }
 
         /// <summary>Forward segment 4 of this replica's sample: add1Norm (normalised with the batch's statistics) to the end, and the sample's loss; the part
@@ -958,6 +967,7 @@ namespace Samples
         {
             global::StaticNets.Generated.ResBnLayers.Pool1Backward(_relu3Output, _pool1Output, _pool1OutputGrad, _relu3OutputGrad);
             global::StaticNets.Generated.ResBnLayers.Relu3Backward(_relu3Output, _relu3OutputGrad, _add1OutputGrad);
+            global::StaticNets.Generated.ResBnLayers.Add1NormGradientSums(_add1OutputGrad, _add1NormXhat, _add1NormSample);
         }
 
         /// <summary>Backward segment 3 of this replica's sample, adding into its gradients.</summary>
@@ -981,6 +991,7 @@ namespace Samples
                 _add1ProjectionGradT,
                 _add1ProjectionDilated,
                 _add1ProjectionInputGrad);
+            global::StaticNets.Generated.ResBnLayers.Bn3GradientSums(_bn3OutputGrad, _bn3Xhat, _bn3Sample);
         }
 
         /// <summary>Backward segment 2 of this replica's sample, adding into its gradients.</summary>
@@ -998,6 +1009,7 @@ namespace Samples
                 _conv3GradT,
                 _conv3InputGrad);
             global::StaticNets.Generated.ResBnLayers.Relu2Backward(_relu2Output, _relu2OutputGrad, _bn2OutputGrad);
+            global::StaticNets.Generated.ResBnLayers.Bn2GradientSums(_bn2OutputGrad, _bn2Xhat, _bn2Sample);
         }
 
         /// <summary>Backward segment 1 of this replica's sample, adding into its gradients.</summary>
@@ -1016,6 +1028,7 @@ namespace Samples
                 _conv2Dilated,
                 _conv2InputGrad);
             global::StaticNets.Generated.ResBnLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _bn1OutputGrad);
+            global::StaticNets.Generated.ResBnLayers.Bn1GradientSums(_bn1OutputGrad, _bn1Xhat, _bn1Sample);
         }
 
         /// <summary>Backward segment 0 of this replica's sample, adding into its gradients.</summary>
@@ -1044,55 +1057,55 @@ namespace Samples
             }
             _replicaGradientsDirty = true;
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment0(net));
-            // bn1: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.
+            // bn1: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.
             global::System.Array.Clear(_bn1Batch);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn1AddSums(replicas[s]._conv1Output, _bn1Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn1AddSums(replicas[s]._bn1Sample, _bn1Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn1Mean(_bn1Batch, count);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn1AddSquares(replicas[s]._conv1Output, _bn1Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn1AddSquares(replicas[s]._bn1Sample, _bn1Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn1Update(_bn1Batch, _bn1Coefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment1(net));
-            // bn2: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.
+            // bn2: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.
             global::System.Array.Clear(_bn2Batch);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn2AddSums(replicas[s]._conv2Output, _bn2Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn2AddSums(replicas[s]._bn2Sample, _bn2Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn2Mean(_bn2Batch, count);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn2AddSquares(replicas[s]._conv2Output, _bn2Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn2AddSquares(replicas[s]._bn2Sample, _bn2Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn2Update(_bn2Batch, _bn2Coefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment2(net));
-            // bn3: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.
+            // bn3: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.
             global::System.Array.Clear(_bn3Batch);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn3AddSums(replicas[s]._conv3Output, _bn3Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn3AddSums(replicas[s]._bn3Sample, _bn3Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn3Mean(_bn3Batch, count);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn3AddSquares(replicas[s]._conv3Output, _bn3Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn3AddSquares(replicas[s]._bn3Sample, _bn3Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn3Update(_bn3Batch, _bn3Coefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment3(net));
-            // add1Norm: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.
+            // add1Norm: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.
             global::System.Array.Clear(_add1NormBatch);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Add1NormAddSums(replicas[s]._add1ProjectionOutput, _add1NormBatch);
+                global::StaticNets.Generated.ResBnLayers.Add1NormAddSums(replicas[s]._add1NormSample, _add1NormBatch);
             }
             global::StaticNets.Generated.ResBnLayers.Add1NormMean(_add1NormBatch, count);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Add1NormAddSquares(replicas[s]._add1ProjectionOutput, _add1NormBatch);
+                global::StaticNets.Generated.ResBnLayers.Add1NormAddSquares(replicas[s]._add1NormSample, _add1NormBatch);
             }
             global::StaticNets.Generated.ResBnLayers.Add1NormUpdate(_add1NormBatch, _add1NormCoefficients, _statistics, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].ForwardSegment4(net));
@@ -1122,7 +1135,7 @@ namespace Samples
             global::System.Array.Clear(_add1NormBatch, 16, 16);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Add1NormAddGradientSums(replicas[s]._add1OutputGrad, replicas[s]._add1NormXhat, _add1NormBatch);
+                global::StaticNets.Generated.ResBnLayers.Add1NormAddGradientSums(replicas[s]._add1NormSample, _add1NormBatch);
             }
             global::StaticNets.Generated.ResBnLayers.Add1NormGradientCoefficients(_parameters, _gradients, _add1NormBatch, _add1NormCoefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment3(net));
@@ -1130,7 +1143,7 @@ namespace Samples
             global::System.Array.Clear(_bn3Batch, 16, 16);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn3AddGradientSums(replicas[s]._bn3OutputGrad, replicas[s]._bn3Xhat, _bn3Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn3AddGradientSums(replicas[s]._bn3Sample, _bn3Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn3GradientCoefficients(_parameters, _gradients, _bn3Batch, _bn3Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment2(net));
@@ -1138,7 +1151,7 @@ namespace Samples
             global::System.Array.Clear(_bn2Batch, 16, 16);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn2AddGradientSums(replicas[s]._bn2OutputGrad, replicas[s]._bn2Xhat, _bn2Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn2AddGradientSums(replicas[s]._bn2Sample, _bn2Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn2GradientCoefficients(_parameters, _gradients, _bn2Batch, _bn2Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment1(net));
@@ -1146,7 +1159,7 @@ namespace Samples
             global::System.Array.Clear(_bn1Batch, 8, 8);
             for (int s = 0; s < count; s++)
             {
-                global::StaticNets.Generated.ResBnLayers.Bn1AddGradientSums(replicas[s]._bn1OutputGrad, replicas[s]._bn1Xhat, _bn1Batch);
+                global::StaticNets.Generated.ResBnLayers.Bn1AddGradientSums(replicas[s]._bn1Sample, _bn1Batch);
             }
             global::StaticNets.Generated.ResBnLayers.Bn1GradientCoefficients(_parameters, _gradients, _bn1Batch, _bn1Coefficients, count);
             global::StaticNets.__Internals.BatchRunner.For(count, this, static (net, s) => net._replicas![s].BackwardSegment0(net));
@@ -1907,20 +1920,24 @@ namespace StaticNets.Generated
             Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
-        /// <summary>bn1 training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
+        /// <summary>bn1 training, in the replica's segment: its sample's sum and squared deviations from its own mean per channel.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1AddSums(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn1Moments(ReadOnlySpan<float> x, double[] sample)
+        {
+            const int C = 4; // channels
+            const int P = 64; // values per channel and sample
+            BatchNormTraining.Moments(x, C, P, new Span<double>(sample, 0, 2 * C));
+        }
+
+        /// <summary>bn1 training: adds one sample's sum per channel (sample[c]) into the batch's sums (batch[2C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn1AddSums(double[] sample, double[] batch)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sum += x[i];
-                }
-                batch[2 * C + c] += sum;
+                batch[2 * C + c] += sample[c];
             }
         }
 
@@ -1938,22 +1955,19 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>bn1 training: adds one sample's squared deviations from the batch's mean into batch[3C + c].</summary>
+        /// <summary>
+        /// bn1 training: adds one sample's squared deviations from the batch's mean into batch[3C + c], from its own moments
+        /// (Chan et al.): its squared deviations from its own mean, plus P times the square of its mean's distance from the batch's.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1AddSquares(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn1AddSquares(double[] sample, double[] batch)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double mean = batch[c];
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    double d = x[i] - mean;
-                    sum += d * d;
-                }
-                batch[3 * C + c] += sum;
+                double d = sample[c] / P - batch[c];
+                batch[3 * C + c] += sample[C + c] + P * d * d;
             }
         }
 
@@ -1991,38 +2005,29 @@ namespace StaticNets.Generated
             const int P = 64; // values per channel and sample
             const int GammaOffset = 108; // γ [C]
             const int BetaOffset = 112; // β [C]
-            for (int c = 0; c < C; c++)
-            {
-                float mean = coefficients[c];
-                float invStd = coefficients[C + c];
-                float gamma = parameters[GammaOffset + c];
-                float beta = parameters[BetaOffset + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    float h = (x[i] - mean) * invStd;
-                    xhat[i] = h;
-                    y[i] = gamma * h + beta;
-                }
-            }
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
         }
 
-        /// <summary>bn1 backward: adds one sample's Σdy (batch[2C + c]) and Σdy·x̂ (batch[3C + c]) per channel.</summary>
+        /// <summary>bn1 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1AddGradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] batch)
+        internal static void Bn1GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
-            for (int c = 0; c < C; c++)
+            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+        }
+
+        /// <summary>bn1 backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn1AddGradientSums(double[] sample, double[] batch)
+        {
+            const int C = 4; // channels
+            const int P = 64; // values per channel and sample
+            for (int i = 2 * C; i < 4 * C; i++)
             {
-                double sumDy = 0;
-                double sumDyXhat = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sumDy += dy[i];
-                    sumDyXhat += (double)dy[i] * xhat[i];
-                }
-                batch[2 * C + c] += sumDy;
-                batch[3 * C + c] += sumDyXhat;
+                batch[i] += sample[i];
             }
         }
 
@@ -2061,16 +2066,7 @@ namespace StaticNets.Generated
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
-            for (int c = 0; c < C; c++)
-            {
-                float k = coefficients[2 * C + c];
-                float shift = coefficients[3 * C + c];
-                float slope = coefficients[4 * C + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    dx[i] = k * dy[i] - shift - slope * xhat[i];
-                }
-            }
+            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
         }
 
         // ---- relu1 (named a0): ReLU. 8x8x4 -> 8x8x4. ----
@@ -3281,20 +3277,24 @@ namespace StaticNets.Generated
             Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
-        /// <summary>bn2 training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
+        /// <summary>bn2 training, in the replica's segment: its sample's sum and squared deviations from its own mean per channel.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2AddSums(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn2Moments(ReadOnlySpan<float> x, double[] sample)
+        {
+            const int C = 8; // channels
+            const int P = 16; // values per channel and sample
+            BatchNormTraining.Moments(x, C, P, new Span<double>(sample, 0, 2 * C));
+        }
+
+        /// <summary>bn2 training: adds one sample's sum per channel (sample[c]) into the batch's sums (batch[2C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn2AddSums(double[] sample, double[] batch)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sum += x[i];
-                }
-                batch[2 * C + c] += sum;
+                batch[2 * C + c] += sample[c];
             }
         }
 
@@ -3312,22 +3312,19 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>bn2 training: adds one sample's squared deviations from the batch's mean into batch[3C + c].</summary>
+        /// <summary>
+        /// bn2 training: adds one sample's squared deviations from the batch's mean into batch[3C + c], from its own moments
+        /// (Chan et al.): its squared deviations from its own mean, plus P times the square of its mean's distance from the batch's.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2AddSquares(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn2AddSquares(double[] sample, double[] batch)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double mean = batch[c];
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    double d = x[i] - mean;
-                    sum += d * d;
-                }
-                batch[3 * C + c] += sum;
+                double d = sample[c] / P - batch[c];
+                batch[3 * C + c] += sample[C + c] + P * d * d;
             }
         }
 
@@ -3365,38 +3362,29 @@ namespace StaticNets.Generated
             const int P = 16; // values per channel and sample
             const int GammaOffset = 404; // γ [C]
             const int BetaOffset = 412; // β [C]
-            for (int c = 0; c < C; c++)
-            {
-                float mean = coefficients[c];
-                float invStd = coefficients[C + c];
-                float gamma = parameters[GammaOffset + c];
-                float beta = parameters[BetaOffset + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    float h = (x[i] - mean) * invStd;
-                    xhat[i] = h;
-                    y[i] = gamma * h + beta;
-                }
-            }
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
         }
 
-        /// <summary>bn2 backward: adds one sample's Σdy (batch[2C + c]) and Σdy·x̂ (batch[3C + c]) per channel.</summary>
+        /// <summary>bn2 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2AddGradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] batch)
+        internal static void Bn2GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
-            for (int c = 0; c < C; c++)
+            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+        }
+
+        /// <summary>bn2 backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn2AddGradientSums(double[] sample, double[] batch)
+        {
+            const int C = 8; // channels
+            const int P = 16; // values per channel and sample
+            for (int i = 2 * C; i < 4 * C; i++)
             {
-                double sumDy = 0;
-                double sumDyXhat = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sumDy += dy[i];
-                    sumDyXhat += (double)dy[i] * xhat[i];
-                }
-                batch[2 * C + c] += sumDy;
-                batch[3 * C + c] += sumDyXhat;
+                batch[i] += sample[i];
             }
         }
 
@@ -3435,16 +3423,7 @@ namespace StaticNets.Generated
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
-            for (int c = 0; c < C; c++)
-            {
-                float k = coefficients[2 * C + c];
-                float shift = coefficients[3 * C + c];
-                float slope = coefficients[4 * C + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    dx[i] = k * dy[i] - shift - slope * xhat[i];
-                }
-            }
+            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
         }
 
         // ---- relu2: ReLU. 4x4x8 -> 4x4x8. ----
@@ -4596,20 +4575,24 @@ namespace StaticNets.Generated
             Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
-        /// <summary>bn3 training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
+        /// <summary>bn3 training, in the replica's segment: its sample's sum and squared deviations from its own mean per channel.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn3AddSums(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn3Moments(ReadOnlySpan<float> x, double[] sample)
+        {
+            const int C = 8; // channels
+            const int P = 16; // values per channel and sample
+            BatchNormTraining.Moments(x, C, P, new Span<double>(sample, 0, 2 * C));
+        }
+
+        /// <summary>bn3 training: adds one sample's sum per channel (sample[c]) into the batch's sums (batch[2C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn3AddSums(double[] sample, double[] batch)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sum += x[i];
-                }
-                batch[2 * C + c] += sum;
+                batch[2 * C + c] += sample[c];
             }
         }
 
@@ -4627,22 +4610,19 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>bn3 training: adds one sample's squared deviations from the batch's mean into batch[3C + c].</summary>
+        /// <summary>
+        /// bn3 training: adds one sample's squared deviations from the batch's mean into batch[3C + c], from its own moments
+        /// (Chan et al.): its squared deviations from its own mean, plus P times the square of its mean's distance from the batch's.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn3AddSquares(ReadOnlySpan<float> x, double[] batch)
+        internal static void Bn3AddSquares(double[] sample, double[] batch)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double mean = batch[c];
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    double d = x[i] - mean;
-                    sum += d * d;
-                }
-                batch[3 * C + c] += sum;
+                double d = sample[c] / P - batch[c];
+                batch[3 * C + c] += sample[C + c] + P * d * d;
             }
         }
 
@@ -4680,38 +4660,29 @@ namespace StaticNets.Generated
             const int P = 16; // values per channel and sample
             const int GammaOffset = 996; // γ [C]
             const int BetaOffset = 1004; // β [C]
-            for (int c = 0; c < C; c++)
-            {
-                float mean = coefficients[c];
-                float invStd = coefficients[C + c];
-                float gamma = parameters[GammaOffset + c];
-                float beta = parameters[BetaOffset + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    float h = (x[i] - mean) * invStd;
-                    xhat[i] = h;
-                    y[i] = gamma * h + beta;
-                }
-            }
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
         }
 
-        /// <summary>bn3 backward: adds one sample's Σdy (batch[2C + c]) and Σdy·x̂ (batch[3C + c]) per channel.</summary>
+        /// <summary>bn3 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn3AddGradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] batch)
+        internal static void Bn3GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
-            for (int c = 0; c < C; c++)
+            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+        }
+
+        /// <summary>bn3 backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Bn3AddGradientSums(double[] sample, double[] batch)
+        {
+            const int C = 8; // channels
+            const int P = 16; // values per channel and sample
+            for (int i = 2 * C; i < 4 * C; i++)
             {
-                double sumDy = 0;
-                double sumDyXhat = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sumDy += dy[i];
-                    sumDyXhat += (double)dy[i] * xhat[i];
-                }
-                batch[2 * C + c] += sumDy;
-                batch[3 * C + c] += sumDyXhat;
+                batch[i] += sample[i];
             }
         }
 
@@ -4750,16 +4721,7 @@ namespace StaticNets.Generated
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
-            for (int c = 0; c < C; c++)
-            {
-                float k = coefficients[2 * C + c];
-                float shift = coefficients[3 * C + c];
-                float slope = coefficients[4 * C + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    dx[i] = k * dy[i] - shift - slope * xhat[i];
-                }
-            }
+            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
         }
 
         // ---- add1: Add of bn3 and a0 through a 1x1 convolution, stride 2, and BatchNorm. 4x4x8 -> 4x4x8. ----
@@ -4988,20 +4950,24 @@ namespace StaticNets.Generated
             Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);
         }
 
-        /// <summary>add1Norm training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>
+        /// <summary>add1Norm training, in the replica's segment: its sample's sum and squared deviations from its own mean per channel.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Add1NormAddSums(ReadOnlySpan<float> x, double[] batch)
+        internal static void Add1NormMoments(ReadOnlySpan<float> x, double[] sample)
+        {
+            const int C = 8; // channels
+            const int P = 16; // values per channel and sample
+            BatchNormTraining.Moments(x, C, P, new Span<double>(sample, 0, 2 * C));
+        }
+
+        /// <summary>add1Norm training: adds one sample's sum per channel (sample[c]) into the batch's sums (batch[2C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add1NormAddSums(double[] sample, double[] batch)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sum += x[i];
-                }
-                batch[2 * C + c] += sum;
+                batch[2 * C + c] += sample[c];
             }
         }
 
@@ -5019,22 +4985,19 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>add1Norm training: adds one sample's squared deviations from the batch's mean into batch[3C + c].</summary>
+        /// <summary>
+        /// add1Norm training: adds one sample's squared deviations from the batch's mean into batch[3C + c], from its own moments
+        /// (Chan et al.): its squared deviations from its own mean, plus P times the square of its mean's distance from the batch's.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Add1NormAddSquares(ReadOnlySpan<float> x, double[] batch)
+        internal static void Add1NormAddSquares(double[] sample, double[] batch)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
             for (int c = 0; c < C; c++)
             {
-                double mean = batch[c];
-                double sum = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    double d = x[i] - mean;
-                    sum += d * d;
-                }
-                batch[3 * C + c] += sum;
+                double d = sample[c] / P - batch[c];
+                batch[3 * C + c] += sample[C + c] + P * d * d;
             }
         }
 
@@ -5072,19 +5035,9 @@ namespace StaticNets.Generated
             const int P = 16; // values per channel and sample
             const int GammaOffset = 1044; // γ [C]
             const int BetaOffset = 1052; // β [C]
-            for (int c = 0; c < C; c++)
-            {
-                float mean = coefficients[c];
-                float invStd = coefficients[C + c];
-                float gamma = parameters[GammaOffset + c];
-                float beta = parameters[BetaOffset + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    float h = (x[i] - mean) * invStd;
-                    xhat[i] = h;
-                    y[i] = gamma * h + beta;
-                }
-            }
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
         }
 
         /// <summary>add1: Add of bn3 and a0 through a 1x1 convolution, stride 2, and BatchNorm. 4x4x8 -> 4x4x8.</summary>
@@ -5108,23 +5061,24 @@ namespace StaticNets.Generated
             dy.Slice(0, N).CopyTo(dx);
         }
 
-        /// <summary>add1Norm backward: adds one sample's Σdy (batch[2C + c]) and Σdy·x̂ (batch[3C + c]) per channel.</summary>
+        /// <summary>add1Norm backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Add1NormAddGradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] batch)
+        internal static void Add1NormGradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
-            for (int c = 0; c < C; c++)
+            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+        }
+
+        /// <summary>add1Norm backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Add1NormAddGradientSums(double[] sample, double[] batch)
+        {
+            const int C = 8; // channels
+            const int P = 16; // values per channel and sample
+            for (int i = 2 * C; i < 4 * C; i++)
             {
-                double sumDy = 0;
-                double sumDyXhat = 0;
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    sumDy += dy[i];
-                    sumDyXhat += (double)dy[i] * xhat[i];
-                }
-                batch[2 * C + c] += sumDy;
-                batch[3 * C + c] += sumDyXhat;
+                batch[i] += sample[i];
             }
         }
 
@@ -5163,16 +5117,7 @@ namespace StaticNets.Generated
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
-            for (int c = 0; c < C; c++)
-            {
-                float k = coefficients[2 * C + c];
-                float shift = coefficients[3 * C + c];
-                float slope = coefficients[4 * C + c];
-                for (int i = c * P; i < c * P + P; i++)
-                {
-                    dx[i] = k * dy[i] - shift - slope * xhat[i];
-                }
-            }
+            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
         }
 
         /// <summary>add1Projection backward: adds into its weight and bias gradients; writes dx.</summary>

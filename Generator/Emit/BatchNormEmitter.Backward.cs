@@ -8,18 +8,18 @@ internal sealed partial class BatchNormEmitter
     public override void Backward(SourceWriter w, LayerContext c)
     {
         var l = c.Layer;
-        w.Line($"/// <summary>{l.Name} backward: adds one sample's Σdy (batch[2C + c]) and Σdy·x̂ (batch[3C + c]) per channel.</summary>");
-        OpenMethod(w, l.Member + "AddGradientSums", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "double[] batch");
+        const string kernels = "BatchNormTraining";
+        w.Line($"/// <summary>{l.Name} backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>");
+        OpenMethod(w, l.Member + "GradientSums", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "double[] sample");
         Constants(w, l, parameters: false, statistics: false);
-        w.Open("for (int c = 0; c < C; c++)");
-        w.Line("double sumDy = 0;");
-        w.Line("double sumDyXhat = 0;");
-        w.Open("for (int i = c * P; i < c * P + P; i++)");
-        w.Line("sumDy += dy[i];");
-        w.Line("sumDyXhat += (double)dy[i] * xhat[i];");
+        w.Line($"{kernels}.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));");
         w.Close();
-        w.Line("batch[2 * C + c] += sumDy;");
-        w.Line("batch[3 * C + c] += sumDyXhat;");
+        w.Line();
+        w.Line($"/// <summary>{l.Name} backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>");
+        OpenMethod(w, l.Member + "AddGradientSums", "double[] sample", "double[] batch");
+        Constants(w, l, parameters: false, statistics: false);
+        w.Open("for (int i = 2 * C; i < 4 * C; i++)");
+        w.Line("batch[i] += sample[i];");
         w.Close();
         w.Close();
         w.Line();
@@ -50,14 +50,7 @@ internal sealed partial class BatchNormEmitter
         w.Line($"/// <param name=\"dx\">The gradient of the input {Dims(l.In)}.</param>");
         OpenMethod(w, l.Member + "Backward", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "float[] coefficients", "Span<float> dx");
         Constants(w, l, parameters: false, statistics: false);
-        w.Open("for (int c = 0; c < C; c++)");
-        w.Line("float k = coefficients[2 * C + c];");
-        w.Line("float shift = coefficients[3 * C + c];");
-        w.Line("float slope = coefficients[4 * C + c];");
-        w.Open("for (int i = c * P; i < c * P + P; i++)");
-        w.Line(c.AddsInputGrad ? "dx[i] += k * dy[i] - shift - slope * xhat[i];" : "dx[i] = k * dy[i] - shift - slope * xhat[i];");
-        w.Close();
-        w.Close();
+        w.Line($"{kernels}.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, {(c.AddsInputGrad ? "true" : "false")});");
         w.Close();
     }
 }

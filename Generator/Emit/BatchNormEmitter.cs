@@ -6,11 +6,12 @@ namespace StaticNets.Generator.Emit;
 /// <summary>
 /// BatchNorm, per channel (per feature when flat): inference scales and shifts with the running statistics folded in,
 /// <c>y = x * γ/sqrt(var_r + ε) + (β - mean_r * γ/sqrt(var_r + ε))</c>. Training is a batch computation that the
-/// network drives between per-sample segments (<see cref="BatchTrainingEmitter"/>): each sample's input is summed into
-/// the batch's moments in sample order (<c>AddSums</c>, <c>Mean</c>, <c>AddSquares</c>, <c>Update</c>), then each
-/// sample is normalised with them (<c>Normalize</c>); backward, each sample's <c>Σdy</c> and <c>Σdy·x̂</c> are summed
-/// in sample order (<c>AddGradientSums</c>, <c>GradientCoefficients</c>, which adds γ's and β's gradients once), then
-/// each sample's <c>dx = γ invstd / n (n dy - Σdy - x̂ Σ(dy x̂))</c> (<c>Backward</c>).
+/// network drives between per-sample segments (<see cref="BatchTrainingEmitter"/>): each replica computes its sample's
+/// moments in its segment (<c>Moments</c>: sum and squared deviations from its own mean), the network combines them in
+/// sample order (<c>AddSums</c>, <c>Mean</c>, <c>AddSquares</c>, <c>Update</c>), then each sample is normalised with them
+/// (<c>Normalize</c>); backward, each replica sums its sample's <c>Σdy</c> and <c>Σdy·x̂</c> (<c>GradientSums</c>), the
+/// network adds them in sample order (<c>AddGradientSums</c>, <c>GradientCoefficients</c>, which adds γ's and β's
+/// gradients once), then each sample's <c>dx = γ invstd / n (n dy - Σdy - x̂ Σ(dy x̂))</c> (<c>Backward</c>).
 /// </summary>
 internal sealed partial class BatchNormEmitter : LayerEmitter
 {
@@ -26,6 +27,9 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
     /// <summary>The batch's mean, biased variance, and two sums per channel, in double [4][C].</summary>
     public static string Batch(LayerShape l) => "_" + l.Name + "Batch";
 
+    /// <summary>This replica's sample's sum, squared deviations, Σdy and Σdy·x̂ per channel, in double [4][C].</summary>
+    public static string Sample(LayerShape l) => "_" + l.Name + "Sample";
+
     /// <summary>The batch's mean and inverse deviation, and the three coefficients of the backward, per channel [5][C].</summary>
     public static string Coefficients(LayerShape l) => "_" + l.Name + "Coefficients";
 
@@ -34,6 +38,7 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
         int channels = c.Layer.Out.C;
         yield return (Xhat(c.Layer), I(c.Layer.Out.Size), "float");
         yield return (Batch(c.Layer), I(4 * channels), "double");
+        yield return (Sample(c.Layer), I(4 * channels), "double");
         yield return (Coefficients(c.Layer), I(5 * channels), "float");
     }
 
@@ -41,6 +46,7 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
     {
         var l = c.Layer;
         if (name == Xhat(l)) return $"{l.Name} normalised values of the last training pass {Dims(l.Out)}";
+        if (name == Sample(l)) return $"{l.Name} this replica's sample's sum, squared deviations, sum of dy, sum of dy*xhat [4][{I(l.Out.C)}]";
         if (name == Batch(l)) return $"{l.Name} batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][{I(l.Out.C)}]";
         return $"{l.Name} batch mean, 1/sqrt(var+eps), backward's dy, constant and xhat factors [5][{I(l.Out.C)}]";
     }
@@ -51,6 +57,12 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
     /// <summary>The input gradient of one sample, from the batch's coefficients (in a segment method, whose owner ran the batch).</summary>
     public override string? BackwardCall(LayerContext c) =>
         c.NeedsInputGrad ? Call(c, "Backward", c.OutputGrad, Xhat(c.Layer), "owner." + Coefficients(c.Layer), c.InputGrad) : null;
+
+    /// <summary>Training, at the end of the segment that produces the input: the replica's sample's moments.</summary>
+    public static string MomentsCall(LayerContext c) => Call(c, "Moments", c.Input, Sample(c.Layer));
+
+    /// <summary>Training, at the end of the backward segment that produces dy: the replica's sample's Σdy and Σdy·x̂.</summary>
+    public static string GradientSumsCall(LayerContext c) => Call(c, "GradientSums", c.OutputGrad, Xhat(c.Layer), Sample(c.Layer));
 
     /// <summary>Training: normalises one sample with the batch's mean and deviation, which its owner computed.</summary>
     public static string NormalizeCall(LayerContext c) =>
@@ -104,18 +116,21 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
         TrainingForward(w, l);
     }
 
-    /// <summary>The training forward's parts: the batch's moments, summed sample by sample, and one sample's normalisation.</summary>
+    /// <summary>The training forward's parts: the batch's moments, combined sample by sample, and one sample's normalisation.</summary>
     private static void TrainingForward(SourceWriter w, LayerShape l)
     {
-        w.Line($"/// <summary>{l.Name} training: adds one sample's sum per channel into the batch's sums (batch[2C + c]).</summary>");
-        OpenMethod(w, l.Member + "AddSums", "ReadOnlySpan<float> x", "double[] batch");
+        const string kernels = "BatchNormTraining";
+        w.Line($"/// <summary>{l.Name} training, in the replica's segment: its sample's sum and squared deviations from its own mean per channel.</summary>");
+        OpenMethod(w, l.Member + "Moments", "ReadOnlySpan<float> x", "double[] sample");
+        Constants(w, l, parameters: false, statistics: false);
+        w.Line($"{kernels}.Moments(x, C, P, new Span<double>(sample, 0, 2 * C));");
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>{l.Name} training: adds one sample's sum per channel (sample[c]) into the batch's sums (batch[2C + c]).</summary>");
+        OpenMethod(w, l.Member + "AddSums", "double[] sample", "double[] batch");
         Constants(w, l, parameters: false, statistics: false);
         w.Open("for (int c = 0; c < C; c++)");
-        w.Line("double sum = 0;");
-        w.Open("for (int i = c * P; i < c * P + P; i++)");
-        w.Line("sum += x[i];");
-        w.Close();
-        w.Line("batch[2 * C + c] += sum;");
+        w.Line("batch[2 * C + c] += sample[c];");
         w.Close();
         w.Close();
         w.Line();
@@ -129,17 +144,15 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
         w.Close();
         w.Close();
         w.Line();
-        w.Line($"/// <summary>{l.Name} training: adds one sample's squared deviations from the batch's mean into batch[3C + c].</summary>");
-        OpenMethod(w, l.Member + "AddSquares", "ReadOnlySpan<float> x", "double[] batch");
+        w.Line("/// <summary>");
+        w.Line($"/// {l.Name} training: adds one sample's squared deviations from the batch's mean into batch[3C + c], from its own moments");
+        w.Line("/// (Chan et al.): its squared deviations from its own mean, plus P times the square of its mean's distance from the batch's.");
+        w.Line("/// </summary>");
+        OpenMethod(w, l.Member + "AddSquares", "double[] sample", "double[] batch");
         Constants(w, l, parameters: false, statistics: false);
         w.Open("for (int c = 0; c < C; c++)");
-        w.Line("double mean = batch[c];");
-        w.Line("double sum = 0;");
-        w.Open("for (int i = c * P; i < c * P + P; i++)");
-        w.Line("double d = x[i] - mean;");
-        w.Line("sum += d * d;");
-        w.Close();
-        w.Line("batch[3 * C + c] += sum;");
+        w.Line("double d = sample[c] / P - batch[c];");
+        w.Line("batch[3 * C + c] += sample[C + c] + P * d * d;");
         w.Close();
         w.Close();
         w.Line();
@@ -166,17 +179,9 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
         w.Line($"/// <summary>{l.Name} training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward.</summary>");
         OpenMethod(w, l.Member + "Normalize", "float[] parameters", "ReadOnlySpan<float> x", "Span<float> y", "Span<float> xhat", "float[] coefficients");
         Constants(w, l, parameters: true, statistics: false);
-        w.Open("for (int c = 0; c < C; c++)");
-        w.Line("float mean = coefficients[c];");
-        w.Line("float invStd = coefficients[C + c];");
-        w.Line("float gamma = parameters[GammaOffset + c];");
-        w.Line("float beta = parameters[BetaOffset + c];");
-        w.Open("for (int i = c * P; i < c * P + P; i++)");
-        w.Line("float h = (x[i] - mean) * invStd;");
-        w.Line("xhat[i] = h;");
-        w.Line("y[i] = gamma * h + beta;");
-        w.Close();
-        w.Close();
+        w.Line("ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);");
+        w.Line("ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);");
+        w.Line($"{kernels}.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);");
         w.Close();
     }
 }

@@ -10,9 +10,10 @@ namespace StaticNets.Generator.Emit;
 /// (replica 0 is the network itself; the others share its parameters and statistics and have their own buffers and
 /// gradients, created on first use and kept for the largest batch seen). The layers are cut into segments at each
 /// BatchNorm, and <c>ForwardCore</c>'s and <c>BackwardCore</c>'s calls into per-segment methods (the same calls, in
-/// the same order). Between two segments the network reduces across the replicas in sample order: forward, the
-/// BatchNorm's batch mean and variance (and its running statistics, once); backward, its sums of dy and dy·x̂ (and γ's
-/// and β's gradients, once). Each segment runs through <c>BatchRunner</c>, on one thread or several; every sum across
+/// the same order). Each replica ends a segment with its sample's part of the next BatchNorm's reduction (forward, its
+/// moments; backward, its sums of dy and dy·x̂); between two segments the network combines them in sample order:
+/// forward, the batch mean and variance (and the running statistics, once); backward, the sums (and γ's and β's
+/// gradients, once). Each segment runs through <c>BatchRunner</c>, on one thread or several; every sum across
 /// samples is taken in sample order, so the result has the same bits for any thread count. A dense layer runs over the
 /// whole batch between a segment's per-replica parts (<c>BatchTrainingEmitter.Segments.cs</c>), its gradients added into
 /// <c>Gradients</c> directly. Finally the replicas' gradients (the other layers') are added into <c>Gradients</c> in
@@ -186,6 +187,7 @@ internal static partial class BatchTrainingEmitter
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;
         int segments = bns.Count + 1;
+        var onMain = new HashSet<int>(); // the BatchNorms whose sample moments (b) or gradient sums (-1 - b) the main thread takes
         var forward = new List<string>[segments];
         for (int k = 0; k < segments; k++)
         {
@@ -196,6 +198,8 @@ internal static partial class BatchTrainingEmitter
             if (k > 0) steps.AddRange(After(contexts[bns[k - 1]]).Select(call => new Step(call)));
             for (int i = from; i < to; i++) steps.AddRange(ForwardSteps(contexts[i]));
             if (k < bns.Count) steps.AddRange(Before(contexts[bns[k]]).Select(call => new Step(call)));
+            if (k < bns.Count && EndsWithProduct(steps)) onMain.Add(bns[k]);
+            else if (k < bns.Count) steps.Add(new Step(BatchNormEmitter.MomentsCall(NormAt(contexts[bns[k]]))));
             if (steps.Count == 0 && k < segments - 1) continue; // nothing before the first BatchNorm
             string what = k == 0 ? $"up to {NormAt(contexts[bns[0]]).Layer.Name}" : $"{NormAt(contexts[bns[k - 1]]).Layer.Name} (normalised with the batch's statistics)"
                 + (k < bns.Count ? $" up to {NormAt(contexts[bns[k]]).Layer.Name}" : " to the end, and the sample's loss");
@@ -209,12 +213,20 @@ internal static partial class BatchTrainingEmitter
             var steps = new List<Step>();
             if (k < bns.Count && BackwardOf(contexts[bns[k]]) is { } bn) steps.Add(new Step(bn));
             for (int i = high; i >= low; i--) steps.AddRange(BackwardSteps(contexts[i]));
+            if (k > 0 && EndsWithProduct(steps)) onMain.Add(-1 - bns[k - 1]);
+            else if (k > 0) steps.Add(new Step(BatchNormEmitter.GradientSumsCall(NormAt(contexts[bns[k - 1]]))));
             backward[k] = steps.Count == 0
                 ? new List<string>()
                 : EmitParts(w, n, $"BackwardSegment{k}", $"Backward segment {k} of this replica's sample, adding into its gradients", steps, false, shape, plan);
         }
-        EmitBatchCore(w, n, shape, plan, forward, backward);
+        EmitBatchCore(w, n, shape, plan, forward, backward, onMain);
     }
+
+    /// <summary>
+    /// Whether a segment ends with a dense layer's product over the batch: then the next BatchNorm's per-sample part runs
+    /// on the main thread (a flat BatchNorm, one value per feature), not as a part of its own on the replicas.
+    /// </summary>
+    private static bool EndsWithProduct(List<Step> steps) => steps.Count > 0 && steps[steps.Count - 1].Dense is not null;
 
     /// <summary>The BatchNorm a cut normalises with: the layer itself, or an [Add]'s ConvBatchNorm projection's.</summary>
     private static LayerContext NormAt(LayerContext c) => AddEmitter.Normalizes(c.Layer) ? AddEmitter.NormContext(c) : c;
@@ -250,7 +262,8 @@ internal static partial class BatchTrainingEmitter
         w.Close();
     }
 
-    private static void EmitBatchCore(SourceWriter w, string n, NetworkShape shape, NetworkPlan plan, List<string>[] forward, List<string>[] backward)
+    private static void EmitBatchCore(
+        SourceWriter w, string n, NetworkShape shape, NetworkPlan plan, List<string>[] forward, List<string>[] backward, HashSet<int> onMain)
     {
         var bns = plan.BatchNorms;
         var contexts = plan.Contexts;
@@ -295,14 +308,16 @@ internal static partial class BatchTrainingEmitter
             if (k == bns.Count) break;
             var c = NormAt(contexts[bns[k]]);
             var l = c.Layer;
-            string x = c.Input == "input" ? "_sampleInput" : c.Input;
             string m = $"{layers}.{l.Member}";
             string batch = BatchNormEmitter.Batch(l);
-            w.Line($"// {l.Name}: the batch's mean, then variance, per channel, summed in sample order; its running statistics updated once.");
+            string sample = BatchNormEmitter.Sample(l);
+            w.Line($"// {l.Name}: the batch's mean, then variance, per channel, from the samples' moments combined in sample order; its running statistics updated once.");
             w.Line($"global::System.Array.Clear({batch});");
-            PerSample(w, $"{m}AddSums(replicas[s].{x}, {batch});");
+            string x = c.Input == "input" ? "_sampleInput" : c.Input;
+            if (onMain.Contains(bns[k])) PerSample(w, $"{m}Moments(replicas[s].{x}, replicas[s].{sample});");
+            PerSample(w, $"{m}AddSums(replicas[s].{sample}, {batch});");
             w.Line($"{m}Mean({batch}, count);");
-            PerSample(w, $"{m}AddSquares(replicas[s].{x}, {batch});");
+            PerSample(w, $"{m}AddSquares(replicas[s].{sample}, {batch});");
             Wrapped(w, $"{m}Update({batch}, {BatchNormEmitter.Coefficients(l)}, _statistics, count);", 8);
         }
         w.Line("float loss = 0f;");
@@ -317,7 +332,9 @@ internal static partial class BatchTrainingEmitter
                 string batch = BatchNormEmitter.Batch(l);
                 w.Line($"// {l.Name}: the batch's sums of dy and dy*xhat per channel, in sample order; its γ and β gradients added once.");
                 w.Line($"global::System.Array.Clear({batch}, {2 * l.Out.C}, {2 * l.Out.C});");
-                PerSample(w, $"{m}AddGradientSums(replicas[s].{c.OutputGrad}, replicas[s].{BatchNormEmitter.Xhat(l)}, {batch});");
+                string sample = BatchNormEmitter.Sample(l);
+                if (onMain.Contains(-1 - bns[k])) PerSample(w, $"{m}GradientSums(replicas[s].{c.OutputGrad}, replicas[s].{BatchNormEmitter.Xhat(l)}, replicas[s].{sample});");
+                PerSample(w, $"{m}AddGradientSums(replicas[s].{sample}, {batch});");
                 Wrapped(w, $"{m}GradientCoefficients(_parameters, _gradients, {batch}, {BatchNormEmitter.Coefficients(l)}, count);", 8);
             }
             foreach (string statement in backward[k]) Wrapped(w, statement, 12);
