@@ -54,7 +54,8 @@ internal sealed partial class Conv2DEmitter
             if (wide is { FilterLanes: true }) parameters.Add(("float[]", "gradT", $"dz transposed [{wide.HO * wide.WO}][{G.K}]"));
             if (view is not null) parameters.Add(("float[]", "dilated", $"dz dilated to the stride-1 output [{G.K}][{view.HO}][{view.WO}]"));
             if (DepthwiseLanes) parameters.Add(("float[]", "staging", DepthwiseBackwardStaging));
-            if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(wide is { Wide: true } ? G.QV : G.HP * G.WP)}]"));
+            if (G.StridedDirect) StridedDirectParameters(parameters);
+            else if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(wide is { Wide: true } ? G.QV : G.HP * G.WP)}]"));
 
             string dx = Dx ? $"; {(Adds ? "adds into" : "writes")} dx" : "";
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
@@ -101,6 +102,10 @@ internal sealed partial class Conv2DEmitter
                 VectorMethod(8);
                 W.Line();
                 ScalarMethod();
+            }
+            else if (G.StridedDirect)
+            {
+                StridedDirectMethods(head);
             }
             else if (view is not null)
             {

@@ -89,6 +89,8 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (wide.Wide && !depthwise) args.Add(Field(l, "WideGrad"));
         if (wide.FilterLanes && !depthwise) args.Add(Field(l, "GradT"));
         if (g.StridedBackwardWide && !depthwise) args.Add(Field(l, "Dilated"));
+        if (g.StridedDirect && c.NeedsInputGrad) args.Add(Field(l, "WideGrad"));
+        if (g.StridedDirect) args.Add(Field(l, "GradT"));
         if (depthwise) args.Add(Field(l, "Staging"));
         if (c.NeedsInputGrad) args.Add(Field(l, "InputGrad"));
         return Call(c, "Backward", args.ToArray());
