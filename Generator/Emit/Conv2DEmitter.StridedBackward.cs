@@ -54,7 +54,7 @@ internal sealed partial class Conv2DEmitter
             W.Line($"/// <summary>{Layer.Name} backward on Vector{lanes * 32}, without dilating dz: the weight gradients{input}.</summary>");
             SpatialNames.Signature(W, Context, Name($"BackwardVector{lanes * 32}"), StridedDirectVariantParameters());
             Constants(backward: true);
-            W.Line($"const int PH = {G.Phases}, HPh = {G.HPh}, WPh = {G.WPh}; // phases: xp[c][{G.SHN} * i + a][{G.SWN} * j + b] at [c][a * {G.SWN} + b][i][j]");
+            if (Dx) W.Line($"const int PH = {G.Phases}, HPh = {G.HPh}, WPh = {G.WPh}; // phases: xp[c][{G.SHN} * i + a][{G.SWN} * j + b] at [c][a * {G.SWN} + b][i][j]");
             if (Dx) W.Line($"const int GS = {G.GS}, QS = {G.QS}, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros");
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float gw = ref {N.MemoryMarshal}.GetArrayDataReference(gradients);");
