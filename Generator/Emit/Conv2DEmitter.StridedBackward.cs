@@ -90,37 +90,46 @@ internal sealed partial class Conv2DEmitter
             int vectors = G.K / wl;
             int kv = new[] { 4, 3, 2, 1 }.First(n => vectors % n == 0 && n * G.FW <= Budget(lanes));
             int rows = Enumerable.Range(1, G.FH).Reverse().First(r => G.FH % r == 0 && r * G.FW * kv <= Budget(lanes));
-            W.Line($"// Weights: {kv * wl} filters across {kv} vector(s) by {rows} kernel row(s) by the {G.FW} columns at a time;");
+            int sets = 2 * rows * G.FW * kv <= Budget(lanes) && rows * G.FW * kv < 8 ? 2 : 1;
+            W.Line($"// Weights: {kv * wl} filters across {kv} vector(s) by {rows} kernel row(s) by the {G.FW} columns at a time"
+                + (sets == 2 ? ", two sets of accumulators (even and odd ox) for independent chains;" : ";"));
             W.Line($"// dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * {G.SHN} + ky][ox * {G.SWN} + kx].");
             W.Line($"{N.Span} lane = stackalloc float[{rows * G.FW * kv * wl}];");
             W.Line($"ref float lr = ref {N.MemoryMarshal}.GetReference(lane);");
             W.Open($"for (int kb = 0; kb < K; kb += {kv * wl})");
             W.Open("for (int c = 0; c < C; c++)");
             W.Open($"for (int ky = 0; ky < {G.KH}; ky += {rows})");
-            for (int r = 0; r < rows; r++)
-                for (int kx = 0; kx < G.FW; kx++)
-                    for (int j = 0; j < kv; j++)
-                        W.Line($"var a{r}{kx}{j} = {v}<float>.Zero;");
+            for (int set = 0; set < sets; set++)
+                for (int r = 0; r < rows; r++)
+                    for (int kx = 0; kx < G.FW; kx++)
+                        for (int j = 0; j < kv; j++)
+                            W.Line($"var {(set == 0 ? "a" : "e")}{r}{kx}{j} = {v}<float>.Zero;");
             W.Open("for (int oy = 0; oy < HO; oy++)");
             for (int r = 0; r < rows; r++) W.Line($"ref float x{r} = ref {U}.Add(ref xr, c * HP * WP + (oy * {G.SHN} + ky + {r}) * WP);");
             W.Line($"ref float trow = ref {U}.Add(ref tr, oy * WO * K + kb);");
-            W.Open("for (int ox = 0; ox < WO; ox++)");
-            for (int j = 0; j < kv; j++) W.Line($"var d{j} = {v}.LoadUnsafe(ref trow, (nuint)(ox * K + {j * wl}));");
-            W.Line($"int at = ox * {G.SWN};");
-            for (int r = 0; r < rows; r++)
+            if (sets == 1)
             {
-                for (int kx = 0; kx < G.FW; kx++)
-                {
-                    W.Line($"var b{r}{kx} = {v}.Create({U}.Add(ref x{r}, at + {kx}));");
-                    for (int j = 0; j < kv; j++) W.Line($"a{r}{kx}{j} = {v}.MultiplyAddEstimate(d{j}, b{r}{kx}, a{r}{kx}{j});");
-                }
+                W.Open("for (int ox = 0; ox < WO; ox++)");
+                WeightProducts(v, wl, kv, rows, "ox", "a", "");
+                W.Close();
             }
-            W.Close().Close();
+            else
+            {
+                W.Line("int ox = 0;");
+                W.Open("for (; ox <= WO - 2; ox += 2)");
+                WeightProducts(v, wl, kv, rows, "ox", "a", "");
+                WeightProducts(v, wl, kv, rows, "(ox + 1)", "e", "n");
+                W.Close();
+                W.Open("if (ox < WO)");
+                WeightProducts(v, wl, kv, rows, "ox", "a", "");
+                W.Close();
+            }
+            W.Close();
             W.Line($"// Lane l of accumulator (r, kx, j) belongs to dW[kb + j * {wl} + l][c][ky + r][kx]: stored at ((r * {G.FW} + kx) * {kv} + j) * {wl} + l.");
             for (int r = 0; r < rows; r++)
                 for (int kx = 0; kx < G.FW; kx++)
                     for (int j = 0; j < kv; j++)
-                        W.Line($"{v}.StoreUnsafe(a{r}{kx}{j}, ref lr, {((r * G.FW + kx) * kv + j) * wl});");
+                        W.Line($"{v}.StoreUnsafe(a{r}{kx}{j}{(sets == 2 ? $" + e{r}{kx}{j}" : "")}, ref lr, {((r * G.FW + kx) * kv + j) * wl});");
             W.Line($"ref float dw = ref {U}.Add(ref gw, WeightOffset + (kb * C + c) * {G.FF} + ky * {G.KWN});");
             W.Open($"for (int j = 0; j < {kv}; j++)");
             W.Open($"for (int l = 0; l < {wl}; l++)");
@@ -128,6 +137,22 @@ internal sealed partial class Conv2DEmitter
             W.Line($"{U}.Add(ref dw, (j * {wl} + l) * C * {G.FF} + t) += {U}.Add(ref lr, (t * {kv} + j) * {wl} + l);");
             W.Close().Close().Close();
             W.Close().Close().Close();
+        }
+
+        /// <summary>One output position's products: its dz vectors loaded once, each input of the block broadcast once.</summary>
+        private void WeightProducts(string v, int wl, int kv, int rows, string ox, string acc, string suffix)
+        {
+            for (int j = 0; j < kv; j++) W.Line($"var d{j}{suffix} = {v}.LoadUnsafe(ref trow, (nuint)({ox} * K + {j * wl}));");
+            W.Line($"int at{suffix} = {ox} * {G.SWN};");
+            for (int r = 0; r < rows; r++)
+            {
+                for (int kx = 0; kx < G.FW; kx++)
+                {
+                    W.Line($"var b{r}{kx}{suffix} = {v}.Create({U}.Add(ref x{r}, at{suffix} + {kx}));");
+                    for (int j = 0; j < kv; j++)
+                        W.Line($"{acc}{r}{kx}{j} = {v}.MultiplyAddEstimate(d{j}{suffix}, b{r}{kx}{suffix}, {acc}{r}{kx}{j});");
+                }
+            }
         }
 
         /// <summary>
@@ -179,19 +204,30 @@ internal sealed partial class Conv2DEmitter
             W.Close();
         }
 
-        /// <summary>The interior of the padded input gradient, from its phase planes into dx: copied, or added.</summary>
+        /// <summary>
+        /// The interior of the padded input gradient, from its phase planes into dx (copied, or added): per row, each
+        /// column phase b fills the columns <c>ix</c> with <c>(ix + PL) % SW == b</c>, every SW-th, from its phase row.
+        /// </summary>
         private void Interleave()
         {
             W.Line("// Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).");
+            W.Line($"ref float xd = ref {N.MemoryMarshal}.GetReference(dx);");
             W.Open("for (int c = 0; c < C; c++)");
             W.Open("for (int iy = 0; iy < H; iy++)");
             W.Line($"int py = iy + {G.PTN};");
             W.Line($"ref float src = ref {U}.Add(ref dr, (c * PH + py % {G.SHN} * {G.SWN}) * QS + py / {G.SHN} * WPh);");
-            W.Line($"{N.Span} row = dx.Slice((c * H + iy) * W, W);");
-            W.Open("for (int ix = 0; ix < W; ix++)");
-            W.Line($"int px = ix + {G.PLN};");
-            W.Line($"row[ix] {Store} {U}.Add(ref src, px % {G.SWN} * QS + px / {G.SWN});");
-            W.Close().Close().Close();
+            W.Line($"ref float row = ref {U}.Add(ref xd, (c * H + iy) * W);");
+            for (int b = 0; b < G.SW; b++)
+            {
+                int first = ((b - G.PadL) % G.SW + G.SW) % G.SW;
+                if (first >= G.W) continue;
+                int j = (first + G.PadL) / G.SW;
+                W.Line($"// column phase {b}: ix = {first}, {first} + {G.SWN}, ... from phase column {j} on");
+                W.Open($"for (int ix = {first}, j = {j}; ix < W; ix += {G.SWN}, j++)");
+                W.Line($"{U}.Add(ref row, ix) {Store} {U}.Add(ref src, {b} * QS + j);");
+                W.Close();
+            }
+            W.Close().Close();
         }
     }
 }
