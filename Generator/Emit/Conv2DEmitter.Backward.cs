@@ -46,7 +46,7 @@ internal sealed partial class Conv2DEmitter
             parameters.Add(("float[]", "gradients", "weight and bias gradients at the same offsets; added into"));
             if (G.BackwardCopiesX) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
             parameters.Add(("float[]", "padded", G.BackwardCopiesX ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
-            // Strided, on the vector paths: the stride-1 backward over dz dilated to the stride-1 output.
+            // Strided, on the vector paths: directly (StridedDirect), else the stride-1 backward over dz dilated to the stride-1 output.
             // Depthwise with the channels across the lanes: the forward's staging instead of wide rows.
             var view = G.StridedBackwardWide && !DepthwiseLanes ? G.StrideOne() : null;
             var wide = DepthwiseLanes ? null : view ?? G;

@@ -9,8 +9,9 @@ namespace StaticNets.Generator.Layers;
 /// <c>C</c> planes of <c>HP*WP</c>. For stride 1 the output is computed over wide rows of <c>L</c> positions
 /// per filter (stride above 1: the forward only, where <see cref="StridedWide"/> allows), and their gradient holds per filter a guard of <c>G</c> zeros and a plane rounded up to whole
 /// blocks of vectors (<c>QV</c>); with the filters across the vector lanes the output gradient is also
-/// transposed. A strided backward on the vector paths (<see cref="StridedBackwardWide"/>) has the same buffers for
-/// the stride-1 output, and dz dilated to it (<c>Dilated</c>). The input gradient is padded as the input is (rounded
+/// transposed. A strided backward on the vector paths runs directly where <see cref="StridedDirect"/> allows (dz
+/// transposed, dz in phase rows, the input gradient in phase planes), else (<see cref="StridedBackwardWide"/>) it has
+/// the same buffers for the stride-1 output, and dz dilated to it (<c>Dilated</c>). The input gradient is padded as the input is (rounded
 /// up to <c>QV</c> where the backward runs over wide rows). Each buffer
 /// has <see cref="LayerRule.Slack"/> spare floats that vector loops may read past its end; zero means not allocated.
 /// Computed exactly, in <see cref="BigInteger"/>, so that no argument overflows here; the emitter sees only
