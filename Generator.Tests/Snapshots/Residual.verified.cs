@@ -2726,6 +2726,7 @@ namespace StaticNets.Generated
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
             Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
             // Weights: 16 filters across 1 vector(s) by 2 kernel row(s) by the 2 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
             // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
             Span<float> lane = stackalloc float[64];
             ref float lr = ref MemoryMarshal.GetReference(lane);
@@ -2739,12 +2740,40 @@ namespace StaticNets.Generated
                         var a010 = Vector512<float>.Zero;
                         var a100 = Vector512<float>.Zero;
                         var a110 = Vector512<float>.Zero;
+                        var e000 = Vector512<float>.Zero;
+                        var e010 = Vector512<float>.Zero;
+                        var e100 = Vector512<float>.Zero;
+                        var e110 = Vector512<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
                             ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            for (int ox = 0; ox < WO; ox++)
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector512.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector512.MultiplyAddEstimate(d0, b01, a010);
+                                var b10 = Vector512.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector512.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector512.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector512.MultiplyAddEstimate(d0, b11, a110);
+                                var d0n = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector512.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector512.MultiplyAddEstimate(d0n, b00n, e000);
+                                var b01n = Vector512.Create(Unsafe.Add(ref x0, atn + 1));
+                                e010 = Vector512.MultiplyAddEstimate(d0n, b01n, e010);
+                                var b10n = Vector512.Create(Unsafe.Add(ref x1, atn + 0));
+                                e100 = Vector512.MultiplyAddEstimate(d0n, b10n, e100);
+                                var b11n = Vector512.Create(Unsafe.Add(ref x1, atn + 1));
+                                e110 = Vector512.MultiplyAddEstimate(d0n, b11n, e110);
+                            }
+                            if (ox < WO)
                             {
                                 var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
                                 int at = ox * S;
@@ -2759,10 +2788,10 @@ namespace StaticNets.Generated
                             }
                         }
                         // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 16 + l][c][ky + r][kx]: stored at ((r * 2 + kx) * 1 + j) * 16 + l.
-                        Vector512.StoreUnsafe(a000, ref lr, 0);
-                        Vector512.StoreUnsafe(a010, ref lr, 16);
-                        Vector512.StoreUnsafe(a100, ref lr, 32);
-                        Vector512.StoreUnsafe(a110, ref lr, 48);
+                        Vector512.StoreUnsafe(a000 + e000, ref lr, 0);
+                        Vector512.StoreUnsafe(a010 + e010, ref lr, 16);
+                        Vector512.StoreUnsafe(a100 + e100, ref lr, 32);
+                        Vector512.StoreUnsafe(a110 + e110, ref lr, 48);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
                         for (int j = 0; j < 1; j++)
                         {
@@ -2966,17 +2995,23 @@ namespace StaticNets.Generated
                 }
             }
             // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
                     int py = iy + P;
                     ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    for (int ix = 0; ix < W; ix++)
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
                     {
-                        int px = ix + P;
-                        row[ix] += Unsafe.Add(ref src, px % S * QS + px / S);
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 1 * QS + j);
                     }
                 }
             }
@@ -3257,17 +3292,23 @@ namespace StaticNets.Generated
                 }
             }
             // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
                     int py = iy + P;
                     ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    for (int ix = 0; ix < W; ix++)
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
                     {
-                        int px = ix + P;
-                        row[ix] += Unsafe.Add(ref src, px % S * QS + px / S);
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 1 * QS + j);
                     }
                 }
             }
@@ -4741,6 +4782,7 @@ namespace StaticNets.Generated
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
             Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
             // Weights: 16 filters across 1 vector(s) by 1 kernel row(s) by the 1 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
             // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
             Span<float> lane = stackalloc float[16];
             ref float lr = ref MemoryMarshal.GetReference(lane);
@@ -4751,11 +4793,24 @@ namespace StaticNets.Generated
                     for (int ky = 0; ky < F; ky += 1)
                     {
                         var a000 = Vector512<float>.Zero;
+                        var e000 = Vector512<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
                             ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            for (int ox = 0; ox < WO; ox++)
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
+                                var d0n = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector512.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector512.MultiplyAddEstimate(d0n, b00n, e000);
+                            }
+                            if (ox < WO)
                             {
                                 var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
                                 int at = ox * S;
@@ -4764,7 +4819,7 @@ namespace StaticNets.Generated
                             }
                         }
                         // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 16 + l][c][ky + r][kx]: stored at ((r * 1 + kx) * 1 + j) * 16 + l.
-                        Vector512.StoreUnsafe(a000, ref lr, 0);
+                        Vector512.StoreUnsafe(a000 + e000, ref lr, 0);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
                         for (int j = 0; j < 1; j++)
                         {
@@ -4851,17 +4906,23 @@ namespace StaticNets.Generated
                 new Span<float>(paddedGrad, ((c + 3) * PH + 3) * QS, QS).Clear();
             }
             // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
                     int py = iy + P;
                     ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    for (int ix = 0; ix < W; ix++)
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
                     {
-                        int px = ix + P;
-                        row[ix] = Unsafe.Add(ref src, px % S * QS + px / S);
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 1 * QS + j);
                     }
                 }
             }
@@ -4890,6 +4951,7 @@ namespace StaticNets.Generated
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
             Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
             // Weights: 16 filters across 2 vector(s) by 1 kernel row(s) by the 1 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
             // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
             Span<float> lane = stackalloc float[16];
             ref float lr = ref MemoryMarshal.GetReference(lane);
@@ -4901,11 +4963,29 @@ namespace StaticNets.Generated
                     {
                         var a000 = Vector256<float>.Zero;
                         var a001 = Vector256<float>.Zero;
+                        var e000 = Vector256<float>.Zero;
+                        var e001 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
                             ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            for (int ox = 0; ox < WO; ox++)
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 8));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                a001 = Vector256.MultiplyAddEstimate(d1, b00, a001);
+                                var d0n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                var d1n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 8));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector256.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector256.MultiplyAddEstimate(d0n, b00n, e000);
+                                e001 = Vector256.MultiplyAddEstimate(d1n, b00n, e001);
+                            }
+                            if (ox < WO)
                             {
                                 var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
                                 var d1 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 8));
@@ -4916,8 +4996,8 @@ namespace StaticNets.Generated
                             }
                         }
                         // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 1 + kx) * 2 + j) * 8 + l.
-                        Vector256.StoreUnsafe(a000, ref lr, 0);
-                        Vector256.StoreUnsafe(a001, ref lr, 8);
+                        Vector256.StoreUnsafe(a000 + e000, ref lr, 0);
+                        Vector256.StoreUnsafe(a001 + e001, ref lr, 8);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
                         for (int j = 0; j < 2; j++)
                         {
@@ -5004,17 +5084,23 @@ namespace StaticNets.Generated
                 new Span<float>(paddedGrad, ((c + 3) * PH + 3) * QS, QS).Clear();
             }
             // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
                     int py = iy + P;
                     ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    for (int ix = 0; ix < W; ix++)
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
                     {
-                        int px = ix + P;
-                        row[ix] = Unsafe.Add(ref src, px % S * QS + px / S);
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 1 * QS + j);
                     }
                 }
             }

@@ -2974,17 +2974,23 @@ namespace StaticNets.Generated
                 }
             }
             // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
                     int py = iy + P;
                     ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    for (int ix = 0; ix < W; ix++)
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 1, 1 + S, ... from phase column 1 on
+                    for (int ix = 1, j = 1; ix < W; ix += S, j++)
                     {
-                        int px = ix + P;
-                        row[ix] += Unsafe.Add(ref src, px % S * QS + px / S);
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 1 * QS + j);
                     }
                 }
             }
@@ -3348,17 +3354,23 @@ namespace StaticNets.Generated
                 }
             }
             // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
                     int py = iy + P;
                     ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    for (int ix = 0; ix < W; ix++)
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 1, 1 + S, ... from phase column 1 on
+                    for (int ix = 1, j = 1; ix < W; ix += S, j++)
                     {
-                        int px = ix + P;
-                        row[ix] += Unsafe.Add(ref src, px % S * QS + px / S);
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 1 * QS + j);
                     }
                 }
             }
@@ -5408,6 +5420,7 @@ namespace StaticNets.Generated
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
             Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
             // Weights: 8 filters across 1 vector(s) by 1 kernel row(s) by the 1 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
             // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
             Span<float> lane = stackalloc float[8];
             ref float lr = ref MemoryMarshal.GetReference(lane);
@@ -5418,11 +5431,24 @@ namespace StaticNets.Generated
                     for (int ky = 0; ky < F; ky += 1)
                     {
                         var a000 = Vector256<float>.Zero;
+                        var e000 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
                             ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            for (int ox = 0; ox < WO; ox++)
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var d0n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector256.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector256.MultiplyAddEstimate(d0n, b00n, e000);
+                            }
+                            if (ox < WO)
                             {
                                 var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
                                 int at = ox * S;
@@ -5431,7 +5457,7 @@ namespace StaticNets.Generated
                             }
                         }
                         // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 1 + kx) * 1 + j) * 8 + l.
-                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a000 + e000, ref lr, 0);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
                         for (int j = 0; j < 1; j++)
                         {
@@ -5505,17 +5531,23 @@ namespace StaticNets.Generated
                 new Span<float>(paddedGrad, ((c + 3) * PH + 3) * QS, QS).Clear();
             }
             // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
                     int py = iy + P;
                     ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    for (int ix = 0; ix < W; ix++)
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
                     {
-                        int px = ix + P;
-                        row[ix] = Unsafe.Add(ref src, px % S * QS + px / S);
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 1 * QS + j);
                     }
                 }
             }
@@ -5544,6 +5576,7 @@ namespace StaticNets.Generated
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
             Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
             // Weights: 8 filters across 1 vector(s) by 1 kernel row(s) by the 1 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
             // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
             Span<float> lane = stackalloc float[8];
             ref float lr = ref MemoryMarshal.GetReference(lane);
@@ -5554,11 +5587,24 @@ namespace StaticNets.Generated
                     for (int ky = 0; ky < F; ky += 1)
                     {
                         var a000 = Vector256<float>.Zero;
+                        var e000 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
                             ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            for (int ox = 0; ox < WO; ox++)
+                            int ox = 0;
+                            for (; ox <= WO - 2; ox += 2)
+                            {
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var d0n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector256.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector256.MultiplyAddEstimate(d0n, b00n, e000);
+                            }
+                            if (ox < WO)
                             {
                                 var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
                                 int at = ox * S;
@@ -5567,7 +5613,7 @@ namespace StaticNets.Generated
                             }
                         }
                         // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 1 + kx) * 1 + j) * 8 + l.
-                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a000 + e000, ref lr, 0);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
                         for (int j = 0; j < 1; j++)
                         {
@@ -5654,17 +5700,23 @@ namespace StaticNets.Generated
                 new Span<float>(paddedGrad, ((c + 3) * PH + 3) * QS, QS).Clear();
             }
             // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
                     int py = iy + P;
                     ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    for (int ix = 0; ix < W; ix++)
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
                     {
-                        int px = ix + P;
-                        row[ix] = Unsafe.Add(ref src, px % S * QS + px / S);
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 1 * QS + j);
                     }
                 }
             }

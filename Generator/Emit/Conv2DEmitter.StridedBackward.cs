@@ -91,8 +91,8 @@ internal sealed partial class Conv2DEmitter
             int kv = new[] { 4, 3, 2, 1 }.First(n => vectors % n == 0 && n * G.FW <= Budget(lanes));
             int rows = Enumerable.Range(1, G.FH).Reverse().First(r => G.FH % r == 0 && r * G.FW * kv <= Budget(lanes));
             int sets = 2 * rows * G.FW * kv <= Budget(lanes) && rows * G.FW * kv < 8 ? 2 : 1;
-            W.Line($"// Weights: {kv * wl} filters across {kv} vector(s) by {rows} kernel row(s) by the {G.FW} columns at a time"
-                + (sets == 2 ? ", two sets of accumulators (even and odd ox) for independent chains;" : ";"));
+            W.Line($"// Weights: {kv * wl} filters across {kv} vector(s) by {rows} kernel row(s) by the {G.FW} columns at a time;");
+            if (sets == 2) W.Line("// two sets of accumulators, even and odd ox, for independent chains;");
             W.Line($"// dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * {G.SHN} + ky][ox * {G.SWN} + kx].");
             W.Line($"{N.Span} lane = stackalloc float[{rows * G.FW * kv * wl}];");
             W.Line($"ref float lr = ref {N.MemoryMarshal}.GetReference(lane);");
