@@ -18,7 +18,7 @@ namespace Samples
     /// dense1    Dense 12 Softmax            12             2,412       2,400
     /// total                                                3,016      68,200
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 12,064 B, gradients 12,064 B, activations 159,456 B; 183,584 B in all
+    /// memory: parameters 12,064 B, gradients 12,064 B, activations 109,024 B; 133,152 B in all
     /// </code>
     /// </summary>
     partial class Geometry : global::StaticNets.INetwork<Geometry>
@@ -33,7 +33,7 @@ namespace Samples
         // dense1    Dense 12 Softmax            12             2,412       2,400
         // total                                                3,016      68,200
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 12,064 B, gradients 12,064 B, activations 159,456 B; 183,584 B in all
+        // memory: parameters 12,064 B, gradients 12,064 B, activations 109,024 B; 133,152 B in all
 
         // ---- Sizes and description ----
 
@@ -60,7 +60,7 @@ namespace Samples
             "dense1    Dense 12 Softmax            12             2,412       2,400\n" +
             "total                                                3,016      68,200\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 12,064 B, gradients 12,064 B, activations 159,456 B; 183,584 B in all";
+            "memory: parameters 12,064 B, gradients 12,064 B, activations 109,024 B; 133,152 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -179,10 +179,8 @@ namespace Samples
         private readonly float[] _conv1OutputGrad = new float[1000]; // conv1 output gradient [8][25][5]
         private readonly float[] _conv1Input = new float[712]; // conv1 input [712]
         private readonly float[] _conv1Wide = new float[1208]; // conv1 wide [1208]
-        private readonly float[] _conv1WideGrad = new float[6536]; // conv1 wideGrad [6536]
-        private readonly float[] _conv1Dilated = new float[3544]; // conv1 dilated [3544]
         private readonly float[] _conv1Phases = new float[712]; // conv1 phases [712]
-        private readonly float[] _conv1GradT = new float[3544]; // conv1 gradT [3544]
+        private readonly float[] _conv1GradT = new float[1016]; // conv1 gradT [1016]
         private readonly float[] _conv2Output = new float[1000]; // conv2 output [8][25][5]
         private readonly float[] _conv2OutputGrad = new float[1000]; // conv2 output gradient [8][25][5]
         private readonly float[] _conv2Input = new float[1096]; // conv2 input [1096]
@@ -629,14 +627,7 @@ namespace Samples
                 _conv2Input,
                 _conv2WideGrad,
                 _conv2InputGrad);
-            global::StaticNets.Generated.GeometryLayers.Conv1Backward(
-                _conv1OutputGrad,
-                _conv1Output,
-                _gradients,
-                _conv1Input,
-                _conv1WideGrad,
-                _conv1GradT,
-                _conv1Dilated);
+            global::StaticNets.Generated.GeometryLayers.Conv1Backward(_conv1OutputGrad, _conv1Output, _gradients, _conv1Input, _conv1GradT);
         }
     }
 }
@@ -2113,40 +2104,21 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> y, // conv1 output [8][25][5]
             float[] gradients,     // weight and bias gradients at the same offsets; added into
             float[] padded,        // the forward's padded input [1][58][12]
-            float[] wideGrad,      // dz in wide rows [8][815]
-            float[] gradT,         // dz transposed [441][8]
-            float[] dilated)       // dz dilated to the stride-1 output [8][49][9]
+            float[] gradT)         // dz transposed [125][8]
         {
             const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
             const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
             Activations.ReLUBackward(y, dy, dy);
             ReadOnlySpan<float> dz = dy; // the activation's derivative was applied in place above
-            const int HO1 = 49, WO1 = 9; // the stride-1 output the vector paths compute
-            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
-            if (Simd.IsEnabled)
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Array.Clear(dilated);
-                for (int k = 0; k < K; k++)
-                {
-                    for (int oy = 0; oy < HO; oy++)
-                    {
-                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
-                        int at = (k * HO1 + oy * S) * WO1;
-                        for (int ox = 0; ox < WO; ox++)
-                        {
-                            dilated[at + ox * S] = row[ox];
-                        }
-                    }
-                }
-                if (Simd.UseVector512)
-                {
-                    Conv1BackwardVector512(dilated, gradients, padded, wideGrad, gradT);
-                }
-                else
-                {
-                    Conv1BackwardVector256(dilated, gradients, padded, wideGrad, gradT);
-                }
+                Conv1BackwardVector512(dz, gradients, padded, gradT);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv1BackwardVector256(dz, gradients, padded, gradT);
             }
             else
             {
@@ -2154,202 +2126,170 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>conv1 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>conv1 backward on Vector512, without dilating dz: the weight gradients.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1BackwardVector512(
-            ReadOnlySpan<float> dz, // gradient of the linear output [8][49][9]
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [1][58][12]
-            float[] wideGrad,       // dz in wide rows [8][815]
-            float[] gradT)          // dz transposed [441][8]
+            float[] gradT)          // dz transposed [125][8]
         {
-            const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 1;
-            const int HP = H + PT + PB, WP = W + PL + PR, HO = 49, WO = 9;
+            const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 704; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 4 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 2 kernel row(s) by the 4 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[64];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < FH; ky++)
+                    for (int ky = 0; ky < FH; ky += 2)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
-                        Vector256<float> a3 = default, b3 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a030 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a130 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
-                                b3 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), b3);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b03 = Vector256.Create(Unsafe.Add(ref x0, at + 3));
+                                a030 = Vector256.MultiplyAddEstimate(d0, b03, a030);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b13 = Vector256.Create(Unsafe.Add(ref x1, at + 3));
+                                a130 = Vector256.MultiplyAddEstimate(d0, b13, a130);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 4 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a030, ref lr, 24);
+                        Vector256.StoreUnsafe(a100, ref lr, 32);
+                        Vector256.StoreUnsafe(a110, ref lr, 40);
+                        Vector256.StoreUnsafe(a120, ref lr, 48);
+                        Vector256.StoreUnsafe(a130, ref lr, 56);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * FH * FW + ky * FW);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 2) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a3 + b3, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 3) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 8; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * FH * FW + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
         }
 
-        /// <summary>conv1 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>conv1 backward on Vector256, without dilating dz: the weight gradients.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1BackwardVector256(
-            ReadOnlySpan<float> dz, // gradient of the linear output [8][49][9]
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [1][58][12]
-            float[] wideGrad,       // dz in wide rows [8][815]
-            float[] gradT)          // dz transposed [441][8]
+            float[] gradT)          // dz transposed [125][8]
         {
-            const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 1;
-            const int HP = H + PT + PB, WP = W + PL + PR, HO = 49, WO = 9;
+            const int C = 1, H = 49, W = 10, K = 8, FH = 10, FW = 4, PT = 4, PL = 1, PB = 5, PR = 1, S = 2;
+            const int HP = H + PT + PB, WP = W + PL + PR, HO = 25, WO = 5;
             const int WeightOffset = 0; // no biases
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 704; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (FH - 1) * WP + (FW - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 4 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 2 kernel row(s) by the 4 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[64];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < FH; ky++)
+                    for (int ky = 0; ky < FH; ky += 2)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
-                        Vector256<float> a3 = default, b3 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a030 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a130 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
-                                b3 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), b3);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b03 = Vector256.Create(Unsafe.Add(ref x0, at + 3));
+                                a030 = Vector256.MultiplyAddEstimate(d0, b03, a030);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b13 = Vector256.Create(Unsafe.Add(ref x1, at + 3));
+                                a130 = Vector256.MultiplyAddEstimate(d0, b13, a130);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 4 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a030, ref lr, 24);
+                        Vector256.StoreUnsafe(a100, ref lr, 32);
+                        Vector256.StoreUnsafe(a110, ref lr, 40);
+                        Vector256.StoreUnsafe(a120, ref lr, 48);
+                        Vector256.StoreUnsafe(a130, ref lr, 56);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * FH * FW + ky * FW);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 2) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a3 + b3, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * FH * FW + 3) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 8; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * FH * FW + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }

@@ -24,7 +24,7 @@ namespace Samples
     /// dense2    Dense 10 Softmax            10               170         160
     /// total                                                4,242     391,584
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 16,968 B, gradients 16,968 B, activations 452,584 B; 486,520 B in all
+    /// memory: parameters 16,968 B, gradients 16,968 B, activations 377,384 B; 411,320 B in all
     /// </code>
     /// </summary>
     partial class Residual : global::StaticNets.INetwork<Residual>
@@ -45,7 +45,7 @@ namespace Samples
         // dense2    Dense 10 Softmax            10               170         160
         // total                                                4,242     391,584
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 16,968 B, gradients 16,968 B, activations 452,584 B; 486,520 B in all
+        // memory: parameters 16,968 B, gradients 16,968 B, activations 377,384 B; 411,320 B in all
 
         // ---- Sizes and description ----
 
@@ -78,7 +78,7 @@ namespace Samples
             "dense2    Dense 10 Softmax            10               170         160\n" +
             "total                                                4,242     391,584\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 16,968 B, gradients 16,968 B, activations 452,584 B; 486,520 B in all";
+            "memory: parameters 16,968 B, gradients 16,968 B, activations 377,384 B; 411,320 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -303,10 +303,9 @@ namespace Samples
         private readonly float[] _conv3OutputGrad = new float[1024]; // conv3 output gradient [16][8][8]
         private readonly float[] _conv3Input = new float[2064]; // conv3 input [2064]
         private readonly float[] _conv3Wide = new float[1040]; // conv3 wide [1040]
-        private readonly float[] _conv3WideGrad = new float[4384]; // conv3 wideGrad [4384]
-        private readonly float[] _conv3Dilated = new float[3616]; // conv3 dilated [3616]
+        private readonly float[] _conv3WideGrad = new float[1040]; // conv3 wideGrad [1040]
         private readonly float[] _conv3Phases = new float[2064]; // conv3 phases [2064]
-        private readonly float[] _conv3GradT = new float[3616]; // conv3 gradT [3616]
+        private readonly float[] _conv3GradT = new float[1040]; // conv3 gradT [1040]
         private readonly float[] _conv3InputGrad = new float[2064]; // conv3 inputGrad [2064]
         private readonly float[] _conv4Output = new float[1024]; // conv4 output [16][8][8]
         private readonly float[] _conv4OutputGrad = new float[1024]; // conv4 output gradient [16][8][8]
@@ -319,9 +318,8 @@ namespace Samples
         private readonly float[] _add2OutputGrad = new float[1024]; // add2 output gradient [16][8][8]
         private readonly float[] _add2ProjectionOutput = new float[1024]; // add2 projection of a1 [16][8][8]
         private readonly float[] _add2ProjectionInput = new float[2064]; // add2Projection input [2064]
-        private readonly float[] _add2ProjectionWideGrad = new float[4112]; // add2Projection wideGrad [4112]
-        private readonly float[] _add2ProjectionDilated = new float[3616]; // add2Projection dilated [3616]
-        private readonly float[] _add2ProjectionGradT = new float[3616]; // add2Projection gradT [3616]
+        private readonly float[] _add2ProjectionWideGrad = new float[1040]; // add2Projection wideGrad [1040]
+        private readonly float[] _add2ProjectionGradT = new float[1040]; // add2Projection gradT [1040]
         private readonly float[] _add2ProjectionInputGrad = new float[2064]; // add2Projection inputGrad [2064]
         private readonly float[] _relu2Output = new float[1024]; // relu2 output [16][8][8]
         private readonly float[] _relu2OutputGrad = new float[1024]; // relu2 output gradient [16][8][8]
@@ -784,7 +782,6 @@ namespace Samples
                 _add2ProjectionInput,
                 _add2ProjectionWideGrad,
                 _add2ProjectionGradT,
-                _add2ProjectionDilated,
                 _add2ProjectionInputGrad);
             global::StaticNets.Generated.ResidualLayers.Conv4Backward(
                 _conv4OutputGrad,
@@ -804,7 +801,6 @@ namespace Samples
                 _conv3Input,
                 _conv3WideGrad,
                 _conv3GradT,
-                _conv3Dilated,
                 _conv3InputGrad);
             global::StaticNets.Generated.ResidualLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _add1OutputGrad);
             global::StaticNets.Generated.ResidualLayers.Add1Backward(_add1OutputGrad, _conv2OutputGrad, _conv1OutputGrad);
@@ -2679,10 +2675,9 @@ namespace StaticNets.Generated
             float[] parameters,    // weights [16][8][2][2] at 808, biases [16] at 1320
             float[] gradients,     // weight and bias gradients at the same offsets; added into
             float[] padded,        // the forward's padded input [8][16][16]
-            float[] wideGrad,      // dz in wide rows [16][273]
-            float[] gradT,         // dz transposed [225][16]
-            float[] dilated,       // dz dilated to the stride-1 output [16][15][15]
-            float[] paddedGrad)    // gradient of the padded input [8][256]
+            float[] wideGrad,      // dz in phase rows [16][0 + 64]
+            float[] gradT,         // dz transposed [64][16]
+            float[] paddedGrad)    // gradient of the padded input in phase planes [8][4][64]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
@@ -2694,31 +2689,14 @@ namespace StaticNets.Generated
             {
                 gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
             }
-            const int HO1 = 15, WO1 = 15; // the stride-1 output the vector paths compute
-            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
-            if (Simd.IsEnabled)
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Array.Clear(dilated);
-                for (int k = 0; k < K; k++)
-                {
-                    for (int oy = 0; oy < HO; oy++)
-                    {
-                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
-                        int at = (k * HO1 + oy * S) * WO1;
-                        for (int ox = 0; ox < WO; ox++)
-                        {
-                            dilated[at + ox * S] = row[ox];
-                        }
-                    }
-                }
-                if (Simd.UseVector512)
-                {
-                    Conv3BackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-                }
-                else
-                {
-                    Conv3BackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-                }
+                Conv3BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv3BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
             }
             else
             {
@@ -2726,97 +2704,121 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>conv3 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>conv3 backward on Vector512, without dilating dz: the weight gradients, then the input gradient per phase of the padded input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3BackwardVector512(
-            ReadOnlySpan<float> dz, // gradient of the linear output [16][15][15]
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][8][8]
             Span<float> dx,         // gradient of the input [8][16][16]; added into
             float[] parameters,     // weights [16][8][2][2] at 808, biases [16] at 1320
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][16][16]
-            float[] wideGrad,       // dz in wide rows [16][273]
-            float[] gradT,          // dz transposed [225][16]
-            float[] paddedGrad)     // gradient of the padded input [8][256]
+            float[] wideGrad,       // dz in phase rows [16][0 + 64]
+            float[] gradT,          // dz transposed [64][16]
+            float[] paddedGrad)     // gradient of the padded input in phase planes [8][4][64]
         {
-            const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 15, WO = 15;
+            const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 256; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int GS = 0, QS = 64, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 2 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[16];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 16 filters across 1 vector(s) by 2 kernel row(s) by the 2 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[64];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 2)
                     {
-                        Vector512<float> a0 = default, b0 = default;
-                        Vector512<float> a1 = default, b1 = default;
+                        var a000 = Vector512<float>.Zero;
+                        var a010 = Vector512<float>.Zero;
+                        var a100 = Vector512<float>.Zero;
+                        var a110 = Vector512<float>.Zero;
+                        var e000 = Vector512<float>.Zero;
+                        var e010 = Vector512<float>.Zero;
+                        var e100 = Vector512<float>.Zero;
+                        var e110 = Vector512<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
                             int ox = 0;
                             for (; ox <= WO - 2; ox += 2)
                             {
-                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector512.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector512.MultiplyAddEstimate(d0, b01, a010);
+                                var b10 = Vector512.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector512.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector512.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector512.MultiplyAddEstimate(d0, b11, a110);
+                                var d0n = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector512.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector512.MultiplyAddEstimate(d0n, b00n, e000);
+                                var b01n = Vector512.Create(Unsafe.Add(ref x0, atn + 1));
+                                e010 = Vector512.MultiplyAddEstimate(d0n, b01n, e010);
+                                var b10n = Vector512.Create(Unsafe.Add(ref x1, atn + 0));
+                                e100 = Vector512.MultiplyAddEstimate(d0n, b10n, e100);
+                                var b11n = Vector512.Create(Unsafe.Add(ref x1, atn + 1));
+                                e110 = Vector512.MultiplyAddEstimate(d0n, b11n, e110);
                             }
                             if (ox < WO)
                             {
-                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector512.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector512.MultiplyAddEstimate(d0, b01, a010);
+                                var b10 = Vector512.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector512.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector512.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector512.MultiplyAddEstimate(d0, b11, a110);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 16 + l][c][ky + r][kx]: stored at ((r * 2 + kx) * 1 + j) * 16 + l.
+                        Vector512.StoreUnsafe(a000 + e000, ref lr, 0);
+                        Vector512.StoreUnsafe(a010 + e010, ref lr, 16);
+                        Vector512.StoreUnsafe(a100 + e100, ref lr, 32);
+                        Vector512.StoreUnsafe(a110 + e110, ref lr, 48);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector512.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 16; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector512.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 16; l++)
+                            {
+                                for (int t = 0; t < 4; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 16 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 16 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            // dz in phase rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + GS, (HO - 1) * WPh + WO), WPh, HO, WO);
+            }
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Input, per phase: 4 channel(s) by 2 vectors of 16 positions of the phase plane; each tap reads dz's phase rows shifted back.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 32)
+                // phase (0, 0): 1 tap(s).
+                for (int q = 0; q < QS; q += 32)
                 {
                     var a00 = Vector512<float>.Zero;
                     var a01 = Vector512<float>.Zero;
@@ -2834,9 +2836,9 @@ namespace StaticNets.Generated
                         ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
                         ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
                         Vector512<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector512.LoadUnsafe(ref gk, 17);
-                        d1 = Vector512.LoadUnsafe(ref gk, 17 + 16);
+                        // tap (0, 0): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 0));
                         a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
@@ -2849,9 +2851,38 @@ namespace StaticNets.Generated
                         wk = Vector512.Create(Unsafe.Add(ref w3, 0));
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector512.LoadUnsafe(ref gk, 16);
-                        d1 = Vector512.LoadUnsafe(ref gk, 16 + 16);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 16));
+                }
+                // phase (0, 1): 1 tap(s).
+                for (int q = 0; q < QS; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (0, 1): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 1));
                         a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
@@ -2864,9 +2895,38 @@ namespace StaticNets.Generated
                         wk = Vector512.Create(Unsafe.Add(ref w3, 1));
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 16
-                        d0 = Vector512.LoadUnsafe(ref gk, 1);
-                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 1) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 1) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 1) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 1) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 1) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 1) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 1) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 1) * QS + q + 16));
+                }
+                // phase (1, 0): 1 tap(s).
+                for (int q = 0; q < QS; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (1, 0): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 0);
+                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 2));
                         a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
@@ -2879,7 +2939,36 @@ namespace StaticNets.Generated
                         wk = Vector512.Create(Unsafe.Add(ref w3, 2));
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 17
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 2) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 2) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 2) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 2) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 2) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 2) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 2) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 2) * QS + q + 16));
+                }
+                // phase (1, 1): 1 tap(s).
+                for (int q = 0; q < QS; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (1, 1): dz shifted back by 0 row(s) and 0 column(s)
                         d0 = Vector512.LoadUnsafe(ref gk, 0);
                         d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 3));
@@ -2895,119 +2984,138 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
-                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
-                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 3) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 3) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 3) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 3) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 3) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 3) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 3) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 3) * QS + q + 16));
                 }
             }
-            // Add the interior of the padded gradient into dx, a row at a time.
+            // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
-                    TensorPrimitives.Add(row, interior, row);
+                    int py = iy + P;
+                    ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 1 * QS + j);
+                    }
                 }
             }
         }
 
-        /// <summary>conv3 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>conv3 backward on Vector256, without dilating dz: the weight gradients, then the input gradient per phase of the padded input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3BackwardVector256(
-            ReadOnlySpan<float> dz, // gradient of the linear output [16][15][15]
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][8][8]
             Span<float> dx,         // gradient of the input [8][16][16]; added into
             float[] parameters,     // weights [16][8][2][2] at 808, biases [16] at 1320
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][16][16]
-            float[] wideGrad,       // dz in wide rows [16][273]
-            float[] gradT,          // dz transposed [225][16]
-            float[] paddedGrad)     // gradient of the padded input [8][256]
+            float[] wideGrad,       // dz in phase rows [16][0 + 64]
+            float[] gradT,          // dz transposed [64][16]
+            float[] paddedGrad)     // gradient of the padded input in phase planes [8][4][64]
         {
-            const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 15, WO = 15;
+            const int C = 8, H = 16, W = 16, K = 16, F = 2, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 808, BiasOffset = 1320;
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 256; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int GS = 0, QS = 64, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 2 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 16 filters across 2 vector(s) by 2 kernel row(s) by the 2 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[64];
             ref float lr = ref MemoryMarshal.GetReference(lane);
-            for (int kb = 0; kb < K; kb += 8)
+            for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 2)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a001 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a011 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a101 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a111 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 8));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                a001 = Vector256.MultiplyAddEstimate(d1, b00, a001);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                a011 = Vector256.MultiplyAddEstimate(d1, b01, a011);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                a101 = Vector256.MultiplyAddEstimate(d1, b10, a101);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                a111 = Vector256.MultiplyAddEstimate(d1, b11, a111);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 2 + kx) * 2 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a001, ref lr, 8);
+                        Vector256.StoreUnsafe(a010, ref lr, 16);
+                        Vector256.StoreUnsafe(a011, ref lr, 24);
+                        Vector256.StoreUnsafe(a100, ref lr, 32);
+                        Vector256.StoreUnsafe(a101, ref lr, 40);
+                        Vector256.StoreUnsafe(a110, ref lr, 48);
+                        Vector256.StoreUnsafe(a111, ref lr, 56);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 2; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 4; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 2 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            // dz in phase rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + GS, (HO - 1) * WPh + WO), WPh, HO, WO);
+            }
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Input, per phase: 4 channel(s) by 2 vectors of 8 positions of the phase plane; each tap reads dz's phase rows shifted back.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 16)
+                // phase (0, 0): 1 tap(s).
+                for (int q = 0; q < QS; q += 16)
                 {
                     var a00 = Vector256<float>.Zero;
                     var a01 = Vector256<float>.Zero;
@@ -3025,9 +3133,9 @@ namespace StaticNets.Generated
                         ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
                         ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
                         Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector256.LoadUnsafe(ref gk, 17);
-                        d1 = Vector256.LoadUnsafe(ref gk, 17 + 8);
+                        // tap (0, 0): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 0));
                         a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
@@ -3040,9 +3148,38 @@ namespace StaticNets.Generated
                         wk = Vector256.Create(Unsafe.Add(ref w3, 0));
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector256.LoadUnsafe(ref gk, 16);
-                        d1 = Vector256.LoadUnsafe(ref gk, 16 + 8);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 8));
+                }
+                // phase (0, 1): 1 tap(s).
+                for (int q = 0; q < QS; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 1): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 1));
                         a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
@@ -3055,9 +3192,38 @@ namespace StaticNets.Generated
                         wk = Vector256.Create(Unsafe.Add(ref w3, 1));
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 16
-                        d0 = Vector256.LoadUnsafe(ref gk, 1);
-                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 1) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 1) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 1) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 1) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 1) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 1) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 1) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 1) * QS + q + 8));
+                }
+                // phase (1, 0): 1 tap(s).
+                for (int q = 0; q < QS; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (1, 0): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 0);
+                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 2));
                         a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
@@ -3070,7 +3236,36 @@ namespace StaticNets.Generated
                         wk = Vector256.Create(Unsafe.Add(ref w3, 2));
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 17
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 2) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 2) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 2) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 2) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 2) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 2) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 2) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 2) * QS + q + 8));
+                }
+                // phase (1, 1): 1 tap(s).
+                for (int q = 0; q < QS; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (1, 1): dz shifted back by 0 row(s) and 0 column(s)
                         d0 = Vector256.LoadUnsafe(ref gk, 0);
                         d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 3));
@@ -3086,24 +3281,35 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 3) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 3) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 3) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 3) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 3) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 3) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 3) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 3) * QS + q + 8));
                 }
             }
-            // Add the interior of the padded gradient into dx, a row at a time.
+            // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
-                    TensorPrimitives.Add(row, interior, row);
+                    int py = iy + P;
+                    ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 1 * QS + j);
+                    }
                 }
             }
         }
@@ -4523,10 +4729,9 @@ namespace StaticNets.Generated
             float[] gradients,     // weight and bias gradients at the same offsets; added into
             ReadOnlySpan<float> x, // add2Projection input [8][16][16]
             float[] padded,        // x copied here [8][16][16]
-            float[] wideGrad,      // dz in wide rows [16][256]
-            float[] gradT,         // dz transposed [225][16]
-            float[] dilated,       // dz dilated to the stride-1 output [16][15][15]
-            float[] paddedGrad)    // gradient of the padded input [8][256]
+            float[] wideGrad,      // dz in phase rows [16][0 + 64]
+            float[] gradT,         // dz transposed [64][16]
+            float[] paddedGrad)    // gradient of the padded input in phase planes [8][4][64]
         {
             const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
@@ -4539,31 +4744,14 @@ namespace StaticNets.Generated
             {
                 gradients[BiasOffset + k] += TensorPrimitives.Sum(dz.Slice(k * HO * WO, HO * WO));
             }
-            const int HO1 = 15, WO1 = 15; // the stride-1 output the vector paths compute
-            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
-            if (Simd.IsEnabled)
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Array.Clear(dilated);
-                for (int k = 0; k < K; k++)
-                {
-                    for (int oy = 0; oy < HO; oy++)
-                    {
-                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
-                        int at = (k * HO1 + oy * S) * WO1;
-                        for (int ox = 0; ox < WO; ox++)
-                        {
-                            dilated[at + ox * S] = row[ox];
-                        }
-                    }
-                }
-                if (Simd.UseVector512)
-                {
-                    Add2ProjectionBackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-                }
-                else
-                {
-                    Add2ProjectionBackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-                }
+                Add2ProjectionBackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Add2ProjectionBackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
             }
             else
             {
@@ -4571,88 +4759,94 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>add2Projection backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>add2Projection backward on Vector512, without dilating dz: the weight gradients, then the input gradient per phase of the padded
+        /// input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add2ProjectionBackwardVector512(
-            ReadOnlySpan<float> dz, // gradient of the linear output [16][15][15]
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][8][8]
             Span<float> dx,         // gradient of the input [8][16][16]; written
             float[] parameters,     // weights [16][8][1][1] at 3656, biases [16] at 3784
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][16][16]
-            float[] wideGrad,       // dz in wide rows [16][256]
-            float[] gradT,          // dz transposed [225][16]
-            float[] paddedGrad)     // gradient of the padded input [8][256]
+            float[] wideGrad,       // dz in phase rows [16][0 + 64]
+            float[] gradT,          // dz transposed [64][16]
+            float[] paddedGrad)     // gradient of the padded input in phase planes [8][4][64]
         {
-            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 15, WO = 15;
+            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 256; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int GS = 0, QS = 64, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 16 filters across 1 vector(s) by 1 kernel row(s) by the 1 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
             Span<float> lane = stackalloc float[16];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 1)
                     {
-                        Vector512<float> a0 = default, b0 = default;
+                        var a000 = Vector512<float>.Zero;
+                        var e000 = Vector512<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
                             int ox = 0;
                             for (; ox <= WO - 2; ox += 2)
                             {
-                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
+                                var d0n = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector512.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector512.MultiplyAddEstimate(d0n, b00n, e000);
                             }
                             if (ox < WO)
                             {
-                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 16 + l][c][ky + r][kx]: stored at ((r * 1 + kx) * 1 + j) * 16 + l.
+                        Vector512.StoreUnsafe(a000 + e000, ref lr, 0);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector512.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 16; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 16; l++)
+                            {
+                                for (int t = 0; t < 1; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 16 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 16 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            // dz in phase rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + GS, (HO - 1) * WPh + WO), WPh, HO, WO);
+            }
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Input, per phase: 4 channel(s) by 2 vectors of 16 positions of the phase plane; each tap reads dz's phase rows shifted back.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 32)
+                // phase (0, 0): 1 tap(s).
+                for (int q = 0; q < QS; q += 32)
                 {
                     var a00 = Vector512<float>.Zero;
                     var a01 = Vector512<float>.Zero;
@@ -4670,7 +4864,7 @@ namespace StaticNets.Generated
                         ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
                         ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
                         Vector512<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
+                        // tap (0, 0): dz shifted back by 0 row(s) and 0 column(s)
                         d0 = Vector512.LoadUnsafe(ref gk, 0);
                         d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 0));
@@ -4686,106 +4880,151 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
-                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
-                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 16));
                 }
+                // phase (0, 1): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 1) * QS, QS).Clear();
+                // phase (1, 0): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 2) * QS, QS).Clear();
+                // phase (1, 1): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 3) * QS, QS).Clear();
             }
-            // Crop the border: dx is the interior of the padded gradient.
+            // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+                for (int iy = 0; iy < H; iy++)
+                {
+                    int py = iy + P;
+                    ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 1 * QS + j);
+                    }
+                }
             }
         }
 
-        /// <summary>add2Projection backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>add2Projection backward on Vector256, without dilating dz: the weight gradients, then the input gradient per phase of the padded
+        /// input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add2ProjectionBackwardVector256(
-            ReadOnlySpan<float> dz, // gradient of the linear output [16][15][15]
+            ReadOnlySpan<float> dz, // gradient of the linear output [16][8][8]
             Span<float> dx,         // gradient of the input [8][16][16]; written
             float[] parameters,     // weights [16][8][1][1] at 3656, biases [16] at 3784
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][16][16]
-            float[] wideGrad,       // dz in wide rows [16][256]
-            float[] gradT,          // dz transposed [225][16]
-            float[] paddedGrad)     // gradient of the padded input [8][256]
+            float[] wideGrad,       // dz in phase rows [16][0 + 64]
+            float[] gradT,          // dz transposed [64][16]
+            float[] paddedGrad)     // gradient of the padded input in phase planes [8][4][64]
         {
-            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 15, WO = 15;
+            const int C = 8, H = 16, W = 16, K = 16, F = 1, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
             const int WeightOffset = 3656, BiasOffset = 3784;
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 256; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
+            const int PH = 4, HPh = 8, WPh = 8; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int GS = 0, QS = 64, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 16 filters across 2 vector(s) by 1 kernel row(s) by the 1 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[16];
             ref float lr = ref MemoryMarshal.GetReference(lane);
-            for (int kb = 0; kb < K; kb += 8)
+            for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 1)
                     {
-                        Vector256<float> a0 = default, b0 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a001 = Vector256<float>.Zero;
+                        var e000 = Vector256<float>.Zero;
+                        var e001 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
                             int ox = 0;
                             for (; ox <= WO - 2; ox += 2)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 8));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                a001 = Vector256.MultiplyAddEstimate(d1, b00, a001);
+                                var d0n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                var d1n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 8));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector256.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector256.MultiplyAddEstimate(d0n, b00n, e000);
+                                e001 = Vector256.MultiplyAddEstimate(d1n, b00n, e001);
                             }
                             if (ox < WO)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 8));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                a001 = Vector256.MultiplyAddEstimate(d1, b00, a001);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 1 + kx) * 2 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000 + e000, ref lr, 0);
+                        Vector256.StoreUnsafe(a001 + e001, ref lr, 8);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 2; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 1; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 2 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            // dz in phase rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + GS, (HO - 1) * WPh + WO), WPh, HO, WO);
+            }
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Input, per phase: 4 channel(s) by 2 vectors of 8 positions of the phase plane; each tap reads dz's phase rows shifted back.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 16)
+                // phase (0, 0): 1 tap(s).
+                for (int q = 0; q < QS; q += 16)
                 {
                     var a00 = Vector256<float>.Zero;
                     var a01 = Vector256<float>.Zero;
@@ -4803,7 +5042,7 @@ namespace StaticNets.Generated
                         ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
                         ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
                         Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
+                        // tap (0, 0): dz shifted back by 0 row(s) and 0 column(s)
                         d0 = Vector256.LoadUnsafe(ref gk, 0);
                         d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 0));
@@ -4819,21 +5058,51 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 8));
                 }
+                // phase (0, 1): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 1) * QS, QS).Clear();
+                // phase (1, 0): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 2) * QS, QS).Clear();
+                // phase (1, 1): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 3) * QS, QS).Clear();
             }
-            // Crop the border: dx is the interior of the padded gradient.
+            // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+                for (int iy = 0; iy < H; iy++)
+                {
+                    int py = iy + P;
+                    ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 1 * QS + j);
+                    }
+                }
             }
         }
 

@@ -24,9 +24,9 @@ namespace Samples
     /// dense1    Dense 3 Softmax             3                 27          24
     /// total                                                1,087      21,912
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 54,800 B; 63,720 B in all
+    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,304 B; 53,224 B in all
     /// statistics: 56 BatchNorm running means and variances
-    /// batch training: one replica per sample after a batch's first, 59,148 B each (gradients, activations), kept once made
+    /// batch training: one replica per sample after a batch's first, 48,652 B each (gradients, activations), kept once made
     /// </code>
     /// </summary>
     partial class ResBn : global::StaticNets.INetwork<ResBn>
@@ -47,9 +47,9 @@ namespace Samples
         // dense1    Dense 3 Softmax             3                 27          24
         // total                                                1,087      21,912
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 54,800 B; 63,720 B in all
+        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,304 B; 53,224 B in all
         // statistics: 56 BatchNorm running means and variances
-        // batch training: one replica per sample after a batch's first, 59,148 B each (gradients, activations), kept once made
+        // batch training: one replica per sample after a batch's first, 48,652 B each (gradients, activations), kept once made
 
         // ---- Sizes and description ----
 
@@ -82,9 +82,9 @@ namespace Samples
             "dense1    Dense 3 Softmax             3                 27          24\n" +
             "total                                                1,087      21,912\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 54,800 B; 63,720 B in all\n" +
+            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,304 B; 53,224 B in all\n" +
             "statistics: 56 BatchNorm running means and variances\n" +
-            "batch training: one replica per sample after a batch's first, 59,148 B each (gradients, activations), kept once made";
+            "batch training: one replica per sample after a batch's first, 48,652 B each (gradients, activations), kept once made";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -312,10 +312,9 @@ namespace Samples
         private readonly float[] _conv2OutputGrad = new float[128]; // conv2 output gradient [8][4][4]
         private readonly float[] _conv2Input = new float[416]; // conv2 input [416]
         private readonly float[] _conv2Wide = new float[168]; // conv2 wide [168]
-        private readonly float[] _conv2WideGrad = new float[1216]; // conv2 wideGrad [1216]
-        private readonly float[] _conv2Dilated = new float[408]; // conv2 dilated [408]
+        private readonly float[] _conv2WideGrad = new float[320]; // conv2 wideGrad [320]
         private readonly float[] _conv2Phases = new float[416]; // conv2 phases [416]
-        private readonly float[] _conv2GradT = new float[408]; // conv2 gradT [408]
+        private readonly float[] _conv2GradT = new float[144]; // conv2 gradT [144]
         private readonly float[] _conv2InputGrad = new float[528]; // conv2 inputGrad [528]
         private readonly float[] _bn2Output = new float[128]; // bn2 output [8][4][4]
         private readonly float[] _bn2OutputGrad = new float[128]; // bn2 output gradient [8][4][4]
@@ -343,9 +342,8 @@ namespace Samples
         private readonly float[] _add1ProjectionOutput = new float[128]; // add1 projection of a0, normalised in place [8][4][4]
         private readonly float[] _add1ProjectionOutputGrad = new float[128]; // add1 gradient of the projection's convolution output [8][4][4]
         private readonly float[] _add1ProjectionInput = new float[272]; // add1Projection input [272]
-        private readonly float[] _add1ProjectionWideGrad = new float[528]; // add1Projection wideGrad [528]
-        private readonly float[] _add1ProjectionDilated = new float[408]; // add1Projection dilated [408]
-        private readonly float[] _add1ProjectionGradT = new float[408]; // add1Projection gradT [408]
+        private readonly float[] _add1ProjectionWideGrad = new float[144]; // add1Projection wideGrad [144]
+        private readonly float[] _add1ProjectionGradT = new float[144]; // add1Projection gradT [144]
         private readonly float[] _add1ProjectionInputGrad = new float[272]; // add1Projection inputGrad [272]
         private readonly float[] _add1NormXhat = new float[128]; // add1Norm normalised values of the last training pass [8][4][4]
         private readonly double[] _add1NormBatch = new double[32]; // add1Norm batch mean, variance, sum of dy or x, sum of dy*xhat or squares [4][8]
@@ -989,7 +987,6 @@ namespace Samples
                 _add1ProjectionInput,
                 _add1ProjectionWideGrad,
                 _add1ProjectionGradT,
-                _add1ProjectionDilated,
                 _add1ProjectionInputGrad);
             global::StaticNets.Generated.ResBnLayers.Bn3GradientSums(_bn3OutputGrad, _bn3Xhat, _bn3Sample);
         }
@@ -1025,7 +1022,6 @@ namespace Samples
                 _conv2Input,
                 _conv2WideGrad,
                 _conv2GradT,
-                _conv2Dilated,
                 _conv2InputGrad);
             global::StaticNets.Generated.ResBnLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _bn1OutputGrad);
             global::StaticNets.Generated.ResBnLayers.Bn1GradientSums(_bn1OutputGrad, _bn1Xhat, _bn1Sample);
@@ -2593,40 +2589,22 @@ namespace StaticNets.Generated
             float[] parameters, // weights [8][4][3][3] at 116, no biases
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [4][10][10]
-            float[] wideGrad,   // dz in wide rows [8][150]
-            float[] gradT,      // dz transposed [49][8]
-            float[] dilated,    // dz dilated to the stride-1 output [8][7][7]
-            float[] paddedGrad) // gradient of the padded input [4][128]
+            float[] wideGrad,   // dz in phase rows [8][6 + 32]
+            float[] gradT,      // dz transposed [16][8]
+            float[] paddedGrad) // gradient of the padded input in phase planes [4][4][32]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
             ReadOnlySpan<float> dz = dy;
-            const int HO1 = 7, WO1 = 7; // the stride-1 output the vector paths compute
-            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
-            if (Simd.IsEnabled)
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Array.Clear(dilated);
-                for (int k = 0; k < K; k++)
-                {
-                    for (int oy = 0; oy < HO; oy++)
-                    {
-                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
-                        int at = (k * HO1 + oy * S) * WO1;
-                        for (int ox = 0; ox < WO; ox++)
-                        {
-                            dilated[at + ox * S] = row[ox];
-                        }
-                    }
-                }
-                if (Simd.UseVector512)
-                {
-                    Conv2BackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-                }
-                else
-                {
-                    Conv2BackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-                }
+                Conv2BackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Conv2BackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
             }
             else
             {
@@ -2634,106 +2612,113 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>conv2 backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>conv2 backward on Vector512, without dilating dz: the weight gradients, then the input gradient per phase of the padded input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2BackwardVector512(
-            ReadOnlySpan<float> dz, // gradient of the linear output [8][7][7]
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][4][4]
             Span<float> dx,         // gradient of the input [4][8][8]; added into
             float[] parameters,     // weights [8][4][3][3] at 116, no biases
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [4][10][10]
-            float[] wideGrad,       // dz in wide rows [8][150]
-            float[] gradT,          // dz transposed [49][8]
-            float[] paddedGrad)     // gradient of the padded input [4][128]
+            float[] wideGrad,       // dz in phase rows [8][6 + 32]
+            float[] gradT,          // dz transposed [16][8]
+            float[] paddedGrad)     // gradient of the padded input in phase planes [4][4][32]
         {
-            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 7, WO = 7;
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 128; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int GS = 6, QS = 32, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[72];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a200 = Vector256<float>.Zero;
+                        var a210 = Vector256<float>.Zero;
+                        var a220 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector256.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector256.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector256.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector256.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector256.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector256.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a100, ref lr, 24);
+                        Vector256.StoreUnsafe(a110, ref lr, 32);
+                        Vector256.StoreUnsafe(a120, ref lr, 40);
+                        Vector256.StoreUnsafe(a200, ref lr, 48);
+                        Vector256.StoreUnsafe(a210, ref lr, 56);
+                        Vector256.StoreUnsafe(a220, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            // dz in phase rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + GS, (HO - 1) * WPh + WO), WPh, HO, WO);
+            }
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Input, per phase: 4 channel(s) by 2 vectors of 16 positions of the phase plane; each tap reads dz's phase rows shifted back.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 32)
+                // phase (0, 0): 4 tap(s).
+                for (int q = 0; q < QS; q += 32)
                 {
                     var a00 = Vector512<float>.Zero;
                     var a01 = Vector512<float>.Zero;
@@ -2751,9 +2736,9 @@ namespace StaticNets.Generated
                         ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
                         ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
                         Vector512<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector512.LoadUnsafe(ref gk, 22);
-                        d1 = Vector512.LoadUnsafe(ref gk, 22 + 16);
+                        // tap (0, 0): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 6);
+                        d1 = Vector512.LoadUnsafe(ref gk, 6 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 0));
                         a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
@@ -2766,24 +2751,9 @@ namespace StaticNets.Generated
                         wk = Vector512.Create(Unsafe.Add(ref w3, 0));
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector512.LoadUnsafe(ref gk, 21);
-                        d1 = Vector512.LoadUnsafe(ref gk, 21 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector512.LoadUnsafe(ref gk, 20);
-                        d1 = Vector512.LoadUnsafe(ref gk, 20 + 16);
+                        // tap (0, 2): dz shifted back by 0 row(s) and 1 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 5);
+                        d1 = Vector512.LoadUnsafe(ref gk, 5 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 2));
                         a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
@@ -2796,54 +2766,9 @@ namespace StaticNets.Generated
                         wk = Vector512.Create(Unsafe.Add(ref w3, 2));
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 10
-                        d0 = Vector512.LoadUnsafe(ref gk, 12);
-                        d1 = Vector512.LoadUnsafe(ref gk, 12 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 3));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 11
-                        d0 = Vector512.LoadUnsafe(ref gk, 11);
-                        d1 = Vector512.LoadUnsafe(ref gk, 11 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 4));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 4));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 4));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 2): dz shifted back by 12
-                        d0 = Vector512.LoadUnsafe(ref gk, 10);
-                        d1 = Vector512.LoadUnsafe(ref gk, 10 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 5));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 5));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 5));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 0): dz shifted back by 20
-                        d0 = Vector512.LoadUnsafe(ref gk, 2);
-                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
+                        // tap (2, 0): dz shifted back by 1 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 1);
+                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 6));
                         a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
@@ -2856,22 +2781,7 @@ namespace StaticNets.Generated
                         wk = Vector512.Create(Unsafe.Add(ref w3, 6));
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 1): dz shifted back by 21
-                        d0 = Vector512.LoadUnsafe(ref gk, 1);
-                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 7));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 7));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 7));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 2): dz shifted back by 22
+                        // tap (2, 2): dz shifted back by 1 row(s) and 1 column(s)
                         d0 = Vector512.LoadUnsafe(ref gk, 0);
                         d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 8));
@@ -2887,128 +2797,308 @@ namespace StaticNets.Generated
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
-                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
-                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 16));
+                }
+                // phase (0, 1): 2 tap(s).
+                for (int q = 0; q < QS; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (0, 1): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 6);
+                        d1 = Vector512.LoadUnsafe(ref gk, 6 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (2, 1): dz shifted back by 1 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 1);
+                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 7));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 7));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 7));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 1) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 1) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 1) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 1) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 1) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 1) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 1) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 1) * QS + q + 16));
+                }
+                // phase (1, 0): 2 tap(s).
+                for (int q = 0; q < QS; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (1, 0): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 6);
+                        d1 = Vector512.LoadUnsafe(ref gk, 6 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 3));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 2): dz shifted back by 0 row(s) and 1 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 5);
+                        d1 = Vector512.LoadUnsafe(ref gk, 5 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 5));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 5));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 5));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 2) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 2) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 2) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 2) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 2) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 2) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 2) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 2) * QS + q + 16));
+                }
+                // phase (1, 1): 1 tap(s).
+                for (int q = 0; q < QS; q += 32)
+                {
+                    var a00 = Vector512<float>.Zero;
+                    var a01 = Vector512<float>.Zero;
+                    var a10 = Vector512<float>.Zero;
+                    var a11 = Vector512<float>.Zero;
+                    var a20 = Vector512<float>.Zero;
+                    var a21 = Vector512<float>.Zero;
+                    var a30 = Vector512<float>.Zero;
+                    var a31 = Vector512<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector512<float> d0, d1, wk;
+                        // tap (1, 1): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector512.LoadUnsafe(ref gk, 6);
+                        d1 = Vector512.LoadUnsafe(ref gk, 6 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
+                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, 4));
+                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, 4));
+                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, 4));
+                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 3) * QS + q + 0));
+                    Vector512.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 3) * QS + q + 16));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 3) * QS + q + 0));
+                    Vector512.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 3) * QS + q + 16));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 3) * QS + q + 0));
+                    Vector512.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 3) * QS + q + 16));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 3) * QS + q + 0));
+                    Vector512.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 3) * QS + q + 16));
                 }
             }
-            // Add the interior of the padded gradient into dx, a row at a time.
+            // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
-                    TensorPrimitives.Add(row, interior, row);
+                    int py = iy + P;
+                    ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 1, 1 + S, ... from phase column 1 on
+                    for (int ix = 1, j = 1; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 1 * QS + j);
+                    }
                 }
             }
         }
 
-        /// <summary>conv2 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>conv2 backward on Vector256, without dilating dz: the weight gradients, then the input gradient per phase of the padded input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2BackwardVector256(
-            ReadOnlySpan<float> dz, // gradient of the linear output [8][7][7]
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][4][4]
             Span<float> dx,         // gradient of the input [4][8][8]; added into
             float[] parameters,     // weights [8][4][3][3] at 116, no biases
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [4][10][10]
-            float[] wideGrad,       // dz in wide rows [8][150]
-            float[] gradT,          // dz transposed [49][8]
-            float[] paddedGrad)     // gradient of the padded input [4][128]
+            float[] wideGrad,       // dz in phase rows [8][6 + 32]
+            float[] gradT,          // dz transposed [16][8]
+            float[] paddedGrad)     // gradient of the padded input in phase planes [4][4][32]
         {
-            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 7, WO = 7;
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 116; // no biases
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 128; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int GS = 6, QS = 32, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[72];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a200 = Vector256<float>.Zero;
+                        var a210 = Vector256<float>.Zero;
+                        var a220 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector256.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector256.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector256.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector256.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector256.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector256.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a100, ref lr, 24);
+                        Vector256.StoreUnsafe(a110, ref lr, 32);
+                        Vector256.StoreUnsafe(a120, ref lr, 40);
+                        Vector256.StoreUnsafe(a200, ref lr, 48);
+                        Vector256.StoreUnsafe(a210, ref lr, 56);
+                        Vector256.StoreUnsafe(a220, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            // dz in phase rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + GS, (HO - 1) * WPh + WO), WPh, HO, WO);
+            }
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Input, per phase: 4 channel(s) by 2 vectors of 8 positions of the phase plane; each tap reads dz's phase rows shifted back.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 16)
+                // phase (0, 0): 4 tap(s).
+                for (int q = 0; q < QS; q += 16)
                 {
                     var a00 = Vector256<float>.Zero;
                     var a01 = Vector256<float>.Zero;
@@ -3026,9 +3116,9 @@ namespace StaticNets.Generated
                         ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
                         ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
                         Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector256.LoadUnsafe(ref gk, 22);
-                        d1 = Vector256.LoadUnsafe(ref gk, 22 + 8);
+                        // tap (0, 0): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 6);
+                        d1 = Vector256.LoadUnsafe(ref gk, 6 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 0));
                         a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
@@ -3041,24 +3131,9 @@ namespace StaticNets.Generated
                         wk = Vector256.Create(Unsafe.Add(ref w3, 0));
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector256.LoadUnsafe(ref gk, 21);
-                        d1 = Vector256.LoadUnsafe(ref gk, 21 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector256.LoadUnsafe(ref gk, 20);
-                        d1 = Vector256.LoadUnsafe(ref gk, 20 + 8);
+                        // tap (0, 2): dz shifted back by 0 row(s) and 1 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 5);
+                        d1 = Vector256.LoadUnsafe(ref gk, 5 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 2));
                         a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
@@ -3071,54 +3146,9 @@ namespace StaticNets.Generated
                         wk = Vector256.Create(Unsafe.Add(ref w3, 2));
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 10
-                        d0 = Vector256.LoadUnsafe(ref gk, 12);
-                        d1 = Vector256.LoadUnsafe(ref gk, 12 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 3));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 11
-                        d0 = Vector256.LoadUnsafe(ref gk, 11);
-                        d1 = Vector256.LoadUnsafe(ref gk, 11 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 4));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 4));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 4));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 2): dz shifted back by 12
-                        d0 = Vector256.LoadUnsafe(ref gk, 10);
-                        d1 = Vector256.LoadUnsafe(ref gk, 10 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 5));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 5));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 5));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 0): dz shifted back by 20
-                        d0 = Vector256.LoadUnsafe(ref gk, 2);
-                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
+                        // tap (2, 0): dz shifted back by 1 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 6));
                         a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
                         a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
@@ -3131,22 +3161,7 @@ namespace StaticNets.Generated
                         wk = Vector256.Create(Unsafe.Add(ref w3, 6));
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 1): dz shifted back by 21
-                        d0 = Vector256.LoadUnsafe(ref gk, 1);
-                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 7));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 7));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 7));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 2): dz shifted back by 22
+                        // tap (2, 2): dz shifted back by 1 row(s) and 1 column(s)
                         d0 = Vector256.LoadUnsafe(ref gk, 0);
                         d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 8));
@@ -3162,24 +3177,197 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 8));
+                }
+                // phase (0, 1): 2 tap(s).
+                for (int q = 0; q < QS; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (0, 1): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 6);
+                        d1 = Vector256.LoadUnsafe(ref gk, 6 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (2, 1): dz shifted back by 1 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 1);
+                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 7));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 7));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 7));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 1) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 1) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 1) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 1) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 1) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 1) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 1) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 1) * QS + q + 8));
+                }
+                // phase (1, 0): 2 tap(s).
+                for (int q = 0; q < QS; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (1, 0): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 6);
+                        d1 = Vector256.LoadUnsafe(ref gk, 6 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 3));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        // tap (1, 2): dz shifted back by 0 row(s) and 1 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 5);
+                        d1 = Vector256.LoadUnsafe(ref gk, 5 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 5));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 5));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 5));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 2) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 2) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 2) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 2) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 2) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 2) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 2) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 2) * QS + q + 8));
+                }
+                // phase (1, 1): 1 tap(s).
+                for (int q = 0; q < QS; q += 16)
+                {
+                    var a00 = Vector256<float>.Zero;
+                    var a01 = Vector256<float>.Zero;
+                    var a10 = Vector256<float>.Zero;
+                    var a11 = Vector256<float>.Zero;
+                    var a20 = Vector256<float>.Zero;
+                    var a21 = Vector256<float>.Zero;
+                    var a30 = Vector256<float>.Zero;
+                    var a31 = Vector256<float>.Zero;
+                    for (int k = 0; k < K; k++)
+                    {
+                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
+                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
+                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
+                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
+                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
+                        Vector256<float> d0, d1, wk;
+                        // tap (1, 1): dz shifted back by 0 row(s) and 0 column(s)
+                        d0 = Vector256.LoadUnsafe(ref gk, 6);
+                        d1 = Vector256.LoadUnsafe(ref gk, 6 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
+                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, 4));
+                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, 4));
+                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, 4));
+                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                    }
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 3) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 3) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 3) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 3) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 3) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 3) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 3) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 3) * QS + q + 8));
                 }
             }
-            // Add the interior of the padded gradient into dx, a row at a time.
+            // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
-                    TensorPrimitives.Add(row, interior, row);
+                    int py = iy + P;
+                    ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 1, 1 + S, ... from phase column 1 on
+                    for (int ix = 1, j = 1; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) += Unsafe.Add(ref src, 1 * QS + j);
+                    }
                 }
             }
         }
@@ -5129,10 +5317,9 @@ namespace StaticNets.Generated
             float[] gradients,     // weight and bias gradients at the same offsets; added into
             ReadOnlySpan<float> x, // add1Projection input [4][8][8]
             float[] padded,        // x copied here [4][8][8]
-            float[] wideGrad,      // dz in wide rows [8][64]
-            float[] gradT,         // dz transposed [49][8]
-            float[] dilated,       // dz dilated to the stride-1 output [8][7][7]
-            float[] paddedGrad)    // gradient of the padded input [4][64]
+            float[] wideGrad,      // dz in phase rows [8][0 + 16]
+            float[] gradT,         // dz transposed [16][8]
+            float[] paddedGrad)    // gradient of the padded input in phase planes [4][4][16]
         {
             const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
@@ -5140,31 +5327,14 @@ namespace StaticNets.Generated
             // The forward's vector paths left x subsampled here (1x1, no padding): copy x for the gradients' loops.
             x.Slice(0, C * H * W).CopyTo(padded);
             ReadOnlySpan<float> dz = dy;
-            const int HO1 = 7, WO1 = 7; // the stride-1 output the vector paths compute
-            // Dispatch: the widest vector path the hardware has, over dz dilated, else the scalar reference loops.
-            if (Simd.IsEnabled)
+            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Array.Clear(dilated);
-                for (int k = 0; k < K; k++)
-                {
-                    for (int oy = 0; oy < HO; oy++)
-                    {
-                        ReadOnlySpan<float> row = dz.Slice((k * HO + oy) * WO, WO);
-                        int at = (k * HO1 + oy * S) * WO1;
-                        for (int ox = 0; ox < WO; ox++)
-                        {
-                            dilated[at + ox * S] = row[ox];
-                        }
-                    }
-                }
-                if (Simd.UseVector512)
-                {
-                    Add1ProjectionBackwardVector512(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-                }
-                else
-                {
-                    Add1ProjectionBackwardVector256(dilated, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
-                }
+                Add1ProjectionBackwardVector512(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
+            }
+            else if (Simd.IsEnabled)
+            {
+                Add1ProjectionBackwardVector256(dz, dx, parameters, gradients, padded, wideGrad, gradT, paddedGrad);
             }
             else
             {
@@ -5172,97 +5342,99 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>add1Projection backward on Vector512: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>add1Projection backward on Vector512, without dilating dz: the weight gradients, then the input gradient per phase of the padded
+        /// input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add1ProjectionBackwardVector512(
-            ReadOnlySpan<float> dz, // gradient of the linear output [8][7][7]
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][4][4]
             Span<float> dx,         // gradient of the input [4][8][8]; written
             float[] parameters,     // weights [8][4][1][1] at 1012, no biases
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [4][8][8]
-            float[] wideGrad,       // dz in wide rows [8][64]
-            float[] gradT,          // dz transposed [49][8]
-            float[] paddedGrad)     // gradient of the padded input [4][64]
+            float[] wideGrad,       // dz in phase rows [8][0 + 16]
+            float[] gradT,          // dz transposed [16][8]
+            float[] paddedGrad)     // gradient of the padded input in phase planes [4][4][16]
         {
-            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 7, WO = 7;
+            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 64; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
+            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int GS = 0, QS = 16, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 1 kernel row(s) by the 1 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
             Span<float> lane = stackalloc float[8];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 1)
                     {
-                        Vector256<float> a0 = default, b0 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var e000 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
                             int ox = 0;
                             for (; ox <= WO - 2; ox += 2)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var d0n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector256.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector256.MultiplyAddEstimate(d0n, b00n, e000);
                             }
                             if (ox < WO)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 1 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000 + e000, ref lr, 0);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 1; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            // dz in phase rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + GS, (HO - 1) * WPh + WO), WPh, HO, WO);
+            }
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Input, per phase: 4 channel(s) by 1 vectors of 16 positions of the phase plane; each tap reads dz's phase rows shifted back.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 32)
+                // phase (0, 0): 1 tap(s).
+                for (int q = 0; q < QS; q += 16)
                 {
                     var a00 = Vector512<float>.Zero;
-                    var a01 = Vector512<float>.Zero;
                     var a10 = Vector512<float>.Zero;
-                    var a11 = Vector512<float>.Zero;
                     var a20 = Vector512<float>.Zero;
-                    var a21 = Vector512<float>.Zero;
                     var a30 = Vector512<float>.Zero;
-                    var a31 = Vector512<float>.Zero;
                     for (int k = 0; k < K; k++)
                     {
                         ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
@@ -5270,123 +5442,150 @@ namespace StaticNets.Generated
                         ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
                         ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
                         ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        Vector512<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
+                        Vector512<float> d0, wk;
+                        // tap (0, 0): dz shifted back by 0 row(s) and 0 column(s)
                         d0 = Vector512.LoadUnsafe(ref gk, 0);
-                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
                         wk = Vector512.Create(Unsafe.Add(ref w0, 0));
                         a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
                         wk = Vector512.Create(Unsafe.Add(ref w1, 0));
                         a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
                         wk = Vector512.Create(Unsafe.Add(ref w2, 0));
                         a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
                         wk = Vector512.Create(Unsafe.Add(ref w3, 0));
                         a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
-                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
-                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                    Vector512.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 0));
+                    Vector512.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 0));
                 }
+                // phase (0, 1): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 1) * QS, QS).Clear();
+                // phase (1, 0): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 2) * QS, QS).Clear();
+                // phase (1, 1): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 3) * QS, QS).Clear();
             }
-            // Crop the border: dx is the interior of the padded gradient.
+            // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+                for (int iy = 0; iy < H; iy++)
+                {
+                    int py = iy + P;
+                    ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 1 * QS + j);
+                    }
+                }
             }
         }
 
-        /// <summary>add1Projection backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
+        /// <summary>add1Projection backward on Vector256, without dilating dz: the weight gradients, then the input gradient per phase of the padded
+        /// input.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Add1ProjectionBackwardVector256(
-            ReadOnlySpan<float> dz, // gradient of the linear output [8][7][7]
+            ReadOnlySpan<float> dz, // gradient of the linear output [8][4][4]
             Span<float> dx,         // gradient of the input [4][8][8]; written
             float[] parameters,     // weights [8][4][1][1] at 1012, no biases
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [4][8][8]
-            float[] wideGrad,       // dz in wide rows [8][64]
-            float[] gradT,          // dz transposed [49][8]
-            float[] paddedGrad)     // gradient of the padded input [4][64]
+            float[] wideGrad,       // dz in phase rows [8][0 + 16]
+            float[] gradT,          // dz transposed [16][8]
+            float[] paddedGrad)     // gradient of the padded input in phase planes [4][4][16]
         {
-            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 1;
-            const int HP = H + 2 * P, WP = W + 2 * P, HO = 7, WO = 7;
+            const int C = 4, H = 8, W = 8, K = 8, F = 1, P = 0, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
             const int WeightOffset = 1012; // no biases
-            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            const int LV = (L + 15) / 16 * 16, QV = 64; // QV: a padded plane rounded up to whole blocks of vectors
-            const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
+            const int PH = 4, HPh = 4, WPh = 4; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int GS = 0, QS = 16, DS = GS + QS; // dz in phase rows: GS zeros, output (oy, ox) at oy * WPh + ox, zeros
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
-            // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 1 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 1 kernel row(s) by the 1 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
             Span<float> lane = stackalloc float[8];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 1)
                     {
-                        Vector256<float> a0 = default, b0 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var e000 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
                             int ox = 0;
                             for (; ox <= WO - 2; ox += 2)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var d0n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector256.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector256.MultiplyAddEstimate(d0n, b00n, e000);
                             }
                             if (ox < WO)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 1 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000 + e000, ref lr, 0);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 1; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
+            // dz in phase rows; the columns past WO, the guard and the tail stay zero.
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, new Span<float>(wideGrad, k * DS + GS, (HO - 1) * WPh + WO), WPh, HO, WO);
+            }
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // Input, per phase: 4 channel(s) by 2 vectors of 8 positions of the phase plane; each tap reads dz's phase rows shifted back.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 16)
+                // phase (0, 0): 1 tap(s).
+                for (int q = 0; q < QS; q += 16)
                 {
                     var a00 = Vector256<float>.Zero;
                     var a01 = Vector256<float>.Zero;
@@ -5404,7 +5603,7 @@ namespace StaticNets.Generated
                         ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
                         ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
                         Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
+                        // tap (0, 0): dz shifted back by 0 row(s) and 0 column(s)
                         d0 = Vector256.LoadUnsafe(ref gk, 0);
                         d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
                         wk = Vector256.Create(Unsafe.Add(ref w0, 0));
@@ -5420,21 +5619,51 @@ namespace StaticNets.Generated
                         a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
                         a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
                     }
-                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                    Vector256.StoreUnsafe(a00, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a01, ref dr, (nuint)(((c + 0) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a10, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a11, ref dr, (nuint)(((c + 1) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a20, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a21, ref dr, (nuint)(((c + 2) * PH + 0) * QS + q + 8));
+                    Vector256.StoreUnsafe(a30, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 0));
+                    Vector256.StoreUnsafe(a31, ref dr, (nuint)(((c + 3) * PH + 0) * QS + q + 8));
                 }
+                // phase (0, 1): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 1) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 1) * QS, QS).Clear();
+                // phase (1, 0): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 2) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 2) * QS, QS).Clear();
+                // phase (1, 1): no tap of the window reaches it.
+                new Span<float>(paddedGrad, ((c + 0) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 1) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 2) * PH + 3) * QS, QS).Clear();
+                new Span<float>(paddedGrad, ((c + 3) * PH + 3) * QS, QS).Clear();
             }
-            // Crop the border: dx is the interior of the padded gradient.
+            // Interleave the phase planes into dx: padded (py, px) is phase (py % SH, px % SW) at (py / SH, px / SW).
+            ref float xd = ref MemoryMarshal.GetReference(dx);
             for (int c = 0; c < C; c++)
             {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
+                for (int iy = 0; iy < H; iy++)
+                {
+                    int py = iy + P;
+                    ref float src = ref Unsafe.Add(ref dr, (c * PH + py % S * S) * QS + py / S * WPh);
+                    ref float row = ref Unsafe.Add(ref xd, (c * H + iy) * W);
+                    // column phase 0: ix = 0, 0 + S, ... from phase column 0 on
+                    for (int ix = 0, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 0 * QS + j);
+                    }
+                    // column phase 1: ix = 1, 1 + S, ... from phase column 0 on
+                    for (int ix = 1, j = 0; ix < W; ix += S, j++)
+                    {
+                        Unsafe.Add(ref row, ix) = Unsafe.Add(ref src, 1 * QS + j);
+                    }
+                }
             }
         }
 

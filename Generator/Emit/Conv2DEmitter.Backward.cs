@@ -51,7 +51,7 @@ internal sealed partial class Conv2DEmitter
             parameters.Add(("float[]", "gradients", "weight and bias gradients at the same offsets; added into"));
             if (G.BackwardCopiesX) parameters.Add((N.ReadOnlySpan, "x", $"{Layer.Name} input {InShape}"));
             parameters.Add(("float[]", "padded", G.BackwardCopiesX ? $"x copied here {PaddedShape}" : $"the forward's padded input {PaddedShape}"));
-            // Strided, on the vector paths: the stride-1 backward over dz dilated to the stride-1 output.
+            // Strided, on the vector paths: directly (StridedDirect), else the stride-1 backward over dz dilated to the stride-1 output.
             // Depthwise with the channels across the lanes: the forward's staging instead of wide rows.
             var view = G.StridedBackwardWide && !DepthwiseLanes ? G.StrideOne() : null;
             var wide = DepthwiseLanes ? null : view ?? G;
@@ -59,7 +59,8 @@ internal sealed partial class Conv2DEmitter
             if (wide is { FilterLanes: true }) parameters.Add(("float[]", "gradT", $"dz transposed [{wide.HO * wide.WO}][{G.K}]"));
             if (view is not null) parameters.Add(("float[]", "dilated", $"dz dilated to the stride-1 output [{G.K}][{view.HO}][{view.WO}]"));
             if (DepthwiseLanes) parameters.Add(("float[]", "staging", DepthwiseBackwardStaging));
-            if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(wide is { Wide: true } ? G.QV : G.HP * G.WP)}]"));
+            if (G.StridedDirect) StridedDirectParameters(parameters);
+            else if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(wide is { Wide: true } ? G.QV : G.HP * G.WP)}]"));
 
             string dx = Dx ? $"; {(Adds ? "adds into" : "writes")} dx" : "";
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
@@ -106,6 +107,10 @@ internal sealed partial class Conv2DEmitter
                 VectorMethod(8);
                 W.Line();
                 ScalarMethod();
+            }
+            else if (G.StridedDirect)
+            {
+                StridedDirectMethods(head);
             }
             else if (view is not null)
             {

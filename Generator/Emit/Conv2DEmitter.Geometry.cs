@@ -120,7 +120,21 @@ internal sealed partial class Conv2DEmitter
         /// Stride above 1 whose backward vector paths run the stride-1 backward of <see cref="StrideOne"/> over dz dilated
         /// to its output (<see cref="Conv2DBuffers.StridedBackwardWide"/>).
         /// </summary>
-        public bool StridedBackwardWide => !Wide && Conv2DBuffers.StridedBackwardWide(Window, new Shape(K, HO, WO, false));
+        public bool StridedBackwardWide => !Wide && !StridedDirect && Conv2DBuffers.StridedBackwardWide(Window, new Shape(K, HO, WO, false));
+
+        /// <summary>Stride above 1 whose backward vector paths run without dilating dz (<see cref="Conv2DBuffers.StridedDirect"/>).</summary>
+        public bool StridedDirect => Conv2DBuffers.StridedDirect(Window, C, K, Groups, new Shape(K, HO, WO, false), HP, WP);
+
+        /// <summary>The most taps of a phase down and across: <c>ceil(FH/SH)</c>, <c>ceil(FW/SW)</c>.</summary>
+        public int TH => (FH + SH - 1) / SH;
+        public int TW => (FW + SW - 1) / SW;
+
+        /// <summary>The strided direct backward's phase rows: the guard <c>GS</c> and the rounded phase plane <c>QS</c> (<see cref="Conv2DBuffers.PhaseRowsLength"/>).</summary>
+        public int GS => (int)Conv2DBuffers.PhaseGuard(Window, WP);
+        public int QS => (int)Conv2DBuffers.PhaseRounded(Window, C, HP, WP);
+
+        /// <summary>Vectors of positions per phase input-gradient block at a width.</summary>
+        public int QBS(int lanes) => Conv2DBuffers.InputGradientVectors(C, HPh * WPh, lanes);
 
         /// <summary>
         /// The stride-1 convolution over the same padded input whose every SH-th row's every SW-th column this one takes:

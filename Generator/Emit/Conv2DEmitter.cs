@@ -13,9 +13,10 @@ namespace StaticNets.Generator.Emit;
 /// output gradient with shifted input runs, and the input gradient gathers the wide output gradient at
 /// the negated offsets. Stride above 1 uses direct loops with the window unrolled; its forward's vector paths
 /// (where <c>Conv2DBuffers.StridedWide</c> allows) split the padded input into its SH*SW phases, so that each tap
-/// reads a stride-1 run of one phase, and compute wide rows over the phase planes; its backward's (where
-/// <c>Conv2DBuffers.StridedBackwardWide</c> allows) dilate dz to the stride-1 output, zeros between, and run the
-/// stride-1 backward over it. A 3x3 stride-1 convolution with enough channels, filters and tiles
+/// reads a stride-1 run of one phase, and compute wide rows over the phase planes; its backward's run directly where
+/// <c>Conv2DBuffers.StridedDirect</c> allows (<c>Conv2DEmitter.StridedBackward.cs</c>: the weight gradients with the
+/// filters across the lanes, the input gradient per phase), else (where <c>Conv2DBuffers.StridedBackwardWide</c>
+/// allows) dilate dz to the stride-1 output, zeros between, and run the stride-1 backward over it. A 3x3 stride-1 convolution with enough channels, filters and tiles
 /// (<c>Conv2DBuffers.Winograd</c>) takes Winograd F(2x2, 3x3) on the vector paths instead of the wide rows
 /// (<c>Conv2DEmitter.Winograd.cs</c>).
 /// </summary>
@@ -96,6 +97,8 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (wide.Wide && !depthwise) args.Add(Field(l, "WideGrad"));
         if (wide.FilterLanes && !depthwise) args.Add(Field(l, "GradT"));
         if (g.StridedBackwardWide && !depthwise) args.Add(Field(l, "Dilated"));
+        if (g.StridedDirect && c.NeedsInputGrad) args.Add(Field(l, "WideGrad"));
+        if (g.StridedDirect) args.Add(Field(l, "GradT"));
         if (depthwise) args.Add(Field(l, "Staging"));
         if (c.NeedsInputGrad) args.Add(Field(l, "InputGrad"));
         return Call(c, "Backward", args.ToArray());

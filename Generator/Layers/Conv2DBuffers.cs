@@ -9,8 +9,9 @@ namespace StaticNets.Generator.Layers;
 /// <c>C</c> planes of <c>HP*WP</c>. For stride 1 the output is computed over wide rows of <c>L</c> positions
 /// per filter (stride above 1: the forward only, where <see cref="StridedWide"/> allows), and their gradient holds per filter a guard of <c>G</c> zeros and a plane rounded up to whole
 /// blocks of vectors (<c>QV</c>); with the filters across the vector lanes the output gradient is also
-/// transposed. A strided backward on the vector paths (<see cref="StridedBackwardWide"/>) has the same buffers for
-/// the stride-1 output, and dz dilated to it (<c>Dilated</c>). The input gradient is padded as the input is (rounded
+/// transposed. A strided backward on the vector paths runs directly where <see cref="StridedDirect"/> allows (dz
+/// transposed, dz in phase rows, the input gradient in phase planes), else (<see cref="StridedBackwardWide"/>) it has
+/// the same buffers for the stride-1 output, and dz dilated to it (<c>Dilated</c>). The input gradient is padded as the input is (rounded
 /// up to <c>QV</c> where the backward runs over wide rows). Each buffer
 /// has <see cref="LayerRule.Slack"/> spare floats that vector loops may read past its end; zero means not allocated.
 /// Computed exactly, in <see cref="BigInteger"/>, so that no argument overflows here; the emitter sees only
@@ -59,18 +60,23 @@ internal sealed record Conv2DBuffers(
         bool lanes = StridedLanes(g, input.C, filters, groups, output);
         bool forwardWide = ((wide && !winograd) || (StridedWide(g, filters, positions) && !Subsampled(g, input.C, output, groups) && !lanes)) && !Direct(g) && !depthwise;
         bool channelLanes = ChannelLanes(g, input.C, plane, 2 * Lanes, groups) || ChannelLanes(g, input.C, plane, Lanes, groups);
-        // A strided backward on the vector paths runs the stride-1 backward over dz dilated to the stride-1 output.
+        // A strided backward on the vector paths runs directly (StridedDirect: dz transposed, its phase rows, the phase planes of
+        // the input gradient), else the stride-1 backward over dz dilated to the stride-1 output.
         // A depthwise backward with the channels across the lanes reads the forward's staging instead (its input gradient: the padded plane).
-        bool backwardWide = (wide || StridedBackwardWide(g, output)) && !depthwise && !PointwiseBackward(g, groups);
+        bool direct = StridedDirect(g, input.C, filters, groups, output, hp, wp);
+        bool backwardWide = (wide || (!direct && StridedBackwardWide(g, output))) && !depthwise && !PointwiseBackward(g, groups);
         (BigInteger gradRows, BigInteger gradColumns) = wide ? (output.H, output.W) : StrideOneOutput(g, output);
         WindowGeometry gradWindow = g with { StrideHeight = 1, StrideWidth = 1 };
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
             Wide: forwardWide ? filters * positions + LayerRule.Slack : wholeVectors ? filters * ((plane + 15) / 16 * 16) + LayerRule.Slack : 0,
-            WideGrad: backwardWide ? filters * (guard + rounded) + LayerRule.Slack : 0,
-            GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack : 0,
-            InputGrad: needsInputGrad && !PointwiseBackward(g, groups) ? input.C * (backwardWide ? rounded : plane) + LayerRule.Slack : 0,
+            WideGrad: backwardWide ? filters * (guard + rounded) + LayerRule.Slack
+                : direct && needsInputGrad ? filters * PhaseRowsLength(g, input.C, hp, wp) + LayerRule.Slack : 0,
+            GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack
+                : direct ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
+            InputGrad: needsInputGrad && !PointwiseBackward(g, groups)
+                ? input.C * (backwardWide ? rounded : direct ? PhaseGradLength(g, input.C, hp, wp) : plane) + LayerRule.Slack : 0,
             Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
             Staging: channelLanes ? input.C * plane + LayerRule.Slack
                 : depthwise ? DepthwiseStaging(g, input.C, plane, output) + LayerRule.Slack : 0,
@@ -176,6 +182,41 @@ internal sealed record Conv2DBuffers(
         (BigInteger rows, BigInteger columns) = StrideOneOutput(g, output);
         return output.C * rows * columns <= MaxStridedWide;
     }
+
+    /// <summary>
+    /// Whether a strided convolution's backward runs on the vector paths directly, without dilating dz: ungrouped, the
+    /// filters a whole number of Vector256s (the weight gradient takes them across the lanes, dz transposed to
+    /// <c>[HO*WO][K]</c>, reading the padded input at the strided positions), a window of at most 7 columns and 49 taps
+    /// (unrolled), <c>SH*SW &lt;= </c><see cref="MaxStridedWork"/>. The input gradient is computed per phase of the
+    /// padded input (<see cref="PhasePlane"/>): phase (a, b) is the stride-1 correlation of dz, in rows of the phase
+    /// width (<see cref="PhaseRowsLength"/>), with the taps <c>(a + SH*ty, b + SW*tx)</c>, into <c>[C][SH*SW][QS]</c>
+    /// (<see cref="PhaseGradLength"/>), then interleaved into dx.
+    /// </summary>
+    public static bool StridedDirect(WindowGeometry g, int channels, int filters, int groups, Shape output, BigInteger paddedHeight, BigInteger paddedWidth) =>
+        !WideRows(g) && groups <= 1 && filters % Lanes == 0 && g.KernelWidth <= 7 && g.KernelHeight * g.KernelWidth <= 49
+        && g.StrideHeight * g.StrideWidth <= MaxStridedWork
+        && filters * PhaseRowsLength(g, channels, paddedHeight, paddedWidth) <= MaxStridedWide
+        && channels * PhaseGradLength(g, channels, paddedHeight, paddedWidth) <= MaxStridedWide
+        && output.H * (BigInteger)output.W * filters <= MaxStridedWide;
+
+    /// <summary>
+    /// <c>GS</c>: the zeros before a filter's dz in phase rows, <c>(TH-1)*WPh + TW-1</c>, where <c>TH = ceil(FH/SH)</c> and
+    /// <c>TW = ceil(FW/SW)</c> are the most taps of a phase down and across.
+    /// </summary>
+    public static BigInteger PhaseGuard(WindowGeometry g, BigInteger paddedWidth) =>
+        (PhaseSide(g.KernelHeight, g.StrideHeight) - 1) * PhaseSide(paddedWidth, g.StrideWidth) + PhaseSide(g.KernelWidth, g.StrideWidth) - 1;
+
+    /// <summary><c>QS</c>: a phase plane rounded up to whole input-gradient blocks of either width (<see cref="RoundedPlane"/>).</summary>
+    public static BigInteger PhaseRounded(WindowGeometry g, int channels, BigInteger paddedHeight, BigInteger paddedWidth) =>
+        RoundedPlane(channels, PhasePlane(g, paddedHeight, paddedWidth));
+
+    /// <summary>A filter's dz in phase rows: <c>GS</c> zeros, then output (oy, ox) at <c>oy*WPh + ox</c> in <c>QS</c> floats.</summary>
+    public static BigInteger PhaseRowsLength(WindowGeometry g, int channels, BigInteger paddedHeight, BigInteger paddedWidth) =>
+        PhaseGuard(g, paddedWidth) + PhaseRounded(g, channels, paddedHeight, paddedWidth);
+
+    /// <summary>A channel's input gradient in phase planes: <c>SH*SW*QS</c> floats (at least the <c>HP*WP</c> the scalar loops use).</summary>
+    public static BigInteger PhaseGradLength(WindowGeometry g, int channels, BigInteger paddedHeight, BigInteger paddedWidth) =>
+        g.StrideHeight * g.StrideWidth * PhaseRounded(g, channels, paddedHeight, paddedWidth);
 
     /// <summary>
     /// Whether the forward reads x and writes the output in place of the padded input and the wide rows: a 1x1 kernel,
