@@ -17,14 +17,18 @@ internal sealed partial class Conv2DEmitter
             W.Line($"/// <summary>{Layer.Name} backward on Vector{lanes * 32}: dz in wide rows, then the weight and input gradients.</summary>");
             SpatialNames.Signature(W, Context, Name($"BackwardVector{lanes * 32}"), VariantParameters(wide: true, scratch: true));
             Constants(backward: true);
-            W.Line("// Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.");
-            W.Open("for (int k = 0; k < K; k++)");
-            W.Line($"{N.Span} rows = new {N.Span}(wideGrad, k * DS + G, L);");
-            W.Line($"{N.Rows}.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);");
-            W.Close();
+            if (!G.FilterLanes || (Dx && !LaneInputGradient))
+            {
+                // The wide rows feed the dot-product weight gradient and the wide-row input gradient only.
+                W.Line("// Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.");
+                W.Open("for (int k = 0; k < K; k++)");
+                W.Line($"{N.Span} rows = new {N.Span}(wideGrad, k * DS + G, L);");
+                W.Line($"{N.Rows}.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);");
+                W.Close();
+            }
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float gw = ref {N.MemoryMarshal}.GetArrayDataReference(gradients);");
-            W.Line($"ref float gr = ref {N.MemoryMarshal}.GetArrayDataReference(wideGrad);");
+            if (!G.FilterLanes || (Dx && !LaneInputGradient)) W.Line($"ref float gr = ref {N.MemoryMarshal}.GetArrayDataReference(wideGrad);");
             W.Line("// Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].");
             if (G.FilterLanes)
             {
@@ -37,7 +41,11 @@ internal sealed partial class Conv2DEmitter
             {
                 WeightGradientVectors(v, lanes);
             }
-            if (Dx)
+            if (LaneInputGradient)
+            {
+                LaneInputGradientBody(lanes);
+            }
+            else if (Dx)
             {
                 W.Line("// Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.");
                 W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
