@@ -8,7 +8,7 @@ internal sealed partial class Conv2DEmitter
 {
     /// <summary>
     /// The input gradient of a stride-1 convolution on the vector paths with the channels across the lanes
-    /// (<see cref="Conv2DBuffers.StrideOneLanes"/>): dz channels-last with a zero border, the weights as <c>[K][taps][C]</c>,
+    /// (<see cref="Conv2DBuffers.StrideOneLanes"/>): dz channels-last with a zero border, the weights as <c>[taps][K][C]</c>,
     /// blocks of channel vectors by positions of a row of dx in registers, each loaded weight vector feeding every
     /// position of the block and each broadcast dz every channel vector; no wide rows, no crop, no position computed twice.
     /// </summary>
@@ -20,7 +20,7 @@ internal sealed partial class Conv2DEmitter
 
         private string LaneWideGrad =>
             $"dz channels-last with a zero border [{G.H + G.FH - 1}][{G.W + G.FW - 1}][{G.K}], "
-            + $"then the weights as [{G.K}][{G.FH * G.FW}][{G.C}]";
+            + $"then the weights as [{G.FH * G.FW}][{G.K}][{G.C}]";
 
         private string LanePaddedGrad => Adds
             ? $"the input gradient as [{G.H * G.W}][{G.C}], then as [{G.C}][{G.H * G.W}]"
@@ -44,11 +44,9 @@ internal sealed partial class Conv2DEmitter
             W.Line($"const int HB = {hb}, WB = {wb}, BT = {bt}, BL = {bl}; // dz at (oy + BT, ox + BL) of the bordered plane; the border stays zero");
             W.Line("Transpose.Padded(dz, K, HO, WO, wideGrad, WB, BT, BL);");
             W.Line($"ref float br = ref {N.MemoryMarshal}.GetArrayDataReference(wideGrad);");
-            W.Line("// The weights as [K][taps][C] after the bordered dz.");
-            W.Open("for (int k = 0; k < K; k++)");
-            W.Line($"{N.ReadOnlySpan} wk = new {N.ReadOnlySpan}(parameters, WeightOffset + k * C * {G.FF}, C * {G.FF});");
-            W.Line($"Transpose.Matrix(wk, {G.FF}, C, {G.FF}, new {N.Span}(wideGrad, K * HB * WB + k * {G.FF} * C, {G.FF} * C), C);");
-            W.Close();
+            W.Line("// The weights as [taps][K][C] after the bordered dz: [K * C][taps] transposed.");
+            W.Line($"{N.ReadOnlySpan} weights = new {N.ReadOnlySpan}(parameters, WeightOffset, K * C * {G.FF});");
+            W.Line($"Transpose.Matrix(weights, {G.FF}, K * C, {G.FF}, new {N.Span}(wideGrad, K * HB * WB, {G.FF} * K * C), K * C);");
             W.Line($"ref float wt = ref {U}.Add(ref br, K * HB * WB);");
             W.Line($"ref float ot = ref {N.MemoryMarshal}.GetArrayDataReference(paddedGrad);");
             W.Line($"// {cb} vector(s) of {cl} channels by {pb} positions of a row at a time.");
@@ -84,13 +82,13 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float bp = ref {U}.Add(ref br, (iy * WB + ix) * K);");
             W.Open("for (int k = 0; k < K; k++)");
             W.Line($"ref float bk = ref {U}.Add(ref bp, k);");
-            W.Line($"ref float wk = ref {U}.Add(ref wt, k * {G.FF} * C + c0);");
+            W.Line($"ref float wk = ref {U}.Add(ref wt, k * C + c0);");
             W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, cb).Select(j => "w" + j))}, x;");
             foreach (var (t, ky, kx) in Taps(G.FH, G.FW))
             {
                 int u = G.FH - 1 - ky, s = G.FW - 1 - kx;
                 W.Line($"// tap ({ky}, {kx}): dzb at ({u}, {s}) from the block's positions");
-                for (int j = 0; j < cb; j++) W.Line($"w{j} = {v}.LoadUnsafe(ref wk, {I(t * G.C + j * cl)});");
+                for (int j = 0; j < cb; j++) W.Line($"w{j} = {v}.LoadUnsafe(ref wk, {I(t * G.K * G.C + j * cl)});");
                 for (int p = 0; p < pb; p++)
                 {
                     W.Line($"x = {v}.Create({U}.Add(ref bk, {(u * (G.W + G.FW - 1) + s + p) * G.K}));");

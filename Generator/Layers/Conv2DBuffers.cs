@@ -399,7 +399,7 @@ internal sealed record Conv2DBuffers(
     /// Whether a stride-1 convolution's input gradient on the vector paths runs with the channels across the lanes (the
     /// filters across the lanes for its weight gradient, <see cref="FilterLanes"/>, and the channels a whole number of
     /// Vector256s): dz transposed to channels-last with a zero border of <c>FH-1-PT</c> rows above, <c>FW-1-PL</c> columns
-    /// left (so every pad below the kernel's side), the weights arranged as <c>[K][FH*FW][C]</c> after it in the wide
+    /// left (so every pad below the kernel's side), the weights arranged as <c>[FH*FW][K][C]</c> after it in the wide
     /// gradient's buffer, dx computed as <c>[H*W][C]</c> in the input gradient's, then transposed (through a second
     /// <c>C*H*W</c> where it is added). Up to 5x5 (its taps unrolled). No wide rows, no padded input gradient: the
     /// scalar reference loops use neither.
