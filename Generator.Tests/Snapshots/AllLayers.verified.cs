@@ -1836,9 +1836,10 @@ namespace StaticNets.Generated
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
             // 4 channel(s) by 1 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            // The blocks from 0 to 16: those the interior (rows P to P + H - 1) falls in; the crop reads no other.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 16)
+                for (int q = 0; q < 16; q += 16)
                 {
                     var a00 = Vector512<float>.Zero;
                     var a10 = Vector512<float>.Zero;
@@ -1963,9 +1964,10 @@ namespace StaticNets.Generated
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
             // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            // The blocks from 0 to 16: those the interior (rows P to P + H - 1) falls in; the crop reads no other.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 16)
+                for (int q = 0; q < 16; q += 16)
                 {
                     var a00 = Vector256<float>.Zero;
                     var a01 = Vector256<float>.Zero;

@@ -2755,9 +2755,10 @@ namespace StaticNets.Generated
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
             // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            // The blocks from 0 to 160: those the interior (rows PT to PT + H - 1) falls in; the crop reads no other.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 32)
+                for (int q = 0; q < 160; q += 32)
                 {
                     var a00 = Vector512<float>.Zero;
                     var a01 = Vector512<float>.Zero;
@@ -2900,9 +2901,10 @@ namespace StaticNets.Generated
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
             // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            // The blocks from 0 to 144: those the interior (rows PT to PT + H - 1) falls in; the crop reads no other.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 16)
+                for (int q = 0; q < 144; q += 16)
                 {
                     var a00 = Vector256<float>.Zero;
                     var a01 = Vector256<float>.Zero;
@@ -3804,9 +3806,10 @@ namespace StaticNets.Generated
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
             // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            // The blocks from 0 to 160: those the interior (rows PT to PT + H - 1) falls in; the crop reads no other.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 32)
+                for (int q = 0; q < 160; q += 32)
                 {
                     var a00 = Vector512<float>.Zero;
                     var a01 = Vector512<float>.Zero;
@@ -3960,9 +3963,10 @@ namespace StaticNets.Generated
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
             // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            // The blocks from 0 to 160: those the interior (rows PT to PT + H - 1) falls in; the crop reads no other.
             for (int c = 0; c < C; c += 4)
             {
-                for (int q = 0; q < QV; q += 16)
+                for (int q = 0; q < 160; q += 16)
                 {
                     var a00 = Vector256<float>.Zero;
                     var a01 = Vector256<float>.Zero;

@@ -3489,85 +3489,93 @@ namespace StaticNets.Generated
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 5 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[16];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 16 filters across 1 vector(s) by 1 kernel row(s) by the 5 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[80];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 1)
                     {
-                        Vector512<float> a0 = default, b0 = default;
-                        Vector512<float> a1 = default, b1 = default;
-                        Vector512<float> a2 = default, b2 = default;
-                        Vector512<float> a3 = default, b3 = default;
-                        Vector512<float> a4 = default, b4 = default;
+                        var a000 = Vector512<float>.Zero;
+                        var a010 = Vector512<float>.Zero;
+                        var a020 = Vector512<float>.Zero;
+                        var a030 = Vector512<float>.Zero;
+                        var a040 = Vector512<float>.Zero;
+                        var e000 = Vector512<float>.Zero;
+                        var e010 = Vector512<float>.Zero;
+                        var e020 = Vector512<float>.Zero;
+                        var e030 = Vector512<float>.Zero;
+                        var e040 = Vector512<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
                             int ox = 0;
                             for (; ox <= WO - 2; ox += 2)
                             {
-                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                                a3 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
-                                b3 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 4)), b3);
-                                a4 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 4)), a4);
-                                b4 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 5)), b4);
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector512.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector512.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector512.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector512.MultiplyAddEstimate(d0, b02, a020);
+                                var b03 = Vector512.Create(Unsafe.Add(ref x0, at + 3));
+                                a030 = Vector512.MultiplyAddEstimate(d0, b03, a030);
+                                var b04 = Vector512.Create(Unsafe.Add(ref x0, at + 4));
+                                a040 = Vector512.MultiplyAddEstimate(d0, b04, a040);
+                                var d0n = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector512.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector512.MultiplyAddEstimate(d0n, b00n, e000);
+                                var b01n = Vector512.Create(Unsafe.Add(ref x0, atn + 1));
+                                e010 = Vector512.MultiplyAddEstimate(d0n, b01n, e010);
+                                var b02n = Vector512.Create(Unsafe.Add(ref x0, atn + 2));
+                                e020 = Vector512.MultiplyAddEstimate(d0n, b02n, e020);
+                                var b03n = Vector512.Create(Unsafe.Add(ref x0, atn + 3));
+                                e030 = Vector512.MultiplyAddEstimate(d0n, b03n, e030);
+                                var b04n = Vector512.Create(Unsafe.Add(ref x0, atn + 4));
+                                e040 = Vector512.MultiplyAddEstimate(d0n, b04n, e040);
                             }
                             if (ox < WO)
                             {
-                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                a3 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
-                                a4 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 4)), a4);
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector512.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector512.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector512.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector512.MultiplyAddEstimate(d0, b02, a020);
+                                var b03 = Vector512.Create(Unsafe.Add(ref x0, at + 3));
+                                a030 = Vector512.MultiplyAddEstimate(d0, b03, a030);
+                                var b04 = Vector512.Create(Unsafe.Add(ref x0, at + 4));
+                                a040 = Vector512.MultiplyAddEstimate(d0, b04, a040);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 16 + l][c][ky + r][kx]: stored at ((r * 5 + kx) * 1 + j) * 16 + l.
+                        Vector512.StoreUnsafe(a000 + e000, ref lr, 0);
+                        Vector512.StoreUnsafe(a010 + e010, ref lr, 16);
+                        Vector512.StoreUnsafe(a020 + e020, ref lr, 32);
+                        Vector512.StoreUnsafe(a030 + e030, ref lr, 48);
+                        Vector512.StoreUnsafe(a040 + e040, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector512.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 16; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector512.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector512.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector512.StoreUnsafe(a3 + b3, ref lr);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 3) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector512.StoreUnsafe(a4 + b4, ref lr);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 4) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 16; l++)
+                            {
+                                for (int t = 0; t < 5; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 16 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 16 + l);
+                                }
+                            }
                         }
                     }
                 }
@@ -3576,9 +3584,10 @@ namespace StaticNets.Generated
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
             // 3 channel(s) by 3 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            // The blocks from 0 to 240: those the interior (rows P to P + H - 1) falls in; the crop reads no other.
             for (int c = 0; c < C; c += 3)
             {
-                for (int q = 0; q < QV; q += 48)
+                for (int q = 0; q < 240; q += 48)
                 {
                     var a00 = Vector512<float>.Zero;
                     var a01 = Vector512<float>.Zero;
@@ -4044,85 +4053,75 @@ namespace StaticNets.Generated
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
             ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 5 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 16 filters across 2 vector(s) by 1 kernel row(s) by the 5 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[80];
             ref float lr = ref MemoryMarshal.GetReference(lane);
-            for (int kb = 0; kb < K; kb += 8)
+            for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 1)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
-                        Vector256<float> a3 = default, b3 = default;
-                        Vector256<float> a4 = default, b4 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a001 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a011 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a021 = Vector256<float>.Zero;
+                        var a030 = Vector256<float>.Zero;
+                        var a031 = Vector256<float>.Zero;
+                        var a040 = Vector256<float>.Zero;
+                        var a041 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
-                                b3 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), b3);
-                                a4 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), a4);
-                                b4 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 5)), b4);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                a3 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), a3);
-                                a4 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 4)), a4);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 8));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                a001 = Vector256.MultiplyAddEstimate(d1, b00, a001);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                a011 = Vector256.MultiplyAddEstimate(d1, b01, a011);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                a021 = Vector256.MultiplyAddEstimate(d1, b02, a021);
+                                var b03 = Vector256.Create(Unsafe.Add(ref x0, at + 3));
+                                a030 = Vector256.MultiplyAddEstimate(d0, b03, a030);
+                                a031 = Vector256.MultiplyAddEstimate(d1, b03, a031);
+                                var b04 = Vector256.Create(Unsafe.Add(ref x0, at + 4));
+                                a040 = Vector256.MultiplyAddEstimate(d0, b04, a040);
+                                a041 = Vector256.MultiplyAddEstimate(d1, b04, a041);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 5 + kx) * 2 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a001, ref lr, 8);
+                        Vector256.StoreUnsafe(a010, ref lr, 16);
+                        Vector256.StoreUnsafe(a011, ref lr, 24);
+                        Vector256.StoreUnsafe(a020, ref lr, 32);
+                        Vector256.StoreUnsafe(a021, ref lr, 40);
+                        Vector256.StoreUnsafe(a030, ref lr, 48);
+                        Vector256.StoreUnsafe(a031, ref lr, 56);
+                        Vector256.StoreUnsafe(a040, ref lr, 64);
+                        Vector256.StoreUnsafe(a041, ref lr, 72);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 2; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a3 + b3, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 3) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a4 + b4, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 4) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 5; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 2 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
@@ -4131,9 +4130,10 @@ namespace StaticNets.Generated
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
             // 3 channel(s) by 3 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
+            // The blocks from 0 to 216: those the interior (rows P to P + H - 1) falls in; the crop reads no other.
             for (int c = 0; c < C; c += 3)
             {
-                for (int q = 0; q < QV; q += 24)
+                for (int q = 0; q < 216; q += 24)
                 {
                     var a00 = Vector256<float>.Zero;
                     var a01 = Vector256<float>.Zero;

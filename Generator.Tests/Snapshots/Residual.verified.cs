@@ -24,7 +24,7 @@ namespace Samples
     /// dense2    Dense 10 Softmax            10               170         160
     /// total                                                4,242     391,584
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 16,968 B, gradients 16,968 B, activations 377,384 B; 411,320 B in all
+    /// memory: parameters 16,968 B, gradients 16,968 B, activations 388,712 B; 422,648 B in all
     /// </code>
     /// </summary>
     partial class Residual : global::StaticNets.INetwork<Residual>
@@ -45,7 +45,7 @@ namespace Samples
         // dense2    Dense 10 Softmax            10               170         160
         // total                                                4,242     391,584
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 16,968 B, gradients 16,968 B, activations 377,384 B; 411,320 B in all
+        // memory: parameters 16,968 B, gradients 16,968 B, activations 388,712 B; 422,648 B in all
 
         // ---- Sizes and description ----
 
@@ -78,7 +78,7 @@ namespace Samples
             "dense2    Dense 10 Softmax            10               170         160\n" +
             "total                                                4,242     391,584\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 16,968 B, gradients 16,968 B, activations 377,384 B; 411,320 B in all";
+            "memory: parameters 16,968 B, gradients 16,968 B, activations 388,712 B; 422,648 B in all";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -292,9 +292,9 @@ namespace Samples
         private readonly float[] _conv2OutputGrad = new float[2048]; // conv2 output gradient [8][16][16]
         private readonly float[] _conv2Input = new float[2608]; // conv2 input [2608]
         private readonly float[] _conv2Winograd = new float[25472]; // conv2 winograd [25472]
-        private readonly float[] _conv2WideGrad = new float[3136]; // conv2 wideGrad [3136]
+        private readonly float[] _conv2WideGrad = new float[3184]; // conv2 wideGrad [3184]
         private readonly float[] _conv2GradT = new float[2064]; // conv2 gradT [2064]
-        private readonly float[] _conv2InputGrad = new float[2832]; // conv2 inputGrad [2832]
+        private readonly float[] _conv2InputGrad = new float[4112]; // conv2 inputGrad [4112]
         private readonly float[] _add1Output = new float[2048]; // add1 output [8][16][16]
         private readonly float[] _add1OutputGrad = new float[2048]; // add1 output gradient [8][16][16]
         private readonly float[] _relu1Output = new float[2048]; // relu1 output [8][16][16]
@@ -311,7 +311,7 @@ namespace Samples
         private readonly float[] _conv4OutputGrad = new float[1024]; // conv4 output gradient [16][8][8]
         private readonly float[] _conv4Input = new float[1616]; // conv4 input [1616]
         private readonly float[] _conv4Wide = new float[1264]; // conv4 wide [1264]
-        private readonly float[] _conv4WideGrad = new float[2416]; // conv4 wideGrad [2416]
+        private readonly float[] _conv4WideGrad = new float[3920]; // conv4 wideGrad [3920]
         private readonly float[] _conv4GradT = new float[1040]; // conv4 gradT [1040]
         private readonly float[] _conv4InputGrad = new float[2064]; // conv4 inputGrad [2064]
         private readonly float[] _add2Output = new float[1024]; // add2 output [16][8][8]
@@ -1349,77 +1349,80 @@ namespace StaticNets.Generated
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 336; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[72];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a200 = Vector256<float>.Zero;
+                        var a210 = Vector256<float>.Zero;
+                        var a220 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector256.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector256.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector256.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector256.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector256.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector256.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a100, ref lr, 24);
+                        Vector256.StoreUnsafe(a110, ref lr, 32);
+                        Vector256.StoreUnsafe(a120, ref lr, 40);
+                        Vector256.StoreUnsafe(a200, ref lr, 48);
+                        Vector256.StoreUnsafe(a210, ref lr, 56);
+                        Vector256.StoreUnsafe(a220, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
@@ -1441,77 +1444,80 @@ namespace StaticNets.Generated
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 336; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[72];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a200 = Vector256<float>.Zero;
+                        var a210 = Vector256<float>.Zero;
+                        var a220 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector256.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector256.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector256.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector256.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector256.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector256.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a100, ref lr, 24);
+                        Vector256.StoreUnsafe(a110, ref lr, 32);
+                        Vector256.StoreUnsafe(a120, ref lr, 40);
+                        Vector256.StoreUnsafe(a200, ref lr, 48);
+                        Vector256.StoreUnsafe(a210, ref lr, 56);
+                        Vector256.StoreUnsafe(a220, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
@@ -1635,9 +1641,9 @@ namespace StaticNets.Generated
             float[] parameters, // weights [8][8][3][3] at 224, biases [8] at 800
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [8][18][18]
-            float[] wideGrad,   // dz in wide rows [8][390]
+            float[] wideGrad,   // dz channels-last with a zero border [18][18][8], then the weights as [9][8][8]
             float[] gradT,      // dz transposed [256][8]
-            float[] paddedGrad) // gradient of the padded input [8][352]
+            float[] paddedGrad) // the input gradient as [256][8], then as [8][256]
         {
             const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;
@@ -1674,9 +1680,9 @@ namespace StaticNets.Generated
             float[] parameters,     // weights [8][8][3][3] at 224, biases [8] at 800
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][18][18]
-            float[] wideGrad,       // dz in wide rows [8][390]
+            float[] wideGrad,       // dz channels-last with a zero border [18][18][8], then the weights as [9][8][8]
             float[] gradT,          // dz transposed [256][8]
-            float[] paddedGrad)     // gradient of the padded input [8][352]
+            float[] paddedGrad)     // the input gradient as [256][8], then as [8][256]
         {
             const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;
@@ -1684,261 +1690,294 @@ namespace StaticNets.Generated
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 352; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[72];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a200 = Vector256<float>.Zero;
+                        var a210 = Vector256<float>.Zero;
+                        var a220 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector256.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector256.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector256.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector256.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector256.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector256.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a100, ref lr, 24);
+                        Vector256.StoreUnsafe(a110, ref lr, 32);
+                        Vector256.StoreUnsafe(a120, ref lr, 40);
+                        Vector256.StoreUnsafe(a200, ref lr, 48);
+                        Vector256.StoreUnsafe(a210, ref lr, 56);
+                        Vector256.StoreUnsafe(a220, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 4)
-            {
-                for (int q = 0; q < QV; q += 32)
-                {
-                    var a00 = Vector512<float>.Zero;
-                    var a01 = Vector512<float>.Zero;
-                    var a10 = Vector512<float>.Zero;
-                    var a11 = Vector512<float>.Zero;
-                    var a20 = Vector512<float>.Zero;
-                    var a21 = Vector512<float>.Zero;
-                    var a30 = Vector512<float>.Zero;
-                    var a31 = Vector512<float>.Zero;
-                    for (int k = 0; k < K; k++)
-                    {
-                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        Vector512<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector512.LoadUnsafe(ref gk, 38);
-                        d1 = Vector512.LoadUnsafe(ref gk, 38 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector512.LoadUnsafe(ref gk, 37);
-                        d1 = Vector512.LoadUnsafe(ref gk, 37 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector512.LoadUnsafe(ref gk, 36);
-                        d1 = Vector512.LoadUnsafe(ref gk, 36 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 2));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 2));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 2));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 18
-                        d0 = Vector512.LoadUnsafe(ref gk, 20);
-                        d1 = Vector512.LoadUnsafe(ref gk, 20 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 3));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 19
-                        d0 = Vector512.LoadUnsafe(ref gk, 19);
-                        d1 = Vector512.LoadUnsafe(ref gk, 19 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 4));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 4));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 4));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 2): dz shifted back by 20
-                        d0 = Vector512.LoadUnsafe(ref gk, 18);
-                        d1 = Vector512.LoadUnsafe(ref gk, 18 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 5));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 5));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 5));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 0): dz shifted back by 36
-                        d0 = Vector512.LoadUnsafe(ref gk, 2);
-                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 6));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 6));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 6));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 6));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 1): dz shifted back by 37
-                        d0 = Vector512.LoadUnsafe(ref gk, 1);
-                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 7));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 7));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 7));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 2): dz shifted back by 38
-                        d0 = Vector512.LoadUnsafe(ref gk, 0);
-                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 8));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 8));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 8));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 8));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                    }
-                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
-                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
-                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
-                }
-            }
-            // Add the interior of the padded gradient into dx, a row at a time.
-            for (int c = 0; c < C; c++)
+            // Input, the channels across the lanes: dx[c][iy][ix] = sum over k and taps of w[k][c][ky][kx] * dzb[k][iy + F - 1 - ky][ix + F - 1 - kx],
+            // dzb: dz channels-last with a zero border; dx computed as [H * W][C], then transposed.
+            const int HB = 18, WB = 18, BT = 1, BL = 1; // dz at (oy + BT, ox + BL) of the bordered plane; the border stays zero
+            Transpose.Padded(dz, K, HO, WO, wideGrad, WB, BT, BL);
+            ref float br = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // The weights as [taps][K][C] after the bordered dz: [K * C][taps] transposed.
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, K * C * F * F);
+            Transpose.Matrix(weights, F * F, K * C, F * F, new Span<float>(wideGrad, K * HB * WB, F * F * K * C), K * C);
+            ref float wt = ref Unsafe.Add(ref br, K * HB * WB);
+            ref float ot = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 1 vector(s) of 8 channels by 8 positions of a row at a time.
+            for (int c0 = 0; c0 < C; c0 += 8)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
-                    TensorPrimitives.Add(row, interior, row);
+                    int ix = 0;
+                    for (; ix < W; ix += 8)
+                    {
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        var a03 = Vector256<float>.Zero;
+                        var a04 = Vector256<float>.Zero;
+                        var a05 = Vector256<float>.Zero;
+                        var a06 = Vector256<float>.Zero;
+                        var a07 = Vector256<float>.Zero;
+                        ref float bp = ref Unsafe.Add(ref br, (iy * WB + ix) * K);
+                        for (int k = 0; k < K; k++)
+                        {
+                            ref float bk = ref Unsafe.Add(ref bp, k);
+                            ref float wk = ref Unsafe.Add(ref wt, k * C + c0);
+                            Vector256<float> w0, x;
+                            // tap (0, 0): dzb at (2, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 0);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 304));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 312));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 320));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 328));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 336));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 344));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 352));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 360));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 1): dzb at (2, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 64);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 296));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 304));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 312));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 320));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 328));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 336));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 344));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 352));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 2): dzb at (2, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 128);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 288));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 296));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 304));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 312));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 320));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 328));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 336));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 344));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 0): dzb at (1, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 192);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 168));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 176));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 184));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 200));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 208));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 216));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 1): dzb at (1, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 256);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 168));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 176));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 184));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 200));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 208));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 2): dzb at (1, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 320);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 144));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 168));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 176));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 184));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 200));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 0): dzb at (0, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 384);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 1): dzb at (0, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 448);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 2): dzb at (0, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 512);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 0));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                        }
+                        ref float op = ref Unsafe.Add(ref ot, (iy * W + ix) * C + c0);
+                        Vector256.StoreUnsafe(a00, ref op, 0);
+                        Vector256.StoreUnsafe(a01, ref op, 8);
+                        Vector256.StoreUnsafe(a02, ref op, 16);
+                        Vector256.StoreUnsafe(a03, ref op, 24);
+                        Vector256.StoreUnsafe(a04, ref op, 32);
+                        Vector256.StoreUnsafe(a05, ref op, 40);
+                        Vector256.StoreUnsafe(a06, ref op, 48);
+                        Vector256.StoreUnsafe(a07, ref op, 56);
+                    }
                 }
             }
+            Span<float> back = new Span<float>(paddedGrad, C * H * W, C * H * W);
+            Transpose.Matrix(paddedGrad, C, H * W, C, back, H * W);
+            TensorPrimitives.Add(dx.Slice(0, C * H * W), back, dx);
         }
 
         /// <summary>conv2 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
@@ -1949,9 +1988,9 @@ namespace StaticNets.Generated
             float[] parameters,     // weights [8][8][3][3] at 224, biases [8] at 800
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][18][18]
-            float[] wideGrad,       // dz in wide rows [8][390]
+            float[] wideGrad,       // dz channels-last with a zero border [18][18][8], then the weights as [9][8][8]
             float[] gradT,          // dz transposed [256][8]
-            float[] paddedGrad)     // gradient of the padded input [8][352]
+            float[] paddedGrad)     // the input gradient as [256][8], then as [8][256]
         {
             const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;
@@ -1959,261 +1998,294 @@ namespace StaticNets.Generated
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 352; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[72];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a200 = Vector256<float>.Zero;
+                        var a210 = Vector256<float>.Zero;
+                        var a220 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector256.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector256.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector256.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector256.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector256.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector256.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a100, ref lr, 24);
+                        Vector256.StoreUnsafe(a110, ref lr, 32);
+                        Vector256.StoreUnsafe(a120, ref lr, 40);
+                        Vector256.StoreUnsafe(a200, ref lr, 48);
+                        Vector256.StoreUnsafe(a210, ref lr, 56);
+                        Vector256.StoreUnsafe(a220, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 4)
-            {
-                for (int q = 0; q < QV; q += 16)
-                {
-                    var a00 = Vector256<float>.Zero;
-                    var a01 = Vector256<float>.Zero;
-                    var a10 = Vector256<float>.Zero;
-                    var a11 = Vector256<float>.Zero;
-                    var a20 = Vector256<float>.Zero;
-                    var a21 = Vector256<float>.Zero;
-                    var a30 = Vector256<float>.Zero;
-                    var a31 = Vector256<float>.Zero;
-                    for (int k = 0; k < K; k++)
-                    {
-                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector256.LoadUnsafe(ref gk, 38);
-                        d1 = Vector256.LoadUnsafe(ref gk, 38 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector256.LoadUnsafe(ref gk, 37);
-                        d1 = Vector256.LoadUnsafe(ref gk, 37 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector256.LoadUnsafe(ref gk, 36);
-                        d1 = Vector256.LoadUnsafe(ref gk, 36 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 2));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 2));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 2));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 18
-                        d0 = Vector256.LoadUnsafe(ref gk, 20);
-                        d1 = Vector256.LoadUnsafe(ref gk, 20 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 3));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 19
-                        d0 = Vector256.LoadUnsafe(ref gk, 19);
-                        d1 = Vector256.LoadUnsafe(ref gk, 19 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 4));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 4));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 4));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 2): dz shifted back by 20
-                        d0 = Vector256.LoadUnsafe(ref gk, 18);
-                        d1 = Vector256.LoadUnsafe(ref gk, 18 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 5));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 5));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 5));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 0): dz shifted back by 36
-                        d0 = Vector256.LoadUnsafe(ref gk, 2);
-                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 6));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 6));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 6));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 6));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 1): dz shifted back by 37
-                        d0 = Vector256.LoadUnsafe(ref gk, 1);
-                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 7));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 7));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 7));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 2): dz shifted back by 38
-                        d0 = Vector256.LoadUnsafe(ref gk, 0);
-                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 8));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 8));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 8));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 8));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                    }
-                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
-                }
-            }
-            // Add the interior of the padded gradient into dx, a row at a time.
-            for (int c = 0; c < C; c++)
+            // Input, the channels across the lanes: dx[c][iy][ix] = sum over k and taps of w[k][c][ky][kx] * dzb[k][iy + F - 1 - ky][ix + F - 1 - kx],
+            // dzb: dz channels-last with a zero border; dx computed as [H * W][C], then transposed.
+            const int HB = 18, WB = 18, BT = 1, BL = 1; // dz at (oy + BT, ox + BL) of the bordered plane; the border stays zero
+            Transpose.Padded(dz, K, HO, WO, wideGrad, WB, BT, BL);
+            ref float br = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // The weights as [taps][K][C] after the bordered dz: [K * C][taps] transposed.
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, K * C * F * F);
+            Transpose.Matrix(weights, F * F, K * C, F * F, new Span<float>(wideGrad, K * HB * WB, F * F * K * C), K * C);
+            ref float wt = ref Unsafe.Add(ref br, K * HB * WB);
+            ref float ot = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 1 vector(s) of 8 channels by 8 positions of a row at a time.
+            for (int c0 = 0; c0 < C; c0 += 8)
             {
                 for (int iy = 0; iy < H; iy++)
                 {
-                    Span<float> row = dx.Slice((c * H + iy) * W, W);
-                    ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + (iy + P) * WP + P, W);
-                    TensorPrimitives.Add(row, interior, row);
+                    int ix = 0;
+                    for (; ix < W; ix += 8)
+                    {
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        var a03 = Vector256<float>.Zero;
+                        var a04 = Vector256<float>.Zero;
+                        var a05 = Vector256<float>.Zero;
+                        var a06 = Vector256<float>.Zero;
+                        var a07 = Vector256<float>.Zero;
+                        ref float bp = ref Unsafe.Add(ref br, (iy * WB + ix) * K);
+                        for (int k = 0; k < K; k++)
+                        {
+                            ref float bk = ref Unsafe.Add(ref bp, k);
+                            ref float wk = ref Unsafe.Add(ref wt, k * C + c0);
+                            Vector256<float> w0, x;
+                            // tap (0, 0): dzb at (2, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 0);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 304));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 312));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 320));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 328));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 336));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 344));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 352));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 360));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 1): dzb at (2, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 64);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 296));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 304));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 312));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 320));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 328));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 336));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 344));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 352));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 2): dzb at (2, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 128);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 288));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 296));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 304));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 312));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 320));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 328));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 336));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 344));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 0): dzb at (1, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 192);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 168));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 176));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 184));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 200));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 208));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 216));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 1): dzb at (1, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 256);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 168));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 176));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 184));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 200));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 208));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 2): dzb at (1, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 320);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 144));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 168));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 176));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 184));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 200));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 0): dzb at (0, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 384);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 1): dzb at (0, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 448);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 2): dzb at (0, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 512);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 0));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                        }
+                        ref float op = ref Unsafe.Add(ref ot, (iy * W + ix) * C + c0);
+                        Vector256.StoreUnsafe(a00, ref op, 0);
+                        Vector256.StoreUnsafe(a01, ref op, 8);
+                        Vector256.StoreUnsafe(a02, ref op, 16);
+                        Vector256.StoreUnsafe(a03, ref op, 24);
+                        Vector256.StoreUnsafe(a04, ref op, 32);
+                        Vector256.StoreUnsafe(a05, ref op, 40);
+                        Vector256.StoreUnsafe(a06, ref op, 48);
+                        Vector256.StoreUnsafe(a07, ref op, 56);
+                    }
                 }
             }
+            Span<float> back = new Span<float>(paddedGrad, C * H * W, C * H * W);
+            Transpose.Matrix(paddedGrad, C, H * W, C, back, H * W);
+            TensorPrimitives.Add(dx.Slice(0, C * H * W), back, dx);
         }
 
         /// <summary>conv2 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>
@@ -3841,9 +3913,9 @@ namespace StaticNets.Generated
             float[] parameters, // weights [16][16][3][3] at 1336, biases [16] at 3640
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [16][10][10]
-            float[] wideGrad,   // dz in wide rows [16][150]
+            float[] wideGrad,   // dz channels-last with a zero border [10][10][16], then the weights as [9][16][16]
             float[] gradT,      // dz transposed [64][16]
-            float[] paddedGrad) // gradient of the padded input [16][128]
+            float[] paddedGrad) // the input gradient as [64][16]
         {
             const int C = 16, H = 8, W = 8, K = 16, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
@@ -3880,9 +3952,9 @@ namespace StaticNets.Generated
             float[] parameters,     // weights [16][16][3][3] at 1336, biases [16] at 3640
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [16][10][10]
-            float[] wideGrad,       // dz in wide rows [16][150]
+            float[] wideGrad,       // dz channels-last with a zero border [10][10][16], then the weights as [9][16][16]
             float[] gradT,          // dz transposed [64][16]
-            float[] paddedGrad)     // gradient of the padded input [16][128]
+            float[] paddedGrad)     // the input gradient as [64][16]
         {
             const int C = 16, H = 8, W = 8, K = 16, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
@@ -3890,257 +3962,292 @@ namespace StaticNets.Generated
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 128; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[16];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 16 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[144];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector512<float> a0 = default, b0 = default;
-                        Vector512<float> a1 = default, b1 = default;
-                        Vector512<float> a2 = default, b2 = default;
+                        var a000 = Vector512<float>.Zero;
+                        var a010 = Vector512<float>.Zero;
+                        var a020 = Vector512<float>.Zero;
+                        var a100 = Vector512<float>.Zero;
+                        var a110 = Vector512<float>.Zero;
+                        var a120 = Vector512<float>.Zero;
+                        var a200 = Vector512<float>.Zero;
+                        var a210 = Vector512<float>.Zero;
+                        var a220 = Vector512<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector512.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector512.MultiplyAddEstimate(d1, Vector512.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector512.MultiplyAddEstimate(d0, Vector512.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector512.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector512.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector512.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector512.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector512.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector512.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector512.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector512.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector512.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector512.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector512.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector512.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector512.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector512.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector512.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector512.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector512.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector512.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector512.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 16 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 16 + l.
+                        Vector512.StoreUnsafe(a000, ref lr, 0);
+                        Vector512.StoreUnsafe(a010, ref lr, 16);
+                        Vector512.StoreUnsafe(a020, ref lr, 32);
+                        Vector512.StoreUnsafe(a100, ref lr, 48);
+                        Vector512.StoreUnsafe(a110, ref lr, 64);
+                        Vector512.StoreUnsafe(a120, ref lr, 80);
+                        Vector512.StoreUnsafe(a200, ref lr, 96);
+                        Vector512.StoreUnsafe(a210, ref lr, 112);
+                        Vector512.StoreUnsafe(a220, ref lr, 128);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector512.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 16; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector512.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector512.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 16; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 16; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 16 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 16 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 4)
+            // Input, the channels across the lanes: dx[c][iy][ix] = sum over k and taps of w[k][c][ky][kx] * dzb[k][iy + F - 1 - ky][ix + F - 1 - kx],
+            // dzb: dz channels-last with a zero border; dx computed as [H * W][C], then transposed.
+            const int HB = 10, WB = 10, BT = 1, BL = 1; // dz at (oy + BT, ox + BL) of the bordered plane; the border stays zero
+            Transpose.Padded(dz, K, HO, WO, wideGrad, WB, BT, BL);
+            ref float br = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // The weights as [taps][K][C] after the bordered dz: [K * C][taps] transposed.
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, K * C * F * F);
+            Transpose.Matrix(weights, F * F, K * C, F * F, new Span<float>(wideGrad, K * HB * WB, F * F * K * C), K * C);
+            ref float wt = ref Unsafe.Add(ref br, K * HB * WB);
+            ref float ot = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 1 vector(s) of 16 channels by 8 positions of a row at a time.
+            for (int c0 = 0; c0 < C; c0 += 16)
             {
-                for (int q = 0; q < QV; q += 32)
+                for (int iy = 0; iy < H; iy++)
                 {
-                    var a00 = Vector512<float>.Zero;
-                    var a01 = Vector512<float>.Zero;
-                    var a10 = Vector512<float>.Zero;
-                    var a11 = Vector512<float>.Zero;
-                    var a20 = Vector512<float>.Zero;
-                    var a21 = Vector512<float>.Zero;
-                    var a30 = Vector512<float>.Zero;
-                    var a31 = Vector512<float>.Zero;
-                    for (int k = 0; k < K; k++)
+                    int ix = 0;
+                    for (; ix < W; ix += 8)
                     {
-                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        Vector512<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector512.LoadUnsafe(ref gk, 22);
-                        d1 = Vector512.LoadUnsafe(ref gk, 22 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector512.LoadUnsafe(ref gk, 21);
-                        d1 = Vector512.LoadUnsafe(ref gk, 21 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector512.LoadUnsafe(ref gk, 20);
-                        d1 = Vector512.LoadUnsafe(ref gk, 20 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 2));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 2));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 2));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 10
-                        d0 = Vector512.LoadUnsafe(ref gk, 12);
-                        d1 = Vector512.LoadUnsafe(ref gk, 12 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 3));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 11
-                        d0 = Vector512.LoadUnsafe(ref gk, 11);
-                        d1 = Vector512.LoadUnsafe(ref gk, 11 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 4));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 4));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 4));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 2): dz shifted back by 12
-                        d0 = Vector512.LoadUnsafe(ref gk, 10);
-                        d1 = Vector512.LoadUnsafe(ref gk, 10 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 5));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 5));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 5));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 0): dz shifted back by 20
-                        d0 = Vector512.LoadUnsafe(ref gk, 2);
-                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 6));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 6));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 6));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 6));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 1): dz shifted back by 21
-                        d0 = Vector512.LoadUnsafe(ref gk, 1);
-                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 7));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 7));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 7));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 2): dz shifted back by 22
-                        d0 = Vector512.LoadUnsafe(ref gk, 0);
-                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 8));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 8));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 8));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 8));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        var a00 = Vector512<float>.Zero;
+                        var a01 = Vector512<float>.Zero;
+                        var a02 = Vector512<float>.Zero;
+                        var a03 = Vector512<float>.Zero;
+                        var a04 = Vector512<float>.Zero;
+                        var a05 = Vector512<float>.Zero;
+                        var a06 = Vector512<float>.Zero;
+                        var a07 = Vector512<float>.Zero;
+                        ref float bp = ref Unsafe.Add(ref br, (iy * WB + ix) * K);
+                        for (int k = 0; k < K; k++)
+                        {
+                            ref float bk = ref Unsafe.Add(ref bp, k);
+                            ref float wk = ref Unsafe.Add(ref wt, k * C + c0);
+                            Vector512<float> w0, x;
+                            // tap (0, 0): dzb at (2, 2) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 0);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 352));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 368));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 384));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 400));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 416));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 432));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 448));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 464));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 1): dzb at (2, 1) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 256);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 336));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 352));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 368));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 384));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 400));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 416));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 432));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 448));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 2): dzb at (2, 0) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 512);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 320));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 336));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 352));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 368));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 384));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 400));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 416));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 432));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 0): dzb at (1, 2) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 768);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 192));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 208));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 224));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 240));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 256));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 272));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 288));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 304));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 1): dzb at (1, 1) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 1024);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 176));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 192));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 208));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 224));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 240));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 256));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 272));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 288));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 2): dzb at (1, 0) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 1280);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 160));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 176));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 192));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 208));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 224));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 240));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 256));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 272));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 0): dzb at (0, 2) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 1536);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 32));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 48));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 64));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 80));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 96));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 112));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 128));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 144));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 1): dzb at (0, 1) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 1792);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 16));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 32));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 48));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 64));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 80));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 96));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 112));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 128));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 2): dzb at (0, 0) from the block's positions
+                            w0 = Vector512.LoadUnsafe(ref wk, 2048);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 0));
+                            a00 = Vector512.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 16));
+                            a01 = Vector512.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 32));
+                            a02 = Vector512.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 48));
+                            a03 = Vector512.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 64));
+                            a04 = Vector512.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 80));
+                            a05 = Vector512.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 96));
+                            a06 = Vector512.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector512.Create(Unsafe.Add(ref bk, 112));
+                            a07 = Vector512.MultiplyAddEstimate(w0, x, a07);
+                        }
+                        ref float op = ref Unsafe.Add(ref ot, (iy * W + ix) * C + c0);
+                        Vector512.StoreUnsafe(a00, ref op, 0);
+                        Vector512.StoreUnsafe(a01, ref op, 16);
+                        Vector512.StoreUnsafe(a02, ref op, 32);
+                        Vector512.StoreUnsafe(a03, ref op, 48);
+                        Vector512.StoreUnsafe(a04, ref op, 64);
+                        Vector512.StoreUnsafe(a05, ref op, 80);
+                        Vector512.StoreUnsafe(a06, ref op, 96);
+                        Vector512.StoreUnsafe(a07, ref op, 112);
                     }
-                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
-                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
-                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
                 }
             }
-            // Crop the border: dx is the interior of the padded gradient.
-            for (int c = 0; c < C; c++)
-            {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-            }
+            Transpose.Matrix(paddedGrad, C, H * W, C, dx, H * W);
         }
 
         /// <summary>conv4 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
@@ -4151,9 +4258,9 @@ namespace StaticNets.Generated
             float[] parameters,     // weights [16][16][3][3] at 1336, biases [16] at 3640
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [16][10][10]
-            float[] wideGrad,       // dz in wide rows [16][150]
+            float[] wideGrad,       // dz channels-last with a zero border [10][10][16], then the weights as [9][16][16]
             float[] gradT,          // dz transposed [64][16]
-            float[] paddedGrad)     // gradient of the padded input [16][128]
+            float[] paddedGrad)     // the input gradient as [64][16]
         {
             const int C = 16, H = 8, W = 8, K = 16, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
@@ -4161,257 +4268,284 @@ namespace StaticNets.Generated
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 128; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 16 filters across 2 vector(s) by 1 kernel row(s) by the 3 columns at a time;
+            // two sets of accumulators, even and odd ox, for independent chains;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[48];
             ref float lr = ref MemoryMarshal.GetReference(lane);
-            for (int kb = 0; kb < K; kb += 8)
+            for (int kb = 0; kb < K; kb += 16)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 1)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a001 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a011 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a021 = Vector256<float>.Zero;
+                        var e000 = Vector256<float>.Zero;
+                        var e001 = Vector256<float>.Zero;
+                        var e010 = Vector256<float>.Zero;
+                        var e011 = Vector256<float>.Zero;
+                        var e020 = Vector256<float>.Zero;
+                        var e021 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
                             int ox = 0;
                             for (; ox <= WO - 2; ox += 2)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 8));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                a001 = Vector256.MultiplyAddEstimate(d1, b00, a001);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                a011 = Vector256.MultiplyAddEstimate(d1, b01, a011);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                a021 = Vector256.MultiplyAddEstimate(d1, b02, a021);
+                                var d0n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 0));
+                                var d1n = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K + 8));
+                                int atn = (ox + 1) * S;
+                                var b00n = Vector256.Create(Unsafe.Add(ref x0, atn + 0));
+                                e000 = Vector256.MultiplyAddEstimate(d0n, b00n, e000);
+                                e001 = Vector256.MultiplyAddEstimate(d1n, b00n, e001);
+                                var b01n = Vector256.Create(Unsafe.Add(ref x0, atn + 1));
+                                e010 = Vector256.MultiplyAddEstimate(d0n, b01n, e010);
+                                e011 = Vector256.MultiplyAddEstimate(d1n, b01n, e011);
+                                var b02n = Vector256.Create(Unsafe.Add(ref x0, atn + 2));
+                                e020 = Vector256.MultiplyAddEstimate(d0n, b02n, e020);
+                                e021 = Vector256.MultiplyAddEstimate(d1n, b02n, e021);
                             }
                             if (ox < WO)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 8));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                a001 = Vector256.MultiplyAddEstimate(d1, b00, a001);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                a011 = Vector256.MultiplyAddEstimate(d1, b01, a011);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                a021 = Vector256.MultiplyAddEstimate(d1, b02, a021);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 2 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000 + e000, ref lr, 0);
+                        Vector256.StoreUnsafe(a001 + e001, ref lr, 8);
+                        Vector256.StoreUnsafe(a010 + e010, ref lr, 16);
+                        Vector256.StoreUnsafe(a011 + e011, ref lr, 24);
+                        Vector256.StoreUnsafe(a020 + e020, ref lr, 32);
+                        Vector256.StoreUnsafe(a021 + e021, ref lr, 40);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 2; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 3; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 2 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 4)
+            // Input, the channels across the lanes: dx[c][iy][ix] = sum over k and taps of w[k][c][ky][kx] * dzb[k][iy + F - 1 - ky][ix + F - 1 - kx],
+            // dzb: dz channels-last with a zero border; dx computed as [H * W][C], then transposed.
+            const int HB = 10, WB = 10, BT = 1, BL = 1; // dz at (oy + BT, ox + BL) of the bordered plane; the border stays zero
+            Transpose.Padded(dz, K, HO, WO, wideGrad, WB, BT, BL);
+            ref float br = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // The weights as [taps][K][C] after the bordered dz: [K * C][taps] transposed.
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, K * C * F * F);
+            Transpose.Matrix(weights, F * F, K * C, F * F, new Span<float>(wideGrad, K * HB * WB, F * F * K * C), K * C);
+            ref float wt = ref Unsafe.Add(ref br, K * HB * WB);
+            ref float ot = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 2 vector(s) of 8 channels by 4 positions of a row at a time.
+            for (int c0 = 0; c0 < C; c0 += 16)
             {
-                for (int q = 0; q < QV; q += 16)
+                for (int iy = 0; iy < H; iy++)
                 {
-                    var a00 = Vector256<float>.Zero;
-                    var a01 = Vector256<float>.Zero;
-                    var a10 = Vector256<float>.Zero;
-                    var a11 = Vector256<float>.Zero;
-                    var a20 = Vector256<float>.Zero;
-                    var a21 = Vector256<float>.Zero;
-                    var a30 = Vector256<float>.Zero;
-                    var a31 = Vector256<float>.Zero;
-                    for (int k = 0; k < K; k++)
+                    int ix = 0;
+                    for (; ix < W; ix += 4)
                     {
-                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector256.LoadUnsafe(ref gk, 22);
-                        d1 = Vector256.LoadUnsafe(ref gk, 22 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector256.LoadUnsafe(ref gk, 21);
-                        d1 = Vector256.LoadUnsafe(ref gk, 21 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector256.LoadUnsafe(ref gk, 20);
-                        d1 = Vector256.LoadUnsafe(ref gk, 20 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 2));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 2));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 2));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 10
-                        d0 = Vector256.LoadUnsafe(ref gk, 12);
-                        d1 = Vector256.LoadUnsafe(ref gk, 12 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 3));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 11
-                        d0 = Vector256.LoadUnsafe(ref gk, 11);
-                        d1 = Vector256.LoadUnsafe(ref gk, 11 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 4));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 4));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 4));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 2): dz shifted back by 12
-                        d0 = Vector256.LoadUnsafe(ref gk, 10);
-                        d1 = Vector256.LoadUnsafe(ref gk, 10 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 5));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 5));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 5));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 0): dz shifted back by 20
-                        d0 = Vector256.LoadUnsafe(ref gk, 2);
-                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 6));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 6));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 6));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 6));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 1): dz shifted back by 21
-                        d0 = Vector256.LoadUnsafe(ref gk, 1);
-                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 7));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 7));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 7));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 2): dz shifted back by 22
-                        d0 = Vector256.LoadUnsafe(ref gk, 0);
-                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 8));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 8));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 8));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 8));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        var a03 = Vector256<float>.Zero;
+                        var a10 = Vector256<float>.Zero;
+                        var a11 = Vector256<float>.Zero;
+                        var a12 = Vector256<float>.Zero;
+                        var a13 = Vector256<float>.Zero;
+                        ref float bp = ref Unsafe.Add(ref br, (iy * WB + ix) * K);
+                        for (int k = 0; k < K; k++)
+                        {
+                            ref float bk = ref Unsafe.Add(ref bp, k);
+                            ref float wk = ref Unsafe.Add(ref wt, k * C + c0);
+                            Vector256<float> w0, w1, x;
+                            // tap (0, 0): dzb at (2, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 0);
+                            w1 = Vector256.LoadUnsafe(ref wk, 8);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 352));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 368));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 384));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 400));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                            // tap (0, 1): dzb at (2, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 256);
+                            w1 = Vector256.LoadUnsafe(ref wk, 264);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 336));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 352));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 368));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 384));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                            // tap (0, 2): dzb at (2, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 512);
+                            w1 = Vector256.LoadUnsafe(ref wk, 520);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 320));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 336));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 352));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 368));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                            // tap (1, 0): dzb at (1, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 768);
+                            w1 = Vector256.LoadUnsafe(ref wk, 776);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 208));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 224));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 240));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                            // tap (1, 1): dzb at (1, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 1024);
+                            w1 = Vector256.LoadUnsafe(ref wk, 1032);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 176));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 208));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 224));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                            // tap (1, 2): dzb at (1, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 1280);
+                            w1 = Vector256.LoadUnsafe(ref wk, 1288);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 176));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 192));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 208));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                            // tap (2, 0): dzb at (0, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 1536);
+                            w1 = Vector256.LoadUnsafe(ref wk, 1544);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 80));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                            // tap (2, 1): dzb at (0, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 1792);
+                            w1 = Vector256.LoadUnsafe(ref wk, 1800);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                            // tap (2, 2): dzb at (0, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 2048);
+                            w1 = Vector256.LoadUnsafe(ref wk, 2056);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 0));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            a10 = Vector256.MultiplyAddEstimate(w1, x, a10);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            a11 = Vector256.MultiplyAddEstimate(w1, x, a11);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            a12 = Vector256.MultiplyAddEstimate(w1, x, a12);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            a13 = Vector256.MultiplyAddEstimate(w1, x, a13);
+                        }
+                        ref float op = ref Unsafe.Add(ref ot, (iy * W + ix) * C + c0);
+                        Vector256.StoreUnsafe(a00, ref op, 0);
+                        Vector256.StoreUnsafe(a10, ref op, 8);
+                        Vector256.StoreUnsafe(a01, ref op, 16);
+                        Vector256.StoreUnsafe(a11, ref op, 24);
+                        Vector256.StoreUnsafe(a02, ref op, 32);
+                        Vector256.StoreUnsafe(a12, ref op, 40);
+                        Vector256.StoreUnsafe(a03, ref op, 48);
+                        Vector256.StoreUnsafe(a13, ref op, 56);
                     }
-                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
                 }
             }
-            // Crop the border: dx is the interior of the padded gradient.
-            for (int c = 0; c < C; c++)
-            {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-            }
+            Transpose.Matrix(paddedGrad, C, H * W, C, dx, H * W);
         }
 
         /// <summary>conv4 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>

@@ -24,9 +24,9 @@ namespace Samples
     /// dense1    Dense 3 Softmax             3                 27          24
     /// total                                                1,087      21,912
     /// loss: cross-entropy (fused with the final softmax)
-    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,304 B; 53,224 B in all
+    /// memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,240 B; 53,160 B in all
     /// statistics: 56 BatchNorm running means and variances
-    /// batch training: one replica per sample after a batch's first, 48,652 B each (gradients, activations), kept once made
+    /// batch training: one replica per sample after a batch's first, 48,588 B each (gradients, activations), kept once made
     /// </code>
     /// </summary>
     partial class ResBn : global::StaticNets.INetwork<ResBn>
@@ -47,9 +47,9 @@ namespace Samples
         // dense1    Dense 3 Softmax             3                 27          24
         // total                                                1,087      21,912
         // loss: cross-entropy (fused with the final softmax)
-        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,304 B; 53,224 B in all
+        // memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,240 B; 53,160 B in all
         // statistics: 56 BatchNorm running means and variances
-        // batch training: one replica per sample after a batch's first, 48,652 B each (gradients, activations), kept once made
+        // batch training: one replica per sample after a batch's first, 48,588 B each (gradients, activations), kept once made
 
         // ---- Sizes and description ----
 
@@ -82,9 +82,9 @@ namespace Samples
             "dense1    Dense 3 Softmax             3                 27          24\n" +
             "total                                                1,087      21,912\n" +
             "loss: cross-entropy (fused with the final softmax)\n" +
-            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,304 B; 53,224 B in all\n" +
+            "memory: parameters 4,348 B, gradients 4,348 B, statistics 224 B, activations 44,240 B; 53,160 B in all\n" +
             "statistics: 56 BatchNorm running means and variances\n" +
-            "batch training: one replica per sample after a batch's first, 48,652 B each (gradients, activations), kept once made";
+            "batch training: one replica per sample after a batch's first, 48,588 B each (gradients, activations), kept once made";
 
         /// <summary>The layers, shapes and parameter layout, as the generator laid them out.</summary>
         public static global::StaticNets.NetworkInfo Info { get; } = new global::StaticNets.NetworkInfo
@@ -328,9 +328,9 @@ namespace Samples
         private readonly float[] _conv3OutputGrad = new float[128]; // conv3 output gradient [8][4][4]
         private readonly float[] _conv3Input = new float[304]; // conv3 input [304]
         private readonly float[] _conv3Wide = new float[192]; // conv3 wide [192]
-        private readonly float[] _conv3WideGrad = new float[640]; // conv3 wideGrad [640]
+        private readonly float[] _conv3WideGrad = new float[880]; // conv3 wideGrad [880]
         private readonly float[] _conv3GradT = new float[144]; // conv3 gradT [144]
-        private readonly float[] _conv3InputGrad = new float[528]; // conv3 inputGrad [528]
+        private readonly float[] _conv3InputGrad = new float[272]; // conv3 inputGrad [272]
         private readonly float[] _bn3Output = new float[128]; // bn3 output [8][4][4]
         private readonly float[] _bn3OutputGrad = new float[128]; // bn3 output gradient [8][4][4]
         private readonly float[] _bn3Xhat = new float[128]; // bn3 normalised values of the last training pass [8][4][4]
@@ -4101,9 +4101,9 @@ namespace StaticNets.Generated
             float[] parameters, // weights [8][8][3][3] at 420, no biases
             float[] gradients,  // weight and bias gradients at the same offsets; added into
             float[] padded,     // the forward's padded input [8][6][6]
-            float[] wideGrad,   // dz in wide rows [8][78]
+            float[] wideGrad,   // dz channels-last with a zero border [6][6][8], then the weights as [9][8][8]
             float[] gradT,      // dz transposed [16][8]
-            float[] paddedGrad) // gradient of the padded input [8][64]
+            float[] paddedGrad) // the input gradient as [16][8]
         {
             const int C = 8, H = 4, W = 4, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
@@ -4135,9 +4135,9 @@ namespace StaticNets.Generated
             float[] parameters,     // weights [8][8][3][3] at 420, no biases
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][6][6]
-            float[] wideGrad,       // dz in wide rows [8][78]
+            float[] wideGrad,       // dz channels-last with a zero border [6][6][8], then the weights as [9][8][8]
             float[] gradT,          // dz transposed [16][8]
-            float[] paddedGrad)     // gradient of the padded input [8][64]
+            float[] paddedGrad)     // the input gradient as [16][8]
         {
             const int C = 8, H = 4, W = 4, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
@@ -4145,257 +4145,341 @@ namespace StaticNets.Generated
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 64; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[72];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a200 = Vector256<float>.Zero;
+                        var a210 = Vector256<float>.Zero;
+                        var a220 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector256.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector256.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector256.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector256.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector256.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector256.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a100, ref lr, 24);
+                        Vector256.StoreUnsafe(a110, ref lr, 32);
+                        Vector256.StoreUnsafe(a120, ref lr, 40);
+                        Vector256.StoreUnsafe(a200, ref lr, 48);
+                        Vector256.StoreUnsafe(a210, ref lr, 56);
+                        Vector256.StoreUnsafe(a220, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 16 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 4)
+            // Input, the channels across the lanes: dx[c][iy][ix] = sum over k and taps of w[k][c][ky][kx] * dzb[k][iy + F - 1 - ky][ix + F - 1 - kx],
+            // dzb: dz channels-last with a zero border; dx computed as [H * W][C], then transposed.
+            const int HB = 6, WB = 6, BT = 1, BL = 1; // dz at (oy + BT, ox + BL) of the bordered plane; the border stays zero
+            Transpose.Padded(dz, K, HO, WO, wideGrad, WB, BT, BL);
+            ref float br = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // The weights as [taps][K][C] after the bordered dz: [K * C][taps] transposed.
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, K * C * F * F);
+            Transpose.Matrix(weights, F * F, K * C, F * F, new Span<float>(wideGrad, K * HB * WB, F * F * K * C), K * C);
+            ref float wt = ref Unsafe.Add(ref br, K * HB * WB);
+            ref float ot = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 1 vector(s) of 8 channels by 8 positions of a row at a time.
+            for (int c0 = 0; c0 < C; c0 += 8)
             {
-                for (int q = 0; q < QV; q += 32)
+                for (int iy = 0; iy < H; iy++)
                 {
-                    var a00 = Vector512<float>.Zero;
-                    var a01 = Vector512<float>.Zero;
-                    var a10 = Vector512<float>.Zero;
-                    var a11 = Vector512<float>.Zero;
-                    var a20 = Vector512<float>.Zero;
-                    var a21 = Vector512<float>.Zero;
-                    var a30 = Vector512<float>.Zero;
-                    var a31 = Vector512<float>.Zero;
-                    for (int k = 0; k < K; k++)
+                    int ix = 0;
+                    for (; ix <= W - 8; ix += 8)
                     {
-                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        Vector512<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector512.LoadUnsafe(ref gk, 14);
-                        d1 = Vector512.LoadUnsafe(ref gk, 14 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 0));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 0));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 0));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 0));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector512.LoadUnsafe(ref gk, 13);
-                        d1 = Vector512.LoadUnsafe(ref gk, 13 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 1));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 1));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 1));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector512.LoadUnsafe(ref gk, 12);
-                        d1 = Vector512.LoadUnsafe(ref gk, 12 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 2));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 2));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 2));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 2));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 6
-                        d0 = Vector512.LoadUnsafe(ref gk, 8);
-                        d1 = Vector512.LoadUnsafe(ref gk, 8 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 3));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 3));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 3));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 7
-                        d0 = Vector512.LoadUnsafe(ref gk, 7);
-                        d1 = Vector512.LoadUnsafe(ref gk, 7 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 4));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 4));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 4));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 2): dz shifted back by 8
-                        d0 = Vector512.LoadUnsafe(ref gk, 6);
-                        d1 = Vector512.LoadUnsafe(ref gk, 6 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 5));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 5));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 5));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 0): dz shifted back by 12
-                        d0 = Vector512.LoadUnsafe(ref gk, 2);
-                        d1 = Vector512.LoadUnsafe(ref gk, 2 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 6));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 6));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 6));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 6));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 1): dz shifted back by 13
-                        d0 = Vector512.LoadUnsafe(ref gk, 1);
-                        d1 = Vector512.LoadUnsafe(ref gk, 1 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 7));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 7));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 7));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 2): dz shifted back by 14
-                        d0 = Vector512.LoadUnsafe(ref gk, 0);
-                        d1 = Vector512.LoadUnsafe(ref gk, 0 + 16);
-                        wk = Vector512.Create(Unsafe.Add(ref w0, 8));
-                        a00 = Vector512.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector512.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector512.Create(Unsafe.Add(ref w1, 8));
-                        a10 = Vector512.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector512.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector512.Create(Unsafe.Add(ref w2, 8));
-                        a20 = Vector512.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector512.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector512.Create(Unsafe.Add(ref w3, 8));
-                        a30 = Vector512.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector512.MultiplyAddEstimate(d1, wk, a31);
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        var a03 = Vector256<float>.Zero;
+                        var a04 = Vector256<float>.Zero;
+                        var a05 = Vector256<float>.Zero;
+                        var a06 = Vector256<float>.Zero;
+                        var a07 = Vector256<float>.Zero;
+                        ref float bp = ref Unsafe.Add(ref br, (iy * WB + ix) * K);
+                        for (int k = 0; k < K; k++)
+                        {
+                            ref float bk = ref Unsafe.Add(ref bp, k);
+                            ref float wk = ref Unsafe.Add(ref wt, k * C + c0);
+                            Vector256<float> w0, x;
+                            // tap (0, 0): dzb at (2, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 0);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 120));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 128));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 136));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 144));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 168));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 1): dzb at (2, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 64);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 120));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 128));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 136));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 144));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 2): dzb at (2, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 128);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 120));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 128));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 136));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 144));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 0): dzb at (1, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 192);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 80));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 88));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 120));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 1): dzb at (1, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 256);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 80));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 88));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 2): dzb at (1, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 320);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 80));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 88));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 0): dzb at (0, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 384);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 1): dzb at (0, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 448);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 2): dzb at (0, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 512);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 0));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                        }
+                        ref float op = ref Unsafe.Add(ref ot, (iy * W + ix) * C + c0);
+                        Vector256.StoreUnsafe(a00, ref op, 0);
+                        Vector256.StoreUnsafe(a01, ref op, 8);
+                        Vector256.StoreUnsafe(a02, ref op, 16);
+                        Vector256.StoreUnsafe(a03, ref op, 24);
+                        Vector256.StoreUnsafe(a04, ref op, 32);
+                        Vector256.StoreUnsafe(a05, ref op, 40);
+                        Vector256.StoreUnsafe(a06, ref op, 48);
+                        Vector256.StoreUnsafe(a07, ref op, 56);
                     }
-                    Vector512.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector512.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 16));
-                    Vector512.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector512.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 16));
-                    Vector512.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector512.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 16));
-                    Vector512.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector512.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 16));
+                    for (; ix < W; ix++)
+                    {
+                        var a00 = Vector256<float>.Zero;
+                        ref float bp = ref Unsafe.Add(ref br, (iy * WB + ix) * K);
+                        for (int k = 0; k < K; k++)
+                        {
+                            ref float bk = ref Unsafe.Add(ref bp, k);
+                            ref float wk = ref Unsafe.Add(ref wt, k * C + c0);
+                            Vector256<float> w0, x;
+                            // tap (0, 0): dzb at (2, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 0);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (0, 1): dzb at (2, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 64);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (0, 2): dzb at (2, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 128);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (1, 0): dzb at (1, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 192);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (1, 1): dzb at (1, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 256);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (1, 2): dzb at (1, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 320);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (2, 0): dzb at (0, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 384);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (2, 1): dzb at (0, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 448);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (2, 2): dzb at (0, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 512);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 0));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                        }
+                        ref float op = ref Unsafe.Add(ref ot, (iy * W + ix) * C + c0);
+                        Vector256.StoreUnsafe(a00, ref op, 0);
+                    }
                 }
             }
-            // Crop the border: dx is the interior of the padded gradient.
-            for (int c = 0; c < C; c++)
-            {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-            }
+            Transpose.Matrix(paddedGrad, C, H * W, C, dx, H * W);
         }
 
         /// <summary>conv3 backward on Vector256: dz in wide rows, then the weight and input gradients.</summary>
@@ -4406,9 +4490,9 @@ namespace StaticNets.Generated
             float[] parameters,     // weights [8][8][3][3] at 420, no biases
             float[] gradients,      // weight and bias gradients at the same offsets; added into
             float[] padded,         // the forward's padded input [8][6][6]
-            float[] wideGrad,       // dz in wide rows [8][78]
+            float[] wideGrad,       // dz channels-last with a zero border [6][6][8], then the weights as [9][8][8]
             float[] gradT,          // dz transposed [16][8]
-            float[] paddedGrad)     // gradient of the padded input [8][64]
+            float[] paddedGrad)     // the input gradient as [16][8]
         {
             const int C = 8, H = 4, W = 4, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
@@ -4416,257 +4500,341 @@ namespace StaticNets.Generated
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int LV = (L + 15) / 16 * 16, QV = 64; // QV: a padded plane rounded up to whole blocks of vectors
             const int G = (F - 1) * WP + (F - 1), DS = G + QV; // each filter's wide gradient: G zeros, the rows, zeros
-            // Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.
-            for (int k = 0; k < K; k++)
-            {
-                Span<float> rows = new Span<float>(wideGrad, k * DS + G, L);
-                Rows.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);
-            }
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float gw = ref MemoryMarshal.GetArrayDataReference(gradients);
-            ref float gr = ref MemoryMarshal.GetArrayDataReference(wideGrad);
             // Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].
-            // Filters across the lanes: dz transposed to [position][filter], then 3 accumulators per set, one per kernel column.
             ref float tr = ref MemoryMarshal.GetArrayDataReference(gradT);
-            for (int k = 0; k < K; k++)
-            {
-                ReadOnlySpan<float> dk = dz.Slice(k * HO * WO, HO * WO);
-                for (int p = 0; p < HO * WO; p++)
-                {
-                    Unsafe.Add(ref tr, p * K + k) = dk[p];
-                }
-            }
-            Span<float> lane = stackalloc float[8];
+            Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);
+            // Weights: 8 filters across 1 vector(s) by 3 kernel row(s) by the 3 columns at a time;
+            // dW[k][c][ky][kx] += sum over (oy, ox) of dz[k][oy][ox] * xp[c][oy * S + ky][ox * S + kx].
+            Span<float> lane = stackalloc float[72];
             ref float lr = ref MemoryMarshal.GetReference(lane);
             for (int kb = 0; kb < K; kb += 8)
             {
                 for (int c = 0; c < C; c++)
                 {
-                    for (int ky = 0; ky < F; ky++)
+                    for (int ky = 0; ky < F; ky += 3)
                     {
-                        Vector256<float> a0 = default, b0 = default;
-                        Vector256<float> a1 = default, b1 = default;
-                        Vector256<float> a2 = default, b2 = default;
+                        var a000 = Vector256<float>.Zero;
+                        var a010 = Vector256<float>.Zero;
+                        var a020 = Vector256<float>.Zero;
+                        var a100 = Vector256<float>.Zero;
+                        var a110 = Vector256<float>.Zero;
+                        var a120 = Vector256<float>.Zero;
+                        var a200 = Vector256<float>.Zero;
+                        var a210 = Vector256<float>.Zero;
+                        var a220 = Vector256<float>.Zero;
                         for (int oy = 0; oy < HO; oy++)
                         {
-                            ref float xrow = ref Unsafe.Add(ref xr, c * HP * WP + (oy + ky) * WP);
+                            ref float x0 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 0) * WP);
+                            ref float x1 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 1) * WP);
+                            ref float x2 = ref Unsafe.Add(ref xr, c * HP * WP + (oy * S + ky + 2) * WP);
                             ref float trow = ref Unsafe.Add(ref tr, oy * WO * K + kb);
-                            int ox = 0;
-                            for (; ox <= WO - 2; ox += 2)
+                            for (int ox = 0; ox < WO; ox++)
                             {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                var d1 = Vector256.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                b0 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), b0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                b1 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), b1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
-                                b2 = Vector256.MultiplyAddEstimate(d1, Vector256.Create(Unsafe.Add(ref xrow, ox + 3)), b2);
-                            }
-                            if (ox < WO)
-                            {
-                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K));
-                                a0 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 0)), a0);
-                                a1 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 1)), a1);
-                                a2 = Vector256.MultiplyAddEstimate(d0, Vector256.Create(Unsafe.Add(ref xrow, ox + 2)), a2);
+                                var d0 = Vector256.LoadUnsafe(ref trow, (nuint)(ox * K + 0));
+                                int at = ox * S;
+                                var b00 = Vector256.Create(Unsafe.Add(ref x0, at + 0));
+                                a000 = Vector256.MultiplyAddEstimate(d0, b00, a000);
+                                var b01 = Vector256.Create(Unsafe.Add(ref x0, at + 1));
+                                a010 = Vector256.MultiplyAddEstimate(d0, b01, a010);
+                                var b02 = Vector256.Create(Unsafe.Add(ref x0, at + 2));
+                                a020 = Vector256.MultiplyAddEstimate(d0, b02, a020);
+                                var b10 = Vector256.Create(Unsafe.Add(ref x1, at + 0));
+                                a100 = Vector256.MultiplyAddEstimate(d0, b10, a100);
+                                var b11 = Vector256.Create(Unsafe.Add(ref x1, at + 1));
+                                a110 = Vector256.MultiplyAddEstimate(d0, b11, a110);
+                                var b12 = Vector256.Create(Unsafe.Add(ref x1, at + 2));
+                                a120 = Vector256.MultiplyAddEstimate(d0, b12, a120);
+                                var b20 = Vector256.Create(Unsafe.Add(ref x2, at + 0));
+                                a200 = Vector256.MultiplyAddEstimate(d0, b20, a200);
+                                var b21 = Vector256.Create(Unsafe.Add(ref x2, at + 1));
+                                a210 = Vector256.MultiplyAddEstimate(d0, b21, a210);
+                                var b22 = Vector256.Create(Unsafe.Add(ref x2, at + 2));
+                                a220 = Vector256.MultiplyAddEstimate(d0, b22, a220);
                             }
                         }
-                        // Lane j of column kx belongs to dW[kb + j][c][ky][kx].
+                        // Lane l of accumulator (r, kx, j) belongs to dW[kb + j * 8 + l][c][ky + r][kx]: stored at ((r * 3 + kx) * 1 + j) * 8 + l.
+                        Vector256.StoreUnsafe(a000, ref lr, 0);
+                        Vector256.StoreUnsafe(a010, ref lr, 8);
+                        Vector256.StoreUnsafe(a020, ref lr, 16);
+                        Vector256.StoreUnsafe(a100, ref lr, 24);
+                        Vector256.StoreUnsafe(a110, ref lr, 32);
+                        Vector256.StoreUnsafe(a120, ref lr, 40);
+                        Vector256.StoreUnsafe(a200, ref lr, 48);
+                        Vector256.StoreUnsafe(a210, ref lr, 56);
+                        Vector256.StoreUnsafe(a220, ref lr, 64);
                         ref float dw = ref Unsafe.Add(ref gw, WeightOffset + (kb * C + c) * F * F + ky * F);
-                        Vector256.StoreUnsafe(a0 + b0, ref lr);
-                        for (int j = 0; j < 8; j++)
+                        for (int j = 0; j < 1; j++)
                         {
-                            Unsafe.Add(ref dw, j * C * F * F + 0) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a1 + b1, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 1) += Unsafe.Add(ref lr, j);
-                        }
-                        Vector256.StoreUnsafe(a2 + b2, ref lr);
-                        for (int j = 0; j < 8; j++)
-                        {
-                            Unsafe.Add(ref dw, j * C * F * F + 2) += Unsafe.Add(ref lr, j);
+                            for (int l = 0; l < 8; l++)
+                            {
+                                for (int t = 0; t < 9; t++)
+                                {
+                                    Unsafe.Add(ref dw, (j * 8 + l) * C * F * F + t) += Unsafe.Add(ref lr, (t * 1 + j) * 8 + l);
+                                }
+                            }
                         }
                     }
                 }
             }
-            // Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.
-            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
-            ref float dr = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
-            // 4 channel(s) by 2 vectors of 8 positions; each channel's plane takes QV floats here, so no block writes into another's.
-            for (int c = 0; c < C; c += 4)
+            // Input, the channels across the lanes: dx[c][iy][ix] = sum over k and taps of w[k][c][ky][kx] * dzb[k][iy + F - 1 - ky][ix + F - 1 - kx],
+            // dzb: dz channels-last with a zero border; dx computed as [H * W][C], then transposed.
+            const int HB = 6, WB = 6, BT = 1, BL = 1; // dz at (oy + BT, ox + BL) of the bordered plane; the border stays zero
+            Transpose.Padded(dz, K, HO, WO, wideGrad, WB, BT, BL);
+            ref float br = ref MemoryMarshal.GetArrayDataReference(wideGrad);
+            // The weights as [taps][K][C] after the bordered dz: [K * C][taps] transposed.
+            ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, K * C * F * F);
+            Transpose.Matrix(weights, F * F, K * C, F * F, new Span<float>(wideGrad, K * HB * WB, F * F * K * C), K * C);
+            ref float wt = ref Unsafe.Add(ref br, K * HB * WB);
+            ref float ot = ref MemoryMarshal.GetArrayDataReference(paddedGrad);
+            // 1 vector(s) of 8 channels by 8 positions of a row at a time.
+            for (int c0 = 0; c0 < C; c0 += 8)
             {
-                for (int q = 0; q < QV; q += 16)
+                for (int iy = 0; iy < H; iy++)
                 {
-                    var a00 = Vector256<float>.Zero;
-                    var a01 = Vector256<float>.Zero;
-                    var a10 = Vector256<float>.Zero;
-                    var a11 = Vector256<float>.Zero;
-                    var a20 = Vector256<float>.Zero;
-                    var a21 = Vector256<float>.Zero;
-                    var a30 = Vector256<float>.Zero;
-                    var a31 = Vector256<float>.Zero;
-                    for (int k = 0; k < K; k++)
+                    int ix = 0;
+                    for (; ix <= W - 8; ix += 8)
                     {
-                        ref float gk = ref Unsafe.Add(ref gr, k * DS + q);
-                        ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 0) * F * F);
-                        ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 1) * F * F);
-                        ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 2) * F * F);
-                        ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k * C + c + 3) * F * F);
-                        Vector256<float> d0, d1, wk;
-                        // tap (0, 0): dz shifted back by 0
-                        d0 = Vector256.LoadUnsafe(ref gk, 14);
-                        d1 = Vector256.LoadUnsafe(ref gk, 14 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 0));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 0));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 0));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 0));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 1): dz shifted back by 1
-                        d0 = Vector256.LoadUnsafe(ref gk, 13);
-                        d1 = Vector256.LoadUnsafe(ref gk, 13 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 1));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 1));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 1));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 1));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (0, 2): dz shifted back by 2
-                        d0 = Vector256.LoadUnsafe(ref gk, 12);
-                        d1 = Vector256.LoadUnsafe(ref gk, 12 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 2));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 2));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 2));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 2));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 0): dz shifted back by 6
-                        d0 = Vector256.LoadUnsafe(ref gk, 8);
-                        d1 = Vector256.LoadUnsafe(ref gk, 8 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 3));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 3));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 3));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 3));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 1): dz shifted back by 7
-                        d0 = Vector256.LoadUnsafe(ref gk, 7);
-                        d1 = Vector256.LoadUnsafe(ref gk, 7 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 4));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 4));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 4));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 4));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (1, 2): dz shifted back by 8
-                        d0 = Vector256.LoadUnsafe(ref gk, 6);
-                        d1 = Vector256.LoadUnsafe(ref gk, 6 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 5));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 5));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 5));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 5));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 0): dz shifted back by 12
-                        d0 = Vector256.LoadUnsafe(ref gk, 2);
-                        d1 = Vector256.LoadUnsafe(ref gk, 2 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 6));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 6));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 6));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 6));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 1): dz shifted back by 13
-                        d0 = Vector256.LoadUnsafe(ref gk, 1);
-                        d1 = Vector256.LoadUnsafe(ref gk, 1 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 7));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 7));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 7));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 7));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
-                        // tap (2, 2): dz shifted back by 14
-                        d0 = Vector256.LoadUnsafe(ref gk, 0);
-                        d1 = Vector256.LoadUnsafe(ref gk, 0 + 8);
-                        wk = Vector256.Create(Unsafe.Add(ref w0, 8));
-                        a00 = Vector256.MultiplyAddEstimate(d0, wk, a00);
-                        a01 = Vector256.MultiplyAddEstimate(d1, wk, a01);
-                        wk = Vector256.Create(Unsafe.Add(ref w1, 8));
-                        a10 = Vector256.MultiplyAddEstimate(d0, wk, a10);
-                        a11 = Vector256.MultiplyAddEstimate(d1, wk, a11);
-                        wk = Vector256.Create(Unsafe.Add(ref w2, 8));
-                        a20 = Vector256.MultiplyAddEstimate(d0, wk, a20);
-                        a21 = Vector256.MultiplyAddEstimate(d1, wk, a21);
-                        wk = Vector256.Create(Unsafe.Add(ref w3, 8));
-                        a30 = Vector256.MultiplyAddEstimate(d0, wk, a30);
-                        a31 = Vector256.MultiplyAddEstimate(d1, wk, a31);
+                        var a00 = Vector256<float>.Zero;
+                        var a01 = Vector256<float>.Zero;
+                        var a02 = Vector256<float>.Zero;
+                        var a03 = Vector256<float>.Zero;
+                        var a04 = Vector256<float>.Zero;
+                        var a05 = Vector256<float>.Zero;
+                        var a06 = Vector256<float>.Zero;
+                        var a07 = Vector256<float>.Zero;
+                        ref float bp = ref Unsafe.Add(ref br, (iy * WB + ix) * K);
+                        for (int k = 0; k < K; k++)
+                        {
+                            ref float bk = ref Unsafe.Add(ref bp, k);
+                            ref float wk = ref Unsafe.Add(ref wt, k * C + c0);
+                            Vector256<float> w0, x;
+                            // tap (0, 0): dzb at (2, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 0);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 120));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 128));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 136));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 144));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 168));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 1): dzb at (2, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 64);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 120));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 128));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 136));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 144));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 160));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (0, 2): dzb at (2, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 128);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 120));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 128));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 136));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 144));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 152));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 0): dzb at (1, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 192);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 80));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 88));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 120));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 1): dzb at (1, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 256);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 80));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 88));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (1, 2): dzb at (1, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 320);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 80));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 88));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 0): dzb at (0, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 384);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 72));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 1): dzb at (0, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 448);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                            // tap (2, 2): dzb at (0, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 512);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 0));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a01 = Vector256.MultiplyAddEstimate(w0, x, a01);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a02 = Vector256.MultiplyAddEstimate(w0, x, a02);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 24));
+                            a03 = Vector256.MultiplyAddEstimate(w0, x, a03);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 32));
+                            a04 = Vector256.MultiplyAddEstimate(w0, x, a04);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 40));
+                            a05 = Vector256.MultiplyAddEstimate(w0, x, a05);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a06 = Vector256.MultiplyAddEstimate(w0, x, a06);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a07 = Vector256.MultiplyAddEstimate(w0, x, a07);
+                        }
+                        ref float op = ref Unsafe.Add(ref ot, (iy * W + ix) * C + c0);
+                        Vector256.StoreUnsafe(a00, ref op, 0);
+                        Vector256.StoreUnsafe(a01, ref op, 8);
+                        Vector256.StoreUnsafe(a02, ref op, 16);
+                        Vector256.StoreUnsafe(a03, ref op, 24);
+                        Vector256.StoreUnsafe(a04, ref op, 32);
+                        Vector256.StoreUnsafe(a05, ref op, 40);
+                        Vector256.StoreUnsafe(a06, ref op, 48);
+                        Vector256.StoreUnsafe(a07, ref op, 56);
                     }
-                    Vector256.StoreUnsafe(a00, ref dr, (nuint)((c + 0) * QV + q + 0));
-                    Vector256.StoreUnsafe(a01, ref dr, (nuint)((c + 0) * QV + q + 8));
-                    Vector256.StoreUnsafe(a10, ref dr, (nuint)((c + 1) * QV + q + 0));
-                    Vector256.StoreUnsafe(a11, ref dr, (nuint)((c + 1) * QV + q + 8));
-                    Vector256.StoreUnsafe(a20, ref dr, (nuint)((c + 2) * QV + q + 0));
-                    Vector256.StoreUnsafe(a21, ref dr, (nuint)((c + 2) * QV + q + 8));
-                    Vector256.StoreUnsafe(a30, ref dr, (nuint)((c + 3) * QV + q + 0));
-                    Vector256.StoreUnsafe(a31, ref dr, (nuint)((c + 3) * QV + q + 8));
+                    for (; ix < W; ix++)
+                    {
+                        var a00 = Vector256<float>.Zero;
+                        ref float bp = ref Unsafe.Add(ref br, (iy * WB + ix) * K);
+                        for (int k = 0; k < K; k++)
+                        {
+                            ref float bk = ref Unsafe.Add(ref bp, k);
+                            ref float wk = ref Unsafe.Add(ref wt, k * C + c0);
+                            Vector256<float> w0, x;
+                            // tap (0, 0): dzb at (2, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 0);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 112));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (0, 1): dzb at (2, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 64);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 104));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (0, 2): dzb at (2, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 128);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 96));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (1, 0): dzb at (1, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 192);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 64));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (1, 1): dzb at (1, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 256);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 56));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (1, 2): dzb at (1, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 320);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 48));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (2, 0): dzb at (0, 2) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 384);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 16));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (2, 1): dzb at (0, 1) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 448);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 8));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                            // tap (2, 2): dzb at (0, 0) from the block's positions
+                            w0 = Vector256.LoadUnsafe(ref wk, 512);
+                            x = Vector256.Create(Unsafe.Add(ref bk, 0));
+                            a00 = Vector256.MultiplyAddEstimate(w0, x, a00);
+                        }
+                        ref float op = ref Unsafe.Add(ref ot, (iy * W + ix) * C + c0);
+                        Vector256.StoreUnsafe(a00, ref op, 0);
+                    }
                 }
             }
-            // Crop the border: dx is the interior of the padded gradient.
-            for (int c = 0; c < C; c++)
-            {
-                ReadOnlySpan<float> interior = new ReadOnlySpan<float>(paddedGrad, c * QV + P * WP + P, (H - 1) * WP + W);
-                Rows.Copy(interior, WP, dx.Slice(c * H * W, H * W), W, H, W);
-            }
+            Transpose.Matrix(paddedGrad, C, H * W, C, dx, H * W);
         }
 
         /// <summary>conv3 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>

@@ -21,7 +21,11 @@ internal sealed partial class Conv2DEmitter
         private BackwardWriter(SourceWriter w, LayerContext c, Geometry view)
             : base(w, c, view)
         {
+            dilatedView = true;
         }
+
+        /// <summary>Whether this writes the stride-1 view's methods of a strided layer (dz dilated), not a stride-1 layer's.</summary>
+        private readonly bool dilatedView;
 
         private bool Dx => Context.NeedsInputGrad;
 
@@ -55,12 +59,12 @@ internal sealed partial class Conv2DEmitter
             // Depthwise with the channels across the lanes: the forward's staging instead of wide rows.
             var view = G.StridedBackwardWide && !DepthwiseLanes ? G.StrideOne() : null;
             var wide = DepthwiseLanes ? null : view ?? G;
-            if (wide is { Wide: true }) parameters.Add(("float[]", "wideGrad", $"dz in wide rows [{G.K}][{wide.DS}]"));
+            if (wide is { Wide: true }) parameters.Add(("float[]", "wideGrad", LaneInputGradient ? LaneWideGrad : $"dz in wide rows [{G.K}][{wide.DS}]"));
             if (wide is { FilterLanes: true }) parameters.Add(("float[]", "gradT", $"dz transposed [{wide.HO * wide.WO}][{G.K}]"));
             if (view is not null) parameters.Add(("float[]", "dilated", $"dz dilated to the stride-1 output [{G.K}][{view.HO}][{view.WO}]"));
             if (DepthwiseLanes) parameters.Add(("float[]", "staging", DepthwiseBackwardStaging));
             if (G.StridedDirect) StridedDirectParameters(parameters);
-            else if (Dx) parameters.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(wide is { Wide: true } ? G.QV : G.HP * G.WP)}]"));
+            else if (Dx) parameters.Add(("float[]", "paddedGrad", LaneInputGradient ? LanePaddedGrad : $"gradient of the padded input [{G.C}][{(wide is { Wide: true } ? G.QV : G.HP * G.WP)}]"));
 
             string dx = Dx ? $"; {(Adds ? "adds into" : "writes")} dx" : "";
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
@@ -172,9 +176,9 @@ internal sealed partial class Conv2DEmitter
             if (Dx) list.Add(("float[]", "parameters", WeightShape));
             list.Add(("float[]", "gradients", "weight and bias gradients at the same offsets; added into"));
             list.Add(("float[]", "padded", $"the forward's padded input {PaddedShape}"));
-            if (wide) list.Add(("float[]", "wideGrad", $"dz in wide rows [{G.K}][{G.DS}]"));
+            if (wide) list.Add(("float[]", "wideGrad", LaneInputGradient ? LaneWideGrad : $"dz in wide rows [{G.K}][{G.DS}]"));
             if (wide && G.FilterLanes) list.Add(("float[]", "gradT", $"dz transposed [{G.HO * G.WO}][{G.K}]"));
-            if (Dx && scratch) list.Add(("float[]", "paddedGrad", $"gradient of the padded input [{G.C}][{(G.Wide ? G.QV : G.HP * G.WP)}]"));
+            if (Dx && scratch) list.Add(("float[]", "paddedGrad", LaneInputGradient && wide ? LanePaddedGrad : $"gradient of the padded input [{G.C}][{(G.Wide ? G.QV : G.HP * G.WP)}]"));
             return list;
         }
 

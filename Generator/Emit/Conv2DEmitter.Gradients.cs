@@ -8,8 +8,8 @@ internal sealed partial class Conv2DEmitter
     {
         /// <summary>
         /// The backward at a width: dz spread into wide rows, the weight gradients (filters across the lanes where
-        /// they fill whole vectors, else dot products of wide rows), then the input gradient by blocks of the padded
-        /// plane, cropped into dx.
+        /// they fill whole vectors, as the strided direct backward takes them, else dot products of wide rows), then the
+        /// input gradient by the blocks of the padded plane that hold its interior, cropped into dx.
         /// </summary>
         private void VectorMethod(int lanes)
         {
@@ -17,19 +17,35 @@ internal sealed partial class Conv2DEmitter
             W.Line($"/// <summary>{Layer.Name} backward on Vector{lanes * 32}: dz in wide rows, then the weight and input gradients.</summary>");
             SpatialNames.Signature(W, Context, Name($"BackwardVector{lanes * 32}"), VariantParameters(wide: true, scratch: true));
             Constants(backward: true);
-            W.Line("// Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.");
-            W.Open("for (int k = 0; k < K; k++)");
-            W.Line($"{N.Span} rows = new {N.Span}(wideGrad, k * DS + G, L);");
-            W.Line($"{N.Rows}.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);");
-            W.Close();
+            if (!G.FilterLanes || (Dx && !LaneInputGradient))
+            {
+                // The wide rows feed the dot-product weight gradient and the wide-row input gradient only.
+                W.Line("// Spread dz into wide rows; the columns past WO, the guard and the tail stay zero.");
+                W.Open("for (int k = 0; k < K; k++)");
+                W.Line($"{N.Span} rows = new {N.Span}(wideGrad, k * DS + G, L);");
+                W.Line($"{N.Rows}.Copy(dz.Slice(k * HO * WO, HO * WO), WO, rows, WP, HO, WO);");
+                W.Close();
+            }
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float gw = ref {N.MemoryMarshal}.GetArrayDataReference(gradients);");
-            W.Line($"ref float gr = ref {N.MemoryMarshal}.GetArrayDataReference(wideGrad);");
+            if (!G.FilterLanes || (Dx && !LaneInputGradient)) W.Line($"ref float gr = ref {N.MemoryMarshal}.GetArrayDataReference(wideGrad);");
             W.Line("// Weights: dW[k][c][ky][kx] += sum over p of dz[k][p] * xp[c][p + ky * WP + kx].");
-            if (G.FilterLanes && G.K % lanes == 0) FilterLaneWeightGradient(v, lanes);
-            else if (G.FilterLanes) FilterLaneWeightGradient(N.Vector256, Geometry.Lanes); // filters fill Vector256s, not Vector512s
-            else WeightGradientVectors(v, lanes);
-            if (Dx)
+            if (G.FilterLanes)
+            {
+                // Filters across the lanes, as the strided direct backward takes them: dz transposed to [position][filter].
+                W.Line($"ref float tr = ref {N.MemoryMarshal}.GetArrayDataReference(gradT);");
+                W.Line("Transpose.Matrix(dz, HO * WO, K, HO * WO, gradT, K);");
+                StridedWeightGradient(lanes);
+            }
+            else
+            {
+                WeightGradientVectors(v, lanes);
+            }
+            if (LaneInputGradient)
+            {
+                LaneInputGradientBody(lanes);
+            }
+            else if (Dx)
             {
                 W.Line("// Input: dxp[c][q] = sum over k and taps of w[k][c][ky][kx] * dz[k][q - ky * WP - kx], then the border is cropped.");
                 W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
@@ -38,59 +54,6 @@ internal sealed partial class Conv2DEmitter
                 Crop("QV");
             }
             W.Close();
-        }
-
-        /// <summary>
-        /// The weight gradient with filters across the lanes: <c>dW[k][c][ky][kx] += sum over (oy, ox) of
-        /// dz[k][oy][ox] * xp[c][oy + ky][ox + kx]</c> for a vector of k at once. For each channel and kernel row, one
-        /// accumulator per kernel column (two sets, even and odd columns of the output, for independent chains) takes a
-        /// vector of the transposed dz and a broadcast input per multiply-add; the valid positions only, no wide-row waste.
-        /// </summary>
-        private void FilterLaneWeightGradient(string v, int lanes)
-        {
-            int f = G.FW;
-            W.Line($"// Filters across the lanes: dz transposed to [position][filter], then {f} accumulators per set, one per kernel column.");
-            W.Line($"ref float tr = ref {N.MemoryMarshal}.GetArrayDataReference(gradT);");
-            W.Open("for (int k = 0; k < K; k++)");
-            W.Line($"{N.ReadOnlySpan} dk = dz.Slice(k * HO * WO, HO * WO);");
-            W.Open("for (int p = 0; p < HO * WO; p++)");
-            W.Line($"{U}.Add(ref tr, p * K + k) = dk[p];");
-            W.Close();
-            W.Close();
-            W.Line($"{N.Span} lane = stackalloc float[{lanes}];");
-            W.Line($"ref float lr = ref {N.MemoryMarshal}.GetReference(lane);");
-            W.Open($"for (int kb = 0; kb < K; kb += {lanes})");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Open($"for (int ky = 0; ky < {G.KH}; ky++)");
-            for (int kx = 0; kx < f; kx++) W.Line($"{v}<float> a{kx} = default, b{kx} = default;");
-            W.Open("for (int oy = 0; oy < HO; oy++)");
-            W.Line($"ref float xrow = ref {U}.Add(ref xr, c * HP * WP + (oy + ky) * WP);");
-            W.Line($"ref float trow = ref {U}.Add(ref tr, oy * WO * K + kb);");
-            W.Line("int ox = 0;");
-            W.Open("for (; ox <= WO - 2; ox += 2)");
-            W.Line($"var d0 = {v}.LoadUnsafe(ref trow, (nuint)(ox * K));");
-            W.Line($"var d1 = {v}.LoadUnsafe(ref trow, (nuint)((ox + 1) * K));");
-            for (int kx = 0; kx < f; kx++)
-            {
-                W.Line($"a{kx} = {v}.MultiplyAddEstimate(d0, {v}.Create({U}.Add(ref xrow, ox + {kx})), a{kx});");
-                W.Line($"b{kx} = {v}.MultiplyAddEstimate(d1, {v}.Create({U}.Add(ref xrow, ox + {kx + 1})), b{kx});");
-            }
-            W.Close();
-            W.Open("if (ox < WO)");
-            W.Line($"var d0 = {v}.LoadUnsafe(ref trow, (nuint)(ox * K));");
-            for (int kx = 0; kx < f; kx++) W.Line($"a{kx} = {v}.MultiplyAddEstimate(d0, {v}.Create({U}.Add(ref xrow, ox + {kx})), a{kx});");
-            W.Close();
-            W.Close();
-            W.Line("// Lane j of column kx belongs to dW[kb + j][c][ky][kx].");
-            W.Line($"ref float dw = ref {U}.Add(ref gw, WeightOffset + (kb * C + c) * {G.FF} + ky * {G.KWN});");
-            for (int kx = 0; kx < f; kx++)
-            {
-                W.Line($"{v}.StoreUnsafe(a{kx} + b{kx}, ref lr);");
-                W.Open($"for (int j = 0; j < {lanes}; j++)");
-                W.Line($"{U}.Add(ref dw, j * C * {G.FF} + {kx}) += {U}.Add(ref lr, j);");
-                W.Close();
-            }
-            W.Close().Close().Close();
         }
 
         /// <summary>KW filters at a time, one accumulator per filter and kernel column over the wide rows.</summary>
@@ -143,10 +106,14 @@ internal sealed partial class Conv2DEmitter
         /// <summary>CB channels by QB vectors of the padded plane: each tap gathers dz shifted back by its offset.</summary>
         private void InputGradientVectors(string v, int lanes)
         {
-            int qb = G.QB(lanes);
+            int qb = G.QB(lanes), step = lanes * qb;
+            // Only the blocks the crop reads: from the one holding the first interior position to the one holding the last.
+            int first = (G.PadT * G.WP + G.PadL) / step * step;
+            int last = ((G.PadT + G.H - 1) * G.WP + G.PadL + G.W + step - 1) / step * step;
             W.Line($"// {G.CB} channel(s) by {qb} vectors of {lanes} positions; each channel's plane takes QV floats here, so no block writes into another's.");
+            W.Line($"// The blocks from {first} to {last}: those the interior (rows {G.PTN} to {G.PTN} + H - 1) falls in; the crop reads no other.");
             W.Open($"for (int c = 0; c < C; c += {G.CB})");
-            W.Open($"for (int q = 0; q < QV; q += {lanes * qb})");
+            W.Open($"for (int q = {first}; q < {last}; q += {step})");
             for (int j = 0; j < G.CB; j++)
                 for (int x = 0; x < qb; x++)
                     W.Line($"var a{j}{x} = {v}<float>.Zero;");

@@ -68,14 +68,20 @@ internal sealed record Conv2DBuffers(
         (BigInteger gradRows, BigInteger gradColumns) = wide ? (output.H, output.W) : StrideOneOutput(g, output);
         WindowGeometry gradWindow = g with { StrideHeight = 1, StrideWidth = 1 };
         BigInteger guard = (g.KernelHeight - 1) * wp + g.KernelWidth - 1;
+        // A stride-1 input gradient with the channels across the lanes: bordered dz and arranged weights, dx channels-last.
+        bool laneInput = wide && needsInputGrad && backwardWide && StrideOneLanes(g, input.C, filters, groups);
+        BigInteger laneRows = (BigInteger)(input.H + g.KernelHeight - 1) * (input.W + g.KernelWidth - 1) * filters
+            + (BigInteger)filters * input.C * g.KernelHeight * g.KernelWidth;
         return new Conv2DBuffers(
             PaddedInput: input.C * plane + LayerRule.Slack,
             Wide: forwardWide ? filters * positions + LayerRule.Slack : wholeVectors ? filters * ((plane + 15) / 16 * 16) + LayerRule.Slack : 0,
-            WideGrad: backwardWide ? filters * (guard + rounded) + LayerRule.Slack
+            WideGrad: laneInput ? laneRows + LayerRule.Slack
+                : backwardWide ? filters * (guard + rounded) + LayerRule.Slack
                 : direct && needsInputGrad ? filters * PhaseRowsLength(g, input.C, hp, wp) + LayerRule.Slack : 0,
             GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack
                 : direct ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
-            InputGrad: needsInputGrad && !PointwiseBackward(g, groups)
+            InputGrad: laneInput ? 2 * input.C * (BigInteger)input.H * input.W + LayerRule.Slack
+                : needsInputGrad && !PointwiseBackward(g, groups)
                 ? input.C * (backwardWide ? rounded : direct ? PhaseGradLength(g, input.C, hp, wp) : plane) + LayerRule.Slack : 0,
             Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
             Staging: channelLanes ? input.C * plane + LayerRule.Slack
@@ -388,6 +394,19 @@ internal sealed record Conv2DBuffers(
     /// of Vector256s of filters, a window unrolled): the output gradient is transposed to <c>[position][filter]</c>.
     /// </summary>
     public static bool FilterLanes(WindowGeometry g, int filters, int groups = 1) => groups <= 1 && WideRows(g) && g.KernelWidth <= 7 && filters % Lanes == 0;
+
+    /// <summary>
+    /// Whether a stride-1 convolution's input gradient on the vector paths runs with the channels across the lanes (the
+    /// filters across the lanes for its weight gradient, <see cref="FilterLanes"/>, and the channels a whole number of
+    /// Vector256s): dz transposed to channels-last with a zero border of <c>FH-1-PT</c> rows above, <c>FW-1-PL</c> columns
+    /// left (so every pad below the kernel's side), the weights arranged as <c>[FH*FW][K][C]</c> after it in the wide
+    /// gradient's buffer, dx computed as <c>[H*W][C]</c> in the input gradient's, then transposed (through a second
+    /// <c>C*H*W</c> where it is added). Up to 5x5 (its taps unrolled). No wide rows, no padded input gradient: the
+    /// scalar reference loops use neither.
+    /// </summary>
+    public static bool StrideOneLanes(WindowGeometry g, int channels, int filters, int groups) =>
+        FilterLanes(g, filters, groups) && channels % Lanes == 0 && g.KernelHeight <= 5 && g.KernelWidth <= 5
+        && g.PadTop < g.KernelHeight && g.PadLeft < g.KernelWidth && g.PadBottom < g.KernelHeight && g.PadRight < g.KernelWidth;
 
     /// <summary>
     /// <c>QV</c>: a padded plane of <paramref name="plane"/> floats rounded up so that whole input-gradient blocks of
