@@ -53,7 +53,7 @@ public static partial class Winograd
         int plane = (rows + 1) * stride;
         ref float q = ref At(scratch);
         ref float u = ref UOf(scratch, shared, c, k, ho, wo, c * 4 * plane);
-        ref float v = ref Unsafe.Add(ref u, 16 * Spread(k * c));
+        ref float v = ref Unsafe.Add(ref q, c * 4 * plane + 16 * Spread(k * c)); // this scratch's own, U being maybe shared
         ref float m = ref Unsafe.Add(ref v, 16 * Spread(c * tp));
         Split(ref At(x), c, h, w, pt, pl, ref q, rows, stride);
         if (shared.IsEmpty) FiltersOnce(weights, KeptOf(scratch, c, k, plane, tp), k, c, ref u, lanes: true);
