@@ -801,8 +801,7 @@ namespace Samples
         private void ForwardSegment1(SmallBatchNorm owner)
         {
             const bool training = true;
-            global::StaticNets.Generated.SmallBatchNormLayers.Bn1Normalize(_parameters, _conv1Output, _bn1Output, _bn1Xhat, owner._bn1Coefficients);
-            global::StaticNets.Generated.SmallBatchNormLayers.Relu1Forward(_bn1Output, _relu1Output);
+            global::StaticNets.Generated.SmallBatchNormLayers.Bn1Normalize(_parameters, _conv1Output, _relu1Output, _bn1Xhat, owner._bn1Coefficients);
             global::StaticNets.Generated.SmallBatchNormLayers.Pool1Forward(_relu1Output, _pool1Output);
             // flatten1: 4x4x4 -> 64, no copy ([C][H][W] is already the flat order)
             global::StaticNets.Generated.SmallBatchNormLayers.Dropout1Forward(_pool1Output, _dropout1Output, training, _dropout1Mask, ref _randomState);
@@ -856,15 +855,19 @@ namespace Samples
         {
             global::StaticNets.Generated.SmallBatchNormLayers.Dropout1Backward(_dropout1OutputGrad, _dropout1Mask, _pool1OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Pool1Backward(_relu1Output, _pool1Output, _pool1OutputGrad, _relu1OutputGrad);
-            global::StaticNets.Generated.SmallBatchNormLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _bn1OutputGrad);
-            global::StaticNets.Generated.SmallBatchNormLayers.Bn1GradientSums(_bn1OutputGrad, _bn1Xhat, _bn1Sample);
+            global::StaticNets.Generated.SmallBatchNormLayers.Bn1GradientSums(_relu1OutputGrad, _bn1Xhat, _parameters, _bn1Sample);
         }
 
         /// <summary>Backward segment 0 of this replica's sample, adding into its gradients.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardSegment0(SmallBatchNorm owner)
         {
-            global::StaticNets.Generated.SmallBatchNormLayers.Bn1Backward(_bn1OutputGrad, _bn1Xhat, owner._bn1Coefficients, _conv1OutputGrad);
+            global::StaticNets.Generated.SmallBatchNormLayers.Bn1Backward(
+                _relu1OutputGrad,
+                _bn1Xhat,
+                _parameters,
+                owner._bn1Coefficients,
+                _conv1OutputGrad);
             global::StaticNets.Generated.SmallBatchNormLayers.Conv1Backward(_conv1OutputGrad, _gradients, _conv1Input, _conv1WideGrad);
         }
 
@@ -1818,7 +1821,7 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>bn1 training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward.</summary>
+        /// <summary>bn1 training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward, then relu1.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1Normalize(float[] parameters, ReadOnlySpan<float> x, Span<float> y, Span<float> xhat, float[] coefficients)
         {
@@ -1828,16 +1831,24 @@ namespace StaticNets.Generated
             const int BetaOffset = 40; // β [C]
             ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
             ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
-            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
+            ReadOnlySpan<float> statistics = new ReadOnlySpan<float>(coefficients, 0, 2 * C);
+            BatchNormTraining.NormalizeReLU(x, gamma, beta, statistics, P, six: false, y, xhat); // y = relu1(γ x̂ + β)
         }
 
-        /// <summary>bn1 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
+        /// <summary>
+        /// bn1 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]), dy the gradient of
+        /// relu1's output taken back through it (its mask recomputed from x̂).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
+        internal static void Bn1GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] parameters, double[] sample)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
-            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+            const int GammaOffset = 36; // γ [C]
+            const int BetaOffset = 40; // β [C]
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.GradientSumsReLU(dy, xhat, gamma, beta, P, six: false, new Span<double>(sample, 2 * C, 2 * C));
         }
 
         /// <summary>bn1 backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
@@ -1878,16 +1889,22 @@ namespace StaticNets.Generated
         }
 
         /// <summary>bn1 backward of one sample, from the batch's factors; writes dx.</summary>
-        /// <param name="dy">The gradient of the output [4][8][8].</param>
+        /// <param name="dy">The gradient of relu1's output [4][8][8], taken back through it here.</param>
         /// <param name="xhat">The forward's normalised values [4][8][8].</param>
+        /// <param name="parameters">All parameters: γ and β give the activation's mask.</param>
         /// <param name="coefficients">The batch's factors (GradientCoefficients).</param>
         /// <param name="dx">The gradient of the input [4][8][8].</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] coefficients, Span<float> dx)
+        internal static void Bn1Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] parameters, float[] coefficients, Span<float> dx)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
-            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
+            const int GammaOffset = 36; // γ [C]
+            const int BetaOffset = 40; // β [C]
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            ReadOnlySpan<float> factors = new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C);
+            BatchNormTraining.BackwardReLU(dy, xhat, gamma, beta, factors, P, six: false, dx, false);
         }
 
         // ---- relu1: ReLU. 8x8x4 -> 8x8x4. ----
@@ -2301,7 +2318,8 @@ namespace StaticNets.Generated
             const int BetaOffset = 704; // β [C]
             ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
             ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
-            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
+            ReadOnlySpan<float> statistics = new ReadOnlySpan<float>(coefficients, 0, 2 * C);
+            BatchNormTraining.Normalize(x, gamma, beta, statistics, P, y, xhat);
         }
 
         /// <summary>bn2 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>

@@ -715,7 +715,7 @@ namespace Samples
         private void ForwardCore(global::System.ReadOnlySpan<float> input, bool training)
         {
             global::StaticNets.Generated.ResidualLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-            global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Winograd);
+            global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Winograd, null);
             global::StaticNets.Generated.ResidualLayers.Add1Forward(_conv2Output, _conv1Output, _add1Output);
             global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
             global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
@@ -738,7 +738,7 @@ namespace Samples
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(b * InputSize, InputSize);
                 global::StaticNets.Generated.ResidualLayers.Conv1Forward(input, _conv1Output, _parameters, _conv1Input, _conv1Wide);
-                global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Winograd);
+                global::StaticNets.Generated.ResidualLayers.Conv2Forward(_conv1Output, _conv2Output, _parameters, _conv2Input, _conv2Winograd, null);
                 global::StaticNets.Generated.ResidualLayers.Add1Forward(_conv2Output, _conv1Output, _add1Output);
                 global::StaticNets.Generated.ResidualLayers.Relu1Forward(_add1Output, _relu1Output);
                 global::StaticNets.Generated.ResidualLayers.Conv3Forward(_relu1Output, _conv3Output, _parameters, _conv3Input, _conv3Wide, _conv3Phases);
@@ -1568,7 +1568,8 @@ namespace StaticNets.Generated
             Span<float> y,         // conv2 output [8][16][16]
             float[] parameters,    // weights [8][8][3][3] at 224, biases [8] at 800
             float[] padded,        // x with a zero border [8][18][18]
-            float[] winograd)      // Winograd: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80], U's weights
+            float[] winograd,      // Winograd: parity planes [8][4][9][9], U [16][8][8], V [16][8][80], M [16][8][80], U's weights
+            float[]? shared)       // batch training: the scratch whose prepared U to use; null: winograd's own
         {
             const int C = 8, H = 16, W = 16, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 16, WO = 16;
@@ -1584,13 +1585,14 @@ namespace StaticNets.Generated
             // else the scalar reference loops.
             ReadOnlySpan<float> weights = new ReadOnlySpan<float>(parameters, WeightOffset, K * C * F * F);
             ReadOnlySpan<float> biases = new ReadOnlySpan<float>(parameters, BiasOffset, K);
+            // U: this scratch's own (transformed again where the weights changed), or in batch training the shared one, prepared.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Winograd.ForwardVector512(padded, C, HP, WP, weights, biases, K, winograd, y);
+                Winograd.ForwardSharedVector512(padded, C, HP, WP, weights, biases, K, winograd, shared, y);
             }
             else if (Simd.IsEnabled)
             {
-                Winograd.ForwardVector256(padded, C, HP, WP, weights, biases, K, winograd, y);
+                Winograd.ForwardSharedVector256(padded, C, HP, WP, weights, biases, K, winograd, shared, y);
             }
             else
             {

@@ -900,8 +900,7 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardSegment1(ResBn owner)
         {
-            global::StaticNets.Generated.ResBnLayers.Bn1Normalize(_parameters, _conv1Output, _bn1Output, _bn1Xhat, owner._bn1Coefficients);
-            global::StaticNets.Generated.ResBnLayers.Relu1Forward(_bn1Output, _relu1Output);
+            global::StaticNets.Generated.ResBnLayers.Bn1Normalize(_parameters, _conv1Output, _relu1Output, _bn1Xhat, owner._bn1Coefficients);
             global::StaticNets.Generated.ResBnLayers.Conv2Forward(_relu1Output, _conv2Output, _parameters, _conv2Input, _conv2Wide, _conv2Phases);
             global::StaticNets.Generated.ResBnLayers.Bn2Moments(_conv2Output, _bn2Sample);
         }
@@ -910,8 +909,7 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardSegment2(ResBn owner)
         {
-            global::StaticNets.Generated.ResBnLayers.Bn2Normalize(_parameters, _conv2Output, _bn2Output, _bn2Xhat, owner._bn2Coefficients);
-            global::StaticNets.Generated.ResBnLayers.Relu2Forward(_bn2Output, _relu2Output);
+            global::StaticNets.Generated.ResBnLayers.Bn2Normalize(_parameters, _conv2Output, _relu2Output, _bn2Xhat, owner._bn2Coefficients);
             global::StaticNets.Generated.ResBnLayers.Conv3Forward(_relu2Output, _conv3Output, _parameters, _conv3Input, _conv3Wide);
             global::StaticNets.Generated.ResBnLayers.Bn3Moments(_conv3Output, _bn3Sample);
         }
@@ -1005,15 +1003,14 @@ namespace Samples
                 _conv3WideGrad,
                 _conv3GradT,
                 _conv3InputGrad);
-            global::StaticNets.Generated.ResBnLayers.Relu2Backward(_relu2Output, _relu2OutputGrad, _bn2OutputGrad);
-            global::StaticNets.Generated.ResBnLayers.Bn2GradientSums(_bn2OutputGrad, _bn2Xhat, _bn2Sample);
+            global::StaticNets.Generated.ResBnLayers.Bn2GradientSums(_relu2OutputGrad, _bn2Xhat, _parameters, _bn2Sample);
         }
 
         /// <summary>Backward segment 1 of this replica's sample, adding into its gradients.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardSegment1(ResBn owner)
         {
-            global::StaticNets.Generated.ResBnLayers.Bn2Backward(_bn2OutputGrad, _bn2Xhat, owner._bn2Coefficients, _conv2OutputGrad);
+            global::StaticNets.Generated.ResBnLayers.Bn2Backward(_relu2OutputGrad, _bn2Xhat, _parameters, owner._bn2Coefficients, _conv2OutputGrad);
             global::StaticNets.Generated.ResBnLayers.Conv2Backward(
                 _conv2OutputGrad,
                 _relu1OutputGrad,
@@ -1023,15 +1020,14 @@ namespace Samples
                 _conv2WideGrad,
                 _conv2GradT,
                 _conv2InputGrad);
-            global::StaticNets.Generated.ResBnLayers.Relu1Backward(_relu1Output, _relu1OutputGrad, _bn1OutputGrad);
-            global::StaticNets.Generated.ResBnLayers.Bn1GradientSums(_bn1OutputGrad, _bn1Xhat, _bn1Sample);
+            global::StaticNets.Generated.ResBnLayers.Bn1GradientSums(_relu1OutputGrad, _bn1Xhat, _parameters, _bn1Sample);
         }
 
         /// <summary>Backward segment 0 of this replica's sample, adding into its gradients.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardSegment0(ResBn owner)
         {
-            global::StaticNets.Generated.ResBnLayers.Bn1Backward(_bn1OutputGrad, _bn1Xhat, owner._bn1Coefficients, _conv1OutputGrad);
+            global::StaticNets.Generated.ResBnLayers.Bn1Backward(_relu1OutputGrad, _bn1Xhat, _parameters, owner._bn1Coefficients, _conv1OutputGrad);
             global::StaticNets.Generated.ResBnLayers.Conv1Backward(_conv1OutputGrad, _gradients, _conv1Input, _conv1WideGrad);
         }
 
@@ -1993,7 +1989,7 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>bn1 training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward.</summary>
+        /// <summary>bn1 training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward, then relu1.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1Normalize(float[] parameters, ReadOnlySpan<float> x, Span<float> y, Span<float> xhat, float[] coefficients)
         {
@@ -2003,16 +1999,24 @@ namespace StaticNets.Generated
             const int BetaOffset = 112; // β [C]
             ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
             ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
-            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
+            ReadOnlySpan<float> statistics = new ReadOnlySpan<float>(coefficients, 0, 2 * C);
+            BatchNormTraining.NormalizeReLU(x, gamma, beta, statistics, P, six: false, y, xhat); // y = relu1(γ x̂ + β)
         }
 
-        /// <summary>bn1 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
+        /// <summary>
+        /// bn1 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]), dy the gradient of
+        /// relu1's output taken back through it (its mask recomputed from x̂).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
+        internal static void Bn1GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] parameters, double[] sample)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
-            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+            const int GammaOffset = 108; // γ [C]
+            const int BetaOffset = 112; // β [C]
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.GradientSumsReLU(dy, xhat, gamma, beta, P, six: false, new Span<double>(sample, 2 * C, 2 * C));
         }
 
         /// <summary>bn1 backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
@@ -2053,16 +2057,22 @@ namespace StaticNets.Generated
         }
 
         /// <summary>bn1 backward of one sample, from the batch's factors; writes dx.</summary>
-        /// <param name="dy">The gradient of the output [4][8][8].</param>
+        /// <param name="dy">The gradient of relu1's output [4][8][8], taken back through it here.</param>
         /// <param name="xhat">The forward's normalised values [4][8][8].</param>
+        /// <param name="parameters">All parameters: γ and β give the activation's mask.</param>
         /// <param name="coefficients">The batch's factors (GradientCoefficients).</param>
         /// <param name="dx">The gradient of the input [4][8][8].</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] coefficients, Span<float> dx)
+        internal static void Bn1Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] parameters, float[] coefficients, Span<float> dx)
         {
             const int C = 4; // channels
             const int P = 64; // values per channel and sample
-            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
+            const int GammaOffset = 108; // γ [C]
+            const int BetaOffset = 112; // β [C]
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            ReadOnlySpan<float> factors = new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C);
+            BatchNormTraining.BackwardReLU(dy, xhat, gamma, beta, factors, P, six: false, dx, false);
         }
 
         // ---- relu1 (named a0): ReLU. 8x8x4 -> 8x8x4. ----
@@ -3542,7 +3552,7 @@ namespace StaticNets.Generated
             }
         }
 
-        /// <summary>bn2 training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward.</summary>
+        /// <summary>bn2 training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward, then relu2.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2Normalize(float[] parameters, ReadOnlySpan<float> x, Span<float> y, Span<float> xhat, float[] coefficients)
         {
@@ -3552,16 +3562,24 @@ namespace StaticNets.Generated
             const int BetaOffset = 412; // β [C]
             ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
             ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
-            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
+            ReadOnlySpan<float> statistics = new ReadOnlySpan<float>(coefficients, 0, 2 * C);
+            BatchNormTraining.NormalizeReLU(x, gamma, beta, statistics, P, six: false, y, xhat); // y = relu2(γ x̂ + β)
         }
 
-        /// <summary>bn2 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
+        /// <summary>
+        /// bn2 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]), dy the gradient of
+        /// relu2's output taken back through it (its mask recomputed from x̂).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, double[] sample)
+        internal static void Bn2GradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] parameters, double[] sample)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
-            BatchNormTraining.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));
+            const int GammaOffset = 404; // γ [C]
+            const int BetaOffset = 412; // β [C]
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            BatchNormTraining.GradientSumsReLU(dy, xhat, gamma, beta, P, six: false, new Span<double>(sample, 2 * C, 2 * C));
         }
 
         /// <summary>bn2 backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>
@@ -3602,16 +3620,22 @@ namespace StaticNets.Generated
         }
 
         /// <summary>bn2 backward of one sample, from the batch's factors; writes dx.</summary>
-        /// <param name="dy">The gradient of the output [8][4][4].</param>
+        /// <param name="dy">The gradient of relu2's output [8][4][4], taken back through it here.</param>
         /// <param name="xhat">The forward's normalised values [8][4][4].</param>
+        /// <param name="parameters">All parameters: γ and β give the activation's mask.</param>
         /// <param name="coefficients">The batch's factors (GradientCoefficients).</param>
         /// <param name="dx">The gradient of the input [8][4][4].</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] coefficients, Span<float> dx)
+        internal static void Bn2Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, float[] parameters, float[] coefficients, Span<float> dx)
         {
             const int C = 8; // channels
             const int P = 16; // values per channel and sample
-            BatchNormTraining.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, false);
+            const int GammaOffset = 404; // γ [C]
+            const int BetaOffset = 412; // β [C]
+            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
+            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
+            ReadOnlySpan<float> factors = new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C);
+            BatchNormTraining.BackwardReLU(dy, xhat, gamma, beta, factors, P, six: false, dx, false);
         }
 
         // ---- relu2: ReLU. 4x4x8 -> 4x4x8. ----
@@ -5018,7 +5042,8 @@ namespace StaticNets.Generated
             const int BetaOffset = 1004; // β [C]
             ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
             ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
-            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
+            ReadOnlySpan<float> statistics = new ReadOnlySpan<float>(coefficients, 0, 2 * C);
+            BatchNormTraining.Normalize(x, gamma, beta, statistics, P, y, xhat);
         }
 
         /// <summary>bn3 backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>
@@ -5393,7 +5418,8 @@ namespace StaticNets.Generated
             const int BetaOffset = 1052; // β [C]
             ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);
             ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);
-            BatchNormTraining.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);
+            ReadOnlySpan<float> statistics = new ReadOnlySpan<float>(coefficients, 0, 2 * C);
+            BatchNormTraining.Normalize(x, gamma, beta, statistics, P, y, xhat);
         }
 
         /// <summary>add1: Add of bn3 and a0 through a 1x1 convolution, stride 2, and BatchNorm. 4x4x8 -> 4x4x8.</summary>

@@ -9,10 +9,26 @@ internal sealed partial class BatchNormEmitter
     {
         var l = c.Layer;
         const string kernels = "BatchNormTraining";
-        w.Line($"/// <summary>{l.Name} backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>");
-        OpenMethod(w, l.Member + "GradientSums", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "double[] sample");
-        Constants(w, l, parameters: false, statistics: false);
-        w.Line($"{kernels}.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));");
+        var activated = Activated(c);
+        if (activated is { } a)
+        {
+            w.Line($"/// <summary>");
+            w.Line($"/// {l.Name} backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]), dy the gradient of");
+            w.Line($"/// {a.Name}'s output taken back through it (its mask recomputed from x̂).");
+            w.Line($"/// </summary>");
+            OpenMethod(w, l.Member + "GradientSums", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "float[] parameters", "double[] sample");
+            Constants(w, l, parameters: true, statistics: false);
+            w.Line("ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);");
+            w.Line("ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);");
+            w.Line($"{kernels}.GradientSumsReLU(dy, xhat, gamma, beta, P, six: {a.Six}, new Span<double>(sample, 2 * C, 2 * C));");
+        }
+        else
+        {
+            w.Line($"/// <summary>{l.Name} backward, in the replica's segment: its sample's Σdy (sample[2C + c]) and Σdy·x̂ (sample[3C + c]).</summary>");
+            OpenMethod(w, l.Member + "GradientSums", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "double[] sample");
+            Constants(w, l, parameters: false, statistics: false);
+            w.Line($"{kernels}.GradientSums(dy, xhat, C, P, new Span<double>(sample, 2 * C, 2 * C));");
+        }
         w.Close();
         w.Line();
         w.Line($"/// <summary>{l.Name} backward: adds one sample's Σdy and Σdy·x̂ per channel into the batch's (batch[2C + c], batch[3C + c]).</summary>");
@@ -43,14 +59,30 @@ internal sealed partial class BatchNormEmitter
         w.Close();
         if (!c.NeedsInputGrad) return;
         w.Line();
+        string add = c.AddsInputGrad ? "true" : "false";
         w.Line($"/// <summary>{l.Name} backward of one sample, from the batch's factors{InputGradNote(c)}.</summary>");
-        w.Line($"/// <param name=\"dy\">The gradient of the output {Dims(l.Out)}.</param>");
+        w.Line(activated is { } f
+            ? $"/// <param name=\"dy\">The gradient of {f.Name}'s output {Dims(l.Out)}, taken back through it here.</param>"
+            : $"/// <param name=\"dy\">The gradient of the output {Dims(l.Out)}.</param>");
         w.Line($"/// <param name=\"xhat\">The forward's normalised values {Dims(l.Out)}.</param>");
+        if (activated is not null) w.Line("/// <param name=\"parameters\">All parameters: γ and β give the activation's mask.</param>");
         w.Line("/// <param name=\"coefficients\">The batch's factors (GradientCoefficients).</param>");
         w.Line($"/// <param name=\"dx\">The gradient of the input {Dims(l.In)}.</param>");
-        OpenMethod(w, l.Member + "Backward", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "float[] coefficients", "Span<float> dx");
-        Constants(w, l, parameters: false, statistics: false);
-        w.Line($"{kernels}.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, {(c.AddsInputGrad ? "true" : "false")});");
+        if (activated is { } b)
+        {
+            OpenMethod(w, l.Member + "Backward", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "float[] parameters", "float[] coefficients", "Span<float> dx");
+            Constants(w, l, parameters: true, statistics: false);
+            w.Line("ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);");
+            w.Line("ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);");
+            w.Line("ReadOnlySpan<float> factors = new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C);");
+            w.Line($"{kernels}.BackwardReLU(dy, xhat, gamma, beta, factors, P, six: {b.Six}, dx, {add});");
+        }
+        else
+        {
+            OpenMethod(w, l.Member + "Backward", "ReadOnlySpan<float> dy", "ReadOnlySpan<float> xhat", "float[] coefficients", "Span<float> dx");
+            Constants(w, l, parameters: false, statistics: false);
+            w.Line($"{kernels}.Backward(dy, xhat, new ReadOnlySpan<float>(coefficients, 2 * C, 3 * C), C, P, dx, {add});");
+        }
         w.Close();
     }
 }

@@ -55,18 +55,33 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
     public override string ForwardCall(LayerContext c) => Call(c, "Forward", "_parameters", "_statistics", c.Input, c.Output);
 
     /// <summary>The input gradient of one sample, from the batch's coefficients (in a segment method, whose owner ran the batch).</summary>
-    public override string? BackwardCall(LayerContext c) =>
-        c.NeedsInputGrad ? Call(c, "Backward", c.OutputGrad, Xhat(c.Layer), "owner." + Coefficients(c.Layer), c.InputGrad) : null;
+    public override string? BackwardCall(LayerContext c)
+    {
+        if (!c.NeedsInputGrad) return null;
+        return c.BatchActivation is { } a
+            ? Call(c, "Backward", a.OutputGrad, Xhat(c.Layer), "_parameters", "owner." + Coefficients(c.Layer), c.InputGrad)
+            : Call(c, "Backward", c.OutputGrad, Xhat(c.Layer), "owner." + Coefficients(c.Layer), c.InputGrad);
+    }
 
     /// <summary>Training, at the end of the segment that produces the input: the replica's sample's moments.</summary>
     public static string MomentsCall(LayerContext c) => Call(c, "Moments", c.Input, Sample(c.Layer));
 
-    /// <summary>Training, at the end of the backward segment that produces dy: the replica's sample's Σdy and Σdy·x̂.</summary>
-    public static string GradientSumsCall(LayerContext c) => Call(c, "GradientSums", c.OutputGrad, Xhat(c.Layer), Sample(c.Layer));
+    /// <summary>
+    /// Training, at the end of the backward segment that produces dy: the replica's sample's Σdy and Σdy·x̂ (with a fused
+    /// activation, of its output's gradient taken back through it).
+    /// </summary>
+    public static string GradientSumsCall(LayerContext c) => c.BatchActivation is { } a
+        ? Call(c, "GradientSums", a.OutputGrad, Xhat(c.Layer), "_parameters", Sample(c.Layer))
+        : Call(c, "GradientSums", c.OutputGrad, Xhat(c.Layer), Sample(c.Layer));
 
-    /// <summary>Training: normalises one sample with the batch's mean and deviation, which its owner computed.</summary>
+    /// <summary>Training: normalises one sample with the batch's mean and deviation, which its owner computed (and activates it).</summary>
     public static string NormalizeCall(LayerContext c) =>
-        Call(c, "Normalize", "_parameters", c.Input, c.Output, Xhat(c.Layer), "owner." + Coefficients(c.Layer));
+        Call(c, "Normalize", "_parameters", c.Input, c.BatchActivation?.Output ?? c.Output, Xhat(c.Layer), "owner." + Coefficients(c.Layer));
+
+    /// <summary>The fused activation's name and the kernels' <c>six</c> argument, or null.</summary>
+    private static (string Name, string Six)? Activated(LayerContext c) => c.BatchActivation is { } a
+        ? (a.Layer.Name, a.Layer.Type == LayerType.ReLU6 ? "true" : "false")
+        : null;
 
     /// <summary>The sizes and where the layer's γ, β and running statistics sit.</summary>
     private static void Constants(SourceWriter w, LayerShape l, bool parameters, bool statistics)
@@ -113,12 +128,13 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
             : "Epilogue.Planes(x, P, gamma, beta, mean, variance, Epsilon, default, y, EpilogueActivation.None, 0f);");
         w.Close();
         w.Line();
-        TrainingForward(w, l);
+        TrainingForward(w, c);
     }
 
     /// <summary>The training forward's parts: the batch's moments, combined sample by sample, and one sample's normalisation.</summary>
-    private static void TrainingForward(SourceWriter w, LayerShape l)
+    private static void TrainingForward(SourceWriter w, LayerContext context)
     {
+        var l = context.Layer;
         const string kernels = "BatchNormTraining";
         w.Line($"/// <summary>{l.Name} training, in the replica's segment: its sample's sum and squared deviations from its own mean per channel.</summary>");
         OpenMethod(w, l.Member + "Moments", "ReadOnlySpan<float> x", "double[] sample");
@@ -176,12 +192,18 @@ internal sealed partial class BatchNormEmitter : LayerEmitter
         w.Close();
         w.Close();
         w.Line();
-        w.Line($"/// <summary>{l.Name} training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward.</summary>");
+        var activated = Activated(context);
+        w.Line(activated is { } a
+            ? $"/// <summary>{l.Name} training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward, then {a.Name}.</summary>"
+            : $"/// <summary>{l.Name} training: one sample normalised with the batch's mean and deviation, x̂ kept for the backward.</summary>");
         OpenMethod(w, l.Member + "Normalize", "float[] parameters", "ReadOnlySpan<float> x", "Span<float> y", "Span<float> xhat", "float[] coefficients");
         Constants(w, l, parameters: true, statistics: false);
         w.Line("ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, C);");
         w.Line("ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, C);");
-        w.Line($"{kernels}.Normalize(x, gamma, beta, new ReadOnlySpan<float>(coefficients, 0, 2 * C), P, y, xhat);");
+        w.Line("ReadOnlySpan<float> statistics = new ReadOnlySpan<float>(coefficients, 0, 2 * C);");
+        w.Line(activated is { } b
+            ? $"{kernels}.NormalizeReLU(x, gamma, beta, statistics, P, six: {b.Six}, y, xhat); // y = {b.Name}(γ x̂ + β)"
+            : $"{kernels}.Normalize(x, gamma, beta, statistics, P, y, xhat);");
         w.Close();
     }
 }

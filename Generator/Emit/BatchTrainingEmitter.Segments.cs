@@ -184,7 +184,8 @@ internal static partial class BatchTrainingEmitter
         var emitter = LayerEmitter.For(c.Layer.Type);
         if (!IsBatched(c))
         {
-            yield return new Step(emitter.ForwardCall(c), emitter.ReadsTraining);
+            bool shared = emitter is Conv2DEmitter && Conv2DEmitter.UsesWinograd(c);
+            yield return new Step(shared ? Conv2DEmitter.SharedForwardCall(c) : emitter.ForwardCall(c), emitter.ReadsTraining);
             yield break;
         }
         yield return new Step(c);

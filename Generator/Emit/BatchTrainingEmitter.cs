@@ -196,7 +196,10 @@ internal static partial class BatchTrainingEmitter
             int to = k < bns.Count ? bns[k] : contexts.Count;
             var steps = new List<Step>();
             if (k > 0) steps.AddRange(After(contexts[bns[k - 1]]).Select(call => new Step(call)));
-            for (int i = from; i < to; i++) steps.AddRange(ForwardSteps(contexts[i]));
+            for (int i = from; i < to; i++)
+            {
+                if (!Fused(plan, i)) steps.AddRange(ForwardSteps(contexts[i]));
+            }
             if (k < bns.Count) steps.AddRange(Before(contexts[bns[k]]).Select(call => new Step(call)));
             if (k < bns.Count && EndsWithProduct(steps)) onMain.Add(bns[k]);
             else if (k < bns.Count) steps.Add(new Step(BatchNormEmitter.MomentsCall(NormAt(contexts[bns[k]]))));
@@ -212,7 +215,10 @@ internal static partial class BatchTrainingEmitter
             int high = k < bns.Count ? bns[k] - 1 : contexts.Count - 1;
             var steps = new List<Step>();
             if (k < bns.Count && BackwardOf(contexts[bns[k]]) is { } bn) steps.Add(new Step(bn));
-            for (int i = high; i >= low; i--) steps.AddRange(BackwardSteps(contexts[i]));
+            for (int i = high; i >= low; i--)
+            {
+                if (!Fused(plan, i)) steps.AddRange(BackwardSteps(contexts[i]));
+            }
             if (k > 0 && EndsWithProduct(steps)) onMain.Add(-1 - bns[k - 1]);
             else if (k > 0) steps.Add(new Step(BatchNormEmitter.GradientSumsCall(NormAt(contexts[bns[k - 1]]))));
             backward[k] = steps.Count == 0
@@ -221,6 +227,28 @@ internal static partial class BatchTrainingEmitter
         }
         EmitBatchCore(w, n, shape, plan, forward, backward, onMain);
     }
+
+    /// <summary>
+    /// The ReLU or ReLU6 that BatchNorm <paramref name="b"/> takes into its training normalisation and backward, or null: it
+    /// directly follows a BatchNorm of channels of more than one value, is the only reader of its output, and writes its
+    /// input gradient first.
+    /// </summary>
+    public static LayerContext? FusedActivation(List<LayerContext> contexts, int b)
+    {
+        var bn = contexts[b];
+        if (bn.Layer.Type != LayerType.BatchNorm || bn.Layer.Out.Flat || bn.Layer.Out.H * bn.Layer.Out.W < 2 || b + 1 >= contexts.Count) return null;
+        var a = contexts[b + 1];
+        if (a.Layer.Type is not (LayerType.ReLU or LayerType.ReLU6) || a.Input != bn.Output || a.AddsInputGrad || a.InputGrad != bn.OutputGrad) return null;
+        if (!a.NeedsInputGrad || a.FusedSoftmax) return null;
+        for (int j = 0; j < contexts.Count; j++)
+        {
+            if (j != b + 1 && j != b && (contexts[j].Input == bn.Output || contexts[j].Skip == bn.Output)) return null;
+        }
+        return a;
+    }
+
+    /// <summary>Whether a layer is an activation its BatchNorm runs in batch training.</summary>
+    private static bool Fused(NetworkPlan plan, int i) => i > 0 && plan.Contexts[i - 1].BatchActivation == plan.Contexts[i];
 
     /// <summary>
     /// Whether a segment ends with a dense layer's product over the batch: then the next BatchNorm's per-sample part runs
@@ -302,6 +330,14 @@ internal static partial class BatchTrainingEmitter
         w.Close();
         w.Close();
         w.Line("_replicaGradientsDirty = true;");
+        var winograd = contexts.Where(c => LayerEmitter.For(c.Layer.Type) is Conv2DEmitter && Conv2DEmitter.UsesWinograd(c)).ToList();
+        if (winograd.Count > 0)
+        {
+            w.Line("// The Winograd filters' transforms U, brought up to date once on this thread; the replicas' forwards read this instance's.");
+            w.Open($"if ({RuntimeNames.Kernel("Simd")}.IsEnabled)");
+            foreach (var c in winograd) Wrapped(w, Conv2DEmitter.WinogradPrepareCall(c), 12);
+            w.Close();
+        }
         for (int k = 0; k <= bns.Count; k++)
         {
             foreach (string statement in forward[k]) Wrapped(w, statement, 12);
@@ -333,7 +369,10 @@ internal static partial class BatchTrainingEmitter
                 w.Line($"// {l.Name}: the batch's sums of dy and dy*xhat per channel, in sample order; its γ and β gradients added once.");
                 w.Line($"global::System.Array.Clear({batch}, {2 * l.Out.C}, {2 * l.Out.C});");
                 string sample = BatchNormEmitter.Sample(l);
-                if (onMain.Contains(-1 - bns[k])) PerSample(w, $"{m}GradientSums(replicas[s].{c.OutputGrad}, replicas[s].{BatchNormEmitter.Xhat(l)}, replicas[s].{sample});");
+                string xhat = $"replicas[s].{BatchNormEmitter.Xhat(l)}";
+                if (onMain.Contains(-1 - bns[k])) PerSample(w, c.BatchActivation is { } a
+                    ? $"{m}GradientSums(replicas[s].{a.OutputGrad}, {xhat}, _parameters, replicas[s].{sample});"
+                    : $"{m}GradientSums(replicas[s].{c.OutputGrad}, {xhat}, replicas[s].{sample});");
                 PerSample(w, $"{m}AddGradientSums(replicas[s].{sample}, {batch});");
                 Wrapped(w, $"{m}GradientCoefficients(_parameters, _gradients, {batch}, {BatchNormEmitter.Coefficients(l)}, count);", 8);
             }

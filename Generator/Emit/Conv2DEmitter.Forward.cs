@@ -44,6 +44,7 @@ internal sealed partial class Conv2DEmitter
             if (G.WideBuffer) parameters.Add(("float[]", "wide", WideShape));
             if (G.Staging) parameters.Add(("float[]", "staging", G.Depthwise(8) ? DepthwiseStagingShape : StagingShape));
             if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
+            if (G.Winograd && Chain is null) parameters.Add(("float[]?", "shared", "batch training: the scratch whose prepared U to use; null: winograd's own"));
             if (G.StridedLanes) parameters.Add(("float[]", "lanes", LanesScratch));
             if (G.StridedWide) parameters.Add(("float[]", "phases", PhasesShape));
             if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());

@@ -1,9 +1,40 @@
+using System.Collections.Generic;
 using StaticNets.Generator.Layers;
 
 namespace StaticNets.Generator.Emit;
 
 internal sealed partial class Conv2DEmitter
 {
+    /// <summary>Whether the layer's forward is Winograd on the vector paths (its replicas in batch training share U).</summary>
+    public static bool UsesWinograd(LayerContext c) => new Geometry(c.Layer).Winograd;
+
+    /// <summary>
+    /// Batch training's forward call on a replica: as inference's, the Winograd U read from the network's scratch
+    /// (<c>owner</c>'s, which <see cref="WinogradPrepareCall"/> brought up to date before the segments) instead of its own.
+    /// </summary>
+    public static string SharedForwardCall(LayerContext c)
+    {
+        var l = c.Layer;
+        var args = new List<string> { c.Input, c.Output };
+        if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
+        args.Add("_parameters");
+        args.AddRange(ForwardScratch(l, new Geometry(l)));
+        args.Add("owner." + Field(l, "Winograd"));
+        return Call(c, "Forward", args.ToArray());
+    }
+
+    /// <summary>
+    /// What the batch pass runs on its own thread before the segments: the network's Winograd U brought up to date with
+    /// the weights (transformed again only where they changed), on the vector paths, for the replicas to share.
+    /// </summary>
+    public static string WinogradPrepareCall(LayerContext c)
+    {
+        var l = c.Layer;
+        var g = new Geometry(l);
+        string lanes = g.WinogradLanes ? "true" : "false";
+        return $"{RuntimeNames.Kernel("Winograd")}.Prepare(_parameters, {l.ParameterOffset}, {g.C}, {g.K}, {g.HO}, {g.WO}, {lanes}, {Field(l, "Winograd")});";
+    }
+
     /// <summary>
     /// The Winograd F(2x2, 3x3) forward (where <see cref="Conv2DBuffers.Winograd"/> applies): on the vector paths the
     /// layer calls <c>Winograd.ForwardVector512</c> or <c>ForwardVector256</c> in the Runtime with its sizes, its
@@ -43,11 +74,12 @@ internal sealed partial class Conv2DEmitter
                 : "// else the scalar reference loops.");
             W.Line($"{N.ReadOnlySpan} weights = new {N.ReadOnlySpan}(parameters, WeightOffset, K * C * F * F);");
             W.Line($"{N.ReadOnlySpan} biases = {bias};");
+            W.Line("// U: this scratch's own (transformed again where the weights changed), or in batch training the shared one, prepared.");
             W.Open($"if ({simd}.IsEnabled && {simd}.UseVector512)");
-            W.Line($"{WinogradKernels}.{kernel}Vector512(padded, C, HP, WP, weights, biases, K, winograd, {z});");
+            W.Line($"{WinogradKernels}.{kernel}SharedVector512(padded, C, HP, WP, weights, biases, K, winograd, shared, {z});");
             W.Close();
             W.Open($"else if ({simd}.IsEnabled)");
-            W.Line($"{WinogradKernels}.{kernel}Vector256(padded, C, HP, WP, weights, biases, K, winograd, {z});");
+            W.Line($"{WinogradKernels}.{kernel}SharedVector256(padded, C, HP, WP, weights, biases, K, winograd, shared, {z});");
             W.Close();
             W.Open("else");
             W.Line($"{Name("Forward")}Scalar(padded, parameters, {z});");

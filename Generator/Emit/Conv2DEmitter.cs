@@ -60,6 +60,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
         args.AddRange(ForwardScratch(l, g));
+        if (g.Winograd) args.Add("null"); // the Winograd forward's own U (batch training's replicas share one: SharedForwardCall)
         return Call(c, "Forward", args.ToArray());
     }
 

@@ -53,6 +53,9 @@ internal sealed class LayerContext
 
     public bool NeedsInputGrad => InputGrad is not null;
 
+    /// <summary>BatchNorm in batch training: the ReLU or ReLU6 after it that its normalisation and backward take in, or null.</summary>
+    public LayerContext? BatchActivation { get; set; }
+
     /// <summary>The same layer reading <paramref name="input"/> and writing <paramref name="output"/> (a sample of a tile).</summary>
     public LayerContext Over(string input, string output) => new(Layer, Index)
     {

@@ -243,6 +243,7 @@ internal sealed class NetworkPlan
         {
             if (LayerEmitter.For(Contexts[i].Layer.Type).NormalizesOverBatch(Contexts[i].Layer)) BatchNorms.Add(i);
         }
+        foreach (int b in BatchNorms) Contexts[b].BatchActivation = BatchTrainingEmitter.FusedActivation(Contexts, b);
         if (!BatchTraining) return;
         Buffers.Add(new("_sampleInput", shape.InputSize, "float", $"the sample of a batch training pass [{Num(shape.InputSize)}]"));
         Buffers.Add(new("_sampleTarget", shape.OutputSize, "float", $"its target, when given as a vector [{Num(shape.OutputSize)}]"));

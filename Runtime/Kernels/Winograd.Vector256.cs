@@ -21,18 +21,18 @@ public static partial class Winograd
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardFrom256(ReadOnlySpan<float> x, int h, int w, int pt, int pl, int channels, int paddedHeight, int paddedWidth,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters, Span<float> scratch, Span<float> z)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters, Span<float> scratch, Span<float> z, Span<float> shared = default)
     {
         int c = channels, k = filters, ho = paddedHeight - 2, wo = paddedWidth - 2;
         Check(c, k, paddedHeight, paddedWidth, h, w, pt, pl, x, weights, bias, scratch, z);
         var (rows, stride, tp) = Tiles(ho, wo);
         int plane = (rows + 1) * stride;
         ref float q = ref At(scratch);
-        ref float u = ref Unsafe.Add(ref q, c * 4 * plane);
-        ref float v = ref Unsafe.Add(ref u, 16 * Spread(k * c));
+        ref float u = ref UOf(scratch, shared, c, k, ho, wo, c * 4 * plane);
+        ref float v = ref Unsafe.Add(ref q, c * 4 * plane + 16 * Spread(k * c)); // this scratch's own, U being maybe shared
         ref float m = ref Unsafe.Add(ref v, 16 * Spread(c * tp));
         Split(ref At(x), c, h, w, pt, pl, ref q, rows, stride);
-        FiltersOnce(weights, KeptOf(scratch, c, k, plane, tp), k, c, ref u, lanes: false);
+        if (shared.IsEmpty) FiltersOnce(weights, KeptOf(scratch, c, k, plane, tp), k, c, ref u, lanes: false);
         InputVector256(ref q, c, plane, stride, tp, ref v);
         ProductsVector256(ref u, ref v, ref m, k, c, tp);
         OutputVector256(ref m, ref At(bias), bias.Length != 0, k, rows * stride, tp);
