@@ -76,7 +76,8 @@ internal sealed record Conv2DBuffers(
             GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack
                 : direct ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad && !PointwiseBackward(g, groups)
-                ? input.C * (backwardWide ? rounded : direct ? PhaseGradLength(g, input.C, hp, wp) : plane) + LayerRule.Slack : 0,
+                ? (depthwise && DepthwiseGather(g) ? DepthwiseGatherLength(g, input)
+                    : input.C * (backwardWide ? rounded : direct ? PhaseGradLength(g, input.C, hp, wp) : plane)) + LayerRule.Slack : 0,
             Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
             Staging: channelLanes ? input.C * plane + LayerRule.Slack
                 : depthwise ? DepthwiseStaging(g, input.C, plane, output) + LayerRule.Slack : 0,
@@ -294,6 +295,18 @@ internal sealed record Conv2DBuffers(
     public static bool DepthwiseLanes(WindowGeometry g, int channels, int filters, int groups, Shape output, int lanes) =>
         groups > 1 && groups == channels && filters == channels && channels >= lanes && g.KernelHeight * g.KernelWidth <= 49
         && (channels >= DepthwiseLanesChannels || (long)output.H * output.W <= DepthwiseLanesPlane);
+
+    /// <summary>
+    /// Whether a depthwise backward across the lanes gathers its input gradient (stride 1, no pad past the window's
+    /// reach): dz transposed into the interior of a zero-bordered <c>[H+FH-1][W+FW-1][C]</c>, each input's gradient then
+    /// its window's sum, written to <c>[H][W][C]</c> (<see cref="DepthwiseGatherLength"/>): nothing cleared, nothing scattered.
+    /// </summary>
+    public static bool DepthwiseGather(WindowGeometry g) => WideRows(g)
+        && g.PadTop < g.KernelHeight && g.PadBottom < g.KernelHeight && g.PadLeft < g.KernelWidth && g.PadRight < g.KernelWidth;
+
+    /// <summary>The gathered input gradient's floats: dz zero-bordered <c>[H+FH-1][W+FW-1][C]</c>, then dx <c>[H][W][C]</c>.</summary>
+    public static BigInteger DepthwiseGatherLength(WindowGeometry g, Shape input) =>
+        (BigInteger)input.C * ((input.H + g.KernelHeight - 1) * (BigInteger)(input.W + g.KernelWidth - 1) + (BigInteger)input.H * input.W);
 
     /// <summary>The channels from which the depthwise forward runs across the lanes on any plane: a Vector512 of them.</summary>
     public const int DepthwiseLanesChannels = 2 * Lanes;

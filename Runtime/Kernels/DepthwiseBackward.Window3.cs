@@ -7,11 +7,11 @@ public static partial class DepthwiseBackward
 {
     /// <summary>
     /// The weight gradient of a 3x3 window: the 9 taps' sums held in registers, each output's dz loaded once for all 9
-    /// (against once per tap), the window's 9 inputs loaded beside it.
+    /// (against once per tap), the window's 9 inputs loaded beside it. dz's rows are <paramref name="dzRow"/> floats apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WeightGradient3x3<TLanes, TVector>(
-        ReadOnlySpan<float> xs, ReadOnlySpan<float> dzt, Span<float> weightGradients, int channels, int outHeight, int outWidth, int paddedWidth,
+        ReadOnlySpan<float> xs, ReadOnlySpan<float> dzt, int dzRow, Span<float> weightGradients, int channels, int outHeight, int outWidth, int paddedWidth,
         int strideHeight, int strideWidth)
         where TLanes : ILanes<TVector>
         where TVector : struct
@@ -29,7 +29,7 @@ public static partial class DepthwiseBackward
             TVector a5 = TLanes.Zero, a6 = TLanes.Zero, a7 = TLanes.Zero, a8 = TLanes.Zero;
             for (int oy = 0; oy < outHeight; oy++)
             {
-                ref float d = ref Unsafe.Add(ref dr, oy * outWidth * channels + c);
+                ref float d = ref Unsafe.Add(ref dr, oy * dzRow + c);
                 ref float x = ref Unsafe.Add(ref xr, oy * strideHeight * row + c);
                 for (int ox = 0; ox < outWidth; ox++)
                 {
