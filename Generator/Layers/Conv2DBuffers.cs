@@ -76,7 +76,7 @@ internal sealed record Conv2DBuffers(
             GradT: backwardWide && FilterLanes(gradWindow, filters, groups) ? gradRows * gradColumns * filters + LayerRule.Slack
                 : direct ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
             InputGrad: needsInputGrad && !PointwiseBackward(g, groups)
-                ? (depthwise && DepthwiseGather(g) ? DepthwiseGatherLength(g, input)
+                ? (depthwise && DepthwiseGather(g, input, output) ? DepthwiseGatherLength(g, input)
                     : input.C * (backwardWide ? rounded : direct ? PhaseGradLength(g, input.C, hp, wp) : plane)) + LayerRule.Slack : 0,
             Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
             Staging: channelLanes ? input.C * plane + LayerRule.Slack
@@ -298,15 +298,17 @@ internal sealed record Conv2DBuffers(
 
     /// <summary>
     /// Whether a depthwise backward across the lanes gathers its input gradient (stride 1, no pad past the window's
-    /// reach): dz transposed into the interior of a zero-bordered <c>[H+FH-1][W+FW-1][C]</c>, each input's gradient then
-    /// its window's sum, written to <c>[H][W][C]</c> (<see cref="DepthwiseGatherLength"/>): nothing cleared, nothing scattered.
+    /// reach, an output plane as large as the input's): dz transposed into the interior of a zero-bordered
+    /// <c>[H+FH-1][W+FW-1][C]</c> (<see cref="DepthwiseGatherLength"/>), each input's gradient its window's sum, written to
+    /// <c>[H][W][C]</c> where the staging held the forward's output. Nothing cleared, nothing scattered.
     /// </summary>
-    public static bool DepthwiseGather(WindowGeometry g) => WideRows(g)
-        && g.PadTop < g.KernelHeight && g.PadBottom < g.KernelHeight && g.PadLeft < g.KernelWidth && g.PadRight < g.KernelWidth;
+    public static bool DepthwiseGather(WindowGeometry g, Shape input, Shape output) => WideRows(g)
+        && g.PadTop < g.KernelHeight && g.PadBottom < g.KernelHeight && g.PadLeft < g.KernelWidth && g.PadRight < g.KernelWidth
+        && (long)input.H * input.W <= (long)output.H * output.W;
 
-    /// <summary>The gathered input gradient's floats: dz zero-bordered <c>[H+FH-1][W+FW-1][C]</c>, then dx <c>[H][W][C]</c>.</summary>
+    /// <summary>The gathered input gradient's buffer: dz zero-bordered, <c>[H+FH-1][W+FW-1][C]</c>.</summary>
     public static BigInteger DepthwiseGatherLength(WindowGeometry g, Shape input) =>
-        (BigInteger)input.C * ((input.H + g.KernelHeight - 1) * (BigInteger)(input.W + g.KernelWidth - 1) + (BigInteger)input.H * input.W);
+        (BigInteger)input.C * (input.H + g.KernelHeight - 1) * (input.W + g.KernelWidth - 1);
 
     /// <summary>The channels from which the depthwise forward runs across the lanes on any plane: a Vector512 of them.</summary>
     public const int DepthwiseLanesChannels = 2 * Lanes;
