@@ -203,8 +203,18 @@ public static partial class DepthwiseBackward
                 }
                 for (int c = 0; c < channels8; c += 8)
                 {
-                    var (o0, o1, o2, o3, o4, o5, o6, o7) = Transpose.Rows8At(ref Unsafe.Add(ref s, c), at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7]);
-                    Block8(o0, o1, o2, o3, o4, o5, o6, o7, ref Unsafe.Add(ref d, c * plane + p), plane, add);
+                    Block8(
+                        Vector256.LoadUnsafe(ref s, (nuint)(at[0] + c)),
+                        Vector256.LoadUnsafe(ref s, (nuint)(at[1] + c)),
+                        Vector256.LoadUnsafe(ref s, (nuint)(at[2] + c)),
+                        Vector256.LoadUnsafe(ref s, (nuint)(at[3] + c)),
+                        Vector256.LoadUnsafe(ref s, (nuint)(at[4] + c)),
+                        Vector256.LoadUnsafe(ref s, (nuint)(at[5] + c)),
+                        Vector256.LoadUnsafe(ref s, (nuint)(at[6] + c)),
+                        Vector256.LoadUnsafe(ref s, (nuint)(at[7] + c)),
+                        ref Unsafe.Add(ref d, c * plane + p),
+                        plane,
+                        add);
                 }
             }
         }
@@ -225,12 +235,13 @@ public static partial class DepthwiseBackward
         }
     }
 
-    /// <summary>8 channels' 8 positions (transposed already) stored (or added), <paramref name="stride"/> apart.</summary>
+    /// <summary>Rows r0..r7 (8 positions' 8 channels) transposed and stored (or added) as 8 channels' 8 positions, <paramref name="stride"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block8(
-        Vector256<float> o0, Vector256<float> o1, Vector256<float> o2, Vector256<float> o3,
-        Vector256<float> o4, Vector256<float> o5, Vector256<float> o6, Vector256<float> o7, ref float d, int stride, bool add)
+        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, ref float d, int stride, bool add)
     {
+        var (o0, o1, o2, o3, o4, o5, o6, o7) = Transpose.Rows8(r0, r1, r2, r3, r4, r5, r6, r7);
         Store(o0, ref d, 0, add);
         Store(o1, ref d, stride, add);
         Store(o2, ref d, 2 * stride, add);

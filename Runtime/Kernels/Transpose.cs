@@ -132,7 +132,10 @@ public static class Transpose
         o7.StoreUnsafe(ref d, (nuint)(7 * destinationStride));
     }
 
-    /// <summary>One 8x8 block, rows <paramref name="sourceStride"/> apart, transposed: <c>o[j][i] = s[i][j]</c> (see <see cref="Rows8At"/>).</summary>
+    /// <summary>
+    /// One 8x8 block, rows <paramref name="sourceStride"/> apart, transposed: <c>o[j][i] = s[i][j]</c>. Unpack pairs of
+    /// rows, shuffle pairs of pairs, then exchange the 128-bit halves.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block8(
         ref float s,
@@ -146,43 +149,20 @@ public static class Transpose
         out Vector256<float> o6,
         out Vector256<float> o7)
     {
-        (o0, o1, o2, o3, o4, o5, o6, o7) = Rows8At(
-            ref s, 0, sourceStride, 2 * sourceStride, 3 * sourceStride, 4 * sourceStride, 5 * sourceStride, 6 * sourceStride, 7 * sourceStride);
-    }
-
-    /// <summary>
-    /// The 8x8 transpose of the rows of 8 floats at <paramref name="s"/> plus the offsets: row i of the result is element
-    /// i of each row. The rows are loaded by 128-bit halves paired across rows i and i + 4 (an insert that runs beside the
-    /// shuffles), so the transpose is two rounds of shuffles (unpack pairs of rows, shuffle pairs of pairs) and no exchange
-    /// of halves.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>,
-        Vector256<float>) Rows8At(ref float s, int a0, int a1, int a2, int a3, int a4, int a5, int a6, int a7)
-    {
-        var r0 = Vector256.Create(Vector128.LoadUnsafe(ref s, (nuint)a0), Vector128.LoadUnsafe(ref s, (nuint)a4));
-        var r1 = Vector256.Create(Vector128.LoadUnsafe(ref s, (nuint)a1), Vector128.LoadUnsafe(ref s, (nuint)a5));
-        var r2 = Vector256.Create(Vector128.LoadUnsafe(ref s, (nuint)a2), Vector128.LoadUnsafe(ref s, (nuint)a6));
-        var r3 = Vector256.Create(Vector128.LoadUnsafe(ref s, (nuint)a3), Vector128.LoadUnsafe(ref s, (nuint)a7));
-        var r4 = Vector256.Create(Vector128.LoadUnsafe(ref s, (nuint)(a0 + 4)), Vector128.LoadUnsafe(ref s, (nuint)(a4 + 4)));
-        var r5 = Vector256.Create(Vector128.LoadUnsafe(ref s, (nuint)(a1 + 4)), Vector128.LoadUnsafe(ref s, (nuint)(a5 + 4)));
-        var r6 = Vector256.Create(Vector128.LoadUnsafe(ref s, (nuint)(a2 + 4)), Vector128.LoadUnsafe(ref s, (nuint)(a6 + 4)));
-        var r7 = Vector256.Create(Vector128.LoadUnsafe(ref s, (nuint)(a3 + 4)), Vector128.LoadUnsafe(ref s, (nuint)(a7 + 4)));
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        return (Avx.Shuffle(t0, t2, 0x44), Avx.Shuffle(t0, t2, 0xEE), Avx.Shuffle(t1, t3, 0x44), Avx.Shuffle(t1, t3, 0xEE),
-            Avx.Shuffle(t4, t6, 0x44), Avx.Shuffle(t4, t6, 0xEE), Avx.Shuffle(t5, t7, 0x44), Avx.Shuffle(t5, t7, 0xEE));
+        var r0 = Vector256.LoadUnsafe(ref s);
+        var r1 = Vector256.LoadUnsafe(ref s, (nuint)sourceStride);
+        var r2 = Vector256.LoadUnsafe(ref s, (nuint)(2 * sourceStride));
+        var r3 = Vector256.LoadUnsafe(ref s, (nuint)(3 * sourceStride));
+        var r4 = Vector256.LoadUnsafe(ref s, (nuint)(4 * sourceStride));
+        var r5 = Vector256.LoadUnsafe(ref s, (nuint)(5 * sourceStride));
+        var r6 = Vector256.LoadUnsafe(ref s, (nuint)(6 * sourceStride));
+        var r7 = Vector256.LoadUnsafe(ref s, (nuint)(7 * sourceStride));
+        (o0, o1, o2, o3, o4, o5, o6, o7) = Rows8(r0, r1, r2, r3, r4, r5, r6, r7);
     }
 
     /// <summary>
     /// An 8x8 transpose in registers: row i of the result is lane i of each of the eight vectors. Unpack pairs of rows,
-    /// shuffle pairs of pairs, then exchange the 128-bit halves. From memory, <see cref="Rows8At"/> saves the exchange.
+    /// shuffle pairs of pairs, then exchange the 128-bit halves. The one 8x8 transpose of the kernels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>,
