@@ -3075,19 +3075,19 @@ namespace StaticNets.Generated
             const int Groups = 8, CG = C / Groups, KG = K / Groups; // each filter reads the CG channels of its group
             const int WeightOffset = 424, BiasOffset = 496;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
-            // Copy x into the padded input, which the scalar loops and the backward read; the vector paths transpose x themselves.
-            Span<float> xp = padded;
-            for (int c = 0; c < C; c++)
-            {
-                Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
-            }
-            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            // The vector paths transpose x into the staging, which their backward reads; the scalar loops and their backward read the padded input.
             if (Simd.IsEnabled)
             {
                 Dwconv1ForwardVector256(x, parameters, staging, y);
             }
             else
             {
+                // Copy x into the padded input; its zero border is never written.
+                Span<float> xp = padded;
+                for (int c = 0; c < C; c++)
+                {
+                    Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
+                }
                 Dwconv1ForwardScalar(padded, parameters, y);
             }
             Activations.ReLU(y, y);
@@ -3290,8 +3290,8 @@ namespace StaticNets.Generated
             ReadOnlySpan<float> dz, // gradient of the linear output [8][25][5]
             Span<float> dx,         // gradient of the input [8][25][5]; written
             float[] gradients,      // weight and bias gradients at the same offsets; added into
-            float[] staging,        // the forward's x [27][7][8] and weights [9][8], then dz [25][5][8]
-            float[] paddedGrad)     // gradient of the input, channels last [27][7][8]
+            float[] staging,        // the forward's x [27][7][8] and weights [9][8], then the input's gradient [25][5][8]
+            float[] paddedGrad)     // dz zero-bordered [27][7][8]
         {
             const int C = 8, H = 25, W = 5, K = 8, F = 3, P = 1, S = 1;
             const int HP = H + 2 * P, WP = W + 2 * P, HO = 25, WO = 5;
@@ -3299,17 +3299,19 @@ namespace StaticNets.Generated
             const int WeightOffset = 424, BiasOffset = 496;
             const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
             const int WS = HP * WP * C, ZS = WS + F * F * C; // where the staging holds the weights and the output
-            // dz [K][HO][WO] to [HO][WO][C] where the forward's output was.
-            Span<float> dzt = new Span<float>(staging, ZS, HO * WO * C);
-            Transpose.Matrix(dz, HO * WO, C, HO * WO, dzt, C);
-            // Weights: dW[c][tap] += sum over the outputs o of dz[o][c] * xs[o * S + tap][c].
+            const int DW = W + F - 1; // dz's zero-bordered rows
+            const int DT = F - 1 - P, DL = F - 1 - P; // dz's place in its border
+            // dz [K][HO][WO] into the interior of [H + F - 1][DW][C]; the border, never written, stays zero.
+            Transpose.Padded(dz, C, HO, WO, paddedGrad, DW, DT, DL);
+            ReadOnlySpan<float> dzt = new ReadOnlySpan<float>(paddedGrad, (DT * DW + DL) * C, ((HO - 1) * DW + WO) * C);
+            // Weights: dW[c][tap] += sum over the outputs o of dz[o][c] * xs[o + tap][c].
             Span<float> dw = new Span<float>(gradients, WeightOffset, C * F * F);
-            DepthwiseBackward.WeightGradientVector256(staging, dzt, dw, C, HO, WO, WP, F, F, S, S);
-            // Input: dxs[o * S + tap][c] += w[tap][c] * dz[o][c] over a zeroed [HP][WP][C], its interior then transposed back into dx.
-            Array.Clear(paddedGrad, 0, WS);
+            DepthwiseBackward.WeightGradientRowsVector256(staging, dzt, DW * C, dw, C, HO, WO, WP, F, F, S, S);
+            // Input: dx[i][c] = sum over the taps of w[tap][c] * dz[i + P - tap][c], gathered into [H][W][C], then transposed back into dx.
             ReadOnlySpan<float> wt = new ReadOnlySpan<float>(staging, WS, F * F * C);
-            DepthwiseBackward.InputGradientVector256(wt, dzt, paddedGrad, C, HO, WO, WP, F, F, S, S);
-            DepthwiseBackward.Unpadded(paddedGrad, C, H, W, WP, P, P, dx, add: false);
+            Span<float> dxt = new Span<float>(staging, ZS, H * W * C); // where the forward's output was
+            DepthwiseBackward.InputGradientGatherVector256(wt, paddedGrad, dxt, C, H, W, F, F);
+            DepthwiseBackward.Unpadded(dxt, C, H, W, W, 0, 0, dx, add: false);
         }
 
         /// <summary>dwconv1 backward, scalar: the weight gradients, then the input gradient, one value at a time.</summary>

@@ -24,23 +24,19 @@ internal sealed partial class Conv2DEmitter
         private bool LaneEpilogue => Chain is { Norm: not null, Add: null } && G.Depthwise(Geometry.Lanes);
 
         /// <summary>
-        /// The dispatch. Outside a chain, x is copied into the padded input first, which the scalar loops read and the
-        /// backward reads after (training runs this forward). A chain runs in inference only: there the vector paths
-        /// transpose x themselves and the padded copy is made for the scalar loops alone.
+        /// The dispatch. The vector paths transpose x into the staging themselves, which their backward reads (training
+        /// runs this forward); only the scalar loops copy x into the padded input, which they and the scalar backward read.
+        /// In a chain (inference only) the vector paths may apply the epilogue per lane.
         /// </summary>
         private void DepthwiseDispatch(string z, bool vector512, bool vector256)
         {
-            if (Chain is null)
-            {
-                W.Line("// Copy x into the padded input, which the scalar loops and the backward read; the vector paths transpose x themselves.");
-                CopyPadded();
-                Dispatch("Forward", $"x, parameters, staging, {z}", $"padded, parameters, {z}", vector512, vector256);
-                return;
-            }
             string simd = N.Simd;
-            string name = LaneEpilogue ? Chain.Method : Name("Forward");
-            string arguments = LaneEpilogue ? "x, parameters, statistics, staging, y" : $"x, parameters, staging, {z}";
-            W.Line(LaneEpilogue
+            bool lanes = Chain is not null && LaneEpilogue;
+            string name = lanes ? Chain!.Method : Name("Forward");
+            string arguments = lanes ? "x, parameters, statistics, staging, y" : $"x, parameters, staging, {z}";
+            W.Line(Chain is null
+                ? "// The vector paths transpose x into the staging, which their backward reads; the scalar loops and their backward read the padded input."
+                : LaneEpilogue
                 ? "// Inference: the vector paths transpose x themselves and apply the epilogue per lane; the scalar loops read the padded input."
                 : "// Inference: the vector paths transpose x themselves; the scalar loops read the padded input.");
             string keyword = "if";
@@ -61,7 +57,7 @@ internal sealed partial class Conv2DEmitter
             W.Line("// Copy x into the padded input; its zero border is never written.");
             CopyPadded();
             W.Line($"{Name("Forward")}Scalar(padded, parameters, {z});");
-            if (LaneEpilogue) Chain.WriteEpilogue(W, "K", G.HO * G.WO);
+            if (lanes) Chain!.WriteEpilogue(W, "K", G.HO * G.WO);
             W.Close();
         }
 

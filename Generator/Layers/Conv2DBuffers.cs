@@ -17,7 +17,7 @@ namespace StaticNets.Generator.Layers;
 /// Computed exactly, in <see cref="BigInteger"/>, so that no argument overflows here; the emitter sees only
 /// networks within the limit, where every length fits an int.
 /// </summary>
-internal sealed record Conv2DBuffers(
+internal sealed partial record Conv2DBuffers(
     BigInteger PaddedInput, BigInteger Wide, BigInteger WideGrad, BigInteger GradT, BigInteger InputGrad, BigInteger Dilated = default,
     BigInteger Staging = default, BigInteger Phases = default)
 {
@@ -82,7 +82,8 @@ internal sealed record Conv2DBuffers(
                 : direct ? (BigInteger)output.H * output.W * filters + LayerRule.Slack : 0,
             InputGrad: laneInput ? 2 * input.C * (BigInteger)input.H * input.W + LayerRule.Slack
                 : needsInputGrad && !PointwiseBackward(g, groups)
-                ? input.C * (backwardWide ? rounded : direct ? PhaseGradLength(g, input.C, hp, wp) : plane) + LayerRule.Slack : 0,
+                ? (depthwise && DepthwiseGather(g, input, output) ? DepthwiseGatherLength(g, input)
+                    : input.C * (backwardWide ? rounded : direct ? PhaseGradLength(g, input.C, hp, wp) : plane)) + LayerRule.Slack : 0,
             Dilated: backwardWide && !wide ? filters * gradRows * gradColumns + LayerRule.Slack : 0,
             Staging: channelLanes ? input.C * plane + LayerRule.Slack
                 : depthwise ? DepthwiseStaging(g, input.C, plane, output) + LayerRule.Slack : 0,
@@ -285,34 +286,6 @@ internal sealed record Conv2DBuffers(
     /// </summary>
     public static bool ChannelLanes(WindowGeometry g, int channels, BigInteger plane, int lanes, int groups) =>
         groups <= 1 && Direct(g) && channels >= lanes && plane <= ChannelLanePlane * lanes;
-
-    /// <summary>
-    /// Whether a depthwise convolution's forward at a width runs with the channels across the vector lanes: one filter
-    /// per channel (groups = channels = filters), at least a vector of channels, a window of at most 7x7 (unrolled,
-    /// its taps' weights held in registers). The padded input is transposed to <c>[HP][WP][C]</c>, the weights to
-    /// <c>[FH*FW][C]</c>, the output computed as <c>[HO][WO][C]</c> and transposed back (<see cref="DepthwiseStaging"/>).
-    /// Measured on the keyword spotter and MobileNet (thread CPU time, against the wide rows per plane): faster on every
-    /// layer of 16 channels or more (64 on 25x5: 7.1 -> 3.6-4.2 µs; 16 to 256 channels on 48x48 to 3x3, stride 1 and 2:
-    /// 1.2 to 4.4 times); slower with 8 channels on 48x48 (9.2 -> 11.6 µs), where the wide rows are long and waste little
-    /// and 8 channels fill only a Vector256. So with fewer than <see cref="DepthwiseLanesChannels"/> channels only on
-    /// output planes of at most <see cref="DepthwiseLanesPlane"/> positions, where the wide rows waste the most.
-    /// </summary>
-    public static bool DepthwiseLanes(WindowGeometry g, int channels, int filters, int groups, Shape output, int lanes) =>
-        groups > 1 && groups == channels && filters == channels && channels >= lanes && g.KernelHeight * g.KernelWidth <= 49
-        && (channels >= DepthwiseLanesChannels || (long)output.H * output.W <= DepthwiseLanesPlane);
-
-    /// <summary>The channels from which the depthwise forward runs across the lanes on any plane: a Vector512 of them.</summary>
-    public const int DepthwiseLanesChannels = 2 * Lanes;
-
-    /// <summary>The largest output plane on which fewer channels run across the lanes.</summary>
-    public const int DepthwiseLanesPlane = 256;
-
-    /// <summary>
-    /// The depthwise forward's staging: the input <c>[HP*WP][C]</c>, the weights <c>[FH*FW][C]</c>, the output
-    /// <c>[HO*WO][C]</c>, and a fused epilogue's scales and shifts <c>[2][C]</c>.
-    /// </summary>
-    public static BigInteger DepthwiseStaging(WindowGeometry g, int channels, BigInteger plane, Shape output) =>
-        channels * (plane + g.KernelHeight * g.KernelWidth + (BigInteger)output.H * output.W + 2);
 
     /// <summary>The planes, in vectors of positions, below which <see cref="ChannelLanes"/> applies.</summary>
     public const int ChannelLanePlane = 2;

@@ -7,11 +7,11 @@ public static partial class DepthwiseBackward
 {
     /// <summary>
     /// The weight gradient of a 3x3 window: the 9 taps' sums held in registers, each output's dz loaded once for all 9
-    /// (against once per tap), the window's 9 inputs loaded beside it.
+    /// (against once per tap), the window's 9 inputs loaded beside it. dz's rows are <paramref name="dzRow"/> floats apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WeightGradient3x3<TLanes, TVector>(
-        ReadOnlySpan<float> xs, ReadOnlySpan<float> dzt, Span<float> weightGradients, int channels, int outHeight, int outWidth, int paddedWidth,
+        ReadOnlySpan<float> xs, ReadOnlySpan<float> dzt, int dzRow, Span<float> weightGradients, int channels, int outHeight, int outWidth, int paddedWidth,
         int strideHeight, int strideWidth)
         where TLanes : ILanes<TVector>
         where TVector : struct
@@ -29,9 +29,23 @@ public static partial class DepthwiseBackward
             TVector a5 = TLanes.Zero, a6 = TLanes.Zero, a7 = TLanes.Zero, a8 = TLanes.Zero;
             for (int oy = 0; oy < outHeight; oy++)
             {
-                ref float d = ref Unsafe.Add(ref dr, oy * outWidth * channels + c);
+                ref float d = ref Unsafe.Add(ref dr, oy * dzRow + c);
                 ref float x = ref Unsafe.Add(ref xr, oy * strideHeight * row + c);
-                for (int ox = 0; ox < outWidth; ox++)
+                int ox = 0;
+                if (strideWidth == 1)
+                {
+                    // Two outputs at a time: a window row's 4 inputs loaded once for both (14 loads per 18 multiply-adds, against 20).
+                    for (; ox <= outWidth - 2; ox += 2)
+                    {
+                        TVector g0 = TLanes.Load(ref d, (nuint)(ox * channels));
+                        TVector g1 = TLanes.Load(ref d, (nuint)((ox + 1) * channels));
+                        ref float w = ref Unsafe.Add(ref x, ox * channels);
+                        Row2<TLanes, TVector>(ref w, channels, g0, g1, ref a0, ref a1, ref a2);
+                        Row2<TLanes, TVector>(ref Unsafe.Add(ref w, row), channels, g0, g1, ref a3, ref a4, ref a5);
+                        Row2<TLanes, TVector>(ref Unsafe.Add(ref w, 2 * row), channels, g0, g1, ref a6, ref a7, ref a8);
+                    }
+                }
+                for (; ox < outWidth; ox++)
                 {
                     TVector g = TLanes.Load(ref d, (nuint)(ox * channels));
                     ref float w = ref Unsafe.Add(ref x, ox * step);
@@ -56,6 +70,24 @@ public static partial class DepthwiseBackward
             Flush<TLanes, TVector>(a7, ref lr, ref gr, c, skip, 7);
             Flush<TLanes, TVector>(a8, ref lr, ref gr, c, skip, 8);
         }
+    }
+
+    /// <summary>One window row's 3 taps for two neighbouring outputs (dz <paramref name="g0"/>, <paramref name="g1"/>): its 4 inputs loaded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row2<TLanes, TVector>(ref float w, int channels, TVector g0, TVector g1, ref TVector a0, ref TVector a1, ref TVector a2)
+        where TLanes : ILanes<TVector>
+        where TVector : struct
+    {
+        TVector x = TLanes.Load(ref w, 0);
+        a0 = TLanes.MultiplyAdd(g0, x, a0);
+        x = TLanes.Load(ref w, (nuint)channels);
+        a0 = TLanes.MultiplyAdd(g1, x, a0);
+        a1 = TLanes.MultiplyAdd(g0, x, a1);
+        x = TLanes.Load(ref w, (nuint)(2 * channels));
+        a1 = TLanes.MultiplyAdd(g1, x, a1);
+        a2 = TLanes.MultiplyAdd(g0, x, a2);
+        x = TLanes.Load(ref w, (nuint)(3 * channels));
+        a2 = TLanes.MultiplyAdd(g1, x, a2);
     }
 
     /// <summary>Tap <paramref name="t"/>'s sums of the block's channels from <paramref name="skip"/> added into <c>[c][9]</c>.</summary>

@@ -29,10 +29,11 @@ public static partial class DepthwiseBackward
         Check(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, L);
         if (kernelHeight == 3 && kernelWidth == 3)
         {
-            WeightGradient3x3<Lanes256, Vector256<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, strideHeight, strideWidth);
+            WeightGradient3x3<Lanes256, Vector256<float>>(xs, dzt, outWidth * channels, weightGradients, channels, outHeight, outWidth, paddedWidth, strideHeight, strideWidth);
             return;
         }
-        WeightGradient<Lanes256, Vector256<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
+        WeightGradient<Lanes256, Vector256<float>>(
+            xs, dzt, outWidth * channels, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
     }
 
     /// <summary>The weight gradient of <see cref="WeightGradientVector256"/> on Vector512.</summary>
@@ -45,10 +46,11 @@ public static partial class DepthwiseBackward
         Check(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, L);
         if (kernelHeight == 3 && kernelWidth == 3)
         {
-            WeightGradient3x3<Lanes512, Vector512<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, strideHeight, strideWidth);
+            WeightGradient3x3<Lanes512, Vector512<float>>(xs, dzt, outWidth * channels, weightGradients, channels, outHeight, outWidth, paddedWidth, strideHeight, strideWidth);
             return;
         }
-        WeightGradient<Lanes512, Vector512<float>>(xs, dzt, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
+        WeightGradient<Lanes512, Vector512<float>>(
+            xs, dzt, outWidth * channels, weightGradients, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
     }
 
     /// <summary>
@@ -76,10 +78,13 @@ public static partial class DepthwiseBackward
         InputGradient<Lanes512, Vector512<float>>(wt, dzt, dxs, channels, outHeight, outWidth, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth);
     }
 
-    /// <summary>The weight gradient of any window, at either width: four chains of multiply-adds per tap, added pairwise.</summary>
+    /// <summary>
+    /// The weight gradient of any window, at either width: four chains of multiply-adds per tap, added pairwise. dz's
+    /// rows are <paramref name="dzRow"/> floats apart.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WeightGradient<TLanes, TVector>(
-        ReadOnlySpan<float> xs, ReadOnlySpan<float> dzt, Span<float> weightGradients, int channels, int outHeight, int outWidth, int paddedWidth,
+        ReadOnlySpan<float> xs, ReadOnlySpan<float> dzt, int dzRow, Span<float> weightGradients, int channels, int outHeight, int outWidth, int paddedWidth,
         int kernelHeight, int kernelWidth, int strideHeight, int strideWidth)
         where TLanes : ILanes<TVector>
         where TVector : struct
@@ -102,7 +107,7 @@ public static partial class DepthwiseBackward
                 TVector a3 = TLanes.Zero;
                 for (int oy = 0; oy < outHeight; oy++)
                 {
-                    ref float d = ref Unsafe.Add(ref dr, oy * outWidth * channels + c);
+                    ref float d = ref Unsafe.Add(ref dr, oy * dzRow + c);
                     ref float x = ref Unsafe.Add(ref xr, ((oy * strideHeight + ky) * paddedWidth + kx) * channels + c);
                     int ox = 0;
                     for (; ox <= outWidth - 4; ox += 4)
