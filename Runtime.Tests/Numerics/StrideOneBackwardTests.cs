@@ -60,42 +60,5 @@ public class StrideOneBackwardTests(ITestOutputHelper output)
     [Fact]
     public void Window_5x5_valid_6_to_16() => Check(new StrideOneBackward5x5(4), label: 2);
 
-    private void Check<TNet>(TNet net, int label) where TNet : class, INetwork<TNet>
-    {
-        var info = TNet.Info;
-        var random = new Random(info.ParameterCount);
-        for (int i = 0; i < net.Parameters.Length; i++) net.Parameters[i] = (float)(random.NextDouble() - 0.5) * 0.5f;
-        var input = Enumerable.Range(0, info.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        for (int call = 0; call < 2; call++)
-        {
-            // Twice: the scratch buffers' zeros must survive a call.
-            net.ZeroGradients();
-            net.ComputeGradients(input, label);
-        }
-        float[] analytic = net.Gradients.ToArray();
-        float[] parameters = net.Parameters.ToArray();
-
-        double Loss() => -Math.Log(ReferenceNetwork.Forward(info, parameters, input)[label]);
-
-        double worst = 0;
-        int failures = 0;
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            float saved = parameters[i];
-            parameters[i] = saved + 1e-3f;
-            double plus = Loss(), up = parameters[i];
-            parameters[i] = saved - 1e-3f;
-            double minus = Loss(), down = parameters[i];
-            parameters[i] = saved;
-            double numeric = (plus - minus) / (up - down);
-            double bound = 1e-4 + 1e-3 * Math.Abs(numeric);
-            worst = Math.Max(worst, Math.Abs(analytic[i] - numeric) / bound);
-            if (Math.Abs(analytic[i] - numeric) > bound && failures++ < 10)
-            {
-                output.WriteLine($"parameter {i}: analytic {analytic[i]:G6}, numeric {numeric:G6}");
-            }
-        }
-        output.WriteLine($"{info.Name}: {parameters.Length} parameters, worst {worst:F3} of the bound");
-        Assert.Equal(0, failures);
-    }
+    private void Check<TNet>(TNet net, int label) where TNet : class, INetwork<TNet> => ReferenceGradientCheck.Check(net, label, output, scale: 0.5f);
 }
