@@ -1919,17 +1919,6 @@ namespace StaticNets.Generated
             Activations.ReLU(x.Slice(0, N), y);
         }
 
-        /// <summary>relu1 backward; writes dx.</summary>
-        /// <param name="y">The output of the forward pass [4][8][8].</param>
-        /// <param name="dy">The gradient of the output [4][8][8].</param>
-        /// <param name="dx">The gradient of the input [4][8][8].</param>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu1Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int N = 256;
-            Activations.ReLUBackward(y.Slice(0, N), dy, dx);
-        }
-
         // ---- pool1: MaxPool 2x2, stride 2. 8x8x4 -> 4x4x4. ----
 
         /// <summary>pool1: MaxPool 2x2, stride 2. 8x8x4 -> 4x4x4.</summary>

@@ -2087,17 +2087,6 @@ namespace StaticNets.Generated
             Activations.ReLU(x.Slice(0, N), y);
         }
 
-        /// <summary>relu1 backward; writes dx.</summary>
-        /// <param name="y">The output of the forward pass [4][8][8].</param>
-        /// <param name="dy">The gradient of the output [4][8][8].</param>
-        /// <param name="dx">The gradient of the input [4][8][8].</param>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu1Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int N = 256;
-            Activations.ReLUBackward(y.Slice(0, N), dy, dx);
-        }
-
         // ---- conv2: Conv2D 8@3x3, stride 2, padding 1, no bias. 8x8x4 -> 4x4x8. ----
 
         /// <summary>conv2: Conv2D 8@3x3, stride 2, padding 1, no bias. 8x8x4 -> 4x4x8.</summary>
@@ -3648,17 +3637,6 @@ namespace StaticNets.Generated
         {
             const int N = 128;
             Activations.ReLU(x.Slice(0, N), y);
-        }
-
-        /// <summary>relu2 backward; writes dx.</summary>
-        /// <param name="y">The output of the forward pass [8][4][4].</param>
-        /// <param name="dy">The gradient of the output [8][4][4].</param>
-        /// <param name="dx">The gradient of the input [8][4][4].</param>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu2Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int N = 128;
-            Activations.ReLUBackward(y.Slice(0, N), dy, dx);
         }
 
         // ---- conv3: Conv2D 8@3x3, stride 1, padding 1, no bias. 4x4x8 -> 4x4x8. ----

@@ -83,8 +83,9 @@ internal static class PassEmitter
                 w.Line();
                 FusedChain.WriteMethod(w, chain);
             }
-            // A network that trains with batch statistics runs its dense layers over the whole batch: no per-sample backward.
-            bool batched = plan.BatchTraining && BatchTrainingEmitter.IsBatched(c);
+            // A network that trains with batch statistics runs its dense layers over the whole batch, and a ReLU that a
+            // BatchNorm takes into its training pass has its gradient applied there: no per-sample backward for either.
+            bool batched = plan.BatchTraining && (BatchTrainingEmitter.IsBatched(c) || plan.Contexts.Exists(b => b.BatchActivation == c));
             if (c.HasParametersUpToHere && (c.Layer.ParameterCount > 0 || c.NeedsInputGrad) && !batched)
             {
                 var text = new SourceWriter();
