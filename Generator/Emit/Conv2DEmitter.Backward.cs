@@ -77,23 +77,7 @@ internal sealed partial class Conv2DEmitter
                     : "// The forward's vector paths left x subsampled here (1x1, no padding): copy x for the gradients' loops.");
                 W.Line("x.Slice(0, C * H * W).CopyTo(padded);");
             }
-            if (ActivationBackwardReads(Context))
-            {
-                string z = KeepsLinear(Layer.Activation) ? "linear" : "y";
-                ActivationBackward(W, Layer.Activation, Layer.Alpha, z, "y", "dy", "dy");
-            }
-            W.Line(Context.FusedSoftmax
-                ? $"{N.ReadOnlySpan} dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits"
-                : Layer.Activation == Model.ActivationKind.None
-                    ? $"{N.ReadOnlySpan} dz = dy;"
-                    : $"{N.ReadOnlySpan} dz = dy; // the activation's derivative was applied in place above");
-            if (G.Bias)
-            {
-                W.Line("// Bias: the sum of dz over each filter's plane.");
-                W.Open("for (int k = 0; k < K; k++)");
-                W.Line($"gradients[BiasOffset + k] += {N.TensorPrimitives}.Sum(dz.Slice(k * HO * WO, HO * WO));");
-                W.Close();
-            }
+            LinearGradient();
 
             string head = Dx ? "dz, dx, parameters, gradients, padded" : "dz, gradients, padded";
             if (DepthwiseLanes)
@@ -136,6 +120,31 @@ internal sealed partial class Conv2DEmitter
                 W.Close();
                 W.Line();
                 StridedMethod();
+            }
+        }
+
+        /// <summary>
+        /// dz, the gradient of the linear output, from dy: the inline activation's derivative applied in place (unless
+        /// the loss already took the fused softmax), then the bias gradient, the sum of dz over each filter's plane.
+        /// </summary>
+        private void LinearGradient()
+        {
+            if (ActivationBackwardReads(Context))
+            {
+                string z = KeepsLinear(Layer.Activation) ? "linear" : "y";
+                ActivationBackward(W, Layer.Activation, Layer.Alpha, z, "y", "dy", "dy");
+            }
+            W.Line(Context.FusedSoftmax
+                ? $"{N.ReadOnlySpan} dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits"
+                : Layer.Activation == Model.ActivationKind.None
+                    ? $"{N.ReadOnlySpan} dz = dy;"
+                    : $"{N.ReadOnlySpan} dz = dy; // the activation's derivative was applied in place above");
+            if (G.Bias)
+            {
+                W.Line("// Bias: the sum of dz over each filter's plane.");
+                W.Open("for (int k = 0; k < K; k++)");
+                W.Line($"gradients[BiasOffset + k] += {N.TensorPrimitives}.Sum(dz.Slice(k * HO * WO, HO * WO));");
+                W.Close();
             }
         }
 

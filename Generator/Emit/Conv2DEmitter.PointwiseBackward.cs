@@ -39,23 +39,7 @@ internal sealed partial class Conv2DEmitter
             W.Line($"/// <summary>{Layer.Name} backward: adds into its weight and bias gradients{dx}.</summary>");
             SpatialNames.Signature(W, Context, Name("Backward"), parameters);
             Constants(backward: false);
-            if (ActivationBackwardReads(Context))
-            {
-                string z = KeepsLinear(Layer.Activation) ? "linear" : "y";
-                ActivationBackward(W, Layer.Activation, Layer.Alpha, z, "y", "dy", "dy");
-            }
-            W.Line(Context.FusedSoftmax
-                ? $"{N.ReadOnlySpan} dz = dy; // the loss wrote softmax-and-cross-entropy's gradient with respect to the logits"
-                : Layer.Activation == Model.ActivationKind.None
-                    ? $"{N.ReadOnlySpan} dz = dy;"
-                    : $"{N.ReadOnlySpan} dz = dy; // the activation's derivative was applied in place above");
-            if (G.Bias)
-            {
-                W.Line("// Bias: the sum of dz over each filter's plane.");
-                W.Open("for (int k = 0; k < K; k++)");
-                W.Line($"gradients[BiasOffset + k] += {N.TensorPrimitives}.Sum(dz.Slice(k * HO * WO, HO * WO));");
-                W.Close();
-            }
+            LinearGradient();
             string simd = N.Simd;
             string xs = G.ReadsX ? "x" : "padded";
             string vector = Dx ? $"dz, dx, parameters, gradients, {xs}, panels" : $"dz, gradients, {xs}, panels";
