@@ -192,15 +192,7 @@ public static partial class DepthwiseBackward
             int h = 0, w = 0; // the row and column of position p
             for (int p = 0; p < plane8; p += 8)
             {
-                for (int j = 0; j < 8; j++)
-                {
-                    at[j] = ((h + padTop) * paddedWidth + w + padLeft) * channels;
-                    if (++w == width)
-                    {
-                        w = 0;
-                        h++;
-                    }
-                }
+                Transpose.Offsets8(at, ref h, ref w, width, paddedWidth, padTop, padLeft, channels);
                 for (int c = 0; c < channels8; c += 8)
                 {
                     Block8(

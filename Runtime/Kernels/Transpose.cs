@@ -79,15 +79,7 @@ public static class Transpose
             int h = 0, w = 0; // the row and column of position p
             for (int p = 0; p < plane8; p += 8)
             {
-                for (int j = 0; j < 8; j++)
-                {
-                    at[j] = ((h + padTop) * paddedWidth + w + padLeft) * channels;
-                    if (++w == width)
-                    {
-                        w = 0;
-                        h++;
-                    }
-                }
+                Offsets8(at, ref h, ref w, width, paddedWidth, padTop, padLeft, channels);
                 for (int c = 0; c < channels8; c += 8)
                 {
                     Block8(ref Unsafe.Add(ref s, c * plane + p), plane, out var o0, out var o1, out var o2, out var o3, out var o4, out var o5, out var o6, out var o7);
@@ -113,6 +105,25 @@ public static class Transpose
                 if (first == channels) continue;
                 int at = ((h + padTop) * paddedWidth + w + padLeft) * channels;
                 for (int c = first; c < channels; c++) Unsafe.Add(ref d, at + c) = Unsafe.Add(ref s, c * plane + p);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The channels-last offsets <c>((h + padTop) * paddedWidth + w + padLeft) * channels</c> of the 8 positions from
+    /// (<paramref name="h"/>, <paramref name="w"/>) on, running over rows of <paramref name="width"/>; leaves h and w at
+    /// the position after them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Offsets8(Span<int> at, ref int h, ref int w, int width, int paddedWidth, int padTop, int padLeft, int channels)
+    {
+        for (int j = 0; j < 8; j++)
+        {
+            at[j] = ((h + padTop) * paddedWidth + w + padLeft) * channels;
+            if (++w == width)
+            {
+                w = 0;
+                h++;
             }
         }
     }
