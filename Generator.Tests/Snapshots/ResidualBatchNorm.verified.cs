@@ -1661,31 +1661,479 @@ namespace StaticNets.Generated
             {
                 Rows.Copy(x.Slice(c * H * W), W, xp.Slice((c * HP + P) * WP + P), WP, H, W);
             }
-            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            // Dispatch: the widest vector path the hardware has, which applies the epilogue at its stores; else the scalar loops, then the epilogue.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv1ForwardVector512(padded, parameters, wide, y);
+                Conv1Bn1Relu1ForwardVector512(padded, parameters, wide, y, statistics);
             }
             else if (Simd.IsEnabled)
             {
-                Conv1ForwardVector256(padded, parameters, wide, y);
+                Conv1Bn1Relu1ForwardVector256(padded, parameters, wide, y, statistics);
             }
             else
             {
                 Conv1ForwardScalar(padded, parameters, y);
+                // The epilogue: bn1 and relu1 in one pass, y = act(y * scale + shift).
+                const int GammaOffset = 108, BetaOffset = 112; // bn1's γ and β
+                const int MeanOffset = 0, VarianceOffset = 4; // its running statistics
+                const float Epsilon = 1E-05f;
+                ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+                ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+                ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+                ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
+                const int Plane = 64; // values per channel
+                Span<float> z = y.Slice(0, K * Plane);
+                ReadOnlySpan<float> r = default;
+                Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
             }
-            // The epilogue: bn1 and relu1 in one pass, y = act(y * scale + shift).
+        }
+
+        /// <summary>conv1 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1Bn1Relu1ForwardVector512(
+            float[] padded,     // the input with a zero border [3][10][10]
+            float[] parameters, // weights [4][3][3][3] at 0, no biases
+            float[] wide,       // wide rows [4][78]
+            Span<float> y,      // the output [4][8][8]
+            float[] statistics) // all running statistics; bn1's means then variances from 0
+        {
+            const int C = 3, H = 8, W = 8, K = 4, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
+            const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // The epilogue's scale and shift per filter: bn1's γ/sqrt(var + ε) and β - mean * scale, as the Epilogue rounds them.
             const int GammaOffset = 108, BetaOffset = 112; // bn1's γ and β
             const int MeanOffset = 0, VarianceOffset = 4; // its running statistics
-            const float Epsilon = 1E-05f;
-            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
-            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
-            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
-            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
-            const int Plane = 64; // values per channel
-            Span<float> z = y.Slice(0, K * Plane);
-            ReadOnlySpan<float> r = default;
-            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
+            Span<float> scaleShift = stackalloc float[2 * K];
+            EpilogueLanes.ScaleShift(new ReadOnlySpan<float>(parameters, GammaOffset, K), new ReadOnlySpan<float>(parameters, BetaOffset, K),
+                new ReadOnlySpan<float>(statistics, MeanOffset, K), new ReadOnlySpan<float>(statistics, VarianceOffset, K), 1E-05f,
+                scaleShift.Slice(0, K), scaleShift.Slice(K, K));
+            ref float sr = ref MemoryMarshal.GetReference(scaleShift);
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                float scale0 = Unsafe.Add(ref sr, k + 0), shift0 = Unsafe.Add(ref sr, K + k + 0);
+                float scale1 = Unsafe.Add(ref sr, k + 1), shift1 = Unsafe.Add(ref sr, K + k + 1);
+                float scale2 = Unsafe.Add(ref sr, k + 2), shift2 = Unsafe.Add(ref sr, K + k + 2);
+                float scale3 = Unsafe.Add(ref sr, k + 3), shift3 = Unsafe.Add(ref sr, K + k + 3);
+                for (int p0 = 0; p0 < L; p0 += 32)
+                {
+                    int p = Math.Min(p0, L - 32); // the last block overlaps the one before
+                    var b0 = Vector512<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector512<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector512<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector512<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 0);
+                        x1 = Vector512.LoadUnsafe(ref xc, 0 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 1);
+                        x1 = Vector512.LoadUnsafe(ref xc, 1 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 2);
+                        x1 = Vector512.LoadUnsafe(ref xc, 2 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 10);
+                        x1 = Vector512.LoadUnsafe(ref xc, 10 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 11);
+                        x1 = Vector512.LoadUnsafe(ref xc, 11 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 12);
+                        x1 = Vector512.LoadUnsafe(ref xc, 12 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector512.LoadUnsafe(ref xc, 20);
+                        x1 = Vector512.LoadUnsafe(ref xc, 20 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector512.LoadUnsafe(ref xc, 21);
+                        x1 = Vector512.LoadUnsafe(ref xc, 21 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector512.LoadUnsafe(ref xc, 22);
+                        x1 = Vector512.LoadUnsafe(ref xc, 22 + 16);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector512.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector512.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector512.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector512.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    a00 = a00 * Vector512.Create(scale0) + Vector512.Create(shift0); // two roundings, as the epilogue's
+                    a00 = Vector512.Max(a00, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    a01 = a01 * Vector512.Create(scale0) + Vector512.Create(shift0); // two roundings, as the epilogue's
+                    a01 = Vector512.Max(a01, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 16));
+                    a10 = a10 * Vector512.Create(scale1) + Vector512.Create(shift1); // two roundings, as the epilogue's
+                    a10 = Vector512.Max(a10, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    a11 = a11 * Vector512.Create(scale1) + Vector512.Create(shift1); // two roundings, as the epilogue's
+                    a11 = Vector512.Max(a11, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 16));
+                    a20 = a20 * Vector512.Create(scale2) + Vector512.Create(shift2); // two roundings, as the epilogue's
+                    a20 = Vector512.Max(a20, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    a21 = a21 * Vector512.Create(scale2) + Vector512.Create(shift2); // two roundings, as the epilogue's
+                    a21 = Vector512.Max(a21, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 16));
+                    a30 = a30 * Vector512.Create(scale3) + Vector512.Create(shift3); // two roundings, as the epilogue's
+                    a30 = Vector512.Max(a30, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    a31 = a31 * Vector512.Create(scale3) + Vector512.Create(shift3); // two roundings, as the epilogue's
+                    a31 = Vector512.Max(a31, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 16));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
+        }
+
+        /// <summary>conv1 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv1Bn1Relu1ForwardVector256(
+            float[] padded,     // the input with a zero border [3][10][10]
+            float[] parameters, // weights [4][3][3][3] at 0, no biases
+            float[] wide,       // wide rows [4][78]
+            Span<float> y,      // the output [4][8][8]
+            float[] statistics) // all running statistics; bn1's means then variances from 0
+        {
+            const int C = 3, H = 8, W = 8, K = 4, F = 3, P = 1, S = 1;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 8, WO = 8;
+            const int WeightOffset = 0; // no biases
+            const int L = (HO - 1) * WP + WO; // wide rows: output (oy, ox) at oy * WP + ox
+            // The epilogue's scale and shift per filter: bn1's γ/sqrt(var + ε) and β - mean * scale, as the Epilogue rounds them.
+            const int GammaOffset = 108, BetaOffset = 112; // bn1's γ and β
+            const int MeanOffset = 0, VarianceOffset = 4; // its running statistics
+            Span<float> scaleShift = stackalloc float[2 * K];
+            EpilogueLanes.ScaleShift(new ReadOnlySpan<float>(parameters, GammaOffset, K), new ReadOnlySpan<float>(parameters, BetaOffset, K),
+                new ReadOnlySpan<float>(statistics, MeanOffset, K), new ReadOnlySpan<float>(statistics, VarianceOffset, K), 1E-05f,
+                scaleShift.Slice(0, K), scaleShift.Slice(K, K));
+            ref float sr = ref MemoryMarshal.GetReference(scaleShift);
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                float scale0 = Unsafe.Add(ref sr, k + 0), shift0 = Unsafe.Add(ref sr, K + k + 0);
+                float scale1 = Unsafe.Add(ref sr, k + 1), shift1 = Unsafe.Add(ref sr, K + k + 1);
+                float scale2 = Unsafe.Add(ref sr, k + 2), shift2 = Unsafe.Add(ref sr, K + k + 2);
+                float scale3 = Unsafe.Add(ref sr, k + 3), shift3 = Unsafe.Add(ref sr, K + k + 3);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float xc = ref Unsafe.Add(ref xr, c * HP * WP + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 0);
+                        x1 = Vector256.LoadUnsafe(ref xc, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 1);
+                        x1 = Vector256.LoadUnsafe(ref xc, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 2);
+                        x1 = Vector256.LoadUnsafe(ref xc, 2 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 10);
+                        x1 = Vector256.LoadUnsafe(ref xc, 10 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 11);
+                        x1 = Vector256.LoadUnsafe(ref xc, 11 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 12);
+                        x1 = Vector256.LoadUnsafe(ref xc, 12 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector256.LoadUnsafe(ref xc, 20);
+                        x1 = Vector256.LoadUnsafe(ref xc, 20 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector256.LoadUnsafe(ref xc, 21);
+                        x1 = Vector256.LoadUnsafe(ref xc, 21 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector256.LoadUnsafe(ref xc, 22);
+                        x1 = Vector256.LoadUnsafe(ref xc, 22 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    a00 = a00 * Vector256.Create(scale0) + Vector256.Create(shift0); // two roundings, as the epilogue's
+                    a00 = Vector256.Max(a00, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    a01 = a01 * Vector256.Create(scale0) + Vector256.Create(shift0); // two roundings, as the epilogue's
+                    a01 = Vector256.Max(a01, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    a10 = a10 * Vector256.Create(scale1) + Vector256.Create(shift1); // two roundings, as the epilogue's
+                    a10 = Vector256.Max(a10, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    a11 = a11 * Vector256.Create(scale1) + Vector256.Create(shift1); // two roundings, as the epilogue's
+                    a11 = Vector256.Max(a11, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    a20 = a20 * Vector256.Create(scale2) + Vector256.Create(shift2); // two roundings, as the epilogue's
+                    a20 = Vector256.Max(a20, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    a21 = a21 * Vector256.Create(scale2) + Vector256.Create(shift2); // two roundings, as the epilogue's
+                    a21 = Vector256.Max(a21, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    a30 = a30 * Vector256.Create(scale3) + Vector256.Create(shift3); // two roundings, as the epilogue's
+                    a30 = Vector256.Max(a30, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    a31 = a31 * Vector256.Create(scale3) + Vector256.Create(shift3); // two roundings, as the epilogue's
+                    a31 = Vector256.Max(a31, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WP, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
         }
 
         /// <summary>conv1 backward: adds into its weight and bias gradients.</summary>
@@ -2553,31 +3001,426 @@ namespace StaticNets.Generated
                     Rows.SplitPhases(plane, HP, WP, S, S, 2, 2, split, HPh, WPh); // the 2x2 phases the window reads
                 }
             }
-            // Dispatch: the widest vector path the hardware has, else the scalar reference loops.
+            // Dispatch: the widest vector path the hardware has, which applies the epilogue at its stores; else the scalar loops, then the epilogue.
             if (Simd.IsEnabled && Simd.UseVector512)
             {
-                Conv2ForwardVector512(phases, parameters, wide, y);
+                Conv2Bn2Relu2ForwardVector512(phases, parameters, wide, y, statistics);
             }
             else if (Simd.IsEnabled)
             {
-                Conv2ForwardVector256(phases, parameters, wide, y);
+                Conv2Bn2Relu2ForwardVector256(phases, parameters, wide, y, statistics);
             }
             else
             {
                 Conv2ForwardScalar(padded, parameters, y);
+                // The epilogue: bn2 and relu2 in one pass, y = act(y * scale + shift).
+                const int GammaOffset = 404, BetaOffset = 412; // bn2's γ and β
+                const int MeanOffset = 8, VarianceOffset = 16; // its running statistics
+                const float Epsilon = 1E-05f;
+                ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
+                ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
+                ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
+                ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
+                const int Plane = 16; // values per channel
+                Span<float> z = y.Slice(0, K * Plane);
+                ReadOnlySpan<float> r = default;
+                Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
             }
-            // The epilogue: bn2 and relu2 in one pass, y = act(y * scale + shift).
+        }
+
+        /// <summary>conv2 forward on Vector512: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2Bn2Relu2ForwardVector512(
+            float[] phases,     // the padded input's phases [4][4][5][5]
+            float[] parameters, // weights [8][4][3][3] at 116, no biases
+            float[] wide,       // wide rows [8][19]
+            Span<float> y,      // the output [8][4][4]
+            float[] statistics) // all running statistics; bn2's means then variances from 8
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
+            const int WeightOffset = 116; // no biases
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            // The epilogue's scale and shift per filter: bn2's γ/sqrt(var + ε) and β - mean * scale, as the Epilogue rounds them.
             const int GammaOffset = 404, BetaOffset = 412; // bn2's γ and β
             const int MeanOffset = 8, VarianceOffset = 16; // its running statistics
-            const float Epsilon = 1E-05f;
-            ReadOnlySpan<float> gamma = new ReadOnlySpan<float>(parameters, GammaOffset, K);
-            ReadOnlySpan<float> beta = new ReadOnlySpan<float>(parameters, BetaOffset, K);
-            ReadOnlySpan<float> mean = new ReadOnlySpan<float>(statistics, MeanOffset, K);
-            ReadOnlySpan<float> variance = new ReadOnlySpan<float>(statistics, VarianceOffset, K);
-            const int Plane = 16; // values per channel
-            Span<float> z = y.Slice(0, K * Plane);
-            ReadOnlySpan<float> r = default;
-            Epilogue.Planes(z, Plane, gamma, beta, mean, variance, Epsilon, r, z, EpilogueActivation.ReLU, 0.0f);
+            Span<float> scaleShift = stackalloc float[2 * K];
+            EpilogueLanes.ScaleShift(new ReadOnlySpan<float>(parameters, GammaOffset, K), new ReadOnlySpan<float>(parameters, BetaOffset, K),
+                new ReadOnlySpan<float>(statistics, MeanOffset, K), new ReadOnlySpan<float>(statistics, VarianceOffset, K), 1E-05f,
+                scaleShift.Slice(0, K), scaleShift.Slice(K, K));
+            ref float sr = ref MemoryMarshal.GetReference(scaleShift);
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 1 vectors of 16 positions: each input vector loaded once feeds 4 accumulators, each weight 1.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                float scale0 = Unsafe.Add(ref sr, k + 0), shift0 = Unsafe.Add(ref sr, K + k + 0);
+                float scale1 = Unsafe.Add(ref sr, k + 1), shift1 = Unsafe.Add(ref sr, K + k + 1);
+                float scale2 = Unsafe.Add(ref sr, k + 2), shift2 = Unsafe.Add(ref sr, K + k + 2);
+                float scale3 = Unsafe.Add(ref sr, k + 3), shift3 = Unsafe.Add(ref sr, K + k + 3);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector512<float>.Zero;
+                    var a00 = b0;
+                    var b1 = Vector512<float>.Zero;
+                    var a10 = b1;
+                    var b2 = Vector512<float>.Zero;
+                    var a20 = b2;
+                    var b3 = Vector512<float>.Zero;
+                    var a30 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
+                        int wc = c * F * F;
+                        Vector512<float> x0, wk;
+                        // tap (0, 0)
+                        x0 = Vector512.LoadUnsafe(ref ph00, 0);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        // tap (0, 1)
+                        x0 = Vector512.LoadUnsafe(ref ph01, 0);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        // tap (0, 2)
+                        x0 = Vector512.LoadUnsafe(ref ph00, 1);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        // tap (1, 0)
+                        x0 = Vector512.LoadUnsafe(ref ph10, 0);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        // tap (1, 1)
+                        x0 = Vector512.LoadUnsafe(ref ph11, 0);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        // tap (1, 2)
+                        x0 = Vector512.LoadUnsafe(ref ph10, 1);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        // tap (2, 0)
+                        x0 = Vector512.LoadUnsafe(ref ph00, 5);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        // tap (2, 1)
+                        x0 = Vector512.LoadUnsafe(ref ph01, 5);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                        // tap (2, 2)
+                        x0 = Vector512.LoadUnsafe(ref ph00, 6);
+                        wk = Vector512.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector512.MultiplyAddEstimate(x0, wk, a00);
+                        wk = Vector512.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector512.MultiplyAddEstimate(x0, wk, a10);
+                        wk = Vector512.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector512.MultiplyAddEstimate(x0, wk, a20);
+                        wk = Vector512.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector512.MultiplyAddEstimate(x0, wk, a30);
+                    }
+                    a00 = a00 * Vector512.Create(scale0) + Vector512.Create(shift0); // two roundings, as the epilogue's
+                    a00 = Vector512.Max(a00, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    a10 = a10 * Vector512.Create(scale1) + Vector512.Create(shift1); // two roundings, as the epilogue's
+                    a10 = Vector512.Max(a10, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    a20 = a20 * Vector512.Create(scale2) + Vector512.Create(shift2); // two roundings, as the epilogue's
+                    a20 = Vector512.Max(a20, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    a30 = a30 * Vector512.Create(scale3) + Vector512.Create(shift3); // two roundings, as the epilogue's
+                    a30 = Vector512.Max(a30, Vector512<float>.Zero);
+                    Vector512.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
+        }
+
+        /// <summary>conv2 forward on Vector256: the wide rows, then gathered.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Conv2Bn2Relu2ForwardVector256(
+            float[] phases,     // the padded input's phases [4][4][5][5]
+            float[] parameters, // weights [8][4][3][3] at 116, no biases
+            float[] wide,       // wide rows [8][19]
+            Span<float> y,      // the output [8][4][4]
+            float[] statistics) // all running statistics; bn2's means then variances from 8
+        {
+            const int C = 4, H = 8, W = 8, K = 8, F = 3, P = 1, S = 2;
+            const int HP = H + 2 * P, WP = W + 2 * P, HO = 4, WO = 4;
+            const int WeightOffset = 116; // no biases
+            const int PH = 4, HPh = 5, WPh = 5; // phases: xp[c][S * i + a][S * j + b] at [c][a * S + b][i][j]
+            const int L = (HO - 1) * WPh + WO; // wide rows of the phase planes: output (oy, ox) at oy * WPh + ox
+            // The epilogue's scale and shift per filter: bn2's γ/sqrt(var + ε) and β - mean * scale, as the Epilogue rounds them.
+            const int GammaOffset = 404, BetaOffset = 412; // bn2's γ and β
+            const int MeanOffset = 8, VarianceOffset = 16; // its running statistics
+            Span<float> scaleShift = stackalloc float[2 * K];
+            EpilogueLanes.ScaleShift(new ReadOnlySpan<float>(parameters, GammaOffset, K), new ReadOnlySpan<float>(parameters, BetaOffset, K),
+                new ReadOnlySpan<float>(statistics, MeanOffset, K), new ReadOnlySpan<float>(statistics, VarianceOffset, K), 1E-05f,
+                scaleShift.Slice(0, K), scaleShift.Slice(K, K));
+            ref float sr = ref MemoryMarshal.GetReference(scaleShift);
+            ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
+            ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
+            ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
+            // 4 filters by 2 vectors of 8 positions: each input vector loaded once feeds 4 accumulators, each weight 2.
+            for (int k = 0; k < K; k += 4)
+            {
+                ref float w0 = ref Unsafe.Add(ref wr, WeightOffset + (k + 0) * C * F * F);
+                ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
+                ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
+                ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
+                float scale0 = Unsafe.Add(ref sr, k + 0), shift0 = Unsafe.Add(ref sr, K + k + 0);
+                float scale1 = Unsafe.Add(ref sr, k + 1), shift1 = Unsafe.Add(ref sr, K + k + 1);
+                float scale2 = Unsafe.Add(ref sr, k + 2), shift2 = Unsafe.Add(ref sr, K + k + 2);
+                float scale3 = Unsafe.Add(ref sr, k + 3), shift3 = Unsafe.Add(ref sr, K + k + 3);
+                for (int p0 = 0; p0 < L; p0 += 16)
+                {
+                    int p = Math.Min(p0, L - 16); // the last block overlaps the one before
+                    var b0 = Vector256<float>.Zero;
+                    var a00 = b0;
+                    var a01 = b0;
+                    var b1 = Vector256<float>.Zero;
+                    var a10 = b1;
+                    var a11 = b1;
+                    var b2 = Vector256<float>.Zero;
+                    var a20 = b2;
+                    var a21 = b2;
+                    var b3 = Vector256<float>.Zero;
+                    var a30 = b3;
+                    var a31 = b3;
+                    for (int c = 0; c < C; c++)
+                    {
+                        ref float ph00 = ref Unsafe.Add(ref xr, (c * PH + 0) * HPh * WPh + p);
+                        ref float ph01 = ref Unsafe.Add(ref xr, (c * PH + 1) * HPh * WPh + p);
+                        ref float ph10 = ref Unsafe.Add(ref xr, (c * PH + 2) * HPh * WPh + p);
+                        ref float ph11 = ref Unsafe.Add(ref xr, (c * PH + 3) * HPh * WPh + p);
+                        int wc = c * F * F;
+                        Vector256<float> x0, x1, wk;
+                        // tap (0, 0)
+                        x0 = Vector256.LoadUnsafe(ref ph00, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 0));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 0));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 0));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 0));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 1)
+                        x0 = Vector256.LoadUnsafe(ref ph01, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 1));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 1));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 1));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 1));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (0, 2)
+                        x0 = Vector256.LoadUnsafe(ref ph00, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 2));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 2));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 2));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 2));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 0)
+                        x0 = Vector256.LoadUnsafe(ref ph10, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 3));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 3));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 3));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 3));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 1)
+                        x0 = Vector256.LoadUnsafe(ref ph11, 0);
+                        x1 = Vector256.LoadUnsafe(ref ph11, 0 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 4));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 4));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 4));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 4));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (1, 2)
+                        x0 = Vector256.LoadUnsafe(ref ph10, 1);
+                        x1 = Vector256.LoadUnsafe(ref ph10, 1 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 5));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 5));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 5));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 5));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 0)
+                        x0 = Vector256.LoadUnsafe(ref ph00, 5);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 5 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 6));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 6));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 6));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 6));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 1)
+                        x0 = Vector256.LoadUnsafe(ref ph01, 5);
+                        x1 = Vector256.LoadUnsafe(ref ph01, 5 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 7));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 7));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 7));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 7));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                        // tap (2, 2)
+                        x0 = Vector256.LoadUnsafe(ref ph00, 6);
+                        x1 = Vector256.LoadUnsafe(ref ph00, 6 + 8);
+                        wk = Vector256.Create(Unsafe.Add(ref w0, wc + 8));
+                        a00 = Vector256.MultiplyAddEstimate(x0, wk, a00);
+                        a01 = Vector256.MultiplyAddEstimate(x1, wk, a01);
+                        wk = Vector256.Create(Unsafe.Add(ref w1, wc + 8));
+                        a10 = Vector256.MultiplyAddEstimate(x0, wk, a10);
+                        a11 = Vector256.MultiplyAddEstimate(x1, wk, a11);
+                        wk = Vector256.Create(Unsafe.Add(ref w2, wc + 8));
+                        a20 = Vector256.MultiplyAddEstimate(x0, wk, a20);
+                        a21 = Vector256.MultiplyAddEstimate(x1, wk, a21);
+                        wk = Vector256.Create(Unsafe.Add(ref w3, wc + 8));
+                        a30 = Vector256.MultiplyAddEstimate(x0, wk, a30);
+                        a31 = Vector256.MultiplyAddEstimate(x1, wk, a31);
+                    }
+                    a00 = a00 * Vector256.Create(scale0) + Vector256.Create(shift0); // two roundings, as the epilogue's
+                    a00 = Vector256.Max(a00, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a00, ref zr, (nuint)((k + 0) * L + p + 0));
+                    a01 = a01 * Vector256.Create(scale0) + Vector256.Create(shift0); // two roundings, as the epilogue's
+                    a01 = Vector256.Max(a01, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a01, ref zr, (nuint)((k + 0) * L + p + 8));
+                    a10 = a10 * Vector256.Create(scale1) + Vector256.Create(shift1); // two roundings, as the epilogue's
+                    a10 = Vector256.Max(a10, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a10, ref zr, (nuint)((k + 1) * L + p + 0));
+                    a11 = a11 * Vector256.Create(scale1) + Vector256.Create(shift1); // two roundings, as the epilogue's
+                    a11 = Vector256.Max(a11, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a11, ref zr, (nuint)((k + 1) * L + p + 8));
+                    a20 = a20 * Vector256.Create(scale2) + Vector256.Create(shift2); // two roundings, as the epilogue's
+                    a20 = Vector256.Max(a20, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a20, ref zr, (nuint)((k + 2) * L + p + 0));
+                    a21 = a21 * Vector256.Create(scale2) + Vector256.Create(shift2); // two roundings, as the epilogue's
+                    a21 = Vector256.Max(a21, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a21, ref zr, (nuint)((k + 2) * L + p + 8));
+                    a30 = a30 * Vector256.Create(scale3) + Vector256.Create(shift3); // two roundings, as the epilogue's
+                    a30 = Vector256.Max(a30, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a30, ref zr, (nuint)((k + 3) * L + p + 0));
+                    a31 = a31 * Vector256.Create(scale3) + Vector256.Create(shift3); // two roundings, as the epilogue's
+                    a31 = Vector256.Max(a31, Vector256<float>.Zero);
+                    Vector256.StoreUnsafe(a31, ref zr, (nuint)((k + 3) * L + p + 8));
+                }
+            }
+            // Gather the wide rows into [K][HO][WO].
+            for (int k = 0; k < K; k++)
+            {
+                Rows.Copy(new ReadOnlySpan<float>(wide, k * L, L), WPh, y.Slice(k * HO * WO, HO * WO), WO, HO, WO);
+            }
         }
 
         /// <summary>conv2 backward: adds into its weight and bias gradients; adds into dx.</summary>
@@ -5920,7 +6763,11 @@ namespace StaticNets.Generated
             const int FH = 4, FW = 4, SH = 4, SW = 4, PT = 0, PL = 0;
             x = x.Slice(0, C * H * W);
             y = y.Slice(0, C * HO * WO);
-            for (int c = 0; c < C; c++)
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            int c = 0;
+            // 8 channels at a time: independent chains, each in the order of the one-channel loop below.
+            for (; c <= C - 8; c += 8)
             {
                 for (int oy = 0; oy < HO; oy++)
                 {
@@ -5930,15 +6777,62 @@ namespace StaticNets.Generated
                         int y1 = Math.Min(oy * SH - PT + FH, H);
                         int x0 = Math.Max(ox * SW - PL, 0);
                         int x1 = Math.Min(ox * SW - PL + FW, W);
-                        float s = 0f;
+                        float s0 = 0f;
+                        float s1 = 0f;
+                        float s2 = 0f;
+                        float s3 = 0f;
+                        float s4 = 0f;
+                        float s5 = 0f;
+                        float s6 = 0f;
+                        float s7 = 0f;
                         for (int iy = y0; iy < y1; iy++)
                         {
                             for (int ix = x0; ix < x1; ix++)
                             {
-                                s += x[(c * H + iy) * W + ix];
+                                ref float xc = ref Unsafe.Add(ref xr, (c * H + iy) * W + ix);
+                                s0 += xc;
+                                s1 += Unsafe.Add(ref xc, 1 * H * W);
+                                s2 += Unsafe.Add(ref xc, 2 * H * W);
+                                s3 += Unsafe.Add(ref xc, 3 * H * W);
+                                s4 += Unsafe.Add(ref xc, 4 * H * W);
+                                s5 += Unsafe.Add(ref xc, 5 * H * W);
+                                s6 += Unsafe.Add(ref xc, 6 * H * W);
+                                s7 += Unsafe.Add(ref xc, 7 * H * W);
                             }
                         }
-                        y[(c * HO + oy) * WO + ox] = s / ((y1 - y0) * (x1 - x0)); // the input values inside the window
+                        int count = (y1 - y0) * (x1 - x0); // the input values inside the window
+                        Unsafe.Add(ref yr, ((c + 0) * HO + oy) * WO + ox) = s0 / count;
+                        Unsafe.Add(ref yr, ((c + 1) * HO + oy) * WO + ox) = s1 / count;
+                        Unsafe.Add(ref yr, ((c + 2) * HO + oy) * WO + ox) = s2 / count;
+                        Unsafe.Add(ref yr, ((c + 3) * HO + oy) * WO + ox) = s3 / count;
+                        Unsafe.Add(ref yr, ((c + 4) * HO + oy) * WO + ox) = s4 / count;
+                        Unsafe.Add(ref yr, ((c + 5) * HO + oy) * WO + ox) = s5 / count;
+                        Unsafe.Add(ref yr, ((c + 6) * HO + oy) * WO + ox) = s6 / count;
+                        Unsafe.Add(ref yr, ((c + 7) * HO + oy) * WO + ox) = s7 / count;
+                    }
+                }
+            }
+            for (; c < C; c++)
+            {
+                for (int oy = 0; oy < HO; oy++)
+                {
+                    for (int ox = 0; ox < WO; ox++)
+                    {
+                        int y0 = Math.Max(oy * SH - PT, 0);
+                        int y1 = Math.Min(oy * SH - PT + FH, H);
+                        int x0 = Math.Max(ox * SW - PL, 0);
+                        int x1 = Math.Min(ox * SW - PL + FW, W);
+                        float s0 = 0f;
+                        for (int iy = y0; iy < y1; iy++)
+                        {
+                            for (int ix = x0; ix < x1; ix++)
+                            {
+                                ref float xc = ref Unsafe.Add(ref xr, (c * H + iy) * W + ix);
+                                s0 += xc;
+                            }
+                        }
+                        int count = (y1 - y0) * (x1 - x0); // the input values inside the window
+                        Unsafe.Add(ref yr, ((c + 0) * HO + oy) * WO + ox) = s0 / count;
                     }
                 }
             }

@@ -213,22 +213,7 @@ internal sealed partial class Conv2DEmitter
         private void LaneActivation(string v, string a)
         {
             W.Line($"{a} = {a} * scale + shift; // two roundings, as the epilogue's");
-            switch (Chain!.Activation?.Layer.Type)
-            {
-                case LayerType.ReLU:
-                    W.Line($"{a} = {v}.Max({a}, {v}<float>.Zero);");
-                    break;
-                case LayerType.ReLU6:
-                    W.Line($"{a} = {v}.Min({v}.Max({a}, {v}<float>.Zero), {v}.Create(6f));");
-                    break;
-                case LayerType.LeakyReLU:
-                    W.Line($"{a} = {v}.ConditionalSelect({v}.GreaterThan({a}, {v}<float>.Zero), {a}, {a} * {v}.Create({FusedChain.F(Chain.Alpha)}));");
-                    break;
-                case null:
-                    break;
-                default:
-                    throw new System.InvalidOperationException($"No per-lane form of {Chain.Activation.Layer.Type} for {Chain.Names}.");
-            }
+            PerLaneActivation(v, a);
         }
     }
 }

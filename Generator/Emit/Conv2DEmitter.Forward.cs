@@ -73,16 +73,19 @@ internal sealed partial class Conv2DEmitter
                 {
                     if (G.StridedWide) SplitPhases();
                     string input = G.StridedWide ? "phases" : "padded";
-                    Dispatch("Forward", $"{input}, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
+                    ForwardDispatch($"{input}, parameters, wide, {z}", $"padded, parameters, {z}", vector512, vector256);
                 }
             }
             if (Layer.Activation != Model.ActivationKind.None) ActivationForward(W, Layer.Activation, Layer.Alpha, z, "y");
-            // The epilogue hook: every path above has written y [K][HO][WO]; a chain's epilogue then runs per channel.
-            if (!LaneEpilogue) Chain?.WriteEpilogue(W, "K", G.HO * G.WO);
+            // The epilogue hook: every path above has written y [K][HO][WO]; a chain's epilogue then runs per channel, unless
+            // the variants apply it themselves (the depthwise lanes, or the chain's copies of the wide rows).
+            bool variantsApplyIt = LaneEpilogue || StoreEpilogue && (vector512 || vector256);
+            if (!variantsApplyIt) Chain?.WriteEpilogue(W, "K", G.HO * G.WO);
             W.Close();
             if (Chain is not null)
             {
                 if (LaneEpilogue) DepthwiseChainMethods(vector512, vector256);
+                else if (variantsApplyIt) StoreEpilogueMethods(vector512, vector256);
                 return;
             }
 
@@ -192,8 +195,9 @@ internal sealed partial class Conv2DEmitter
             W.Line(G.Direct
                 ? $"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows are the output's layout, read from x and written in place.</summary>"
                 : $"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: the wide rows, then gathered.</summary>");
-            SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
+            SpatialNames.Signature(W, Context, VariantName(lanes), WithStatistics(VariantParameters(wide: true)));
             Constants(backward: false);
+            StackScaleShift();
             W.Line(G.ReadsX ? $"ref float xr = ref {N.MemoryMarshal}.GetReference(x);"
                 : $"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference({(G.StridedWide ? "phases" : "padded")});");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
@@ -204,6 +208,7 @@ internal sealed partial class Conv2DEmitter
             {
                 W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * {G.CGN} * {G.FF});");
             }
+            FilterScaleShift(G.KB);
             W.Open($"for (int p0 = 0; p0 < L; p0 += {lanes * pb})");
             W.Line($"int p = {N.Math}.Min(p0, L - {lanes * pb}); // the last block overlaps the one before");
             for (int j = 0; j < G.KB; j++)
@@ -244,6 +249,7 @@ internal sealed partial class Conv2DEmitter
             {
                 for (int q = 0; q < pb; q++)
                 {
+                    StoreActivation(v, $"a{j}{q}", j);
                     W.Line($"{v}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * L + p + {lanes * q}));");
                 }
             }

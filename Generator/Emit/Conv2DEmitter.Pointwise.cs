@@ -31,7 +31,7 @@ internal sealed partial class Conv2DEmitter
         {
             W.Line("// 1x1, stride 1, no padding: the output's layout is the wide rows', so x is read and the output written directly.");
             string staging = G.Staging ? "staging, " : "";
-            Dispatch("Forward", $"x, parameters, {staging}{z}", $"x, parameters, {z}", vector512, vector256);
+            ForwardDispatch($"x, parameters, {staging}{z}", $"x, parameters, {z}", vector512, vector256);
         }
 
         /// <summary>
@@ -43,7 +43,7 @@ internal sealed partial class Conv2DEmitter
             W.Line("// 1x1, stride 1, no padding: the padded input is x itself, copied in one piece (a vector path reads past its planes).");
             W.Line("x.Slice(0, C * H * W).CopyTo(padded);");
             string buffers = (G.WideBuffer ? "wide, " : "") + (G.Staging ? "staging, " : "");
-            Dispatch("Forward", $"padded, parameters, {buffers}{z}", $"padded, parameters, {z}", vector512, vector256);
+            ForwardDispatch($"padded, parameters, {buffers}{z}", $"padded, parameters, {z}", vector512, vector256);
         }
 
         /// <summary>
@@ -61,8 +61,9 @@ internal sealed partial class Conv2DEmitter
             string Vec(int q) => tail > 0 && q == rv - 1 ? N.Vector(tail) : v;
             string Lower(int q) => Vec(q) == v ? "" : string.Concat(Enumerable.Repeat(".GetLower()", tail == lanes / 2 ? 1 : 2));
             W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}: each filter's plane in {rv} whole vectors, then copied out of the wide rows.</summary>");
-            SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
+            SpatialNames.Signature(W, Context, VariantName(lanes), WithStatistics(VariantParameters(wide: true)));
             Constants(backward: false);
+            StackScaleShift();
             W.Line($"const int HW = H * W, LR = {rv * lanes}; // LR: a filter's row in the wide buffer, the plane rounded up to whole vectors");
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
@@ -72,6 +73,7 @@ internal sealed partial class Conv2DEmitter
                 : $"// {kb} filters by {rv} vectors of {lanes} positions: each input vector loaded once feeds {kb} accumulators, each weight {rv}.");
             W.Open($"for (int k = 0; k < K; k += {kb})");
             for (int j = 0; j < kb; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C);");
+            FilterScaleShift(kb);
             for (int j = 0; j < kb; j++)
             {
                 if (tail == 0)
@@ -94,7 +96,11 @@ internal sealed partial class Conv2DEmitter
             W.Close();
             for (int j = 0; j < kb; j++)
             {
-                for (int q = 0; q < rv; q++) W.Line($"{Vec(q)}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * LR + {lanes * q}));");
+                for (int q = 0; q < rv; q++)
+                {
+                    StoreActivation(Vec(q), $"a{j}{q}", j);
+                    W.Line($"{Vec(q)}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * LR + {lanes * q}));");
+                }
             }
             W.Close();
             W.Line("// Copy each filter's plane out of its row.");

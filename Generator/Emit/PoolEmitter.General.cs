@@ -32,23 +32,61 @@ internal sealed partial class PoolEmitter
         w.Line($"int x1 = {n.Math}.Min(ox * SW - PL + FW, W);");
     }
 
+    /// <summary>Channels the general forward takes at a time: independent sums or maxima, whose chains of additions overlap.</summary>
+    private const int GeneralChannels = 8;
+
+    /// <summary>
+    /// Each output over the part of its window on the input, <see cref="GeneralChannels"/> channels at a time (each
+    /// channel's values taken in the same order as one at a time, so the bits do not depend on the blocking), the rest one
+    /// by one.
+    /// </summary>
     private static void GeneralForwardBody(SourceWriter w, LayerShape l, SpatialNames n)
     {
-        bool max = IsMax(l);
         GeneralConstants(w, l);
         w.Line("x = x.Slice(0, C * H * W);");
         w.Line("y = y.Slice(0, C * HO * WO);");
-        w.Open("for (int c = 0; c < C; c++)");
+        w.Line($"ref float xr = ref {n.MemoryMarshal}.GetReference(x);");
+        w.Line($"ref float yr = ref {n.MemoryMarshal}.GetReference(y);");
+        w.Line("int c = 0;");
+        if (l.In.C >= GeneralChannels)
+        {
+            w.Line($"// {GeneralChannels} channels at a time: independent chains, each in the order of the one-channel loop below.");
+            w.Open($"for (; c <= C - {GeneralChannels}; c += {GeneralChannels})");
+            GeneralWindows(w, l, n, GeneralChannels);
+            w.Close();
+        }
+        w.Open("for (; c < C; c++)");
+        GeneralWindows(w, l, n, 1);
+        w.Close();
+    }
+
+    /// <summary>The outputs of channels c to c + <paramref name="channels"/> - 1.</summary>
+    private static void GeneralWindows(SourceWriter w, LayerShape l, SpatialNames n, int channels)
+    {
+        bool max = IsMax(l);
+        string u = n.Unsafe;
         w.Open("for (int oy = 0; oy < HO; oy++)");
         w.Open("for (int ox = 0; ox < WO; ox++)");
         ClippedWindow(w, l, n);
-        w.Line(max ? "float m = float.NegativeInfinity; // the padding's value: it never wins" : "float s = 0f;");
+        for (int j = 0; j < channels; j++)
+        {
+            w.Line(max ? $"float m{j} = float.NegativeInfinity;{(j == 0 ? " // the padding's value: it never wins" : "")}" : $"float s{j} = 0f;");
+        }
         w.Open("for (int iy = y0; iy < y1; iy++)");
         w.Open("for (int ix = x0; ix < x1; ix++)");
-        w.Line(max ? "m = float.MaxNative(m, x[(c * H + iy) * W + ix]);" : "s += x[(c * H + iy) * W + ix];");
+        w.Line($"ref float xc = ref {u}.Add(ref xr, (c * H + iy) * W + ix);");
+        for (int j = 0; j < channels; j++)
+        {
+            string value = j == 0 ? "xc" : $"{u}.Add(ref xc, {j} * H * W)";
+            w.Line(max ? $"m{j} = float.MaxNative(m{j}, {value});" : $"s{j} += {value};");
+        }
         w.Close().Close();
-        w.Line(max ? "y[(c * HO + oy) * WO + ox] = m;" : "y[(c * HO + oy) * WO + ox] = s / ((y1 - y0) * (x1 - x0)); // the input values inside the window");
-        w.Close().Close().Close();
+        if (!max) w.Line("int count = (y1 - y0) * (x1 - x0); // the input values inside the window");
+        for (int j = 0; j < channels; j++)
+        {
+            w.Line($"{u}.Add(ref yr, ((c + {j}) * HO + oy) * WO + ox) = {(max ? $"m{j}" : $"s{j} / count")};");
+        }
+        w.Close().Close();
     }
 
     /// <summary>dx cleared (unless added into), then each window's gradient added: to its first maximum, or spread evenly over its input values.</summary>

@@ -34,6 +34,13 @@ public class FusedInferenceTests
         fused: ["Dwconv1Bn1Relu6_1Forward", "Dwconv2Bn2Leakyrelu1Forward", "Dwconv3Bn3Forward", "Conv1Bn4Relu1Forward", "Dwconv4Bn5Relu2Forward"]);
 
     [Fact]
+    public void EpilogueAtTheStores() => Check(
+        new FusedStoresNet(),
+        ["conv1", "bn1", "relu6_1", "conv2", "bn2", "conv3", "bn3", "leakyrelu1", "pool1", "dense1"],
+        fused: ["Conv1Bn1Relu6_1ForwardVector512", "Conv1Bn1Relu6_1ForwardVector256", "Conv2Bn2ForwardVector512", "Conv2Bn2ForwardVector256",
+            "Conv3Bn3Leakyrelu1ForwardVector512", "Conv3Bn3Leakyrelu1ForwardVector256"]);
+
+    [Fact]
     public void SubsampledConvBatchNormReLU() =>
         Check(new SubsampledFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
 

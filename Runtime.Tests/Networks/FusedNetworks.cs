@@ -105,3 +105,24 @@ public partial class UnfusedReadersNet { }
 [Dense(3)]
 public partial class FusedDepthwiseLanesNet { }
 #pragma warning restore SN3005
+
+#pragma warning disable SN3005 // on purpose: conv2's bias before its BatchNorm, so that the epilogue at the stores follows a bias too
+
+/// <summary>
+/// Chains whose vector variants apply the epilogue at their stores: a 1x1 on a 13x10 plane (the output's layout, read
+/// and written directly) with ReLU6, a strided 3x3 (phases and wide rows) with biases and BatchNorm alone, and a 1x1
+/// on its 7x5 plane (whole vectors) with LeakyReLU.
+/// </summary>
+[Input(13, 10, 8)]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU6]
+[Conv2D(12, 3, Stride = 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[LeakyReLU(0.1)]
+[GlobalAvgPool]
+[Dense(3)]
+public partial class FusedStoresNet { }
+#pragma warning restore SN3005
