@@ -114,6 +114,12 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float zr = ref {U}.Add(ref xr, ZS);");
             if (epilogue) W.Line($"ref float sr = ref {U}.Add(ref xr, SS);");
             if (G.Bias) W.Line($"ref float br = ref {U}.Add(ref {N.MemoryMarshal}.GetArrayDataReference(parameters), BiasOffset);");
+            if (ColumnStores)
+            {
+                DepthwiseColumns(v, lanes);
+                W.Close();
+                return;
+            }
             W.Line($"// {lanes} channels at a time, the window's {ff} weights in registers.");
             W.Open($"for (int c0 = 0; c0 < C; c0 += {lanes})");
             W.Line($"int c = {N.Math}.Min(c0, C - {lanes}); // the last block overlaps the one before");
@@ -152,6 +158,52 @@ internal sealed partial class Conv2DEmitter
             W.Line("// Transpose the output [HO][WO][C] back to [K][HO][WO].");
             W.Line($"Transpose.Matrix(new {N.ReadOnlySpan}(staging, ZS, HO * WO * C), C, HO * WO, C, {output}, HO * WO);");
             W.Close();
+        }
+
+        /// <summary>
+        /// Whether the chain's depthwise variants write y <c>[K][HO][WO]</c> themselves, four positions at a time
+        /// transposed in registers (<c>Transpose.Columns4</c>), instead of the output in the staging and a transpose: an
+        /// inference chain on a plane of at least four positions.
+        /// </summary>
+        private bool ColumnStores => Chain is not null && G.HO * G.WO >= 4;
+
+        /// <summary>
+        /// The chain's loops with <see cref="ColumnStores"/>: for each vector of channels, the plane's positions four at
+        /// a time in their flat order (the last four overlapping the ones before), each output the bias plus its
+        /// window's taps in the order of the scalar loops, read at its own place in the staging; the epilogue per lane;
+        /// then the four vectors stored as each channel's run of four positions.
+        /// </summary>
+        private void DepthwiseColumns(string v, int lanes)
+        {
+            W.Line("const int PO = HO * WO; // the output plane's positions");
+            W.Line("y = y.Slice(0, K * PO);");
+            W.Line($"ref float yr = ref {N.MemoryMarshal}.GetReference(y);");
+            W.Line($"// {lanes} channels at a time, the window's {G.FH * G.FW} weights in registers.");
+            W.Open($"for (int c0 = 0; c0 < C; c0 += {lanes})");
+            W.Line($"int c = {N.Math}.Min(c0, C - {lanes}); // the last block overlaps the one before");
+            for (int t = 0; t < G.FH * G.FW; t++) W.Line($"var w{t} = {v}.LoadUnsafe(ref wr, (nuint)({I(t)} * C + c));");
+            W.Line(G.Bias ? $"var b = {v}.LoadUnsafe(ref br, (nuint)c);" : $"var b = {v}<float>.Zero;");
+            W.Line($"var scale = {v}.LoadUnsafe(ref sr, (nuint)c);");
+            W.Line($"var shift = {v}.LoadUnsafe(ref sr, (nuint)(C + c));");
+            W.Line($"ref float yc = ref {U}.Add(ref yr, c * PO);");
+            W.Open("for (int p0 = 0; p0 < PO; p0 += 4)");
+            W.Line($"int p = {N.Math}.Min(p0, PO - 4); // the last four overlap the ones before");
+            for (int j = 0; j < 4; j++)
+            {
+                W.Line($"int q{j} = p + {j}, oy{j} = q{j} / WO, ox{j} = q{j} - oy{j} * WO;");
+                W.Line($"ref float x{j} = ref {U}.Add(ref xr, (oy{j} * {G.SHN} * WP + ox{j} * {G.SWN}) * C + c);");
+            }
+            for (int j = 0; j < 4; j++) W.Line($"var a{j} = b;");
+            foreach (var (t, ky, kx) in Taps(G.FH, G.FW))
+            {
+                for (int j = 0; j < 4; j++)
+                {
+                    W.Line($"a{j} = {v}.MultiplyAddEstimate({v}.LoadUnsafe(ref x{j}, {I((ky * G.WP + kx) * G.C)}), w{t}, a{j});");
+                }
+            }
+            for (int j = 0; j < 4; j++) LaneActivation(v, $"a{j}");
+            W.Line($"Transpose.Columns4(a0, a1, a2, a3, ref {U}.Add(ref yc, p), PO);");
+            W.Close().Close();
         }
 
         /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using StaticNets.__Internals;
 using Xunit;
 
@@ -14,6 +15,43 @@ namespace StaticNets.Tests.Numerics;
 [Trait(VectorPath.Trait, VectorPath.Value)]
 public class TransposeTests
 {
+    [Theory]
+    [InlineData(16, 4)]
+    [InlineData(16, 125)]
+    [InlineData(8, 4)]
+    [InlineData(8, 36)]
+    public void Columns4_stores_each_lane_as_a_run_of_four_and_nothing_else(int lanes, int stride)
+    {
+        var random = new Random(lanes * 100 + stride);
+        var values = new float[4][];
+        for (int j = 0; j < 4; j++)
+        {
+            values[j] = new float[lanes];
+            for (int i = 0; i < lanes; i++) values[j][i] = (float)random.NextDouble() + 1f;
+        }
+        var destination = new float[(lanes - 1) * stride + 4 + 3];
+        for (int i = 0; i < destination.Length; i++) destination[i] = -(float)random.NextDouble() - 1f;
+        var expected = (float[])destination.Clone();
+        const int at = 3; // the run starts off a vector boundary
+        for (int i = 0; i < lanes; i++)
+        {
+            for (int j = 0; j < 4; j++) expected[at + i * stride + j] = values[j][i];
+        }
+
+        if (lanes == 16)
+        {
+            Transpose.Columns4(Vector512.Create(values[0]), Vector512.Create(values[1]), Vector512.Create(values[2]), Vector512.Create(values[3]),
+                ref destination[at], stride);
+        }
+        else
+        {
+            Transpose.Columns4(Vector256.Create(values[0]), Vector256.Create(values[1]), Vector256.Create(values[2]), Vector256.Create(values[3]),
+                ref destination[at], stride);
+        }
+
+        Assert.Equal(expected, destination);
+    }
+
     [Theory]
     [InlineData(8, 8, 8, 8)]
     [InlineData(16, 24, 24, 16)]

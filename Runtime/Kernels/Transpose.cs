@@ -12,7 +12,7 @@ namespace StaticNets.__Internals;
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 [Obsolete(InternalUse.Message)]
-public static class Transpose
+public static partial class Transpose
 {
     /// <summary>
     /// Writes <c>destination[j * destinationStride + i] = source[i * sourceStride + j]</c> for <paramref name="rows"/>

@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace StaticNets.__Internals;
+
+/// <summary>
+/// Stores of vectors of channels at consecutive positions into channel-major planes, transposed in registers: what a
+/// kernel with the channels across the lanes writes its <c>[C][HW]</c> output with, instead of a channels-last buffer
+/// and a transpose after it.
+/// </summary>
+public static partial class Transpose
+{
+    /// <summary>
+    /// Four vectors of 16 channels, one per position p to p + 3, stored as each channel's run of four positions:
+    /// <c>destination[i * stride + j] = aj[i]</c> for i below 16 and j below 4. Within each 128-bit lane, unpack the
+    /// pairs, then the pairs of pairs: lane L of the four results holds channels 4L to 4L + 3, four positions each.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Columns4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, ref float destination, int stride)
+    {
+        if (!Avx512F.IsSupported)
+        {
+            Columns4Scalar(a0, a1, a2, a3, ref destination, stride);
+            return;
+        }
+        var t0 = Avx512F.UnpackLow(a0, a1).AsDouble();
+        var t1 = Avx512F.UnpackHigh(a0, a1).AsDouble();
+        var t2 = Avx512F.UnpackLow(a2, a3).AsDouble();
+        var t3 = Avx512F.UnpackHigh(a2, a3).AsDouble();
+        var r0 = Avx512F.UnpackLow(t0, t2).AsSingle();
+        var r1 = Avx512F.UnpackHigh(t0, t2).AsSingle();
+        var r2 = Avx512F.UnpackLow(t1, t3).AsSingle();
+        var r3 = Avx512F.UnpackHigh(t1, t3).AsSingle();
+        Lane4(r0.GetLower().GetLower(), r1.GetLower().GetLower(), r2.GetLower().GetLower(), r3.GetLower().GetLower(), ref destination, stride);
+        Lane4(Avx512F.ExtractVector128(r0, 1), Avx512F.ExtractVector128(r1, 1), Avx512F.ExtractVector128(r2, 1), Avx512F.ExtractVector128(r3, 1),
+            ref Unsafe.Add(ref destination, 4 * stride), stride);
+        Lane4(Avx512F.ExtractVector128(r0, 2), Avx512F.ExtractVector128(r1, 2), Avx512F.ExtractVector128(r2, 2), Avx512F.ExtractVector128(r3, 2),
+            ref Unsafe.Add(ref destination, 8 * stride), stride);
+        Lane4(Avx512F.ExtractVector128(r0, 3), Avx512F.ExtractVector128(r1, 3), Avx512F.ExtractVector128(r2, 3), Avx512F.ExtractVector128(r3, 3),
+            ref Unsafe.Add(ref destination, 12 * stride), stride);
+    }
+
+    /// <summary>
+    /// Four vectors of 8 channels, one per position p to p + 3, stored as each channel's run of four positions:
+    /// <c>destination[i * stride + j] = aj[i]</c> for i below 8 and j below 4.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Columns4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3, ref float destination, int stride)
+    {
+        if (!Avx.IsSupported)
+        {
+            Columns4Scalar(a0, a1, a2, a3, ref destination, stride);
+            return;
+        }
+        var t0 = Avx.UnpackLow(a0, a1).AsDouble();
+        var t1 = Avx.UnpackHigh(a0, a1).AsDouble();
+        var t2 = Avx.UnpackLow(a2, a3).AsDouble();
+        var t3 = Avx.UnpackHigh(a2, a3).AsDouble();
+        var r0 = Avx.UnpackLow(t0, t2).AsSingle();
+        var r1 = Avx.UnpackHigh(t0, t2).AsSingle();
+        var r2 = Avx.UnpackLow(t1, t3).AsSingle();
+        var r3 = Avx.UnpackHigh(t1, t3).AsSingle();
+        Lane4(r0.GetLower(), r1.GetLower(), r2.GetLower(), r3.GetLower(), ref destination, stride);
+        Lane4(r0.GetUpper(), r1.GetUpper(), r2.GetUpper(), r3.GetUpper(), ref Unsafe.Add(ref destination, 4 * stride), stride);
+    }
+
+    /// <summary>Four channels' runs of four positions, <paramref name="stride"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Lane4(Vector128<float> r0, Vector128<float> r1, Vector128<float> r2, Vector128<float> r3, ref float destination, int stride)
+    {
+        r0.StoreUnsafe(ref destination);
+        r1.StoreUnsafe(ref destination, (nuint)stride);
+        r2.StoreUnsafe(ref destination, (nuint)(2 * stride));
+        r3.StoreUnsafe(ref destination, (nuint)(3 * stride));
+    }
+
+    /// <summary>The same stores one float at a time, where the hardware lacks the unpacks.</summary>
+    private static void Columns4Scalar<TVector>(TVector a0, TVector a1, TVector a2, TVector a3, ref float destination, int stride)
+        where TVector : struct
+    {
+        ReadOnlySpan<float> v0 = Floats(ref a0), v1 = Floats(ref a1), v2 = Floats(ref a2), v3 = Floats(ref a3);
+        for (int i = 0; i < v0.Length; i++)
+        {
+            ref float d = ref Unsafe.Add(ref destination, i * stride);
+            d = v0[i];
+            Unsafe.Add(ref d, 1) = v1[i];
+            Unsafe.Add(ref d, 2) = v2[i];
+            Unsafe.Add(ref d, 3) = v3[i];
+        }
+    }
+
+    /// <summary>A vector's lanes.</summary>
+    private static ReadOnlySpan<float> Floats<TVector>(ref TVector v)
+        where TVector : struct => MemoryMarshal.Cast<TVector, float>(MemoryMarshal.CreateReadOnlySpan(ref v, 1));
+}
