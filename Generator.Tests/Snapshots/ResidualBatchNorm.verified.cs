@@ -1708,7 +1708,7 @@ namespace StaticNets.Generated
             EpilogueLanes.ScaleShift(new ReadOnlySpan<float>(parameters, GammaOffset, K), new ReadOnlySpan<float>(parameters, BetaOffset, K),
                 new ReadOnlySpan<float>(statistics, MeanOffset, K), new ReadOnlySpan<float>(statistics, VarianceOffset, K), 1E-05f,
                 scaleShift.Slice(0, K), scaleShift.Slice(K, K));
-            ref float sr = ref MemoryMarshal.GetReference(scaleShift);
+            ref float ssr = ref MemoryMarshal.GetReference(scaleShift);
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
@@ -1719,10 +1719,10 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                float scale0 = Unsafe.Add(ref sr, k + 0), shift0 = Unsafe.Add(ref sr, K + k + 0);
-                float scale1 = Unsafe.Add(ref sr, k + 1), shift1 = Unsafe.Add(ref sr, K + k + 1);
-                float scale2 = Unsafe.Add(ref sr, k + 2), shift2 = Unsafe.Add(ref sr, K + k + 2);
-                float scale3 = Unsafe.Add(ref sr, k + 3), shift3 = Unsafe.Add(ref sr, K + k + 3);
+                float scale0 = Unsafe.Add(ref ssr, k + 0), shift0 = Unsafe.Add(ref ssr, K + k + 0);
+                float scale1 = Unsafe.Add(ref ssr, k + 1), shift1 = Unsafe.Add(ref ssr, K + k + 1);
+                float scale2 = Unsafe.Add(ref ssr, k + 2), shift2 = Unsafe.Add(ref ssr, K + k + 2);
+                float scale3 = Unsafe.Add(ref ssr, k + 3), shift3 = Unsafe.Add(ref ssr, K + k + 3);
                 for (int p0 = 0; p0 < L; p0 += 32)
                 {
                     int p = Math.Min(p0, L - 32); // the last block overlaps the one before
@@ -1932,7 +1932,7 @@ namespace StaticNets.Generated
             EpilogueLanes.ScaleShift(new ReadOnlySpan<float>(parameters, GammaOffset, K), new ReadOnlySpan<float>(parameters, BetaOffset, K),
                 new ReadOnlySpan<float>(statistics, MeanOffset, K), new ReadOnlySpan<float>(statistics, VarianceOffset, K), 1E-05f,
                 scaleShift.Slice(0, K), scaleShift.Slice(K, K));
-            ref float sr = ref MemoryMarshal.GetReference(scaleShift);
+            ref float ssr = ref MemoryMarshal.GetReference(scaleShift);
             ref float xr = ref MemoryMarshal.GetArrayDataReference(padded);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
@@ -1943,10 +1943,10 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                float scale0 = Unsafe.Add(ref sr, k + 0), shift0 = Unsafe.Add(ref sr, K + k + 0);
-                float scale1 = Unsafe.Add(ref sr, k + 1), shift1 = Unsafe.Add(ref sr, K + k + 1);
-                float scale2 = Unsafe.Add(ref sr, k + 2), shift2 = Unsafe.Add(ref sr, K + k + 2);
-                float scale3 = Unsafe.Add(ref sr, k + 3), shift3 = Unsafe.Add(ref sr, K + k + 3);
+                float scale0 = Unsafe.Add(ref ssr, k + 0), shift0 = Unsafe.Add(ref ssr, K + k + 0);
+                float scale1 = Unsafe.Add(ref ssr, k + 1), shift1 = Unsafe.Add(ref ssr, K + k + 1);
+                float scale2 = Unsafe.Add(ref ssr, k + 2), shift2 = Unsafe.Add(ref ssr, K + k + 2);
+                float scale3 = Unsafe.Add(ref ssr, k + 3), shift3 = Unsafe.Add(ref ssr, K + k + 3);
                 for (int p0 = 0; p0 < L; p0 += 16)
                 {
                     int p = Math.Min(p0, L - 16); // the last block overlaps the one before
@@ -3049,7 +3049,7 @@ namespace StaticNets.Generated
             EpilogueLanes.ScaleShift(new ReadOnlySpan<float>(parameters, GammaOffset, K), new ReadOnlySpan<float>(parameters, BetaOffset, K),
                 new ReadOnlySpan<float>(statistics, MeanOffset, K), new ReadOnlySpan<float>(statistics, VarianceOffset, K), 1E-05f,
                 scaleShift.Slice(0, K), scaleShift.Slice(K, K));
-            ref float sr = ref MemoryMarshal.GetReference(scaleShift);
+            ref float ssr = ref MemoryMarshal.GetReference(scaleShift);
             ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
@@ -3060,10 +3060,10 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                float scale0 = Unsafe.Add(ref sr, k + 0), shift0 = Unsafe.Add(ref sr, K + k + 0);
-                float scale1 = Unsafe.Add(ref sr, k + 1), shift1 = Unsafe.Add(ref sr, K + k + 1);
-                float scale2 = Unsafe.Add(ref sr, k + 2), shift2 = Unsafe.Add(ref sr, K + k + 2);
-                float scale3 = Unsafe.Add(ref sr, k + 3), shift3 = Unsafe.Add(ref sr, K + k + 3);
+                float scale0 = Unsafe.Add(ref ssr, k + 0), shift0 = Unsafe.Add(ref ssr, K + k + 0);
+                float scale1 = Unsafe.Add(ref ssr, k + 1), shift1 = Unsafe.Add(ref ssr, K + k + 1);
+                float scale2 = Unsafe.Add(ref ssr, k + 2), shift2 = Unsafe.Add(ref ssr, K + k + 2);
+                float scale3 = Unsafe.Add(ref ssr, k + 3), shift3 = Unsafe.Add(ref ssr, K + k + 3);
                 for (int p0 = 0; p0 < L; p0 += 16)
                 {
                     int p = Math.Min(p0, L - 16); // the last block overlaps the one before
@@ -3216,7 +3216,7 @@ namespace StaticNets.Generated
             EpilogueLanes.ScaleShift(new ReadOnlySpan<float>(parameters, GammaOffset, K), new ReadOnlySpan<float>(parameters, BetaOffset, K),
                 new ReadOnlySpan<float>(statistics, MeanOffset, K), new ReadOnlySpan<float>(statistics, VarianceOffset, K), 1E-05f,
                 scaleShift.Slice(0, K), scaleShift.Slice(K, K));
-            ref float sr = ref MemoryMarshal.GetReference(scaleShift);
+            ref float ssr = ref MemoryMarshal.GetReference(scaleShift);
             ref float xr = ref MemoryMarshal.GetArrayDataReference(phases);
             ref float wr = ref MemoryMarshal.GetArrayDataReference(parameters);
             ref float zr = ref MemoryMarshal.GetArrayDataReference(wide);
@@ -3227,10 +3227,10 @@ namespace StaticNets.Generated
                 ref float w1 = ref Unsafe.Add(ref wr, WeightOffset + (k + 1) * C * F * F);
                 ref float w2 = ref Unsafe.Add(ref wr, WeightOffset + (k + 2) * C * F * F);
                 ref float w3 = ref Unsafe.Add(ref wr, WeightOffset + (k + 3) * C * F * F);
-                float scale0 = Unsafe.Add(ref sr, k + 0), shift0 = Unsafe.Add(ref sr, K + k + 0);
-                float scale1 = Unsafe.Add(ref sr, k + 1), shift1 = Unsafe.Add(ref sr, K + k + 1);
-                float scale2 = Unsafe.Add(ref sr, k + 2), shift2 = Unsafe.Add(ref sr, K + k + 2);
-                float scale3 = Unsafe.Add(ref sr, k + 3), shift3 = Unsafe.Add(ref sr, K + k + 3);
+                float scale0 = Unsafe.Add(ref ssr, k + 0), shift0 = Unsafe.Add(ref ssr, K + k + 0);
+                float scale1 = Unsafe.Add(ref ssr, k + 1), shift1 = Unsafe.Add(ref ssr, K + k + 1);
+                float scale2 = Unsafe.Add(ref ssr, k + 2), shift2 = Unsafe.Add(ref ssr, K + k + 2);
+                float scale3 = Unsafe.Add(ref ssr, k + 3), shift3 = Unsafe.Add(ref ssr, K + k + 3);
                 for (int p0 = 0; p0 < L; p0 += 16)
                 {
                     int p = Math.Min(p0, L - 16); // the last block overlaps the one before

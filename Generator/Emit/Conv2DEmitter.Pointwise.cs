@@ -16,6 +16,9 @@ internal sealed partial class Conv2DEmitter
         /// <summary>Positions per block of the channel-lane kernel: with KB = 4, twelve accumulators.</summary>
         private const int ChannelLanePositions = 3;
 
+        /// <summary>Planes of at most this many positions take all of them per block on Vector512 (two filters: 18 accumulators).</summary>
+        private const int WholePlanePositions = 9;
+
         /// <summary>What the scalar loops read: x itself where the forward is direct, else the padded input.</summary>
         private string Source => G.ReadsX ? "x" : "padded";
 
@@ -128,21 +131,27 @@ internal sealed partial class Conv2DEmitter
         {
             string v = N.Vector(lanes);
             int hw = G.H * G.W, pq = System.Math.Min(ChannelLanePositions, hw), kb = G.KB;
+            if (lanes == 16 && hw <= WholePlanePositions && G.K % 2 == 0)
+            {
+                // The whole plane at once, two filters at a time: each weight vector is loaded once per call, not once per
+                // block of positions (a 3x3 plane of 256 filters over 256 channels: 256 KB of weights, read from L2).
+                pq = hw;
+                kb = 2;
+            }
             bool tail = G.C % lanes != 0;
             W.Line($"/// <summary>{Layer.Name} forward on Vector{lanes * 32}, across the channels: x transposed to [HW][C], then dot products over C.</summary>");
-            SpatialNames.Signature(W, Context, Name($"ForwardVector{lanes * 32}"), VariantParameters(wide: true));
+            SpatialNames.Signature(W, Context, VariantName(lanes), WithStatistics(VariantParameters(wide: true)));
             Constants(backward: false);
+            StackScaleShift();
             W.Line($"const int HW = H * W, CV = C / {lanes} * {lanes}; // CV: the channels in whole vectors" + (tail ? "; the rest one by one" : ""));
             W.Line("// Transpose x [C][HW] into the staging buffer [HW][C].");
-            W.Open("for (int c = 0; c < C; c++)");
-            W.Open("for (int p = 0; p < HW; p++)");
-            W.Line($"staging[p * C + c] = {Source}[c * HW + p];");
-            W.Close().Close();
+            W.Line($"Transpose.Matrix({(G.ReadsX ? "x" : $"new {N.ReadOnlySpan}(padded)")}.Slice(0, C * HW), HW, C, HW, staging, C);");
             W.Line($"ref float sr = ref {N.MemoryMarshal}.GetArrayDataReference(staging);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
             W.Line($"// {kb} filters by {pq} positions: {kb * pq} accumulators of {lanes} channels, each weight vector feeding {pq} and each input vector {kb}.");
             W.Open($"for (int k = 0; k < K; k += {kb})");
             for (int j = 0; j < kb; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C);");
+            FilterScaleShift(kb);
             W.Open($"for (int p0 = 0; p0 < HW; p0 += {pq})");
             W.Line($"int p = {N.Math}.Min(p0, HW - {pq}); // the last block overlaps the one before");
             for (int q = 0; q < pq; q++) W.Line($"ref float x{q} = ref {U}.Add(ref sr, (p + {q}) * C);");
@@ -158,11 +167,16 @@ internal sealed partial class Conv2DEmitter
                 for (int q = 0; q < pq; q++) W.Line($"a{j}{q} = {v}.MultiplyAddEstimate(v{q}, wk{j}, a{j}{q});");
             }
             W.Close();
-            for (int j = 0; j < kb; j++)
+            // The sums of the lanes four accumulators at a time (LaneSums.Sum4), the rest one by one.
+            var sums = Enumerable.Range(0, kb).SelectMany(j => Enumerable.Range(0, pq).Select(q => (J: j, Q: q))).ToList();
+            string Bias(int j) => G.Bias ? $"{U}.Add(ref wr, BiasOffset + k + {j}) + " : "";
+            int grouped = sums.Count / 4 * 4;
+            for (int i = 0; i < grouped; i += 4)
             {
-                string bias = G.Bias ? $"{U}.Add(ref wr, BiasOffset + k + {j}) + " : "";
-                for (int q = 0; q < pq; q++) W.Line($"float s{j}{q} = {bias}{v}.Sum(a{j}{q});");
+                W.Line($"var t{i / 4} = LaneSums.Sum4({string.Join(", ", sums.Skip(i).Take(4).Select(a => $"a{a.J}{a.Q}"))});");
+                for (int e = 0; e < 4; e++) W.Line($"float s{sums[i + e].J}{sums[i + e].Q} = {Bias(sums[i + e].J)}t{i / 4}.GetElement({e});");
             }
+            foreach (var (j, q) in sums.Skip(grouped)) W.Line($"float s{j}{q} = {Bias(j)}{v}.Sum(a{j}{q});");
             if (tail)
             {
                 W.Open("for (int c = CV; c < C; c++)");
@@ -174,7 +188,11 @@ internal sealed partial class Conv2DEmitter
             }
             for (int j = 0; j < kb; j++)
             {
-                for (int q = 0; q < pq; q++) W.Line($"{Z}[(k + {j}) * HW + p + {q}] = s{j}{q};");
+                for (int q = 0; q < pq; q++)
+                {
+                    ScalarStoreActivation($"s{j}{q}", j);
+                    W.Line($"{Z}[(k + {j}) * HW + p + {q}] = s{j}{q};");
+                }
             }
             W.Close().Close();
             W.Close();

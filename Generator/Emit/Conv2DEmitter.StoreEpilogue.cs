@@ -25,12 +25,13 @@ internal sealed partial class Conv2DEmitter
         /// <summary>
         /// Whether the chain's vector variants apply its epilogue at their stores: a BatchNorm and at most an activation
         /// with a per-lane form (no residual), on the paths whose variants are the wide rows or whole vectors (not the
-        /// depthwise lanes, which apply it themselves, nor the channel lanes, Winograd, the filter lanes or subsampling).
+        /// depthwise lanes, which apply it themselves, nor Winograd, the filter lanes or subsampling); the channel lanes
+        /// apply it to each sum as the epilogue's scalar loop does.
         /// </summary>
         private bool StoreEpilogue =>
             Chain is { Norm: not null, Add: null }
             && Chain.Activation?.Layer.Type is null or LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU
-            && !G.Depthwise(8) && !G.ChannelLanes(16) && !G.ChannelLanes(8)
+            && !G.Depthwise(8)
             && (G.Direct || !G.Subsampled && !G.Winograd && !G.StridedLanes)
             && G.K <= MaxStackFilters;
 
@@ -101,7 +102,7 @@ internal sealed partial class Conv2DEmitter
             W.Line($"EpilogueLanes.ScaleShift(new {N.ReadOnlySpan}(parameters, GammaOffset, K), new {N.ReadOnlySpan}(parameters, BetaOffset, K),");
             W.Line($"    new {N.ReadOnlySpan}(statistics, MeanOffset, K), new {N.ReadOnlySpan}(statistics, VarianceOffset, K), {FusedChain.F(n.Epsilon)},");
             W.Line("    scaleShift.Slice(0, K), scaleShift.Slice(K, K));");
-            W.Line($"ref float sr = ref {N.MemoryMarshal}.GetReference(scaleShift);");
+            W.Line($"ref float ssr = ref {N.MemoryMarshal}.GetReference(scaleShift);");
         }
 
         /// <summary>The chain's copy, in the loop over blocks of filters: filter k + j's scale and shift.</summary>
@@ -110,7 +111,7 @@ internal sealed partial class Conv2DEmitter
             if (!chainVariant) return;
             for (int j = 0; j < filters; j++)
             {
-                W.Line($"float scale{j} = {U}.Add(ref sr, k + {j}), shift{j} = {U}.Add(ref sr, K + k + {j});");
+                W.Line($"float scale{j} = {U}.Add(ref ssr, k + {j}), shift{j} = {U}.Add(ref ssr, K + k + {j});");
             }
         }
 
@@ -120,6 +121,25 @@ internal sealed partial class Conv2DEmitter
             if (!chainVariant) return;
             W.Line($"{a} = {a} * {v}.Create(scale{j}) + {v}.Create(shift{j}); // two roundings, as the epilogue's");
             PerLaneActivation(v, a);
+        }
+
+        /// <summary>The chain's copy, before sum <paramref name="s"/> of filter <paramref name="j"/> is stored: the epilogue on it, as its scalar loop computes it.</summary>
+        private void ScalarStoreActivation(string s, int j)
+        {
+            if (!chainVariant) return;
+            W.Line($"{s} = {s} * scale{j} + shift{j}; // two roundings, as the epilogue's");
+            switch (Chain!.Activation?.Layer.Type)
+            {
+                case LayerType.ReLU:
+                    W.Line($"{s} = {N.Math}.Max({s}, 0f);");
+                    break;
+                case LayerType.ReLU6:
+                    W.Line($"{s} = {N.Math}.Min({N.Math}.Max({s}, 0f), 6f);");
+                    break;
+                case LayerType.LeakyReLU:
+                    W.Line($"{s} = {s} > 0f ? {s} : {FusedChain.F(Chain.Alpha)} * {s};");
+                    break;
+            }
         }
 
         /// <summary>The chain's activation on a vector, as the Runtime's <c>Epilogue</c> computes it.</summary>

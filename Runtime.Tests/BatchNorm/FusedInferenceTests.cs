@@ -36,9 +36,11 @@ public class FusedInferenceTests
     [Fact]
     public void EpilogueAtTheStores() => Check(
         new FusedStoresNet(),
-        ["conv1", "bn1", "relu6_1", "conv2", "bn2", "conv3", "bn3", "leakyrelu1", "pool1", "dense1"],
+        ["conv1", "bn1", "relu6_1", "conv2", "bn2", "conv3", "bn3", "leakyrelu1", "conv4", "bn4", "conv5", "bn5", "relu1", "conv6", "bn6", "conv7", "bn7",
+            "relu6_2", "pool1", "dense1"],
         fused: ["Conv1Bn1Relu6_1ForwardVector512", "Conv1Bn1Relu6_1ForwardVector256", "Conv2Bn2ForwardVector512", "Conv2Bn2ForwardVector256",
-            "Conv3Bn3Leakyrelu1ForwardVector512", "Conv3Bn3Leakyrelu1ForwardVector256"]);
+            "Conv3Bn3Leakyrelu1ForwardVector512", "Conv3Bn3Leakyrelu1ForwardVector256", "Conv5Bn5Relu1ForwardVector512", "Conv5Bn5Relu1ForwardVector256",
+            "Conv7Bn7Relu6_2ForwardVector512", "Conv7Bn7Relu6_2ForwardVector256"]);
 
     [Fact]
     public void SubsampledConvBatchNormReLU() =>

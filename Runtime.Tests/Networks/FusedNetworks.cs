@@ -111,7 +111,8 @@ public partial class FusedDepthwiseLanesNet { }
 /// <summary>
 /// Chains whose vector variants apply the epilogue at their stores: a 1x1 on a 13x10 plane (the output's layout, read
 /// and written directly) with ReLU6, a strided 3x3 (phases and wide rows) with biases and BatchNorm alone, and a 1x1
-/// on its 7x5 plane (whole vectors) with LeakyReLU.
+/// on its 7x5 plane (whole vectors) with LeakyReLU; then 1x1s across the channels on a 4x3 plane (blocks of positions)
+/// and on a 2x2 plane (all of it at once, with biases).
 /// </summary>
 [Input(13, 10, 8)]
 [Conv2D(16, 1, Bias = false)]
@@ -122,6 +123,16 @@ public partial class FusedDepthwiseLanesNet { }
 [Conv2D(16, 1, Bias = false)]
 [BatchNorm]
 [LeakyReLU(0.1)]
+[Conv2D(16, 3, Stride = 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(16, 3, Stride = 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[Conv2D(20, 1)]
+[BatchNorm]
+[ReLU6]
 [GlobalAvgPool]
 [Dense(3)]
 public partial class FusedStoresNet { }
