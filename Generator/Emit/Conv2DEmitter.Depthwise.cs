@@ -105,8 +105,16 @@ internal sealed partial class Conv2DEmitter
             SpatialNames.Signature(W, Context, epilogue ? $"{Chain!.Method}Vector{lanes * 32}" : Name($"ForwardVector{lanes * 32}"), parameters);
             Constants(backward: false);
             W.Line($"const int WS = HP * WP * C, ZS = WS + {G.FF} * C, SS = ZS + HO * WO * C; // where the staging holds the weights, the output, the scales and shifts");
-            W.Line("// x [C][H][W] into the interior of the staging's [HP][WP][C], whose zero border is never written; the weights [C][FF] to [FF][C].");
-            W.Line($"Transpose.Padded(x, C, H, W, staging, WP, {G.PTN}, {G.PLN});");
+            if (Chain?.TakesFrom is { } from)
+            {
+                W.Line($"// x is already in the interior of the staging's [HP][WP][C]: {from.Head.Layer.Name}'s vector variants wrote it there.");
+                W.Line("// The weights [C][FF] to [FF][C].");
+            }
+            else
+            {
+                W.Line("// x [C][H][W] into the interior of the staging's [HP][WP][C], whose zero border is never written; the weights [C][FF] to [FF][C].");
+                W.Line($"Transpose.Padded(x, C, H, W, staging, WP, {G.PTN}, {G.PLN});");
+            }
             W.Line($"Transpose.Matrix(new {N.ReadOnlySpan}(parameters, WeightOffset, C * {G.FF}), {G.FF}, C, {G.FF}, new {N.Span}(staging, WS, {G.FF} * C), C);");
             if (epilogue) LaneScaleShift();
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(staging);");

@@ -28,10 +28,7 @@ internal sealed partial class Conv2DEmitter
 
         public void Write()
         {
-            int least512 = 16 * G.PB(16);
-            int least256 = 8 * G.PB(8);
-            bool vector512 = G.ForwardWide && (G.L >= least512 || G.ChannelLanes(16)) || G.Depthwise(16);
-            bool vector256 = G.ForwardWide && (G.L >= least256 || G.ChannelLanes(8)) || G.Depthwise(8);
+            var (vector512, vector256) = VectorWidths(G);
 
             var parameters = new List<(string, string, string)>
             {
@@ -48,6 +45,7 @@ internal sealed partial class Conv2DEmitter
             if (G.StridedLanes) parameters.Add(("float[]", "lanes", LanesScratch));
             if (G.StridedWide) parameters.Add(("float[]", "phases", PhasesShape));
             if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());
+            if (Handoff) parameters.Add(("float[]", "next", HandoffShape));
 
             W.Line(Chain is null
                 ? $"/// <summary>{Title(Layer)}</summary>"
@@ -85,7 +83,11 @@ internal sealed partial class Conv2DEmitter
             if (Chain is not null)
             {
                 if (LaneEpilogue) DepthwiseChainMethods(vector512, vector256);
-                else if (variantsApplyIt) StoreEpilogueMethods(vector512, vector256);
+                else if (variantsApplyIt)
+                {
+                    if (Handoff) HandoffOffsets();
+                    StoreEpilogueMethods(vector512, vector256);
+                }
                 return;
             }
 
@@ -104,6 +106,11 @@ internal sealed partial class Conv2DEmitter
             if (G.Wide) ScalarMethod();
             else StridedMethod();
         }
+
+        /// <summary>Which vector variants the forward has: a width's is written only where the layer reaches its least size.</summary>
+        internal static (bool Vector512, bool Vector256) VectorWidths(Geometry g) =>
+            (g.ForwardWide && (g.L >= 16 * g.PB(16) || g.ChannelLanes(16)) || g.Depthwise(16),
+             g.ForwardWide && (g.L >= 8 * g.PB(8) || g.ChannelLanes(8)) || g.Depthwise(8));
 
         private List<(string, string, string)> VariantParameters(bool wide)
         {
@@ -198,6 +205,7 @@ internal sealed partial class Conv2DEmitter
             SpatialNames.Signature(W, Context, VariantName(lanes), WithStatistics(VariantParameters(wide: true)));
             Constants(backward: false);
             StackScaleShift();
+            HandoffRefs();
             W.Line(G.ReadsX ? $"ref float xr = ref {N.MemoryMarshal}.GetReference(x);"
                 : $"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference({(G.StridedWide ? "phases" : "padded")});");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
@@ -245,12 +253,23 @@ internal sealed partial class Conv2DEmitter
                 W.Close().Close();
             }
             W.Close();
-            for (int j = 0; j < G.KB; j++)
+            if (HandoffVariant)
             {
                 for (int q = 0; q < pb; q++)
                 {
-                    StoreActivation(v, $"a{j}{q}", j);
-                    W.Line($"{v}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * L + p + {lanes * q}));");
+                    for (int j = 0; j < G.KB; j++) StoreActivation(v, $"a{j}{q}", j);
+                    HandoffStore(q, $"p + {lanes * q}");
+                }
+            }
+            else
+            {
+                for (int j = 0; j < G.KB; j++)
+                {
+                    for (int q = 0; q < pb; q++)
+                    {
+                        StoreActivation(v, $"a{j}{q}", j);
+                        W.Line($"{v}.StoreUnsafe(a{j}{q}, ref zr, (nuint)((k + {j}) * L + p + {lanes * q}));");
+                    }
                 }
             }
             W.Close().Close();

@@ -20,6 +20,7 @@ internal sealed partial class Conv2DEmitter
         var args = new List<string> { c.Input, chain.Last.Output, "_parameters" };
         args.AddRange(ForwardScratch(l, g));
         args.AddRange(chain.EpilogueArguments());
+        if (chain.HandsOffTo is { } next) args.Add(Field(next.Head.Layer, "Staging"));
         return Call(c, chain.MethodAfterHead, args.ToArray());
     }
 

@@ -67,6 +67,7 @@ internal sealed partial class Conv2DEmitter
             SpatialNames.Signature(W, Context, VariantName(lanes), WithStatistics(VariantParameters(wide: true)));
             Constants(backward: false);
             StackScaleShift();
+            HandoffRefs();
             W.Line($"const int HW = H * W, LR = {rv * lanes}; // LR: a filter's row in the wide buffer, the plane rounded up to whole vectors");
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(padded);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
@@ -97,6 +98,17 @@ internal sealed partial class Conv2DEmitter
                 for (int q = 0; q < rv; q++) W.Line($"a{j}{q} = {Vec(q)}.MultiplyAddEstimate(x{q}, wk{j}{Lower(q)}, a{j}{q});");
             }
             W.Close();
+            if (HandoffVariant)
+            {
+                for (int q = 0; q < rv; q++)
+                {
+                    for (int j = 0; j < kb; j++) StoreActivation(Vec(q), $"a{j}{q}", j);
+                    HandoffStore(q, I(lanes * q));
+                }
+                W.Close();
+                W.Close();
+                return;
+            }
             for (int j = 0; j < kb; j++)
             {
                 for (int q = 0; q < rv; q++)
@@ -143,6 +155,7 @@ internal sealed partial class Conv2DEmitter
             SpatialNames.Signature(W, Context, VariantName(lanes), WithStatistics(VariantParameters(wide: true)));
             Constants(backward: false);
             StackScaleShift();
+            HandoffRefs();
             W.Line($"const int HW = H * W, CV = C / {lanes} * {lanes}; // CV: the channels in whole vectors" + (tail ? "; the rest one by one" : ""));
             W.Line("// Transpose x [C][HW] into the staging buffer [HW][C].");
             W.Line($"Transpose.Matrix({(G.ReadsX ? "x" : $"new {N.ReadOnlySpan}(padded)")}.Slice(0, C * HW), HW, C, HW, staging, C);");
@@ -191,7 +204,9 @@ internal sealed partial class Conv2DEmitter
                 for (int q = 0; q < pq; q++)
                 {
                     ScalarStoreActivation($"s{j}{q}", j);
-                    W.Line($"{Z}[(k + {j}) * HW + p + {q}] = s{j}{q};");
+                    W.Line(HandoffVariant
+                        ? $"{U}.Add(ref nr, {U}.Add(ref nor, p + {q}) + k + {j}) = s{j}{q};"
+                        : $"{Z}[(k + {j}) * HW + p + {q}] = s{j}{q};");
                 }
             }
             W.Close().Close();

@@ -17,7 +17,7 @@ internal sealed partial class Conv2DEmitter
     private sealed partial class ForwardWriter
     {
         /// <summary>The most filters whose scales and shifts the variants keep on the stack (2 x 4 KB x 2).</summary>
-        private const int MaxStackFilters = 1024;
+        internal const int MaxStackFilters = 1024;
 
         /// <summary>Whether the variant being written is the chain's copy, with the epilogue at its stores.</summary>
         private bool chainVariant;
@@ -56,7 +56,7 @@ internal sealed partial class Conv2DEmitter
             {
                 if (lanes == 16 ? !vector512 : !vector256) continue;
                 W.Open(lanes == 16 ? $"if ({simd}.IsEnabled && {simd}.UseVector512)" : $"{keyword} ({simd}.IsEnabled)");
-                W.Line($"{Chain!.Method}Vector{lanes * 32}({arguments}, statistics);");
+                W.Line($"{Chain!.Method}Vector{lanes * 32}({arguments}, statistics{(Handoff ? ", next" : "")});");
                 W.Close();
                 keyword = "else if";
             }
@@ -87,6 +87,7 @@ internal sealed partial class Conv2DEmitter
         private List<(string, string, string)> WithStatistics(List<(string, string, string)> list)
         {
             if (chainVariant) list.AddRange(Chain!.EpilogueParameters());
+            if (HandoffVariant) list.Add(("float[]", "next", HandoffShape));
             return list;
         }
 

@@ -46,6 +46,18 @@ internal sealed class FusedChain
     /// <summary>The activation layer applied last.</summary>
     public LayerContext? Activation { get; }
 
+    /// <summary>
+    /// The chain right after this one to which its vector variants hand the output in that chain's own layout
+    /// (<see cref="Conv2DEmitter.HandsOff"/>), or null.
+    /// </summary>
+    public FusedChain? HandsOffTo { get; private set; }
+
+    /// <summary>The chain before this one that hands it its input, already in its layout, or null.</summary>
+    public FusedChain? TakesFrom { get; private set; }
+
+    /// <summary>The index of the chain's last layer in the plan.</summary>
+    public int LastIndex => HeadIndex + Layers.Count - 1;
+
     /// <summary>The fused method, named after every layer it runs: <c>Conv1Bn1Relu1Forward</c>.</summary>
     public string Method => string.Concat(Layers.Select(c => c.Layer.Member)) + "Forward";
 
@@ -126,6 +138,15 @@ internal sealed class FusedChain
             if (layers.Count == 1) continue;
             chains[i] = new FusedChain(layers, i, norm, add, activation);
             i = at;
+        }
+        foreach (var chain in chains.Values)
+        {
+            int last = chain.LastIndex;
+            if (OnlyReader(last, last + 1) && chains.TryGetValue(last + 1, out var next) && Conv2DEmitter.HandsOff(chain, next))
+            {
+                chain.HandsOffTo = next;
+                next.TakesFrom = chain;
+            }
         }
         return chains;
     }

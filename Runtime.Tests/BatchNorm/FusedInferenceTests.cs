@@ -43,6 +43,20 @@ public class FusedInferenceTests
             "Conv7Bn7Relu6_2ForwardVector512", "Conv7Bn7Relu6_2ForwardVector256"]);
 
     [Fact]
+    public void OneByOneHandsItsOutputToTheDepthwise()
+    {
+        Check(
+            new HandoffNet(),
+            ["conv1", "bn1", "relu1", "dwconv1", "bn2", "relu2", "dwconv2", "bn3", "conv2", "bn4", "relu6_1", "dwconv3", "bn5", "relu3", "dwconv4", "bn6",
+                "conv3", "bn7", "leakyrelu1", "dwconv5", "bn8", "relu4", "pool1", "dense1"],
+            fused: ["Conv1Bn1Relu1ForwardVector512", "Dwconv1Bn2Relu2ForwardVector512", "Conv3Bn7Leakyrelu1ForwardVector256", "Dwconv5Bn8Relu4ForwardVector256"]);
+        Type layers = LayersClass(typeof(HandoffNet));
+        Assert.NotNull(layers.GetField("Conv1Handoff", Any));
+        Assert.NotNull(layers.GetField("Conv3Handoff", Any));
+        Assert.Null(layers.GetField("Conv2Handoff", Any)); // whole vectors past its plane: no handoff
+    }
+
+    [Fact]
     public void SubsampledConvBatchNormReLU() =>
         Check(new SubsampledFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
 

@@ -137,3 +137,38 @@ public partial class FusedDepthwiseLanesNet { }
 [Dense(3)]
 public partial class FusedStoresNet { }
 #pragma warning restore SN3005
+
+#pragma warning disable SN3005 // on purpose: conv3's and dwconv5's biases before their BatchNorms
+
+/// <summary>
+/// 1x1 chains handing their output to the depthwise chain after them in its channels-last staging: conv1 (a 13x10 plane,
+/// the output's layout) and conv3 (a 4x3 plane, across the channels, with biases); conv2's 7x5 plane takes whole vectors
+/// that run past it, so it keeps its own output.
+/// </summary>
+[Input(13, 10, 16)]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, Stride = 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU6]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, Stride = 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[Conv2D(16, 1)]
+[BatchNorm]
+[LeakyReLU(0.1)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[ReLU]
+[GlobalAvgPool]
+[Dense(3)]
+public partial class HandoffNet { }
+#pragma warning restore SN3005

@@ -53,6 +53,54 @@ public class TransposeTests
     }
 
     [Theory]
+    [InlineData(16)]
+    [InlineData(8)]
+    [InlineData(4)]
+    public void Scatter4_stores_each_lane_as_a_run_of_four_at_its_offset_and_nothing_else(int lanes)
+    {
+        var random = new Random(lanes);
+        var values = new float[4][];
+        for (int j = 0; j < 4; j++)
+        {
+            values[j] = new float[lanes];
+            for (int i = 0; i < lanes; i++) values[j][i] = (float)random.NextDouble() + 1f;
+        }
+        // A 4x(lanes/4) plane in a zero-bordered channels-last buffer of 6 channels, written from channel 1.
+        int[] offsets = Transpose.PaddedOffsets(4, lanes / 4, lanes / 4 + 3, 1, 2, 6);
+        var destination = new float[6 * (lanes / 4 + 3) * 6];
+        for (int i = 0; i < destination.Length; i++) destination[i] = -(float)random.NextDouble() - 1f;
+        var expected = (float[])destination.Clone();
+        for (int i = 0; i < lanes; i++)
+        {
+            int h = i / (lanes / 4), w = i % (lanes / 4);
+            Assert.Equal(((h + 1) * (lanes / 4 + 3) + w + 2) * 6, offsets[i]);
+            for (int j = 0; j < 4; j++) expected[offsets[i] + 1 + j] = values[j][i];
+        }
+
+        if (lanes == 16)
+        {
+            Transpose.Scatter4(Vector512.Create(values[0]), Vector512.Create(values[1]), Vector512.Create(values[2]), Vector512.Create(values[3]),
+                ref destination[1], ref offsets[0]);
+        }
+        else if (lanes == 8)
+        {
+            Transpose.Scatter4(Vector256.Create(values[0]), Vector256.Create(values[1]), Vector256.Create(values[2]), Vector256.Create(values[3]),
+                ref destination[1], ref offsets[0]);
+        }
+        else
+        {
+            Transpose.Scatter4(Vector128.Create(values[0]), Vector128.Create(values[1]), Vector128.Create(values[2]), Vector128.Create(values[3]),
+                ref destination[1], ref offsets[0]);
+        }
+
+        Assert.Equal(expected, destination);
+    }
+
+    [Fact]
+    public void PaddedOffsets_refuses_a_plane_that_does_not_fit() =>
+        Assert.Throws<ArgumentException>(() => Transpose.PaddedOffsets(3, 5, 6, 0, 2, 4));
+
+    [Theory]
     [InlineData(8, 8, 8, 8)]
     [InlineData(16, 24, 24, 16)]
     [InlineData(13, 9, 11, 15)]
