@@ -273,7 +273,7 @@ internal sealed partial class Conv2DEmitter
                 }
             }
             W.Close().Close();
-            if (!G.Direct) Gather();
+            if (!G.Direct && !HandoffVariant) Gather();
             W.Close();
         }
 

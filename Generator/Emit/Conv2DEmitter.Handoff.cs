@@ -5,13 +5,14 @@ namespace StaticNets.Generator.Emit;
 internal sealed partial class Conv2DEmitter
 {
     /// <summary>
-    /// Whether an inference chain of a 1x1 convolution hands its output to the depthwise chain after it in the depthwise's
-    /// own layout: the 1x1's vector variants (their epilogue at the stores) write each position's four filters at a time
+    /// Whether an inference chain of a convolution (a 1x1, or one on wide rows) hands its output to the depthwise chain after
+    /// it in the depthwise's own layout: the convolution's vector variants (their epilogue at the stores) write each position's four filters at a time
     /// into the depthwise's staging, channels-last inside its zero border (<c>Transpose.Scatter4</c>), where the depthwise's
     /// vector variants would have transposed x, and they no longer transpose it. Both layers must run a vector variant
     /// whenever vectors are enabled, whichever the width, so that the one writes what the other reads; the scalar loops
-    /// of both keep x in <c>[C][H][W]</c>. The 1x1's output buffer is then not written on the vector paths: only the
-    /// depthwise reads it (a chain's last output read by one layer).
+    /// of both keep x in <c>[C][H][W]</c>. The convolution's output buffer is then not written on the vector paths: only
+    /// the depthwise reads it (a chain's last output read by one layer). Wide rows have columns past the output's; their
+    /// stores go to a place in the staging that the depthwise writes before it reads (where it keeps its output).
     /// </summary>
     public static bool HandsOff(FusedChain producer, FusedChain consumer)
     {
@@ -21,7 +22,9 @@ internal sealed partial class Conv2DEmitter
         var gp = new Geometry(p);
         var gc = new Geometry(c);
         if (consumer.Norm is null || consumer.Add is not null || !gc.Depthwise(16) || !gc.Depthwise(8)) return false;
-        if (producer.Norm is null || producer.Add is not null || !gp.Direct || gp.Grouped || gp.KB != 4 || gp.K > ForwardWriter.MaxStackFilters) return false;
+        // The 1x1's own layout, or wide rows (stride 1, or the phases of a stride): the paths whose stores the chain's copies make.
+        bool wideRows = !gp.Direct && gp.ForwardWide && !gp.Winograd && !gp.StridedLanes && !gp.Subsampled;
+        if (producer.Norm is null || producer.Add is not null || !gp.Direct && !wideRows || gp.Grouped || gp.KB != 4 || gp.K > ForwardWriter.MaxStackFilters) return false;
         if (producer.Activation?.Layer.Type is not (null or LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU)) return false;
         var (v512, v256) = ForwardWriter.VectorWidths(gp);
         if (!v512 || !v256) return false;
@@ -63,7 +66,15 @@ internal sealed partial class Conv2DEmitter
             var next = new Geometry(layer);
             W.Line();
             W.Line($"/// <summary>Where each of {Layer.Name}'s output positions stands in {layer.Name}'s staging [{next.HP}][{next.WP}][{next.C}].</summary>");
-            W.Line($"private static readonly int[] {OffsetsField} = Transpose.PaddedOffsets({G.HO}, {G.WO}, {next.WP}, {next.PadT}, {next.PadL}, {next.C});");
+            if (G.Direct)
+            {
+                W.Line($"private static readonly int[] {OffsetsField} = Transpose.PaddedOffsets({G.HO}, {G.WO}, {next.WP}, {next.PadT}, {next.PadL}, {next.C});");
+                return;
+            }
+            int elsewhere = (next.HP * next.WP + next.FH * next.FW) * next.C;
+            W.Line($"// The wide rows' columns past the output go to {elsewhere}, where {layer.Name} keeps its output, written before it is read.");
+            W.Line($"private static readonly int[] {OffsetsField} = Transpose.WideOffsets({G.HO}, {G.WO}, {(G.StridedWide ? G.WPh : G.WP)}, "
+                + $"{next.WP}, {next.PadT}, {next.PadL}, {next.C}, {elsewhere});");
         }
 
         /// <summary>The handing-off variant, at its start: references to the next staging and to the table.</summary>

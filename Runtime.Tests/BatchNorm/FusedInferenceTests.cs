@@ -57,6 +57,18 @@ public class FusedInferenceTests
     }
 
     [Fact]
+    public void WideRowsHandTheirOutputToTheDepthwise()
+    {
+        Check(
+            new WideHandoffNet(),
+            ["conv1", "bn1", "relu1", "dwconv1", "bn2", "relu2", "conv2", "bn3", "relu6_1", "dwconv2", "bn4", "pool1", "dense1"],
+            fused: ["Conv1Bn1Relu1ForwardVector512", "Conv2Bn3Relu6_1ForwardVector256"]);
+        Type layers = LayersClass(typeof(WideHandoffNet));
+        Assert.NotNull(layers.GetField("Conv1Handoff", Any));
+        Assert.NotNull(layers.GetField("Conv2Handoff", Any));
+    }
+
+    [Fact]
     public void SubsampledConvBatchNormReLU() =>
         Check(new SubsampledFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
 

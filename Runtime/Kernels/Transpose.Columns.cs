@@ -139,16 +139,27 @@ public static partial class Transpose
     /// <c>[paddedHeight][paddedWidth][channels]</c>: <c>((h + padTop) * paddedWidth + w + padLeft) * channels</c>, for
     /// <see cref="Scatter4(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float}, ref float, ref int)"/>.
     /// </summary>
-    public static int[] PaddedOffsets(int height, int width, int paddedWidth, int padTop, int padLeft, int channels)
+    public static int[] PaddedOffsets(int height, int width, int paddedWidth, int padTop, int padLeft, int channels) =>
+        WideOffsets(height, width, width, paddedWidth, padTop, padLeft, channels, 0);
+
+    /// <summary>
+    /// The same for the wide rows of a plane, rows <paramref name="rowWidth"/> apart, (<c>(height - 1) * rowWidth + width</c>
+    /// positions): the columns past <paramref name="width"/> hold nothing of the plane, and their offset is
+    /// <paramref name="elsewhere"/>, a place of at least four floats that nothing reads.
+    /// </summary>
+    public static int[] WideOffsets(int height, int width, int rowWidth, int paddedWidth, int padTop, int padLeft, int channels, int elsewhere)
     {
-        if (height < 1 || width < 1 || channels < 1 || padTop < 0 || padLeft < 0 || paddedWidth < width + padLeft)
+        if (height < 1 || width < 1 || rowWidth < width || channels < 1 || padTop < 0 || padLeft < 0 || paddedWidth < width + padLeft || elsewhere < 0)
         {
-            throw new ArgumentException($"No channels-last offsets for a {height}x{width} plane in rows of {paddedWidth} from ({padTop}, {padLeft}), {channels} channels.");
+            throw new ArgumentException(
+                $"No channels-last offsets for a {height}x{width} plane in wide rows of {rowWidth}, padded rows of {paddedWidth} from ({padTop}, {padLeft}), "
+                + $"{channels} channels, the rest at {elsewhere}.");
         }
-        var offsets = new int[height * width];
-        for (int h = 0; h < height; h++)
+        var offsets = new int[(height - 1) * rowWidth + width];
+        for (int i = 0; i < offsets.Length; i++)
         {
-            for (int w = 0; w < width; w++) offsets[h * width + w] = ((h + padTop) * paddedWidth + w + padLeft) * channels;
+            int h = i / rowWidth, w = i % rowWidth;
+            offsets[i] = w < width ? ((h + padTop) * paddedWidth + w + padLeft) * channels : elsewhere;
         }
         return offsets;
     }
