@@ -145,7 +145,8 @@ internal static partial class LayerBreakdown
         string names = string.Join(" + ", Enumerable.Range(i, count).Select(j => Label(target, j)));
         string method = string.Concat(target.Defaults.Skip(i).Take(count).Select(Pascal)) + "Forward";
         float[]? y = Buffer(target, target.Defaults[i + count - 1] + "Output");
-        Action? call = Bind(FindLayerMethods(target, method), target, target.Defaults[i], InputOf(target, i, input), dx: null, skip, residual: skip, y: y);
+        float[]? next = i + count < target.Defaults.Length ? Buffer(target, target.Defaults[i + count] + "Staging") : null; // a handoff's
+        Action? call = Bind(FindLayerMethods(target, method), target, target.Defaults[i], InputOf(target, i, input), dx: null, skip, residual: skip, y: y, next: next);
         if (call is null)
         {
             PrintMissing($"  {names} forward, fused", "buffers not found");
