@@ -63,4 +63,76 @@ public class BatchRunnerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => BatchRunner.SumAndClear(total, [new float[10]], 2));
         Assert.Equal(before, total);
     }
+
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(2, 7)]
+    [InlineData(2, 64)]
+    public void For_runs_each_item_once_and_worker_w_takes_w_then_every_workers_th(int threads, int count)
+    {
+        var runs = new int[count];
+        var threadOf = new int[count];
+        using (BatchRunner.UseThreads(threads))
+        {
+            for (int pass = 0; pass < 3; pass++) // the kept workers take pass after pass
+            {
+                BatchRunner.For(count, (runs, threadOf), static (state, s) =>
+                {
+                    Interlocked.Increment(ref state.runs[s]);
+                    state.threadOf[s] = Environment.CurrentManagedThreadId;
+                });
+            }
+        }
+
+        Assert.All(runs, r => Assert.Equal(3, r));
+        int workers = Math.Min(threads, count);
+        for (int s = workers; s < count; s++) Assert.Equal(threadOf[s - workers], threadOf[s]); // one worker's share on one thread
+    }
+
+    [Fact]
+    public void For_rethrows_an_item_s_exception_after_every_worker_is_done_and_runs_the_next_pass()
+    {
+        var done = new int[6];
+        using (BatchRunner.UseThreads(2))
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => BatchRunner.For(6, done, static (d, s) =>
+            {
+                if (s == 3) throw new InvalidOperationException("item 3");
+                Interlocked.Increment(ref d[s]);
+            }));
+            Assert.Equal("item 3", e.Message);
+            Assert.Equal(1, done[1]); // worker 1 ran 1, then 3 threw and its share stopped there
+            Assert.Equal(0, done[3]);
+            Assert.Equal(0, done[5]);
+
+            Array.Clear(done);
+            BatchRunner.For(6, done, static (d, s) => Interlocked.Increment(ref d[s]));
+            Assert.Equal([1, 1, 1, 1, 1, 1], done);
+        }
+    }
+
+    [Fact]
+    public void For_from_two_threads_at_once_gives_each_its_own_results()
+    {
+        var a = new long[40];
+        var b = new long[40];
+        void Run(long[] target, int seed)
+        {
+            using (BatchRunner.UseThreads(2))
+            {
+                for (int pass = 0; pass < 200; pass++)
+                {
+                    BatchRunner.For(target.Length, (target, seed), static (state, s) => state.target[s] += s * state.seed);
+                }
+            }
+        }
+
+        Parallel.Invoke(() => Run(a, 3), () => Run(b, 5));
+
+        for (int s = 0; s < 40; s++)
+        {
+            Assert.Equal(200L * s * 3, a[s]);
+            Assert.Equal(200L * s * 5, b[s]);
+        }
+    }
 }

@@ -155,6 +155,36 @@ public class OptimizerTests
         }
     }
 
+    [Theory]
+    [InlineData(70_001)]
+    [InlineData(1 << 15)]
+    public void Adam_split_across_threads_gives_the_bits_of_one_thread(int n)
+    {
+        var random = new Random(n);
+        var start = new float[n];
+        var gradients = new float[n][];
+        for (int i = 0; i < n; i++) start[i] = (float)(random.NextDouble() * 2 - 1);
+        for (int k = 0; k < 3; k++)
+        {
+            gradients[k] = new float[n];
+            for (int i = 0; i < n; i++) gradients[k][i] = (float)((random.NextDouble() * 2 - 1) * Math.Pow(10, random.Next(-8, 3)));
+        }
+        float[] Run(int threads)
+        {
+            var parameters = (float[])start.Clone();
+            var adam = new Adam(0.01f);
+            using (StaticNets.__Internals.BatchRunner.UseThreads(threads))
+            {
+                for (int k = 0; k < 3; k++) adam.Step(parameters, gradients[k]);
+            }
+            return parameters;
+        }
+
+        float[] one = Run(1);
+        Assert.NotEqual(start, one);
+        Assert.Equal(one, Run(2));
+    }
+
     [Fact]
     public void Adam_minimises_a_quadratic()
     {

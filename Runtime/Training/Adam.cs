@@ -61,6 +61,11 @@ public sealed class Adam : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Inside a batch pass on several threads (<c>BatchRunner.Threads</c> above 1), a step over at least
+    /// <see cref="ParallelLeast"/> values runs in ranges of <see cref="RangeLength"/> values on those threads: every value is
+    /// computed by the same operations whichever thread takes it, so the result has the same bits.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
@@ -68,18 +73,75 @@ public sealed class Adam : Optimizer
         Span<float> v = EnsureState(ref secondMoment, parameters, gradients);
         step++;
 
-        float b1 = Beta1, b2 = Beta2, eps = Epsilon;
-        float oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2;
-        float stepSize = (float)(LearningRate / (1 - Math.Pow(b1, step)));
-        float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(b2, step));
+        float b1 = Beta1, b2 = Beta2;
+        var c = new Constants(
+            b1,
+            b2,
+            1 - b1,
+            1 - b2,
+            Epsilon,
+            (float)(LearningRate / (1 - Math.Pow(b1, step))),
+            // One square root and one division per value: sqrt(v) / sqrt(1 - b2^t) is a multiplication by a constant.
+            1f / (float)Math.Sqrt(1 - Math.Pow(b2, step)));
+        int n = parameters.Length;
+#pragma warning disable CS0618 // the batch runner is the Runtime's own
+        int threads = __Internals.BatchRunner.Threads;
+        if (threads > 1 && n >= ParallelLeast)
+        {
+            unsafe
+            {
+                fixed (float* p = parameters, g = gradients, mp = m, vp = v)
+                {
+                    var job = new Job((nint)p, (nint)g, (nint)mp, (nint)vp, n, c);
+                    __Internals.BatchRunner.For((n + RangeLength - 1) / RangeLength, job, static (job, r) => job.Run(r));
+                }
+            }
+            return;
+        }
+#pragma warning restore CS0618
 
-        // One square root and one division per value: sqrt(v) / sqrt(1 - b2^t) is a multiplication by a constant.
-        float inverseCorrection2 = 1f / correction2Sqrt;
-        int n = parameters.Length, i = 0;
-        ref float p = ref MemoryMarshal.GetReference(parameters);
-        ref float gr = ref MemoryMarshal.GetReference(gradients);
-        ref float mr = ref MemoryMarshal.GetReference(m);
-        ref float vr = ref MemoryMarshal.GetReference(v);
+        Update(
+            ref MemoryMarshal.GetReference(parameters),
+            ref MemoryMarshal.GetReference(gradients),
+            ref MemoryMarshal.GetReference(m),
+            ref MemoryMarshal.GetReference(v),
+            n,
+            in c);
+    }
+
+    /// <summary>The fewest values a step splits across the batch pass's threads.</summary>
+    private const int ParallelLeast = 1 << 15;
+
+    /// <summary>Values per range of a split step (a multiple of 16: the ranges keep the vector loops' boundaries).</summary>
+    private const int RangeLength = 1 << 13;
+
+    /// <summary>What the update of every value reads.</summary>
+    private readonly record struct Constants(
+        float B1, float B2, float OneMinusB1, float OneMinusB2, float Epsilon, float StepSize, float InverseCorrection2);
+
+    /// <summary>A split step: the four arrays, pinned by the caller until every range is done.</summary>
+    private readonly unsafe struct Job(nint parameters, nint gradients, nint m, nint v, int count, Constants constants)
+    {
+        public void Run(int range)
+        {
+            int start = range * RangeLength, n = Math.Min(RangeLength, count - start);
+            Update(
+                ref ((float*)parameters)[start],
+                ref ((float*)gradients)[start],
+                ref ((float*)m)[start],
+                ref ((float*)v)[start],
+                n,
+                in constants);
+        }
+    }
+
+    /// <summary>The update of <paramref name="n"/> values from the references on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Update(ref float p, ref float gr, ref float mr, ref float vr, int n, in Constants c)
+    {
+        float b1 = c.B1, b2 = c.B2, eps = c.Epsilon, oneMinusB1 = c.OneMinusB1, oneMinusB2 = c.OneMinusB2;
+        float stepSize = c.StepSize, inverseCorrection2 = c.InverseCorrection2;
+        int i = 0;
         if (__Internals.Simd.IsEnabled && __Internals.Simd.UseVector512)
         {
             // The same operations on 16 values at a time: the same bits as the Vector256 loop and the scalar one.

@@ -152,9 +152,13 @@ public static class BatchRunner
         });
     }
 
-    /// <summary>The workers' loop, a method of its own so that the sequential path allocates no closure.</summary>
+    /// <summary>
+    /// The workers' loop, a method of its own so that the sequential path allocates no closure: on the kept threads of
+    /// <see cref="Workers"/>, or where they cannot take the pass, on the thread pool.
+    /// </summary>
     private static void Parallel<TState>(int count, int workers, TState state, Action<TState, int> body)
     {
+        if (Workers.TryRun(count, workers, state, body)) return;
         try
         {
             System.Threading.Tasks.Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>

@@ -145,7 +145,10 @@ internal sealed class TrainingRun<TNet>
                 throw new TrainingDivergedException(epoch, batch + 1, batchLoss, optimizer.LearningRate);
             }
 
-            optimizer.Step(parameters, gradients);
+            using (BatchRunner.UseThreads(threads))
+            {
+                optimizer.Step(parameters, gradients); // an optimizer may split a long step across the threads (Adam)
+            }
 
             lossSum += batchLossSum + regularizationLoss * batchSize;
             correct += batchCorrect;
