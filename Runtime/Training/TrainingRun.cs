@@ -37,9 +37,6 @@ internal sealed class TrainingRun<TNet>
     private readonly double[] shardLoss;
     private readonly int[] shardCorrect;
     private readonly int[] order;
-    private readonly ParallelOptions parallelOptions;
-    private readonly Action<int> runShard;
-    private readonly Action<int> reduceRange;
 
     // Networks with running statistics (BatchNorm) compute a batch in one ComputeBatchGradients, from these.
     private readonly bool batchStatistics;
@@ -92,9 +89,6 @@ internal sealed class TrainingRun<TNet>
         shardLoss = new double[shards];
         shardCorrect = new int[shards];
         order = new int[data.Count];
-        parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        runShard = RunShard;
-        reduceRange = ReduceRangeOf;
     }
 
     public TrainingReport Run()
@@ -242,13 +236,11 @@ internal sealed class TrainingRun<TNet>
         }
         else
         {
-            try
+            // On the batch passes' threads (BatchRunner's kept workers), as the optimizer's step after it: a second set
+            // of threads spinning beside them would take their cores.
+            using (BatchRunner.UseThreads(threads))
             {
-                Parallel.For(0, shardCount, parallelOptions, runShard);
-            }
-            catch (AggregateException e)
-            {
-                ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+                BatchRunner.For(shardCount, this, static (run, s) => run.RunShard(s));
             }
         }
 
@@ -273,7 +265,10 @@ internal sealed class TrainingRun<TNet>
         }
         else
         {
-            Parallel.For(0, ranges, parallelOptions, reduceRange);
+            using (BatchRunner.UseThreads(threads))
+            {
+                BatchRunner.For(ranges, this, static (run, r) => run.ReduceRangeOf(r));
+            }
         }
 
         return (lossSum, correct);
