@@ -21,7 +21,8 @@ internal sealed partial class Conv2DEmitter
         if (p.Type != LayerType.Conv2D || c.Type != LayerType.DepthwiseConv2D) return false;
         var gp = new Geometry(p);
         var gc = new Geometry(c);
-        if (consumer.Norm is null || consumer.Add is not null || !gc.Depthwise(16) || !gc.Depthwise(8)) return false;
+        // The depthwise runs a lanes variant whenever vectors are enabled: Vector512 where it has one, else Vector256.
+        if (consumer.Norm is null || consumer.Add is not null || !gc.Depthwise(8) || !gc.Depthwise(16) && ForwardWriter.VectorWidths(gc).Vector512) return false;
         // The 1x1's own layout, or wide rows (stride 1, or the phases of a stride): the paths whose stores the chain's copies make.
         bool wideRows = !gp.Direct && gp.ForwardWide && !gp.Winograd && !gp.StridedLanes && !gp.Subsampled;
         if (producer.Norm is null || producer.Add is not null || !gp.Direct && !wideRows || gp.Grouped || gp.KB != 4 || gp.K > ForwardWriter.MaxStackFilters) return false;

@@ -13,9 +13,12 @@ internal sealed partial record Conv2DBuffers
     /// <c>[FH*FW][C]</c>, the output computed as <c>[HO][WO][C]</c> and transposed back (<see cref="DepthwiseStaging"/>).
     /// Measured on the keyword spotter and MobileNet (thread CPU time, against the wide rows per plane): faster on every
     /// layer of 16 channels or more (64 on 25x5: 7.1 -> 3.6-4.2 µs; 16 to 256 channels on 48x48 to 3x3, stride 1 and 2:
-    /// 1.2 to 4.4 times); slower with 8 channels on 48x48 (9.2 -> 11.6 µs), where the wide rows are long and waste little
-    /// and 8 channels fill only a Vector256. So with fewer than <see cref="DepthwiseLanesChannels"/> channels only on
-    /// output planes of at most <see cref="DepthwiseLanesPlane"/> positions, where the wide rows waste the most.
+    /// 1.2 to 4.4 times); slower then with 8 channels on 48x48 (9.2 -> 11.6 µs), where the wide rows are long and waste
+    /// little and 8 channels fill only a Vector256. Since inference's depthwise chains store their output transposed in
+    /// registers and take their input from the convolution before them already channels-last, those 8 channels are
+    /// faster across the lanes too (MobileNet's dwconv1 in its chain 8.0 -> 6.9 µs): so from a Vector256 of channels
+    /// (<see cref="DepthwiseLanesChannels"/>) on any plane, and with fewer only on output planes of at most
+    /// <see cref="DepthwiseLanesPlane"/> positions.
     /// </summary>
     public static bool DepthwiseLanes(WindowGeometry g, int channels, int filters, int groups, Shape output, int lanes) =>
         groups > 1 && groups == channels && filters == channels && channels >= lanes && g.KernelHeight * g.KernelWidth <= 49
@@ -35,8 +38,8 @@ internal sealed partial record Conv2DBuffers
     public static BigInteger DepthwiseGatherLength(WindowGeometry g, Shape input) =>
         (BigInteger)input.C * (input.H + g.KernelHeight - 1) * (input.W + g.KernelWidth - 1);
 
-    /// <summary>The channels from which the depthwise forward runs across the lanes on any plane: a Vector512 of them.</summary>
-    public const int DepthwiseLanesChannels = 2 * Lanes;
+    /// <summary>The channels from which the depthwise forward runs across the lanes on any plane: a Vector256 of them.</summary>
+    public const int DepthwiseLanesChannels = Lanes;
 
     /// <summary>The largest output plane on which fewer channels run across the lanes.</summary>
     public const int DepthwiseLanesPlane = 256;

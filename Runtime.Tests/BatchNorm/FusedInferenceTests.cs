@@ -57,6 +57,16 @@ public class FusedInferenceTests
     }
 
     [Fact]
+    public void OneByOneHandsItsOutputToADepthwiseOfEightChannels()
+    {
+        Check(
+            new HandoffNet8(),
+            ["conv1", "bn1", "relu1", "dwconv1", "bn2", "relu2", "pool1", "dense1"],
+            fused: ["Conv1Bn1Relu1ForwardVector512", "Dwconv1Bn2Relu2ForwardVector256"]);
+        Assert.NotNull(LayersClass(typeof(HandoffNet8)).GetField("Conv1Handoff", Any));
+    }
+
+    [Fact]
     public void WideRowsHandTheirOutputToTheDepthwise()
     {
         Check(

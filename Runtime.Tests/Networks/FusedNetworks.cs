@@ -192,3 +192,15 @@ public partial class HandoffNet { }
 [GlobalAvgPool]
 [Dense(3)]
 public partial class WideHandoffNet { }
+
+/// <summary>A 1x1 handing its output to a depthwise chain of 8 channels, which runs across a Vector256 on every vector path.</summary>
+[Input(12, 8, 8)]
+[Conv2D(8, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[GlobalAvgPool]
+[Dense(2)]
+public partial class HandoffNet8 { }
