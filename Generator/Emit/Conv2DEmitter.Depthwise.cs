@@ -72,6 +72,12 @@ internal sealed partial class Conv2DEmitter
         /// <summary>A chain's vector methods, with the epilogue per lane.</summary>
         private void DepthwiseChainMethods(bool vector512, bool vector256)
         {
+            if (ColumnStores)
+            {
+                W.Line();
+                W.Line($"/// <summary>Where the window of each of {Layer.Name}'s output positions starts in its staging [{G.HP}][{G.WP}][{G.C}].</summary>");
+                W.Line($"private static readonly int[] {Name("Windows")} = Transpose.WindowOffsets({G.HO}, {G.WO}, {G.SH}, {G.SW}, {G.WP}, {G.C});");
+            }
             if (vector512)
             {
                 W.Line();
@@ -186,6 +192,7 @@ internal sealed partial class Conv2DEmitter
             W.Line("const int PO = HO * WO; // the output plane's positions");
             W.Line("y = y.Slice(0, K * PO);");
             W.Line($"ref float yr = ref {N.MemoryMarshal}.GetReference(y);");
+            W.Line($"ref int wor = ref {N.MemoryMarshal}.GetArrayDataReference({Name("Windows")});");
             W.Line($"// {lanes} channels at a time, the window's {G.FH * G.FW} weights in registers.");
             W.Open($"for (int c0 = 0; c0 < C; c0 += {lanes})");
             W.Line($"int c = {N.Math}.Min(c0, C - {lanes}); // the last block overlaps the one before");
@@ -196,10 +203,10 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float yc = ref {U}.Add(ref yr, c * PO);");
             W.Open("for (int p0 = 0; p0 < PO; p0 += 4)");
             W.Line($"int p = {N.Math}.Min(p0, PO - 4); // the last four overlap the ones before");
+            W.Line($"ref int wo = ref {U}.Add(ref wor, p); // where the four windows start");
             for (int j = 0; j < 4; j++)
             {
-                W.Line($"int q{j} = p + {j}, oy{j} = q{j} / WO, ox{j} = q{j} - oy{j} * WO;");
-                W.Line($"ref float x{j} = ref {U}.Add(ref xr, (oy{j} * {G.SHN} * WP + ox{j} * {G.SWN}) * C + c);");
+                W.Line($"ref float x{j} = ref {U}.Add(ref xr, {(j == 0 ? "wo" : $"{U}.Add(ref wo, {j})")} + c);");
             }
             for (int j = 0; j < 4; j++) W.Line($"var a{j} = b;");
             foreach (var (t, ky, kx) in Taps(G.FH, G.FW))

@@ -97,6 +97,18 @@ public class TransposeTests
     }
 
     [Fact]
+    public void WindowOffsets_are_where_each_strided_window_starts_channels_last()
+    {
+        int[] offsets = Transpose.WindowOffsets(3, 4, 2, 3, 11, 5);
+        Assert.Equal(12, offsets.Length);
+        for (int oy = 0; oy < 3; oy++)
+        {
+            for (int ox = 0; ox < 4; ox++) Assert.Equal((oy * 2 * 11 + ox * 3) * 5, offsets[oy * 4 + ox]);
+        }
+        Assert.Throws<ArgumentException>(() => Transpose.WindowOffsets(3, 4, 2, 3, 9, 5)); // the last window starts past the row
+    }
+
+    [Fact]
     public void PaddedOffsets_refuses_a_plane_that_does_not_fit() =>
         Assert.Throws<ArgumentException>(() => Transpose.PaddedOffsets(3, 5, 6, 0, 2, 4));
 

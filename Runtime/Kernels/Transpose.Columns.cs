@@ -164,6 +164,23 @@ public static partial class Transpose
         return offsets;
     }
 
+    /// <summary>
+    /// Where the window of each output position of a strided convolution starts in its channels-last padded input
+    /// <c>[HP][paddedWidth][channels]</c>: <c>(oy * strideHeight * paddedWidth + ox * strideWidth) * channels</c>, for the
+    /// positions in their flat order.
+    /// </summary>
+    public static int[] WindowOffsets(int outputHeight, int outputWidth, int strideHeight, int strideWidth, int paddedWidth, int channels)
+    {
+        if (outputHeight < 1 || outputWidth < 1 || strideHeight < 1 || strideWidth < 1 || channels < 1 || paddedWidth < (outputWidth - 1) * strideWidth + 1)
+        {
+            throw new ArgumentException(
+                $"No window offsets for a {outputHeight}x{outputWidth} output, strides {strideHeight}x{strideWidth}, padded rows of {paddedWidth}, {channels} channels.");
+        }
+        var offsets = new int[outputHeight * outputWidth];
+        for (int i = 0; i < offsets.Length; i++) offsets[i] = (i / outputWidth * strideHeight * paddedWidth + i % outputWidth * strideWidth) * channels;
+        return offsets;
+    }
+
     /// <summary>Four positions' runs of four filters, each at its offset.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Lane4(Vector128<float> r0, Vector128<float> r1, Vector128<float> r2, Vector128<float> r3, ref float destination, ref int offsets)
