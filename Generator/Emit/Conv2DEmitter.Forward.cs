@@ -67,6 +67,7 @@ internal sealed partial class Conv2DEmitter
                 W.Close();
                 if (G.Winograd) WinogradDispatch(z);
                 else if (G.StridedLanes) StridedLanesDispatch(z);
+                else if (FilterLanes) ForwardDispatch($"padded, parameters, {z}", $"padded, parameters, {z}", vector512, vector256);
                 else
                 {
                     if (G.StridedWide) SplitPhases();
@@ -185,6 +186,11 @@ internal sealed partial class Conv2DEmitter
             if (G.Depthwise(lanes))
             {
                 DepthwiseMethod(lanes);
+                return;
+            }
+            if (chainVariant && FilterLanes)
+            {
+                FilterLanesMethod(lanes);
                 return;
             }
             if (G.ChannelLanes(lanes))

@@ -67,7 +67,7 @@ internal sealed partial class Conv2DEmitter
             var next = new Geometry(layer);
             W.Line();
             W.Line($"/// <summary>Where each of {Layer.Name}'s output positions stands in {layer.Name}'s staging [{next.HP}][{next.WP}][{next.C}].</summary>");
-            if (G.Direct)
+            if (G.Direct || FilterLanes)
             {
                 W.Line($"private static readonly int[] {OffsetsField} = Transpose.PaddedOffsets({G.HO}, {G.WO}, {next.WP}, {next.PadT}, {next.PadL}, {next.C});");
                 return;

@@ -74,8 +74,8 @@ public class FusedInferenceTests
             ["conv1", "bn1", "relu1", "dwconv1", "bn2", "relu2", "conv2", "bn3", "relu6_1", "dwconv2", "bn4", "pool1", "dense1"],
             fused: ["Conv1Bn1Relu1ForwardVector512", "Conv2Bn3Relu6_1ForwardVector256"]);
         Type layers = LayersClass(typeof(WideHandoffNet));
-        Assert.NotNull(layers.GetField("Conv1Handoff", Any));
-        Assert.NotNull(layers.GetField("Conv2Handoff", Any));
+        Assert.Equal(new[] { 0, 1, 2 }, ((int[])layers.GetField("Conv1Handoff", Any)!.GetValue(null)!)[..3].Select(o => o / 16 - 10)); // positions
+        Assert.Contains((7 * 6 + 3 * 3) * 24, (int[])layers.GetField("Conv2Handoff", Any)!.GetValue(null)!); // a wide column: past dwconv2's input and weights
     }
 
     [Fact]

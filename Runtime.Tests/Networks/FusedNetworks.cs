@@ -174,8 +174,9 @@ public partial class HandoffNet { }
 #pragma warning restore SN3005
 
 /// <summary>
-/// Convolutions on wide rows handing their output to a depthwise chain: a 3x3 stride 1 on a 9x7 plane (wide rows of 9)
-/// and a 4x4 stride 2 (the phases' wide rows) with ReLU6, each followed by a depthwise chain across the lanes.
+/// Convolutions handing their output to a depthwise chain: a 3x3 stride 1 on a 9x7 plane of 16 filters (few enough for
+/// the filters across the lanes), and a 4x4 stride 2 of 24 filters (the phases' wide rows, whose columns past the
+/// output go elsewhere) with ReLU6, each followed by a depthwise chain across the lanes.
 /// </summary>
 [Input(9, 7, 3)]
 [Conv2D(16, 3, PaddingMode = PaddingMode.Same, Bias = false)]
@@ -184,7 +185,7 @@ public partial class HandoffNet { }
 [DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
 [BatchNorm]
 [ReLU]
-[Conv2D(16, 4, Stride = 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[Conv2D(24, 4, Stride = 2, PaddingMode = PaddingMode.Same, Bias = false)]
 [BatchNorm]
 [ReLU6]
 [DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
