@@ -93,6 +93,15 @@ internal sealed partial class Conv2DEmitter
             }
 
             if (G.Subsampled) SubsampledMethods();
+            VectorMethods(vector512, vector256);
+            W.Line();
+            if (G.Wide) ScalarMethod();
+            else StridedMethod();
+        }
+
+        /// <summary>The vector variants the forward has, widest first (the layer's, or the chain's copies).</summary>
+        private void VectorMethods(bool vector512, bool vector256)
+        {
             if (vector512)
             {
                 W.Line();
@@ -103,9 +112,6 @@ internal sealed partial class Conv2DEmitter
                 W.Line();
                 VectorMethod(8);
             }
-            W.Line();
-            if (G.Wide) ScalarMethod();
-            else StridedMethod();
         }
 
         /// <summary>Which vector variants the forward has: a width's is written only where the layer reaches its least size.</summary>

@@ -70,16 +70,7 @@ internal sealed partial class Conv2DEmitter
         private void StoreEpilogueMethods(bool vector512, bool vector256)
         {
             chainVariant = true;
-            if (vector512)
-            {
-                W.Line();
-                VectorMethod(16);
-            }
-            if (vector256)
-            {
-                W.Line();
-                VectorMethod(8);
-            }
+            VectorMethods(vector512, vector256);
             chainVariant = false;
         }
 

@@ -25,14 +25,7 @@ public static partial class Transpose
             Columns4Scalar(a0, a1, a2, a3, ref destination, stride);
             return;
         }
-        var t0 = Avx512F.UnpackLow(a0, a1).AsDouble();
-        var t1 = Avx512F.UnpackHigh(a0, a1).AsDouble();
-        var t2 = Avx512F.UnpackLow(a2, a3).AsDouble();
-        var t3 = Avx512F.UnpackHigh(a2, a3).AsDouble();
-        var r0 = Avx512F.UnpackLow(t0, t2).AsSingle();
-        var r1 = Avx512F.UnpackHigh(t0, t2).AsSingle();
-        var r2 = Avx512F.UnpackLow(t1, t3).AsSingle();
-        var r3 = Avx512F.UnpackHigh(t1, t3).AsSingle();
+        var (r0, r1, r2, r3) = Unpack4(a0, a1, a2, a3);
         Lane4(r0.GetLower().GetLower(), r1.GetLower().GetLower(), r2.GetLower().GetLower(), r3.GetLower().GetLower(), ref destination, stride);
         Lane4(Avx512F.ExtractVector128(r0, 1), Avx512F.ExtractVector128(r1, 1), Avx512F.ExtractVector128(r2, 1), Avx512F.ExtractVector128(r3, 1),
             ref Unsafe.Add(ref destination, 4 * stride), stride);
@@ -54,14 +47,7 @@ public static partial class Transpose
             Columns4Scalar(a0, a1, a2, a3, ref destination, stride);
             return;
         }
-        var t0 = Avx.UnpackLow(a0, a1).AsDouble();
-        var t1 = Avx.UnpackHigh(a0, a1).AsDouble();
-        var t2 = Avx.UnpackLow(a2, a3).AsDouble();
-        var t3 = Avx.UnpackHigh(a2, a3).AsDouble();
-        var r0 = Avx.UnpackLow(t0, t2).AsSingle();
-        var r1 = Avx.UnpackHigh(t0, t2).AsSingle();
-        var r2 = Avx.UnpackLow(t1, t3).AsSingle();
-        var r3 = Avx.UnpackHigh(t1, t3).AsSingle();
+        var (r0, r1, r2, r3) = Unpack4(a0, a1, a2, a3);
         Lane4(r0.GetLower(), r1.GetLower(), r2.GetLower(), r3.GetLower(), ref destination, stride);
         Lane4(r0.GetUpper(), r1.GetUpper(), r2.GetUpper(), r3.GetUpper(), ref Unsafe.Add(ref destination, 4 * stride), stride);
     }
@@ -79,14 +65,7 @@ public static partial class Transpose
             Scatter4Scalar(a0, a1, a2, a3, ref destination, ref offsets);
             return;
         }
-        var t0 = Avx512F.UnpackLow(a0, a1).AsDouble();
-        var t1 = Avx512F.UnpackHigh(a0, a1).AsDouble();
-        var t2 = Avx512F.UnpackLow(a2, a3).AsDouble();
-        var t3 = Avx512F.UnpackHigh(a2, a3).AsDouble();
-        var r0 = Avx512F.UnpackLow(t0, t2).AsSingle();
-        var r1 = Avx512F.UnpackHigh(t0, t2).AsSingle();
-        var r2 = Avx512F.UnpackLow(t1, t3).AsSingle();
-        var r3 = Avx512F.UnpackHigh(t1, t3).AsSingle();
+        var (r0, r1, r2, r3) = Unpack4(a0, a1, a2, a3);
         Lane4(r0.GetLower().GetLower(), r1.GetLower().GetLower(), r2.GetLower().GetLower(), r3.GetLower().GetLower(), ref destination, ref offsets);
         Lane4(Avx512F.ExtractVector128(r0, 1), Avx512F.ExtractVector128(r1, 1), Avx512F.ExtractVector128(r2, 1), Avx512F.ExtractVector128(r3, 1),
             ref destination, ref Unsafe.Add(ref offsets, 4));
@@ -105,14 +84,7 @@ public static partial class Transpose
             Scatter4Scalar(a0, a1, a2, a3, ref destination, ref offsets);
             return;
         }
-        var t0 = Avx.UnpackLow(a0, a1).AsDouble();
-        var t1 = Avx.UnpackHigh(a0, a1).AsDouble();
-        var t2 = Avx.UnpackLow(a2, a3).AsDouble();
-        var t3 = Avx.UnpackHigh(a2, a3).AsDouble();
-        var r0 = Avx.UnpackLow(t0, t2).AsSingle();
-        var r1 = Avx.UnpackHigh(t0, t2).AsSingle();
-        var r2 = Avx.UnpackLow(t1, t3).AsSingle();
-        var r3 = Avx.UnpackHigh(t1, t3).AsSingle();
+        var (r0, r1, r2, r3) = Unpack4(a0, a1, a2, a3);
         Lane4(r0.GetLower(), r1.GetLower(), r2.GetLower(), r3.GetLower(), ref destination, ref offsets);
         Lane4(r0.GetUpper(), r1.GetUpper(), r2.GetUpper(), r3.GetUpper(), ref destination, ref Unsafe.Add(ref offsets, 4));
     }
@@ -179,6 +151,34 @@ public static partial class Transpose
         var offsets = new int[outputHeight * outputWidth];
         for (int i = 0; i < offsets.Length; i++) offsets[i] = (i / outputWidth * strideHeight * paddedWidth + i % outputWidth * strideWidth) * channels;
         return offsets;
+    }
+
+    /// <summary>
+    /// Within each 128-bit lane, the pairs of a0, a1 and of a2, a3 unpacked, then the pairs of pairs: lane L of result j
+    /// holds element 4L + j of a0, a1, a2 and a3, in that order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) Unpack4(
+        Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)
+    {
+        var t0 = Avx512F.UnpackLow(a0, a1).AsDouble();
+        var t1 = Avx512F.UnpackHigh(a0, a1).AsDouble();
+        var t2 = Avx512F.UnpackLow(a2, a3).AsDouble();
+        var t3 = Avx512F.UnpackHigh(a2, a3).AsDouble();
+        return (Avx512F.UnpackLow(t0, t2).AsSingle(), Avx512F.UnpackHigh(t0, t2).AsSingle(), Avx512F.UnpackLow(t1, t3).AsSingle(),
+            Avx512F.UnpackHigh(t1, t3).AsSingle());
+    }
+
+    /// <summary>The same on Vector256: lane L of result j holds element 4L + j of the four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Unpack4(
+        Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    {
+        var t0 = Avx.UnpackLow(a0, a1).AsDouble();
+        var t1 = Avx.UnpackHigh(a0, a1).AsDouble();
+        var t2 = Avx.UnpackLow(a2, a3).AsDouble();
+        var t3 = Avx.UnpackHigh(a2, a3).AsDouble();
+        return (Avx.UnpackLow(t0, t2).AsSingle(), Avx.UnpackHigh(t0, t2).AsSingle(), Avx.UnpackLow(t1, t3).AsSingle(), Avx.UnpackHigh(t1, t3).AsSingle());
     }
 
     /// <summary>Four positions' runs of four filters, each at its offset.</summary>
