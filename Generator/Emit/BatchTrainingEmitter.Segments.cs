@@ -184,7 +184,7 @@ internal static partial class BatchTrainingEmitter
         var emitter = LayerEmitter.For(c.Layer.Type);
         if (!IsBatched(c))
         {
-            bool shared = emitter is Conv2DEmitter && Conv2DEmitter.UsesWinograd(c);
+            bool shared = emitter is Conv2DEmitter && Conv2DEmitter.SharesWeights(c);
             yield return new Step(shared ? Conv2DEmitter.SharedForwardCall(c) : emitter.ForwardCall(c), emitter.ReadsTraining);
             yield break;
         }

@@ -330,12 +330,12 @@ internal static partial class BatchTrainingEmitter
         w.Close();
         w.Close();
         w.Line("_replicaGradientsDirty = true;");
-        var winograd = contexts.Where(c => LayerEmitter.For(c.Layer.Type) is Conv2DEmitter && Conv2DEmitter.UsesWinograd(c)).ToList();
-        if (winograd.Count > 0)
+        var shared = contexts.Where(c => LayerEmitter.For(c.Layer.Type) is Conv2DEmitter && Conv2DEmitter.SharesWeights(c)).ToList();
+        if (shared.Count > 0)
         {
-            w.Line("// The Winograd filters' transforms U, brought up to date once on this thread; the replicas' forwards read this instance's.");
+            w.Line("// The rearranged weights (Winograd's U, the filter lanes'), brought up to date once on this thread; the replicas' forwards read this instance's.");
             w.Open($"if ({RuntimeNames.Kernel("Simd")}.IsEnabled)");
-            foreach (var c in winograd) Wrapped(w, Conv2DEmitter.WinogradPrepareCall(c), 12);
+            foreach (var c in shared) Wrapped(w, Conv2DEmitter.PrepareCall(c), 12);
             w.Close();
         }
         for (int k = 0; k <= bns.Count; k++)

@@ -43,6 +43,7 @@ internal sealed partial class Conv2DEmitter
             if (G.Winograd) parameters.Add(("float[]", "winograd", WinogradScratch));
             if (G.Winograd && Chain is null) parameters.Add(("float[]?", "shared", "batch training: the scratch whose prepared U to use; null: winograd's own"));
             if (G.StridedLanes) parameters.Add(("float[]", "lanes", LanesScratch));
+            if (G.StridedLanes && Chain is null) parameters.Add(("float[]?", "shared", "batch training: the scratch whose arranged weights to use; null: lanes' own"));
             if (G.StridedWide) parameters.Add(("float[]", "phases", PhasesShape));
             if (Chain is not null) parameters.AddRange(Chain.EpilogueParameters());
             if (Handoff) parameters.Add(("float[]", "next", HandoffShape));

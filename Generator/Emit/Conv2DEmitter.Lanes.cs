@@ -18,16 +18,18 @@ internal sealed partial class Conv2DEmitter
         {
             string simd = N.Simd;
             string bias = G.Bias ? $"new {N.ReadOnlySpan}(parameters, BiasOffset, K)" : "default";
-            string sizes = $"padded, C, HP, WP, {G.KH}, {G.KWN}, {G.SHN}, {G.SWN}, weights, biases, K, lanes, {z}";
+            // Outside a chain, batch training's replicas pass the network's scratch, whose weights are arranged once per batch.
+            string shared = Chain is null ? "Shared" : "";
+            string sizes = $"padded, C, HP, WP, {G.KH}, {G.KWN}, {G.SHN}, {G.SWN}, weights, biases, K, lanes, {(Chain is null ? "shared, " : "")}{z}";
             W.Line("// Dispatch: on the vector paths, the filters across the lanes, each output's window read from the padded input;");
             W.Line("// else the scalar reference loops.");
             W.Line($"{N.ReadOnlySpan} weights = new {N.ReadOnlySpan}(parameters, WeightOffset, K * C * {G.FF});");
             W.Line($"{N.ReadOnlySpan} biases = {bias};");
             W.Open($"if ({simd}.IsEnabled && {simd}.UseVector512)");
-            W.Line($"ConvolutionLanes.ForwardVector512({sizes});");
+            W.Line($"ConvolutionLanes.Forward{shared}Vector512({sizes});");
             W.Close();
             W.Open($"else if ({simd}.IsEnabled)");
-            W.Line($"ConvolutionLanes.ForwardVector256({sizes});");
+            W.Line($"ConvolutionLanes.Forward{shared}Vector256({sizes});");
             W.Close();
             W.Open("else");
             W.Line($"{Name("Forward")}Scalar(padded, parameters, {z});");

@@ -5,32 +5,42 @@ namespace StaticNets.Generator.Emit;
 
 internal sealed partial class Conv2DEmitter
 {
-    /// <summary>Whether the layer's forward is Winograd on the vector paths (its replicas in batch training share U).</summary>
-    public static bool UsesWinograd(LayerContext c) => new Geometry(c.Layer).Winograd;
+    /// <summary>
+    /// Whether the layer's forward on the vector paths reads weights rearranged from the parameters (Winograd's U, or the
+    /// filter lanes' <c>[C][FH][FW][K]</c>), which batch training's replicas share.
+    /// </summary>
+    public static bool SharesWeights(LayerContext c) => new Geometry(c.Layer) is var g && (g.Winograd || g.StridedLanes);
 
     /// <summary>
-    /// Batch training's forward call on a replica: as inference's, the Winograd U read from the network's scratch
-    /// (<c>owner</c>'s, which <see cref="WinogradPrepareCall"/> brought up to date before the segments) instead of its own.
+    /// Batch training's forward call on a replica: as inference's, the rearranged weights read from the network's
+    /// scratch (<c>owner</c>'s, which <see cref="PrepareCall"/> brought up to date before the segments) instead of its own.
     /// </summary>
     public static string SharedForwardCall(LayerContext c)
     {
         var l = c.Layer;
+        var g = new Geometry(l);
         var args = new List<string> { c.Input, c.Output };
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
-        args.AddRange(ForwardScratch(l, new Geometry(l)));
-        args.Add("owner." + Field(l, "Winograd"));
+        args.AddRange(ForwardScratch(l, g));
+        args.Add("owner." + Field(l, g.Winograd ? "Winograd" : "Lanes"));
         return Call(c, "Forward", args.ToArray());
     }
 
     /// <summary>
-    /// What the batch pass runs on its own thread before the segments: the network's Winograd U brought up to date with
-    /// the weights (transformed again only where they changed), on the vector paths, for the replicas to share.
+    /// What the batch pass runs on its own thread before the segments: the network's rearranged weights (Winograd's U,
+    /// or the filter lanes') brought up to date with the parameters (again only where they changed), on the vector
+    /// paths, for the replicas to share.
     /// </summary>
-    public static string WinogradPrepareCall(LayerContext c)
+    public static string PrepareCall(LayerContext c)
     {
         var l = c.Layer;
         var g = new Geometry(l);
+        if (!g.Winograd)
+        {
+            return $"{RuntimeNames.Kernel("ConvolutionLanes")}.Prepare(_parameters, {l.ParameterOffset}, {g.C}, {g.K}, {g.FH}, {g.FW}, {g.HO}, {g.WO}, "
+                + $"{Field(l, "Lanes")});";
+        }
         string lanes = g.WinogradLanes ? "true" : "false";
         return $"{RuntimeNames.Kernel("Winograd")}.Prepare(_parameters, {l.ParameterOffset}, {g.C}, {g.K}, {g.HO}, {g.WO}, {lanes}, {Field(l, "Winograd")});";
     }

@@ -60,7 +60,8 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
         args.AddRange(ForwardScratch(l, g));
-        if (g.Winograd) args.Add("null"); // the Winograd forward's own U (batch training's replicas share one: SharedForwardCall)
+        // The Winograd forward's own U, the filter lanes' own arranged weights (batch training's replicas share the network's: SharedForwardCall).
+        if (g.Winograd || g.StridedLanes) args.Add("null");
         return Call(c, "Forward", args.ToArray());
     }
 

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Linq.Expressions;
 using StaticNets.Tests.Reference;
 using Xunit;
 using Xunit.Abstractions;
@@ -58,6 +60,57 @@ public class StridedLanesTests(ITestOutputHelper output)
 
     [Fact]
     public void Rectangular_window_and_strides() => Check(new StridedLanesRectangular(3));
+
+    /// <summary>
+    /// Batch training's replicas read the weights the network arranged once per batch (ConvolutionLanes.Prepare): after
+    /// the weights change, sample 0's convolution output in a batch on two threads equals the layer's own forward with
+    /// the new weights (which arranges them itself), and the batch's gradients equal one thread's.
+    /// </summary>
+    [Fact]
+    public void Batch_replicas_share_weights_arranged_for_the_current_parameters()
+    {
+        const int batch = 6;
+        var random = new Random(31);
+        var inputs = new float[batch * StridedLanesFused.InputSize];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 2 - 1);
+        int[] labels = [0, 1, 2, 2, 1, 0];
+        float[] Gradients(StridedLanesFused net, int threads)
+        {
+            net.ZeroGradients();
+            using (StaticNets.__Internals.BatchRunner.UseThreads(threads))
+            {
+                net.ComputeBatchGradients(inputs, labels);
+            }
+            return net.Gradients.ToArray();
+        }
+
+        var net = new StridedLanesFused(4);
+        Gradients(net, 2); // arranges the first weights
+        for (int i = 0; i < net.Parameters.Length; i++) net.Parameters[i] *= -0.5f; // new weights
+        float[] two = Gradients(net, 2);
+
+        // conv1 on sample 0 through the layer's own forward (shared: null), into buffers of its own.
+        Type layers = typeof(StridedLanesFused).Assembly.GetTypes().Single(t => t.Name.EndsWith("StridedLanesFusedLayers", StringComparison.Ordinal));
+        MethodInfo forward = layers.GetMethod("Conv1Forward", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!;
+        float[] Field(string name) => (float[])typeof(StridedLanesFused).GetField("_" + name, BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(net)!;
+        var expected = new float[Field("conv1Output").Length];
+        var arguments = new Dictionary<string, float[]?>
+        {
+            ["x"] = inputs[..StridedLanesFused.InputSize],
+            ["y"] = expected,
+            ["parameters"] = Field("parameters"),
+            ["padded"] = new float[Field("conv1Input").Length],
+            ["lanes"] = new float[Field("conv1Lanes").Length],
+            ["shared"] = null,
+        };
+        var call = forward.GetParameters().Select(p => (Expression)(p.ParameterType == typeof(float[])
+            ? Expression.Constant(arguments[p.Name!], typeof(float[]))
+            : Expression.Convert(Expression.Constant(arguments[p.Name!], typeof(float[])), p.ParameterType)));
+        Expression.Lambda<Action>(Expression.Call(forward, call)).Compile()();
+
+        Assert.Equal(expected, Field("conv1Output"));
+        Assert.Equal(Gradients(net, 1), two);
+    }
 
     private void Check<TNet>(TNet net) where TNet : class, INetwork<TNet>
     {

@@ -37,7 +37,7 @@ public static class ConvolutionLanes
         int kernelWidth, int strideHeight, int strideWidth, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters,
         Span<float> scratch, Span<float> z) =>
         Forward<Vector512<float>, Lanes512>(padded, channels, paddedHeight, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
-            weights, bias, filters, scratch, z);
+            weights, bias, filters, scratch, default, z);
 
     /// <summary>The forward on Vector256: the filters in multiples of 16.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -45,7 +45,45 @@ public static class ConvolutionLanes
         int kernelWidth, int strideHeight, int strideWidth, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters,
         Span<float> scratch, Span<float> z) =>
         Forward<Vector256<float>, Lanes256>(padded, channels, paddedHeight, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
-            weights, bias, filters, scratch, z);
+            weights, bias, filters, scratch, default, z);
+
+    /// <summary>
+    /// <see cref="ForwardVector512"/> reading the arranged weights from <paramref name="shared"/>, a scratch that
+    /// <see cref="Prepare"/> brought up to date with these weights (empty: its own scratch's, arranged where they changed).
+    /// Batch training's replicas share the network's, prepared once per batch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardSharedVector512(ReadOnlySpan<float> padded, int channels, int paddedHeight, int paddedWidth, int kernelHeight,
+        int kernelWidth, int strideHeight, int strideWidth, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters,
+        Span<float> scratch, ReadOnlySpan<float> shared, Span<float> z) =>
+        Forward<Vector512<float>, Lanes512>(padded, channels, paddedHeight, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
+            weights, bias, filters, scratch, shared, z);
+
+    /// <summary><see cref="ForwardSharedVector512"/> on Vector256.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardSharedVector256(ReadOnlySpan<float> padded, int channels, int paddedHeight, int paddedWidth, int kernelHeight,
+        int kernelWidth, int strideHeight, int strideWidth, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters,
+        Span<float> scratch, ReadOnlySpan<float> shared, Span<float> z) =>
+        Forward<Vector256<float>, Lanes256>(padded, channels, paddedHeight, paddedWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
+            weights, bias, filters, scratch, shared, z);
+
+    /// <summary>
+    /// The weights of a layer (<c>[K][C][FH][FW]</c> at <paramref name="offset"/> in the parameters) arranged in
+    /// <paramref name="scratch"/>, unless they already are (the same bits): what batch training runs once per batch on its
+    /// own thread before the replicas' forwards read them (<see cref="ForwardSharedVector512"/>).
+    /// </summary>
+    public static void Prepare(ReadOnlySpan<float> parameters, int offset, int channels, int filters, int kernelHeight, int kernelWidth,
+        int outputHeight, int outputWidth, Span<float> scratch)
+    {
+        int taps = kernelHeight * kernelWidth, n = filters * channels * taps;
+        if (channels < 1 || filters < 1 || taps < 1 || offset < 0 || parameters.Length - offset < n
+            || scratch.Length < Length(channels, filters, kernelHeight, kernelWidth, outputHeight, outputWidth))
+        {
+            throw new ArgumentException($"Filter-lane Prepare does not fit C={channels}, K={filters}, {kernelHeight}x{kernelWidth}: "
+                + $"parameters {parameters.Length} from {offset}, scratch {scratch.Length}.");
+        }
+        Arrange(parameters.Slice(offset, n), scratch[..n], scratch.Slice(n, n + 16), filters, channels, taps);
+    }
 
     /// <summary>
     /// <c>z[K][HO][WO]</c> from the padded input <c>[C][HP][WP]</c>, the weights <c>[K][C][FH][FW]</c> and the biases
@@ -53,7 +91,7 @@ public static class ConvolutionLanes
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward<TVector, TLanes>(ReadOnlySpan<float> padded, int c, int hp, int wp, int fh, int fw, int sh, int sw,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int k, Span<float> scratch, Span<float> z)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int k, Span<float> scratch, ReadOnlySpan<float> shared, Span<float> z)
         where TVector : struct
         where TLanes : struct, ILanes<TVector>
     {
@@ -65,10 +103,13 @@ public static class ConvolutionLanes
             throw new ArgumentException($"Filter-lane convolution: sizes or spans do not fit C={c}, K={k}, {hp}x{wp}, {fh}x{fw} stride {sh}x{sw}: "
                 + $"padded {padded.Length}, weights {weights.Length}, bias {bias.Length}, scratch {scratch.Length}, output {z.Length}.");
         }
-        Span<float> wt = scratch[..n];
-        Arrange(weights, wt, scratch.Slice(n, n + 16), k, c, taps);
+        if (!shared.IsEmpty && shared.Length < n)
+        {
+            throw new ArgumentException($"The shared arranged weights ({shared.Length}) are shorter than the layer's {n}.", nameof(shared));
+        }
+        if (shared.IsEmpty) Arrange(weights, scratch[..n], scratch.Slice(n, n + 16), k, c, taps);
         ref float xp = ref MemoryMarshal.GetReference(padded);
-        ref float wr = ref MemoryMarshal.GetReference(wt);
+        ref float wr = ref MemoryMarshal.GetReference(shared.IsEmpty ? scratch[..n] : shared[..n]);
         ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(scratch), 2 * n + 16);
         ref float b = ref MemoryMarshal.GetReference(bias);
         bool hasBias = bias.Length != 0;
