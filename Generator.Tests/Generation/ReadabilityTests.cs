@@ -32,6 +32,12 @@ public class ReadabilityTests
         // A standalone activation last, with a long buffer name, in a namespace: Predict's return wraps.
         { "WinogradChainPads", "using StaticNets;\n\nnamespace StaticNets.Tests.Numerics;\n\n"
             + "[Input(8, 8, 2)]\n[Conv2D(4, 3, Padding = 1)]\n[BatchNorm]\n[LeakyReLU]\npublic partial class WinogradChainPads { }\n" },
+        // The small-plane paths of a separable block: a 1x1 across the channels on a whole 3x3 plane (18 accumulators),
+        // handing its output to a depthwise chain, and that chain's own stores.
+        { "SeparableSmallPlane", "using StaticNets;\n\nnamespace StaticNets.Tests.Numerics;\n\n"
+            + "[Input(3, 3, 32)]\n[Conv2D(32, 1, Bias = false)]\n[BatchNorm]\n[ReLU]\n"
+            + "[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]\n[BatchNorm]\n[ReLU]\n[GlobalAvgPool]\n[Dense(2)]\n"
+            + "public partial class SeparableSmallPlane { }\n" },
     };
 
     private static string Generate(string source)

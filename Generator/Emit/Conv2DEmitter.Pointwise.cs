@@ -170,7 +170,11 @@ internal sealed partial class Conv2DEmitter
             for (int q = 0; q < pq; q++) W.Line($"ref float x{q} = ref {U}.Add(ref sr, (p + {q}) * C);");
             for (int j = 0; j < kb; j++)
             {
-                W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(0, pq).Select(q => $"a{j}{q} = {v}<float>.Zero"))};");
+                // At most three accumulators a line (a whole plane of 9 positions takes three lines a filter).
+                for (int q0 = 0; q0 < pq; q0 += 3)
+                {
+                    W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(q0, System.Math.Min(3, pq - q0)).Select(q => $"a{j}{q} = {v}<float>.Zero"))};");
+                }
             }
             W.Open($"for (int c = 0; c < CV; c += {lanes})");
             for (int q = 0; q < pq; q++) W.Line($"var v{q} = {v}.LoadUnsafe(ref x{q}, (nuint)c);");
