@@ -15,17 +15,8 @@ internal sealed partial class Conv2DEmitter
     /// Batch training's forward call on a replica: as inference's, the rearranged weights read from the network's
     /// scratch (<c>owner</c>'s, which <see cref="PrepareCall"/> brought up to date before the segments) instead of its own.
     /// </summary>
-    public static string SharedForwardCall(LayerContext c)
-    {
-        var l = c.Layer;
-        var g = new Geometry(l);
-        var args = new List<string> { c.Input, c.Output };
-        if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
-        args.Add("_parameters");
-        args.AddRange(ForwardScratch(l, g));
-        args.Add("owner." + Field(l, g.Winograd ? "Winograd" : "Lanes"));
-        return Call(c, "Forward", args.ToArray());
-    }
+    public static string SharedForwardCall(LayerContext c) =>
+        ForwardCall(c, "owner." + Field(c.Layer, new Geometry(c.Layer).Winograd ? "Winograd" : "Lanes"));
 
     /// <summary>
     /// What the batch pass runs on its own thread before the segments: the network's rearranged weights (Winograd's U,

@@ -52,7 +52,14 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
 
     private static string Field(LayerShape l, string suffix) => "_" + l.Name + suffix;
 
-    public override string ForwardCall(LayerContext c)
+    /// <summary>The forward dispatcher's call: its own rearranged weights, where it has any (batch training's replicas share the network's: SharedForwardCall).</summary>
+    public override string ForwardCall(LayerContext c) => ForwardCall(c, "null");
+
+    /// <summary>
+    /// The forward dispatcher's call, with <paramref name="shared"/> as the scratch whose rearranged weights (Winograd's
+    /// U, the filter lanes') to read where the layer has any.
+    /// </summary>
+    private static string ForwardCall(LayerContext c, string shared)
     {
         var l = c.Layer;
         var g = new Geometry(l);
@@ -60,8 +67,7 @@ internal sealed partial class Conv2DEmitter : LayerEmitter
         if (KeepsLinear(l.Activation)) args.Add(Field(l, "Linear"));
         args.Add("_parameters");
         args.AddRange(ForwardScratch(l, g));
-        // The Winograd forward's own U, the filter lanes' own arranged weights (batch training's replicas share the network's: SharedForwardCall).
-        if (g.Winograd || g.StridedLanes) args.Add("null");
+        if (g.Winograd || g.StridedLanes) args.Add(shared);
         return Call(c, "Forward", args.ToArray());
     }
 
