@@ -3093,8 +3093,11 @@ namespace StaticNets.Generated
             Activations.ReLU(y, y);
         }
 
+        /// <summary>Where the window of each of dwconv1's output positions starts in its staging [27][7][8].</summary>
+        private static readonly int[] Dwconv1Windows = Transpose.WindowOffsets(25, 5, 1, 1, 7, 8);
+
         /// <summary>dwconv1 forward on Vector256, the channels across the lanes: x and the weights transposed, each output vector the bias plus its window's
-        /// taps, the output transposed back.</summary>
+        /// taps, four positions stored at a time transposed in registers.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Dwconv1ForwardVector256(
             ReadOnlySpan<float> x, // dwconv1 input [8][25][5]
@@ -3113,8 +3116,11 @@ namespace StaticNets.Generated
             Transpose.Matrix(new ReadOnlySpan<float>(parameters, WeightOffset, C * F * F), F * F, C, F * F, new Span<float>(staging, WS, F * F * C), C);
             ref float xr = ref MemoryMarshal.GetArrayDataReference(staging);
             ref float wr = ref Unsafe.Add(ref xr, WS);
-            ref float zr = ref Unsafe.Add(ref xr, ZS);
             ref float br = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), BiasOffset);
+            const int PO = HO * WO; // the output plane's positions
+            Span<float> yo = y.Slice(0, K * PO);
+            ref float yr = ref MemoryMarshal.GetReference(yo);
+            ref int wor = ref MemoryMarshal.GetArrayDataReference(Dwconv1Windows);
             // 8 channels at a time, the window's 9 weights in registers.
             for (int c0 = 0; c0 < C; c0 += 8)
             {
@@ -3129,84 +3135,58 @@ namespace StaticNets.Generated
                 var w7 = Vector256.LoadUnsafe(ref wr, (nuint)(7 * C + c));
                 var w8 = Vector256.LoadUnsafe(ref wr, (nuint)(8 * C + c));
                 var b = Vector256.LoadUnsafe(ref br, (nuint)c);
-                for (int oy = 0; oy < HO; oy++)
+                ref float yc = ref Unsafe.Add(ref yr, c * PO);
+                for (int p0 = 0; p0 < PO; p0 += 4)
                 {
-                    ref float xo = ref Unsafe.Add(ref xr, oy * S * WP * C + c);
-                    ref float zo = ref Unsafe.Add(ref zr, oy * WO * C + c);
-                    // 2 outputs of the row at a time: independent sums whose multiply-adds overlap, then the rest one by one.
-                    int ox = 0;
-                    for (; ox <= WO - 2; ox += 2)
-                    {
-                        ref float xt = ref Unsafe.Add(ref xo, ox * S * C);
-                        var a0 = b;
-                        var a1 = b;
-                        // window row 0
-                        var x0 = Vector256.LoadUnsafe(ref xt, 0);
-                        var x1 = Vector256.LoadUnsafe(ref xt, 8);
-                        var x2 = Vector256.LoadUnsafe(ref xt, 16);
-                        var x3 = Vector256.LoadUnsafe(ref xt, 24);
-                        a0 = Vector256.MultiplyAddEstimate(x0, w0, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x1, w0, a1);
-                        a0 = Vector256.MultiplyAddEstimate(x1, w1, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x2, w1, a1);
-                        a0 = Vector256.MultiplyAddEstimate(x2, w2, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x3, w2, a1);
-                        // window row 1
-                        x0 = Vector256.LoadUnsafe(ref xt, 56);
-                        x1 = Vector256.LoadUnsafe(ref xt, 64);
-                        x2 = Vector256.LoadUnsafe(ref xt, 72);
-                        x3 = Vector256.LoadUnsafe(ref xt, 80);
-                        a0 = Vector256.MultiplyAddEstimate(x0, w3, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x1, w3, a1);
-                        a0 = Vector256.MultiplyAddEstimate(x1, w4, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x2, w4, a1);
-                        a0 = Vector256.MultiplyAddEstimate(x2, w5, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x3, w5, a1);
-                        // window row 2
-                        x0 = Vector256.LoadUnsafe(ref xt, 112);
-                        x1 = Vector256.LoadUnsafe(ref xt, 120);
-                        x2 = Vector256.LoadUnsafe(ref xt, 128);
-                        x3 = Vector256.LoadUnsafe(ref xt, 136);
-                        a0 = Vector256.MultiplyAddEstimate(x0, w6, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x1, w6, a1);
-                        a0 = Vector256.MultiplyAddEstimate(x1, w7, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x2, w7, a1);
-                        a0 = Vector256.MultiplyAddEstimate(x2, w8, a0);
-                        a1 = Vector256.MultiplyAddEstimate(x3, w8, a1);
-                        Vector256.StoreUnsafe(a0, ref zo, (nuint)((ox + 0) * C));
-                        Vector256.StoreUnsafe(a1, ref zo, (nuint)((ox + 1) * C));
-                    }
-                    for (; ox < WO; ox++)
-                    {
-                        ref float xt = ref Unsafe.Add(ref xo, ox * S * C);
-                        var a0 = b;
-                        // window row 0
-                        var x0 = Vector256.LoadUnsafe(ref xt, 0);
-                        var x1 = Vector256.LoadUnsafe(ref xt, 8);
-                        var x2 = Vector256.LoadUnsafe(ref xt, 16);
-                        a0 = Vector256.MultiplyAddEstimate(x0, w0, a0);
-                        a0 = Vector256.MultiplyAddEstimate(x1, w1, a0);
-                        a0 = Vector256.MultiplyAddEstimate(x2, w2, a0);
-                        // window row 1
-                        x0 = Vector256.LoadUnsafe(ref xt, 56);
-                        x1 = Vector256.LoadUnsafe(ref xt, 64);
-                        x2 = Vector256.LoadUnsafe(ref xt, 72);
-                        a0 = Vector256.MultiplyAddEstimate(x0, w3, a0);
-                        a0 = Vector256.MultiplyAddEstimate(x1, w4, a0);
-                        a0 = Vector256.MultiplyAddEstimate(x2, w5, a0);
-                        // window row 2
-                        x0 = Vector256.LoadUnsafe(ref xt, 112);
-                        x1 = Vector256.LoadUnsafe(ref xt, 120);
-                        x2 = Vector256.LoadUnsafe(ref xt, 128);
-                        a0 = Vector256.MultiplyAddEstimate(x0, w6, a0);
-                        a0 = Vector256.MultiplyAddEstimate(x1, w7, a0);
-                        a0 = Vector256.MultiplyAddEstimate(x2, w8, a0);
-                        Vector256.StoreUnsafe(a0, ref zo, (nuint)((ox + 0) * C));
-                    }
+                    int p = Math.Min(p0, PO - 4); // the last four overlap the ones before
+                    ref int wo = ref Unsafe.Add(ref wor, p); // where the four windows start
+                    ref float x0 = ref Unsafe.Add(ref xr, wo + c);
+                    ref float x1 = ref Unsafe.Add(ref xr, Unsafe.Add(ref wo, 1) + c);
+                    ref float x2 = ref Unsafe.Add(ref xr, Unsafe.Add(ref wo, 2) + c);
+                    ref float x3 = ref Unsafe.Add(ref xr, Unsafe.Add(ref wo, 3) + c);
+                    var a0 = b;
+                    var a1 = b;
+                    var a2 = b;
+                    var a3 = b;
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 0), w0, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 0), w0, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 0), w0, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 0), w0, a3);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 8), w1, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 8), w1, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 8), w1, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 8), w1, a3);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 16), w2, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 16), w2, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 16), w2, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 16), w2, a3);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 56), w3, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 56), w3, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 56), w3, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 56), w3, a3);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 64), w4, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 64), w4, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 64), w4, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 64), w4, a3);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 72), w5, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 72), w5, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 72), w5, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 72), w5, a3);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 112), w6, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 112), w6, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 112), w6, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 112), w6, a3);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 120), w7, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 120), w7, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 120), w7, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 120), w7, a3);
+                    a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x0, 128), w8, a0);
+                    a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x1, 128), w8, a1);
+                    a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x2, 128), w8, a2);
+                    a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x3, 128), w8, a3);
+                    Transpose.Columns4(a0, a1, a2, a3, ref Unsafe.Add(ref yc, p), PO);
                 }
             }
-            // Transpose the output [HO][WO][C] back to [K][HO][WO].
-            Transpose.Matrix(new ReadOnlySpan<float>(staging, ZS, HO * WO * C), C, HO * WO, C, y, HO * WO);
         }
 
         /// <summary>dwconv1 forward, scalar: z[k][oy][ox] = b[k] + sum over c, ky, kx of w[k][c][ky][kx] * xp[c][oy + ky][ox + kx].</summary>

@@ -11,9 +11,10 @@ internal sealed partial class Conv2DEmitter
     /// full. x is transposed into the interior of a zero-bordered <c>[HP][WP][C]</c> and the weights to <c>[FH*FW][C]</c>
     /// (every call: the parameters may have changed), then, a vector of channels at a time, its taps' weights held in
     /// registers, each output <c>z[oy][ox][c..]</c> is the bias plus the window's products in the scalar loops' order,
-    /// read at <c>[oy*SH + ky][ox*SW + kx][c..]</c> (a stride needs no phases), and the output is transposed back to
-    /// <c>[K][HO][WO]</c>. In a fused inference chain (BatchNorm, then an activation) the epilogue is applied per lane
-    /// before the transpose back, with the same operations in the same order as the Runtime's <c>Epilogue</c>.
+    /// read at <c>[oy*SH + ky][ox*SW + kx][c..]</c> (a stride needs no phases), and the output is stored as
+    /// <c>[K][HO][WO]</c>, four positions at a time transposed in registers (on a plane of fewer than four positions, into
+    /// the staging and transposed back). In a fused inference chain (BatchNorm, then an activation) the epilogue is
+    /// applied per lane before the stores, with the same operations in the same order as the Runtime's <c>Epilogue</c>.
     /// </summary>
     private sealed partial class ForwardWriter
     {
@@ -72,12 +73,7 @@ internal sealed partial class Conv2DEmitter
         /// <summary>A chain's vector methods, with the epilogue per lane.</summary>
         private void DepthwiseChainMethods(bool vector512, bool vector256)
         {
-            if (ColumnStores)
-            {
-                W.Line();
-                W.Line($"/// <summary>Where the window of each of {Layer.Name}'s output positions starts in its staging [{G.HP}][{G.WP}][{G.C}].</summary>");
-                W.Line($"private static readonly int[] {Name("Windows")} = Transpose.WindowOffsets({G.HO}, {G.WO}, {G.SH}, {G.SW}, {G.WP}, {G.C});");
-            }
+            // The window table (ColumnStores) is the layer's own, written with its forward's vector methods.
             if (vector512)
             {
                 W.Line();
@@ -88,6 +84,18 @@ internal sealed partial class Conv2DEmitter
                 W.Line();
                 DepthwiseMethod(8);
             }
+        }
+
+        /// <summary>
+        /// Where the window of each output position starts in the staging, for the column stores of the layer's vector
+        /// methods and its chain's copies: written once, with the layer's own.
+        /// </summary>
+        private void DepthwiseWindows(bool vector512, bool vector256)
+        {
+            if (Chain is not null || !ColumnStores || !(vector512 && G.Depthwise(16) || vector256 && G.Depthwise(8))) return;
+            W.Line();
+            W.Line($"/// <summary>Where the window of each of {Layer.Name}'s output positions starts in its staging [{G.HP}][{G.WP}][{G.C}].</summary>");
+            W.Line($"private static readonly int[] {Name("Windows")} = Transpose.WindowOffsets({G.HO}, {G.WO}, {G.SH}, {G.SW}, {G.WP}, {G.C});");
         }
 
         private void DepthwiseMethod(int lanes)
@@ -107,7 +115,7 @@ internal sealed partial class Conv2DEmitter
             W.Line(epilogue
                 ? $"/// <summary>Inference: {Chain!.Names} on Vector{lanes * 32}, the channels across the lanes, {Layer.Name}'s {Chain.Steps} per lane.</summary>"
                 : $"/// <summary>{Layer.Name} forward on Vector{lanes * 32}, the channels across the lanes: x and the weights transposed, each output vector the bias"
-                    + " plus its window's taps, the output transposed back.</summary>");
+                    + (ColumnStores ? " plus its window's taps, four positions stored at a time transposed in registers.</summary>" : " plus its window's taps, the output transposed back.</summary>"));
             SpatialNames.Signature(W, Context, epilogue ? $"{Chain!.Method}Vector{lanes * 32}" : Name($"ForwardVector{lanes * 32}"), parameters);
             Constants(backward: false);
             W.Line($"const int WS = HP * WP * C, ZS = WS + {G.FF} * C, SS = ZS + HO * WO * C; // where the staging holds the weights, the output, the scales and shifts");
@@ -125,12 +133,12 @@ internal sealed partial class Conv2DEmitter
             if (epilogue) LaneScaleShift();
             W.Line($"ref float xr = ref {N.MemoryMarshal}.GetArrayDataReference(staging);");
             W.Line($"ref float wr = ref {U}.Add(ref xr, WS);");
-            W.Line($"ref float zr = ref {U}.Add(ref xr, ZS);");
+            if (!ColumnStores) W.Line($"ref float zr = ref {U}.Add(ref xr, ZS);");
             if (epilogue) W.Line($"ref float sr = ref {U}.Add(ref xr, SS);");
             if (G.Bias) W.Line($"ref float br = ref {U}.Add(ref {N.MemoryMarshal}.GetArrayDataReference(parameters), BiasOffset);");
             if (ColumnStores)
             {
-                DepthwiseColumns(v, lanes);
+                DepthwiseColumns(v, lanes, output, epilogue);
                 W.Close();
                 return;
             }
@@ -175,31 +183,35 @@ internal sealed partial class Conv2DEmitter
         }
 
         /// <summary>
-        /// Whether the chain's depthwise variants write y <c>[K][HO][WO]</c> themselves, four positions at a time
-        /// transposed in registers (<c>Transpose.Columns4</c>), instead of the output in the staging and a transpose: an
-        /// inference chain on a plane of at least four positions.
+        /// Whether the depthwise vector paths (the layer's, which training runs, and a chain's copies) write their output
+        /// <c>[K][HO][WO]</c> themselves, four positions at a time transposed in registers (<c>Transpose.Columns4</c>),
+        /// instead of the output in the staging and a transpose: on a plane of at least four positions. The backward
+        /// reads only the staging's input and weights, never the output.
         /// </summary>
-        private bool ColumnStores => Chain is not null && G.HO * G.WO >= 4;
+        private bool ColumnStores => G.HO * G.WO >= 4;
 
         /// <summary>
-        /// The chain's loops with <see cref="ColumnStores"/>: for each vector of channels, the plane's positions four at
-        /// a time in their flat order (the last four overlapping the ones before), each output the bias plus its
-        /// window's taps in the order of the scalar loops, read at its own place in the staging; the epilogue per lane;
-        /// then the four vectors stored as each channel's run of four positions.
+        /// The loops with <see cref="ColumnStores"/>: for each vector of channels, the plane's positions four at a time
+        /// in their flat order (the last four overlapping the ones before), each output the bias plus its window's taps
+        /// in the order of the scalar loops, read at its own place in the staging; a chain's epilogue per lane; then the
+        /// four vectors stored as each channel's run of four positions.
         /// </summary>
-        private void DepthwiseColumns(string v, int lanes)
+        private void DepthwiseColumns(string v, int lanes, string output, bool epilogue)
         {
             W.Line("const int PO = HO * WO; // the output plane's positions");
-            W.Line("y = y.Slice(0, K * PO);");
-            W.Line($"ref float yr = ref {N.MemoryMarshal}.GetReference(y);");
+            W.Line($"{N.Span} yo = {output}.Slice(0, K * PO);");
+            W.Line($"ref float yr = ref {N.MemoryMarshal}.GetReference(yo);");
             W.Line($"ref int wor = ref {N.MemoryMarshal}.GetArrayDataReference({Name("Windows")});");
             W.Line($"// {lanes} channels at a time, the window's {G.FH * G.FW} weights in registers.");
             W.Open($"for (int c0 = 0; c0 < C; c0 += {lanes})");
             W.Line($"int c = {N.Math}.Min(c0, C - {lanes}); // the last block overlaps the one before");
             for (int t = 0; t < G.FH * G.FW; t++) W.Line($"var w{t} = {v}.LoadUnsafe(ref wr, (nuint)({I(t)} * C + c));");
             W.Line(G.Bias ? $"var b = {v}.LoadUnsafe(ref br, (nuint)c);" : $"var b = {v}<float>.Zero;");
-            W.Line($"var scale = {v}.LoadUnsafe(ref sr, (nuint)c);");
-            W.Line($"var shift = {v}.LoadUnsafe(ref sr, (nuint)(C + c));");
+            if (epilogue)
+            {
+                W.Line($"var scale = {v}.LoadUnsafe(ref sr, (nuint)c);");
+                W.Line($"var shift = {v}.LoadUnsafe(ref sr, (nuint)(C + c));");
+            }
             W.Line($"ref float yc = ref {U}.Add(ref yr, c * PO);");
             W.Open("for (int p0 = 0; p0 < PO; p0 += 4)");
             W.Line($"int p = {N.Math}.Min(p0, PO - 4); // the last four overlap the ones before");
@@ -216,7 +228,10 @@ internal sealed partial class Conv2DEmitter
                     W.Line($"a{j} = {v}.MultiplyAddEstimate({v}.LoadUnsafe(ref x{j}, {I((ky * G.WP + kx) * G.C)}), w{t}, a{j});");
                 }
             }
-            for (int j = 0; j < 4; j++) LaneActivation(v, $"a{j}");
+            if (epilogue)
+            {
+                for (int j = 0; j < 4; j++) LaneActivation(v, $"a{j}");
+            }
             W.Line($"Transpose.Columns4(a0, a1, a2, a3, ref {U}.Add(ref yc, p), PO);");
             W.Close().Close();
         }

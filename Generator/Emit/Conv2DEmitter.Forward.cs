@@ -103,6 +103,7 @@ internal sealed partial class Conv2DEmitter
         /// <summary>The vector variants the forward has, widest first (the layer's, or the chain's copies).</summary>
         private void VectorMethods(bool vector512, bool vector256)
         {
+            DepthwiseWindows(vector512, vector256);
             if (vector512)
             {
                 W.Line();
