@@ -134,13 +134,13 @@ internal sealed class TrainingRun<TNet>
             double regularizationLoss = regularization.Loss(parameters);
             regularization.AddGradient(parameters, gradients);
             float batchLoss = (float)(batchLossSum / batchSize + regularizationLoss);
-            if (!float.IsFinite(batchLoss) || !float.IsFinite(TensorPrimitives.Sum(gradients)))
-            {
-                throw new TrainingDivergedException(epoch, batch + 1, batchLoss, optimizer.LearningRate);
-            }
-
             using (BatchRunner.UseThreads(threads))
             {
+                if (!float.IsFinite(batchLoss) || !GradientPasses.SumIsFinite(gradients))
+                {
+                    throw new TrainingDivergedException(epoch, batch + 1, batchLoss, optimizer.LearningRate);
+                }
+
                 optimizer.Step(parameters, gradients); // an optimizer may split a long step across the threads (Adam)
             }
 
@@ -197,16 +197,17 @@ internal sealed class TrainingRun<TNet>
             }
         }
 
-        net.ZeroGradients();
         net.SetRandomState(SplitMix64.Hash(seed, (ulong)epoch, BatchStream + (ulong)batch));
         double loss;
         using (BatchRunner.UseThreads(threads))
         {
+            GradientPasses.Clear(net.Gradients);
             // The training-mode outputs come back with the gradients: accuracy is counted from them, as the sharded
             // path counts it from each sample's ComputeGradients.
             loss = data.HasLabels
                 ? net.ComputeBatchGradients(inputs, batchLabels.AsSpan(0, batchSize), outputs)
                 : net.ComputeBatchGradients(inputs, batchTargets.AsSpan(0, batchSize * info.OutputSize), outputs);
+            GradientPasses.Divide(net.Gradients, batchSize);
         }
 
         int correct = 0;
@@ -218,7 +219,6 @@ internal sealed class TrainingRun<TNet>
                 : (Metrics.IsCorrect(output, batchTargets.AsSpan(j * info.OutputSize, info.OutputSize)) ? 1 : 0);
         }
 
-        TensorPrimitives.Divide(net.Gradients, batchSize, net.Gradients);
         return (loss, correct);
     }
 
