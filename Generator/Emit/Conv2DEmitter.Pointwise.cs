@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 
 namespace StaticNets.Generator.Emit;
@@ -162,12 +163,21 @@ internal sealed partial class Conv2DEmitter
             W.Line($"ref float sr = ref {N.MemoryMarshal}.GetArrayDataReference(staging);");
             W.Line($"ref float wr = ref {N.MemoryMarshal}.GetArrayDataReference(parameters);");
             W.Line($"// {kb} filters by {pq} positions: {kb * pq} accumulators of {lanes} channels, each weight vector feeding {pq} and each input vector {kb}.");
+            if (WholePlaneVector(lanes, pq, kb, tail))
+            {
+                W.Line($"var upper = LaneSums.From({pq}); // the lanes of filter k + 1's sums");
+                if (HandoffVariant)
+                {
+                    W.Line($"{N.Span} sixteenSums = stackalloc float[16];");
+                    W.Line($"ref float sixteen = ref {N.MemoryMarshal}.GetReference(sixteenSums);");
+                }
+            }
             W.Open($"for (int k = 0; k < K; k += {kb})");
             for (int j = 0; j < kb; j++) W.Line($"ref float w{j} = ref {U}.Add(ref wr, WeightOffset + (k + {j}) * C);");
             FilterScaleShift(kb);
             W.Open($"for (int p0 = 0; p0 < HW; p0 += {pq})");
             W.Line($"int p = {N.Math}.Min(p0, HW - {pq}); // the last block overlaps the one before");
-            for (int q = 0; q < pq; q++) W.Line($"ref float x{q} = ref {U}.Add(ref sr, (p + {q}) * C);");
+            W.Line($"ref float xp = ref {U}.Add(ref sr, p * C); // position p + q's channels at q * C");
             for (int j = 0; j < kb; j++)
             {
                 // At most three accumulators a line (a whole plane of 9 positions takes three lines a filter).
@@ -176,17 +186,23 @@ internal sealed partial class Conv2DEmitter
                     W.Line($"{v}<float> {string.Join(", ", Enumerable.Range(q0, System.Math.Min(3, pq - q0)).Select(q => $"a{j}{q} = {v}<float>.Zero"))};");
                 }
             }
+            W.Line($"// The {kb} weight vectors, then each position's input vector loaded once for its {kb} accumulators: {kb * pq + kb + 1} registers.");
             W.Open($"for (int c = 0; c < CV; c += {lanes})");
-            for (int q = 0; q < pq; q++) W.Line($"var v{q} = {v}.LoadUnsafe(ref x{q}, (nuint)c);");
-            for (int j = 0; j < kb; j++)
+            for (int j = 0; j < kb; j++) W.Line($"var wk{j} = {v}.LoadUnsafe(ref w{j}, (nuint)c);");
+            for (int q = 0; q < pq; q++)
             {
-                W.Line($"var wk{j} = {v}.LoadUnsafe(ref w{j}, (nuint)c);");
-                for (int q = 0; q < pq; q++) W.Line($"a{j}{q} = {v}.MultiplyAddEstimate(v{q}, wk{j}, a{j}{q});");
+                W.Line($"{(q == 0 ? "var " : "")}xq = {v}.LoadUnsafe(ref {(q == 0 ? "xp" : $"{U}.Add(ref xp, {I(q * G.C)})")}, (nuint)c);");
+                for (int j = 0; j < kb; j++) W.Line($"a{j}{q} = {v}.MultiplyAddEstimate(xq, wk{j}, a{j}{q});");
             }
             W.Close();
-            // The sums of the lanes four accumulators at a time (LaneSums.Sum4), the rest one by one.
             var sums = Enumerable.Range(0, kb).SelectMany(j => Enumerable.Range(0, pq).Select(q => (J: j, Q: q))).ToList();
             string Bias(int j) => G.Bias ? $"{U}.Add(ref wr, BiasOffset + k + {j}) + " : "";
+            if (WholePlaneVector(lanes, pq, kb, tail))
+            {
+                WholePlaneStore(v, pq, sums.Take(16).Select(a => $"a{a.J}{a.Q}"));
+                sums = sums.Skip(16).ToList();
+            }
+            // The sums of the lanes four accumulators at a time (LaneSums.Sum4), the rest one by one.
             int grouped = sums.Count / 4 * 4;
             for (int i = 0; i < grouped; i += 4)
             {
@@ -199,22 +215,60 @@ internal sealed partial class Conv2DEmitter
                 W.Open("for (int c = CV; c < C; c++)");
                 for (int j = 0; j < kb; j++)
                 {
-                    for (int q = 0; q < pq; q++) W.Line($"s{j}{q} += {U}.Add(ref w{j}, c) * {U}.Add(ref x{q}, c);");
+                    for (int q = 0; q < pq; q++) W.Line($"s{j}{q} += {U}.Add(ref w{j}, c) * {U}.Add(ref xp, {I(q * G.C)} + c);");
                 }
                 W.Close();
             }
-            for (int j = 0; j < kb; j++)
+            foreach (var (j, q) in sums)
             {
-                for (int q = 0; q < pq; q++)
-                {
-                    ScalarStoreActivation($"s{j}{q}", j);
-                    W.Line(HandoffVariant
-                        ? $"{U}.Add(ref nr, {U}.Add(ref nor, p + {q}) + k + {j}) = s{j}{q};"
-                        : $"{Z}[(k + {j}) * HW + p + {q}] = s{j}{q};");
-                }
+                ScalarStoreActivation($"s{j}{q}", j);
+                W.Line(HandoffVariant
+                    ? $"{U}.Add(ref nr, {U}.Add(ref nor, p + {q}) + k + {j}) = s{j}{q};"
+                    : $"{Z}[(k + {j}) * HW + p + {q}] = s{j}{q};");
             }
             W.Close().Close();
             W.Close();
+        }
+
+        /// <summary>
+        /// Whether a whole plane's first sixteen sums are reduced together and stored as one vector: two filters over
+        /// a plane of 8 or 9 positions (its outputs <c>k * HW</c> on are contiguous), on Vector512, the channels in whole
+        /// vectors. An output handed to a depthwise's staging is stored from the vector one value at a time.
+        /// </summary>
+        private bool WholePlaneVector(int lanes, int pq, int kb, bool tail) => lanes == 16 && kb == 2 && pq == G.H * G.W && pq >= 8 && !tail;
+
+        /// <summary>
+        /// The sixteen sums of <paramref name="accumulators"/> at once (<c>LaneSums.Sum16</c>, the bits of <c>Sum4</c>'s),
+        /// filter k + 1's from lane <paramref name="pq"/> on (<c>upper</c>); the bias, a chain's epilogue per lane (the
+        /// scalar stores' operations); one store at <c>k * HW</c>.
+        /// </summary>
+        private void WholePlaneStore(string v, int pq, IEnumerable<string> accumulators)
+        {
+            string Pick(string name) => $"{v}.ConditionalSelect(upper, {v}.Create({name}1), {v}.Create({name}0))";
+            W.Line($"// The first 16 sums at once, outputs k * HW to k * HW + 15: filter k's in lanes 0 to {pq - 1}, filter k + 1's from lane {pq}.");
+            W.Line($"var r = LaneSums.Sum16({string.Join(", ", accumulators)});");
+            if (G.Bias)
+            {
+                W.Line($"float bias0 = {U}.Add(ref wr, BiasOffset + k), bias1 = {U}.Add(ref wr, BiasOffset + k + 1);");
+                W.Line($"r = {Pick("bias")} + r;");
+            }
+            if (chainVariant)
+            {
+                W.Line($"var scales = {Pick("scale")};");
+                W.Line($"var shifts = {Pick("shift")};");
+                W.Line("r = r * scales + shifts; // two roundings, as the epilogue's");
+                PerLaneActivation(v, "r");
+            }
+            if (!HandoffVariant)
+            {
+                W.Line($"{v}.StoreUnsafe(r, ref {N.MemoryMarshal}.GetReference({Z}), (nuint)(k * HW));");
+                return;
+            }
+            W.Line($"{v}.StoreUnsafe(r, ref sixteen); // then each to its place in the staging");
+            for (int i = 0; i < 16; i++)
+            {
+                W.Line($"{U}.Add(ref nr, {U}.Add(ref nor, p + {i % pq}) + k + {i / pq}) = {U}.Add(ref sixteen, {i});");
+            }
         }
     }
 }

@@ -79,6 +79,17 @@ public class FusedInferenceTests
     }
 
     [Fact]
+    public void OneByOneOverAWholeSmallPlaneStoresSixteenSumsAtOnce()
+    {
+        Check(
+            new WholePlaneNet(),
+            ["conv1", "bn1", "relu1", "conv2", "bn2", "relu6_1", "dwconv1", "bn3", "relu2", "conv3", "bn4", "leakyrelu1", "flatten1", "dense1"],
+            fused: ["Conv1Bn1Relu1ForwardVector512", "Conv2Bn2Relu6_1ForwardVector512", "Conv3Bn4Leakyrelu1ForwardVector512"]);
+        Assert.NotNull(LayersClass(typeof(WholePlaneNet)).GetField("Conv2Handoff", Any));
+        Check(new WholePlaneNet8(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1ForwardVector512"]);
+    }
+
+    [Fact]
     public void SubsampledConvBatchNormReLU() =>
         Check(new SubsampledFused(), ["conv1", "bn1", "relu1", "flatten1", "dense1"], fused: ["Conv1Bn1Relu1Forward"]);
 

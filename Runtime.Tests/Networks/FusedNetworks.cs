@@ -205,3 +205,38 @@ public partial class WideHandoffNet { }
 [GlobalAvgPool]
 [Dense(2)]
 public partial class HandoffNet8 { }
+
+#pragma warning disable SN3005 // on purpose: conv2's biases before its BatchNorm
+
+/// <summary>
+/// 1x1 chains across the channels over whole planes of 9 and 8 positions, whose first sixteen sums of each pair of
+/// filters are reduced together and stored as one vector: conv1 into its own output (3x3), conv2 with biases handing
+/// its output to the depthwise after it (stored from the vector one value at a time), conv3 with LeakyReLU. Flattened
+/// before the dense layer, not pooled: every output's place shows in the network's output.
+/// </summary>
+[Input(3, 3, 16)]
+[Conv2D(32, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(16, 1)]
+[BatchNorm]
+[ReLU6]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(18, 1, Bias = false)]
+[BatchNorm]
+[LeakyReLU(0.1)]
+[Flatten]
+[Dense(3)]
+public partial class WholePlaneNet { }
+#pragma warning restore SN3005
+
+/// <summary>A 1x1 chain across the channels over a whole 4x2 plane: exactly sixteen sums per pair of filters, one vector.</summary>
+[Input(4, 2, 32)]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Flatten]
+[Dense(3)]
+public partial class WholePlaneNet8 { }

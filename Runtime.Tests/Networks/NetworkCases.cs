@@ -18,7 +18,7 @@ public static class NetworkCases
         nameof(RectangularNet), nameof(SameNet), nameof(FlooredConv), nameof(GroupedNet), nameof(DepthwiseNet),
         nameof(PaddedPoolNet), nameof(GlobalMaxNet), nameof(GlobalAvgNet), nameof(DenseNoBias),
         nameof(ResidualNet), nameof(ProjectedInputNet), nameof(DenseResidual), nameof(StridedVectorNet), nameof(LargeStridedNet),
-        nameof(PointwisePlane3), nameof(PointwisePlane6), nameof(PointwisePlane1), nameof(PointwisePlane25x5),
+        nameof(PointwisePlane3), nameof(PointwisePlane9), nameof(PointwisePlane8), nameof(PointwisePlane6), nameof(PointwisePlane1), nameof(PointwisePlane25x5),
         nameof(PointwiseBackward3), nameof(PointwiseBackward25x5),
         nameof(DepthwisePlane3), nameof(DepthwisePlane6), nameof(DepthwisePlane12), nameof(DepthwisePlane25x5), nameof(DepthwisePlane48),
         nameof(DepthwiseLanes8), nameof(DepthwiseLanes12), nameof(DepthwiseLanes64),
@@ -65,6 +65,8 @@ public static class NetworkCases
             case nameof(StridedVectorNet): check.Check(new StridedVectorNet(26)); break;
             case nameof(LargeStridedNet): check.Check(new LargeStridedNet(61)); break;
             case nameof(PointwisePlane3): check.Check(new PointwisePlane3(27)); break;
+            case nameof(PointwisePlane9): check.Check(new PointwisePlane9(64)); break;
+            case nameof(PointwisePlane8): check.Check(new PointwisePlane8(65)); break;
             case nameof(PointwisePlane6): check.Check(new PointwisePlane6(28)); break;
             case nameof(PointwisePlane1): check.Check(new PointwisePlane1(29)); break;
             case nameof(PointwisePlane25x5): check.Check(new PointwisePlane25x5(30)); break;

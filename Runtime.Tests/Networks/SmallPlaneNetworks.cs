@@ -19,6 +19,24 @@ namespace StaticNets.Tests.Networks;
 [Dense(3, Activation = Activation.Softmax)]
 public partial class PointwisePlane3 { }
 
+/// <summary>
+/// Whole planes of 9 and 8 positions, the channels in whole vectors: each pair of filters' first sixteen sums reduced
+/// together and stored as one vector (with biases, then without; 32 filters, then 18).
+/// </summary>
+[Input(3, 3, 16)]
+[Conv2D(32, 1, Activation = Activation.ReLU)]
+[Conv2D(18, 1, Bias = false)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PointwisePlane9 { }
+
+/// <summary>A 4x2 plane: exactly sixteen sums per pair of filters.</summary>
+[Input(4, 2, 32)]
+[Conv2D(16, 1, Activation = Activation.LeakyReLU)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class PointwisePlane8 { }
+
 /// <summary>A 6x6 plane (37 and 35 channels): each filter's plane in whole vectors past it, 3 of 16 or 5 of 8, over x copied in one piece.</summary>
 [Input(6, 6, 37)]
 [Conv2D(35, 1, Activation = Activation.Tanh)]
