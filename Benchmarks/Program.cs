@@ -13,7 +13,8 @@ using StaticNets.Benchmarks;
 //   --rounds   no BenchmarkDotNet: Predict against PredictBatch, ComputeGradients and Train over changing digits,
 //              many short rounds, medians (RoundBenchmarks)
 //   --mlperf   only the MLPerf Tiny models against ONNX Runtime, and the FMA peak their shares refer to
-//              (MlperfTinyBenchmarks, PeakFmaBenchmarks); with --layers, the per-layer breakdown of those models only
+//              (MlperfTinyBenchmarks, PeakFmaBenchmarks); with --layers, the per-layer breakdown of those models only;
+//              with --rounds, the models against ONNX Runtime in many short rounds taken in turn (MlperfRounds)
 bool quick = args.Contains("--quick");
 bool layers = args.Contains("--layers");
 bool rounds = args.Contains("--rounds");
@@ -28,7 +29,8 @@ if (layers)
 
 if (rounds)
 {
-    RoundBenchmarks.Run(quick);
+    if (mlperf) MlperfRounds.Run(quick);
+    else RoundBenchmarks.Run(quick);
     return 0;
 }
 
