@@ -43,6 +43,15 @@ public static class TestData
     /// <summary>The shipped MNIST digits.</summary>
     public static string MnistDirectory() => Path.Combine(SolutionDirectory(), "Samples", "data", "mnist");
 
+    /// <summary><paramref name="length"/> values uniform in [-1, 1) from <see cref="Random"/> seeded with <paramref name="seed"/>.</summary>
+    public static float[] Uniform(int length, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+
     /// <summary>The bits of <paramref name="values"/>, for comparisons that must be exact (NaN and -0 included).</summary>
     public static int[] Bits(ReadOnlySpan<float> values)
     {

@@ -1,4 +1,5 @@
 using StaticNets.__Internals;
+using StaticNets.Tests.Support;
 using Xunit;
 
 namespace StaticNets.Tests.Training;
@@ -10,14 +11,6 @@ namespace StaticNets.Tests.Training;
 /// </summary>
 public class BatchRunnerTests
 {
-    private static float[] Random(int length, int seed)
-    {
-        var random = new Random(seed);
-        var values = new float[length];
-        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
-        return values;
-    }
-
     [Theory]
     [InlineData(1, 5)]
     [InlineData(7, 3)]
@@ -28,8 +21,8 @@ public class BatchRunnerTests
     {
         foreach (int threads in new[] { 0, 1, 2 })
         {
-            var total = Random(length, 1);
-            var parts = Enumerable.Range(0, count + 1).Select(s => Random(length + 3, 10 + s)).ToArray();
+            var total = TestData.Uniform(length, 1);
+            var parts = Enumerable.Range(0, count + 1).Select(s => TestData.Uniform(length + 3, 10 + s)).ToArray();
             var expected = (float[])total.Clone();
             for (int s = 1; s < count; s++)
             {
@@ -56,7 +49,7 @@ public class BatchRunnerTests
     [Fact]
     public void SumAndClear_refuses_a_short_or_missing_part_and_a_count_past_the_parts()
     {
-        var total = Random(10, 2);
+        var total = TestData.Uniform(10, 2);
         var before = total.ToArray();
         Assert.Throws<ArgumentException>(() => BatchRunner.SumAndClear(total, [new float[10], new float[9]], 2));
         Assert.Throws<ArgumentException>(() => BatchRunner.SumAndClear(total, [new float[10], null!], 2));

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using StaticNets.__Internals;
+using StaticNets.Tests.Support;
 using Xunit;
 
 #pragma warning disable CS0618 // BatchRunner is for generated code; these tests set its threads directly
@@ -14,14 +15,6 @@ namespace StaticNets.Tests.Training;
 /// </summary>
 public class GradientPassesTests
 {
-    private static float[] Random(int length, int seed)
-    {
-        var random = new Random(seed);
-        var values = new float[length];
-        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
-        return values;
-    }
-
     [Theory]
     [InlineData(100)]
     [InlineData(32_768)]
@@ -31,7 +24,7 @@ public class GradientPassesTests
         foreach (int threads in new[] { 1, 2 })
         {
             using var _ = BatchRunner.UseThreads(threads);
-            var values = Random(length, 3);
+            var values = TestData.Uniform(length, 3);
             var expected = new float[length];
             TensorPrimitives.Divide(values, 32f, expected);
             GradientPasses.Divide(values, 32);
@@ -52,7 +45,7 @@ public class GradientPassesTests
         foreach (int threads in new[] { 1, 2 })
         {
             using var _ = BatchRunner.UseThreads(threads);
-            var values = Random(length, 5);
+            var values = TestData.Uniform(length, 5);
             Assert.True(GradientPasses.SumIsFinite(values));
             foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
             {
